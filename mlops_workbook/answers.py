@@ -1,0 +1,251 @@
+"""Answers files: load, validate against a rubric, and save atomically (the only writer of them).
+
+Format (JSON, or YAML with the same keys)::
+
+    {"team": "blue", "rubric": "mlops-maturity", "rubric_version": "1.0", "date": "2026-11-21",
+     "context": {"models_in_production": 3, "retraining_frequency": "monthly",
+                 "stale_model_cost": "medium", "team_size": 6, "data_change": "moderate"},
+     "answers": {"data-1-versioning": "yes",
+                 "model-1-experiment-tracking": {"answer": "partial", "evidence": "MLflow for 1 of 3 models"}}}
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass, field
+from datetime import date as _date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ._files import atomic_write_text, contained_path
+from .errors import AnswersError
+from .rubric import Rubric
+
+ANSWER_VALUES = ("yes", "partial", "no", "n/a")
+ANSWER_SCORES = {"yes": 1.0, "partial": 0.5, "no": 0.0}
+RETRAINING_FREQUENCIES = ("never", "yearly", "quarterly", "monthly", "weekly", "daily", "continuous")
+STALE_MODEL_COSTS = ("low", "medium", "high")
+DATA_CHANGE = ("slow", "moderate", "fast")
+_TOP_LEVEL_KEYS = {"team", "rubric", "rubric_version", "date", "context", "answers", "notes"}
+
+
+@dataclass(frozen=True)
+class Answer:
+    value: str
+    evidence: str = ""
+
+    def to_json(self) -> str | dict[str, str]:
+        return {"answer": self.value, "evidence": self.evidence} if self.evidence else self.value
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the team runs; drives the recommended target level."""
+
+    models_in_production: int | None = None
+    retraining_frequency: str | None = None
+    stale_model_cost: str | None = None
+    team_size: int | None = None
+    data_change: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.to_dict()
+
+
+@dataclass
+class Answers:
+    team: str
+    rubric: str
+    answers: dict[str, Answer] = field(default_factory=dict)
+    context: Context = field(default_factory=Context)
+    rubric_version: str | None = None
+    date: str | None = None
+    notes: str = ""
+    source: str | None = None
+
+    def value(self, criterion_id: str) -> str | None:
+        answer = self.answers.get(criterion_id)
+        return answer.value if answer else None
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"team": self.team, "rubric": self.rubric}
+        if self.rubric_version is not None:
+            data["rubric_version"] = self.rubric_version
+        if self.date is not None:
+            data["date"] = self.date
+        if not self.context.is_empty:
+            data["context"] = self.context.to_dict()
+        if self.notes:
+            data["notes"] = self.notes
+        data["answers"] = {cid: a.to_json() for cid, a in self.answers.items()}
+        return data
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def _fail(source: str, where: str | None, message: str) -> AnswersError:
+    return AnswersError(message, source=source, field=where)
+
+
+def _optional_int(value: Any, source: str, where: str) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise _fail(source, where, f"expected a whole number >= 0, got {value!r}")
+    return value
+
+
+def _optional_choice(value: Any, choices: tuple[str, ...], source: str, where: str) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip().lower()
+    if text not in choices:
+        raise _fail(source, where, f"expected one of {', '.join(choices)}, got {value!r}")
+    return text
+
+
+def _parse_answer(raw: Any, source: str, where: str) -> Answer:
+    evidence = ""
+    if isinstance(raw, dict):
+        unknown = set(raw) - {"answer", "evidence"}
+        if unknown:
+            raise _fail(source, where, f"unknown field {', '.join(sorted(map(repr, unknown)))}")
+        if "answer" not in raw:
+            raise _fail(source, where, "missing 'answer'")
+        evidence = raw.get("evidence") or ""
+        if not isinstance(evidence, str):
+            raise _fail(source, f"{where}.evidence", "expected text")
+        raw = raw["answer"]
+    if not isinstance(raw, str) or raw.strip().lower() not in ANSWER_VALUES:
+        raise _fail(source, where, f"expected one of {', '.join(ANSWER_VALUES)}, got {raw!r}")
+    return Answer(raw.strip().lower(), evidence.strip())
+
+
+def parse_answers(data: Any, *, source: str = "<answers>") -> Answers:
+    """Check the structure of an answers document (not yet against a rubric)."""
+    if not isinstance(data, dict):
+        raise _fail(source, None, "an answers file must be a mapping at the top level")
+    unknown = set(data) - _TOP_LEVEL_KEYS
+    if unknown:
+        raise _fail(source, None, f"unknown field {', '.join(sorted(map(repr, unknown)))}")
+    for key in ("team", "rubric"):
+        if key not in data:
+            raise _fail(source, key, f"missing {key!r}")
+        if not isinstance(data[key], str) or not data[key].strip():
+            raise _fail(source, key, "expected non-empty text")
+    raw_answers = data.get("answers", {})
+    if raw_answers is None:
+        raw_answers = {}
+    if not isinstance(raw_answers, dict):
+        raise _fail(source, "answers", "expected a mapping of criterion id to answer")
+    answers = {str(cid): _parse_answer(raw, source, f"answers.{cid}") for cid, raw in raw_answers.items()}
+
+    raw_context = data.get("context") or {}
+    if not isinstance(raw_context, dict):
+        raise _fail(source, "context", "expected a mapping")
+    extra = set(raw_context) - set(Context.__dataclass_fields__)
+    if extra:
+        raise _fail(source, "context", f"unknown field {', '.join(sorted(map(repr, extra)))}")
+    context = Context(
+        models_in_production=_optional_int(raw_context.get("models_in_production"), source, "context.models_in_production"),
+        retraining_frequency=_optional_choice(
+            raw_context.get("retraining_frequency"), RETRAINING_FREQUENCIES, source, "context.retraining_frequency"
+        ),
+        stale_model_cost=_optional_choice(
+            raw_context.get("stale_model_cost"), STALE_MODEL_COSTS, source, "context.stale_model_cost"
+        ),
+        team_size=_optional_int(raw_context.get("team_size"), source, "context.team_size"),
+        data_change=_optional_choice(raw_context.get("data_change"), DATA_CHANGE, source, "context.data_change"),
+    )
+    version = data.get("rubric_version")
+    when = data.get("date")
+    return Answers(
+        team=data["team"].strip(),
+        rubric=data["rubric"].strip(),
+        answers=answers,
+        context=context,
+        rubric_version=None if version is None else str(version),
+        date=None if when is None else str(when),
+        notes=str(data.get("notes") or ""),
+        source=source,
+    )
+
+
+def read_answers(path: str | Path) -> Answers:
+    """Read and structurally check an answers file (JSON, or YAML for .yaml/.yml)."""
+    file = Path(path)
+    source = str(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise _fail(source, None, "file not found") from None
+    except OSError as exc:
+        raise _fail(source, None, f"cannot read ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise _fail(source, None, "not UTF-8 text") from None
+    try:
+        if file.suffix.lower() in {".yaml", ".yml"}:
+            data = yaml.safe_load(text)
+        else:
+            data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise _fail(source, f"line {exc.lineno}", f"invalid JSON ({exc.msg})") from None
+    except yaml.YAMLError as exc:
+        raise _fail(source, None, f"invalid YAML ({str(exc).splitlines()[0]})") from None
+    return parse_answers(data, source=source)
+
+
+def check_against_rubric(answers: Answers, rubric: Rubric) -> list[str]:
+    """Raise on unknown criterion ids (with the closest known id); return warnings (version mismatch)."""
+    source = answers.source or "<answers>"
+    known = rubric.criteria
+    unknown = [cid for cid in answers.answers if cid not in known]
+    if unknown:
+        hints = []
+        for cid in unknown:
+            close = difflib.get_close_matches(cid, list(known), n=1, cutoff=0.5)
+            hints.append(f"{cid!r} (did you mean {close[0]!r}?)" if close else repr(cid))
+        raise _fail(source, "answers", f"unknown criterion id{'s' if len(unknown) > 1 else ''} for rubric "
+                    f"{rubric.id!r}: {', '.join(hints)}")
+    warnings = []
+    if answers.rubric_version is not None and answers.rubric_version != rubric.version:
+        warnings.append(
+            f"{source}: rubric_version: answers were given for version {answers.rubric_version}, "
+            f"rubric {rubric.id!r} is version {rubric.version}"
+        )
+    return warnings
+
+
+def load_answers(path: str | Path, rubric: Rubric | None = None) -> tuple[Answers, Rubric, list[str]]:
+    """Read an answers file, load its rubric (unless given) and validate; returns warnings too."""
+    from .errors import RubricError
+    from .rubric import load_rubric
+
+    answers = read_answers(path)
+    if rubric is None:
+        try:
+            rubric = load_rubric(answers.rubric)
+        except RubricError as exc:
+            raise _fail(str(path), "rubric", exc.reason) from None
+    warnings = check_against_rubric(answers, rubric)
+    return answers, rubric, warnings
+
+
+def answers_path(folder: str | Path, team: str) -> Path:
+    """`folder/<safe team name>.json`: a team name from user input never leaves the folder."""
+    return contained_path(folder, team, ".json")
+
+
+def save_answers(answers: Answers, path: str | Path) -> Path:
+    """Write atomically (temp file + rename), so a crash never leaves half a file behind."""
+    if answers.date is None:
+        answers.date = _date.today().isoformat()
+    return atomic_write_text(path, json.dumps(answers.to_dict(), indent=2, ensure_ascii=False) + "\n")

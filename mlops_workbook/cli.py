@@ -1,0 +1,201 @@
+"""`mlops-workbook …`: argument parsing and exit codes only; every command calls into the modules.
+
+Exit codes: 0 ok, 1 some work failed, 2 bad input (one line on stderr, never a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from .errors import WorkbookError
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but usage errors are one line and exit 2 like every other bad input."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n")
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+# --------------------------------------------------------------------------- rubric
+
+
+def cmd_rubric_list(args: argparse.Namespace) -> int:
+    from .rubric import available_rubrics, load_rubric
+
+    rows = []
+    for rid, path in available_rubrics().items():
+        rub = load_rubric(path)
+        rows.append({"id": rid, "title": rub.title, "version": rub.version,
+                     "criteria": len(rub.criteria), "dimensions": len(rub.dimensions), "path": str(path)})
+    if args.json:
+        _print_json(rows)
+    else:
+        for row in rows:
+            print(f"{row['id']:<20} v{row['version']:<5} {row['criteria']:>3} criteria  {row['title']}")
+    return EXIT_OK
+
+
+def cmd_rubric_show(args: argparse.Namespace) -> int:
+    from .rubric import load_rubric
+
+    rub = load_rubric(args.rubric)
+    if args.json:
+        _print_json(rub.to_dict())
+        return EXIT_OK
+    print(f"{rub.title} ({rub.id} v{rub.version}), pass ratio {rub.pass_ratio:g}")
+    for lv in rub.levels:
+        effort = f"  [{lv.effort}]" if lv.effort else ""
+        print(f"  {lv.label}: {lv.description}{effort}")
+    for dim in rub.dimensions:
+        print(f"\n{dim.name} [{dim.id}]")
+        for block in dim.levels:
+            for crit in block.criteria:
+                print(f"  L{block.level} {crit.id:<36} {crit.text}")
+    return EXIT_OK
+
+
+def cmd_rubric_validate(args: argparse.Namespace) -> int:
+    from .rubric import load_rubric
+
+    for path in args.paths:
+        rub = load_rubric(Path(path))
+        print(f"{path}: ok ({rub.id} v{rub.version}, {len(rub.dimensions)} dimensions, {len(rub.criteria)} criteria)")
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- score
+
+
+def format_assessment(assessment: Any, *, top: int = 8) -> str:
+    from .rubric import load_rubric
+
+    rub = load_rubric(assessment.rubric)
+    lines = [
+        f"Team: {assessment.team}   (rubric {assessment.rubric} v{assessment.rubric_version}, "
+        f"{assessment.answered}/{assessment.total} answered)",
+        f"Overall level: {rub.level(assessment.overall_level).label}  "
+        f"[weakest dimension; mean {assessment.mean_level:.2f}, progress {assessment.mean_progress:.2f}, "
+        f"ceiling {assessment.ceiling}]",
+        f"Target level:  {rub.level(assessment.target.level).label}",
+        f"  {assessment.target.reason}",
+        "",
+        f"{'Dimension':<22}{'Level':>6}{'Progress':>10}{'Ceiling':>9}",
+    ]
+    for d in assessment.dimensions:
+        lines.append(f"{d.name:<22}{d.level:>6}{d.progress:>10.2f}{d.ceiling:>9}")
+    if assessment.flags:
+        lines += ["", "Flags:"] + [f"  - {f.message}" for f in assessment.flags]
+    items = assessment.roadmap_items
+    if items:
+        lines += ["", f"Roadmap (first {min(top, len(items))} of {len(items)}):"]
+        phases = {p.level: p for p in assessment.roadmap}
+        for item in items[:top]:
+            phase = phases[item.level]
+            lines.append(f"  [{phase.name} {phase.months}, L{item.level}, {item.effort}] "
+                         f"{item.dimension_name}: {item.text}")
+    now = [k.name for k in assessment.kpis if k.when == "now"]
+    if now:
+        lines += ["", "KPIs to track: " + "; ".join(now)]
+    return "\n".join(lines)
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    from .answers import load_answers
+    from .rubric import load_rubric
+    from .scoring import score
+
+    rubric = load_rubric(args.rubric) if args.rubric else None
+    results = []
+    for path in args.answers:
+        answers, rub, warnings = load_answers(path, rubric)
+        for warning in warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        results.append(score(rub, answers, target_level=args.target, warnings=warnings))
+    if args.json:
+        _print_json(results[0].to_dict() if len(results) == 1 else [r.to_dict() for r in results])
+    else:
+        print("\n\n".join(format_assessment(r) for r in results))
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- demo
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from .demo import run_demo
+
+    return run_demo(out=Path(args.out), jobs=args.jobs)
+
+
+# --------------------------------------------------------------------------- parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="mlops-workbook", description="Where your ML team stands on the MLOps maturity scale.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    p = sub.add_parser("demo", help="run the main job on the bundled sample teams")
+    p.add_argument("--out", default="build/demo", help="output folder (default: build/demo)")
+    p.add_argument("--jobs", type=int, default=None, help="parallel report workers (default: CPUs)")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("score", help="score answers files against their rubric")
+    p.add_argument("answers", nargs="+", help="answers file(s), JSON or YAML")
+    p.add_argument("--rubric", help="rubric id or path (default: the one named in the file)")
+    p.add_argument("--target", type=int, choices=range(5), metavar="LEVEL", help="override the recommended target")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_score)
+
+    rub = sub.add_parser("rubric", help="list, show or validate rubrics")
+    rsub = rub.add_subparsers(dest="rubric_command", required=True, parser_class=_Parser)
+    p = rsub.add_parser("list", help="bundled rubrics")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_rubric_list)
+    p = rsub.add_parser("show", help="one rubric's levels and criteria")
+    p.add_argument("rubric", help="rubric id or path")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_rubric_show)
+    p = rsub.add_parser("validate", help="check rubric files; one line per error")
+    p.add_argument("paths", nargs="+")
+    p.set_defaults(func=cmd_rubric_validate)
+
+    for register in _EXTRA_COMMANDS:
+        register(sub)
+    return parser
+
+
+_EXTRA_COMMANDS: list[Callable[[Any], None]] = []
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help (0) and usage errors (2) return instead of exiting
+        return int(exc.code or 0)
+    try:
+        return int(args.func(args))
+    except WorkbookError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_FAILED
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

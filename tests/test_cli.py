@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from mlops_workbook.cli import main
+
+from .conftest import ROOT, SAMPLES
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_score_table(capsys):
+    code, out, err = run(capsys, "score", str(SAMPLES / "heron-analytics.json"))
+    assert code == 0 and err == ""
+    assert "Overall level: Level 1: DevOps for ML (Scripted)" in out
+    assert "Target level:  Level 2" in out and "Roadmap" in out
+
+
+def test_score_json(capsys):
+    code, out, _ = run(capsys, "score", str(SAMPLES / "otter-retail.json"), "--json")
+    data = json.loads(out)
+    assert code == 0
+    assert data["overall_level"] == 2 and data["target_level"] == 3
+    assert set(data["dimension_levels"]) == {"Data Management", "Model Development", "Deployment", "Monitoring",
+                                             "Governance", "People & Process"}
+    assert isinstance(data["roadmap"], list) and isinstance(data["flags"], list)
+
+
+def test_score_target_override(capsys):
+    code, out, _ = run(capsys, "score", str(SAMPLES / "heron-analytics.json"), "--json", "--target", "4")
+    assert json.loads(out)["target_level"] == 4
+
+
+def test_rubric_list_show_validate(capsys):
+    code, out, _ = run(capsys, "rubric", "list")
+    assert code == 0 and "mlops-maturity" in out and "quick-check" in out
+    code, out, _ = run(capsys, "rubric", "show", "quick-check", "--json")
+    data = json.loads(out)
+    assert data["id"] == "quick-check" and [lv["level"] for lv in data["levels"]] == [0, 1, 2, 3, 4]
+    assert all([b["level"] for b in d["levels"]] == [1, 2, 3, 4] for d in data["dimensions"])
+    code, out, _ = run(capsys, "rubric", "validate", str(ROOT / "rubrics" / "mlops-maturity.yaml"))
+    assert code == 0 and ": ok (" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "needle"),
+    [
+        (["score", "missing.json"], "missing.json: file not found"),
+        (["rubric", "show", "nope"], "rubric: unknown rubric 'nope'"),
+        (["score"], "the following arguments are required"),
+        (["frobnicate"], "invalid choice"),
+    ],
+)
+def test_bad_input_exit_2_one_line(capsys, argv, needle):
+    code, _, err = run(capsys, *argv)
+    assert code == 2
+    assert needle in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_help_exits_0(capsys):
+    code, out, _ = run(capsys, "--help")
+    assert code == 0 and "score" in out
+
+
+def test_bad_rubric_file_validate(tmp_path, capsys):
+    bad = tmp_path / "x.yaml"
+    doc = (ROOT / "rubrics" / "quick-check.yaml").read_text().replace("- {id: qc-ship-4, ", "- {")
+    bad.write_text(doc)
+    code, _, err = run(capsys, "rubric", "validate", str(bad))
+    assert code == 2
+    assert err.strip() == f"error: {bad}: dimensions[1].levels[3].criteria[0]: missing 'id'"
+
+
+def test_bad_answers_exit_2(tmp_path, capsys):
+    bad = tmp_path / "a.json"
+    bad.write_text(json.dumps({"team": "a", "rubric": "mlops-maturity", "answers": {"gov-1-owner": "perhaps"}}))
+    code, _, err = run(capsys, "score", str(bad))
+    assert code == 2 and err.strip() == (
+        f"error: {bad}: answers.gov-1-owner: expected one of yes, partial, no, n/a, got 'perhaps'")
+
+
+def test_console_script_runs():
+    proc = subprocess.run([sys.executable, "-m", "mlops_workbook", "rubric", "list"], capture_output=True, text=True)
+    assert proc.returncode == 0 and "mlops-maturity" in proc.stdout
