@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -130,6 +130,61 @@ def cmd_score(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --------------------------------------------------------------------------- simulate / drift
+
+
+def _levels(text: str) -> tuple[int, ...]:
+    try:
+        levels = tuple(sorted({int(part) for part in text.split(",") if part.strip()}))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected levels like 0,2,4, got {text!r}") from None
+    if not levels or any(lv not in range(5) for lv in levels):
+        raise argparse.ArgumentTypeError(f"levels must be among 0-4, got {text!r}")
+    return levels
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    from .simulation import SimulationConfig, simulate
+
+    config = SimulationConfig(scenario=args.scenario, levels=args.levels, weeks=args.weeks, seed=args.seed,
+                              rows_per_week=args.rows_per_week, label_delay=args.label_delay,
+                              onset=args.onset, magnitude=args.magnitude, duration=args.duration)
+    result = simulate(config)
+    if args.json:
+        _print_json(result.to_dict())
+        return EXIT_OK
+    scenario = result.scenario
+    print(f"Scenario {scenario.name}: {scenario.description} (onset week {scenario.onset}, magnitude "
+          f"{scenario.magnitude:g}, {config.weeks} weeks x {config.rows_per_week} rows, seed {config.seed})")
+    table = result.kpis.copy()
+    table["weeks_to_detect"] = table["weeks_to_detect"].map(lambda v: "never" if v != v else f"{v:.0f}")
+    columns = ["name", "mean_auc", "mean_accuracy", "accuracy_weeks_lost", "weeks_to_detect", "alerts", "retrains",
+               "blocked", "rolled_back", "bad_models_shipped", "manual_interventions", "compute_cost"]
+    print(table[columns].to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    return EXIT_OK
+
+
+def cmd_drift(args: argparse.Namespace) -> int:
+    from .drift import drift_table, read_table
+
+    reference, current = read_table(args.reference), read_table(args.current)
+    report = drift_table(reference, current, test=args.test, drift_share=args.drift_share,
+                         names=(args.reference, args.current))
+    if args.json:
+        _print_json(report.to_dict())
+        return EXIT_OK
+    frame = report.to_frame()
+    frame["p_value"] = frame["p_value"].map(lambda v: "" if v is None or v != v else f"{v:.3g}")
+    print(frame[["feature", "type", "test", "statistic", "p_value", "threshold", "drifted", "null_share_cur", "note"]]
+          .to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+    verdict = "DRIFT" if report.dataset_drift else "no drift"
+    print(f"\nDataset: {verdict} ({report.share_drifted:.0%} of {len(report.features)} features drifted; "
+          f"threshold {report.drift_share:.0%})")
+    for column, reason in report.skipped:
+        print(f"skipped {column}: {reason}")
+    return EXIT_OK
+
+
 # --------------------------------------------------------------------------- demo
 
 
@@ -171,12 +226,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+")
     p.set_defaults(func=cmd_rubric_validate)
 
-    for register in _EXTRA_COMMANDS:
-        register(sub)
+    from .drift import TESTS
+    from .sample_data import SCENARIOS
+
+    p = sub.add_parser("simulate", help="what each maturity level catches and loses on a drift scenario")
+    p.add_argument("--scenario", default="sudden-covariate-shift", choices=list(SCENARIOS))
+    p.add_argument("--levels", type=_levels, default=(0, 1, 2, 3, 4), help="comma-separated, e.g. 0,2,4")
+    p.add_argument("--weeks", type=int, default=52)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--rows-per-week", type=int, default=2000)
+    p.add_argument("--label-delay", type=int, default=2, help="weeks until labels arrive")
+    p.add_argument("--onset", type=int, help="week the drift starts")
+    p.add_argument("--magnitude", type=float, help="drift strength (1.0 = the scenario's default)")
+    p.add_argument("--duration", type=int, help="weeks (gradual ramp, season length, bug length)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_simulate)
+
+    p = sub.add_parser("drift", help="drift table for your own reference and current CSV or Parquet files")
+    p.add_argument("reference")
+    p.add_argument("current")
+    p.add_argument("--test", default="auto", choices=list(TESTS))
+    p.add_argument("--drift-share", type=float, default=0.5, help="share of drifted features for dataset drift")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_drift)
     return parser
-
-
-_EXTRA_COMMANDS: list[Callable[[Any], None]] = []
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,378 @@
+"""Data drift: a reference profile computed once, compared against many current windows.
+
+Defaults follow Evidently's data-drift preset, so numbers can be compared with it:
+
+| feature type | reference rows <= 1000 | reference rows > 1000 |
+| --- | --- | --- |
+| numeric | KS, drift when p < 0.05 | Wasserstein normed by the reference std, drift when > 0.1 |
+| categorical | chi-square homogeneity, drift when p < 0.05 | Jensen-Shannon distance, drift when > 0.1 |
+
+The dataset drifts when the share of drifted features reaches `drift_share` (0.5, Evidently's default).
+Missing values are dropped before testing; each side's null share is reported next to the test.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .errors import DataError
+from .stattests import (
+    TestResult,
+    chi2_test,
+    jensen_shannon_categorical,
+    jensen_shannon_numeric,
+    ks_test,
+    psi_categorical,
+    psi_numeric,
+    wasserstein_test,
+)
+from .stattests.psi import bin_counts, quantile_edges
+
+TESTS = ("auto", "ks", "psi", "wasserstein", "js", "chi2")
+SMALL_SAMPLE = 1000
+DEFAULT_THRESHOLDS = {"ks": 0.05, "chi2": 0.05, "psi": 0.1, "wasserstein": 0.1, "js": 0.1}
+_PARALLEL_CELLS = 400_000
+
+
+@dataclass(frozen=True)
+class ColumnProfile:
+    """What a test needs of one reference column, computed once."""
+
+    name: str
+    kind: str  # "numeric" or "categorical"
+    n: int
+    null_share: float
+    sorted_values: np.ndarray | None = None
+    std: float = 0.0
+    edges: np.ndarray | None = None
+    bin_counts: np.ndarray | None = None
+    categories: tuple[str, ...] = ()
+    counts: np.ndarray | None = None
+    quantiles: tuple[float, float] = (math.nan, math.nan)  # 0.1% and 99.9%, for range checks
+
+
+@dataclass(frozen=True)
+class FeatureDrift:
+    feature: str
+    type: str
+    test: str
+    statistic: float
+    p_value: float | None
+    threshold: float
+    drifted: bool
+    null_share_ref: float
+    null_share_cur: float
+    note: str = ""
+
+
+@dataclass
+class DriftReport:
+    features: list[FeatureDrift]
+    drift_share: float
+    share_drifted: float
+    dataset_drift: bool
+    n_reference: int
+    n_current: int
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def drifted_features(self) -> list[str]:
+        return [f.feature for f in self.features if f.drifted]
+
+    def score(self, feature: str) -> float:
+        for f in self.features:
+            if f.feature == feature:
+                return f.statistic
+        raise KeyError(feature)
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame([asdict(f) for f in self.features])
+
+    def to_dict(self) -> dict[str, Any]:
+        def clean(value: Any) -> Any:
+            return None if isinstance(value, float) and math.isnan(value) else value
+
+        return {
+            "dataset_drift": self.dataset_drift,
+            "share_drifted": round(self.share_drifted, 6),
+            "drift_share": self.drift_share,
+            "n_reference": self.n_reference,
+            "n_current": self.n_current,
+            "features": [{k: clean(v) for k, v in asdict(f).items()} for f in self.features],
+            "skipped": [{"feature": c, "reason": r} for c, r in self.skipped],
+        }
+
+
+# --------------------------------------------------------------------------- column helpers
+
+
+def _is_numeric(series: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
+
+
+def _numeric_values(series: pd.Series) -> tuple[np.ndarray, float]:
+    if series.dtype == np.float64:
+        values = series.to_numpy()
+    else:
+        values = series.to_numpy(dtype=np.float64, na_value=np.nan)
+    mask = np.isnan(values)
+    n_null = int(mask.sum())
+    share = n_null / values.size if values.size else 0.0
+    return (values[~mask] if n_null else values), share
+
+
+def _category_counts(series: pd.Series) -> tuple[dict[str, int], float]:
+    n = len(series)
+    if not (pd.api.types.is_object_dtype(series) or isinstance(series.dtype, (pd.StringDtype, pd.CategoricalDtype))):
+        series = series.astype("string")
+    counts = series.value_counts(dropna=True, sort=False)
+    n_valid = int(counts.sum())
+    return {str(k): int(v) for k, v in counts.items()}, (1 - n_valid / n) if n else 0.0
+
+
+def sorted_quantile(ordered: np.ndarray, q: float) -> float:
+    """np.quantile's default (linear) on an already sorted array, without another partition pass."""
+    if ordered.size == 0:
+        return math.nan
+    pos = q * (ordered.size - 1)
+    low = int(math.floor(pos))
+    high = min(low + 1, ordered.size - 1)
+    return float(ordered[low] + (ordered[high] - ordered[low]) * (pos - low))
+
+
+def profile_column(series: pd.Series, *, name: str | None = None, kind: str | None = None, bins: int = 10) -> ColumnProfile:
+    name = str(name if name is not None else series.name)
+    kind = kind or ("numeric" if _is_numeric(series) else "categorical")
+    if kind == "numeric":
+        values, null_share = _numeric_values(series)
+        ordered = np.sort(values)
+        edges = quantile_edges(ordered, bins)
+        quantiles = (sorted_quantile(ordered, 0.001), sorted_quantile(ordered, 0.999))
+        return ColumnProfile(
+            name, "numeric", ordered.size, null_share, sorted_values=ordered,
+            std=float(ordered.std()) if ordered.size else 0.0, edges=edges,
+            bin_counts=bin_counts(ordered, edges), quantiles=quantiles,
+        )
+    counts, null_share = _category_counts(series)
+    categories = tuple(sorted(counts))
+    return ColumnProfile(
+        name, "categorical", sum(counts.values()), null_share, categories=categories,
+        counts=np.array([counts[c] for c in categories], dtype=np.int64),
+    )
+
+
+# --------------------------------------------------------------------------- the profile
+
+
+class ReferenceProfile:
+    """Sorted values, bin edges and category counts of a reference frame: built once, compared many times."""
+
+    def __init__(self, columns: dict[str, ColumnProfile], n_rows: int, *, name: str = "reference"):
+        self.columns = columns
+        self.n_rows = n_rows
+        self.name = name
+
+    @classmethod
+    def from_frame(
+        cls,
+        frame: pd.DataFrame,
+        *,
+        columns: Sequence[str] | None = None,
+        categorical: Iterable[str] = (),
+        bins: int = 10,
+        name: str = "reference",
+        jobs: int | None = None,
+    ) -> ReferenceProfile:
+        if not isinstance(frame, pd.DataFrame):
+            raise DataError("expected a DataFrame", source=name)
+        wanted = list(columns) if columns is not None else [str(c) for c in frame.columns]
+        missing = [c for c in wanted if c not in frame.columns]
+        if missing:
+            raise DataError(f"column {missing[0]!r} not found", source=name, field=missing[0])
+        forced = set(categorical)
+
+        def build(col: str) -> ColumnProfile:
+            return profile_column(frame[col], name=col, kind="categorical" if col in forced else None, bins=bins)
+
+        profiles = _map(build, wanted, parallel=frame.shape[0] * len(wanted) >= _PARALLEL_CELLS, jobs=jobs)
+        return cls(dict(zip(wanted, profiles)), len(frame), name=name)
+
+    def compare(
+        self,
+        current: pd.DataFrame,
+        *,
+        test: str = "auto",
+        thresholds: dict[str, float] | None = None,
+        drift_share: float = 0.5,
+        name: str = "current",
+        jobs: int | None = None,
+    ) -> DriftReport:
+        """Test every profiled column present in `current`; columns on one side only are reported as skipped."""
+        if test not in TESTS:
+            raise DataError(f"unknown test {test!r} (choose from {', '.join(TESTS)})", field="test")
+        if not isinstance(current, pd.DataFrame):
+            raise DataError("expected a DataFrame", source=name)
+        limits = {**DEFAULT_THRESHOLDS, **(thresholds or {})}
+        common = [c for c in self.columns if c in current.columns]
+        skipped = [(c, f"not in {name}") for c in self.columns if c not in current.columns]
+        skipped += [(str(c), f"not in {self.name}") for c in current.columns if str(c) not in self.columns]
+        if not common:
+            raise DataError(f"no columns in common with {self.name}", source=name)
+        for col in common:
+            ref_kind = self.columns[col].kind
+            if ref_kind == "numeric" and not _is_numeric(current[col]) and current[col].notna().any():
+                raise DataError(
+                    f"numeric in {self.name} but {current[col].dtype} in {name}", source=name, field=f"column {col!r}"
+                )
+
+        def run(col: str) -> FeatureDrift:
+            return compare_column(self.columns[col], current[col], test=test, thresholds=limits)
+
+        parallel = current.shape[0] * len(common) >= _PARALLEL_CELLS
+        features = _map(run, common, parallel=parallel, jobs=jobs)
+        share = sum(f.drifted for f in features) / len(features)
+        return DriftReport(features, drift_share, share, share >= drift_share, self.n_rows, len(current), skipped)
+
+
+def _map(func: Any, items: list[str], *, parallel: bool, jobs: int | None) -> list[Any]:
+    workers = jobs or os.cpu_count() or 1
+    if not parallel or workers == 1 or len(items) < 2:
+        return [func(item) for item in items]
+    with ThreadPoolExecutor(max_workers=workers) as pool:  # NumPy sorts release the GIL
+        return list(pool.map(func, items))
+
+
+def choose_test(kind: str, n_reference: int, test: str = "auto") -> str:
+    if test == "auto":
+        if kind == "numeric":
+            return "ks" if n_reference <= SMALL_SAMPLE else "wasserstein"
+        return "chi2" if n_reference <= SMALL_SAMPLE else "js"
+    if kind == "categorical" and test in ("ks", "wasserstein"):
+        return "chi2"
+    return test
+
+
+def compare_column(
+    profile: ColumnProfile, current: pd.Series, *, test: str = "auto", thresholds: dict[str, float] | None = None
+) -> FeatureDrift:
+    limits = {**DEFAULT_THRESHOLDS, **(thresholds or {})}
+    chosen = choose_test(profile.kind, profile.n, test)
+    note = "" if test in ("auto", chosen) else f"{test} does not apply to a categorical feature; {chosen} used"
+
+    if profile.kind == "numeric":
+        values, null_cur = _numeric_values(current)
+        if profile.n == 0 or values.size == 0:
+            side = "reference" if profile.n == 0 else "current"
+            return FeatureDrift(profile.name, "numeric", chosen, math.nan, None, limits[chosen],
+                                profile.n != values.size, profile.null_share, null_cur, f"all values missing in {side}")
+        values = np.sort(values)
+        assert profile.sorted_values is not None and profile.edges is not None and profile.bin_counts is not None
+        result: TestResult
+        if chosen == "ks":
+            result = ks_test(profile.sorted_values, values, alpha=limits["ks"], cur_sorted=True)
+        elif chosen == "wasserstein":
+            result = wasserstein_test(profile.sorted_values, values, profile.std, threshold=limits["wasserstein"],
+                                      cur_sorted=True)
+        elif chosen == "psi":
+            result = psi_numeric(profile.bin_counts, profile.edges, values, threshold=limits["psi"], cur_sorted=True)
+        elif chosen == "js":
+            result = jensen_shannon_numeric(profile.bin_counts, profile.edges, values, threshold=limits["js"],
+                                            cur_sorted=True)
+        else:
+            result = chi2_test(profile.bin_counts, bin_counts(values, profile.edges), alpha=limits["chi2"])
+        if profile.std == 0 and chosen == "wasserstein":
+            note = "constant in reference: distance in the feature's units"
+        return _row(profile, result, null_cur, note)
+
+    counts, null_cur = _category_counts(current)
+    categories = list(profile.categories) + sorted(set(counts) - set(profile.categories))
+    ref_counts = np.concatenate([profile.counts if profile.counts is not None else np.zeros(0, np.int64),
+                                 np.zeros(len(categories) - len(profile.categories), dtype=np.int64)])
+    cur_counts = np.array([counts.get(c, 0) for c in categories], dtype=np.int64)
+    if ref_counts.sum() == 0 or cur_counts.sum() == 0:
+        side = "reference" if ref_counts.sum() == 0 else "current"
+        return FeatureDrift(profile.name, "categorical", chosen, math.nan, None, limits[chosen],
+                            ref_counts.sum() != cur_counts.sum(), profile.null_share, null_cur,
+                            f"all values missing in {side}")
+    new = [c for c in categories if c not in profile.categories]
+    if new and not note:
+        note = f"new categories: {', '.join(new[:5])}"
+    if chosen == "chi2":
+        result = chi2_test(ref_counts, cur_counts, alpha=limits["chi2"])
+    elif chosen == "psi":
+        result = psi_categorical(ref_counts, cur_counts, threshold=limits["psi"])
+    else:
+        result = jensen_shannon_categorical(ref_counts, cur_counts, threshold=limits["js"])
+    return _row(profile, result, null_cur, note)
+
+
+def _row(profile: ColumnProfile, result: TestResult, null_cur: float, note: str) -> FeatureDrift:
+    p_value = None if math.isnan(result.p_value) else result.p_value
+    return FeatureDrift(profile.name, profile.kind, result.test, result.statistic, p_value, result.threshold,
+                        bool(result.drifted), profile.null_share, null_cur, note)
+
+
+# --------------------------------------------------------------------------- one-shot helpers
+
+
+def drift_table(
+    reference: pd.DataFrame,
+    current: pd.DataFrame,
+    *,
+    test: str = "auto",
+    columns: Sequence[str] | None = None,
+    categorical: Iterable[str] = (),
+    thresholds: dict[str, float] | None = None,
+    drift_share: float = 0.5,
+    names: tuple[str, str] = ("reference", "current"),
+    jobs: int | None = None,
+) -> DriftReport:
+    """Compare two frames on their common columns (one-shot: builds the reference profile first)."""
+    if columns is None:
+        columns = [str(c) for c in reference.columns if c in current.columns]
+        if not columns:
+            raise DataError(f"no columns in common with {names[0]}", source=names[1])
+    profile = ReferenceProfile.from_frame(reference, columns=columns, categorical=categorical, name=names[0], jobs=jobs)
+    report = profile.compare(current, test=test, thresholds=thresholds, drift_share=drift_share, name=names[1], jobs=jobs)
+    report.skipped += [(str(c), f"not in {names[1]}") for c in reference.columns if c not in current.columns]
+    return report
+
+
+def prediction_drift(reference_scores: np.ndarray, current_scores: np.ndarray, *, test: str = "auto",
+                     threshold: float | None = None) -> FeatureDrift:
+    """Drift of a model's output distribution (scores), with the numeric defaults."""
+    profile = profile_column(pd.Series(np.asarray(reference_scores, dtype=float)), name="prediction")
+    limits = dict(DEFAULT_THRESHOLDS)
+    chosen = choose_test("numeric", profile.n, test)
+    if threshold is not None:
+        limits[chosen] = threshold
+    return compare_column(profile, pd.Series(np.asarray(current_scores, dtype=float)), test=chosen, thresholds=limits)
+
+
+def read_table(path: str) -> pd.DataFrame:
+    """Read a CSV or Parquet file for `drift`; errors name the file."""
+    from pathlib import Path
+
+    file = Path(path)
+    if not file.is_file():
+        raise DataError("file not found", source=path)
+    try:
+        if file.suffix.lower() in (".parquet", ".pq"):
+            frame = pd.read_parquet(file)
+        else:
+            frame = pd.read_csv(file)
+    except Exception as exc:  # noqa: BLE001 - any parser failure becomes one line naming the file
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise DataError(f"cannot read as {'Parquet' if file.suffix.lower() in ('.parquet', '.pq') else 'CSV'} "
+                        f"({reason})", source=path) from None
+    if frame.shape[1] == 0 or frame.shape[0] == 0:
+        raise DataError("no rows or no columns", source=path)
+    return frame

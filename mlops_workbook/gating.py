@@ -1,0 +1,240 @@
+"""Quality gates before a model is promoted, gate modes, and the decision records they leave.
+
+Threshold kinds follow MLflow's model validation (`MetricThreshold`): an absolute bound, a minimum
+absolute change and a minimum relative change against the baseline, with greater-is-better per
+metric. Gate modes follow well-kept MLOps templates: `disabled` (not run), `dry_run` (run and
+logged, never blocking), `enabled` (a failure blocks the promotion).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from enum import Enum
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .drift import ColumnProfile, ReferenceProfile
+from .metrics import weighted_roc_auc
+
+
+class GateMode(str, Enum):
+    DISABLED = "disabled"
+    DRY_RUN = "dry_run"
+    ENABLED = "enabled"
+
+
+@dataclass(frozen=True)
+class GateResult:
+    gate: str
+    passed: bool
+    reason: str
+    mode: GateMode = GateMode.ENABLED
+    details: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def blocking(self) -> bool:
+        return not self.passed and self.mode is GateMode.ENABLED
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["mode"] = self.mode.value
+        return data
+
+
+# --------------------------------------------------------------------------- threshold gate
+
+
+@dataclass(frozen=True)
+class MetricThreshold:
+    """As MLflow's: all given conditions must hold."""
+
+    threshold: float | None = None
+    min_absolute_change: float | None = None
+    min_relative_change: float | None = None
+    greater_is_better: bool = True
+
+    def check(self, name: str, value: float, baseline: float | None = None) -> tuple[bool, str]:
+        sign = 1 if self.greater_is_better else -1
+        word = ">=" if self.greater_is_better else "<="
+        if math.isnan(value):
+            return False, f"{name} could not be computed"
+        if self.threshold is not None and sign * (value - self.threshold) < 0:
+            return False, f"{name} {value:.3f} fails the bound {word} {self.threshold:.3f}"
+        if baseline is not None and not math.isnan(baseline):
+            change = sign * (value - baseline)
+            if self.min_absolute_change is not None and change < self.min_absolute_change:
+                return False, f"{name} {value:.3f} improves on the baseline {baseline:.3f} by {change:+.3f}, " \
+                              f"less than {self.min_absolute_change:+.3f}"
+            if self.min_relative_change is not None and baseline != 0 and change / abs(baseline) < self.min_relative_change:
+                return False, f"{name} relative change {change / abs(baseline):+.1%} is below " \
+                              f"{self.min_relative_change:+.1%}"
+        return True, f"{name} {value:.3f} passes"
+
+
+def threshold_gate(metrics: dict[str, float], thresholds: dict[str, MetricThreshold],
+                   baseline: dict[str, float] | None = None, *, mode: GateMode = GateMode.ENABLED) -> GateResult:
+    reasons, passed = [], True
+    for name, rule in thresholds.items():
+        ok, why = rule.check(name, metrics.get(name, float("nan")), (baseline or {}).get(name))
+        passed &= ok
+        reasons.append(why)
+    return GateResult("threshold", passed, "; ".join(reasons), mode, {"metrics": dict(metrics)})
+
+
+# --------------------------------------------------------------------------- champion / challenger
+
+
+@dataclass(frozen=True)
+class BootstrapInterval:
+    difference: float
+    low: float
+    high: float
+    confidence: float
+    n_boot: int
+
+
+def paired_bootstrap_auc(y: np.ndarray, champion: np.ndarray, challenger: np.ndarray, *, n_boot: int = 300,
+                         confidence: float = 0.9, seed: int = 0) -> BootstrapInterval:
+    """Interval for AUC(challenger) - AUC(champion), resampling rows jointly (paired) with a fixed seed."""
+    n = len(y)
+    rng = np.random.default_rng(seed)
+    draws = rng.integers(0, n, size=(n_boot, n)) + (np.arange(n_boot) * n)[:, None]
+    counts = np.bincount(draws.ravel(), minlength=n_boot * n).reshape(n_boot, n)
+    weights = np.vstack([np.ones(n), counts])
+    diffs = weighted_roc_auc(y, challenger, weights) - weighted_roc_auc(y, champion, weights)
+    point, boots = float(diffs[0]), diffs[1:]
+    boots = boots[~np.isnan(boots)]
+    alpha = (1 - confidence) / 2
+    low, high = (float(np.quantile(boots, alpha)), float(np.quantile(boots, 1 - alpha))) if boots.size else (point, point)
+    return BootstrapInterval(point, low, high, confidence, n_boot)
+
+
+def champion_challenger_gate(y: np.ndarray, champion_scores: np.ndarray, challenger_scores: np.ndarray, *,
+                             delta: float = 0.02, n_boot: int = 300, confidence: float = 0.9, seed: int = 0,
+                             mode: GateMode = GateMode.ENABLED) -> GateResult:
+    """The challenger may not be worse than the champion by more than `delta` AUC on the same holdout:
+    the lower end of the bootstrap interval of the difference must stay above -delta."""
+    ci = paired_bootstrap_auc(y, champion_scores, challenger_scores, n_boot=n_boot, confidence=confidence, seed=seed)
+    passed = ci.low >= -delta
+    reason = (f"AUC difference {ci.difference:+.3f} (challenger - champion), {ci.confidence:.0%} interval "
+              f"[{ci.low:+.3f}, {ci.high:+.3f}] {'stays above' if passed else 'reaches below'} -{delta:.3f}")
+    return GateResult("champion_challenger", passed, reason, mode, asdict(ci))
+
+
+# --------------------------------------------------------------------------- data validation
+
+
+@dataclass(frozen=True)
+class ValidationRules:
+    max_null_increase: float = 0.05
+    max_out_of_range: float = 0.10
+    range_margin: float = 0.10  # widen the reference's [0.1%, 99.9%] range by this share of each bound
+
+
+def validated_range(profile: ColumnProfile, rules: ValidationRules = ValidationRules()) -> tuple[float, float]:
+    """The range a numeric column's values must fall in: the reference's 0.1%-99.9% quantiles, each
+    widened by `range_margin` of its own magnitude (so income sent in thousands falls far outside)."""
+    low, high = profile.quantiles
+    return low - rules.range_margin * abs(low), high + rules.range_margin * abs(high)
+
+
+def data_validation_gate(frame: pd.DataFrame, reference: ReferenceProfile, *, rules: ValidationRules = ValidationRules(),
+                         columns: Sequence[str] | None = None, mode: GateMode = GateMode.ENABLED) -> GateResult:
+    """Schema, null-rate and range checks of a training batch against the reference it should resemble."""
+    problems: list[str] = []
+    wanted = list(columns) if columns is not None else list(reference.columns)
+    for name in wanted:
+        profile = reference.columns[name]
+        if name not in frame.columns:
+            problems.append(f"{name}: column missing")
+            continue
+        series = frame[name]
+        null_share = float(series.isna().mean())
+        if null_share > profile.null_share + rules.max_null_increase:
+            problems.append(f"{name}: {null_share:.0%} missing (reference {profile.null_share:.0%})")
+        if profile.kind == "numeric":
+            problems += _numeric_problems(name, series, profile, rules)
+    passed = not problems
+    reason = "schema, nulls and ranges within limits" if passed else "; ".join(problems)
+    return GateResult("data_validation", passed, reason, mode, {"problems": problems})
+
+
+def _numeric_problems(name: str, series: pd.Series, profile: ColumnProfile, rules: ValidationRules) -> list[str]:
+    if not pd.api.types.is_numeric_dtype(series):
+        return [f"{name}: expected numbers, got {series.dtype}"]
+    values = series.to_numpy(dtype=float, na_value=np.nan)
+    values = values[~np.isnan(values)]
+    low, high = validated_range(profile, rules)
+    if values.size == 0 or math.isnan(low):
+        return []
+    outside = float(np.mean((values < low) | (values > high)))
+    if outside > rules.max_out_of_range:
+        return [f"{name}: {outside:.0%} of values outside the validated range [{low:.4g}, {high:.4g}]"]
+    return []
+
+
+# --------------------------------------------------------------------------- decisions
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One registry entry: what was trained on what, how it was judged, and what happened to it."""
+
+    week: int
+    model_version: str
+    training_window: tuple[int, int]
+    metrics: dict[str, float]
+    gates: tuple[GateResult, ...]
+    decision: str  # promoted | blocked | canary | rolled back | shipped unchecked | retired
+    reason: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "week": self.week,
+            "model_version": self.model_version,
+            "training_window": f"weeks {self.training_window[0]}-{self.training_window[1] - 1}",
+            "metrics": {k: round(v, 4) for k, v in self.metrics.items()},
+            "gates": [g.to_dict() for g in self.gates],
+            "decision": self.decision,
+            "reason": self.reason,
+        }
+
+
+def decide(gates: Sequence[GateResult]) -> tuple[bool, str]:
+    """Promote unless an enabled gate failed; dry-run failures are reported, not blocking."""
+    blocking = [g for g in gates if g.blocking]
+    if blocking:
+        return False, "; ".join(f"{g.gate}: {g.reason}" for g in blocking)
+    dry = [g for g in gates if not g.passed and g.mode is GateMode.DRY_RUN]
+    if dry:
+        return True, "dry run, would have blocked: " + "; ".join(f"{g.gate}: {g.reason}" for g in dry)
+    return True, "all gates passed" if gates else "no gates"
+
+
+class ModelRegistry:
+    """A small registry of decision records, shown as a table in the notebooks and reports."""
+
+    def __init__(self) -> None:
+        self.records: list[Decision] = []
+
+    def add(self, decision: Decision) -> Decision:
+        self.records.append(decision)
+        return decision
+
+    def to_frame(self) -> pd.DataFrame:
+        rows = []
+        for d in self.records:
+            rows.append({
+                "week": d.week,
+                "model": d.model_version,
+                "trained on": f"weeks {d.training_window[0]}-{d.training_window[1] - 1}",
+                "holdout AUC": round(d.metrics.get("auc", float("nan")), 3),
+                "gates": ", ".join(f"{g.gate} {'ok' if g.passed else 'FAIL'}" for g in d.gates) or "none",
+                "decision": d.decision,
+                "reason": d.reason,
+            })
+        return pd.DataFrame(rows, columns=["week", "model", "trained on", "holdout AUC", "gates", "decision", "reason"])

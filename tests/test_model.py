@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.linear_model import LogisticRegression
+
+from mlops_workbook.metrics import roc_auc
+from mlops_workbook.model import LoanModel, prepare
+from mlops_workbook.sample_data import generate_stream
+
+
+def test_newton_fit_matches_sklearn_objective():
+    stream = generate_stream("none", weeks=1, seed=4)
+    data = prepare(stream[stream.week < 0])
+    model = LoanModel.fit(data, version="t")
+    X = model.design(data)
+    reference = LogisticRegression(C=1.0, max_iter=2000, tol=1e-10).fit(X, data.y)
+    np.testing.assert_allclose(model.coef[:-1], reference.coef_[0], atol=1e-5)
+    assert model.coef[-1] == pytest.approx(reference.intercept_[0], abs=1e-5)
+
+
+def test_model_learns_and_imputes_missing():
+    stream = generate_stream("none", weeks=2, seed=5)
+    model = LoanModel.fit(stream[stream.week < 0], version="t")
+    test = stream[stream.week == 1].copy()
+    assert roc_auc(test["default"].to_numpy(), model.predict_proba(test)) > 0.72
+    test.loc[test.index[:100], "credit_score"] = np.nan
+    scores = model.predict_proba(test)
+    assert np.isfinite(scores).all()
