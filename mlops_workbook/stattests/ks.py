@@ -5,20 +5,39 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy import stats
+from scipy import special, stats
 
-from ._base import TestResult, last_of_ties, merged_cdfs
+from ._base import TestResult
 
 MAX_EXACT_N = 10_000  # SciPy's 'auto' rule: exact p-value when both samples have at most this many values
+TINY_P = 1e-10
 
 
 def ks_statistic(ref_sorted: np.ndarray, cur_sorted: np.ndarray) -> float:
-    values, cdf_ref, cdf_cur = merged_cdfs(ref_sorted, cur_sorted)
-    diffs = np.subtract(cdf_ref, cdf_cur, out=cdf_ref)
-    last = last_of_ties(values)
-    if not last.all():  # inside a group of tied values the CDFs are not yet complete: ignore those points
-        np.copyto(diffs, 0.0, where=~last)
-    return float(max(diffs.max(), min(max(-diffs.min(), 0.0), 1.0)))
+    """sup |F_ref - F_cur| over the pooled points, SciPy's value (to float rounding).
+
+    A stable argsort of two sorted runs is a linear merge (timsort). The difference of the two
+    empirical CDFs, scaled by n1*n2, is an exact integer at every pooled point, so the extremes are
+    found in integers and only those two points are turned into floats, as i/n1 - j/n2 like SciPy.
+    """
+    n1, n2 = ref_sorted.size, cur_sorted.size
+    merged = np.concatenate([ref_sorted, cur_sorted])
+    order = np.argsort(merged, kind="stable")
+    count_ref = np.cumsum(order < n1)
+    key = count_ref * (n1 + n2) - np.arange(1, n1 + n2 + 1) * n1  # (F_ref - F_cur) * n1 * n2
+    values = merged[order]
+    tied = values[1:] == values[:-1]
+    if tied.any():  # inside a group of tied values the CDFs are not complete yet: ignore those points
+        key[:-1][tied] = 0
+
+    def cdf_difference(position: int) -> float:
+        i = int(count_ref[position])
+        return i / n1 - (position + 1 - i) / n2
+
+    high, low = int(np.argmax(key)), int(np.argmin(key))
+    d_plus = cdf_difference(high) if key[high] > 0 else 0.0
+    d_minus = -cdf_difference(low) if key[low] < 0 else 0.0
+    return float(max(d_plus, min(max(d_minus, 0.0), 1.0)))
 
 
 def ks_pvalue(d: float, n1: int, n2: int) -> float:
@@ -32,8 +51,13 @@ def ks_pvalue(d: float, n1: int, n2: int) -> float:
         if success:
             return float(np.clip(prob, 0, 1))
     m, n = sorted([float(n1), float(n2)], reverse=True)
-    en = m * n / (m + n)
-    return float(np.clip(stats.kstwo.sf(d, np.round(en)), 0, 1))
+    en = np.round(m * n / (m + n))
+    if 2 * math.exp(-2 * en * d * d) < TINY_P:
+        # Massart's bound on the one-sample distribution SciPy uses says p < TINY_P. SciPy would spend
+        # an O(n) Smirnov sum (0.35 s at n = 500,000) to find how tiny; the limiting Kolmogorov value
+        # is also below TINY_P, so both agree to 1e-9 absolute, at no cost.
+        return float(special.kolmogorov(math.sqrt(en) * d))
+    return float(np.clip(stats.kstwo.sf(d, en), 0, 1))
 
 
 def ks_test(ref_sorted: np.ndarray, cur: np.ndarray, *, alpha: float = 0.05, cur_sorted: bool = False) -> TestResult:
