@@ -185,6 +185,27 @@ def cmd_drift(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --------------------------------------------------------------------------- report
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from .reports import print_progress, run_reports
+
+    result = run_reports(args.answers, args.out, rubric=args.rubric, scenario=args.scenario, seed=args.seed,
+                         target_level=args.target, include_simulation=not args.no_simulation, jobs=args.jobs,
+                         keep_ipynb=args.keep_ipynb, on_progress=None if args.quiet else print_progress)
+    for outcome in result.failed:
+        print(f"error: {outcome.error}", file=sys.stderr)
+    ok = len(result.outcomes) - len(result.failed)
+    if args.json:
+        _print_json({"index": str(result.index), "seconds": round(result.seconds, 2),
+                     "reports": [{"team": o.team, "source": o.source, "status": o.status, "html": o.html,
+                                  "error": o.error, **o.summary} for o in result.outcomes]})
+    else:
+        print(f"{ok} of {len(result.outcomes)} reports in {result.seconds:.1f} s; index: {result.index}")
+    return EXIT_OK if result.ok and result.outcomes else EXIT_FAILED
+
+
 # --------------------------------------------------------------------------- demo
 
 
@@ -241,6 +262,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--duration", type=int, help="weeks (gradual ramp, season length, bug length)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_simulate)
+
+    p = sub.add_parser("report", help="one offline HTML report per answers file, plus an index page")
+    p.add_argument("answers", nargs="+", help="answers files, folders or globs")
+    p.add_argument("--out", required=True, help="output folder")
+    p.add_argument("--rubric", help="rubric id or path for every file (default: the one each file names)")
+    p.add_argument("--scenario", default="concept-drift", choices=list(SCENARIOS))
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--target", type=int, choices=range(5), metavar="LEVEL", help="override the recommended target")
+    p.add_argument("--no-simulation", action="store_true", help="leave out the simulation section")
+    p.add_argument("--jobs", type=int, default=None, help="parallel workers (default: number of CPUs)")
+    p.add_argument("--keep-ipynb", action="store_true", help="keep the executed notebooks beside the HTML")
+    p.add_argument("--quiet", action="store_true", help="no progress lines")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("drift", help="drift table for your own reference and current CSV or Parquet files")
     p.add_argument("reference")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import glob
+import sys
 from pathlib import Path
 
 from .answers import load_answers
@@ -19,10 +20,20 @@ def sample_answer_files() -> list[Path]:
 
 
 def run_demo(*, out: Path, jobs: int | None = None) -> int:
+    """Score the bundled teams, execute their reports with papermill, print the index path."""
+    from .reports import print_progress, run_reports
+
+    files = sample_answer_files()
     print(f"{'Team':<18}{'Overall':>8}{'Target':>8}{'Mean':>7}  Flags")
-    for path in sample_answer_files():
+    for path in files:
         answers, rubric, warnings = load_answers(path)
         result = score(rubric, answers, warnings=warnings)
         flags = ", ".join(sorted({f.kind for f in result.flags})) or "-"
         print(f"{result.team:<18}{result.overall_level:>8}{result.target.level:>8}{result.mean_progress:>7.2f}  {flags}")
-    return 0
+    print(f"\nExecuting {len(files)} reports with papermill into {out} ...", flush=True)
+    batch = run_reports([str(p) for p in files], out, jobs=jobs, on_progress=print_progress)
+    for outcome in batch.failed:
+        print(f"error: {outcome.error}", file=sys.stderr)
+    print(f"\n{len(batch.outcomes) - len(batch.failed)} reports in {batch.seconds:.1f} s.")
+    print(f"Open the room overview: {batch.index.resolve()}")
+    return 0 if batch.ok else 1

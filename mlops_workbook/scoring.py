@@ -361,7 +361,7 @@ def build_roadmap(
     for dim_result, dimension in zip(dims, rubric.dimensions):
         for level in range(dim_result.level + 1, target + 1):
             info = rubric.level(level)
-            categories = [t.name for t in rubric.tools_for_level(level)]
+            categories = [f"{t.name} ({', '.join(t.examples[:3])})" for t in rubric.tools_for_level(level)]
             for criterion in dimension.criteria_at(level):
                 value = answers.value(criterion.id)
                 if value in ("yes", "n/a"):

@@ -1,0 +1,512 @@
+"""Reports in batch: papermill executes notebooks/03_report.ipynb per answers file, nbconvert exports
+offline HTML, and an index page links them all.
+
+Where the time goes in a naive loop is mostly not the report: a fresh kernel per notebook, then the
+imports inside it (pandas, SciPy, altair), then nbconvert's own start-up. Here each worker process
+imports papermill and nbconvert once, keeps one warm kernel (started ahead, imports done), resets its
+namespace between reports (`%reset -f`: variables go, loaded modules stay) and restarts it every
+`REPORTS_PER_KERNEL` reports or after a failure. Execution is still papermill's, with the parameters
+injected after the `parameters` cell and recorded in the notebook's metadata.
+
+Robustness: answers files are validated before any kernel runs; a failing file or execution is one
+line on stderr and a row in the index, the other reports are still produced; every output appears
+only complete (temp file + rename); team names become safe file names inside the output folder.
+"""
+
+from __future__ import annotations
+
+import glob
+import html
+import json
+import multiprocessing
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ._files import atomic_write_text, safe_name
+from .errors import ReportError, WorkbookError
+from .report_content import REPORT_SCENARIO
+
+ROOT = Path(__file__).resolve().parent.parent
+REPORT_NOTEBOOK = ROOT / "notebooks" / "03_report.ipynb"
+KERNEL_NAME = "python3"
+REPORTS_PER_KERNEL = 12
+WARM_UP_CODE = (
+    "import mlops_workbook.report_content, mlops_workbook.charts, IPython.display\n"
+    "mlops_workbook.charts.enable_offline_rendering()"
+)
+ANSWER_SUFFIXES = (".json", ".yaml", ".yml")
+_KERNEL_ENV_DROP = ("QUERY_STRING", "VOILA_PREHEAT", "VOILA_KERNEL_ID")
+
+
+@dataclass(frozen=True)
+class ReportJob:
+    source: str
+    team: str
+    slug: str
+    parameters: dict[str, Any]
+    summary: dict[str, Any]
+
+
+@dataclass
+class ReportOutcome:
+    source: str
+    team: str
+    status: str  # "ok" or "failed"
+    html: str | None = None
+    ipynb: str | None = None
+    error: str | None = None
+    summary: dict[str, Any] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+
+@dataclass
+class BatchResult:
+    outcomes: list[ReportOutcome]
+    index: Path
+    seconds: float
+
+    @property
+    def failed(self) -> list[ReportOutcome]:
+        return [o for o in self.outcomes if not o.ok]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+def expand_inputs(items: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[ReportOutcome]]:
+    """Files, folders (their answers files) and globs -> answers files; what matches nothing is a failure."""
+    found: list[Path] = []
+    missing: list[ReportOutcome] = []
+    for item in items:
+        text = str(item)
+        path = Path(text)
+        if path.is_dir():
+            matches = sorted(p for p in path.iterdir() if p.suffix.lower() in ANSWER_SUFFIXES and p.is_file())
+        elif path.is_file():
+            matches = [path]
+        else:
+            matches = sorted(Path(p) for p in glob.glob(text) if Path(p).is_file())
+        if not matches:
+            missing.append(ReportOutcome(text, Path(text).stem, "failed", error=f"{text}: no answers files found"))
+        for match in matches:
+            if match.resolve() not in {f.resolve() for f in found}:
+                found.append(match)
+    return found, missing
+
+
+def plan_jobs(
+    paths: Sequence[Path], *, rubric: str | None = None, scenario: str = REPORT_SCENARIO, seed: int = 0,
+    target_level: int | None = None, include_simulation: bool = True,
+) -> tuple[list[ReportJob], list[ReportOutcome]]:
+    """Validate and score every answers file up front: bad ones fail here, before a kernel starts."""
+    from .answers import load_answers
+    from .rubric import load_rubric
+    from .scoring import score
+
+    fixed = load_rubric(rubric) if rubric else None  # an unknown --rubric is bad input for the whole batch
+    jobs: list[ReportJob] = []
+    failures: list[ReportOutcome] = []
+    used: set[str] = set()
+    for path in paths:
+        try:
+            answers, rub, warnings = load_answers(path, fixed)
+            assessment = score(rub, answers, target_level=target_level, warnings=warnings)
+        except WorkbookError as exc:
+            failures.append(ReportOutcome(str(path), path.stem, "failed", error=str(exc)))
+            continue
+        slug = base = safe_name(answers.team)
+        n = 2
+        while slug in used or slug == "index":
+            slug, n = f"{base}-{n}", n + 1
+        used.add(slug)
+        summary = {
+            "overall_level": assessment.overall_level,
+            "target_level": assessment.target.level,
+            "dimension_levels": assessment.dimension_levels,
+            "mean_progress": round(assessment.mean_progress, 2),
+            "flags": sorted({f.kind for f in assessment.flags}),
+            "warnings": list(warnings),
+        }
+        parameters = {
+            "answers_path": str(Path(path).resolve()),
+            "rubric": str(Path(rubric).resolve()) if rubric and Path(rubric).is_file() else (rubric or ""),
+            "target_level": target_level,
+            "scenario": scenario,
+            "seed": seed,
+            "include_simulation": include_simulation,
+        }
+        jobs.append(ReportJob(str(path), answers.team, slug, parameters, summary))
+    return jobs, failures
+
+
+# --------------------------------------------------------------------------- HTML export
+
+
+PAGE_CSS = """
+body { margin: 0 auto; padding: 1.5em 2em 3em; max-width: 1040px; background: #fff; color: #1d2733;
+       font-family: system-ui, -apple-system, "Segoe UI", sans-serif; }
+.jp-InputPrompt, .jp-OutputPrompt, .prompt, .input_prompt, .output_prompt { display: none; }
+.jp-OutputArea-output img, .jp-OutputArea-output svg { max-width: 100%; height: auto; }
+pre { white-space: pre-wrap; }
+.jp-RenderedText pre, .output_stderr { color: #b0413e; }
+"""
+
+
+def page(title: str, body: str, *, css: str = PAGE_CSS) -> str:
+    """A complete, self-contained HTML page: no script, no external stylesheet, no font download."""
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        f"<title>{html.escape(title)}</title>\n<style>{css}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n"
+    )
+
+
+_EXPORTER: Any = None
+
+
+def export_html(notebook: Any, title: str) -> str:
+    """nbconvert's `basic` template (outputs only, code excluded) inside our offline page.
+
+    The `lab` and `classic` templates load MathJax, require.js and Mermaid from CDNs; `basic`
+    renders just the cells, so the page references nothing outside itself.
+    """
+    global _EXPORTER
+    if _EXPORTER is None:
+        from nbconvert import HTMLExporter
+
+        _EXPORTER = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
+                                 exclude_output_prompt=True)
+    body, _ = _EXPORTER.from_notebook_node(notebook)
+    return page(title, body)
+
+
+# --------------------------------------------------------------------------- the worker
+
+
+class _WarmKernel:
+    """One kernel, started ahead with the report's imports running, reused for several reports.
+
+    Each conversation with it uses a fresh client (papermill opens its own for the notebook): a
+    client kept across a papermill run stops receiving its replies, as they share one session.
+    """
+
+    def __init__(self) -> None:
+        from jupyter_client import KernelManager
+
+        env = {k: v for k, v in os.environ.items() if k not in _KERNEL_ENV_DROP}
+        self.started = time.perf_counter()
+        # Unix sockets instead of TCP ports on loopback: no port races between workers, no
+        # plain-TCP warning. The socket path must be absolute: the kernel runs in notebooks/.
+        self._sockets = tempfile.mkdtemp(prefix="mlops-kernel-")
+        self.km = KernelManager(kernel_name=KERNEL_NAME, transport="ipc", ip=os.path.join(self._sockets, "k"))
+        self.km.start_kernel(cwd=str(REPORT_NOTEBOOK.parent), env=env)
+        self._warming = self.km.client()
+        self._warming.start_channels()
+        self._warming.wait_for_ready(timeout=120)
+        self.ready_seconds = time.perf_counter() - self.started
+        self._warm_msg = self._warming.execute(WARM_UP_CODE, store_history=False)
+        self.import_seconds = 0.0
+        self.reports = 0
+
+    def wait_warm(self) -> float:
+        """Block until the warm-up imports ran (they overlap the previous report); returns the wait."""
+        if self._warming is None:
+            return 0.0
+        start = time.perf_counter()
+        try:
+            _wait_reply(self._warming, self._warm_msg)
+        finally:
+            self._warming.stop_channels()
+            self._warming = None
+        self.import_seconds = time.perf_counter() - self.started - self.ready_seconds
+        return time.perf_counter() - start
+
+    def reset(self) -> None:
+        """Forget the previous report's variables; imported modules stay loaded."""
+        client = self.km.client()
+        client.start_channels()
+        try:
+            client.wait_for_ready(timeout=60)
+            _wait_reply(client, client.execute("get_ipython().run_line_magic('reset', '-f')", store_history=False))
+        finally:
+            client.stop_channels()
+
+    def shutdown(self) -> None:
+        import shutil
+
+        try:
+            if self._warming is not None:
+                self._warming.stop_channels()
+            self.km.shutdown_kernel(now=True)
+        finally:
+            shutil.rmtree(self._sockets, ignore_errors=True)
+
+
+def _wait_reply(client: Any, msg_id: str, timeout: float = 300) -> None:
+    import queue
+
+    deadline = time.monotonic() + timeout
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise ReportError("the kernel did not answer in time")
+        try:
+            reply = client.get_shell_msg(timeout=remaining)
+        except queue.Empty:
+            continue
+        if reply["parent_header"].get("msg_id") == msg_id:
+            if reply["content"].get("status") != "ok":
+                raise ReportError(f"kernel set-up failed: {reply['content'].get('evalue', '')}")
+            return
+
+
+_KERNEL: _WarmKernel | None = None
+
+
+def _register_engine() -> None:
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+
+    class WarmKernelEngine(NBClientEngine):
+        """papermill's nbclient engine, on a kernel we started (papermill neither starts nor stops it)."""
+
+        @classmethod
+        def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, km: Any = None, **kwargs: Any) -> Any:
+            import logging
+
+            client = PapermillNotebookClient(nb_man, km=km, kernel_name=kernel_name,
+                                             timeout=kwargs.get("execution_timeout"),
+                                             startup_timeout=kwargs.get("start_timeout", 60),
+                                             log=logging.getLogger("papermill"), log_output=False)
+            try:
+                return client.execute()
+            finally:
+                if client.kc is not None:
+                    client.kc.stop_channels()
+
+    papermill_engines.register("mlops-warm", WarmKernelEngine)
+
+
+def _share_simulation(cache: str, scenario: str, seed: int) -> None:
+    """Simulate once in the parent and leave it where every report kernel looks first."""
+    import pickle
+
+    from .report_content import simulation_cache_file
+    from .simulation import simulate
+
+    path = simulation_cache_file(cache, scenario, seed)
+    tmp = path.with_suffix(".tmp")
+    with tmp.open("wb") as handle:
+        pickle.dump(simulate(scenario=scenario, seed=seed), handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
+
+
+def _worker_init(cache: str = "") -> None:
+    """Runs once per worker process: imports, the engine, and a first kernel warming up."""
+    global _KERNEL
+    import papermill  # noqa: F401 - imported once per worker, not once per report
+    from multiprocessing import util
+
+    if cache:
+        from .report_content import SIMULATION_CACHE_ENV
+
+        os.environ[SIMULATION_CACHE_ENV] = cache  # inherited by the kernels this worker starts
+
+    _register_engine()
+    util.Finalize(None, _shutdown_kernel, exitpriority=10)
+    try:
+        _KERNEL = _WarmKernel()
+    except Exception:  # noqa: BLE001 - the first report retries and reports the reason
+        _KERNEL = None
+
+
+def _shutdown_kernel() -> None:
+    global _KERNEL
+    if _KERNEL is not None:
+        _KERNEL.shutdown()
+        _KERNEL = None
+
+
+def _execute(job: ReportJob, out_dir: str, keep_ipynb: bool) -> ReportOutcome:
+    """Execute one report in this worker's warm kernel and export it."""
+    global _KERNEL
+    import nbformat
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    out = Path(out_dir)
+    outcome = ReportOutcome(job.source, job.team, "failed", summary=job.summary)
+    timings: dict[str, float] = {}
+    if _KERNEL is None or _KERNEL.reports >= REPORTS_PER_KERNEL:
+        _shutdown_kernel()
+        try:
+            _KERNEL = _WarmKernel()
+        except Exception as exc:  # noqa: BLE001
+            outcome.error = f"{job.source}: no kernel to run the report: {type(exc).__name__}: {exc}".splitlines()[0]
+            return outcome
+    kernel = _KERNEL
+    if kernel.reports == 0:
+        timings["kernel_start"] = kernel.ready_seconds
+    timings["wait_for_imports"] = kernel.wait_warm()
+    if kernel.reports == 0:
+        timings["imports_in_kernel"] = kernel.import_seconds
+    else:
+        kernel.reset()
+    kernel.reports += 1
+    ipynb_tmp = out / f".{job.slug}.{os.getpid()}.tmp.ipynb"
+    start = time.perf_counter()
+    try:
+        papermill.execute_notebook(
+            str(REPORT_NOTEBOOK), str(ipynb_tmp), parameters=job.parameters, engine_name="mlops-warm",
+            km=kernel.km, kernel_name=KERNEL_NAME, progress_bar=False, log_output=False,
+        )
+    except PapermillExecutionError as exc:
+        outcome.error = f"{job.source}: report failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue}".strip()
+        _shutdown_kernel()  # a failed run may leave the kernel in any state
+    except Exception as exc:  # noqa: BLE001 - any other failure is reported, the batch goes on
+        outcome.error = f"{job.source}: report failed: {type(exc).__name__}: {exc}".splitlines()[0]
+        _shutdown_kernel()
+    timings["execute"] = time.perf_counter() - start
+    try:
+        if outcome.error is None:
+            start = time.perf_counter()
+            notebook = nbformat.read(ipynb_tmp, as_version=4)
+            html_path = out / f"{job.slug}.html"
+            atomic_write_text(html_path, export_html(notebook, f"MLOps maturity report: {job.team}"))
+            timings["export"] = time.perf_counter() - start
+            outcome.status, outcome.html = "ok", html_path.name
+        if keep_ipynb and ipynb_tmp.exists():
+            final = out / (f"{job.slug}.ipynb" if outcome.ok else f"{job.slug}.failed.ipynb")
+            os.replace(ipynb_tmp, final)
+            outcome.ipynb = final.name
+    except Exception as exc:  # noqa: BLE001
+        outcome.status = "failed"
+        outcome.error = f"{job.source}: export failed: {type(exc).__name__}: {exc}".splitlines()[0]
+    finally:
+        ipynb_tmp.unlink(missing_ok=True)
+    outcome.timings = timings
+    return outcome
+
+
+# --------------------------------------------------------------------------- the batch
+
+
+def run_reports(
+    inputs: Iterable[str | os.PathLike[str]],
+    out_dir: str | os.PathLike[str],
+    *,
+    rubric: str | None = None,
+    scenario: str = REPORT_SCENARIO,
+    seed: int = 0,
+    target_level: int | None = None,
+    include_simulation: bool = True,
+    jobs: int | None = None,
+    keep_ipynb: bool = False,
+    on_progress: Callable[[int, int, ReportOutcome], None] | None = None,
+) -> BatchResult:
+    """Execute one report per answers file in parallel worker processes; write the HTML and an index."""
+    from .sample_data import get_scenario
+
+    get_scenario(scenario)  # an unknown scenario is bad input for the whole batch
+    started = time.perf_counter()
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths, outcomes = expand_inputs(inputs)
+    planned, failures = plan_jobs(paths, rubric=rubric, scenario=scenario, seed=seed, target_level=target_level,
+                                  include_simulation=include_simulation)
+    outcomes += failures
+    total = len(planned) + len(outcomes)
+    done = 0
+    for outcome in outcomes:
+        done += 1
+        if on_progress:
+            on_progress(done, total, outcome)
+    if planned:
+        workers = max(1, min(jobs or os.cpu_count() or 1, len(planned)))
+        context = multiprocessing.get_context("spawn")  # no inherited zmq or asyncio state
+        with tempfile.TemporaryDirectory(prefix="mlops-workbook-") as cache, \
+                ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init,
+                                    initargs=(cache,)) as pool:
+            futures = {pool.submit(_execute, job, str(out), keep_ipynb): job for job in planned}
+            if include_simulation:
+                _share_simulation(cache, scenario, seed)  # while the workers start their kernels
+            for future in as_completed(futures):
+                job = futures[future]
+                try:
+                    outcome = future.result()
+                except Exception as exc:  # noqa: BLE001 - a crashed worker fails its report only
+                    outcome = ReportOutcome(job.source, job.team, "failed", summary=job.summary,
+                                            error=f"{job.source}: worker crashed: {type(exc).__name__}: {exc}")
+                outcomes.append(outcome)
+                done += 1
+                if on_progress:
+                    on_progress(done, total, outcome)
+    order = {str(p): i for i, p in enumerate(paths)}
+    outcomes.sort(key=lambda o: (order.get(o.source, len(order)), o.source))
+    index = write_index(outcomes, out, scenario=scenario)
+    return BatchResult(outcomes, index, time.perf_counter() - started)
+
+
+def write_index(outcomes: Sequence[ReportOutcome], out_dir: Path, *, scenario: str = "") -> Path:
+    """The room overview: every team's levels, a link to its report, and every failure with its reason."""
+    esc = html.escape
+    dimensions: list[str] = []
+    for o in outcomes:
+        for name in o.summary.get("dimension_levels", {}):
+            if name not in dimensions:
+                dimensions.append(name)
+    head = "".join(f"<th>{esc(d)}</th>" for d in dimensions)
+    rows = []
+    for o in outcomes:
+        s = o.summary
+        team = f'<a href="{esc(o.html)}">{esc(o.team)}</a>' if o.ok and o.html else esc(o.team)
+        cells = "".join(f"<td class=\"lv lv{s['dimension_levels'][d]}\">{s['dimension_levels'][d]}</td>"
+                        if d in s.get("dimension_levels", {}) else "<td></td>" for d in dimensions)
+        status = "ok" if o.ok else f'<span class="err">failed: {esc(o.error or "")}</span>'
+        overall = s.get("overall_level", "")
+        rows.append(f"<tr><td>{team}</td><td class=\"lv lv{overall}\">{overall}</td><td>{s.get('target_level', '')}</td>"
+                    f"{cells}<td>{esc(', '.join(s.get('flags', [])))}</td><td>{status}</td></tr>")
+    failed = sum(not o.ok for o in outcomes)
+    css = PAGE_CSS + """
+table { border-collapse: collapse; } th, td { border: 1px solid #dde3ea; padding: .35em .6em; text-align: left; }
+th { background: #f3f6f9; } .lv { text-align: center; font-weight: 600; color: #fff; }
+.lv0 { background: #b0413e; } .lv1 { background: #e07b39; } .lv2 { background: #c9a227; }
+.lv3 { background: #6a994e; } .lv4 { background: #2a6f97; } .err { color: #b0413e; }
+"""
+    body = (
+        "<h1>MLOps maturity: room overview</h1>"
+        f"<p>{len(outcomes) - failed} reports, {failed} failed. Simulation scenario: {esc(scenario)}. "
+        "Overall level = the weakest dimension.</p>"
+        f"<table><thead><tr><th>Team</th><th>Overall</th><th>Target</th>{head}<th>Flags</th><th>Status</th></tr>"
+        f"</thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+    path = out_dir / "index.html"
+    atomic_write_text(path, page("MLOps maturity: room overview", body, css=css))
+    atomic_write_text(out_dir / "index.json", json.dumps([asdict(o) for o in outcomes], indent=2, default=str))
+    return path
+
+
+def print_progress(done: int, total: int, outcome: ReportOutcome) -> None:
+    """One status line per report on stderr (a progress bar that also reads well in CI logs)."""
+    width = 20
+    filled = int(width * done / total) if total else width
+    bar = "#" * filled + "." * (width - filled)
+    seconds = sum(outcome.timings.values())
+    detail = f"{outcome.html} ({seconds:.1f} s)" if outcome.ok else outcome.error
+    print(f"[{bar}] {done}/{total} {'ok    ' if outcome.ok else 'FAILED'} {outcome.team}: {detail}",
+          file=sys.stderr, flush=True)
