@@ -113,6 +113,11 @@ def resolve_parameters(
             raise WorkbookError(f"no answers saved for team {query['team']!r}", field="team")
         changes["answers_path"] = str(path)
     if query.get("rubric"):
+        from .rubric import available_rubrics
+
+        known = available_rubrics()
+        if query["rubric"] not in known:  # from a URL only a bundled rubric id, never a path
+            raise WorkbookError(f"unknown rubric {query['rubric']!r} (known: {', '.join(known)})", field="rubric")
         changes["rubric"] = query["rubric"]
     if query.get("scenario"):
         changes["scenario"] = query["scenario"]

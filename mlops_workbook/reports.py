@@ -342,13 +342,61 @@ def _shutdown_kernel() -> None:
         _KERNEL = None
 
 
-def _execute(job: ReportJob, out_dir: str, keep_ipynb: bool) -> ReportOutcome:
-    """Execute one report in this worker's warm kernel and export it."""
-    global _KERNEL
+def _papermill_and_export(job: ReportJob, out: Path, keep_ipynb: bool, outcome: ReportOutcome,
+                          timings: dict[str, float], **engine: Any) -> bool:
+    """Execute the report notebook with papermill, export it, write both atomically; True if it failed."""
     import nbformat
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    ipynb_tmp = out / f".{job.slug}.{os.getpid()}.tmp.ipynb"
+    start = time.perf_counter()
+    try:
+        papermill.execute_notebook(str(REPORT_NOTEBOOK), str(ipynb_tmp), parameters=job.parameters,
+                                   kernel_name=KERNEL_NAME, progress_bar=False, log_output=False, **engine)
+    except PapermillExecutionError as exc:
+        outcome.error = f"{job.source}: report failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue}".strip()
+    except Exception as exc:  # noqa: BLE001 - any other failure is reported, the batch goes on
+        outcome.error = f"{job.source}: report failed: {type(exc).__name__}: {exc}".splitlines()[0]
+    timings["execute"] = time.perf_counter() - start
+    try:
+        if outcome.error is None:
+            start = time.perf_counter()
+            notebook = nbformat.read(ipynb_tmp, as_version=4)
+            html_path = out / f"{job.slug}.html"
+            atomic_write_text(html_path, export_html(notebook, f"MLOps maturity report: {job.team}"))
+            timings["export"] = time.perf_counter() - start
+            outcome.status, outcome.html = "ok", html_path.name
+        if keep_ipynb and ipynb_tmp.exists():
+            final = out / (f"{job.slug}.ipynb" if outcome.ok else f"{job.slug}.failed.ipynb")
+            os.replace(ipynb_tmp, final)
+            outcome.ipynb = final.name
+    except Exception as exc:  # noqa: BLE001
+        outcome.status = "failed"
+        outcome.error = f"{job.source}: export failed: {type(exc).__name__}: {exc}".splitlines()[0]
+    finally:
+        ipynb_tmp.unlink(missing_ok=True)
+    return outcome.error is not None
+
+
+def run_report(path: str | os.PathLike[str], out_dir: str | os.PathLike[str], *, rubric: str | None = None,
+               scenario: str = REPORT_SCENARIO, seed: int = 0, include_simulation: bool = True) -> ReportOutcome:
+    """One report in this process with a fresh kernel (the assessment's "Create my report" button)."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    planned, failures = plan_jobs([Path(path)], rubric=rubric, scenario=scenario, seed=seed,
+                                  include_simulation=include_simulation)
+    if failures:
+        return failures[0]
+    job = planned[0]
+    outcome = ReportOutcome(job.source, job.team, "failed", summary=job.summary)
+    _papermill_and_export(job, out, False, outcome, outcome.timings, cwd=str(REPORT_NOTEBOOK.parent))
+    return outcome
+
+
+def _execute(job: ReportJob, out_dir: str, keep_ipynb: bool) -> ReportOutcome:
+    """Execute one report in this worker's warm kernel and export it."""
+    global _KERNEL
     out = Path(out_dir)
     outcome = ReportOutcome(job.source, job.team, "failed", summary=job.summary)
     timings: dict[str, float] = {}
@@ -368,37 +416,9 @@ def _execute(job: ReportJob, out_dir: str, keep_ipynb: bool) -> ReportOutcome:
     else:
         kernel.reset()
     kernel.reports += 1
-    ipynb_tmp = out / f".{job.slug}.{os.getpid()}.tmp.ipynb"
-    start = time.perf_counter()
-    try:
-        papermill.execute_notebook(
-            str(REPORT_NOTEBOOK), str(ipynb_tmp), parameters=job.parameters, engine_name="mlops-warm",
-            km=kernel.km, kernel_name=KERNEL_NAME, progress_bar=False, log_output=False,
-        )
-    except PapermillExecutionError as exc:
-        outcome.error = f"{job.source}: report failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue}".strip()
+    failed = _papermill_and_export(job, out, keep_ipynb, outcome, timings, engine_name="mlops-warm", km=kernel.km)
+    if failed:
         _shutdown_kernel()  # a failed run may leave the kernel in any state
-    except Exception as exc:  # noqa: BLE001 - any other failure is reported, the batch goes on
-        outcome.error = f"{job.source}: report failed: {type(exc).__name__}: {exc}".splitlines()[0]
-        _shutdown_kernel()
-    timings["execute"] = time.perf_counter() - start
-    try:
-        if outcome.error is None:
-            start = time.perf_counter()
-            notebook = nbformat.read(ipynb_tmp, as_version=4)
-            html_path = out / f"{job.slug}.html"
-            atomic_write_text(html_path, export_html(notebook, f"MLOps maturity report: {job.team}"))
-            timings["export"] = time.perf_counter() - start
-            outcome.status, outcome.html = "ok", html_path.name
-        if keep_ipynb and ipynb_tmp.exists():
-            final = out / (f"{job.slug}.ipynb" if outcome.ok else f"{job.slug}.failed.ipynb")
-            os.replace(ipynb_tmp, final)
-            outcome.ipynb = final.name
-    except Exception as exc:  # noqa: BLE001
-        outcome.status = "failed"
-        outcome.error = f"{job.source}: export failed: {type(exc).__name__}: {exc}".splitlines()[0]
-    finally:
-        ipynb_tmp.unlink(missing_ok=True)
     outcome.timings = timings
     return outcome
 

@@ -49,6 +49,7 @@ def test_answers_path_is_not_taken_from_the_url(answers_dir):
 
 
 @pytest.mark.parametrize(("query", "field"), [("target_level=9", "target_level"), ("seed=abc", "seed"),
+                                               ("rubric=..%2F..%2Fetc%2Fpasswd", "rubric"),
                                                ("include_simulation=maybe", "include_simulation")])
 def test_bad_query_values(answers_dir, query, field):
     with pytest.raises(WorkbookError) as info:

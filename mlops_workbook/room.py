@@ -1,0 +1,100 @@
+"""The room: every answers file in a folder, scored and aggregated for the facilitator.
+
+The answers folder is the only shared state between participants, the dashboard and the reports.
+Files are written atomically (temp file + rename), so a reader sees a whole file or none; temp
+files and hidden files are skipped, and an unreadable file is reported by name, never fatal.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .answers import load_answers
+from .errors import WorkbookError
+from .scoring import Assessment, score
+
+
+@dataclass
+class RoomSummary:
+    folder: Path
+    assessments: list[Assessment] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)  # team -> file name
+    unreadable: list[tuple[str, str]] = field(default_factory=list)  # (file name, reason)
+
+    @property
+    def teams(self) -> pd.DataFrame:
+        rows = []
+        for a in self.assessments:
+            rows.append({"team": a.team, "file": self.sources.get(a.team, ""), "rubric": a.rubric,
+                         "overall_level": a.overall_level, "target_level": a.target.level,
+                         "mean_progress": round(a.mean_progress, 2), "answered": a.answered, "total": a.total,
+                         **{f"level: {d.name}": d.level for d in a.dimensions}})
+        return pd.DataFrame(rows)
+
+    @property
+    def levels(self) -> pd.DataFrame:
+        """Long form: team, dimension, level (for the heatmap)."""
+        return pd.DataFrame([{"team": a.team, "dimension": d.name, "level": d.level}
+                             for a in self.assessments for d in a.dimensions],
+                            columns=["team", "dimension", "level"])
+
+    @property
+    def distribution(self) -> pd.DataFrame:
+        counts = Counter(a.overall_level for a in self.assessments)
+        return pd.DataFrame({"level": list(range(5)), "teams": [counts.get(lv, 0) for lv in range(5)]})
+
+    @property
+    def shares(self) -> pd.DataFrame:
+        """Share of teams at each level, per dimension."""
+        levels = self.levels
+        if levels.empty:
+            return pd.DataFrame(columns=["dimension", "level", "share"])
+        table = levels.groupby(["dimension", "level"], sort=False).size().rename("teams").reset_index()
+        table["share"] = table["teams"] / table.groupby("dimension")["teams"].transform("sum")
+        return table[["dimension", "level", "share"]]
+
+    def common_gaps(self, top: int = 10) -> pd.DataFrame:
+        """The unmet criteria of each team's next level, counted across the room."""
+        counter: Counter[tuple[str, str, int, str]] = Counter()
+        for a in self.assessments:
+            for phase in a.roadmap:
+                for item in phase.items:
+                    dim = next(d for d in a.dimensions if d.id == item.dimension)
+                    if item.level == dim.level + 1:
+                        counter[(item.criterion, item.dimension_name, item.level, item.text)] += 1
+        rows = [{"criterion": cid, "dimension": dim, "level": lv, "text": text, "teams": n}
+                for (cid, dim, lv, text), n in counter.most_common(top)]
+        return pd.DataFrame(rows, columns=["criterion", "dimension", "level", "text", "teams"])
+
+    def to_csv(self) -> str:
+        return self.teams.to_csv(index=False)
+
+
+def summarize_room(folder: str | Path, *, rubric: str | None = None) -> RoomSummary:
+    """Score every answers file in `folder` (JSON or YAML); unreadable ones are listed, not fatal."""
+    from .rubric import load_rubric
+
+    root = Path(folder)
+    summary = RoomSummary(root)
+    if not root.is_dir():
+        return summary
+    fixed = load_rubric(rubric) if rubric else None
+    for path in sorted(root.iterdir()):
+        if path.name.startswith(".") or path.suffix.lower() not in (".json", ".yaml", ".yml") or not path.is_file():
+            continue
+        try:
+            answers, rub, warnings = load_answers(path, fixed)
+            assessment = score(rub, answers, warnings=warnings)
+        except WorkbookError as exc:
+            summary.unreadable.append((path.name, exc.reason if exc.field is None else f"{exc.field}: {exc.reason}"))
+            continue
+        except OSError as exc:  # vanished between listing and reading
+            summary.unreadable.append((path.name, exc.strerror or str(exc)))
+            continue
+        summary.assessments.append(assessment)
+        summary.sources[assessment.team] = path.name
+    return summary

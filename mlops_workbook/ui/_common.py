@@ -1,0 +1,76 @@
+"""Small helpers shared by the widget apps."""
+
+from __future__ import annotations
+
+import functools
+import html
+import os
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs
+
+import ipywidgets as widgets
+from IPython.display import HTML, display
+
+from ..errors import WorkbookError
+
+ANSWERS_DIR_ENV = "MLOPS_WORKBOOK_ANSWERS_DIR"
+REPORTS_DIR_ENV = "MLOPS_WORKBOOK_REPORTS_DIR"
+
+
+def answers_dir(default: str | os.PathLike[str] | None = None) -> Path:
+    return Path(default or os.environ.get(ANSWERS_DIR_ENV, "answers"))
+
+
+def reports_dir(default: str | os.PathLike[str] | None = None) -> Path:
+    return Path(default or os.environ.get(REPORTS_DIR_ENV, "reports"))
+
+
+def query_parameters() -> dict[str, str]:
+    """The Voila page's query string as a dict (empty in JupyterLab or under nbval)."""
+    from ..report_content import voila_query_string
+
+    query = voila_query_string() or ""
+    return {k: v[-1] for k, v in parse_qs(query.lstrip("?")).items()}
+
+
+def reporting(out: widgets.HTML) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Run a callback so that its errors show in `out` as one friendly line, not a vanished traceback
+    (set MLOPS_WORKBOOK_DEBUG=1 to see the traceback too)."""
+
+    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return func(*args, **kwargs)
+            except WorkbookError as exc:
+                show_error(out, str(exc))
+            except Exception as exc:  # noqa: BLE001 - the page must keep working
+                show_error(out, f"{type(exc).__name__}: {exc}")
+                if os.environ.get("MLOPS_WORKBOOK_DEBUG"):
+                    out.value += f"<pre>{html.escape(traceback.format_exc())}</pre>"
+            return None
+
+        return wrapper
+
+    return decorate
+
+
+def show_error(out: widgets.HTML, message: str) -> None:
+    """A message area is an HTML widget: its value is the page's state, testable without a kernel."""
+    out.value = (f'<div style="background:#fdecea;border-left:4px solid #b0413e;padding:.5em 1em">'
+                 f"{html.escape(message)}</div>")
+
+
+def show(out: widgets.Output, *objects: Any) -> None:
+    """Replace an Output's content (wait=True avoids a flicker of empty space)."""
+    out.clear_output(wait=True)
+    with out:
+        for obj in objects:
+            display(obj)
+
+
+def esc(value: Any) -> str:
+    return html.escape(str(value), quote=True)

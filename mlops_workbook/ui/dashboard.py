@@ -1,0 +1,135 @@
+"""The facilitator's room view: every team in the answers folder, refreshed as answers arrive."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import ipywidgets as widgets
+
+from .._files import safe_name
+from ..room import RoomSummary, summarize_room
+from ._common import answers_dir, esc, reporting, reports_dir, show
+
+REPORT_NOTEBOOK_URL = "03_report.ipynb"  # relative: the dashboard is served beside it by Voila
+
+
+class WorkshopDashboard(widgets.VBox):
+    """Teams x dimensions heatmap, level distribution, shares, common gaps, CSV export, auto-refresh."""
+
+    def __init__(self, *, folder: str | Path | None = None, reports: str | Path | None = None,
+                 auto_refresh: bool = False, interval: float = 5.0, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.summary: RoomSummary | None = None
+        self.reports_folder = reports_dir(reports)
+        self._task: asyncio.Task[None] | None = None
+        self._folder = widgets.Text(description="Answers folder", value=str(answers_dir(folder)),
+                                    continuous_update=False, style={"description_width": "120px"},
+                                    layout={"width": "520px"})
+        self._refresh_button = widgets.Button(description="Refresh", icon="refresh")
+        self._auto = widgets.Checkbox(description="Auto-refresh", value=False, indent=False)
+        self._interval = widgets.BoundedFloatText(description="every (s)", min=1, max=600, value=interval,
+                                                  layout={"width": "160px"})
+        self._status = widgets.HTML()
+        self._heatmap = widgets.Output()
+        self._distribution = widgets.Output()
+        self._shares = widgets.Output()
+        self._gaps = widgets.HTML()
+        self._teams = widgets.HTML()
+        self._unreadable = widgets.HTML()
+        self._export = widgets.Button(description="Export CSV", icon="download")
+        self._download = widgets.HTML()
+        self._messages = widgets.HTML()
+        self.children = [
+            widgets.HBox([self._folder, self._refresh_button, self._auto, self._interval]),
+            self._status, self._unreadable,
+            self._heatmap, widgets.HBox([self._distribution, self._shares]),
+            widgets.HTML("<h3>Most common gaps: unmet criteria of each team's next level</h3>"), self._gaps,
+            widgets.HTML("<h3>Teams</h3>"), self._teams,
+            widgets.HBox([self._export, self._download]), self._messages,
+        ]
+        safe = reporting(self._messages)
+        self._refresh_button.on_click(safe(lambda button: self.refresh()))
+        self._folder.observe(safe(lambda change: self.refresh()), names="value")
+        self._export.on_click(safe(lambda button: self.export_csv()))
+        self._auto.observe(safe(self._toggle_auto), names="value")
+        self.refresh()
+        if auto_refresh:
+            self._auto.value = True
+
+    @property
+    def folder(self) -> Path:
+        return Path(self._folder.value)
+
+    def refresh(self) -> RoomSummary:
+        from ..charts import distribution_chart, enable_offline_rendering, room_heatmap, share_chart
+
+        summary = summarize_room(self.folder)
+        self.summary = summary
+        n = len(summary.assessments)
+        self._status.value = (f"<p><b>{n} team{'s' if n != 1 else ''}</b> in {esc(self.folder)}, "
+                              f"refreshed at {time.strftime('%H:%M:%S')}</p>")
+        self._unreadable.value = "".join(
+            f'<p style="color:#b0413e">Cannot read {esc(name)}: {esc(reason)}</p>' for name, reason in summary.unreadable)
+        if not n:
+            for out in (self._heatmap, self._distribution, self._shares):
+                out.clear_output()
+            self._gaps.value = self._teams.value = "<p><i>No answers yet: teams appear here as they answer.</i></p>"
+            return summary
+        enable_offline_rendering()
+        show(self._heatmap, room_heatmap(summary.levels))
+        show(self._distribution, distribution_chart(summary.distribution))
+        show(self._shares, share_chart(summary.shares))
+        gaps = summary.common_gaps()
+        self._gaps.value = "<ol>" + "".join(
+            f"<li>{esc(row.dimension)} (level {row.level}): {esc(row.text)} <b>{row.teams} team"
+            f"{'s' if row.teams != 1 else ''}</b></li>" for row in gaps.itertuples()) + "</ol>"
+        self._teams.value = self._teams_html(summary)
+        return summary
+
+    def _teams_html(self, summary: RoomSummary) -> str:
+        rows = []
+        for a in summary.assessments:
+            live = f"{REPORT_NOTEBOOK_URL}?team={quote(a.team)}"
+            exported = self.reports_folder / f"{safe_name(a.team)}.html"
+            export_link = f' · <a href="{esc(exported.name)}" target="_blank">exported</a>' if exported.is_file() else ""
+            dims = "".join(f"<td>{d.level}</td>" for d in a.dimensions)
+            rows.append(f"<tr><td>{esc(a.team)}</td><td><b>{a.overall_level}</b></td><td>{a.target.level}</td>{dims}"
+                        f"<td>{a.answered}/{a.total}</td><td><a href=\"{esc(live)}\" target=\"_blank\">live report</a>"
+                        f"{export_link}</td></tr>")
+        first = summary.assessments[0]
+        head = "".join(f"<th>{esc(d.name)}</th>" for d in first.dimensions)
+        return (f'<table border="1" cellpadding="4" style="border-collapse:collapse"><thead><tr><th>Team</th>'
+                f"<th>Overall</th><th>Target</th>{head}<th>Answered</th><th>Report</th></tr></thead>"
+                f"<tbody>{''.join(rows)}</tbody></table>")
+
+    def export_csv(self) -> str:
+        """The room summary as CSV: a download link in the page (works offline) and the text returned."""
+        summary = self.summary or self.refresh()
+        text = summary.to_csv()
+        payload = base64.b64encode(text.encode()).decode()
+        self._download.value = (f'<a download="room-summary.csv" href="data:text/csv;base64,{payload}">'
+                                f"room-summary.csv ({len(summary.assessments)} teams)</a>")
+        return text
+
+    # ------------------------------------------------------------------ auto-refresh
+
+    def _toggle_auto(self, change: dict[str, Any]) -> None:
+        if change["new"]:
+            loop = asyncio.get_event_loop()
+            self._task = loop.create_task(self._auto_loop())
+        elif self._task is not None:
+            self._task.cancel()
+            self._task = None
+
+    async def _auto_loop(self) -> None:
+        while True:
+            await asyncio.sleep(self._interval.value)
+            try:
+                self.refresh()
+            except Exception as exc:  # noqa: BLE001 - keep refreshing; say what went wrong
+                self._status.value = f'<p style="color:#b0413e">Refresh failed: {esc(exc)}</p>'
