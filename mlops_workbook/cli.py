@@ -206,6 +206,16 @@ def cmd_report(args: argparse.Namespace) -> int:
     return EXIT_OK if result.ok and result.outcomes else EXIT_FAILED
 
 
+# --------------------------------------------------------------------------- serve
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .serve import serve
+
+    return serve(host=args.host, port=args.port, answers_dir=args.answers_dir, reports_dir=args.reports_dir,
+                 pool=args.pool, dev=args.dev)
+
+
 # --------------------------------------------------------------------------- demo
 
 
@@ -276,6 +286,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress lines")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("serve", help="serve the dashboards with Voila (landing page, assessment, lab, room)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: loopback only)")
+    p.add_argument("--port", type=int, default=8866)
+    p.add_argument("--answers-dir", help="shared answers folder (default: notebooks/answers)")
+    p.add_argument("--reports-dir", help="exported reports folder (default: notebooks/reports)")
+    p.add_argument("--pool", type=int, default=1, help="preheated kernels kept ready for the assessment")
+    p.add_argument("--dev", action="store_true", help="show sources and tracebacks (never for participants)")
+    p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("drift", help="drift table for your own reference and current CSV or Parquet files")
     p.add_argument("reference")

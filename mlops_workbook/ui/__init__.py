@@ -8,5 +8,6 @@ from __future__ import annotations
 from .assessment import AssessmentApp
 from .dashboard import WorkshopDashboard
 from .lab import DriftLab
+from .landing import landing
 
-__all__ = ["AssessmentApp", "DriftLab", "WorkshopDashboard"]
+__all__ = ["AssessmentApp", "DriftLab", "WorkshopDashboard", "landing"]

@@ -61,8 +61,8 @@ class AssessmentApp(widgets.VBox):
         self._progress = widgets.IntProgress(min=0, max=1, value=0, description="Answered",
                                              style={"description_width": "120px"})
         self._progress_label = widgets.HTML()
-        self._summary = widgets.HTML()
-        self._chart = widgets.Output()
+        self._summary = widgets.HTML(layout={"width": "440px", "min_width": "320px"})
+        self._chart = widgets.Output(layout={"min_width": "540px"})
         self._tabs = widgets.Tab()
         self._report_button = widgets.Button(description="Create my report", icon="file", button_style="primary")
         self._report_out = widgets.HTML()
@@ -80,7 +80,7 @@ class AssessmentApp(widgets.VBox):
             self._status,
             context_box,
             widgets.HBox([self._progress, self._progress_label]),
-            widgets.HBox([widgets.VBox([self._summary], layout={"width": "42%"}), self._chart]),
+            widgets.HBox([self._summary, self._chart], layout={"flex_flow": "row wrap"}),
             self._tabs,
             widgets.HBox([self._report_button]),
             self._report_out,
@@ -213,8 +213,10 @@ class AssessmentApp(widgets.VBox):
         path = self.path
         if path is not None and path.is_file():
             self.load(path)
-        else:
-            self._answer_changed()
+        else:  # a new team: nothing to save until the first answer
+            self._status.value = f'<span style="color:#5c6b7a">New team: answers will be saved to {esc(path)}</span>' \
+                if path else ""
+            self._refresh()
 
     def load(self, path: Path) -> None:
         """Resume from a saved answers file (its rubric, context and answers)."""

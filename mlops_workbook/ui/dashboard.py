@@ -96,7 +96,13 @@ class WorkshopDashboard(widgets.VBox):
         for a in summary.assessments:
             live = f"{REPORT_NOTEBOOK_URL}?team={quote(a.team)}"
             exported = self.reports_folder / f"{safe_name(a.team)}.html"
-            export_link = f' · <a href="{esc(exported.name)}" target="_blank">exported</a>' if exported.is_file() else ""
+            export_link = ""
+            if exported.is_file():
+                try:
+                    rel = exported.resolve().relative_to(Path.cwd().resolve())
+                    export_link = f' · <a href="../files/{esc(quote(str(rel)))}" target="_blank">exported</a>'
+                except ValueError:  # outside the served folder: show where it is
+                    export_link = f" · exported: {esc(exported)}"
             dims = "".join(f"<td>{d.level}</td>" for d in a.dimensions)
             rows.append(f"<tr><td>{esc(a.team)}</td><td><b>{a.overall_level}</b></td><td>{a.target.level}</td>{dims}"
                         f"<td>{a.answered}/{a.total}</td><td><a href=\"{esc(live)}\" target=\"_blank\">live report</a>"

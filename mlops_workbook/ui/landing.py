@@ -1,0 +1,39 @@
+"""The landing page's dynamic part: links to the exported reports and the teams that answered."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import quote
+
+import ipywidgets as widgets
+
+from ..room import summarize_room
+from ._common import answers_dir, esc, reports_dir
+
+FILES_URL = "../files"  # Voila serves allow-listed files under /voila/files/, beside /voila/render/
+
+
+def landing(*, folder: str | Path | None = None, reports: str | Path | None = None) -> widgets.HTML:
+    """Exported reports (browsable in the page) and a live-report link for every team in the room."""
+    answers, exported = answers_dir(folder), reports_dir(reports)
+    parts = ["<h2>Reports</h2>"]
+    pages = sorted(p for p in exported.glob("*.html")) if exported.is_dir() else []
+    try:
+        relative = exported.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        relative = None
+    if pages and relative is not None:
+        links = "".join(f'<li><a href="{FILES_URL}/{quote(str(relative / p.name))}" target="_blank">'
+                        f"{esc(p.stem)}</a></li>" for p in pages)
+        parts.append(f"<p>Exported HTML reports in {esc(exported)}:</p><ul>{links}</ul>")
+    elif pages:
+        parts.append(f"<p>{len(pages)} exported reports in {esc(exported)} (outside the served folder).</p>")
+    else:
+        parts.append("<p><i>No exported reports yet: create one from the assessment, or run "
+                     "<code>mlops-workbook report answers/ --out reports/</code>.</i></p>")
+    room = summarize_room(answers)
+    if room.assessments:
+        items = "".join(f'<li><a href="03_report.ipynb?team={quote(a.team)}" target="_blank">{esc(a.team)}</a>: '
+                        f"level {a.overall_level}, target {a.target.level}</li>" for a in room.assessments)
+        parts.append(f"<p>Live reports for the teams in {esc(answers)}:</p><ul>{items}</ul>")
+    return widgets.HTML("".join(parts))

@@ -1,0 +1,187 @@
+"""A real Voila server (`mlops-workbook serve`) driven by a real Chromium through Playwright.
+
+Run alone with `pytest -m browser`. Chromium is Debian's (/usr/bin/chromium, installed by
+`make test`); Playwright never downloads a browser. Every request outside 127.0.0.1 is blocked, so
+the pages are also checked to work offline. Each test leaves a screenshot in test-output/.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from mlops_workbook.answers import Answer, Answers, Context, save_answers
+
+from .conftest import ROOT
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+CHROMIUM = "/usr/bin/chromium"
+OUTPUT = ROOT / "test-output"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is missing: `make test` installs it (apt-get install chromium)")
+    root = tmp_path_factory.mktemp("served")
+    answers, reports = root / "answers", root / "reports"
+    port = free_port()
+    log = (root / "voila.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mlops_workbook", "serve", "--port", str(port), "--answers-dir", str(answers),
+         "--reports-dir", str(reports)], stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            urllib.request.urlopen(f"{base}/voila/tree", timeout=5)
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                log.close()
+                pytest.fail(f"voila did not start: {(root / 'voila.log').read_text()[-2000:]}")
+            time.sleep(0.5)
+    yield {"base": base, "answers": answers, "reports": reports, "log": root / "voila.log"}
+    os.killpg(proc.pid, signal.SIGTERM)  # Voila and the kernels it started
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    page = context.new_page()
+    outside: list[str] = []
+
+    def only_loopback(route):
+        url = route.request.url
+        if url.startswith(("http://127.0.0.1", "data:", "blob:")):
+            route.continue_()
+        else:
+            outside.append(url)
+            route.abort()
+
+    page.route("**/*", only_loopback)
+    page.set_default_timeout(90_000)
+    page.outside_requests = outside
+    yield page
+    OUTPUT.mkdir(exist_ok=True)
+    page.screenshot(path=str(OUTPUT / f"{request.node.name}.png"), full_page=True)
+    context.close()
+
+
+def visible(page, selector: str):
+    return page.locator(f"{selector} >> visible=true")
+
+
+def test_landing_page_links_the_dashboards(server, page):
+    page.goto(f"{server['base']}/voila/render/00_start.ipynb")
+    for name in ("01_assessment.ipynb", "02_drift_gating_lab.ipynb", "04_workshop_dashboard.ipynb"):
+        assert page.locator(f'a[href="{name}"]').count() == 1
+    page.get_by_text("No exported reports yet").wait_for()
+    assert "import" not in page.content().split("<body", 1)[1][:5000]  # sources are stripped
+
+
+def test_assessment_answers_save_and_restore(server, page):
+    url = f"{server['base']}/voila/render/01_assessment.ipynb?team=browser-blue&rubric=quick-check"
+    page.goto(url)
+    page.get_by_text("Overall: Level 0").wait_for()
+    chart_before = page.locator(".jp-OutputArea-output img, .jp-OutputArea-output svg").first.inner_html() \
+        if page.locator(".jp-OutputArea-output svg").count() else page.locator("img").first.get_attribute("src")
+    for tab in ("Data & Training", "Deployment", "Monitoring & Governance"):
+        page.locator(".lm-TabBar-tab", has_text=tab).click()
+        visible(page, ".widget-toggle-button:text-is('yes')").first.click()
+    page.get_by_text("Overall: Level 1").wait_for()
+    chart_after = page.locator(".jp-OutputArea-output svg").first.inner_html() \
+        if page.locator(".jp-OutputArea-output svg").count() else page.locator("img").first.get_attribute("src")
+    assert chart_after != chart_before
+    saved = server["answers"] / "browser-blue.json"
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and not (saved.is_file() and
+                                               len(json.loads(saved.read_text())["answers"]) == 3):
+        time.sleep(0.3)
+    data = json.loads(saved.read_text())
+    assert data["team"] == "browser-blue" and data["rubric"] == "quick-check"
+    assert data["answers"] == {"qc-build-1": "yes", "qc-ship-1": "yes", "qc-operate-1": "yes"}
+
+    page.reload()
+    page.get_by_text("Overall: Level 1").wait_for()
+    page.get_by_text("Resumed 3 answers").wait_for()
+    assert visible(page, ".widget-toggle-button.mod-active:text-is('yes')").count() >= 1
+    assert page.outside_requests == [] or all("fontawesome" in u for u in page.outside_requests)
+
+
+def test_unknown_rubric_in_url_is_a_message(server, page):
+    page.goto(f"{server['base']}/voila/render/01_assessment.ipynb?team=x&rubric=..%2F..%2Fetc%2Fpasswd")
+    page.get_by_text("unknown rubric").wait_for()
+    assert "Traceback" not in page.content()
+
+
+def test_lab_slider_changes_the_chart(server, page):
+    page.goto(f"{server['base']}/voila/render/02_drift_gating_lab.ipynb")
+    page.get_by_text("KPIs per level").wait_for()
+    status = page.locator("text=/simulated in/").first
+    status.wait_for()
+    chart = page.locator(".jp-OutputArea-output img, .jp-OutputArea-output svg").first
+    before = chart.evaluate("node => node.outerHTML")
+    slider = page.locator(".widget-slider", has_text="Onset week")
+    readout = slider.locator(".widget-readout")
+    readout.click()
+    readout.press("Control+A")
+    readout.type("8")
+    readout.press("Enter")
+    page.wait_for_function(
+        "before => { const n = document.querySelector('.jp-OutputArea-output img, .jp-OutputArea-output svg');"
+        " return n && n.outerHTML !== before; }", arg=before, timeout=60_000)
+
+
+def test_dashboard_shows_teams_as_they_arrive(server, page):
+    for team in ("Room Team A", "Room Team B"):
+        answers = Answers(team=team, rubric="mlops-maturity", context=Context(models_in_production=3),
+                          answers={"data-1-versioning": Answer("yes"), "gov-1-owner": Answer("partial")})
+        save_answers(answers, server["answers"] / f"{team.lower().replace(' ', '-')}.json")
+    page.goto(f"{server['base']}/voila/render/04_workshop_dashboard.ipynb")
+    page.get_by_text("Room Team A").first.wait_for()
+    page.get_by_text("Room Team B").first.wait_for()
+    assert page.locator('a[href="03_report.ipynb?team=Room%20Team%20A"]').count() == 1
+
+
+def test_live_report_from_the_query_string(server, page):
+    answers = Answers(team="Live Team", rubric="quick-check", answers={"qc-build-1": Answer("yes")})
+    save_answers(answers, server["answers"] / "live-team.json")
+    page.goto(f"{server['base']}/voila/render/03_report.ipynb?team=Live%20Team&include_simulation=false")
+    page.get_by_text("MLOps maturity report: Live Team").wait_for()
+    page.get_by_text("Roadmap").first.wait_for()
+    page.goto(f"{server['base']}/voila/render/03_report.ipynb?team=..%2F..%2Fetc%2Fpasswd")
+    page.get_by_text("This report cannot be shown").wait_for()
