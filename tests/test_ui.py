@@ -53,6 +53,8 @@ def test_resume_where_the_user_left_off(tmp_path):
     first.set_answer("gov-1-owner", "yes", evidence="Ana")
     first._stale_cost.value = "high"
     again = AssessmentApp(folder=folder, team="Green")  # a closed tab or a kernel restart
+    assert again.answer_value("gov-1-owner") == ("yes", "Ana")
+    again._tabs.selected_index = 4  # Governance: its controls are built on first visit, from the answers
     assert again._choices["gov-1-owner"].value == "yes" and again._evidence["gov-1-owner"].value == "Ana"
     assert again._stale_cost.value == "high" and again.assessment.answered == 1
     assert "Resumed 1 answers" in again._status.value
@@ -67,6 +69,15 @@ def test_resume_switches_to_the_saved_rubric(tmp_path):
     app._team.value = "Quick"
     assert app.rubric.id == "quick-check" and app._choices["qc-build-1"].value == "yes"
     assert len(app._tabs.children) == len(load_rubric("quick-check").dimensions)
+
+
+def test_tabs_are_built_on_first_visit(app):
+    assert len(app._choices) == sum(len(b.criteria) for b in app.rubric.dimensions[0].levels)
+    app._tabs.selected_index = 2
+    assert "deploy-1-script" in app._choices
+    app._choices["deploy-1-script"].value = "partial"  # a click
+    assert app.answer_value("deploy-1-script") == ("partial", "")
+    assert app.assessment.answered == 1
 
 
 def test_team_name_cannot_leave_the_folder(app, tmp_path):

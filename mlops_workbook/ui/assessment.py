@@ -68,6 +68,10 @@ class AssessmentApp(widgets.VBox):
         self._report_out = widgets.HTML()
         self._choices: dict[str, widgets.ToggleButtons] = {}
         self._evidence: dict[str, widgets.Text] = {}
+        # The answers themselves; widgets are views of it, built per tab on first visit (a rubric
+        # has hundreds of controls, and a room of browsers should not lay out all of them at once).
+        self._values: dict[str, tuple[str | None, str]] = {}
+        self._built: set[int] = set()
 
         context_box = widgets.VBox([
             widgets.HTML("<b>Your context</b> (it decides the recommended target level)"),
@@ -95,6 +99,7 @@ class AssessmentApp(widgets.VBox):
         for control in (self._models, self._retraining, self._stale_cost, self._team_size, self._data_change):
             control.observe(self._on_change, names="value")
         self._report_button.on_click(reporting(self._report_out)(self._create_report))
+        self._tabs.observe(reporting(self._messages)(self._tab_selected), names="selected_index")
 
         self._rubric.value = load_rubric(rubric).id if rubric else DEFAULT_RUBRIC
         if self.rubric is None or self.rubric.id != self._rubric.value:
@@ -107,17 +112,22 @@ class AssessmentApp(widgets.VBox):
 
     @classmethod
     def from_query(cls, **kwargs: Any) -> AssessmentApp:
-        """Prefill team and rubric from the Voila query string (`?team=blue&rubric=quick-check`);
-        an unknown rubric is a message in the page, not a traceback."""
-        query = query_parameters()
-        rubric = query.get("rubric", kwargs.pop("rubric", DEFAULT_RUBRIC))
-        known = available_rubrics()
-        if rubric in known:  # from a URL only a bundled rubric id, never a path
-            app = cls(rubric=rubric, **kwargs)
-        else:
-            app = cls(**kwargs)
-            show_error(app._messages, f"unknown rubric {rubric!r} (known: {', '.join(known)}): "
-                                      "showing the default rubric instead")
+        """Prefill team and rubric from the Voila query string (`?team=blue&rubric=quick-check`).
+
+        The app is built first and the query read afterwards: in a preheated Voila kernel the costly
+        part (hundreds of widgets, the first chart) is done before a participant asks for the page.
+        From a URL only a bundled rubric id is accepted, never a path; an unknown one is a message.
+        """
+        app = cls(**kwargs)
+        query = query_parameters()  # in a preheated kernel: waits here for the page request
+        rubric = query.get("rubric")
+        if rubric and rubric != app._rubric.value:
+            known = available_rubrics()
+            if rubric in known:
+                app._rubric.value = rubric
+            else:
+                show_error(app._messages, f"unknown rubric {rubric!r} (known: {', '.join(known)}): "
+                                          "showing the default rubric instead")
         if query.get("team"):
             app._team.value = query["team"]
         return app
@@ -133,33 +143,55 @@ class AssessmentApp(widgets.VBox):
     def _build_criteria(self) -> None:
         rubric = load_rubric(self._rubric.value)
         self._rubric_obj = rubric
-        self._choices, self._evidence = {}, {}
-        pages = []
-        for dim in rubric.dimensions:
-            rows: list[widgets.Widget] = [widgets.HTML(f"<p><i>{esc(dim.description)}</i></p>")]
-            for block in dim.levels:
-                level = rubric.level(block.level)
-                effort = f", to reach from level {block.level - 1}: {esc(level.effort)}" if level.effort else ""
-                rows.append(widgets.HTML(f"<h4>Level {block.level}: {esc(level.name)}{effort}</h4>"))
-                for crit in block.criteria:
-                    choice = widgets.ToggleButtons(options=CHOICES, value=None, style={"button_width": "70px"},
-                                                   tooltips=["met", "partly met", "not met", "not applicable"])
-                    evidence = widgets.Text(placeholder="evidence (optional)", continuous_update=False,
-                                            layout={"width": "320px"})
-                    tip = f'<br><span style="color:#5c6b7a;font-size:.9em">{esc(crit.guidance)}</span>' \
-                        if crit.guidance else ""
-                    tools = f'<br><span style="color:#5c6b7a;font-size:.9em">Tools: {esc(", ".join(crit.tools))}</span>' \
-                        if crit.tools else ""
-                    label = widgets.HTML(f"{esc(crit.text)}{tip}{tools}", layout={"width": "46%"})
-                    choice.observe(self._on_change, names="value")
-                    evidence.observe(self._on_change, names="value")
-                    self._choices[crit.id], self._evidence[crit.id] = choice, evidence
-                    rows.append(widgets.HBox([label, choice, evidence],
-                                             layout={"border_bottom": "1px solid #eee", "padding": "4px 0"}))
-            pages.append(widgets.VBox(rows))
-        self._tabs.children = pages
+        previous = self._values
+        self._values = {cid: previous.get(cid, (None, "")) for cid in rubric.criteria}
+        self._choices, self._evidence, self._built = {}, {}, set()
+        self._tabs.children = [widgets.VBox() for _ in rubric.dimensions]
         self._tabs.titles = [d.name for d in rubric.dimensions]
+        self._tabs.selected_index = 0
         self._progress.max = len(rubric.criteria)
+        self._ensure_page(0)
+
+    def _tab_selected(self, change: dict[str, Any]) -> None:
+        if change["new"] is not None:
+            self._ensure_page(change["new"])
+
+    def _ensure_page(self, index: int) -> None:
+        """Build one dimension's controls, from the current answers, the first time it is shown."""
+        rubric = self.rubric
+        if rubric is None or index in self._built or index >= len(rubric.dimensions):
+            return
+        self._built.add(index)
+        dim = rubric.dimensions[index]
+        rows: list[widgets.Widget] = [widgets.HTML(f"<p><i>{esc(dim.description)}</i></p>")]
+        for block in dim.levels:
+            level = rubric.level(block.level)
+            effort = f", to reach from level {block.level - 1}: {esc(level.effort)}" if level.effort else ""
+            rows.append(widgets.HTML(f"<h4>Level {block.level}: {esc(level.name)}{effort}</h4>"))
+            for crit in block.criteria:
+                value, evidence_text = self._values[crit.id]
+                choice = widgets.ToggleButtons(options=CHOICES, value=value, style={"button_width": "70px"},
+                                               tooltips=["met", "partly met", "not met", "not applicable"])
+                evidence = widgets.Text(value=evidence_text, placeholder="evidence (optional)",
+                                        continuous_update=False, layout={"width": "320px"})
+                tip = f'<br><span style="color:#5c6b7a;font-size:.9em">{esc(crit.guidance)}</span>' \
+                    if crit.guidance else ""
+                tools = f'<br><span style="color:#5c6b7a;font-size:.9em">Tools: {esc(", ".join(crit.tools))}</span>' \
+                    if crit.tools else ""
+                label = widgets.HTML(f"{esc(crit.text)}{tip}{tools}", layout={"width": "46%"})
+                handler = reporting(self._messages)(lambda change, cid=crit.id: self._widget_changed(cid))
+                choice.observe(handler, names="value")
+                evidence.observe(handler, names="value")
+                self._choices[crit.id], self._evidence[crit.id] = choice, evidence
+                rows.append(widgets.HBox([label, choice, evidence],
+                                         layout={"border_bottom": "1px solid #eee", "padding": "4px 0"}))
+        self._tabs.children[index].children = rows
+
+    def _widget_changed(self, cid: str) -> None:
+        if self._loading:
+            return
+        self._values[cid] = (self._choices[cid].value, self._evidence[cid].value)
+        self._answer_changed()
 
     # ------------------------------------------------------------------ state
 
@@ -184,30 +216,36 @@ class AssessmentApp(widgets.VBox):
     def answers(self) -> Answers:
         rubric = self.rubric
         assert rubric is not None
-        given = {cid: Answer(w.value, self._evidence[cid].value.strip()) for cid, w in self._choices.items()
-                 if w.value is not None}
+        given = {cid: Answer(value, evidence.strip()) for cid, (value, evidence) in self._values.items()
+                 if value is not None}
         return Answers(team=self.team or "unnamed team", rubric=rubric.id, answers=given, context=self.context,
                        rubric_version=rubric.version)
 
     def set_answer(self, criterion_id: str, value: str | None, evidence: str | None = None) -> None:
         """Answer one criterion as a click would (for scripts and tests)."""
-        if evidence is not None:
-            self._evidence[criterion_id].value = evidence
-        self._choices[criterion_id].value = value
+        if criterion_id not in self._values:
+            raise WorkbookError(f"unknown criterion {criterion_id!r}", field="answers")
+        current_value, current_evidence = self._values[criterion_id]
+        self._values[criterion_id] = (value, current_evidence if evidence is None else evidence)
+        if criterion_id in self._choices:  # the widgets show it; their observers stay quiet while loading
+            self._loading = True
+            try:
+                self._evidence[criterion_id].value = self._values[criterion_id][1]
+                self._choices[criterion_id].value = value
+            finally:
+                self._loading = False
+        self._answer_changed()
+
+    def answer_value(self, criterion_id: str) -> tuple[str | None, str]:
+        """(answer, evidence) as the app holds it."""
+        return self._values[criterion_id]
 
     # ------------------------------------------------------------------ reactions
 
     def _rubric_changed(self, change: dict[str, Any]) -> None:
-        previous = {cid: (w.value, self._evidence[cid].value) for cid, w in self._choices.items()}
-        self._build_criteria()
-        self._loading = True
-        try:
-            for cid, (value, evidence) in previous.items():  # keep answers the rubrics share
-                if cid in self._choices:
-                    self._evidence[cid].value, self._choices[cid].value = evidence, value
-        finally:
-            self._loading = False
-        self._answer_changed()
+        self._build_criteria()  # answers the two rubrics share are kept
+        if not self._loading:
+            self._answer_changed()
 
     def _team_changed(self, change: dict[str, Any]) -> None:
         path = self.path
@@ -227,10 +265,10 @@ class AssessmentApp(widgets.VBox):
                 self._rubric.value = rubric.id  # rebuilds the tabs (observer suppressed by _loading below)
                 if self.rubric is None or self.rubric.id != rubric.id:
                     self._build_criteria()
+            self._values = {cid: ((a.value, a.evidence) if (a := answers.answers.get(cid)) else (None, ""))
+                            for cid in rubric.criteria}
             for cid, widget in self._choices.items():
-                answer = answers.answers.get(cid)
-                self._evidence[cid].value = answer.evidence if answer else ""
-                widget.value = answer.value if answer else None
+                self._evidence[cid].value, widget.value = self._values[cid][1], self._values[cid][0]
             ctx = answers.context
             self._models.value = ctx.models_in_production if ctx.models_in_production is not None else 1
             self._retraining.value = ctx.retraining_frequency or _NONE
