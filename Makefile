@@ -37,9 +37,10 @@ bench: install
 	$(BIN)/python benchmarks/bench_drift.py
 	$(BIN)/python benchmarks/bench_simulation.py
 	$(BIN)/python benchmarks/bench_reports.py
+	$(BIN)/python benchmarks/bench_voila.py
 
 lint: install
-	$(BIN)/python -m ruff check mlops_workbook tests benchmarks
+	$(BIN)/python -m ruff check mlops_workbook tests benchmarks --select F,E9,B --ignore B008,B905
 
 clean:
 	rm -rf build .pytest_cache

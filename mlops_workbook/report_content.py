@@ -28,7 +28,6 @@ STATUS_LABELS = {"yes": "met", "partial": "partly met", "no": "not met", "n/a": 
 # Concept drift separates the levels most clearly (each level loses less than the one below it),
 # so it is what "what your level costs you" shows unless a scenario is chosen.
 REPORT_SCENARIO = "concept-drift"
-QUERY_KEYS = ("team", "rubric", "target_level", "scenario", "seed", "include_simulation")
 
 STYLE = """
 <style>

@@ -6,7 +6,6 @@ import json
 import re
 import shutil
 from html import escape
-from pathlib import Path
 
 import nbformat
 import pytest

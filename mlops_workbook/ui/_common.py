@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 import ipywidgets as widgets
-from IPython.display import HTML, display
+from IPython.display import display
 
 from ..errors import WorkbookError
 

@@ -13,7 +13,7 @@ from ..drift import drift_table
 from ..errors import DataError
 from ..sample_data import SCENARIOS
 from ..simulation import LEVEL_NAMES, SimulationConfig, SimulationResult, simulate
-from ._common import esc, reporting, show, show_error
+from ._common import esc, reporting, show
 
 LAB_ROWS_PER_WEEK = 1000  # half the benchmark's volume: a slider move re-runs in about a second
 KPI_COLUMNS = [("mean_auc", "Mean AUC", "{:.3f}"), ("mean_accuracy", "Mean accuracy", "{:.1%}"),
@@ -213,6 +213,3 @@ def _read_upload(upload: widgets.FileUpload, side: str) -> pd.DataFrame:
     frame.attrs["name"] = name
     return frame
 
-
-def show_lab_error(lab: DriftLab, message: str) -> None:  # pragma: no cover - convenience for notebooks
-    show_error(lab._messages, message)
