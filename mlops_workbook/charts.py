@@ -35,13 +35,6 @@ def enable_offline_rendering() -> str:
     return alt.renderers.active
 
 
-def to_svg(chart: alt.TopLevelMixin) -> str:
-    """The chart as an SVG string, for HTML built outside a notebook output."""
-    import vl_convert
-
-    return vl_convert.vegalite_to_svg(chart.to_dict())
-
-
 def levels_chart(dimensions: pd.DataFrame, *, target: int | None = None, title: str = "Level per dimension") -> alt.Chart:
     """Bars of each dimension's progress (level + share of the next level met), a tick at the solid
     level, and the target level as a rule. Columns: dimension, level, progress."""
@@ -97,16 +90,6 @@ def drift_heatmap(drift: pd.DataFrame, *, title: str = "Drift score per feature 
         color=alt.Color("statistic:Q", title="drift score", scale=alt.Scale(scheme="orangered")),
         tooltip=["week", "feature", "test", alt.Tooltip("statistic:Q", format=".3f"), "drifted"],
     ).properties(width=640, height=16 * max(drift["feature"].nunique(), 1), title=title)
-
-
-def kpi_chart(kpis: pd.DataFrame, *, column: str = "accuracy_weeks_lost", title: str | None = None) -> alt.Chart:
-    """One bar per level for a KPI column."""
-    return alt.Chart(kpis).mark_bar().encode(
-        x=alt.X(f"{column}:Q", title=column.replace("_", " ")),
-        y=alt.Y("name:N", sort=LEVEL_DOMAIN, title=None),
-        color=alt.Color("name:N", legend=None, scale=alt.Scale(domain=LEVEL_DOMAIN, range=LEVEL_COLORS)),
-        tooltip=["name", alt.Tooltip(f"{column}:Q", format=".3f")],
-    ).properties(width=360, height=28 * max(len(kpis), 1), title=title or column.replace("_", " "))
 
 
 def room_heatmap(levels: pd.DataFrame, *, title: str = "Level per team and dimension") -> alt.Chart:

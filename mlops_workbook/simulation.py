@@ -51,7 +51,6 @@ from .model import LoanModel, Prepared, prepare
 from .sample_data import FEATURES, NUMERIC_FEATURES, Scenario, generate_stream, get_scenario
 
 LEVEL_NAMES = {0: "L0 manual", 1: "L1 scripted", 2: "L2 automated", 3: "L3 monitored", 4: "L4 optimized"}
-EVENT_KINDS = ("alert", "incident noticed", "retrain", "promoted", "canary", "blocked", "rolled back")
 # Compute cost units (documented in the README): training costs its rows / 1000; each weekly
 # monitoring check, gate evaluation or canary week costs a fixed amount.
 COST_TRAIN_PER_1000_ROWS = 1.0
