@@ -168,3 +168,21 @@ def test_dashboard_aggregates_a_folder_with_a_corrupt_file(tmp_path):
 def test_dashboard_empty_folder(tmp_path):
     board = WorkshopDashboard(folder=tmp_path / "empty")
     assert "No answers yet" in board._teams.value
+
+
+def test_links_to_generated_files_in_voila_and_in_jupyterlab(tmp_path, monkeypatch):
+    from mlops_workbook.ui import landing
+    from mlops_workbook.ui._common import page_link
+
+    monkeypatch.delenv("VOILA_KERNEL_ID", raising=False)
+    monkeypatch.delenv("VOILA_PREHEAT", raising=False)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "reports").mkdir()
+    report = tmp_path / "reports" / "a b.html"
+    report.write_text("<html></html>")
+    assert page_link(report) == "reports/a%20b.html"  # JupyterLab: relative to the notebook
+    monkeypatch.setenv("VOILA_KERNEL_ID", "k")
+    assert page_link(report) == "../files/reports/a%20b.html"  # Voila's file handler
+    assert page_link(tmp_path.parent / "elsewhere.html") is None
+    page = landing(folder=tmp_path / "answers", reports=tmp_path / "reports").value
+    assert 'href="../files/reports/a%20b.html"' in page

@@ -9,7 +9,7 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, quote
 
 import ipywidgets as widgets
 from IPython.display import display
@@ -70,6 +70,24 @@ def show(out: widgets.Output, *objects: Any) -> None:
     with out:
         for obj in objects:
             display(obj)
+
+
+def in_voila() -> bool:
+    return "VOILA_PREHEAT" in os.environ or "VOILA_KERNEL_ID" in os.environ
+
+
+def page_link(path: Path) -> str | None:
+    """A link the page can follow to a generated file, or None when it cannot reach it.
+
+    In Voila, allow-listed files are served under /voila/files/ beside /voila/render/, relative to the
+    notebooks folder (the kernel's working directory); in JupyterLab a path relative to the notebook
+    opens the file.
+    """
+    try:
+        relative = Path(path).resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return None
+    return f"../files/{quote(str(relative))}" if in_voila() else quote(str(relative))
 
 
 def esc(value: Any) -> str:

@@ -22,7 +22,7 @@ from ..answers import (
 from ..errors import WorkbookError
 from ..rubric import DEFAULT_RUBRIC, Rubric, available_rubrics, load_rubric
 from ..scoring import Assessment, score
-from ._common import answers_dir, esc, query_parameters, reporting, reports_dir, show, show_error
+from ._common import answers_dir, esc, page_link, query_parameters, reporting, reports_dir, show, show_error
 
 CHOICES = [("yes", "yes"), ("partial", "partial"), ("no", "no"), ("n/a", "n/a")]
 _NONE = "(not given)"
@@ -341,14 +341,7 @@ class AssessmentApp(widgets.VBox):
             show_error(self._report_out, outcome.error or "the report failed")
             return
         target = self.reports_folder / (outcome.html or "")
-        self._report_out.value = (f'<p>Your report is ready: <a href="{esc(_link(target))}" target="_blank">'
-                                  f"{esc(target)}</a></p>")
+        link = page_link(target)
+        shown = f'<a href="{esc(link)}" target="_blank">{esc(target)}</a>' if link else f"<code>{esc(target)}</code>"
+        self._report_out.value = f"<p>Your report is ready: {shown}</p>"
         self.last_report = target
-
-
-def _link(path: Path) -> str:
-    """A link the page can follow: relative to the notebook's folder when possible."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return path.resolve().as_uri()

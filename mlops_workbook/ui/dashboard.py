@@ -13,7 +13,7 @@ import ipywidgets as widgets
 
 from .._files import safe_name
 from ..room import RoomSummary, summarize_room
-from ._common import answers_dir, esc, reporting, reports_dir, show
+from ._common import answers_dir, esc, page_link, reporting, reports_dir, show
 
 REPORT_NOTEBOOK_URL = "03_report.ipynb"  # relative: the dashboard is served beside it by Voila
 
@@ -98,11 +98,9 @@ class WorkshopDashboard(widgets.VBox):
             exported = self.reports_folder / f"{safe_name(a.team)}.html"
             export_link = ""
             if exported.is_file():
-                try:
-                    rel = exported.resolve().relative_to(Path.cwd().resolve())
-                    export_link = f' · <a href="../files/{esc(quote(str(rel)))}" target="_blank">exported</a>'
-                except ValueError:  # outside the served folder: show where it is
-                    export_link = f" · exported: {esc(exported)}"
+                link = page_link(exported)
+                export_link = (f' · <a href="{esc(link)}" target="_blank">exported</a>' if link
+                               else f" · exported: {esc(exported)}")  # outside the served folder
             dims = "".join(f"<td>{d.level}</td>" for d in a.dimensions)
             rows.append(f"<tr><td>{esc(a.team)}</td><td><b>{a.overall_level}</b></td><td>{a.target.level}</td>{dims}"
                         f"<td>{a.answered}/{a.total}</td><td><a href=\"{esc(live)}\" target=\"_blank\">live report</a>"

@@ -8,24 +8,17 @@ from urllib.parse import quote
 import ipywidgets as widgets
 
 from ..room import summarize_room
-from ._common import answers_dir, esc, reports_dir
-
-FILES_URL = "../files"  # Voila serves allow-listed files under /voila/files/, beside /voila/render/
-
+from ._common import answers_dir, esc, page_link, reports_dir
 
 def landing(*, folder: str | Path | None = None, reports: str | Path | None = None) -> widgets.HTML:
     """Exported reports (browsable in the page) and a live-report link for every team in the room."""
     answers, exported = answers_dir(folder), reports_dir(reports)
     parts = ["<h2>Reports</h2>"]
     pages = sorted(p for p in exported.glob("*.html")) if exported.is_dir() else []
-    try:
-        relative = exported.resolve().relative_to(Path.cwd().resolve())
-    except ValueError:
-        relative = None
-    if pages and relative is not None:
-        links = "".join(f'<li><a href="{FILES_URL}/{quote(str(relative / p.name))}" target="_blank">'
-                        f"{esc(p.stem)}</a></li>" for p in pages)
-        parts.append(f"<p>Exported HTML reports in {esc(exported)}:</p><ul>{links}</ul>")
+    links = [(p, page_link(p)) for p in pages]
+    if pages and all(link for _, link in links):
+        items = "".join(f'<li><a href="{esc(link)}" target="_blank">{esc(p.stem)}</a></li>' for p, link in links)
+        parts.append(f"<p>Exported HTML reports in {esc(exported)}:</p><ul>{items}</ul>")
     elif pages:
         parts.append(f"<p>{len(pages)} exported reports in {esc(exported)} (outside the served folder).</p>")
     else:
