@@ -239,6 +239,18 @@ def load_answers(path: str | Path, rubric: Rubric | None = None) -> tuple[Answer
     return answers, rubric, warnings
 
 
+ANSWERS_SUFFIXES = (".json", ".yaml", ".yml")
+
+
+def answers_files(folder: str | Path) -> list[Path]:
+    """The answers files in a folder, sorted; hidden and temporary files (a save in progress) are skipped."""
+    root = Path(folder)
+    if not root.is_dir():
+        return []
+    return sorted(p for p in root.iterdir()
+                  if not p.name.startswith(".") and p.suffix.lower() in ANSWERS_SUFFIXES and p.is_file())
+
+
 def answers_path(folder: str | Path, team: str) -> Path:
     """`folder/<safe team name>.json`: a team name from user input never leaves the folder."""
     return contained_path(folder, team, ".json")

@@ -41,7 +41,6 @@ WARM_UP_CODE = (
     "import mlops_workbook.report_content, mlops_workbook.charts, IPython.display\n"
     "mlops_workbook.charts.enable_offline_rendering()"
 )
-ANSWER_SUFFIXES = (".json", ".yaml", ".yml")
 _KERNEL_ENV_DROP = ("QUERY_STRING", "VOILA_PREHEAT", "VOILA_KERNEL_ID")
 
 
@@ -90,13 +89,16 @@ class BatchResult:
 
 def expand_inputs(items: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[ReportOutcome]]:
     """Files, folders (their answers files) and globs -> answers files; what matches nothing is a failure."""
+    from .answers import answers_files
+
     found: list[Path] = []
+    seen: set[Path] = set()
     missing: list[ReportOutcome] = []
     for item in items:
         text = str(item)
         path = Path(text)
         if path.is_dir():
-            matches = sorted(p for p in path.iterdir() if p.suffix.lower() in ANSWER_SUFFIXES and p.is_file())
+            matches = answers_files(path)
         elif path.is_file():
             matches = [path]
         else:
@@ -104,7 +106,8 @@ def expand_inputs(items: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], 
         if not matches:
             missing.append(ReportOutcome(text, Path(text).stem, "failed", error=f"{text}: no answers files found"))
         for match in matches:
-            if match.resolve() not in {f.resolve() for f in found}:
+            if match.resolve() not in seen:
+                seen.add(match.resolve())
                 found.append(match)
     return found, missing
 

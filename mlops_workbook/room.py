@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .answers import load_answers
+from .answers import answers_files, load_answers
 from .errors import WorkbookError
 from .scoring import Assessment, score
 
@@ -78,14 +78,9 @@ def summarize_room(folder: str | Path, *, rubric: str | None = None) -> RoomSumm
     """Score every answers file in `folder` (JSON or YAML); unreadable ones are listed, not fatal."""
     from .rubric import load_rubric
 
-    root = Path(folder)
-    summary = RoomSummary(root)
-    if not root.is_dir():
-        return summary
+    summary = RoomSummary(Path(folder))
     fixed = load_rubric(rubric) if rubric else None
-    for path in sorted(root.iterdir()):
-        if path.name.startswith(".") or path.suffix.lower() not in (".json", ".yaml", ".yml") or not path.is_file():
-            continue
+    for path in answers_files(folder):
         try:
             answers, rub, warnings = load_answers(path, fixed)
             assessment = score(rub, answers, warnings=warnings)

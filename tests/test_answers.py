@@ -147,3 +147,16 @@ def test_samples_are_valid():
         assert warnings == []
         teams.add(answers.team)
     assert len(teams) >= 6
+
+
+def test_answers_files_skip_hidden_and_temporary_files(tmp_path):
+    from mlops_workbook.answers import answers_files
+    from mlops_workbook.reports import expand_inputs
+
+    for name in ("b.json", "a.yaml", ".hidden.json", ".a.json.123.tmp", "notes.txt"):
+        (tmp_path / name).write_text("{}")
+    assert [p.name for p in answers_files(tmp_path)] == ["a.yaml", "b.json"]
+    assert answers_files(tmp_path / "missing") == []
+    found, missing = expand_inputs([tmp_path, tmp_path / "b.json", str(tmp_path / "*.json"), tmp_path / "none-*"])
+    assert [p.name for p in found] == ["a.yaml", "b.json"]  # each file once, in the order first seen
+    assert len(missing) == 1 and "no answers files found" in missing[0].error
