@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date as _date
 from pathlib import Path
@@ -20,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from ._files import atomic_write_text, contained_path
+from ._files import atomic_write_text, exact_name, inside, locked, unique_stem
 from .errors import AnswersError
 from .rubric import Rubric
 
@@ -251,9 +252,21 @@ def answers_files(folder: str | Path) -> list[Path]:
                   if not p.name.startswith(".") and p.suffix.lower() in ANSWERS_SUFFIXES and p.is_file())
 
 
-def answers_path(folder: str | Path, team: str) -> Path:
-    """`folder/<safe team name>.json`: a team name from user input never leaves the folder."""
-    return contained_path(folder, team, ".json")
+def answers_path(folder: str | Path, team: str, rubric: str | None = None) -> Path:
+    """Where a team's answers to one rubric live: `folder/<team stem>.json` for the default rubric,
+    `folder/<team stem>.<rubric stem>.json` for any other (so switching rubric never overwrites).
+
+    Distinct exact team names give distinct files (see `_files.unique_stem`), always inside `folder`.
+    """
+    return inside(folder, f"{team_file_stem(team, rubric)}.json")
+
+
+def team_file_stem(team: str, rubric: str | None = None) -> str:
+    """The stem shared by a team's answers file and its exported report (one per team and rubric)."""
+    from .rubric import DEFAULT_RUBRIC
+
+    stem = unique_stem(team)
+    return f"{stem}.{unique_stem(rubric)}" if rubric and rubric != DEFAULT_RUBRIC else stem
 
 
 def save_answers(answers: Answers, path: str | Path) -> Path:
@@ -261,3 +274,45 @@ def save_answers(answers: Answers, path: str | Path) -> Path:
     if answers.date is None:
         answers.date = _date.today().isoformat()
     return atomic_write_text(path, json.dumps(answers.to_dict(), indent=2, ensure_ascii=False) + "\n")
+
+
+def read_owned(path: str | Path, team: str, rubric: str) -> Answers | None:
+    """The answers saved at `path` for exactly this team and rubric; None when there is no file.
+
+    A file there that holds another team or rubric (an older naming rule, a hand-made file) is an
+    error, never silently resumed or overwritten.
+    """
+    file = Path(path)
+    if not file.is_file():
+        return None
+    saved = read_answers(file)
+    if saved.team != exact_name(team) or saved.rubric != rubric:
+        raise _fail(str(file), "team", f"this file holds team {saved.team!r} ({saved.rubric}); it is left "
+                    f"untouched: choose another team name")
+    return saved
+
+
+def merge_save(path: str | Path, mine: Answers, *, changed: Iterable[str],
+               context_changed: Iterable[str] = ()) -> Answers:
+    """Save what this session changed on top of what is on disk now, under a file lock.
+
+    Two browsers on one team: each applies only the criteria (and context fields) it changed since
+    its last save, so neither erases the other's answers; on the same criterion the later save
+    wins. Returns the merged answers as written.
+    """
+    with locked(path):
+        base = read_owned(path, mine.team, mine.rubric)
+        merged = Answers(team=mine.team, rubric=mine.rubric, rubric_version=mine.rubric_version,
+                         answers=dict(base.answers) if base else {},
+                         context=base.context if base else Context(), notes=base.notes if base else mine.notes)
+        for cid in changed:
+            if cid in mine.answers:
+                merged.answers[cid] = mine.answers[cid]
+            else:
+                merged.answers.pop(cid, None)
+        fields = set(context_changed)
+        if fields:
+            values = merged.context.to_dict() | {k: getattr(mine.context, k) for k in fields}
+            merged.context = Context(**values)
+        save_answers(merged, path)
+    return merged

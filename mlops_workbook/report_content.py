@@ -100,17 +100,13 @@ def resolve_parameters(
     From the URL only names are taken, never paths: `team=blue` becomes `<answers dir>/blue.json`
     through the same safe-name rule the assessment saves with.
     """
+    if int(seed) < 0:
+        raise WorkbookError(f"expected a whole number >= 0, got {seed!r}", field="seed")
     params = ReportParameters(str(answers_path), rubric or "", target_level, scenario, int(seed), bool(include_simulation))
     if not query_string:
         return params
     query = {k: v[-1] for k, v in parse_qs(query_string.lstrip("?"), keep_blank_values=True).items()}
     changes: dict[str, Any] = {}
-    if query.get("team"):
-        folder = Path(answers_dir or os.environ.get(ANSWERS_DIR_ENV, "answers"))
-        path = team_answers_path(folder, query["team"])
-        if not path.is_file():
-            raise WorkbookError(f"no answers saved for team {query['team']!r}", field="team")
-        changes["answers_path"] = str(path)
     if query.get("rubric"):
         from .rubric import available_rubrics
 
@@ -118,6 +114,9 @@ def resolve_parameters(
         if query["rubric"] not in known:  # from a URL only a bundled rubric id, never a path
             raise WorkbookError(f"unknown rubric {query['rubric']!r} (known: {', '.join(known)})", field="rubric")
         changes["rubric"] = query["rubric"]
+    if query.get("team"):
+        folder = Path(answers_dir or os.environ.get(ANSWERS_DIR_ENV, "answers"))
+        changes["answers_path"] = str(_team_file(folder, query["team"], query.get("rubric")))
     if query.get("scenario"):
         changes["scenario"] = query["scenario"]
     for key in ("target_level", "seed"):
@@ -126,11 +125,31 @@ def resolve_parameters(
                 changes[key] = int(query[key])
             except ValueError:
                 raise WorkbookError(f"expected a whole number, got {query[key]!r}", field=key) from None
+    if changes.get("seed", 0) < 0:
+        raise WorkbookError(f"expected a whole number >= 0, got {changes['seed']}", field="seed")
     if "target_level" in changes and not 0 <= changes["target_level"] <= 4:
         raise WorkbookError("expected a level from 0 to 4", field="target_level")
     if query.get("include_simulation"):
         changes["include_simulation"] = _parse_bool(query["include_simulation"])
     return replace(params, **changes)
+
+
+def _team_file(folder: Path, team: str, rubric: str | None) -> Path:
+    """A team's answers file by its exact name: for `rubric`, else the default rubric's, else the one
+    rubric it answered (several: the rubric must be named in the URL)."""
+    from .answers import team_file_stem
+
+    path = team_answers_path(folder, team, rubric)
+    if path.is_file() or rubric:
+        if not path.is_file():
+            raise WorkbookError(f"no answers saved for team {team!r} and rubric {rubric!r}", field="team")
+        return path
+    owned = sorted(folder.glob(f"{team_file_stem(team)}.*.json")) if folder.is_dir() else []
+    if len(owned) == 1:
+        return owned[0]
+    if owned:
+        raise WorkbookError(f"team {team!r} answered several rubrics: add &rubric=<id> to the URL", field="rubric")
+    raise WorkbookError(f"no answers saved for team {team!r}", field="team")
 
 
 def voila_query_string() -> str | None:

@@ -29,7 +29,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ._files import atomic_write_text, safe_name
+from ._files import atomic_write_text
 from .errors import ReportError, WorkbookError
 from .report_content import REPORT_SCENARIO
 
@@ -117,7 +117,7 @@ def plan_jobs(
     target_level: int | None = None, include_simulation: bool = True,
 ) -> tuple[list[ReportJob], list[ReportOutcome]]:
     """Validate and score every answers file up front: bad ones fail here, before a kernel starts."""
-    from .answers import load_answers
+    from .answers import load_answers, team_file_stem
     from .rubric import load_rubric
     from .scoring import score
 
@@ -132,7 +132,7 @@ def plan_jobs(
         except WorkbookError as exc:
             failures.append(ReportOutcome(str(path), path.stem, "failed", error=str(exc)))
             continue
-        slug = base = safe_name(answers.team)
+        slug = base = team_file_stem(answers.team, answers.rubric)  # distinct teams never share a report file
         n = 2
         while slug in used or slug == "index":
             slug, n = f"{base}-{n}", n + 1
@@ -383,8 +383,9 @@ def _papermill_and_export(job: ReportJob, out: Path, keep_ipynb: bool, outcome: 
 
 
 def run_report(path: str | os.PathLike[str], out_dir: str | os.PathLike[str], *, rubric: str | None = None,
-               scenario: str = REPORT_SCENARIO, seed: int = 0, include_simulation: bool = True) -> ReportOutcome:
-    """One report in this process with a fresh kernel (the assessment's "Create my report" button)."""
+               scenario: str = REPORT_SCENARIO, seed: int = 0, include_simulation: bool = True,
+               timeout: float | None = None) -> ReportOutcome:
+    """One report in this process with a fresh kernel (`timeout`: seconds per cell, None: no limit)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     planned, failures = plan_jobs([Path(path)], rubric=rubric, scenario=scenario, seed=seed,
@@ -393,8 +394,52 @@ def run_report(path: str | os.PathLike[str], out_dir: str | os.PathLike[str], *,
         return failures[0]
     job = planned[0]
     outcome = ReportOutcome(job.source, job.team, "failed", summary=job.summary)
-    _papermill_and_export(job, out, False, outcome, outcome.timings, cwd=str(REPORT_NOTEBOOK.parent))
+    _papermill_and_export(job, out, False, outcome, outcome.timings, cwd=str(REPORT_NOTEBOOK.parent),
+                          execution_timeout=timeout)
     return outcome
+
+
+# What Voila (and Jupyter) put in a kernel's environment for its page. A report kernel that inherited
+# them would wait for a page request (VOILA_PREHEAT) or take the team from the participant's URL
+# (QUERY_STRING) rather than from the file it was given.
+_PAGE_ENV_PREFIXES = ("VOILA_", "JPY_", "JUPYTER_SERVER_", "SERVER_", "HTTP_", "REQUEST_")
+_PAGE_ENV_NAMES = {"QUERY_STRING", "SCRIPT_NAME", "PATH_INFO", "KERNEL_ID", "CLIENT_ID"}
+
+
+def clean_environment(env: dict[str, str] | None = None) -> dict[str, str]:
+    """This process's environment without the page's variables (the report runs as a batch would)."""
+    source = dict(os.environ if env is None else env)
+    return {k: v for k, v in source.items() if k not in _PAGE_ENV_NAMES and not k.startswith(_PAGE_ENV_PREFIXES)}
+
+
+_ISOLATED = """\
+import dataclasses, json, sys
+from mlops_workbook.reports import run_report
+outcome = run_report(sys.argv[1], sys.argv[2], rubric=sys.argv[3] or None, timeout=float(sys.argv[4]))
+print(json.dumps(dataclasses.asdict(outcome)))
+"""
+
+
+def run_report_isolated(path: str | os.PathLike[str], out_dir: str | os.PathLike[str], *, rubric: str | None = None,
+                        timeout: float = 300) -> ReportOutcome:
+    """The assessment's "Create my report" button: one report in a child process with a clean
+    environment and explicit parameters (the file the participant's session saved), at most
+    `timeout` seconds; papermill, nbconvert and the report's SciPy never load in the participant's kernel."""
+    import subprocess
+
+    source = str(path)
+    try:
+        proc = subprocess.run([sys.executable, "-c", _ISOLATED, source, str(Path(out_dir).resolve()), rubric or "",
+                               str(timeout)], env=clean_environment(), capture_output=True, text=True, check=False,
+                              timeout=timeout + 60, cwd=str(REPORT_NOTEBOOK.parent))
+    except subprocess.TimeoutExpired:
+        return ReportOutcome(source, "", "failed", error=f"{source}: the report took longer than {timeout:.0f} s")
+    lines = proc.stdout.strip().splitlines()
+    try:
+        return ReportOutcome(**json.loads(lines[-1]))
+    except (IndexError, ValueError, TypeError):
+        last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+        return ReportOutcome(source, "", "failed", error=f"{source}: report failed: {last}")
 
 
 def _execute(job: ReportJob, out_dir: str, keep_ipynb: bool) -> ReportOutcome:

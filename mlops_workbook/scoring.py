@@ -211,8 +211,10 @@ def recommend_target(context: Context) -> Target:
     level4 = []
     if models is not None and models >= DOZENS_OF_MODELS:
         level4.append(f"{models} models in production (dozens)")
-    if context.data_change == "fast" or freq in FAST_RETRAINING:
-        level4.append("data that changes rapidly")
+    if context.data_change == "fast":
+        level4.append("fast-changing data")
+    if freq in FAST_RETRAINING:
+        level4.append(f"{freq} retraining")
     if context.stale_model_cost == "high":
         level4.append("a high cost of a stale model")
     if level4:
@@ -232,13 +234,29 @@ def recommend_target(context: Context) -> Target:
             "are caught before users notice them."
         )
         return Target(3, reason, 3)
-    what = "one model" if models in (None, 0, 1) else f"{models} models"
-    cadence = f"retrained {freq}" if freq else "retrained rarely"
     reason = (
-        f"Level 2 (Automated) is plenty for {what} {cadence}: automated pipelines, a registry and quality "
-        "gates. Save Level 3 and 4 investments for multiple models with frequent updates."
+        f"Level 2 (Automated) is plenty for what you told us ({_join(_given_facts(context))}): automated "
+        "pipelines, a registry and quality gates. Save Level 3 and 4 investments for multiple models with "
+        "frequent updates."
     )
     return Target(2, reason, 2)
+
+
+def _given_facts(context: Context) -> list[str]:
+    """Only what the team said: an unset field is never described (no invented "one model")."""
+    facts = []
+    if context.models_in_production is not None:
+        n = context.models_in_production
+        facts.append(f"{n} model{'' if n == 1 else 's'} in production")
+    if context.retraining_frequency:
+        facts.append(f"{context.retraining_frequency} retraining")
+    if context.stale_model_cost:
+        facts.append(f"a {context.stale_model_cost} cost of a stale model")
+    if context.data_change:
+        facts.append(f"{context.data_change}ly changing data" if context.data_change != "fast" else "fast data")
+    if context.team_size is not None:
+        facts.append(f"a team of {context.team_size}")
+    return facts
 
 
 def _count(n: int, noun: str) -> str:

@@ -20,6 +20,10 @@ def app(tmp_path):
     return AssessmentApp(folder=tmp_path / "answers", reports=tmp_path / "reports")
 
 
+def saved(app) -> dict:
+    return json.loads(app.path.read_text(encoding="utf-8"))
+
+
 def test_answers_update_levels_and_autosave(app, tmp_path):
     app._team.value = "Blue"
     assert app.assessment.overall_level == 0 and app.assessment.answered == 0
@@ -28,54 +32,165 @@ def test_answers_update_levels_and_autosave(app, tmp_path):
             app.set_answer(crit.id, "yes")
     assert app.assessment.overall_level == 1
     assert app.score_seconds < 0.1
-    assert "Overall: Level 1" in app._summary.value
+    assert "Overall: Level 1" in app._summary.value and "mw-level-bars" in app._level_bars.value
     app.set_answer("data-2-validation", "partial", evidence="Great Expectations on <one> table")
-    saved = json.loads((tmp_path / "answers" / "blue.json").read_text())
-    assert saved["team"] == "Blue" and saved["answers"]["data-1-versioning"] == "yes"
-    assert saved["answers"]["data-2-validation"] == {"answer": "partial", "evidence": "Great Expectations on <one> table"}
-    assert app._progress.value == app.assessment.answered == len(saved["answers"])
-    assert not [p for p in (tmp_path / "answers").iterdir() if p.name.startswith(".")]  # no temp files left
+    data = saved(app)
+    assert app.path.parent == (tmp_path / "answers").resolve() and app.path.name.startswith("blue--")
+    assert data["team"] == "Blue" and data["answers"]["data-1-versioning"] == "yes"
+    assert data["answers"]["data-2-validation"] == {"answer": "partial", "evidence": "Great Expectations on <one> table"}
+    assert app._progress.value == app.assessment.answered == len(data["answers"])
+    assert "context" not in data  # nobody said anything about the context
+    assert not [p for p in (tmp_path / "answers").iterdir() if p.name.startswith(".") and p.suffix != ".lock"]
 
 
 def test_context_changes_the_target(app):
     app._team.value = "ctx"
-    app._models.value = 40
-    assert app.assessment.target.level == 4
-    app._models.value = 1
-    app._retraining.value = "quarterly"
+    assert "No context given: Level 3" in app._summary.value  # the rule is reachable from the page
+    app._context.controls["models_in_production"].value = "40"
+    assert app.assessment.target.level == 4 and "40 models" in app.assessment.target.reason
+    app._context.controls["models_in_production"].value = "1"
+    app._context.controls["retraining_frequency"].value = "quarterly"
     assert app.assessment.target.level == 2
-    assert json.loads(app.path.read_text())["context"]["retraining_frequency"] == "quarterly"
+    assert "1 model in production and quarterly retraining" in app.assessment.target.reason
+    assert saved(app)["context"] == {"models_in_production": 1, "retraining_frequency": "quarterly"}
+    app._context.controls["models_in_production"].value = ""  # cleared again: unset again
+    assert saved(app)["context"] == {"retraining_frequency": "quarterly"}
+    app._context.controls["team_size"].value = "six"
+    assert "expected a whole number" in app._messages.value and "team_size" not in saved(app)["context"]
+
+
+def test_one_click_saves_no_invented_context(app):
+    app._team.value = "New Team"
+    app._tabs.choices["data-1-versioning"].value = "yes"
+    data = saved(app)
+    assert data["answers"] == {"data-1-versioning": "yes"} and "context" not in data
+    assert "one model" not in app.assessment.target.reason and app.assessment.target.level == 3
 
 
 def test_resume_where_the_user_left_off(tmp_path):
     folder = tmp_path / "answers"
     first = AssessmentApp(folder=folder, team="Green")
     first.set_answer("gov-1-owner", "yes", evidence="Ana")
-    first._stale_cost.value = "high"
+    first._context.controls["stale_model_cost"].value = "high"
     again = AssessmentApp(folder=folder, team="Green")  # a closed tab or a kernel restart
     assert again.answer_value("gov-1-owner") == ("yes", "Ana")
     again._tabs.selected_index = 4  # Governance: its controls are built on first visit, from the answers
-    assert again._choices["gov-1-owner"].value == "yes" and again._evidence["gov-1-owner"].value == "Ana"
-    assert again._stale_cost.value == "high" and again.assessment.answered == 1
+    assert again._tabs.choices["gov-1-owner"].value == "yes" and again._tabs.evidence["gov-1-owner"].value == "Ana"
+    assert again._context.controls["stale_model_cost"].value == "high" and again.assessment.answered == 1
+    assert again._context.controls["models_in_production"].value == ""
     assert "Resumed 1 answers" in again._status.value
 
 
-def test_resume_switches_to_the_saved_rubric(tmp_path):
+def test_switching_rubric_switches_the_view_never_the_data(tmp_path):
+    folder = tmp_path / "answers"
+    app = AssessmentApp(folder=folder, team="Full Team")
+    full = load_rubric("mlops-maturity")
+    for cid in full.criteria:
+        app.set_answer(cid, "yes")
+    full_file = app.path
+    assert len(json.loads(full_file.read_text())["answers"]) == len(full.criteria)
+    app._rubric.value = "quick-check"
+    assert app.assessment.answered == 0 and len(app._tabs.children) == len(load_rubric("quick-check").dimensions)
+    assert len(json.loads(full_file.read_text())["answers"]) == len(full.criteria)  # untouched
+    app.set_answer("qc-build-1", "partial")
+    assert app.path != full_file and saved(app)["rubric"] == "quick-check"
+    app._rubric.value = "mlops-maturity"
+    assert app.assessment.answered == len(full.criteria) and app._tabs.choices["data-1-versioning"].value == "yes"
+    app._rubric.value = "quick-check"
+    assert app.answer_value("qc-build-1") == ("partial", "")
+    assert sorted(p.name for p in folder.glob("*.json")) == sorted([full_file.name, app.path.name])
+
+
+def test_distinct_names_never_resume_each_other(tmp_path):
+    folder = tmp_path / "answers"
+    names = ["Команда", "数据团队", "..", "Data Team", "data-team", "فريق البيانات", "🚀 team"]
+    for i, name in enumerate(names):
+        app = AssessmentApp(folder=folder, team=name)
+        assert app.assessment.answered == 0, f"{name!r} resumed another team's answers"
+        app.set_answer("data-1-versioning", "yes", evidence=f"#{i}")
+        assert app.path.parent == folder.resolve()
+    files = sorted(folder.glob("*.json"))
+    assert len(files) == len(names)
+    assert sorted(json.loads(f.read_text(encoding="utf-8"))["team"] for f in files) == sorted(names)
+
+
+def test_a_file_holding_another_team_is_never_overwritten(tmp_path):
     folder = tmp_path / "answers"
     folder.mkdir()
-    (folder / "quick.json").write_text(json.dumps({"team": "Quick", "rubric": "quick-check",
-                                                   "answers": {"qc-build-1": "yes"}}))
-    app = AssessmentApp(folder=folder)
-    app._team.value = "Quick"
-    assert app.rubric.id == "quick-check" and app._choices["qc-build-1"].value == "yes"
-    assert len(app._tabs.children) == len(load_rubric("quick-check").dimensions)
+    legacy = folder / "team.json"  # the old naming put every Cyrillic or CJK name here
+    legacy.write_text(json.dumps({"team": "Команда", "rubric": "mlops-maturity", "answers": {"gov-1-owner": "yes"}}))
+    app = AssessmentApp(folder=folder, team="team")
+    assert app.assessment.answered == 0 and "holds team" in app._status.value
+    app._tabs.choices["data-1-versioning"].value = "no"
+    assert "left untouched" in app._messages.value
+    assert json.loads(legacy.read_text())["answers"] == {"gov-1-owner": "yes"}
+
+
+def test_two_browsers_on_one_team_merge_per_criterion(tmp_path):
+    folder = tmp_path / "answers"
+    one, two = AssessmentApp(folder=folder, team="Pair"), AssessmentApp(folder=folder, team="Pair")
+    one._tabs.choices["data-1-versioning"].value = "yes"
+    two._tabs.choices["data-1-scripted-prep"].value = "partial"  # two never saw one's answer: it must survive
+    one._context.controls["models_in_production"].value = "3"
+    two._context.controls["team_size"].value = "5"
+    data = saved(one)
+    assert data["answers"] == {"data-1-versioning": "yes", "data-1-scripted-prep": "partial"}
+    assert data["context"] == {"models_in_production": 3, "team_size": 5}
+    assert one._tabs.choices["data-1-scripted-prep"].value == "partial"  # shown after one's save merged it in
+    two._tabs.choices["data-1-versioning"].value = "no"  # the same criterion: the later save wins
+    assert saved(one)["answers"]["data-1-versioning"] == "no"
+
+
+def test_answers_before_a_name_are_saved_into_it(app):
+    app.set_answer("gov-1-owner", "yes")
+    assert app.path is None and app.last_saved is None
+    app._team.value = "Late Name"
+    assert saved(app)["answers"] == {"gov-1-owner": "yes"}
+
+
+def test_custom_rubric_by_path(tmp_path):
+    import yaml
+
+    from .conftest import ROOT
+
+    data = yaml.safe_load((ROOT / "rubrics" / "quick-check.yaml").read_text(encoding="utf-8"))
+    data["id"] = "our-own"
+    custom = tmp_path / "anything.yaml"
+    custom.write_text(yaml.safe_dump(data))
+    app = AssessmentApp(folder=tmp_path / "answers", rubric=str(custom), team="Own")
+    assert app.rubric.id == "our-own" and app._rubric.value == "our-own"
+    app.set_answer("qc-build-1", "yes")
+    assert app.path.name.endswith(".our-own.json") and saved(app)["rubric"] == "our-own"
+    again = AssessmentApp(folder=tmp_path / "answers", rubric=str(custom), team="Own")
+    assert again.answer_value("qc-build-1") == ("yes", "")
+
+
+def test_model_api_for_other_panels(app):
+    from mlops_workbook.answers import Answer, Answers
+
+    app._team.value = "Api"
+    app.set_answer("data-1-versioning", "yes", evidence="DVC in repo", origin="scan")
+    assert app.session.origins[("mlops-maturity", "data-1-versioning")] == "scan"
+    assert app._tabs.choices["data-1-versioning"].value == "yes"
+    uploaded = Answers(team="whoever", rubric="mlops-maturity", answers={"gov-1-owner": Answer("partial")})
+    assert app.merge_answers(uploaded) == 1
+    exported = json.loads(app.session.export_json())
+    assert exported["team"] == "Api" and exported["answers"]["gov-1-owner"] == "partial"
+    assert saved(app)["answers"] == exported["answers"]
+
+
+def test_criterion_controls_carry_their_dom_class(app):
+    choice = app._tabs.choices["data-1-versioning"]
+    assert "criterion-data-1-versioning" in choice._dom_classes
+    assert [v for _, v in choice.options] == ["yes", "partial", "no", "n/a"]
+    assert "team-name" in app._team._dom_classes
 
 
 def test_tabs_are_built_on_first_visit(app):
-    assert len(app._choices) == sum(len(b.criteria) for b in app.rubric.dimensions[0].levels)
+    assert len(app._tabs.choices) == sum(len(b.criteria) for b in app.rubric.dimensions[0].levels)
     app._tabs.selected_index = 2
-    assert "deploy-1-script" in app._choices
-    app._choices["deploy-1-script"].value = "partial"  # a click
+    assert "deploy-1-script" in app._tabs.choices
+    app._tabs.choices["deploy-1-script"].value = "partial"  # a click
     assert app.answer_value("deploy-1-script") == ("partial", "")
     assert app.assessment.answered == 1
 
@@ -98,18 +213,33 @@ def test_bad_rubric_from_query_is_a_message(tmp_path, monkeypatch):
 
 
 def test_report_button_without_team_shows_a_message(app):
-    app._report_button.click()
-    assert "enter your team" in app._report_out.value
+    app._report.button.click()
+    assert "enter your team" in app._report.out.value
 
 
 @pytest.mark.slow
-def test_report_button_runs_the_report(app, tmp_path):
-    app._team.value = "Report Team"
+def test_report_button_runs_the_report_in_a_clean_process(app, tmp_path, monkeypatch):
+    monkeypatch.setenv("QUERY_STRING", "team=Someone%20Else")  # what a Voila kernel would have
+    monkeypatch.setenv("VOILA_PREHEAT", "True")  # a report kernel inheriting this would wait forever
+    app._team.value = "Отчёт"
     app.set_answer("gov-1-owner", "yes")
-    app._report_button.click()
-    html = tmp_path / "reports" / "report-team.html"
-    assert html.is_file() and "MLOps maturity report: Report Team" in html.read_text()
-    assert "report-team.html" in app._report_out.value
+    app._report.button.click()
+    assert app._report.button.disabled  # runs in a thread: the page stays responsive
+    app._report.thread.join(timeout=300)
+    html = app.last_report
+    assert html is not None and html.name == f"{app.path.stem}.html", app._report.out.value
+    assert "MLOps maturity report: Отчёт" in html.read_text(encoding="utf-8")
+    assert html.name in app._report.out.value and not app._report.button.disabled
+
+
+def test_report_errors_show_in_the_page(app, monkeypatch):
+    monkeypatch.setenv("MLOPS_WORKBOOK_REPORT_TIMEOUT", "0.001")
+    app._team.value = "Slow"
+    app.set_answer("gov-1-owner", "yes")
+    app._report.timeout = 0.001
+    app._report.button.click()
+    app._report.thread.join(timeout=300)
+    assert "report" in app._report.out.value and "fdecea" in app._report.out.value  # the error style
 
 
 def test_lab_recomputes_on_slider_moves():

@@ -5,9 +5,18 @@ No `display()` in constructors; callback errors go to an Output widget in the pa
 
 from __future__ import annotations
 
-from .assessment import AssessmentApp
-from .dashboard import WorkshopDashboard
-from .lab import DriftLab
-from .landing import landing
+from importlib import import_module
+from typing import Any
 
+# Lazy (PEP 562): a participant's assessment kernel must not pay for the lab's SciPy and simulation
+# or the dashboard's pandas.
+_APPS = {"AssessmentApp": "assessment", "DriftLab": "lab", "WorkshopDashboard": "dashboard", "landing": "landing"}
 __all__ = ["AssessmentApp", "DriftLab", "WorkshopDashboard", "landing"]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _APPS:
+        raise AttributeError(f"module 'mlops_workbook.ui' has no attribute {name!r}")
+    value = getattr(import_module(f".{_APPS[name]}", __name__), name)
+    globals()[name] = value
+    return value

@@ -30,9 +30,11 @@ def reports_dir(default: str | os.PathLike[str] | None = None) -> Path:
 
 def query_parameters() -> dict[str, str]:
     """The Voila page's query string as a dict (empty in JupyterLab or under nbval)."""
-    from ..report_content import voila_query_string
+    if "VOILA_PREHEAT" in os.environ:  # a preheated kernel gets the query only once a page asks
+        from voila.utils import wait_for_request
 
-    query = voila_query_string() or ""
+        wait_for_request()
+    query = os.environ.get("QUERY_STRING") or ""  # not via report_content: it imports pandas and SciPy
     return {k: v[-1] for k, v in parse_qs(query.lstrip("?")).items()}
 
 

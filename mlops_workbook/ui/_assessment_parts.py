@@ -1,0 +1,220 @@
+"""Parts of the assessment page: the context form, the criteria tabs, the level bars, the report panel.
+
+Each part is a view of `AssessmentSession` (the model, no widgets) and tells the page through one
+callback when the participant changed something.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as widgets
+
+from ..answers import DATA_CHANGE, RETRAINING_FREQUENCIES, STALE_MODEL_COSTS, Context
+from ..errors import WorkbookError
+from ..rubric import Rubric
+from ..scoring import Assessment
+from ._common import esc, page_link, reporting, show_error
+
+CHOICES = [("yes", "yes"), ("partial", "partial"), ("no", "no"), ("n/a", "n/a")]
+NOT_GIVEN = "(not given)"
+_STYLE = {"description_width": "120px"}
+LEVEL_COLOURS = ("#b0413e", "#e07b39", "#c9a227", "#6a994e", "#2a6f97")
+
+
+class ContextForm(widgets.VBox):
+    """What the team runs. Every field starts unset and stays unset until somebody sets it."""
+
+    def __init__(self, on_change: Callable[[str, Any], None], messages: widgets.HTML) -> None:
+        def whole(description: str) -> widgets.Text:
+            return widgets.Text(description=description, placeholder=NOT_GIVEN, continuous_update=False,
+                                style=_STYLE, layout={"width": "260px"})
+
+        def choice(description: str, options: tuple[str, ...]) -> widgets.Dropdown:
+            return widgets.Dropdown(description=description, options=[NOT_GIVEN, *options], style=_STYLE)
+
+        self.controls: dict[str, widgets.Widget] = {
+            "models_in_production": whole("Models in prod."),
+            "retraining_frequency": choice("Retraining", RETRAINING_FREQUENCIES),
+            "stale_model_cost": choice("Stale model cost", STALE_MODEL_COSTS),
+            "data_change": choice("Data changes", DATA_CHANGE),
+            "team_size": whole("Team size"),
+        }
+        c = self.controls
+        super().__init__([
+            widgets.HTML("<b>Your context</b> (it decides the recommended target level; leave unknown ones unset)"),
+            widgets.HBox([c["models_in_production"], c["retraining_frequency"]]),
+            widgets.HBox([c["stale_model_cost"], c["data_change"]]),
+            c["team_size"],
+        ])
+        self._quiet = False
+        for name, control in c.items():
+            handler = reporting(messages)(lambda change, name=name: self._changed(name, change["new"], on_change))
+            control.observe(handler, names="value")
+
+    def _changed(self, name: str, raw: Any, on_change: Callable[[str, Any], None]) -> None:
+        if self._quiet:
+            return
+        value: Any = raw
+        if isinstance(self.controls[name], widgets.Text):
+            text = str(raw).strip()
+            if text and (not text.isdigit() or len(text) > 6):
+                raise WorkbookError(f"expected a whole number >= 0, got {text!r}", field=f"context.{name}")
+            value = int(text) if text else None
+        elif raw == NOT_GIVEN:
+            value = None
+        on_change(name, value)
+
+    def show(self, context: Context) -> None:
+        self._quiet = True
+        try:
+            for name, control in self.controls.items():
+                value = getattr(context, name)
+                if isinstance(control, widgets.Text):
+                    control.value = "" if value is None else str(value)
+                else:
+                    control.value = value or NOT_GIVEN
+        finally:
+            self._quiet = False
+
+
+class CriteriaTabs(widgets.Tab):
+    """One tab per dimension, its controls built on first visit (a rubric has hundreds of them and a
+    room of browsers should not lay them all out at once)."""
+
+    def __init__(self, value_of: Callable[[str], tuple[str | None, str]],
+                 on_change: Callable[[str, str | None, str], None], messages: widgets.HTML) -> None:
+        super().__init__()
+        self._value_of, self._on_change, self._messages = value_of, on_change, messages
+        self.choices: dict[str, widgets.ToggleButtons] = {}
+        self.evidence: dict[str, widgets.Text] = {}
+        self._built: set[int] = set()
+        self._quiet = False
+        self.rubric: Rubric | None = None
+        self.observe(reporting(messages)(lambda change: self._build(change["new"])), names="selected_index")
+
+    def show_rubric(self, rubric: Rubric) -> None:
+        self.rubric = rubric
+        self.choices, self.evidence, self._built = {}, {}, set()
+        self.children = [widgets.VBox() for _ in rubric.dimensions]
+        self.titles = [d.name for d in rubric.dimensions]
+        self.selected_index = 0
+        self._build(0)
+
+    def refresh(self) -> None:
+        """Show the model's values in the controls built so far (after a resume or a merge)."""
+        self._quiet = True
+        try:
+            for cid, choice in self.choices.items():
+                value, evidence = self._value_of(cid)
+                self.evidence[cid].value, choice.value = evidence, value
+        finally:
+            self._quiet = False
+
+    def _build(self, index: int | None) -> None:
+        rubric = self.rubric
+        if rubric is None or index is None or index in self._built or index >= len(rubric.dimensions):
+            return
+        self._built.add(index)
+        dim = rubric.dimensions[index]
+        rows: list[widgets.Widget] = [widgets.HTML(f"<p><i>{esc(dim.description)}</i></p>")]
+        for block in dim.levels:
+            level = rubric.level(block.level)
+            effort = f", to reach from level {block.level - 1}: {esc(level.effort)}" if level.effort else ""
+            rows.append(widgets.HTML(f"<h4>Level {block.level}: {esc(level.name)}{effort}</h4>"))
+            for crit in block.criteria:
+                rows.append(self._row(crit))
+        self.children[index].children = rows
+
+    def _row(self, crit: Any) -> widgets.HBox:
+        value, evidence_text = self._value_of(crit.id)
+        choice = widgets.ToggleButtons(options=CHOICES, value=value, style={"button_width": "70px"},
+                                       tooltips=["met", "partly met", "not met", "not applicable"])
+        choice.add_class(f"criterion-{crit.id}")
+        evidence = widgets.Text(value=evidence_text, placeholder="evidence (optional)", continuous_update=False,
+                                layout={"width": "320px"})
+        grey = '<br><span style="color:#5c6b7a;font-size:.9em">'
+        tip = f"{grey}{esc(crit.guidance)}</span>" if crit.guidance else ""
+        tools = f"{grey}Tools: {esc(', '.join(crit.tools))}</span>" if crit.tools else ""
+        label = widgets.HTML(f"{esc(crit.text)}{tip}{tools}", layout={"width": "46%"})
+
+        def changed(change: dict[str, Any], cid: str = crit.id) -> None:
+            if not self._quiet:
+                self._on_change(cid, self.choices[cid].value, self.evidence[cid].value)
+
+        handler = reporting(self._messages)(changed)
+        choice.observe(handler, names="value")
+        evidence.observe(handler, names="value")
+        self.choices[crit.id], self.evidence[crit.id] = choice, evidence
+        return widgets.HBox([label, choice, evidence], layout={"border_bottom": "1px solid #eee", "padding": "4px 0"})
+
+
+def level_bars(assessment: Assessment, rubric: Rubric) -> str:
+    """Level per dimension as HTML bars with the target marked: no chart library in the participant's
+    kernel (altair, pandas and a PNG renderer cost ~100 MiB per kernel), and it renders offline."""
+    target = assessment.target.level
+    rows = []
+    for d in assessment.dimensions:
+        width = 100 * (d.level + d.progress) / 5 if d.level < 4 else 100
+        colour = LEVEL_COLOURS[max(0, min(4, d.level))]
+        rows.append(
+            f'<div style="display:flex;align-items:center;margin:3px 0" title="{esc(d.name)}: level {d.level}">'
+            f'<span style="width:150px;font-size:.9em">{esc(d.name)}</span>'
+            f'<span style="position:relative;flex:1;height:18px;background:#eef2f6;border-radius:3px">'
+            f'<span class="mw-bar" style="position:absolute;left:0;top:0;bottom:0;width:{width:.0f}%;'
+            f'background:{colour};border-radius:3px"></span>'
+            f'<span style="position:absolute;left:{100 * target / 5:.0f}%;top:-3px;bottom:-3px;'
+            f'border-left:2px dashed #1d2733"></span></span>'
+            f'<span style="width:70px;text-align:right;font-size:.9em">Level {d.level}</span></div>')
+    ticks = "".join(f'<span style="flex:1">{lv}</span>' for lv in range(5))
+    return (f'<div class="mw-level-bars" style="min-width:420px;font-family:system-ui,sans-serif">'
+            f"<b>Level per dimension</b> (dashed: target {target})"
+            f'{"".join(rows)}<div style="display:flex;margin-left:150px;margin-right:70px;color:#5c6b7a;'
+            f'font-size:.8em">{ticks}</div></div>')
+
+
+class ReportPanel(widgets.VBox):
+    """"Create my report": runs in a thread (the page stays responsive), in a separate process with a
+    clean environment and a time limit (see `reports.run_report_isolated`); errors show here."""
+
+    def __init__(self, prepare: Callable[[], tuple[Path, str]], reports_folder: Path) -> None:
+        self.button = widgets.Button(description="Create my report", icon="file", button_style="primary")
+        self.out = widgets.HTML()
+        super().__init__([widgets.HBox([self.button]), self.out])
+        self._prepare, self.reports_folder = prepare, reports_folder
+        self.thread: threading.Thread | None = None
+        self.last_report: Path | None = None
+        self.timeout = float(os.environ.get("MLOPS_WORKBOOK_REPORT_TIMEOUT", "300"))
+        self.button.on_click(reporting(self.out)(self._clicked))
+
+    def _clicked(self, button: widgets.Button | None = None) -> None:
+        if self.thread is not None and self.thread.is_alive():
+            return
+        path, rubric = self._prepare()
+        self.button.disabled = True
+        self.out.value = "<i>Executing your report with papermill (about half a minute) ...</i>"
+        self.thread = threading.Thread(target=self._run, args=(path, rubric), daemon=True)
+        self.thread.start()
+
+    def _run(self, path: Path, rubric: str) -> None:
+        from ..reports import run_report_isolated
+
+        try:
+            outcome = run_report_isolated(path, self.reports_folder, rubric=rubric, timeout=self.timeout)
+            if not outcome.ok:
+                show_error(self.out, outcome.error or "the report failed")
+                return
+            target = self.reports_folder / (outcome.html or "")
+            link = page_link(target)
+            shown = (f'<a class="report-link" href="{esc(link)}" target="_blank">{esc(target.name)}</a>'
+                     if link else f"<code>{esc(target)}</code>")
+            self.out.value = f"<p>Your report is ready: {shown}</p>"
+            self.last_report = target
+        except Exception as exc:  # noqa: BLE001 - a thread's error must reach the page
+            show_error(self.out, f"the report failed: {type(exc).__name__}: {exc}")
+        finally:
+            self.button.disabled = False
