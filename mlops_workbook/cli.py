@@ -24,6 +24,45 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n")
 
 
+class _Lazy(Sequence[str]):
+    """Choices read from a module only when argparse needs them (a value to check, a --help to
+    print): `mlops-workbook --help` and `score` never import SciPy or pandas to learn the scenario
+    and test names."""
+
+    def __init__(self, module: str, name: str) -> None:
+        self._module, self._name = module, name
+        self._items: list[str] | None = None
+
+    def _load(self) -> list[str]:
+        if self._items is None:
+            from importlib import import_module
+
+            self._items = list(getattr(import_module(self._module, __package__), self._name))
+        return self._items
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._load()[index]
+
+    def __len__(self) -> int:
+        return len(self._load())
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._load()
+
+    def __iter__(self) -> Any:
+        return iter(self._load())
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {text!r}")
+    return value
+
+
 def _print_json(data: Any) -> None:
     print(json.dumps(data, indent=2, ensure_ascii=False, default=str))
 
@@ -78,10 +117,10 @@ def cmd_rubric_validate(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- score
 
 
-def format_assessment(assessment: Any, *, top: int = 8) -> str:
+def format_assessment(assessment: Any, *, top: int = 8, rubric: Any = None) -> str:
     from .rubric import load_rubric
 
-    rub = load_rubric(assessment.rubric)
+    rub = rubric if rubric is not None else load_rubric(assessment.rubric)  # a custom rubric: its id need not be a file
     lines = [
         f"Team: {assessment.team}   (rubric {assessment.rubric} v{assessment.rubric_version}, "
         f"{assessment.answered}/{assessment.total} answered)",
@@ -117,16 +156,17 @@ def cmd_score(args: argparse.Namespace) -> int:
     from .scoring import score
 
     rubric = load_rubric(args.rubric) if args.rubric else None
-    results = []
+    results, rubrics = [], []
     for path in args.answers:
         answers, rub, warnings = load_answers(path, rubric)
         for warning in warnings:
             print(f"warning: {warning}", file=sys.stderr)
         results.append(score(rub, answers, target_level=args.target, warnings=warnings))
+        rubrics.append(rub)
     if args.json:
         _print_json(results[0].to_dict() if len(results) == 1 else [r.to_dict() for r in results])
     else:
-        print("\n\n".join(format_assessment(r) for r in results))
+        print("\n\n".join(format_assessment(r, rubric=rub) for r, rub in zip(results, rubrics, strict=True)))
     return EXIT_OK
 
 
@@ -257,14 +297,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+")
     p.set_defaults(func=cmd_rubric_validate)
 
-    from .drift import TESTS
-    from .sample_data import SCENARIOS
+    scenarios, tests = _Lazy(".sample_data", "SCENARIOS"), _Lazy(".drift", "TESTS")
 
     p = sub.add_parser("simulate", help="what each maturity level catches and loses on a drift scenario")
-    p.add_argument("--scenario", default="sudden-covariate-shift", choices=list(SCENARIOS))
+    p.add_argument("--scenario", default="sudden-covariate-shift", choices=scenarios, metavar="SCENARIO",
+                   help="one of %(choices)s")
     p.add_argument("--levels", type=_levels, default=(0, 1, 2, 3, 4), help="comma-separated, e.g. 0,2,4")
     p.add_argument("--weeks", type=int, default=52)
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=_seed, default=0)
     p.add_argument("--rows-per-week", type=int, default=2000)
     p.add_argument("--label-delay", type=int, default=2, help="weeks until labels arrive")
     p.add_argument("--onset", type=int, help="week the drift starts")
@@ -277,8 +317,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("answers", nargs="+", help="answers files, folders or globs")
     p.add_argument("--out", required=True, help="output folder")
     p.add_argument("--rubric", help="rubric id or path for every file (default: the one each file names)")
-    p.add_argument("--scenario", default="concept-drift", choices=list(SCENARIOS))
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--scenario", default="concept-drift", choices=scenarios, metavar="SCENARIO",
+                   help="one of %(choices)s")
+    p.add_argument("--seed", type=_seed, default=0)
     p.add_argument("--target", type=int, choices=range(5), metavar="LEVEL", help="override the recommended target")
     p.add_argument("--no-simulation", action="store_true", help="leave out the simulation section")
     p.add_argument("--jobs", type=int, default=None, help="parallel workers (default: number of CPUs)")
@@ -299,7 +340,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("drift", help="drift table for your own reference and current CSV or Parquet files")
     p.add_argument("reference")
     p.add_argument("current")
-    p.add_argument("--test", default="auto", choices=list(TESTS))
+    p.add_argument("--test", default="auto", choices=tests, metavar="TEST", help="one of %(choices)s")
     p.add_argument("--drift-share", type=float, default=0.5, help="share of drifted features for dataset drift")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_drift)

@@ -250,7 +250,7 @@ def _read_yaml(path: Path) -> Any:
     except UnicodeDecodeError:
         raise RubricError("not UTF-8 text", source=path) from None
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # libyaml: 10x faster
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else "YAML"

@@ -9,6 +9,7 @@ import pytest
 from mlops_workbook.answers import (
     Answer,
     Answers,
+    Context,
     answers_path,
     check_against_rubric,
     load_answers,
@@ -88,7 +89,7 @@ def test_invalid_json_names_line(write_json):
 def test_save_round_trip_and_atomic(tmp_path, rubric):
     answers = Answers(team="Blue", rubric="mlops-maturity",
                       answers={"data-1-versioning": Answer("yes", "DVC <tags>"), "gov-1-owner": Answer("n/a")})
-    path = save_answers(answers, answers_path(tmp_path, "Blue"))
+    path = save_answers(answers, answers_path(tmp_path, "blue"))
     assert path == tmp_path / "blue.json"
     again, _, _ = load_answers(path)
     assert again.answers == answers.answers and again.date
@@ -160,3 +161,45 @@ def test_answers_files_skip_hidden_and_temporary_files(tmp_path):
     found, missing = expand_inputs([tmp_path, tmp_path / "b.json", str(tmp_path / "*.json"), tmp_path / "none-*"])
     assert [p.name for p in found] == ["a.yaml", "b.json"]  # each file once, in the order first seen
     assert len(missing) == 1 and "no answers files found" in missing[0].error
+
+
+def _answers(team: str, **given: str) -> Answers:
+    return Answers(team=team, rubric="mlops-maturity", answers={k.replace("_", "-"): Answer(v) for k, v in given.items()})
+
+
+def test_merge_save_applies_only_what_changed(tmp_path):
+    from mlops_workbook.answers import merge_save
+
+    path = answers_path(tmp_path, "Pair")
+    merge_save(path, _answers("Pair", data_1_versioning="yes"), changed={"data-1-versioning"})
+    mine = _answers("Pair", gov_1_owner="partial", data_1_versioning="no")  # a stale view of the first answer
+    merged = merge_save(path, mine, changed={"gov-1-owner"})
+    assert {k: a.value for k, a in merged.answers.items()} == {"data-1-versioning": "yes", "gov-1-owner": "partial"}
+    cleared = merge_save(path, _answers("Pair"), changed={"gov-1-owner"})  # an answer taken back
+    assert set(cleared.answers) == {"data-1-versioning"}
+    with_context = Answers(team="Pair", rubric="mlops-maturity", context=Context(models_in_production=2, team_size=4))
+    saved = merge_save(path, with_context, changed=(), context_changed={"team_size"})
+    assert saved.context == Context(team_size=4)  # models_in_production was not entered here: not saved
+
+
+def test_merge_save_never_overwrites_another_teams_file(tmp_path):
+    from mlops_workbook.answers import merge_save
+
+    path = tmp_path / "team.json"
+    save_answers(_answers("Команда", gov_1_owner="yes"), path)
+    with pytest.raises(AnswersError, match="holds team 'Команда'"):
+        merge_save(path, _answers("team", gov_1_owner="no"), changed={"gov-1-owner"})
+    assert read_answers(path).answers["gov-1-owner"].value == "yes"
+
+
+def test_concurrent_merge_saves_lose_nothing(tmp_path, rubric):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from mlops_workbook.answers import merge_save
+
+    path = answers_path(tmp_path, "Crowd")
+    ids = list(rubric.criteria)[:40]
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda cid: merge_save(path, Answers(team="Crowd", rubric="mlops-maturity",
+                                                           answers={cid: Answer("yes")}), changed={cid}), ids))
+    assert set(read_answers(path).answers) == set(ids)

@@ -90,3 +90,50 @@ def test_bad_answers_exit_2(tmp_path, capsys):
 def test_console_script_runs():
     proc = subprocess.run([sys.executable, "-m", "mlops_workbook", "rubric", "list"], capture_output=True, text=True)
     assert proc.returncode == 0 and "mlops-maturity" in proc.stdout
+
+
+HEAVY = ("scipy", "pandas", "altair", "mlops_workbook.simulation", "mlops_workbook.drift")
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["score", str(SAMPLES / "heron-analytics.json")],
+                                  ["score", "--json", str(SAMPLES / "heron-analytics.json")], ["simulate", "--help"]])
+def test_help_and_score_do_not_import_scipy_or_pandas(argv):
+    code = ("import sys\nfrom mlops_workbook.cli import main\n"
+            f"try:\n    main({argv!r})\nexcept SystemExit:\n    pass\n"
+            f"print(sorted(m for m in {HEAVY!r} if m in sys.modules), file=sys.stderr)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    heavy = proc.stderr.strip().splitlines()[-1]
+    if argv == ["simulate", "--help"]:  # its help lists the scenarios: importing them there is fine
+        assert "concept-drift" in proc.stdout
+    else:
+        assert heavy == "[]", f"{argv} imported {heavy}"
+
+
+def test_lazy_choices_are_the_real_ones():
+    from mlops_workbook.cli import _Lazy
+    from mlops_workbook.drift import TESTS
+    from mlops_workbook.sample_data import SCENARIOS
+
+    assert list(_Lazy(".sample_data", "SCENARIOS")) == list(SCENARIOS) and "seasonal" in _Lazy(".sample_data", "SCENARIOS")
+    assert list(_Lazy(".drift", "TESTS")) == list(TESTS)
+
+
+@pytest.mark.parametrize("argv", [["simulate", "--seed", "-1"], ["report", "x.json", "--out", "o", "--seed", "-1"],
+                                  ["simulate", "--scenario", "nope"], ["drift", "a.csv", "b.csv", "--test", "nope"]])
+def test_bad_seed_and_choices_are_one_line(capsys, argv):
+    code, _, err = run(capsys, *argv)
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_custom_rubric_by_path_in_table_mode(tmp_path, capsys):
+    import yaml
+
+    data = yaml.safe_load((ROOT / "rubrics" / "quick-check.yaml").read_text(encoding="utf-8"))
+    data["id"] = "our-own-check"  # not its file name, not a bundled id
+    custom = tmp_path / "whatever.yaml"
+    custom.write_text(yaml.safe_dump(data))
+    answers = tmp_path / "a.json"
+    answers.write_text(json.dumps({"team": "Own", "rubric": "our-own-check", "answers": {"qc-build-1": "yes"}}))
+    code, out, err = run(capsys, "score", str(answers), "--rubric", str(custom))
+    assert code == 0, err
+    assert "Team: Own" in out and "rubric our-own-check" in out

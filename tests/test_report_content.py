@@ -37,9 +37,26 @@ def test_team_from_url_never_becomes_a_path(answers_dir, team):
         resolve_parameters(answers_path="x", query_string=f"team={team}", answers_dir=answers_dir)
 
 
-def test_a_path_like_team_name_stays_in_the_folder(answers_dir):
-    params = resolve_parameters(answers_path="x", query_string="team=..%2F..%2Fblue", answers_dir=answers_dir)
-    assert params.answers_path == str((answers_dir / "blue.json").resolve())
+def test_a_path_like_team_name_never_reaches_another_teams_file(answers_dir):
+    with pytest.raises(WorkbookError, match="no answers saved for team"):  # "../../blue" is not "blue"
+        resolve_parameters(answers_path="x", query_string="team=..%2F..%2Fblue", answers_dir=answers_dir)
+
+
+def test_team_with_another_rubric_is_found_by_its_exact_name(answers_dir):
+    from mlops_workbook.answers import Answers, answers_path, save_answers
+
+    path = save_answers(Answers(team="Команда", rubric="quick-check"), answers_path(answers_dir, "Команда", "quick-check"))
+    params = resolve_parameters(answers_path="x", query_string="team=%D0%9A%D0%BE%D0%BC%D0%B0%D0%BD%D0%B4%D0%B0",
+                                answers_dir=answers_dir)
+    assert params.answers_path == str(path)
+    with pytest.raises(WorkbookError, match="no answers saved"):
+        resolve_parameters(answers_path="x", query_string="team=Команда&rubric=mlops-maturity", answers_dir=answers_dir)
+
+
+@pytest.mark.parametrize("query", ["seed=-1", "seed=-5&team=blue"])
+def test_negative_seed_from_the_url_is_a_message(answers_dir, query):
+    with pytest.raises(WorkbookError, match="seed: expected a whole number >= 0"):
+        resolve_parameters(answers_path="x", query_string=query, answers_dir=answers_dir)
 
 
 def test_answers_path_is_not_taken_from_the_url(answers_dir):

@@ -200,3 +200,17 @@ def test_na_on_a_whole_level_does_not_block(values, dimension, level):
             values[c.id] = "n/a"
     res = next(d for d in score(RUBRIC, make(values)).dimensions if d.id == dimension.id)
     assert res.level >= level
+
+
+@pytest.mark.parametrize("context, said, not_said", [
+    ({}, ["No context given"], ["one model"]),
+    ({"team_size": 6}, ["a team of 6"], ["one model", "rarely"]),
+    ({"retraining_frequency": "quarterly"}, ["quarterly retraining"], ["one model"]),
+    ({"models_in_production": 1, "data_change": "slow"}, ["1 model in production", "slowly changing data"], ["rarely"]),
+    ({"retraining_frequency": "daily"}, ["daily retraining"], ["data that changes"]),
+    ({"data_change": "fast"}, ["fast-changing data"], []),
+])
+def test_target_reason_names_only_the_facts_given(context, said, not_said):
+    reason = recommend_target(Context(**context)).reason
+    assert all(s in reason for s in said), reason
+    assert not any(s in reason for s in not_said), reason
