@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from mlops_workbook.answers import Answer, Answers, Context, save_answers
+from mlops_workbook.answers import Answer, Answers, Context, answers_path, save_answers
 
 from .conftest import ROOT
 
@@ -117,29 +117,101 @@ def test_assessment_answers_save_and_restore(server, page):
     url = f"{server['base']}/voila/render/01_assessment.ipynb?team=browser-blue&rubric=quick-check"
     page.goto(url)
     page.get_by_text("Overall: Level 0").wait_for()
-    chart_before = page.locator(".jp-OutputArea-output img, .jp-OutputArea-output svg").first.inner_html() \
-        if page.locator(".jp-OutputArea-output svg").count() else page.locator("img").first.get_attribute("src")
+    bars_before = page.locator(".mw-level-bars").first.inner_html()
     for tab in ("Data & Training", "Deployment", "Monitoring & Governance"):
         page.locator(".lm-TabBar-tab", has_text=tab).click()
         visible(page, ".widget-toggle-button:text-is('yes')").first.click()
     page.get_by_text("Overall: Level 1").wait_for()
-    chart_after = page.locator(".jp-OutputArea-output svg").first.inner_html() \
-        if page.locator(".jp-OutputArea-output svg").count() else page.locator("img").first.get_attribute("src")
-    assert chart_after != chart_before
-    saved = server["answers"] / "browser-blue.json"
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and not (saved.is_file() and
-                                               len(json.loads(saved.read_text())["answers"]) == 3):
-        time.sleep(0.3)
-    data = json.loads(saved.read_text())
+    assert page.locator(".mw-level-bars").first.inner_html() != bars_before
+    saved = server["answers"] / "browser-blue.quick-check.json"
+    data = wait_for_answers(saved, 3)
     assert data["team"] == "browser-blue" and data["rubric"] == "quick-check"
     assert data["answers"] == {"qc-build-1": "yes", "qc-ship-1": "yes", "qc-operate-1": "yes"}
+    assert "context" not in data  # clicking answers invents no context
 
     page.reload()
     page.get_by_text("Overall: Level 1").wait_for()
     page.get_by_text("Resumed 3 answers").wait_for()
     assert visible(page, ".widget-toggle-button.mod-active:text-is('yes')").count() >= 1
     assert page.outside_requests == [] or all("fontawesome" in u for u in page.outside_requests)
+
+
+def wait_for_answers(path: Path, count: int, timeout: float = 30) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if path.is_file() and len(json.loads(path.read_text(encoding="utf-8"))["answers"]) >= count:
+            break
+        time.sleep(0.3)
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def type_team(page, name: str) -> None:
+    box = page.locator(".team-name input")
+    box.fill(name)
+    box.press("Enter")
+
+
+def click(page, criterion: str, value: str) -> None:
+    page.locator(f".criterion-{criterion} .widget-toggle-button:text-is('{value}')").click()
+
+
+def test_rubric_switch_keeps_every_rubrics_answers(server, page):
+    page.goto(f"{server['base']}/voila/render/01_assessment.ipynb")
+    page.get_by_text("Overall: Level 0").wait_for()
+    type_team(page, "Switcher")
+    page.get_by_text("will be saved to").wait_for()
+    click(page, "data-1-versioning", "yes")
+    full = server["answers"] / "switcher.json"
+    assert wait_for_answers(full, 1)["answers"] == {"data-1-versioning": "yes"}
+    page.locator(".widget-dropdown select").first.select_option("quick-check")
+    page.locator(".criterion-qc-build-1").wait_for()
+    click(page, "qc-build-1", "partial")
+    quick = server["answers"] / "switcher.quick-check.json"
+    assert wait_for_answers(quick, 1)["answers"] == {"qc-build-1": "partial"}
+    page.locator(".widget-dropdown select").first.select_option("mlops-maturity")
+    page.locator(".criterion-data-1-versioning .mod-active:text-is('yes')").wait_for()
+    assert json.loads(full.read_text())["answers"] == {"data-1-versioning": "yes"}  # never overwritten
+    page.locator(".widget-dropdown select").first.select_option("quick-check")
+    page.locator(".criterion-qc-build-1 .mod-active:text-is('partial')").wait_for()
+
+
+def test_distinct_names_in_any_script_get_distinct_files(server, page):
+    names = ["Команда", "数据团队"]
+    for i, name in enumerate(names):
+        page.goto(f"{server['base']}/voila/render/01_assessment.ipynb")
+        page.get_by_text("Overall: Level 0").wait_for()
+        type_team(page, name)
+        page.get_by_text("New: answers").wait_for()  # the second never resumes the first
+        click(page, "data-1-versioning", ["yes", "no"][i])
+        page.get_by_text("Saved to").wait_for()
+    teams = {}
+    for path in server["answers"].glob("team--*.json"):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        teams[data["team"]] = data["answers"]
+    assert teams == {"Команда": {"data-1-versioning": "yes"}, "数据团队": {"data-1-versioning": "no"}}
+
+
+def test_report_button_in_voila_gives_a_link_that_opens(server, page):
+    page.goto(f"{server['base']}/voila/render/01_assessment.ipynb?team=Other%20Team")
+    page.get_by_text("Overall: Level 0").wait_for()
+    type_team(page, "Отчёт Team")  # typed, unlike the URL's team: the report must be this one
+    page.get_by_text("will be saved to").wait_for()
+    click(page, "data-1-versioning", "yes")
+    page.get_by_text("Saved to").wait_for()
+    page.get_by_text("Create my report").click()
+    page.get_by_text("Executing your report").wait_for()
+    click(page, "data-1-scripted-prep", "partial")  # the page stays responsive meanwhile
+    page.get_by_text("Your report is ready", exact=False).wait_for(timeout=300_000)
+    link = page.locator("a.report-link")
+    href = link.get_attribute("href")
+    assert href and href.startswith("../files/reports/")
+    with page.context.expect_page() as opened:
+        link.click()
+    report = opened.value
+    report.wait_for_load_state()
+    assert "MLOps maturity report: Отчёт Team" in report.content()
+    OUTPUT.mkdir(exist_ok=True)
+    report.screenshot(path=str(OUTPUT / "report_opened_from_voila.png"), full_page=True)
 
 
 def test_unknown_rubric_in_url_is_a_message(server, page):
@@ -170,7 +242,7 @@ def test_dashboard_shows_teams_as_they_arrive(server, page):
     for team in ("Room Team A", "Room Team B"):
         answers = Answers(team=team, rubric="mlops-maturity", context=Context(models_in_production=3),
                           answers={"data-1-versioning": Answer("yes"), "gov-1-owner": Answer("partial")})
-        save_answers(answers, server["answers"] / f"{team.lower().replace(' ', '-')}.json")
+        save_answers(answers, answers_path(server["answers"], team))
     page.goto(f"{server['base']}/voila/render/04_workshop_dashboard.ipynb")
     page.get_by_text("Room Team A").first.wait_for()
     page.get_by_text("Room Team B").first.wait_for()
@@ -179,7 +251,7 @@ def test_dashboard_shows_teams_as_they_arrive(server, page):
 
 def test_live_report_from_the_query_string(server, page):
     answers = Answers(team="Live Team", rubric="quick-check", answers={"qc-build-1": Answer("yes")})
-    save_answers(answers, server["answers"] / "live-team.json")
+    save_answers(answers, answers_path(server["answers"], "Live Team", "quick-check"))
     page.goto(f"{server['base']}/voila/render/03_report.ipynb?team=Live%20Team&include_simulation=false")
     page.get_by_text("MLOps maturity report: Live Team").wait_for()
     page.get_by_text("Roadmap").first.wait_for()

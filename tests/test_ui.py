@@ -316,3 +316,18 @@ def test_links_to_generated_files_in_voila_and_in_jupyterlab(tmp_path, monkeypat
     assert page_link(tmp_path.parent / "elsewhere.html") is None
     page = landing(folder=tmp_path / "answers", reports=tmp_path / "reports").value
     assert 'href="../files/reports/a%20b.html"' in page
+
+
+def test_the_assessment_kernel_imports_no_scipy_pandas_or_altair(tmp_path):
+    """What a participant's kernel loads: the notebook's code, run in a fresh interpreter."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom mlops_workbook.ui import AssessmentApp\n"
+            f"app = AssessmentApp(folder={str(tmp_path)!r}, team='Mem')\n"
+            "app.set_answer('data-1-versioning', 'yes')\napp._rubric.value = 'quick-check'\n"
+            "heavy = ('scipy', 'pandas', 'altair', 'vl_convert', 'numpy', 'papermill', 'nbconvert',\n"
+            "         'mlops_workbook.simulation', 'mlops_workbook.charts', 'mlops_workbook.report_content')\n"
+            "print(sorted(m for m in heavy if m in sys.modules))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.strip() == "[]"
