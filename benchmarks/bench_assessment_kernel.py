@@ -1,8 +1,18 @@
-"""RSS of a kernel that ran notebooks/01_assessment.ipynb's code (PYTHONPATH picks the version)."""
-import os, sys, json, tempfile, psutil
+"""RSS of a kernel that ran notebooks/01_assessment.ipynb's code, for a checkout at ROOT.
+
+Usage: python benchmarks/bench_assessment_kernel.py ROOT N   (before/after: `git archive <commit>` to a folder)
+"""
+import json
+import os
+import sys
+import tempfile
+
+import psutil
 from jupyter_client import KernelManager
+
 root = sys.argv[1]
-nb = json.load(open(os.path.join(root, "notebooks/01_assessment.ipynb")))
+with open(os.path.join(root, "notebooks/01_assessment.ipynb"), encoding="utf-8") as handle:
+    nb = json.load(handle)
 code = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
 env = dict(os.environ, PYTHONPATH=root, MLOPS_WORKBOOK_ANSWERS_DIR=tempfile.mkdtemp())
 rss = []

@@ -184,8 +184,6 @@ class AssessmentSession:
         rubric = self.rubrics[rubric_id]
         from_disk = {cid: a for cid, a in saved.answers.items() if cid in rubric.criteria}
         state.answers = from_disk | {c: state.answers[c] for c in state.changed if c in state.answers}
-        for cid in state.changed - set(state.answers):
-            state.answers.pop(cid, None)
         for name, value in saved.context.to_dict().items():
             if name not in self._context_changed:
                 self._context[name] = value

@@ -136,7 +136,7 @@ def test_assessment_answers_save_and_restore(server, page):
     assert page.outside_requests == [] or all("fontawesome" in u for u in page.outside_requests)
 
 
-def wait_for_answers(path: Path, count: int, timeout: float = 30) -> dict:
+def wait_for_answers(path: Path, count: int, timeout: float = 90) -> dict:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if path.is_file() and len(json.loads(path.read_text(encoding="utf-8"))["answers"]) >= count:
@@ -161,12 +161,12 @@ def test_rubric_switch_keeps_every_rubrics_answers(server, page):
     type_team(page, "Switcher")
     page.get_by_text("will be saved to").wait_for()
     click(page, "data-1-versioning", "yes")
-    full = server["answers"] / "switcher.json"
+    full = answers_path(server["answers"], "Switcher")
     assert wait_for_answers(full, 1)["answers"] == {"data-1-versioning": "yes"}
     page.locator(".widget-dropdown select").first.select_option("quick-check")
     page.locator(".criterion-qc-build-1").wait_for()
     click(page, "qc-build-1", "partial")
-    quick = server["answers"] / "switcher.quick-check.json"
+    quick = answers_path(server["answers"], "Switcher", "quick-check")
     assert wait_for_answers(quick, 1)["answers"] == {"qc-build-1": "partial"}
     page.locator(".widget-dropdown select").first.select_option("mlops-maturity")
     page.locator(".criterion-data-1-versioning .mod-active:text-is('yes')").wait_for()

@@ -153,6 +153,16 @@ class CriteriaTabs(widgets.Tab):
         return widgets.HBox([label, choice, evidence], layout={"border_bottom": "1px solid #eee", "padding": "4px 0"})
 
 
+def summary_html(a: Assessment, rubric: Rubric) -> str:
+    """Overall level, target with the reason it was chosen, and the next three steps."""
+    steps = "".join(f"<li>{esc(i.dimension_name)}: {esc(i.text)}</li>" for i in a.roadmap_items[:3])
+    return (f"<h3>Overall: Level {a.overall_level} ({esc(rubric.level(a.overall_level).name)})</h3>"
+            f"<p>Weakest dimension decides; mean {a.mean_level:.2f}, progress {a.mean_progress:.2f}.</p>"
+            f"<p><b>Target: Level {a.target.level} ({esc(rubric.level(a.target.level).name)})</b><br>"
+            f'<span style="color:#5c6b7a">{esc(a.target.reason)}</span></p>'
+            + (f"<p><b>Next steps</b></p><ol>{steps}</ol>" if steps else ""))
+
+
 def level_bars(assessment: Assessment, rubric: Rubric) -> str:
     """Level per dimension as HTML bars with the target marked: no chart library in the participant's
     kernel (altair, pandas and a PNG renderer cost ~100 MiB per kernel), and it renders offline."""

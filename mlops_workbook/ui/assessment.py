@@ -17,7 +17,7 @@ from ..errors import WorkbookError
 from ..rubric import DEFAULT_RUBRIC, Rubric, available_rubrics, load_rubric
 from ..scoring import Assessment, score
 from ..session import AssessmentSession
-from ._assessment_parts import ContextForm, CriteriaTabs, ReportPanel, level_bars
+from ._assessment_parts import ContextForm, CriteriaTabs, ReportPanel, level_bars, summary_html
 from ._common import answers_dir, esc, query_parameters, reporting, reports_dir, show_error
 
 _STYLE = {"description_width": "120px"}
@@ -183,13 +183,7 @@ class AssessmentApp(widgets.VBox):
         self.score_seconds = time.perf_counter() - start
         self._progress.max, self._progress.value = a.total, a.answered
         self._progress_label.value = f"{a.answered} of {a.total} criteria"
-        steps = "".join(f"<li>{esc(i.dimension_name)}: {esc(i.text)}</li>" for i in a.roadmap_items[:3])
-        self._summary.value = (
-            f"<h3>Overall: Level {a.overall_level} ({esc(rubric.level(a.overall_level).name)})</h3>"
-            f"<p>Weakest dimension decides; mean {a.mean_level:.2f}, progress {a.mean_progress:.2f}.</p>"
-            f"<p><b>Target: Level {a.target.level} ({esc(rubric.level(a.target.level).name)})</b><br>"
-            f'<span style="color:#5c6b7a">{esc(a.target.reason)}</span></p>'
-            + (f"<p><b>Next steps</b></p><ol>{steps}</ol>" if steps else ""))
+        self._summary.value = summary_html(a, rubric)
         self._level_bars.value = level_bars(a, rubric)
 
     def _prepare_report(self) -> tuple[Path, str]:
