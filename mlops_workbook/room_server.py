@@ -13,6 +13,8 @@ by jupyter-server's identity provider, which also sets the login cookie):
   either, because the kernel connects without one: here only this machine may connect.
 - `RoomVoila.notebooks`: when set, only these notebooks render (the participants' server does not
   serve the facilitator's dashboard), and the file tree and contents API are not served.
+- Voila's pages shut their kernel down when closed, with a request that must carry the `_xsrf` cookie
+  once a token is set, and Voila never sets that cookie: the page handler here does.
 - Capacity: `RoomVoila.max_participants` page kernels at most; one more page gets a "room is full"
   page (HTTP 503, retrying by itself) instead of a hang, and the pre-heated pool is only refilled
   while there is room, so a burst never makes more kernels than the room allows.
@@ -218,6 +220,9 @@ class RoomRenderHandler(PlainErrors, TornadoVoilaHandler):
             self.finish(_page("Not served here", f'<p>This server does not serve {html.escape(path or "")}.</p>'
                               f'<p><a href="{html.escape(self.base_url)}">The workbook\'s start page</a></p>'))
             return
+        # The page's unload beacon (shut my kernel down) sends the `_xsrf` cookie, which Voila never
+        # sets: with a token the server then refuses the beacon and closed pages keep their kernels.
+        _ = self.xsrf_token
         km = self.kernel_manager
         if not hasattr(km, "admit") or not (path or "").endswith(".ipynb"):
             await super().get(path=path)
