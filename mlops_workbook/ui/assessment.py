@@ -172,6 +172,7 @@ class AssessmentApp(widgets.VBox):
                 value, evidence_text = self._values[crit.id]
                 choice = widgets.ToggleButtons(options=CHOICES, value=value, style={"button_width": "70px"},
                                                tooltips=["met", "partly met", "not met", "not applicable"])
+                choice.add_class(f"criterion-{crit.id}")
                 evidence = widgets.Text(value=evidence_text, placeholder="evidence (optional)",
                                         continuous_update=False, layout={"width": "320px"})
                 tip = f'<br><span style="color:#5c6b7a;font-size:.9em">{esc(crit.guidance)}</span>' \
