@@ -46,6 +46,7 @@ CLICKS = 10
 CHOICES = ["yes", "partial", "no", "n/a"]
 PAGE_TIMEOUT = 300.0
 SAVE_TIMEOUT = 60.0
+PARTICIPANT_TIMEOUT = 600.0
 
 
 def free_port() -> int:
@@ -81,7 +82,7 @@ def start_server(kind: str, tmp: Path, participants: int, pool: int) -> Started:
     answers = tmp / "answers"
     answers.mkdir()
     port = free_port()
-    log = open(tmp / f"{kind}.log", "w")
+    log = open(tmp / f"{kind}.log", "w")  # noqa: SIM115 - the server writes it until stopped
     env = dict(os.environ, PYTHONPATH=str(ROOT), MLOPS_WORKBOOK_ANSWERS_DIR=str(answers),
                MLOPS_WORKBOOK_REPORTS_DIR=str(tmp / "reports"))
     if kind == "ours":
@@ -250,11 +251,12 @@ def _decode(raw) -> dict | None:
     return json.loads(raw[offsets[0]:end])
 
 
-async def participant(base: str, token: str | None, i: int, watcher: AnswersWatcher) -> Result:
+async def participant(base: str, token: str | None, i: int, watcher: AnswersWatcher, result: Result) -> Result:
+    """One participant; fills `result` as it goes, so a participant cut off by the time limit keeps its
+    measurements so far."""
     import websockets
 
-    team = f"bench-{i:02d}"
-    result = Result(team)
+    team = result.team
     jar = CookieJar()
     query = f"team={team}" + (f"&token={token}" if token else "")
     status, first, body, _ = await asyncio.to_thread(
@@ -321,7 +323,7 @@ async def _drain(ws) -> None:
     try:
         async for _ in ws:
             pass
-    except Exception:  # noqa: BLE001 - closed at the end
+    except Exception:  # noqa: BLE001, S110 - closed at the end
         pass
 
 
@@ -338,7 +340,7 @@ def answers_lost(results: list[Result], folder: Path) -> int:
 
 def pct(values: list[float], q: float) -> float:
     values = sorted(values)
-    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))] if values else float("nan")
+    return values[min(len(values) - 1, round(q * (len(values) - 1)))] if values else float("nan")
 
 
 async def run_room(kind: str, participants: int, pool: int) -> dict:
@@ -361,9 +363,16 @@ async def run_room(kind: str, participants: int, pool: int) -> dict:
 
             counting = asyncio.create_task(count_kernels())
             began = time.perf_counter()
-            results = await asyncio.wait_for(asyncio.gather(
-                *(participant(started.base, started.token, i, watcher) for i in range(participants)),
-                return_exceptions=True), timeout=900)
+            results = [Result(f"bench-{i:02d}") for i in range(participants)]
+
+            async def bounded(i: int) -> None:
+                try:
+                    await asyncio.wait_for(participant(started.base, started.token, i, watcher, results[i]),
+                                           timeout=PARTICIPANT_TIMEOUT)
+                except Exception as exc:  # noqa: BLE001 - recorded, the others go on
+                    results[i].error = results[i].error or f"{type(exc).__name__} {exc}"[:120]
+
+            await asyncio.gather(*(bounded(i) for i in range(participants)))
             wall = time.perf_counter() - began
             await asyncio.sleep(1)
             watcher.scan()
@@ -372,13 +381,12 @@ async def run_room(kind: str, participants: int, pool: int) -> dict:
             await asyncio.gather(watching, counting)
         finally:
             stop_server(started)
-        done = [r for r in results if isinstance(r, Result)]
-        crashed = [r for r in results if not isinstance(r, Result)]
+        done = results
         firsts = [r.first_widget for r in done if r.first_widget is not None]
         saved = [s for r in done for s in r.saved]
         return {"kind": kind, "participants": participants, "pool": pool if kind == "ours" else 0,
                 "served": len(firsts), "refused": sum(r.refused for r in done),
-                "errors": [r.error for r in done if r.error] + [repr(e)[:120] for e in crashed],
+                "errors": [r.error for r in done if r.error],
                 "first_p50": pct(firsts, .5), "first_p95": pct(firsts, .95), "first_max": max(firsts or [float("nan")]),
                 "saved_p50": pct(saved, .5), "saved_p95": pct(saved, .95), "clicks": len(saved),
                 "peak_kernels": peak, "rss_median": statistics.median(rss) if rss else float("nan"),

@@ -28,13 +28,12 @@ import html
 import ipaddress
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
+import voila.app as voila_app
 from jupyter_server.base.handlers import JupyterHandler
 from tornado import web
 from traitlets import Float, Integer, List, Unicode
-
-import voila.app as voila_app
 from voila.app import Voila
 from voila.request_info_handler import RequestInfoSocketHandler
 from voila.static_file_handler import AllowListFileHandler
@@ -158,12 +157,16 @@ class RoomCapacity:
         finally:
             self.kernel_pools_config = pools
 
+    async def shutdown_all(self, *args: Any, **kwargs: Any) -> None:
+        self._closing = True  # no refills while the server stops
+        await super().shutdown_all(*args, **kwargs)  # type: ignore[misc]
+
     async def shutdown_kernel(self, kernel_id: str, *args: Any, **kwargs: Any) -> None:
         """A page closed or was culled: its place may go back to the pool."""
         await super().shutdown_kernel(kernel_id, *args, **kwargs)  # type: ignore[misc]
         self._room_init()
         self._page_kernels.discard(kernel_id)
-        if hasattr(self, "_pools"):
+        if hasattr(self, "_pools") and not getattr(self, "_closing", False):
             for name in list(self.pool_limit):
                 self.fill_if_needed(delay=None, notebook_name=name)
 
@@ -270,7 +273,7 @@ class LoginFileHandler(PlainErrors, JupyterHandler, AllowListFileHandler):
 class LocalQueryHandler(RequestInfoSocketHandler):
     """The pre-heated kernel's query-string socket: kernels run on this machine, nobody else needs it."""
 
-    local_addresses: set[str] = set()
+    local_addresses: ClassVar[set[str]] = set()
 
     def get(self, *args: Any, **kwargs: Any) -> Any:
         remote = self.request.remote_ip or ""

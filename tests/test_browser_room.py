@@ -115,7 +115,7 @@ def new_page(browser, request):
             try:
                 page.screenshot(path=str(OUTPUT / f"{request.node.name}-{i}.png"), full_page=True)
                 page.close(run_before_unload=True)  # as a closing tab does: Voila shuts its kernel down
-            except Exception:  # noqa: BLE001 - a page the test was closing
+            except Exception:  # noqa: BLE001, S110 - a page the test was closing
                 pass
         time.sleep(0.5)  # let the beacons go before the context goes
         context.close()

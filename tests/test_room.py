@@ -51,7 +51,7 @@ def test_quick_check_and_full_rubric_teams_get_their_own_aligned_tables(tmp_path
     groups = summary.by_rubric()
     assert set(groups) == {"mlops-maturity", "quick-check"} and [a.team for a in groups["quick-check"]] == ["Quick One"]
     board = WorkshopDashboard(folder=tmp_path)
-    tables = re.findall(r"<table.*?</table>", board._teams.value, flags=re.S)
+    tables = re.findall(r"<table.*?</table>", board._teams.value, flags=re.DOTALL)
     assert len(tables) == 2
     for table, rubric in zip(tables, groups):
         dims = [html.escape(d.name) for d in load_rubric(rubric).dimensions]

@@ -9,12 +9,22 @@ from __future__ import annotations
 import asyncio
 import json
 import stat
+from typing import ClassVar
 
 import pytest
 
 from mlops_workbook.errors import WorkbookError
-from mlops_workbook.serve import (LANDING, MIN_TOKEN, PARTICIPANT_NOTEBOOKS, ROLE_ENV, THREAD_LIMITS, prepare,
-                                  room_token, thread_limits, voila_config)
+from mlops_workbook.serve import (
+    LANDING,
+    MIN_TOKEN,
+    PARTICIPANT_NOTEBOOKS,
+    ROLE_ENV,
+    THREAD_LIMITS,
+    prepare,
+    room_token,
+    thread_limits,
+    voila_config,
+)
 
 
 @pytest.fixture
@@ -42,7 +52,7 @@ def test_loopback_without_token_is_one_server_with_every_notebook(folders):
 def test_network_bind_without_token_gets_a_generated_one(folders):
     plan = prepare(host="0.0.0.0", port=9100, **folders)
     assert plan.token_generated and len(plan.token) >= MIN_TOKEN
-    participants, facilitator = plan.servers
+    participants = plan.servers[0]
     assert config_of(participants)["Voila"]["token"] == plan.token
     assert plan.join_url.endswith(f":9100/?token={plan.token}")
     assert plan.token not in " ".join(participants.command)  # not readable in `ps`
@@ -159,7 +169,7 @@ def test_root_redirects_to_the_landing_page_with_the_query():
 class _Pool:
     """A stand-in for Voila's pooled kernel manager's base: kernel ids, pools and their config."""
 
-    kernel_pools_config = {"default": {"pool_size": 0}, "01_assessment.ipynb": {"pool_size": 3}}
+    kernel_pools_config: ClassVar[dict] = {"default": {"pool_size": 0}, "01_assessment.ipynb": {"pool_size": 3}}
 
     def __init__(self):
         self.kernels: list[str] = []
