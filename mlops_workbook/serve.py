@@ -40,7 +40,7 @@ CONFIG = ROOT / "voila.json"
 LANDING = "voila/render/00_start.ipynb"
 DASHBOARD = "voila/render/04_workshop_dashboard.ipynb"
 PARTICIPANT_NOTEBOOKS = ("00_start.ipynb", "01_assessment.ipynb", "02_drift_gating_lab.ipynb", "03_report.ipynb")
-ROLE_ENV = "MLOPS_WORKBOOK_ROLE"  # "participants", "facilitator" or "alone": what the pages may link to
+ROLE_ENV = "MLOPS_WORKBOOK_ROLE"  # "participants", "facilitator" or "alone": the server a kernel runs under
 MIN_TOKEN = 16
 THREAD_LIMITS = {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
                                          "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS")}
@@ -190,7 +190,8 @@ def prepare(*, host: str = "127.0.0.1", port: int = 8866, answers_dir: str | Non
         path = cwd / "voila.json"
         path.touch(mode=0o600)
         path.write_text(json.dumps(config, indent=2), encoding="utf-8")
-        return Server(role, voila_command(host=bind, port=at), {**env, ROLE_ENV: role}, cwd, f"http://{display_host(bind)}:{at}/", key)
+        return Server(role, voila_command(host=bind, port=at), {**env, ROLE_ENV: role}, cwd,
+                      f"http://{display_host(bind)}:{at}/", key)
 
     if room is None:
         servers = [server("alone", bind=host, at=port, key=None, notebooks=(), pool_size=pool,

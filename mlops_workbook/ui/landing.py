@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from urllib.parse import quote
 
@@ -11,20 +10,11 @@ import ipywidgets as widgets
 from ..room import summarize_room
 from ._common import answers_dir, esc, page_link, reports_dir
 
-ROLE_ENV = "MLOPS_WORKBOOK_ROLE"  # set by `serve`: "participants" on the server the room joins
-
 
 def landing(*, folder: str | Path | None = None, reports: str | Path | None = None) -> widgets.HTML:
-    """Exported reports (browsable in the page) and a live-report link for every team in the room.
-
-    The facilitator's dashboard is linked only where it is served: not on the participants' server.
-    """
+    """Exported reports (browsable in the page) and a live-report link for every team in the room."""
     answers, exported = answers_dir(folder), reports_dir(reports)
-    parts = []
-    if os.environ.get(ROLE_ENV) != "participants":
-        parts.append('<p><b><a href="04_workshop_dashboard.ipynb">Workshop dashboard</a></b>: the whole room, '
-                     "as answers arrive (facilitators).</p>")
-    parts.append("<h2>Reports</h2>")
+    parts = ["<h2>Reports</h2>"]
     pages = sorted(p for p in exported.glob("*.html")) if exported.is_dir() else []
     links = [(p, page_link(p)) for p in pages]
     if pages and all(link for _, link in links):
