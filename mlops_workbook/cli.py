@@ -253,7 +253,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from .serve import serve
 
     return serve(host=args.host, port=args.port, answers_dir=args.answers_dir, reports_dir=args.reports_dir,
-                 pool=args.pool, dev=args.dev)
+                 pool=args.pool, dev=args.dev, token=args.token, max_participants=args.max_participants,
+                 cull_idle=args.cull_idle, facilitator_port=args.facilitator_port)
 
 
 # --------------------------------------------------------------------------- demo
@@ -329,11 +330,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("serve", help="serve the dashboards with Voila (landing page, assessment, lab, room)")
-    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: loopback only)")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on (default: 127.0.0.1, this machine only; 0.0.0.0: the Wi-Fi too)")
     p.add_argument("--port", type=int, default=8866)
+    p.add_argument("--token", help="room token (16+ characters) participants need; generated when --host is "
+                                   "not loopback; with a token the facilitator's dashboard moves to its own server")
+    p.add_argument("--facilitator-port", type=int, help="port of the facilitator's server on 127.0.0.1 "
+                                                        "(default: --port + 1)")
     p.add_argument("--answers-dir", help="shared answers folder (default: notebooks/answers)")
     p.add_argument("--reports-dir", help="exported reports folder (default: notebooks/reports)")
     p.add_argument("--pool", type=int, default=1, help="preheated kernels kept ready for the assessment")
+    p.add_argument("--max-participants", type=int, default=0, metavar="N",
+                   help="open pages (kernels) at most; one more gets a 'room is full' page (default: 0, no limit)")
+    p.add_argument("--cull-idle", type=int, default=3600, metavar="SECONDS",
+                   help="stop a page's kernel after this long without activity (answers are saved; "
+                        "default: 3600; 0: never)")
     p.add_argument("--dev", action="store_true", help="show sources and tracebacks (never for participants)")
     p.set_defaults(func=cmd_serve)
 

@@ -211,7 +211,10 @@ class _WarmKernel:
     def __init__(self) -> None:
         from jupyter_client import KernelManager
 
-        env = {k: v for k, v in os.environ.items() if k not in _KERNEL_ENV_DROP}
+        from .serve import thread_limits
+
+        # one BLAS/OpenMP thread per kernel: the workers' kernels already share the cores
+        env = thread_limits({k: v for k, v in os.environ.items() if k not in _KERNEL_ENV_DROP})
         self.started = time.perf_counter()
         # Unix sockets instead of TCP ports on loopback: no port races between workers, no
         # plain-TCP warning. The socket path must be absolute: the kernel runs in notebooks/.

@@ -35,6 +35,13 @@ class RoomSummary:
                          **{f"level: {d.name}": d.level for d in a.dimensions}})
         return pd.DataFrame(rows)
 
+    def by_rubric(self) -> dict[str, list[Assessment]]:
+        """Teams grouped by the rubric they answered (first seen first): each group shares its dimensions."""
+        groups: dict[str, list[Assessment]] = {}
+        for a in self.assessments:
+            groups.setdefault(a.rubric, []).append(a)
+        return groups
+
     @property
     def levels(self) -> pd.DataFrame:
         """Long form: team, dimension, level (for the heatmap)."""

@@ -1,19 +1,36 @@
-"""`mlops-workbook serve`: a real Voila server over the notebooks, configured from the repo's voila.json.
+"""`mlops-workbook serve`: real Voila servers over the notebooks, configured from the repo's voila.json.
 
-Voila reads `voila.json` from the folder it starts in; this module copies the repo's file into a
-private folder with the command line's choices applied (kernel pool size, `--dev`), points the
-kernels at the answers and reports folders through environment variables, and replaces itself
-with Voila (so stopping this process stops the server).
+Two ways to serve, chosen by whether a room token is in use:
+
+- alone (loopback, no token; the default): one server on 127.0.0.1 with every notebook, for the
+  person at this machine (nobody else can connect to 127.0.0.1).
+- a room (any other address, or `--token`): the participants' server requires the room token
+  (Voila's own `--token`, checked by jupyter-server's identity provider) on every page, kernel, API
+  and file URL and renders only the participants' notebooks; the facilitator's dashboard is a second
+  server on 127.0.0.1 only, with its own token. A non-loopback bind without `--token` gets a
+  generated one.
+
+Voila reads `voila.json` from the folder it starts in: each server gets a private folder with the
+command line's choices applied (pool, culling, `--dev`). The answers and reports folders reach the
+kernels through environment variables fixed here (never typed in a page), as do the BLAS/OpenMP
+thread limits (one thread per kernel: several kernels share the cores).
 """
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
+import secrets
+import signal
+import socket
+import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from .errors import WorkbookError
 
@@ -21,10 +38,91 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 CONFIG = ROOT / "voila.json"
 LANDING = "voila/render/00_start.ipynb"
+DASHBOARD = "voila/render/04_workshop_dashboard.ipynb"
+PARTICIPANT_NOTEBOOKS = ("00_start.ipynb", "01_assessment.ipynb", "02_drift_gating_lab.ipynb", "03_report.ipynb")
+ROLE_ENV = "MLOPS_WORKBOOK_ROLE"  # "participants", "facilitator" or "alone": the server a kernel runs under
+MIN_TOKEN = 16
+THREAD_LIMITS = {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
+                                         "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS")}
 
 
-def voila_config(*, pool: int = 1, dev: bool = False) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Server:
+    """One Voila process: what it runs, where, and the URL to open (with its token, if any)."""
+
+    role: str
+    command: list[str]
+    env: dict[str, str]
+    cwd: Path
+    base: str  # http://host:port/
+    token: str | None = None
+
+    @property
+    def url(self) -> str:
+        """The join URL: `/` redirects to the landing page, keeping the token."""
+        return self.page("")
+
+    def page(self, path: str) -> str:
+        return self.base + path + (f"?token={quote(self.token, safe='')}" if self.token else "")
+
+
+@dataclass(frozen=True)
+class ServePlan:
+    servers: list[Server]
+    answers: Path
+    reports: Path
+    token: str | None = None
+    token_generated: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def join_url(self) -> str:
+        return self.servers[0].url
+
+    @property
+    def facilitator_url(self) -> str:
+        return self.servers[-1].page(DASHBOARD)
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def thread_limits(env: dict[str, str] | None = None) -> dict[str, str]:
+    """`env` with BLAS/OpenMP pools of one thread unless set explicitly (kernels inherit it)."""
+    env = dict(os.environ if env is None else env)
+    for name, value in THREAD_LIMITS.items():
+        env.setdefault(name, value)
+    return env
+
+
+def room_token(host: str, token: str | None) -> tuple[str | None, bool]:
+    """The token to serve with and whether it was generated. Loopback may stay tokenless."""
+    if token is not None:
+        if len(token) < MIN_TOKEN:
+            raise WorkbookError(f"the room token must have at least {MIN_TOKEN} characters, got {len(token)}",
+                                field="token")
+        if any(ch.isspace() or not ch.isprintable() for ch in token):
+            raise WorkbookError("the room token must not contain spaces or control characters", field="token")
+        return token, False
+    if is_loopback(host):
+        return None, False
+    return secrets.token_urlsafe(MIN_TOKEN), True
+
+
+def voila_config(*, pool: int = 1, dev: bool = False, cull_idle: int = 0, token: str | None = None,
+                 notebooks: tuple[str, ...] = (), max_participants: int = 0) -> dict[str, Any]:
+    """The repo's voila.json with this server's choices; the token goes here, not on a command line
+    other users of the machine could read."""
     config: dict[str, Any] = json.loads(CONFIG.read_text(encoding="utf-8"))
+    config["RoomVoila"] = {"notebooks": list(notebooks), "max_participants": max_participants}
+    if token:
+        config.setdefault("Voila", {})["token"] = token
     pools = config.setdefault("VoilaKernelManager", {}).setdefault("kernel_pools_config", {})
     for key in ("01_assessment.ipynb", "notebooks/01_assessment.ipynb"):
         pools[key] = {"pool_size": max(pool, 0)}
@@ -32,19 +130,44 @@ def voila_config(*, pool: int = 1, dev: bool = False) -> dict[str, Any]:
         config["VoilaConfiguration"]["preheat_kernel"] = False
     if dev:
         config["VoilaConfiguration"].update({"show_tracebacks": True, "strip_sources": False})
+    if cull_idle > 0:
+        # answers are saved as they are given, so an idle page's kernel can go; its page then needs a
+        # reload, which resumes from the saved answers
+        config["MappingKernelManager"] = {"cull_idle_timeout": cull_idle, "cull_connected": True,
+                                          "cull_interval": max(5, min(60, cull_idle // 2))}
     return config
 
 
 def voila_command(*, host: str, port: int) -> list[str]:
-    return [sys.executable, "-m", "voila", str(NOTEBOOKS), "--no-browser", f"--port={port}", f"--Voila.ip={host}",
-            "--Voila.port_retries=0"]
+    return [sys.executable, "-m", "mlops_workbook.room_server", str(NOTEBOOKS), "--no-browser", f"--port={port}",
+            f"--Voila.ip={host}", "--Voila.port_retries=0"]
+
+
+def display_host(host: str) -> str:
+    """The address participants type: this machine's LAN address when bound to every interface."""
+    if host not in ("0.0.0.0", "::", ""):
+        return f"[{host}]" if ":" in host else host
+    try:  # a UDP "connect" picks the outgoing interface without sending anything
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+            sock.connect(("10.255.255.255", 1))
+            return sock.getsockname()[0]
+    except OSError:
+        return socket.gethostname()
 
 
 def prepare(*, host: str = "127.0.0.1", port: int = 8866, answers_dir: str | None = None,
-            reports_dir: str | None = None, pool: int = 1, dev: bool = False) -> tuple[list[str], dict[str, str], Path]:
-    """The command, environment and working folder that `serve` runs Voila with."""
-    if not 0 < port < 65536:
-        raise WorkbookError(f"port must be 1-65535, got {port}", field="port")
+            reports_dir: str | None = None, pool: int = 1, dev: bool = False, token: str | None = None,
+            max_participants: int = 0, cull_idle: int = 3600, facilitator_port: int | None = None) -> ServePlan:
+    """The servers `serve` runs (commands, environments, folders, URLs); nothing is started here."""
+    for name, value in (("port", port), ("facilitator-port", facilitator_port)):
+        if value is not None and not 0 < value < 65536:
+            raise WorkbookError(f"must be 1-65535, got {value}", field=name)
+    for name, value in (("pool", pool), ("max-participants", max_participants), ("cull-idle", cull_idle)):
+        if value < 0:
+            raise WorkbookError(f"must be 0 or more, got {value}", field=name)
+    if dev and not is_loopback(host):
+        raise WorkbookError("--dev shows sources and tracebacks: only on 127.0.0.1", field="dev")
+    room, generated = room_token(host, token)
     answers = Path(answers_dir or NOTEBOOKS / "answers").resolve()
     reports = Path(reports_dir or NOTEBOOKS / "reports").resolve()
     for folder in (answers, reports):
@@ -52,17 +175,98 @@ def prepare(*, host: str = "127.0.0.1", port: int = 8866, answers_dir: str | Non
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise WorkbookError(f"cannot create the folder ({exc.strerror})", source=folder) from None
+    env = thread_limits()
+    env.update(MLOPS_WORKBOOK_ANSWERS_DIR=str(answers), MLOPS_WORKBOOK_REPORTS_DIR=str(reports))
+    if host not in ("0.0.0.0", "::", "") and not is_loopback(host):
+        env["VOILA_APP_IP"] = host  # where a pre-heated kernel asks for its page's query string
     workdir = Path(tempfile.mkdtemp(prefix="mlops-workbook-voila-"))
-    (workdir / "voila.json").write_text(json.dumps(voila_config(pool=pool, dev=dev), indent=2), encoding="utf-8")
-    env = dict(os.environ, MLOPS_WORKBOOK_ANSWERS_DIR=str(answers), MLOPS_WORKBOOK_REPORTS_DIR=str(reports))
-    return voila_command(host=host, port=port), env, workdir
+
+    def server(role: str, *, bind: str, at: int, key: str | None, notebooks: tuple[str, ...], pool_size: int,
+               limit: int, cull: int) -> Server:
+        cwd = workdir / role
+        cwd.mkdir()
+        config = voila_config(pool=pool_size, dev=dev, cull_idle=cull, token=key, notebooks=notebooks,
+                              max_participants=limit)
+        path = cwd / "voila.json"
+        path.touch(mode=0o600)
+        path.write_text(json.dumps(config, indent=2), encoding="utf-8")
+        return Server(role, voila_command(host=bind, port=at), {**env, ROLE_ENV: role}, cwd,
+                      f"http://{display_host(bind)}:{at}/", key)
+
+    if room is None:
+        servers = [server("alone", bind=host, at=port, key=None, notebooks=(), pool_size=pool,
+                          limit=max_participants, cull=cull_idle)]
+    else:
+        facilitator = facilitator_port or port + 1
+        if facilitator == port:
+            raise WorkbookError(f"must differ from --port {port}", field="facilitator-port")
+        servers = [server("participants", bind=host, at=port, key=room, notebooks=PARTICIPANT_NOTEBOOKS,
+                          pool_size=pool, limit=max_participants, cull=cull_idle),
+                   server("facilitator", bind="127.0.0.1", at=facilitator, key=secrets.token_urlsafe(MIN_TOKEN),
+                          notebooks=(), pool_size=0, limit=0, cull=0)]
+    return ServePlan(servers, answers, reports, room, generated)
+
+
+# --------------------------------------------------------------------------- running
+
+
+def qr_text(url: str) -> str:
+    """The join URL as a QR code for the terminal (empty if segno is missing)."""
+    try:
+        import segno
+    except ImportError:  # pragma: no cover - segno is a dependency; the URL is printed anyway
+        return ""
+    import io
+
+    out = io.StringIO()
+    segno.make(url, error="l").terminal(out=out, compact=True)
+    return out.getvalue()
+
+
+def describe(plan: ServePlan) -> str:
+    lines = [f"  answers: {plan.answers}", f"  reports: {plan.reports}"]
+    if len(plan.servers) == 1:
+        only = plan.servers[0]
+        lines[:0] = [f"Serving the workbook on {only.page(LANDING)} (this machine only, no token)",
+                     f"  facilitator's dashboard: {only.page(DASHBOARD)}"]
+        return "\n".join(lines)
+    participants, facilitator = plan.servers
+    token = "generated" if plan.token_generated else "given with --token"
+    lines[:0] = [f"Participants join at (room token {token}):", f"  {participants.url}",
+                 qr_text(participants.url).rstrip("\n"),
+                 "Facilitator's dashboard (this machine only, its own token):",
+                 f"  {facilitator.page(DASHBOARD)}"]
+    return "\n".join(line for line in lines if line)
 
 
 def serve(**options: Any) -> int:  # pragma: no cover - exercised through the browser tests
-    command, env, workdir = prepare(**options)
-    host, port = options.get("host", "127.0.0.1"), options.get("port", 8866)
-    print(f"Serving the workbook on http://{host}:{port}/{LANDING}", flush=True)
-    print(f"  answers: {env['MLOPS_WORKBOOK_ANSWERS_DIR']}\n  reports: {env['MLOPS_WORKBOOK_REPORTS_DIR']}", flush=True)
-    os.chdir(workdir)
-    os.execve(command[0], command, env)
-    return 0
+    """Start the servers, print where to go, and stop them all when one stops or on Ctrl-C."""
+    plan = prepare(**options)
+    print(describe(plan), flush=True)
+    procs = [subprocess.Popen(s.command, env=s.env, cwd=s.cwd) for s in plan.servers]
+
+    def stop(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    code = 0
+    try:
+        while all(p.poll() is None for p in procs):
+            try:
+                procs[0].wait(timeout=1)
+            except subprocess.TimeoutExpired:
+                pass
+        code = next(p.returncode for p in procs if p.returncode is not None)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.terminate()  # Voila stops its kernels on SIGTERM
+        for p in procs:
+            try:
+                p.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+    return code

@@ -31,3 +31,41 @@ def test_room_over_samples_with_a_corrupt_and_a_temp_file(tmp_path):
 def test_missing_folder_is_an_empty_room(tmp_path):
     summary = summarize_room(tmp_path / "nope")
     assert summary.assessments == [] and summary.teams.empty
+
+
+def test_quick_check_and_full_rubric_teams_get_their_own_aligned_tables(tmp_path):
+    import html
+    import re
+
+    import ipywidgets as widgets
+
+    from mlops_workbook.answers import Answer, Answers, save_answers
+    from mlops_workbook.rubric import load_rubric
+    from mlops_workbook.ui import WorkshopDashboard
+
+    for path in sample_files()[:2]:
+        shutil.copy(path, tmp_path / path.name)
+    save_answers(Answers(team="Quick One", rubric="quick-check", answers={"qc-build-1": Answer("yes")}),
+                 tmp_path / "quick-one.json")
+    summary = summarize_room(tmp_path)
+    groups = summary.by_rubric()
+    assert set(groups) == {"mlops-maturity", "quick-check"} and [a.team for a in groups["quick-check"]] == ["Quick One"]
+    board = WorkshopDashboard(folder=tmp_path)
+    tables = re.findall(r"<table.*?</table>", board._teams.value, flags=re.DOTALL)
+    assert len(tables) == 2
+    for table, rubric in zip(tables, groups):
+        dims = [html.escape(d.name) for d in load_rubric(rubric).dimensions]
+        header = re.findall(r"<th>(.*?)</th>", table)
+        assert header == ["Team", "Overall", "Target", *dims, "Answered", "Report"]
+        for row in re.findall(r"<tr><td>.*?</tr>", table):
+            assert row.count("<td>") == len(header)  # every row as wide as its header
+    assert "Rubric quick-check: 1 team" in board._teams.value
+    # the answers folder is fixed by the server: no text box in the page can change it
+    texts = [w for w in _walk(board) if isinstance(w, widgets.Text)]
+    assert texts == [] and board.folder == tmp_path
+
+
+def _walk(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _walk(child)

@@ -13,13 +13,18 @@ import ipywidgets as widgets
 
 from .._files import safe_name
 from ..room import RoomSummary, summarize_room
+from ..scoring import Assessment
 from ._common import answers_dir, esc, page_link, reporting, reports_dir, show
 
 REPORT_NOTEBOOK_URL = "03_report.ipynb"  # relative: the dashboard is served beside it by Voila
 
 
 class WorkshopDashboard(widgets.VBox):
-    """Teams x dimensions heatmap, level distribution, shares, common gaps, CSV export, auto-refresh."""
+    """Teams x dimensions heatmap, level distribution, shares, common gaps, CSV export, auto-refresh.
+
+    The answers folder is fixed when the dashboard is built (by `serve`, through the environment),
+    never typed in the page: a box there would let whoever sees the page read any folder of the server.
+    """
 
     def __init__(self, *, folder: str | Path | None = None, reports: str | Path | None = None,
                  auto_refresh: bool = False, interval: float = 5.0, **kwargs: Any):
@@ -27,9 +32,7 @@ class WorkshopDashboard(widgets.VBox):
         self.summary: RoomSummary | None = None
         self.reports_folder = reports_dir(reports)
         self._task: asyncio.Task[None] | None = None
-        self._folder = widgets.Text(description="Answers folder", value=str(answers_dir(folder)),
-                                    continuous_update=False, style={"description_width": "120px"},
-                                    layout={"width": "520px"})
+        self._folder = answers_dir(folder)
         self._refresh_button = widgets.Button(description="Refresh", icon="refresh")
         self._auto = widgets.Checkbox(description="Auto-refresh", value=False, indent=False)
         self._interval = widgets.BoundedFloatText(description="every (s)", min=1, max=600, value=interval,
@@ -45,7 +48,7 @@ class WorkshopDashboard(widgets.VBox):
         self._download = widgets.HTML()
         self._messages = widgets.HTML()
         self.children = [
-            widgets.HBox([self._folder, self._refresh_button, self._auto, self._interval]),
+            widgets.HBox([self._refresh_button, self._auto, self._interval]),
             self._status, self._unreadable,
             self._heatmap, widgets.HBox([self._distribution, self._shares]),
             widgets.HTML("<h3>Most common gaps: unmet criteria of each team's next level</h3>"), self._gaps,
@@ -54,7 +57,6 @@ class WorkshopDashboard(widgets.VBox):
         ]
         safe = reporting(self._messages)
         self._refresh_button.on_click(safe(lambda button: self.refresh()))
-        self._folder.observe(safe(lambda change: self.refresh()), names="value")
         self._export.on_click(safe(lambda button: self.export_csv()))
         self._auto.observe(safe(self._toggle_auto), names="value")
         self.refresh()
@@ -63,7 +65,7 @@ class WorkshopDashboard(widgets.VBox):
 
     @property
     def folder(self) -> Path:
-        return Path(self._folder.value)
+        return self._folder
 
     def refresh(self) -> RoomSummary:
         from ..charts import distribution_chart, enable_offline_rendering, room_heatmap, share_chart
@@ -92,8 +94,20 @@ class WorkshopDashboard(widgets.VBox):
         return summary
 
     def _teams_html(self, summary: RoomSummary) -> str:
+        """One table per rubric: teams answering different rubrics have different dimensions, and one
+        shared header would put a team's levels under another rubric's dimension names."""
+        groups = summary.by_rubric()
+        parts = []
+        for rubric, assessments in groups.items():
+            if len(groups) > 1:
+                n = len(assessments)
+                parts.append(f"<h4>Rubric {esc(rubric)}: {n} team{'s' if n != 1 else ''}</h4>")
+            parts.append(self._rubric_table(assessments))
+        return "".join(parts)
+
+    def _rubric_table(self, assessments: list[Assessment]) -> str:
         rows = []
-        for a in summary.assessments:
+        for a in assessments:
             live = f"{REPORT_NOTEBOOK_URL}?team={quote(a.team)}"
             exported = self.reports_folder / f"{safe_name(a.team)}.html"
             export_link = ""
@@ -105,8 +119,7 @@ class WorkshopDashboard(widgets.VBox):
             rows.append(f"<tr><td>{esc(a.team)}</td><td><b>{a.overall_level}</b></td><td>{a.target.level}</td>{dims}"
                         f"<td>{a.answered}/{a.total}</td><td><a href=\"{esc(live)}\" target=\"_blank\">live report</a>"
                         f"{export_link}</td></tr>")
-        first = summary.assessments[0]
-        head = "".join(f"<th>{esc(d.name)}</th>" for d in first.dimensions)
+        head = "".join(f"<th>{esc(d.name)}</th>" for d in assessments[0].dimensions)
         return (f'<table border="1" cellpadding="4" style="border-collapse:collapse"><thead><tr><th>Team</th>'
                 f"<th>Overall</th><th>Target</th>{head}<th>Answered</th><th>Report</th></tr></thead>"
                 f"<tbody>{''.join(rows)}</tbody></table>")

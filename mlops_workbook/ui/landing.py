@@ -10,6 +10,7 @@ import ipywidgets as widgets
 from ..room import summarize_room
 from ._common import answers_dir, esc, page_link, reports_dir
 
+
 def landing(*, folder: str | Path | None = None, reports: str | Path | None = None) -> widgets.HTML:
     """Exported reports (browsable in the page) and a live-report link for every team in the room."""
     answers, exported = answers_dir(folder), reports_dir(reports)

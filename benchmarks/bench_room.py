@@ -1,0 +1,457 @@
+"""A room at once: N participants as protocol-level clients against `mlops-workbook serve`, and the naive way.
+
+    python benchmarks/bench_room.py room [--participants 20 40] [--pool 5] [--busy] [--naive]
+    python benchmarks/bench_room.py threads [--busy]
+
+`room`: each participant is what a browser does on the wire, without a browser laying out the page
+on the server's own two cores: HTTP GET of the assessment page with `?team=...` (the token in the
+query, the login cookie after), then the kernel websocket `/api/kernels/<id>/channels`, the widget
+states through ipywidgets' control comm, and 10 clicks as widget `update` messages on the
+ToggleButtons whose DOM class is `criterion-<criterion id>`. Each click waits until its answer is in
+the team's file (the answers folder is polled). Printed per run: time to first widget (p50, p95,
+worst), click-to-saved (p50, p95), peak kernels, RSS per kernel (median, psutil over the server's
+children), answers lost (clicked but not in the file at the end; must be 0), pages refused.
+`--naive` adds plain `voila notebooks/` with Voila's default configuration (no pool, no limits, no
+thread limits) on the same clients.
+
+`threads`: `simulate()` in a fresh process with OpenBLAS/OpenMP's default threads and with one.
+
+Everything binds 127.0.0.1 and is stopped at the end; loops are bounded in count and time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.cookiejar import CookieJar
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TOKEN = "bench-room-token-0123456789"
+CLICKS = 10
+CHOICES = ["yes", "partial", "no", "n/a"]
+PAGE_TIMEOUT = 300.0
+SAVE_TIMEOUT = 60.0
+PARTICIPANT_TIMEOUT = 600.0
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def other_core_busy(busy: bool):
+    """`python3 -c 'while 1: pass'` beside the measurement, as the house rules ask."""
+    proc = subprocess.Popen([sys.executable, "-c", "while 1: pass"]) if busy else None
+    try:
+        yield
+    finally:
+        if proc is not None:
+            proc.kill()
+            proc.wait()
+
+
+# --------------------------------------------------------------------------- server
+
+
+@dataclass
+class Started:
+    proc: subprocess.Popen
+    base: str
+    answers: Path
+    token: str | None
+
+
+def start_server(kind: str, tmp: Path, participants: int, pool: int) -> Started:
+    answers = tmp / "answers"
+    answers.mkdir()
+    port = free_port()
+    log = open(tmp / f"{kind}.log", "w")  # noqa: SIM115 - the server writes it until stopped
+    env = dict(os.environ, PYTHONPATH=str(ROOT), MLOPS_WORKBOOK_ANSWERS_DIR=str(answers),
+               MLOPS_WORKBOOK_REPORTS_DIR=str(tmp / "reports"))
+    if kind == "ours":
+        command = [sys.executable, "-m", "mlops_workbook", "serve", "--port", str(port), "--token", TOKEN,
+                   "--facilitator-port", str(free_port()), "--pool", str(pool), "--max-participants",
+                   str(participants), "--cull-idle", "0", "--answers-dir", str(answers)]
+        token = TOKEN
+    else:  # plain Voila, default configuration (started in an empty folder: no voila.json)
+        for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            env.pop(name, None)
+        cwd = tmp / "naive"
+        cwd.mkdir()
+        command = [sys.executable, "-m", "voila", str(ROOT / "notebooks"), "--no-browser", f"--port={port}",
+                   "--Voila.ip=127.0.0.1"]
+        token = None
+    proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True,
+                            cwd=str(tmp / "naive") if kind == "naive" else None)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"{base}/voila/static/voila.js", timeout=5)
+            break
+        except OSError:
+            if proc.poll() is not None:
+                raise RuntimeError((tmp / f"{kind}.log").read_text()[-2000:])
+            time.sleep(0.5)
+    return Started(proc, base, answers, token)
+
+
+def stop_server(started: Started) -> None:
+    try:
+        os.killpg(started.proc.pid, signal.SIGTERM)
+        started.proc.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(started.proc.pid, signal.SIGKILL)
+        started.proc.wait()
+    except ProcessLookupError:
+        pass
+
+
+def kernels_of(pid: int) -> list:
+    import psutil
+
+    try:
+        children = psutil.Process(pid).children(recursive=True)
+    except psutil.Error:
+        return []
+    return [p for p in children if "ipykernel_launcher" in " ".join(_cmdline(p))]
+
+
+def _cmdline(proc) -> list[str]:
+    try:
+        return proc.cmdline()
+    except Exception:  # noqa: BLE001 - a process gone between listing and reading
+        return []
+
+
+def settle(pid: int, want: int, seconds: float = 300) -> None:
+    """Wait for the pool's kernels and their pre-execution to finish (CPU quiet)."""
+    import psutil
+
+    deadline = time.monotonic() + seconds
+    while len(kernels_of(pid)) < want and time.monotonic() < deadline:
+        time.sleep(1)
+    quiet = 0
+    while quiet < 3 and time.monotonic() < deadline:
+        busy = 0.0
+        for proc in kernels_of(pid):
+            try:
+                busy += proc.cpu_percent(interval=None)
+            except psutil.Error:
+                pass
+        time.sleep(1)
+        quiet = quiet + 1 if busy < 10 else 0
+
+
+# --------------------------------------------------------------------------- one participant
+
+
+@dataclass
+class Result:
+    team: str
+    first_widget: float | None = None
+    refused: bool = False
+    error: str = ""
+    clicks: dict[str, str] = field(default_factory=dict)  # criterion -> answer clicked
+    saved: list[float] = field(default_factory=list)  # click-to-saved seconds
+
+
+class AnswersWatcher:
+    """Polls the answers folder; remembers when each (team, criterion, answer) first appeared."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.seen: dict[tuple[str, str, str], float] = {}
+        self._mtimes: dict[Path, float] = {}
+
+    def scan(self) -> None:
+        for path in self.folder.glob("*.json"):
+            try:
+                mtime = path.stat().st_mtime
+                if self._mtimes.get(path) == mtime:
+                    continue
+                data = json.loads(path.read_text())
+            except (OSError, ValueError):
+                continue
+            self._mtimes[path] = mtime
+            now = time.perf_counter()
+            for cid, answer in _answers_in(data):
+                self.seen.setdefault((str(data.get("team")), cid, answer), now)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            self.scan()
+            await asyncio.sleep(0.05)
+
+
+def _answers_in(data) -> list[tuple[str, str]]:
+    """(criterion, answer) pairs wherever the file keeps them (one or several rubrics' answers)."""
+    found = []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if isinstance(value, str) and value in CHOICES:
+                found.append((key, value))
+            elif isinstance(value, dict) and isinstance(value.get("answer"), str):
+                found.append((key, value["answer"]))
+            else:
+                found += _answers_in(value)
+    elif isinstance(data, list):
+        for item in data:
+            found += _answers_in(item)
+    return found
+
+
+def _fetch_page(url: str, jar: CookieJar) -> tuple[int, float | None, str, float]:
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    start = time.perf_counter()
+    first = None
+    body = b""
+    try:
+        with opener.open(url, timeout=PAGE_TIMEOUT) as response:
+            status = response.status
+            while chunk := response.read(65536):
+                body += chunk
+                if first is None and b"application/vnd.jupyter.widget-view+json" in body:
+                    first = time.perf_counter() - start
+    except urllib.error.HTTPError as exc:
+        return exc.code, None, exc.read().decode(errors="replace"), time.perf_counter() - start
+    return status, first, body.decode(errors="replace"), time.perf_counter() - start
+
+
+def _message(msg_type: str, content: dict, session: str, metadata: dict | None = None) -> str:
+    return json.dumps({"header": {"msg_id": uuid.uuid4().hex, "msg_type": msg_type, "session": session,
+                                  "username": "bench", "date": "", "version": "5.3"},
+                       "parent_header": {}, "metadata": metadata or {}, "content": content, "channel": "shell",
+                       "buffers": []})
+
+
+def _decode(raw) -> dict | None:
+    if isinstance(raw, str):
+        return json.loads(raw)
+    n = int.from_bytes(raw[:4], "big")  # legacy binary frame: count, offsets, JSON, buffers
+    offsets = [int.from_bytes(raw[4 + 4 * i:8 + 4 * i], "big") for i in range(n)]
+    end = offsets[1] if n > 1 else len(raw)
+    return json.loads(raw[offsets[0]:end])
+
+
+async def participant(base: str, token: str | None, i: int, watcher: AnswersWatcher, result: Result) -> Result:
+    """One participant; fills `result` as it goes, so a participant cut off by the time limit keeps its
+    measurements so far."""
+    import websockets
+
+    team = result.team
+    jar = CookieJar()
+    query = f"team={team}" + (f"&token={token}" if token else "")
+    status, first, body, _ = await asyncio.to_thread(
+        _fetch_page, f"{base}/voila/render/01_assessment.ipynb?{query}", jar)
+    if status == 503:
+        result.refused = True
+        return result
+    result.first_widget = first
+    match = re.search(r'"kernelId":\s*"([0-9a-f-]{36})"', body) or re.search(r"kernel[_-]?[iI]d[\"']?\s*[:=]\s*[\"']([0-9a-f-]{36})", body)
+    if not match:
+        result.error = f"no kernel id in the page (HTTP {status})"
+        return result
+    kernel_id = match.group(1)
+    session = uuid.uuid4().hex
+    cookies = "; ".join(f"{c.name}={c.value}" for c in jar)
+    ws_url = base.replace("http", "ws") + f"/api/kernels/{kernel_id}/channels?session_id={session}"
+    if token:
+        ws_url += f"&token={token}"
+    async with websockets.connect(ws_url, additional_headers={"Cookie": cookies}, max_size=2**26,
+                                  open_timeout=60) as ws:
+        control = uuid.uuid4().hex
+        await ws.send(_message("comm_open", {"comm_id": control, "target_name": "jupyter.widget.control",
+                                             "data": {}}, session, {"version": "1.0.0"}))
+        await ws.send(_message("comm_msg", {"comm_id": control, "data": {"method": "request_states"}}, session))
+        states = None
+        deadline = time.monotonic() + 120
+        while states is None and time.monotonic() < deadline:
+            msg = _decode(await asyncio.wait_for(ws.recv(), timeout=120))
+            if msg and msg.get("msg_type") == "comm_msg" and msg["content"].get("comm_id") == control:
+                data = msg["content"]["data"]
+                if data.get("method") == "update_states":
+                    states = data["states"]
+        if states is None:
+            result.error = "no widget states"
+            return result
+        toggles = {}
+        for model_id, entry in states.items():
+            state = entry.get("state", entry)
+            for cls in state.get("_dom_classes", []):
+                if cls.startswith("criterion-") and state.get("_model_name") == "ToggleButtonsModel":
+                    toggles[cls.removeprefix("criterion-")] = (model_id, state.get("_options_labels", CHOICES))
+        if len(toggles) < CLICKS:
+            result.error = f"{len(toggles)} criteria found, need {CLICKS}"
+            return result
+        drain = asyncio.create_task(_drain(ws))
+        try:
+            for k, (cid, (model_id, labels)) in enumerate(sorted(toggles.items())[:CLICKS]):
+                answer = CHOICES[k % 3]
+                result.clicks[cid] = answer
+                clicked = time.perf_counter()
+                await ws.send(_message("comm_msg", {"comm_id": model_id, "data": {
+                    "method": "update", "state": {"index": list(labels).index(answer)}, "buffer_paths": []}}, session, {"version": "2.1.0"}))
+                while (team, cid, answer) not in watcher.seen and time.perf_counter() - clicked < SAVE_TIMEOUT:
+                    await asyncio.sleep(0.02)
+                seen = watcher.seen.get((team, cid, answer))
+                if seen is not None:
+                    result.saved.append(max(0.0, seen - clicked))
+        finally:
+            drain.cancel()
+    return result
+
+
+async def _drain(ws) -> None:
+    try:
+        async for _ in ws:
+            pass
+    except Exception:  # noqa: BLE001, S110 - closed at the end
+        pass
+
+
+def answers_lost(results: list[Result], folder: Path) -> int:
+    final: dict[str, dict[str, str]] = {}
+    for path in folder.glob("*.json"):
+        try:
+            data = json.loads(path.read_text())
+        except (OSError, ValueError):
+            continue
+        final.setdefault(str(data.get("team")), {}).update(dict(_answers_in(data)))
+    return sum(1 for r in results for cid, answer in r.clicks.items() if final.get(r.team, {}).get(cid) != answer)
+
+
+def pct(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, round(q * (len(values) - 1)))] if values else float("nan")
+
+
+async def run_room(kind: str, participants: int, pool: int) -> dict:
+    with tempfile.TemporaryDirectory(prefix="bench-room-") as tmp_name:
+        tmp = Path(tmp_name)
+        started = start_server(kind, tmp, participants, pool)
+        peak = 0
+        try:
+            if kind == "ours":
+                settle(started.proc.pid, pool)
+            watcher = AnswersWatcher(started.answers)
+            stop = asyncio.Event()
+            watching = asyncio.create_task(watcher.run(stop))
+
+            async def count_kernels() -> None:
+                nonlocal peak
+                while not stop.is_set():
+                    peak = max(peak, len(await asyncio.to_thread(kernels_of, started.proc.pid)))
+                    await asyncio.sleep(0.5)
+
+            counting = asyncio.create_task(count_kernels())
+            began = time.perf_counter()
+            results = [Result(f"bench-{i:02d}") for i in range(participants)]
+
+            async def bounded(i: int) -> None:
+                try:
+                    await asyncio.wait_for(participant(started.base, started.token, i, watcher, results[i]),
+                                           timeout=PARTICIPANT_TIMEOUT)
+                except Exception as exc:  # noqa: BLE001 - recorded, the others go on
+                    results[i].error = results[i].error or f"{type(exc).__name__} {exc}"[:120]
+
+            await asyncio.gather(*(bounded(i) for i in range(participants)))
+            wall = time.perf_counter() - began
+            await asyncio.sleep(1)
+            watcher.scan()
+            rss = sorted(p.memory_info().rss / 2**20 for p in kernels_of(started.proc.pid))
+            stop.set()
+            await asyncio.gather(watching, counting)
+        finally:
+            stop_server(started)
+        done = results
+        firsts = [r.first_widget for r in done if r.first_widget is not None]
+        saved = [s for r in done for s in r.saved]
+        return {"kind": kind, "participants": participants, "pool": pool if kind == "ours" else 0,
+                "served": len(firsts), "refused": sum(r.refused for r in done),
+                "errors": [r.error for r in done if r.error],
+                "first_p50": pct(firsts, .5), "first_p95": pct(firsts, .95), "first_max": max(firsts or [float("nan")]),
+                "saved_p50": pct(saved, .5), "saved_p95": pct(saved, .95), "clicks": len(saved),
+                "peak_kernels": peak, "rss_median": statistics.median(rss) if rss else float("nan"),
+                "lost": answers_lost(done, started.answers), "wall": wall}
+
+
+def print_row(r: dict, busy: bool) -> None:
+    print(f"{r['kind']:<6} N={r['participants']:<3} pool={r['pool']:<3} other core {'busy' if busy else 'idle'}: "
+          f"served {r['served']}, refused {r['refused']}; first widget p50 {r['first_p50']:.1f} s, "
+          f"p95 {r['first_p95']:.1f} s, worst {r['first_max']:.1f} s; click-to-saved p50 {r['saved_p50']:.2f} s, "
+          f"p95 {r['saved_p95']:.2f} s ({r['clicks']} clicks); peak kernels {r['peak_kernels']}; "
+          f"RSS/kernel {r['rss_median']:.0f} MiB; answers lost {r['lost']}; wall {r['wall']:.0f} s"
+          + (f"; errors: {r['errors'][:3]}" if r["errors"] else ""), flush=True)
+
+
+# --------------------------------------------------------------------------- threads
+
+
+SIMULATE = ("import time; from mlops_workbook.simulation import simulate; t = time.perf_counter(); simulate(seed=1); "
+            "print(time.perf_counter() - t)")
+SIMULATE_TIMEOUT = 300
+
+
+def time_simulate(one_thread: bool) -> float:
+    """`simulate()` once, after the imports, in a fresh process; inf when over SIMULATE_TIMEOUT."""
+    env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS",
+                                                                "MKL_NUM_THREADS")}
+    env["PYTHONPATH"] = str(ROOT)
+    if one_thread:
+        from mlops_workbook.serve import thread_limits
+
+        env = thread_limits(env)
+    try:
+        out = subprocess.run([sys.executable, "-c", SIMULATE], env=env, capture_output=True, text=True,
+                             timeout=SIMULATE_TIMEOUT, check=True)
+    except subprocess.TimeoutExpired:
+        return float("inf")
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    sub = parser.add_subparsers(dest="what", required=True)
+    room = sub.add_parser("room")
+    room.add_argument("--participants", type=int, nargs="+", default=[20, 40])
+    room.add_argument("--pool", type=int, default=5)
+    room.add_argument("--busy", action="store_true", help="keep the other core busy")
+    room.add_argument("--naive", action="store_true", help="also plain voila with its default configuration")
+    threads = sub.add_parser("threads")
+    threads.add_argument("--busy", action="store_true")
+    threads.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    if args.what == "threads":
+        with other_core_busy(args.busy):
+            for one in (True, False):
+                times = [time_simulate(one) for _ in range(args.repeat)]
+                print(f"simulate() with {'1 thread' if one else 'default threads'}, other core "
+                      f"{'busy' if args.busy else 'idle'}: median {statistics.median(times):.2f} s "
+                      f"(runs {', '.join(f'{t:.2f}' for t in times)})", flush=True)
+        return
+    with other_core_busy(args.busy):
+        for n in args.participants:
+            for kind in (["ours", "naive"] if args.naive else ["ours"]):
+                print_row(asyncio.run(run_room(kind, n, args.pool)), args.busy)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,263 @@
+"""`serve`'s plan (commands, configuration, environment, token rules) and the room's capacity policy.
+
+The servers themselves are driven by tests/test_browser_room.py; here nothing is started except,
+for the capacity policy, a real jupyter-server kernel manager class with no kernel in it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import stat
+from typing import ClassVar
+
+import pytest
+
+from mlops_workbook.errors import WorkbookError
+from mlops_workbook.serve import (
+    LANDING,
+    MIN_TOKEN,
+    PARTICIPANT_NOTEBOOKS,
+    ROLE_ENV,
+    THREAD_LIMITS,
+    prepare,
+    room_token,
+    thread_limits,
+    voila_config,
+)
+
+
+@pytest.fixture
+def folders(tmp_path):
+    return {"answers_dir": str(tmp_path / "answers"), "reports_dir": str(tmp_path / "reports")}
+
+
+def config_of(server) -> dict:
+    return json.loads((server.cwd / "voila.json").read_text())
+
+
+def test_loopback_without_token_is_one_server_with_every_notebook(folders):
+    plan = prepare(port=9100, **folders)
+    assert [s.role for s in plan.servers] == ["alone"] and plan.token is None
+    (server,) = plan.servers
+    assert server.url == "http://127.0.0.1:9100/"
+    assert "--Voila.ip=127.0.0.1" in server.command and "mlops_workbook.room_server" in server.command
+    config = config_of(server)
+    assert config["RoomVoila"] == {"notebooks": [], "max_participants": 0}
+    assert "token" not in config.get("Voila", {})
+    assert server.env[ROLE_ENV] == "alone"
+    assert plan.facilitator_url == "http://127.0.0.1:9100/voila/render/04_workshop_dashboard.ipynb"
+
+
+def test_network_bind_without_token_gets_a_generated_one(folders):
+    plan = prepare(host="0.0.0.0", port=9100, **folders)
+    assert plan.token_generated and len(plan.token) >= MIN_TOKEN
+    participants = plan.servers[0]
+    assert config_of(participants)["Voila"]["token"] == plan.token
+    assert plan.join_url.endswith(f":9100/?token={plan.token}")
+    assert plan.token not in " ".join(participants.command)  # not readable in `ps`
+    mode = stat.S_IMODE((participants.cwd / "voila.json").stat().st_mode)
+    assert mode & 0o077 == 0
+    # two plans, two tokens
+    assert prepare(host="0.0.0.0", port=9100, **folders).token != plan.token
+
+
+def test_room_splits_participants_from_the_facilitator(folders):
+    token = "a-room-token-of-20ch"
+    plan = prepare(host="0.0.0.0", port=9100, token=token, max_participants=12, pool=3, cull_idle=600, **folders)
+    assert not plan.token_generated and plan.token == token
+    participants, facilitator = plan.servers
+    p, f = config_of(participants), config_of(facilitator)
+    assert p["RoomVoila"] == {"notebooks": list(PARTICIPANT_NOTEBOOKS), "max_participants": 12}
+    assert "04_workshop_dashboard.ipynb" not in PARTICIPANT_NOTEBOOKS
+    assert "--Voila.ip=0.0.0.0" in participants.command
+    assert "--Voila.ip=127.0.0.1" in facilitator.command and "--port=9101" in facilitator.command
+    assert f["RoomVoila"] == {"notebooks": [], "max_participants": 0}
+    assert f["Voila"]["token"] != token and len(f["Voila"]["token"]) >= MIN_TOKEN
+    assert plan.facilitator_url.startswith("http://127.0.0.1:9101/voila/render/04_workshop_dashboard.ipynb?token=")
+    assert p["VoilaKernelManager"]["kernel_pools_config"]["01_assessment.ipynb"] == {"pool_size": 3}
+    assert f["VoilaConfiguration"]["preheat_kernel"] is False  # the facilitator needs no pool
+    assert p["MappingKernelManager"] == {"cull_idle_timeout": 600, "cull_connected": True, "cull_interval": 60}
+    assert "MappingKernelManager" not in f
+    assert participants.env[ROLE_ENV] == "participants" and facilitator.env[ROLE_ENV] == "facilitator"
+    for server in plan.servers:
+        assert server.env["MLOPS_WORKBOOK_ANSWERS_DIR"] == folders["answers_dir"]
+        assert server.env["OPENBLAS_NUM_THREADS"] == server.env["OMP_NUM_THREADS"] == "1"
+
+
+def test_a_token_on_loopback_makes_a_room_too(folders):
+    plan = prepare(port=9100, token="x" * MIN_TOKEN, facilitator_port=9200, **folders)
+    assert [s.role for s in plan.servers] == ["participants", "facilitator"]
+    assert "--port=9200" in plan.servers[1].command
+
+
+@pytest.mark.parametrize("token, message", [("short", "at least 16 characters"),
+                                            ("has a space in it ok", "spaces"),
+                                            ("tab\tinside-the-token", "spaces")])
+def test_bad_tokens_are_refused(folders, token, message):
+    with pytest.raises(WorkbookError, match=message):
+        prepare(host="0.0.0.0", token=token, **folders)
+
+
+def test_token_rules():
+    assert room_token("127.0.0.1", None) == (None, False)
+    assert room_token("localhost", None) == (None, False)
+    assert room_token("::1", None) == (None, False)
+    for host in ("0.0.0.0", "::", "192.168.1.20", "workshop.local"):
+        token, generated = room_token(host, None)
+        assert generated and len(token) >= MIN_TOKEN
+
+
+@pytest.mark.parametrize("options, field", [({"port": 0}, "port"), ({"pool": -1}, "pool"),
+                                            ({"max_participants": -2}, "max-participants"),
+                                            ({"cull_idle": -1}, "cull-idle"),
+                                            ({"port": 9100, "facilitator_port": 9100, "token": "y" * 16},
+                                             "facilitator-port"),
+                                            ({"host": "0.0.0.0", "dev": True}, "dev")])
+def test_bad_options_name_their_field(folders, options, field):
+    with pytest.raises(WorkbookError) as info:
+        prepare(**options, **folders)
+    assert info.value.field == field
+
+
+def test_specific_address_tells_kernels_where_to_ask(folders):
+    plan = prepare(host="192.168.1.20", **folders)
+    assert plan.servers[0].env["VOILA_APP_IP"] == "192.168.1.20"
+    assert plan.join_url.startswith("http://192.168.1.20:8866/?token=")
+    assert "VOILA_APP_IP" not in prepare(host="0.0.0.0", **folders).servers[0].env
+
+
+def test_thread_limits_respect_an_explicit_setting():
+    env = thread_limits({"OMP_NUM_THREADS": "4", "PATH": "/bin"})
+    assert env["OMP_NUM_THREADS"] == "4" and env["OPENBLAS_NUM_THREADS"] == "1" and env["PATH"] == "/bin"
+    assert set(THREAD_LIMITS) <= set(env)
+
+
+def test_culling_off_and_no_pool():
+    config = voila_config(pool=0, cull_idle=0)
+    assert "MappingKernelManager" not in config and config["VoilaConfiguration"]["preheat_kernel"] is False
+    assert voila_config(cull_idle=10)["MappingKernelManager"]["cull_interval"] == 5
+
+
+def test_cli_refuses_a_short_token_in_one_line(capsys):
+    from mlops_workbook.cli import main
+
+    assert main(["serve", "--host", "0.0.0.0", "--token", "short"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "token" in err[0] and "16" in err[0]
+
+
+def test_cli_help_lists_the_room_options(capsys):
+    from mlops_workbook.cli import main
+
+    assert main(["serve", "--help"]) == 0
+    out = capsys.readouterr().out
+    for option in ("--host", "--token", "--max-participants", "--cull-idle", "--pool", "--facilitator-port"):
+        assert option in out
+
+
+# --------------------------------------------------------------------------- the Voila app's rules
+
+
+def test_root_redirects_to_the_landing_page_with_the_query():
+    pytest.importorskip("voila")
+    from mlops_workbook import room_server
+
+    assert room_server.LANDING == LANDING
+
+
+class _Pool:
+    """A stand-in for Voila's pooled kernel manager's base: kernel ids, pools and their config."""
+
+    kernel_pools_config: ClassVar[dict] = {"default": {"pool_size": 0}, "01_assessment.ipynb": {"pool_size": 3}}
+
+    def __init__(self):
+        self.kernels: list[str] = []
+        self._pools: dict[str, list] = {}
+        self.filled: list[int] = []
+
+    def list_kernel_ids(self):
+        return list(self.kernels)
+
+    def fill_if_needed(self, delay=None, notebook_name=None, **kwargs):
+        size = self.kernel_pools_config.get(notebook_name, self.kernel_pools_config["default"])["pool_size"]
+        pool = self._pools.setdefault(notebook_name, [])
+        self.filled.append(size)
+        for _ in range(size - len(pool)):
+            done = asyncio.get_event_loop().create_future()
+            kid = f"pool-{len(self.kernels)}"
+            self.kernels.append(kid)
+            done.set_result({"kernel_id": kid})
+            pool.append(done)
+
+    async def start_kernel(self, **kwargs):
+        kid = f"page-{len(self.kernels)}"
+        self.kernels.append(kid)
+        return kid
+
+    async def get_rendered_notebook(self, notebook_name, **kwargs):
+        task = self._pools[notebook_name].pop(0)
+        self.fill_if_needed(notebook_name=notebook_name)
+        return None, [], (await task)["kernel_id"]
+
+    async def shutdown_kernel(self, kernel_id, *args, **kwargs):
+        self.kernels.remove(kernel_id)
+
+
+def test_capacity_admits_up_to_the_room_and_the_pool_never_overfills():
+    asyncio.run(_test_capacity_admits_up_to_the_room_and_the_pool_never_overfills())
+
+
+async def _test_capacity_admits_up_to_the_room_and_the_pool_never_overfills():
+    pytest.importorskip("voila")
+    from mlops_workbook.room_server import room_kernel_manager
+
+    km = room_kernel_manager(_Pool, 4)()
+    km.fill_if_needed(delay=0, notebook_name="01_assessment.ipynb")
+    assert km.get_pool_size("01_assessment.ipynb") == 3
+    taken = []
+    for _ in range(3):  # three pages take pool kernels; each refill is held to what the room has left
+        admission = km.admit()
+        assert admission is not None
+        taken.append((await km.get_rendered_notebook("01_assessment.ipynb"))[2])
+        assert admission.consumed
+    assert km.page_kernels() == 3
+    assert km.pooled() == 1  # 4 places - 3 pages: one kernel kept ready, not three
+    admission = km.admit()
+    assert admission is not None and km.admit() is None  # the 5th page waits while the 4th starts
+    await km.get_rendered_notebook("01_assessment.ipynb")
+    assert km.page_kernels() == 4 and km.admit() is None and km.pooled() == 0
+    assert len(km.list_kernel_ids()) <= 4 + 3  # never beyond participants + pool
+    await km.shutdown_kernel(taken[0])  # a page closes: a place frees, the pool refills one
+    assert km.page_kernels() == 3 and km.pooled() == 1
+    assert km.admit() is not None
+
+
+def test_an_admission_that_never_got_a_kernel_is_given_back():
+    asyncio.run(_test_an_admission_that_never_got_a_kernel_is_given_back())
+
+
+async def _test_an_admission_that_never_got_a_kernel_is_given_back():
+    pytest.importorskip("voila")
+    from mlops_workbook.room_server import room_kernel_manager
+
+    km = room_kernel_manager(_Pool, 1)()
+    admission = km.admit()
+    assert km.admit() is None
+    km.release(admission)  # the page failed before its kernel started
+    assert km.admit() is not None
+
+
+def test_unlimited_room_admits_everyone():
+    asyncio.run(_test_unlimited_room_admits_everyone())
+
+
+async def _test_unlimited_room_admits_everyone():
+    pytest.importorskip("voila")
+    from mlops_workbook.room_server import room_kernel_manager
+
+    km = room_kernel_manager(_Pool, 0)()
+    for _ in range(50):
+        assert km.admit() is not None
+        await km.start_kernel()
+    assert km.page_kernels() == 50 and km.room_left() is None
