@@ -116,15 +116,19 @@ def cmd_score(args: argparse.Namespace) -> int:
     from .rubric import load_rubric
     from .scoring import score
 
+    from .history import find_progress
+
     rubric = load_rubric(args.rubric) if args.rubric else None
-    results = []
+    results, rows = [], []
     for path in args.answers:
         answers, rub, warnings = load_answers(path, rubric)
         for warning in warnings:
             print(f"warning: {warning}", file=sys.stderr)
         results.append(score(rub, answers, target_level=args.target, warnings=warnings))
+        progress = find_progress(path, answers, rub, current=results[-1], target_level=args.target)
+        rows.append({**results[-1].to_dict(), **(progress.to_dict() if progress else {})})
     if args.json:
-        _print_json(results[0].to_dict() if len(results) == 1 else [r.to_dict() for r in results])
+        _print_json(rows[0] if len(rows) == 1 else rows)
     else:
         print("\n\n".join(format_assessment(r) for r in results))
     return EXIT_OK
