@@ -197,14 +197,14 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     result = run_reports(args.answers, args.out, rubric=args.rubric, scenario=args.scenario, seed=args.seed,
                          target_level=args.target, include_simulation=not args.no_simulation, jobs=args.jobs,
-                         keep_ipynb=args.keep_ipynb, on_progress=None if args.quiet else print_progress)
+                         keep_ipynb=args.keep_ipynb, pdf=args.pdf, on_progress=None if args.quiet else print_progress)
     for outcome in result.failed:
         print(f"error: {outcome.error}", file=sys.stderr)
     ok = len(result.outcomes) - len(result.failed)
     if args.json:
         _print_json({"index": str(result.index), "seconds": round(result.seconds, 2),
                      "reports": [{"team": o.team, "source": o.source, "status": o.status, "html": o.html,
-                                  "error": o.error, **o.summary} for o in result.outcomes]})
+                                  "pdf": o.pdf, "error": o.error, **o.summary} for o in result.outcomes]})
     else:
         print(f"{ok} of {len(result.outcomes)} reports in {result.seconds:.1f} s; index: {result.index}")
     return EXIT_OK if result.ok and result.outcomes else EXIT_FAILED
@@ -287,6 +287,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-simulation", action="store_true", help="leave out the simulation section")
     p.add_argument("--jobs", type=int, default=None, help="parallel workers (default: number of CPUs)")
     p.add_argument("--keep-ipynb", action="store_true", help="keep the executed notebooks beside the HTML")
+    p.add_argument("--pdf", action="store_true", help="also <team>.pdf beside each HTML (Debian's chromium, offline)")
     p.add_argument("--quiet", action="store_true", help="no progress lines")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_report)
