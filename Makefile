@@ -18,11 +18,11 @@ install: $(STAMP)
 demo: install
 	$(BIN)/mlops-workbook demo
 
-# Browser tests need Debian's chromium (never a downloaded browser).
+# Browser tests need Debian's chromium (never a downloaded browser); the PDF tests read PDFs with poppler-utils.
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "installing Debian's chromium for the browser tests"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@{ command -v chromium && command -v pdftotext; } >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium and poppler-utils for the browser and PDF tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; }
 
 test: install chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

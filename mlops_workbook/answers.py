@@ -273,6 +273,9 @@ def save_answers(answers: Answers, path: str | Path) -> Path:
     """Write atomically (temp file + rename), so a crash never leaves half a file behind."""
     if answers.date is None:
         answers.date = _date.today().isoformat()
+    from .history import keep_previous  # a dated re-assessment keeps the earlier copy in history/
+
+    keep_previous(path, answers)
     return atomic_write_text(path, json.dumps(answers.to_dict(), indent=2, ensure_ascii=False) + "\n")
 
 

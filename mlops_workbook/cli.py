@@ -153,18 +153,22 @@ def format_assessment(assessment: Any, *, top: int = 8, rubric: Any = None) -> s
 def cmd_score(args: argparse.Namespace) -> int:
     from .answers import load_answers
     from .rubric import load_rubric
+    from .history import find_progress
     from .scoring import score
 
     rubric = load_rubric(args.rubric) if args.rubric else None
-    results, rubrics = [], []
+    results, rubrics, rows = [], [], []
     for path in args.answers:
         answers, rub, warnings = load_answers(path, rubric)
         for warning in warnings:
             print(f"warning: {warning}", file=sys.stderr)
         results.append(score(rub, answers, target_level=args.target, warnings=warnings))
         rubrics.append(rub)
+        if args.json:
+            progress = find_progress(path, answers, rub, current=results[-1], target_level=args.target)
+            rows.append({**results[-1].to_dict(), **(progress.to_dict() if progress else {})})
     if args.json:
-        _print_json(results[0].to_dict() if len(results) == 1 else [r.to_dict() for r in results])
+        _print_json(rows[0] if len(rows) == 1 else rows)
     else:
         print("\n\n".join(format_assessment(r, rubric=rub) for r, rub in zip(results, rubrics, strict=True)))
     return EXIT_OK
@@ -233,14 +237,14 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     result = run_reports(args.answers, args.out, rubric=args.rubric, scenario=args.scenario, seed=args.seed,
                          target_level=args.target, include_simulation=not args.no_simulation, jobs=args.jobs,
-                         keep_ipynb=args.keep_ipynb, on_progress=None if args.quiet else print_progress)
+                         keep_ipynb=args.keep_ipynb, pdf=args.pdf, on_progress=None if args.quiet else print_progress)
     for outcome in result.failed:
         print(f"error: {outcome.error}", file=sys.stderr)
     ok = len(result.outcomes) - len(result.failed)
     if args.json:
         _print_json({"index": str(result.index), "seconds": round(result.seconds, 2),
                      "reports": [{"team": o.team, "source": o.source, "status": o.status, "html": o.html,
-                                  "error": o.error, **o.summary} for o in result.outcomes]})
+                                  "pdf": o.pdf, "error": o.error, **o.summary} for o in result.outcomes]})
     else:
         print(f"{ok} of {len(result.outcomes)} reports in {result.seconds:.1f} s; index: {result.index}")
     return EXIT_OK if result.ok and result.outcomes else EXIT_FAILED
@@ -325,6 +329,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-simulation", action="store_true", help="leave out the simulation section")
     p.add_argument("--jobs", type=int, default=None, help="parallel workers (default: number of CPUs)")
     p.add_argument("--keep-ipynb", action="store_true", help="keep the executed notebooks beside the HTML")
+    p.add_argument("--pdf", action="store_true", help="also <team>.pdf beside each HTML (Debian's chromium, offline)")
     p.add_argument("--quiet", action="store_true", help="no progress lines")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_report)

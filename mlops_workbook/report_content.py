@@ -2,7 +2,8 @@
 
 The same notebook runs under papermill (parameters injected) and live in Voila (parameters from
 the page's query string, handed to the kernel in QUERY_STRING); `resolve_parameters` is the one
-code path for both. Everything a user typed (team name, evidence, notes) is HTML-escaped here.
+code path for both. The sections are Jinja2 templates (`templates/report/`) with autoescape, so
+everything a user typed (team name, evidence, notes) is escaped by the template engine.
 """
 
 from __future__ import annotations
@@ -12,16 +13,18 @@ import os
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 from urllib.parse import parse_qs
 
 import pandas as pd
 
 from .answers import Answers, answers_path as team_answers_path, load_answers
 from .errors import WorkbookError
+from .history import Progress, find_progress
 from .rubric import Rubric
 from .scoring import Assessment, score
 from .simulation import LEVEL_NAMES, SimulationResult, simulate
+from .templates import render
 
 ANSWERS_DIR_ENV = "MLOPS_WORKBOOK_ANSWERS_DIR"
 STATUS_LABELS = {"yes": "met", "partial": "partly met", "no": "not met", "n/a": "not applicable", None: "unanswered"}
@@ -29,34 +32,13 @@ STATUS_LABELS = {"yes": "met", "partial": "partly met", "no": "not met", "n/a": 
 # so it is what "what your level costs you" shows unless a scenario is chosen.
 REPORT_SCENARIO = "concept-drift"
 
-STYLE = """
-<style>
-.mw-report { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; color: #1d2733; max-width: 980px; }
-.mw-report h2 { border-bottom: 2px solid #dde3ea; padding-bottom: .2em; margin-top: 1.4em; }
-.mw-report table { border-collapse: collapse; margin: .5em 0 1em; font-size: .92em; }
-.mw-report th, .mw-report td { border: 1px solid #dde3ea; padding: .3em .6em; text-align: left; vertical-align: top; }
-.mw-report th { background: #f3f6f9; }
-.mw-level { display: inline-block; padding: .15em .6em; border-radius: 1em; color: #fff; font-weight: 600; }
-.mw-l0 { background: #b0413e; } .mw-l1 { background: #e07b39; } .mw-l2 { background: #c9a227; }
-.mw-l3 { background: #6a994e; } .mw-l4 { background: #2a6f97; }
-.mw-met { color: #2d6a4f; } .mw-partial { color: #b7791f; } .mw-unmet { color: #b0413e; }
-.mw-muted { color: #5c6b7a; } .mw-flag { background: #fff4e5; border-left: 4px solid #e07b39; padding: .4em .8em; }
-.mw-error { background: #fdecea; border-left: 4px solid #b0413e; padding: .6em 1em; }
-.mw-headline { font-size: 1.1em; line-height: 1.5; }
-</style>
-"""
-
 
 def esc(value: Any) -> str:
     return html.escape(str(value), quote=True)
 
 
-def level_badge(level: int, name: str = "") -> str:
-    label = f"Level {level}" + (f": {esc(name)}" if name else "")
-    return f'<span class="mw-level mw-l{int(level)}">{label}</span>'
-
-
 def _table(headers: list[str], rows: list[list[str]]) -> str:
+    """Cells already escaped by the caller: only the simulation section, not yet ported to a template."""
     head = "".join(f"<th>{h}</th>" for h in headers)
     body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
@@ -208,27 +190,30 @@ def _subset(result: SimulationResult, levels: tuple[int, ...]) -> SimulationResu
 
 
 @dataclass
-class TeamReport:
+class ReportData:
+    """What a report knows: the answers, their assessment, the earlier one if kept, the simulation."""
+
     params: ReportParameters
     answers: Answers
     rubric: Rubric
     assessment: Assessment
     warnings: list[str] = field(default_factory=list)
     simulation: SimulationResult | None = None
+    progress: Progress | None = None
 
     @classmethod
-    def build(cls, params: ReportParameters) -> TeamReport:
+    def build(cls, params: ReportParameters) -> Self:
         from .rubric import load_rubric
 
         rubric = load_rubric(params.rubric) if params.rubric else None
         answers, rub, warnings = load_answers(params.answers_path, rubric)
         assessment = score(rub, answers, target_level=params.target_level, warnings=warnings)
         report = cls(params, answers, rub, assessment, list(warnings))
+        report.progress = find_progress(params.answers_path, answers, rub, current=assessment,
+                                        target_level=params.target_level)
         if params.include_simulation:
             report.simulation = _subset(cached_simulation(params.scenario, params.seed), report.compared_levels)
         return report
-
-    # ------------------------------------------------------------- facts
 
     @property
     def team(self) -> str:
@@ -242,7 +227,7 @@ class TeamReport:
         return tuple(sorted({current, target}))
 
     def headline(self) -> str:
-        """One paragraph in plain words (plain text; escape before putting it in HTML)."""
+        """One paragraph in plain words (plain text: the templates escape it)."""
         a = self.assessment
         weakest = [d.name for d in a.dimensions if d.level == a.overall_level]
         strongest = max(a.dimensions, key=lambda d: (d.level, d.progress))
@@ -266,37 +251,47 @@ class TeamReport:
             parts.append("The team meets every criterion up to its target: keep each level solid.")
         if any(f.kind == "jumped-levels" for f in a.flags):
             parts.append("Some advanced practices sit on missing foundations: finish the lower levels first.")
+        if self.progress is not None:
+            before, now = self.progress.previous.overall_level, a.overall_level
+            moved = "unchanged at" if before == now else ("up from" if now > before else "down from")
+            parts.append(f"Since {self.progress.date}: {moved} Level {before}"
+                         f"{'' if before == now else f' to Level {now}'}.")
         return " ".join(parts)
-
-    # ------------------------------------------------------------- sections
-
-    def summary_html(self) -> str:
-        a = self.assessment
-        rows = [
-            [esc(d.name), level_badge(d.level), f"{d.progress:.2f}", str(d.ceiling)] for d in a.dimensions
-        ]
-        warnings = "".join(f'<p class="mw-flag">{esc(w)}</p>' for w in self.warnings)
-        return (
-            f'{STYLE}<div class="mw-report">'
-            f"<h1>MLOps maturity report: {esc(self.team)}</h1>"
-            f'<p class="mw-muted">Rubric {esc(self.rubric.title)} (v{esc(self.rubric.version)}); answers dated '
-            f"{esc(self.answers.date or 'unknown')}; {a.answered} of {a.total} criteria answered.</p>"
-            f"<h2>Executive summary</h2>"
-            f"<p>Overall: {level_badge(a.overall_level, self.rubric.level(a.overall_level).name)} "
-            f'<span class="mw-muted">(the weakest dimension; mean {a.mean_level:.2f}, progress '
-            f"{a.mean_progress:.2f})</span></p>"
-            f"<p>Recommended target: {level_badge(a.target.level, self.rubric.level(a.target.level).name)}</p>"
-            f'<p class="mw-muted">{esc(a.target.reason)}</p>'
-            f'<p class="mw-headline">{esc(self.headline())}</p>'
-            f"{warnings}"
-            + _table(["Dimension", "Level", "Progress", "Ceiling"], rows)
-            + "</div>"
-        )
 
     def dimensions_frame(self) -> pd.DataFrame:
         return pd.DataFrame(
             [{"dimension": d.name, "level": d.level, "progress": d.progress} for d in self.assessment.dimensions]
         )
+
+    def levels_record(self) -> dict[str, Any]:
+        """Machine-readable summary, written into the executed notebook for the index page."""
+        a = self.assessment
+        record = {"team": self.team, "overall_level": a.overall_level, "target_level": a.target.level,
+                  "dimension_levels": a.dimension_levels, "mean_progress": round(a.mean_progress, 3),
+                  "flags": sorted({f.kind for f in a.flags})}
+        if self.progress is not None:
+            record.update(self.progress.to_dict())
+        return record
+
+
+class TeamReport(ReportData):
+    """The report's sections as HTML (from the Jinja2 templates in templates/report/) and charts."""
+
+    def _render(self, name: str, **data: Any) -> str:
+        return render(f"report/{name}.html.j2", labels=STATUS_LABELS, **data)
+
+    def summary_html(self) -> str:
+        return self._render("summary", team=self.team, rubric=self.rubric, answers=self.answers,
+                            a=self.assessment, headline=self.headline(), warnings=self.warnings)
+
+    def since_html(self) -> str:
+        """Levels on the previous assessment's date and now, criteria gained and lost ("" without history)."""
+        p = self.progress
+        if p is None:
+            return ""
+        other = sum(not (c.gained or c.lost) for c in p.changes)
+        return self._render("since", p=p, now_date=self.answers.date or "today", other=other,
+                            dimensions=list(zip(p.previous.dimensions, p.current.dimensions)))
 
     def levels_chart(self) -> Any:
         from .charts import enable_offline_rendering, levels_chart
@@ -306,42 +301,14 @@ class TeamReport:
                             title=f"{self.team}: level per dimension (dashed: target)")
 
     def dimensions_html(self) -> str:
-        parts = ['<div class="mw-report"><h2>Criteria per dimension</h2>']
-        for dim, result in zip(self.rubric.dimensions, self.assessment.dimensions):
-            parts.append(f"<h3>{esc(dim.name)} {level_badge(result.level)}</h3>")
-            rows = []
-            for crit in dim.criteria:
-                answer = self.answers.answers.get(crit.id)
-                value = answer.value if answer else None
-                css = {"yes": "mw-met", "partial": "mw-partial", "n/a": "mw-muted"}.get(value or "", "mw-unmet")
-                evidence = esc(answer.evidence) if answer and answer.evidence else ""
-                rows.append([f"L{crit.level}", esc(crit.text), f'<span class="{css}">{STATUS_LABELS[value]}</span>',
-                             evidence])
-            parts.append(_table(["Level", "Criterion", "Status", "Evidence"], rows))
-        return "".join(parts) + "</div>"
+        return self._render("dimensions", answers=self.answers,
+                            dimensions=list(zip(self.rubric.dimensions, self.assessment.dimensions)))
 
     def flags_html(self) -> str:
-        flags = self.assessment.flags
-        if not flags:
-            return '<div class="mw-report"><h2>Flags</h2><p>No flags: levels are reached in order.</p></div>'
-        items = "".join(f'<p class="mw-flag">{esc(f.message)}</p>' for f in flags)
-        return f'<div class="mw-report"><h2>Flags</h2>{items}</div>'
+        return self._render("flags", flags=self.assessment.flags)
 
     def roadmap_html(self) -> str:
-        a = self.assessment
-        parts = ['<div class="mw-report"><h2>Roadmap</h2>']
-        if not a.roadmap:
-            parts.append(f"<p>Every criterion up to the target (Level {a.target.level}) is met.</p>")
-        for phase in a.roadmap:
-            level = self.rubric.level(phase.level)
-            parts.append(f"<h3>Phase: {esc(phase.name)} ({esc(phase.months)}), reaching Level {phase.level} "
-                         f"({esc(level.name)}), effort {esc(level.effort or 'varies')}</h3>")
-            if level.how_to_reach:
-                parts.append(f'<p class="mw-muted">{esc(level.how_to_reach)}</p>')
-            rows = [[esc(item.dimension_name), esc(item.text), esc(STATUS_LABELS.get(item.status, item.status)),
-                     esc(", ".join(item.tools))] for item in phase.items]
-            parts.append(_table(["Dimension", "Criterion", "Now", "Tools"], rows))
-        return "".join(parts) + "</div>"
+        return self._render("roadmap", a=self.assessment, rubric=self.rubric)
 
     def simulation_html(self) -> str:
         if self.simulation is None:
@@ -389,46 +356,18 @@ class TeamReport:
 
     def kpis_html(self) -> str:
         a = self.assessment
-        now = [[esc(k.name), esc(k.why)] for k in a.kpis if k.when == "now"]
-        nxt = [[esc(k.name), esc(k.why)] for k in a.kpis if k.when == "next"]
-        parts = ['<div class="mw-report"><h2>KPIs to track</h2>']
-        if now:
-            parts.append(f"<h3>At Level {a.overall_level}, now</h3>" + _table(["KPI", "Why"], now))
-        if nxt:
-            parts.append(f"<h3>From Level {a.overall_level + 1}</h3>" + _table(["KPI", "Why"], nxt))
+        measured = None
         if self.simulation is not None:
-            measured = self.simulation.kpis.set_index("level").loc[a.overall_level]
-            detect = measured["weeks_to_detect"]
-            parts.append(
-                f'<p class="mw-muted">On the sample data at your level: time to detect drift '
-                f"{'never' if detect != detect else f'{detect:.0f} weeks'}, "
-                f"{int(measured['retrains'])} retrains, {int(measured['manual_interventions'])} manual interventions "
-                f"in 52 weeks.</p>"
-            )
-        return "".join(parts) + "</div>"
+            row = self.simulation.kpis.set_index("level").loc[a.overall_level]
+            detect = row["weeks_to_detect"]
+            measured = {"detect": "never" if detect != detect else f"{detect:.0f} weeks",
+                        "retrains": int(row["retrains"]), "manual": int(row["manual_interventions"])}
+        return self._render("kpis", level=a.overall_level, measured=measured,
+                            now=[k for k in a.kpis if k.when == "now"], next=[k for k in a.kpis if k.when == "next"])
 
     def appendix_html(self) -> str:
-        rows = []
-        for crit in self.rubric.iter_criteria():
-            answer = self.answers.answers.get(crit.id)
-            rows.append([esc(crit.id), esc(crit.text), esc(answer.value if answer else "unanswered"),
-                         esc(answer.evidence if answer else "")])
-        context = self.answers.context.to_dict()
-        ctx = "; ".join(f"{esc(k.replace('_', ' '))}: {esc(v)}" for k, v in context.items()) or "none given"
-        notes = f"<p>Notes: {esc(self.answers.notes)}</p>" if self.answers.notes else ""
-        return (
-            '<div class="mw-report"><h2>Appendix: all answers</h2>'
-            f"<p>Context: {ctx}</p>{notes}"
-            + _table(["Criterion", "Statement", "Answer", "Evidence"], rows)
-            + "</div>"
-        )
-
-    def levels_record(self) -> dict[str, Any]:
-        """Machine-readable summary, written into the executed notebook for the index page."""
-        a = self.assessment
-        return {"team": self.team, "overall_level": a.overall_level, "target_level": a.target.level,
-                "dimension_levels": a.dimension_levels, "mean_progress": round(a.mean_progress, 3),
-                "flags": sorted({f.kind for f in a.flags})}
+        return self._render("appendix", rubric=self.rubric, answers=self.answers,
+                            context=self.answers.context.to_dict())
 
 
 class ReportFailure:
@@ -438,8 +377,7 @@ class ReportFailure:
         self.message = message
 
     def summary_html(self) -> str:
-        return (f'{STYLE}<div class="mw-report"><h1>MLOps maturity report</h1>'
-                f'<p class="mw-error">This report cannot be shown: {esc(self.message)}</p></div>')
+        return render("report/failure.html.j2", message=self.message)
 
     def __getattr__(self, name: str) -> Any:
         if name.endswith("_html"):

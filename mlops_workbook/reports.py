@@ -60,6 +60,8 @@ class ReportOutcome:
     status: str  # "ok" or "failed"
     html: str | None = None
     ipynb: str | None = None
+    pdf: str | None = None
+    pdf_blocked_requests: int = 0  # requests the page tried to make off the machine while printing, aborted
     error: str | None = None
     summary: dict[str, Any] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
@@ -118,6 +120,7 @@ def plan_jobs(
 ) -> tuple[list[ReportJob], list[ReportOutcome]]:
     """Validate and score every answers file up front: bad ones fail here, before a kernel starts."""
     from .answers import load_answers, team_file_stem
+    from .history import find_progress
     from .rubric import load_rubric
     from .scoring import score
 
@@ -129,6 +132,7 @@ def plan_jobs(
         try:
             answers, rub, warnings = load_answers(path, fixed)
             assessment = score(rub, answers, target_level=target_level, warnings=warnings)
+            progress = find_progress(path, answers, rub, current=assessment, target_level=target_level)
         except WorkbookError as exc:
             failures.append(ReportOutcome(str(path), path.stem, "failed", error=str(exc)))
             continue
@@ -145,6 +149,8 @@ def plan_jobs(
             "flags": sorted({f.kind for f in assessment.flags}),
             "warnings": list(warnings),
         }
+        if progress is not None:
+            summary["previous"] = progress.to_dict()["previous"]
         parameters = {
             "answers_path": str(Path(path).resolve()),
             "rubric": str(Path(rubric).resolve()) if rubric and Path(rubric).is_file() else (rubric or ""),
@@ -167,6 +173,8 @@ body { margin: 0 auto; padding: 1.5em 2em 3em; max-width: 1040px; background: #f
 .jp-OutputArea-output img, .jp-OutputArea-output svg { max-width: 100%; height: auto; }
 pre { white-space: pre-wrap; }
 .jp-RenderedText pre, .output_stderr { color: #b0413e; }
+@page { size: A4; margin: 14mm 12mm; }
+@media print { body { max-width: none; padding: 0; } a { color: inherit; } }
 """
 
 
@@ -488,12 +496,23 @@ def run_reports(
     include_simulation: bool = True,
     jobs: int | None = None,
     keep_ipynb: bool = False,
+    pdf: bool = False,
     on_progress: Callable[[int, int, ReportOutcome], None] | None = None,
 ) -> BatchResult:
-    """Execute one report per answers file in parallel worker processes; write the HTML and an index."""
+    """Execute one report per answers file in parallel worker processes; write the HTML and an index.
+
+    With `pdf`, one chromium prints each report as soon as its HTML is written (while the workers run
+    the next ones); a PDF that fails fails its report only.
+    """
+    from contextlib import nullcontext
+
     from .sample_data import get_scenario
 
     get_scenario(scenario)  # an unknown scenario is bad input for the whole batch
+    if pdf:
+        from .pdf import chromium_path
+
+        chromium_path()  # no chromium: one line and exit 2 before any kernel starts
     started = time.perf_counter()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -508,11 +527,14 @@ def run_reports(
         if on_progress:
             on_progress(done, total, outcome)
     if planned:
+        from .pdf import PdfPrinter
+
         workers = max(1, min(jobs or os.cpu_count() or 1, len(planned)))
         context = multiprocessing.get_context("spawn")  # no inherited zmq or asyncio state
         with tempfile.TemporaryDirectory(prefix="mlops-workbook-") as cache, \
                 ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init,
-                                    initargs=(cache,)) as pool:
+                                    initargs=(cache,)) as pool, \
+                (PdfPrinter() if pdf else nullcontext()) as printer:
             futures = {pool.submit(_execute, job, str(out), keep_ipynb): job for job in planned}
             if include_simulation:
                 _share_simulation(cache, scenario, seed)  # while the workers start their kernels
@@ -523,6 +545,8 @@ def run_reports(
                 except Exception as exc:  # noqa: BLE001 - a crashed worker fails its report only
                     outcome = ReportOutcome(job.source, job.team, "failed", summary=job.summary,
                                             error=f"{job.source}: worker crashed: {type(exc).__name__}: {exc}")
+                if printer is not None:
+                    print_pdf(printer, outcome, out)
                 outcomes.append(outcome)
                 done += 1
                 if on_progress:
@@ -531,6 +555,25 @@ def run_reports(
     outcomes.sort(key=lambda o: (order.get(o.source, len(order)), o.source))
     index = write_index(outcomes, out, scenario=scenario)
     return BatchResult(outcomes, index, time.perf_counter() - started)
+
+
+def print_pdf(printer: Any, outcome: ReportOutcome, out: Path) -> None:
+    """`<team>.pdf` beside an exported report; a failure fails this report (no stale PDF left behind)."""
+    target = out / f"{Path(outcome.html).stem}.pdf" if outcome.html else None
+    if not outcome.ok or target is None:
+        if target is not None:
+            target.unlink(missing_ok=True)
+        return
+    start = time.perf_counter()
+    try:
+        printed = printer.print(out / outcome.html, target)
+    except Exception as exc:  # noqa: BLE001 - a failing PDF fails its report only
+        target.unlink(missing_ok=True)
+        outcome.status = "failed"
+        outcome.error = f"{outcome.source}: PDF failed: {type(exc).__name__}: {exc}".splitlines()[0]
+        return
+    outcome.pdf, outcome.pdf_blocked_requests = printed.path.name, printed.blocked_requests
+    outcome.timings["pdf"] = time.perf_counter() - start
 
 
 def write_index(outcomes: Sequence[ReportOutcome], out_dir: Path, *, scenario: str = "") -> Path:
@@ -542,15 +585,22 @@ def write_index(outcomes: Sequence[ReportOutcome], out_dir: Path, *, scenario: s
             if name not in dimensions:
                 dimensions.append(name)
     head = "".join(f"<th>{esc(d)}</th>" for d in dimensions)
+    since = any("previous" in o.summary for o in outcomes)
     rows = []
     for o in outcomes:
         s = o.summary
         team = f'<a href="{esc(o.html)}">{esc(o.team)}</a>' if o.ok and o.html else esc(o.team)
+        if o.ok and o.pdf:
+            team += f' <a class="pdf" href="{esc(o.pdf)}">PDF</a>'
+        before = s.get("previous")
+        previous = (f"<td>L{before['overall_level']} on {esc(before['date'])}</td>" if before else "<td></td>") \
+            if since else ""
         cells = "".join(f"<td class=\"lv lv{s['dimension_levels'][d]}\">{s['dimension_levels'][d]}</td>"
                         if d in s.get("dimension_levels", {}) else "<td></td>" for d in dimensions)
         status = "ok" if o.ok else f'<span class="err">failed: {esc(o.error or "")}</span>'
         overall = s.get("overall_level", "")
-        rows.append(f"<tr><td>{team}</td><td class=\"lv lv{overall}\">{overall}</td><td>{s.get('target_level', '')}</td>"
+        rows.append(f"<tr><td>{team}</td>{previous}<td class=\"lv lv{overall}\">{overall}</td>"
+                    f"<td>{s.get('target_level', '')}</td>"
                     f"{cells}<td>{esc(', '.join(s.get('flags', [])))}</td><td>{status}</td></tr>")
     failed = sum(not o.ok for o in outcomes)
     css = PAGE_CSS + """
@@ -558,12 +608,14 @@ table { border-collapse: collapse; } th, td { border: 1px solid #dde3ea; padding
 th { background: #f3f6f9; } .lv { text-align: center; font-weight: 600; color: #fff; }
 .lv0 { background: #b0413e; } .lv1 { background: #e07b39; } .lv2 { background: #c9a227; }
 .lv3 { background: #6a994e; } .lv4 { background: #2a6f97; } .err { color: #b0413e; }
+a.pdf { font-size: .8em; margin-left: .4em; padding: 0 .35em; border: 1px solid #5c6b7a; border-radius: .3em; }
 """
     body = (
         "<h1>MLOps maturity: room overview</h1>"
         f"<p>{len(outcomes) - failed} reports, {failed} failed. Simulation scenario: {esc(scenario)}. "
         "Overall level = the weakest dimension.</p>"
-        f"<table><thead><tr><th>Team</th><th>Overall</th><th>Target</th>{head}<th>Flags</th><th>Status</th></tr>"
+        f"<table><thead><tr><th>Team</th>{'<th>Previous</th>' if since else ''}<th>Overall</th><th>Target</th>"
+        f"{head}<th>Flags</th><th>Status</th></tr>"
         f"</thead><tbody>{''.join(rows)}</tbody></table>"
     )
     path = out_dir / "index.html"

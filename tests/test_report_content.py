@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from markupsafe import escape
 
 from mlops_workbook.errors import WorkbookError
 from mlops_workbook.report_content import ReportFailure, ReportParameters, TeamReport, build_report, resolve_parameters
@@ -79,7 +80,7 @@ def test_in_voila_errors_become_a_message(answers_dir, monkeypatch):
     report = build_report(answers_path="x", query_string="team=<nobody>")
     assert isinstance(report, ReportFailure)
     html = report.summary_html()
-    assert "no answers saved for team &#x27;&lt;nobody&gt;&#x27;" in html and "<nobody>" not in html
+    assert f"no answers saved for team {escape(repr('<nobody>'))}" in html and "<nobody>" not in html
     assert report.roadmap_html() == "" and report.levels_chart() is None
     with pytest.raises(WorkbookError):
         build_report(answers_path=str(answers_dir / "missing.json"))  # under papermill: raise
@@ -91,7 +92,7 @@ def test_user_text_is_escaped(answers_dir):
                           report.roadmap_html(), report.flags_html(), report.kpis_html()])
     assert "<script>alert(1)</script>" not in everything and "&lt;script&gt;alert(1)&lt;/script&gt;" in everything
     assert "Blue &lt;b&gt;" in everything and "Blue <b>" not in everything
-    assert "O&#x27;Brien &amp; co" in everything
+    assert escape("O'Brien & co") in everything
 
 
 def test_report_sections_and_simulation():
@@ -102,3 +103,83 @@ def test_report_sections_and_simulation():
     assert "Heron Analytics is at Level 1" in report.headline()
     assert report.levels_chart().to_dict()["layer"]
     assert report.simulation_chart() is not None
+
+
+# --------------------------------------------------------------------------- templates, escaping, "Since"
+
+HOSTILE = "<script>alert('x')</script> & Co"
+
+
+def _hostile_history(tmp_path):
+    """A team whose name, evidence, notes and context are hostile, assessed twice."""
+    from mlops_workbook.answers import Answer, Answers, save_answers
+
+    path = tmp_path / "team.json"
+    first = {"qc-build-1": Answer("yes", HOSTILE), "qc-ship-1": Answer("yes", HOSTILE)}
+    save_answers(Answers(HOSTILE, "quick-check", first, date="2026-08-03", notes=HOSTILE), path)
+    later = {"qc-build-1": Answer("yes", HOSTILE), "qc-build-2": Answer("yes", HOSTILE), "qc-ship-1": Answer("no")}
+    save_answers(Answers(HOSTILE, "quick-check", later, date="2026-11-21", notes=HOSTILE), path)
+    return path
+
+
+SECTIONS = ["summary_html", "since_html", "dimensions_html", "flags_html", "roadmap_html", "kpis_html",
+            "appendix_html"]
+
+
+@pytest.mark.parametrize("section", SECTIONS)
+def test_every_section_escapes_user_text(tmp_path, section):
+    report = TeamReport.build(ReportParameters(str(_hostile_history(tmp_path)), include_simulation=False))
+    html = getattr(report, section)()
+    assert html.strip(), section
+    assert "<script>" not in html and "& Co" not in html
+    if section in ("summary_html", "dimensions_html", "appendix_html"):
+        assert str(escape(HOSTILE)) in html  # the text is there, as text
+
+
+def test_failure_message_is_escaped():
+    html = ReportFailure(HOSTILE).summary_html()
+    assert str(escape(HOSTILE)) in html and "<script>" not in html
+
+
+def test_since_section_shows_levels_then_and_now_and_criteria_gained_and_lost(tmp_path):
+    from mlops_workbook.rubric import load_rubric
+
+    report = TeamReport.build(ReportParameters(str(_hostile_history(tmp_path)), include_simulation=False))
+    p = report.progress
+    assert p is not None and p.date == "2026-08-03"
+    html = report.since_html()
+    assert "<h2>Since 2026-08-03</h2>" in html
+    assert f'<span class="mw-level mw-l{p.previous.overall_level}">Level {p.previous.overall_level}</span> on 2026-08-03' in html
+    assert f'<span class="mw-level mw-l{p.current.overall_level}">Level {p.current.overall_level}</span> now (2026-11-21)' in html
+    rubric = load_rubric("quick-check")
+    gained, lost = html.split("Criteria lost")
+    assert "Criteria gained (1)" in gained and str(escape(rubric.criteria["qc-build-2"].text)) in gained
+    assert "(1)" in lost and str(escape(rubric.criteria["qc-ship-1"].text)) in lost
+    assert str(escape(rubric.criteria["qc-build-1"].text)) not in html  # unchanged: not listed
+    for before, after in zip(p.previous.dimensions, p.current.dimensions):
+        assert f"<tr><td>{escape(after.name)}</td>" in html
+    assert "Since 2026-08-03" in report.headline()
+    assert report.levels_record()["previous"]["date"] == "2026-08-03"
+
+
+def test_no_since_section_without_history():
+    report = TeamReport.build(ReportParameters(str(SAMPLES / "heron-analytics.json"), include_simulation=False))
+    assert report.progress is None and report.since_html() == ""
+
+
+def test_sections_come_from_templates_with_autoescape():
+    from mlops_workbook.templates import TEMPLATES, environment, render
+
+    names = sorted(p.name for p in (TEMPLATES / "report").glob("*.html.j2"))
+    assert {"summary.html.j2", "since.html.j2", "dimensions.html.j2", "appendix.html.j2"} <= set(names)
+    assert environment().autoescape is True
+    assert render("report/flags.html.j2", flags=[type("F", (), {"message": "a<b"})()]).count("a&lt;b") == 1
+
+
+def test_report_classes_stay_small():
+    import inspect
+
+    from mlops_workbook.report_content import ReportData
+
+    for cls in (ReportData, TeamReport):
+        assert len(inspect.getsource(cls).splitlines()) <= 150, cls.__name__

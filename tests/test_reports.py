@@ -119,3 +119,24 @@ def test_bad_input_for_whole_batch(tmp_path, capsys):
     assert "unknown rubric 'nope'" in capsys.readouterr().err
     assert main(["report", str(tmp_path / "nothing-here-*.json"), "--out", str(tmp_path / "o"), "--quiet"]) == 1
     assert "no answers files found" in capsys.readouterr().err
+
+
+def test_index_links_html_and_pdf_and_shows_the_previous_level(tmp_path):
+    from mlops_workbook.reports import ReportOutcome, write_index
+
+    levels = {"Data": 2, "Ops": 1}
+    outcomes = [
+        ReportOutcome("a.json", "A & <b>", "ok", html="a-b.html", pdf="a-b.pdf",
+                      summary={"overall_level": 1, "target_level": 2, "dimension_levels": levels,
+                               "previous": {"date": "2026-05-01", "overall_level": 0, "dimension_levels": {}}}),
+        ReportOutcome("c.json", "C", "ok", html="c.html", summary={"overall_level": 1, "dimension_levels": levels}),
+        ReportOutcome("d.json", "D", "failed", html="d.html", error="d.json: PDF failed: boom",
+                      summary={"overall_level": 0, "dimension_levels": levels}),
+    ]
+    index = write_index(outcomes, tmp_path).read_text()
+    assert '<a href="a-b.html">A &amp; &lt;b&gt;</a> <a class="pdf" href="a-b.pdf">PDF</a>' in index
+    assert '<a href="c.html">C</a></td>' in index and 'href="c.pdf"' not in index  # no PDF printed: no link
+    assert 'href="d.html"' not in index and "PDF failed: boom" in index
+    assert "<th>Previous</th>" in index and "<td>L0 on 2026-05-01</td>" in index
+    records = json.loads((tmp_path / "index.json").read_text())
+    assert [(r["html"], r["pdf"]) for r in records] == [("a-b.html", "a-b.pdf"), ("c.html", None), ("d.html", None)]
