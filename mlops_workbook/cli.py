@@ -213,7 +213,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from .serve import serve
 
     return serve(host=args.host, port=args.port, answers_dir=args.answers_dir, reports_dir=args.reports_dir,
-                 pool=args.pool, dev=args.dev)
+                 pool=args.pool, dev=args.dev, base_url=args.base_url)
 
 
 # --------------------------------------------------------------------------- demo
@@ -294,6 +294,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reports-dir", help="exported reports folder (default: notebooks/reports)")
     p.add_argument("--pool", type=int, default=1, help="preheated kernels kept ready for the assessment")
     p.add_argument("--dev", action="store_true", help="show sources and tracebacks (never for participants)")
+    p.add_argument("--base-url", default="/", metavar="PREFIX",
+                   help="serve under a URL prefix, as JupyterHub and Binder do (e.g. /user/x/)")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("drift", help="drift table for your own reference and current CSV or Parquet files")

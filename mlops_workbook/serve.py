@@ -35,13 +35,22 @@ def voila_config(*, pool: int = 1, dev: bool = False) -> dict[str, Any]:
     return config
 
 
-def voila_command(*, host: str, port: int) -> list[str]:
+def normalize_base_url(prefix: str) -> str:
+    """`user/x` -> `/user/x/`: Voila (like jupyter-server) wants a base URL with both slashes."""
+    text = str(prefix).strip()
+    if any(c in text for c in "?#\\ ") or ".." in text.split("/"):
+        raise WorkbookError(f"not a URL path prefix: {prefix!r}", field="base_url")
+    return "/" + "/".join(part for part in text.split("/") if part) + "/" if text.strip("/") else "/"
+
+
+def voila_command(*, host: str, port: int, base_url: str = "/") -> list[str]:
     return [sys.executable, "-m", "voila", str(NOTEBOOKS), "--no-browser", f"--port={port}", f"--Voila.ip={host}",
-            "--Voila.port_retries=0"]
+            "--Voila.port_retries=0", f"--Voila.base_url={normalize_base_url(base_url)}"]
 
 
 def prepare(*, host: str = "127.0.0.1", port: int = 8866, answers_dir: str | None = None,
-            reports_dir: str | None = None, pool: int = 1, dev: bool = False) -> tuple[list[str], dict[str, str], Path]:
+            reports_dir: str | None = None, pool: int = 1, dev: bool = False,
+            base_url: str = "/") -> tuple[list[str], dict[str, str], Path]:
     """The command, environment and working folder that `serve` runs Voila with."""
     if not 0 < port < 65536:
         raise WorkbookError(f"port must be 1-65535, got {port}", field="port")
@@ -55,13 +64,14 @@ def prepare(*, host: str = "127.0.0.1", port: int = 8866, answers_dir: str | Non
     workdir = Path(tempfile.mkdtemp(prefix="mlops-workbook-voila-"))
     (workdir / "voila.json").write_text(json.dumps(voila_config(pool=pool, dev=dev), indent=2), encoding="utf-8")
     env = dict(os.environ, MLOPS_WORKBOOK_ANSWERS_DIR=str(answers), MLOPS_WORKBOOK_REPORTS_DIR=str(reports))
-    return voila_command(host=host, port=port), env, workdir
+    return voila_command(host=host, port=port, base_url=base_url), env, workdir
 
 
 def serve(**options: Any) -> int:  # pragma: no cover - exercised through the browser tests
     command, env, workdir = prepare(**options)
     host, port = options.get("host", "127.0.0.1"), options.get("port", 8866)
-    print(f"Serving the workbook on http://{host}:{port}/{LANDING}", flush=True)
+    prefix = normalize_base_url(options.get("base_url", "/"))
+    print(f"Serving the workbook on http://{host}:{port}{prefix}{LANDING}", flush=True)
     print(f"  answers: {env['MLOPS_WORKBOOK_ANSWERS_DIR']}\n  reports: {env['MLOPS_WORKBOOK_REPORTS_DIR']}", flush=True)
     os.chdir(workdir)
     os.execve(command[0], command, env)
