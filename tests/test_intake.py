@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 import json
+from datetime import datetime, timezone
 
 import pytest
 import yaml
