@@ -28,6 +28,8 @@ chromium:
 hub-deps:
 	@command -v configurable-http-proxy >/dev/null 2>&1 || { \
 	  echo "installing configurable-http-proxy (npm) for the JupyterHub test"; \
+	  command -v npm >/dev/null 2>&1 || { apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }; \
 	  npm install -g --silent configurable-http-proxy >/dev/null; }
 
 test: install chromium hub-deps
