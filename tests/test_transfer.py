@@ -46,6 +46,7 @@ def test_download_then_load_round_trip():
     assert loaded[0].answers == current().answers and loaded[0].context == current().context
     assert "Loaded 2 answers of team Blue &lt;Team&gt;" in transfer._message.value
     assert transfer._upload.value == ()
+    assert transfer._link.value == ""  # no stale link to the answers before the load
 
 
 def test_bad_files_are_one_line_and_nothing_is_loaded():

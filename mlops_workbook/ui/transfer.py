@@ -44,9 +44,11 @@ class AnswersTransfer(widgets.VBox):
         super().__init__(**kwargs)
         self.get_answers = get_answers
         self.on_loaded = on_loaded
-        self._prepare = widgets.Button(description="Download my answers", icon="download")
+        self._prepare = widgets.Button(description="Download my answers", icon="download",
+                                       layout={"width": "auto"})
         self._link = widgets.HTML()
-        self._upload = widgets.FileUpload(accept=".json,.yaml,.yml", multiple=False, description="Load answers")
+        self._upload = widgets.FileUpload(accept=".json,.yaml,.yml", multiple=False, description="Load answers",
+                                          layout={"width": "auto"})
         self._message = widgets.HTML()
         self.children = [widgets.HBox([self._prepare, self._upload]), self._link, self._message]
         self._prepare.on_click(reporting(self._message)(self._refresh_link))
@@ -69,6 +71,7 @@ class AnswersTransfer(widgets.VBox):
             show_error(self._message, str(exc))
             return None
         self.on_loaded(answers)
+        self._link.value = ""  # the last download link showed the answers before this file
         note = f" ({'; '.join(warnings)})" if warnings else ""
         self._message.value = (f'<span style="color:#2d6a4f">Loaded {len(answers.answers)} answers of team '
                                f"{esc(answers.team)} from {esc(filename)}{esc(note)}</span>")
