@@ -124,5 +124,13 @@ def test_two_participants_and_the_facilitator(hub, browser):
     OUTPUT.mkdir(exist_ok=True)
     board.screenshot(path=str(OUTPUT / "hub-dashboard.png"), full_page=True)
     pages["Hub Team Alice"].screenshot(path=str(OUTPUT / "hub-assessment.png"), full_page=True)
+    alice = pages["Hub Team Alice"]  # leaving a page shuts its kernel down: JupyterHub sets the _xsrf cookie
+    alice.goto(f"{hub['base']}/user/alice/voila/render/notebooks/00_start.ipynb")
+    alice.get_by_text("Reports").first.wait_for()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and "Kernel shutdown" not in hub["log"].read_text():
+        time.sleep(0.5)
+    assert "Kernel shutdown" in hub["log"].read_text()
+    assert "'_xsrf' argument missing" not in hub["log"].read_text()
     wrong = log_in(browser, hub["base"], "mallory", "not-the-room-password")
     wrong.get_by_text("Invalid username or password").wait_for(timeout=30_000)
