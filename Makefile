@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: install demo test test-fast test-browser bench lint clean chromium
+.PHONY: install demo test test-fast test-browser bench lint clean chromium hub-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,15 @@ chromium:
 	  echo "installing Debian's chromium and poppler-utils for the browser and PDF tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; }
 
-test: install chromium
+# The JupyterHub test needs configurable-http-proxy from npm (jupyterhub itself is in the test extra).
+hub-deps:
+	@command -v configurable-http-proxy >/dev/null 2>&1 || { \
+	  echo "installing configurable-http-proxy (npm) for the JupyterHub test"; \
+	  command -v npm >/dev/null 2>&1 || { apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }; \
+	  npm install -g --silent configurable-http-proxy >/dev/null; }
+
+test: install chromium hub-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test-fast: install

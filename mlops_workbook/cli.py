@@ -258,7 +258,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     return serve(host=args.host, port=args.port, answers_dir=args.answers_dir, reports_dir=args.reports_dir,
                  pool=args.pool, dev=args.dev, token=args.token, max_participants=args.max_participants,
-                 cull_idle=args.cull_idle, facilitator_port=args.facilitator_port)
+                 cull_idle=args.cull_idle, facilitator_port=args.facilitator_port,
+                 base_url=args.base_url)
 
 
 # --------------------------------------------------------------------------- demo
@@ -351,6 +352,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="stop a page's kernel after this long without activity (answers are saved; "
                         "default: 3600; 0: never)")
     p.add_argument("--dev", action="store_true", help="show sources and tracebacks (never for participants)")
+    p.add_argument("--base-url", default="/", metavar="PREFIX",
+                   help="serve under a URL prefix, as JupyterHub and Binder do (e.g. /user/x/)")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("drift", help="drift table for your own reference and current CSV or Parquet files")

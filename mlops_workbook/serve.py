@@ -138,9 +138,17 @@ def voila_config(*, pool: int = 1, dev: bool = False, cull_idle: int = 0, token:
     return config
 
 
-def voila_command(*, host: str, port: int) -> list[str]:
+def normalize_base_url(prefix: str) -> str:
+    """`user/x` -> `/user/x/`: Voila (like jupyter-server) wants a base URL with both slashes."""
+    text = str(prefix).strip()
+    if any(c in text for c in "?#\\ ") or ".." in text.split("/"):
+        raise WorkbookError(f"not a URL path prefix: {prefix!r}", field="base_url")
+    return "/" + "/".join(part for part in text.split("/") if part) + "/" if text.strip("/") else "/"
+
+
+def voila_command(*, host: str, port: int, base_url: str = "/") -> list[str]:
     return [sys.executable, "-m", "mlops_workbook.room_server", str(NOTEBOOKS), "--no-browser", f"--port={port}",
-            f"--Voila.ip={host}", "--Voila.port_retries=0"]
+            f"--Voila.ip={host}", "--Voila.port_retries=0", f"--Voila.base_url={normalize_base_url(base_url)}"]
 
 
 def display_host(host: str) -> str:
@@ -157,8 +165,10 @@ def display_host(host: str) -> str:
 
 def prepare(*, host: str = "127.0.0.1", port: int = 8866, answers_dir: str | None = None,
             reports_dir: str | None = None, pool: int = 1, dev: bool = False, token: str | None = None,
-            max_participants: int = 0, cull_idle: int = 3600, facilitator_port: int | None = None) -> ServePlan:
+            max_participants: int = 0, cull_idle: int = 3600, facilitator_port: int | None = None,
+            base_url: str = "/") -> ServePlan:
     """The servers `serve` runs (commands, environments, folders, URLs); nothing is started here."""
+    prefix = normalize_base_url(base_url)  # refused before anything is created
     for name, value in (("port", port), ("facilitator-port", facilitator_port)):
         if value is not None and not 0 < value < 65536:
             raise WorkbookError(f"must be 1-65535, got {value}", field=name)
@@ -190,8 +200,8 @@ def prepare(*, host: str = "127.0.0.1", port: int = 8866, answers_dir: str | Non
         path = cwd / "voila.json"
         path.touch(mode=0o600)
         path.write_text(json.dumps(config, indent=2), encoding="utf-8")
-        return Server(role, voila_command(host=bind, port=at), {**env, ROLE_ENV: role}, cwd,
-                      f"http://{display_host(bind)}:{at}/", key)
+        return Server(role, voila_command(host=bind, port=at, base_url=prefix), {**env, ROLE_ENV: role}, cwd,
+                      f"http://{display_host(bind)}:{at}{prefix}", key)
 
     if room is None:
         servers = [server("alone", bind=host, at=port, key=None, notebooks=(), pool_size=pool,

@@ -49,18 +49,21 @@ def test_notebooks_run_in_the_binder_env(binder_env, tmp_path, name):
 
 
 def test_voila_renders_in_the_binder_env(binder_env):
+    """Under a prefix, as Binder serves it; voila.json (read from the repository) loads the workbook's
+    identity provider, so this also proves binder/ installs what the prefix-safe code imports."""
     bin_dir, env = binder_env
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     proc = subprocess.Popen([str(bin_dir / "voila"), str(ROOT / "notebooks" / "01_assessment.ipynb"), "--no-browser",
-                             f"--port={port}", "--Voila.ip=127.0.0.1"], env=env, cwd=ROOT,
+                             f"--port={port}", "--Voila.ip=127.0.0.1", "--Voila.base_url=/user/x/"], env=env, cwd=ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         deadline = time.monotonic() + 180
         while True:
             try:
-                page = urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=120).read().decode()
+                response = urllib.request.urlopen(f"http://127.0.0.1:{port}/user/x/", timeout=120)
+                page = response.read().decode()
                 break
             except OSError:
                 if proc.poll() is not None or time.monotonic() > deadline:
@@ -68,6 +71,7 @@ def test_voila_renders_in_the_binder_env(binder_env):
                 time.sleep(1)
         assert "application/vnd.jupyter.widget-view+json" in page
         assert "Traceback" not in page
+        assert any(c.startswith("_xsrf=") for c in response.headers.get_all("Set-Cookie") or [])
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)

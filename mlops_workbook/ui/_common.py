@@ -5,11 +5,12 @@ from __future__ import annotations
 import functools
 import html
 import os
+import posixpath
 import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, quote
+from urllib.parse import parse_qs, quote, unquote
 
 import ipywidgets as widgets
 from IPython.display import display
@@ -78,18 +79,50 @@ def in_voila() -> bool:
     return "VOILA_PREHEAT" in os.environ or "VOILA_KERNEL_ID" in os.environ
 
 
+def base_url() -> str:
+    """The server's URL prefix (`/user/x/` under JupyterHub and Binder, `/` on a laptop).
+
+    Voila hands it to every kernel it starts, preheated or not, in VOILA_BASE_URL.
+    """
+    prefix = os.environ.get("VOILA_BASE_URL") or "/"
+    return prefix if prefix.endswith("/") else prefix + "/"
+
+
+def voila_files_url(page_path: str, relative: str, *, prefix: str = "/") -> str:
+    """The absolute URL of `relative` (a path from the notebook's folder) under Voila's file handler.
+
+    `page_path` is the URL path of the page (`/user/x/voila/render/notebooks/01_assessment.ipynb`):
+    the file handler serves the same folders under `<prefix>voila/files/`, so a link built from it
+    is right at any prefix and any notebook depth, where a relative `../files/` is right for one.
+    A single-notebook Voila serves its page at the prefix itself and its folder as the root.
+    """
+    marker = f"{prefix.rstrip('/')}/voila/render/"
+    if page_path.startswith(marker):
+        folder = unquote(posixpath.dirname(page_path[len(marker):]))
+    else:
+        folder = ""
+    target = posixpath.join(folder, relative) if folder else relative
+    return f"{prefix.rstrip('/')}/voila/files/{quote(target)}"
+
+
 def page_link(path: Path) -> str | None:
     """A link the page can follow to a generated file, or None when it cannot reach it.
 
-    In Voila, allow-listed files are served under /voila/files/ beside /voila/render/, relative to the
-    notebooks folder (the kernel's working directory); in JupyterLab a path relative to the notebook
-    opens the file.
+    In Voila, allow-listed files are served under `<base URL>voila/files/`, relative to the server's
+    root folder: the link is absolute, built from the page's own URL path (SCRIPT_NAME, which Voila
+    gives the kernel with the request), so it holds under a prefix (JupyterHub, Binder) and for
+    notebooks in subfolders. In JupyterLab a path relative to the notebook opens the file.
     """
     try:
-        relative = Path(path).resolve().relative_to(Path.cwd().resolve())
+        relative = Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
         return None
-    return f"../files/{quote(str(relative))}" if in_voila() else quote(str(relative))
+    if not in_voila():
+        return quote(relative)
+    page_path = os.environ.get("SCRIPT_NAME")
+    if not page_path:  # a preheated kernel before its page was requested: relative to /voila/render/<nb>
+        return f"../files/{quote(relative)}"
+    return voila_files_url(page_path, relative, prefix=base_url())
 
 
 def esc(value: Any) -> str:

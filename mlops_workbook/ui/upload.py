@@ -1,0 +1,64 @@
+"""The facilitator's intake: participants' answers files, uploaded several at once, filed in the room."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as widgets
+
+from ..intake import Outcome, import_answers_files
+from ._common import answers_dir, esc, reporting
+
+
+def uploaded_files(value: Any) -> list[tuple[str, bytes]]:
+    """(name, bytes) of a FileUpload's value (ipywidgets 8: a tuple of dicts with a memoryview)."""
+    return [(str(item["name"]), bytes(item["content"])) for item in value or ()]
+
+
+def outcomes_html(outcomes: list[Outcome]) -> str:
+    """One line per file: green for a saved one, red with the reason for a refused one."""
+    lines = []
+    for outcome in outcomes:
+        colour, mark = ("#2d6a4f", "saved") if outcome.ok else ("#b0413e", "not imported")
+        extra = "".join(f"<br><small>{esc(w)}</small>" for w in outcome.warnings)
+        lines.append(f'<li style="color:{colour}"><b>{mark}</b>: {esc(outcome.message)}{extra}</li>')
+    return f"<ul>{''.join(lines)}</ul>" if lines else ""
+
+
+class AnswersUpload(widgets.VBox):
+    """Upload answers files (JSON or YAML) into the shared answers folder; `on_imported` is told after."""
+
+    def __init__(self, folder: str | Path | None = None, *,
+                 on_imported: Callable[[list[Outcome]], None] | None = None, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.folder = answers_dir(folder)
+        self.on_imported = on_imported
+        self.outcomes: list[Outcome] = []
+        self._upload = widgets.FileUpload(accept=".json,.yaml,.yml", multiple=True,
+                                          description="Add answers files", layout={"width": "220px"})
+        self._result = widgets.HTML()
+        self.children = [
+            widgets.HTML("<b>Answers from participants</b>: their downloaded answers files, several at once"),
+            self._upload,
+            self._result,
+        ]
+        self._upload.observe(reporting(self._result)(self._uploaded), names="value")
+
+    def import_files(self, files: list[tuple[str, bytes]]) -> list[Outcome]:
+        """What an upload does (also for scripts and tests): import, show one line per file, notify."""
+        self.outcomes = import_answers_files(files, self.folder)
+        saved = sum(o.ok for o in self.outcomes)
+        self._result.value = (f"<p>{saved} of {len(self.outcomes)} files imported into {esc(self.folder)}</p>"
+                              + outcomes_html(self.outcomes))
+        if self.on_imported is not None and saved:
+            self.on_imported(self.outcomes)
+        return self.outcomes
+
+    def _uploaded(self, change: dict[str, Any]) -> None:
+        files = uploaded_files(change["new"])
+        if not files:
+            return
+        self.import_files(files)
+        self._upload.value = ()  # ready for the next batch; the outcome lines stay

@@ -1,0 +1,144 @@
+"""The workbook served under a URL prefix, as JupyterHub and Binder serve it (`serve --base-url /user/x/`).
+
+Every link of the landing page resolves under the prefix (no 404), the assessment's "Create my
+report" gives a link that opens the report, and leaving a page shuts its kernel down (Voila's
+unload call carries the `_xsrf` cookie the server now sets, instead of a 403).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import urljoin
+
+import pytest
+
+from mlops_workbook.answers import Answer, Answers, save_answers
+
+from .conftest import ROOT
+from .test_browser import ARGS, CHROMIUM, OUTPUT, free_port
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+PREFIX = "/user/x/"
+REPORTS = ROOT / "notebooks" / "reports"  # inside the served folder, as `serve` has it by default
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is missing: `make test` installs it (apt-get install chromium)")
+    root = tmp_path_factory.mktemp("prefix")
+    answers = root / "answers"
+    REPORTS.mkdir(parents=True, exist_ok=True)
+    before = set(REPORTS.iterdir())
+    exported = REPORTS / "prefix-exported-team.html"  # an exported report the landing page must link
+    exported.write_text("<html><body><h1>Exported report of the prefix test</h1></body></html>")
+    save_answers(Answers(team="Prefix Live Team", rubric="quick-check", answers={"qc-build-1": Answer("yes")}),
+                 answers / "prefix-live-team.json")
+    port = free_port()
+    log_path = root / "voila.log"
+    log = log_path.open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mlops_workbook", "serve", "--port", str(port), "--base-url", PREFIX,
+         "--answers-dir", str(answers), "--reports-dir", str(REPORTS)],
+        stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}{PREFIX}"
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            urllib.request.urlopen(f"{base}voila/tree", timeout=5)
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                log.close()
+                pytest.fail(f"voila did not start: {log_path.read_text()[-2000:]}")
+            time.sleep(0.5)
+    yield {"base": base, "origin": f"http://127.0.0.1:{port}", "log": log_path, "answers": answers}
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    log.close()
+    for created in set(REPORTS.iterdir()) - before:
+        created.unlink()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(180_000)
+    yield page
+    OUTPUT.mkdir(exist_ok=True)
+    page.screenshot(path=str(OUTPUT / f"prefix-{request.node.name}.png"), full_page=True)
+    context.close()
+
+
+def status_of(url: str) -> int:
+    """The HTTP status of a link; a notebook page streams, so only its status line is waited for."""
+    try:
+        with urllib.request.urlopen(url, timeout=120) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def test_report_link_from_the_assessment_opens_the_report(served, page):
+    """First, while no other page's kernel competes with the report's papermill run."""
+    page.goto(f"{served['base']}voila/render/01_assessment.ipynb?team=Prefix%20Team&rubric=quick-check")
+    page.get_by_text("Overall: Level 0").wait_for()
+    page.locator(".widget-toggle-button:text-is('yes') >> visible=true").first.click()
+    page.get_by_text("Saved to").wait_for()
+    page.get_by_role("button", name="Create my report").click()
+    page.get_by_text("Your report is ready").wait_for(timeout=300_000)
+    link = page.locator("a", has_text="prefix-team.html")
+    assert link.get_attribute("href") == f"{PREFIX}voila/files/reports/prefix-team.html"
+    report = page.context.new_page()
+    report.goto(urljoin(page.url, link.get_attribute("href")))
+    report.get_by_text("MLOps maturity report: Prefix Team").first.wait_for()
+    report.screenshot(path=str(OUTPUT / "prefix-report.png"))
+    report.close()
+    page.goto(f"{served['base']}voila/render/00_start.ipynb")  # leaving the page shuts its kernel down
+    page.get_by_text("Reports").first.wait_for()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and "Kernel shutdown" not in served["log"].read_text():
+        time.sleep(0.5)
+    log = served["log"].read_text()
+    assert "_xsrf" not in log and "Kernel shutdown" in log
+
+
+def test_every_landing_link_resolves_under_the_prefix(served, page):
+    started = time.monotonic()
+    page.goto(f"{served['base']}voila/render/00_start.ipynb")
+    page.get_by_text("prefix-exported-team").wait_for()
+    page.get_by_text("Prefix Live Team").wait_for()
+    hrefs = page.locator("a[href]").evaluate_all("links => links.map(a => a.href)")  # resolved by the browser
+    ours = [h for h in hrefs if h.startswith(served["origin"])]
+    assert len(ours) >= 5, hrefs  # three dashboards, one exported report, one live report
+    for href in ours:
+        assert href.startswith(served["base"]), f"{href} leaves the prefix {PREFIX}"
+        assert status_of(href) == 200, href
+    exported = next(h for h in ours if h.endswith(".html"))
+    assert exported == f"{served['base']}voila/files/reports/prefix-exported-team.html"
+    report = page.context.new_page()
+    report.goto(exported)
+    report.get_by_text("Exported report of the prefix test").wait_for()
+    print(f"landing links checked in {time.monotonic() - started:.0f} s")
