@@ -9,8 +9,9 @@ outcome, so one bad file never stops the others. What is checked, and why:
   belongs to it (`answers.check_against_rubric`);
 - it is saved through `answers.save_answers` (atomic) under `answers.answers_path`, so a team name
   such as `../../x` stays inside the folder;
-- it never replaces another team's file (two names that map to the same file name), nor newer
-  answers of the same team with older ones.
+- it goes to the team's file for its rubric (`answers.answers_path(folder, team, rubric)`), never
+  replaces a file holding another team (a hand-made file, an older naming rule), nor newer answers
+  of the same team with older ones.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pathlib import Path
 
 import yaml
 
+from ._files import exact_name
 from .answers import Answers, answers_path, check_against_rubric, parse_answers, read_answers, save_answers
 from .errors import AnswersError, WorkbookError
 from .rubric import Rubric, available_rubrics, load_rubric
@@ -74,7 +76,7 @@ def _refusal_to_replace(answers: Answers, target: Path) -> str | None:
         saved = read_answers(target)
     except WorkbookError:
         return f"{target.name} exists and cannot be read: not replaced"
-    if saved.team.strip().casefold() != answers.team.strip().casefold():
+    if saved.team != exact_name(answers.team) or saved.rubric != answers.rubric:
         return f"team {answers.team!r} would replace team {saved.team!r} ({target.name}): rename the team"
     if saved.date and answers.date and answers.date < saved.date:
         return f"answers dated {answers.date} are older than the saved ones ({saved.date}): not replaced"
@@ -86,7 +88,7 @@ def import_answers_file(filename: str, data: bytes, folder: str | Path) -> Outco
     name = Path(filename).name or "upload"
     try:
         answers, _rubric, warnings = parse_answers_bytes(name, data)
-        target = answers_path(folder, answers.team)
+        target = answers_path(folder, answers.team, answers.rubric)
         refusal = _refusal_to_replace(answers, target)
         if refusal:
             return Outcome(name, False, f"{name}: {refusal}", team=answers.team)

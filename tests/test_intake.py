@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 import pytest
 import yaml
 
-from mlops_workbook.answers import Answer, Answers, read_answers, save_answers
+from mlops_workbook.answers import Answer, Answers, answers_path, read_answers, save_answers
 from mlops_workbook.intake import import_answers_file, import_answers_files, parse_answers_bytes
 from mlops_workbook.ui.upload import AnswersUpload
 
@@ -23,10 +23,10 @@ def answers_bytes(team="Blue", rubric="quick-check", answers=None, **extra) -> b
 def test_good_file_is_saved_under_the_team_name(tmp_path):
     outcome = import_answers_file("blue.json", answers_bytes("Blue Team"), tmp_path)
     assert outcome.ok, outcome.message
-    assert outcome.path == tmp_path.resolve() / "blue-team.json"
+    assert outcome.path == answers_path(tmp_path, "Blue Team", "quick-check")
     saved = read_answers(outcome.path)
     assert saved.team == "Blue Team" and saved.answers == {"qc-build-1": Answer("yes")}
-    assert [p.name for p in tmp_path.iterdir()] == ["blue-team.json"]  # no temp file left behind
+    assert [p.name for p in tmp_path.iterdir()] == [outcome.path.name]  # no temp file left behind
 
 
 def test_yaml_file(tmp_path):
@@ -63,20 +63,21 @@ def test_team_name_cannot_leave_the_folder(tmp_path):
 
 
 def test_never_replaces_another_teams_file(tmp_path):
-    save_answers(Answers(team="Blue Team", rubric="quick-check", answers={"qc-ship-1": Answer("no")}),
-                 tmp_path / "blue-team.json")
-    outcome = import_answers_file("other.json", answers_bytes("BLUE team!"), tmp_path)  # same file name
+    target = answers_path(tmp_path, "BLUE team!", "quick-check")  # a hand-made file at that team's place
+    save_answers(Answers(team="Blue Team", rubric="quick-check", answers={"qc-ship-1": Answer("no")}), target)
+    outcome = import_answers_file("other.json", answers_bytes("BLUE team!"), tmp_path)
     assert not outcome.ok and "would replace team 'Blue Team'" in outcome.message
-    assert read_answers(tmp_path / "blue-team.json").answers == {"qc-ship-1": Answer("no")}
+    assert read_answers(target).answers == {"qc-ship-1": Answer("no")}
 
 
 def test_same_team_newer_answers_replace_older_but_not_the_reverse(tmp_path):
+    blue = answers_path(tmp_path, "Blue", "quick-check")
     save_answers(Answers(team="Blue", rubric="quick-check", answers={"qc-ship-1": Answer("no")}, date="2026-06-01"),
-                 tmp_path / "blue.json")
+                 blue)
     older = import_answers_file("old.json", answers_bytes("Blue", date="2026-01-01"), tmp_path)
     assert not older.ok and "older than the saved ones (2026-06-01)" in older.message
     newer = import_answers_file("new.json", answers_bytes("Blue", date="2026-09-01"), tmp_path)
-    assert newer.ok and read_answers(tmp_path / "blue.json").answers == {"qc-build-1": Answer("yes")}
+    assert newer.ok and read_answers(blue).answers == {"qc-build-1": Answer("yes")}
 
 
 def test_several_at_once_with_one_bad(tmp_path):
@@ -84,7 +85,8 @@ def test_several_at_once_with_one_bad(tmp_path):
     outcomes = import_answers_files(files, tmp_path)
     assert [o.ok for o in outcomes] == [True, False, True]
     assert outcomes[1].message.startswith("broken.json: line 1: invalid JSON")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["team-a.json", "team-b.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        answers_path(tmp_path, team, "quick-check").name for team in ("Team A", "Team B"))
 
 
 def test_parse_rejects_a_huge_upload():
@@ -102,6 +104,6 @@ def test_upload_widget_imports_and_reports_each_file(tmp_path):
                              "content": memoryview(b"{x")})
     assert "1 of 2 files imported" in upload._result.value
     assert "bad.json: line 1: invalid JSON" in upload._result.value
-    assert (tmp_path / "team-a.json").is_file()
+    assert answers_path(tmp_path, "Team A", "quick-check").is_file()
     assert len(seen) == 1 and [o.ok for o in seen[0]] == [True, False]
     assert upload._upload.value == ()  # ready for the next batch
