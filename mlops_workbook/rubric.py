@@ -35,6 +35,7 @@ class Criterion:
     level: int
     guidance: str = ""
     tools: tuple[str, ...] = ()
+    evidence: tuple[str, ...] = ()  # scan probe ids that count as evidence; "probe-id:partial" caps at partial
 
 
 @dataclass(frozen=True)
@@ -171,7 +172,8 @@ class Rubric:
                         {
                             "level": block.level,
                             "criteria": [
-                                {"id": c.id, "text": c.text, "guidance": c.guidance, "tools": list(c.tools)}
+                                {"id": c.id, "text": c.text, "guidance": c.guidance, "tools": list(c.tools),
+                                 "evidence": list(c.evidence)}
                                 for c in block.criteria
                             ],
                         }
@@ -339,6 +341,7 @@ def parse_rubric(data: Any, *, source: str = "<rubric>") -> Rubric:
                             level=block["level"],
                             guidance=c.get("guidance", ""),
                             tools=tuple(c.get("tools", ())),
+                            evidence=tuple(c.get("evidence", ())),
                         )
                         for c in block["criteria"]
                     ),
@@ -405,3 +408,20 @@ def _check_semantics(data: dict[str, Any], source: str) -> None:
                 if crit["id"] in criterion_ids:
                     fail(f"{where}.id", f"duplicate id {crit['id']!r} (also {criterion_ids[crit['id']]})")
                 criterion_ids[crit["id"]] = where
+                _check_evidence(crit.get("evidence", ()), where, fail)
+
+
+def _check_evidence(refs: Any, where: str, fail: Any) -> None:
+    """Each `evidence` entry names a known scan probe (imported here only when a rubric uses evidence)."""
+    if not refs:
+        return
+    from .scan.probes import PROBE_IDS
+
+    seen: set[str] = set()
+    for n, ref in enumerate(refs):
+        probe = ref.split(":", 1)[0]
+        if probe not in PROBE_IDS:
+            fail(f"{where}.evidence[{n}]", f"unknown probe {probe!r} (known: {', '.join(sorted(PROBE_IDS))})")
+        if probe in seen:
+            fail(f"{where}.evidence[{n}]", f"probe {probe!r} listed twice")
+        seen.add(probe)

@@ -1,0 +1,50 @@
+"""Shared building blocks for probes: pure functions over RawResults, no file system access."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from ..collector import RawResults, RepoFile
+from ..findings import Finding, Location
+
+CODE = (".py", ".ipynb")
+YAML = (".yaml", ".yml")
+
+
+def findings(probe: str, positive: Iterable[Location], weak: Iterable[Location] = ()) -> list[Finding]:
+    """Positive findings first, then weak ones; one per location (path, line)."""
+    out: list[Finding] = []
+    seen: set[tuple[str, int | None]] = set()
+    for outcome, locations in (("positive", positive), ("weak", weak)):
+        for loc in locations:
+            if (loc.path, loc.line) not in seen:
+                seen.add((loc.path, loc.line))
+                out.append(Finding(probe, outcome, loc))  # type: ignore[arg-type]
+    return out
+
+
+def file_locations(files: Iterable[RepoFile], detail: str) -> list[Location]:
+    return [Location(f.path, None, detail) for f in files]
+
+
+def library(raw: RawResults, *, modules: Iterable[str], packages: Iterable[str] = (),
+            calls: re.Pattern[str] | None = None, label: str = "") -> tuple[list[Location], list[Location]]:
+    """(positive, weak) evidence that a Python library is used.
+
+    With `calls`, only a matching call in a file that imports one of `modules` is positive and a bare
+    import is weak; without, the import is positive. A declared dependency alone is always weak.
+    """
+    modules, packages = tuple(modules), tuple(packages) or tuple(modules)
+    imports = raw.imported(*modules)
+    if calls is None:
+        positive = imports
+        weak: list[Location] = []
+    else:
+        positive = raw.grep(calls, sorted({loc.path for loc in imports}), first_only=False)
+        used = {loc.path for loc in positive}
+        weak = [loc for loc in imports if loc.path not in used]
+    declared = [Location(loc.path, loc.line, f"{loc.detail} (declared, not seen in use)") for loc in raw.declared(*packages)]
+    if label:
+        positive = [Location(loc.path, loc.line, f"{label}: {loc.detail}") for loc in positive]
+    return positive, weak + declared
