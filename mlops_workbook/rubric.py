@@ -421,7 +421,11 @@ def _check_evidence(refs: Any, where: str, fail: Any) -> None:
     for n, ref in enumerate(refs):
         probe = ref.split(":", 1)[0]
         if probe not in PROBE_IDS:
-            fail(f"{where}.evidence[{n}]", f"unknown probe {probe!r} (known: {', '.join(sorted(PROBE_IDS))})")
+            import difflib
+
+            close = difflib.get_close_matches(probe, sorted(PROBE_IDS), n=1, cutoff=0.5)
+            hint = f"did you mean {close[0]!r}?" if close else f"known: {', '.join(sorted(PROBE_IDS))}"
+            fail(f"{where}.evidence[{n}]", f"unknown probe {probe!r} ({hint})")
         if probe in seen:
             fail(f"{where}.evidence[{n}]", f"probe {probe!r} listed twice")
         seen.add(probe)
