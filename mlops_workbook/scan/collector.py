@@ -45,7 +45,7 @@ TEXT_NAMES = frozenset({
 _PY_IMPORT = re.compile(
     r"^[ \t]*(?:from[ \t]+([A-Za-z_][\w.]*)[ \t]+import\b|import[ \t]+([A-Za-z_][\w.]*(?:[ \t]*,[ \t]*[A-Za-z_][\w.]*)*))",
     re.MULTILINE)
-_NB_IMPORT = re.compile(r"\"[ \t]*(?:from[ \t]+([A-Za-z_][\w.]*)[ \t]+import\b|import[ \t]+([A-Za-z_][\w.]*))")
+_NB_IMPORT = re.compile(r"[ \t]*\"[ \t]*(?:from[ \t]+([A-Za-z_][\w.]*)[ \t]+import\b|import[ \t]+([A-Za-z_][\w.]*))")
 _REQ_LINE = re.compile(r"^[ \t]*(?:-[ \t]+)?([A-Za-z0-9][A-Za-z0-9._-]*)", re.MULTILINE)
 _QUOTED_DEP = re.compile(r"[\"']([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?[ \t]*(?:[<>=!~;@][^\"']*)?[\"']")
 _TOML_KEY_DEP = re.compile(r"^[ \t]*([A-Za-z0-9][A-Za-z0-9._-]*)[ \t]*=[ \t]*[\"{]", re.MULTILINE)
@@ -104,24 +104,33 @@ class RawResults:
 
     # -- content queries ----------------------------------------------------------------------
     def grep(self, pattern: re.Pattern[str], files: Iterable[RepoFile | str] | None = None, *,
-             suffixes: Iterable[str] = (), detail: str = "", first_only: bool = True) -> list[Location]:
-        """Locations where `pattern` matches, in the given files (or all read files with those suffixes)."""
+             suffixes: Iterable[str] = (), detail: str = "", first_only: bool = True,
+             needles: Iterable[str] = ()) -> list[Location]:
+        """Locations where `pattern` matches, in the given files (or all read files with those suffixes).
+
+        `needles`: plain substrings one of which must occur for the pattern to be tried (a fast
+        prefilter for patterns Python's regex engine cannot anchor on a literal).
+        """
         if files is None:
             wanted = set(suffixes)
             paths: Iterable[str] = (f.path for f in self.files if f.path in self.texts and
                                     (not wanted or f.suffix in wanted or f.name in wanted))
         else:
             paths = (f if isinstance(f, str) else f.path for f in files)
+        required = tuple(needles)
         found = []
         for path in paths:
             text = self.texts.get(path)
-            if not text:
+            if not text or (required and not any(n in text for n in required)):
                 continue
-            matches = [pattern.search(text)] if first_only else list(pattern.finditer(text))
+            matches = [pattern.search(text)] if first_only else pattern.finditer(text)
+            line, offset = 1, 0
             for match in matches:
                 if match is not None:
+                    line += text.count("\n", offset, match.start())
+                    offset = match.start()
                     snippet = detail or " ".join(match.group(0).split())[:80]
-                    found.append(Location(path, _line_of(text, match.start()), snippet))
+                    found.append(Location(path, line, snippet))
         return found
 
     def imported(self, *modules: str) -> list[Location]:
@@ -268,14 +277,30 @@ def collect(root: str | Path, *, max_file_bytes: int = MAX_FILE_BYTES, max_files
     return raw
 
 
+_IMPORT_WORD = re.compile("import")
+
+
 def _gather_imports(raw: RawResults, rel: str, text: str, pattern: re.Pattern[str]) -> None:
-    for match in pattern.finditer(text):
-        line = _line_of(text, match.start())
+    """The first import of each top-level module in a file. The scan jumps from one literal "import"
+    to the next and matches only that line (an anchored regex tried at every offset is far slower)."""
+    seen: set[str] = set()
+    line, counted_to, last_start = 1, 0, -1
+    for word in _IMPORT_WORD.finditer(text):
+        start = text.rfind("\n", 0, word.start()) + 1
+        if start == last_start:
+            continue
+        last_start = start
+        match = pattern.match(text, start)
+        if match is None:
+            continue
+        line += text.count("\n", counted_to, start)
+        counted_to = start
         names = match.group(1) or match.group(2) or ""
         for dotted in names.split(","):
             dotted = dotted.strip()
-            if dotted:
-                top = dotted.split(".")[0]
+            top = dotted.split(".")[0]
+            if top and top not in seen:
+                seen.add(top)
                 raw.imports.setdefault(top, []).append(Location(rel, line, f"import {dotted}"))
 
 

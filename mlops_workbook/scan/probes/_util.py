@@ -29,7 +29,8 @@ def file_locations(files: Iterable[RepoFile], detail: str) -> list[Location]:
 
 
 def library(raw: RawResults, *, modules: Iterable[str], packages: Iterable[str] = (),
-            calls: re.Pattern[str] | None = None, label: str = "") -> tuple[list[Location], list[Location]]:
+            calls: re.Pattern[str] | None = None, label: str = "",
+            needles: Iterable[str] = ()) -> tuple[list[Location], list[Location]]:
     """(positive, weak) evidence that a Python library is used.
 
     With `calls`, only a matching call in a file that imports one of `modules` is positive and a bare
@@ -41,7 +42,7 @@ def library(raw: RawResults, *, modules: Iterable[str], packages: Iterable[str] 
         positive = imports
         weak: list[Location] = []
     else:
-        positive = raw.grep(calls, sorted({loc.path for loc in imports}), first_only=False)
+        positive = raw.grep(calls, sorted({loc.path for loc in imports}), first_only=False, needles=needles)
         used = {loc.path for loc in positive}
         weak = [loc for loc in imports if loc.path not in used]
     declared = [Location(loc.path, loc.line, f"{loc.detail} (declared, not seen in use)") for loc in raw.declared(*packages)]

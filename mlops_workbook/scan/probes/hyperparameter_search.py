@@ -24,14 +24,14 @@ _SWEEP = re.compile(r"\bwandb\.sweep\s*\(")
 
 def run(raw: RawResults) -> list[Finding]:
     positive, weak = [], []
-    for modules, packages, calls, label in (
-        (("optuna",), ("optuna",), _OPTUNA, "Optuna"),
-        (("ray",), ("ray",), _TUNE, "Ray Tune"),
-        (("hyperopt",), ("hyperopt",), _HYPEROPT, "Hyperopt"),
-        (("sklearn", "skopt"), ("scikit-optimize",), _SKLEARN, "scikit-learn search"),
-        (("wandb",), ("wandb-sweeps",), _SWEEP, "W&B sweep"),
+    for modules, packages, calls, label, needles in (
+        (("optuna",), ("optuna",), _OPTUNA, "Optuna", ()),
+        (("ray",), ("ray",), _TUNE, "Ray Tune", ("tune", "Tuner")),
+        (("hyperopt",), ("hyperopt",), _HYPEROPT, "Hyperopt", ()),
+        (("sklearn", "skopt"), ("scikit-optimize",), _SKLEARN, "scikit-learn search", ("SearchCV",)),
+        (("wandb",), ("wandb-sweeps",), _SWEEP, "W&B sweep", ("sweep",)),
     ):
-        pos, wk = library(raw, modules=modules, packages=packages, calls=calls, label=label)
+        pos, wk = library(raw, modules=modules, packages=packages, calls=calls, label=label, needles=needles)
         positive += pos
         if label in ("Optuna", "Hyperopt"):
             weak += wk
