@@ -89,6 +89,9 @@ def measure(root: Path, runs: int) -> dict[str, float]:
     combined = "|".join(f"({p})" for p in PATTERNS)
     results: dict[str, float] = {}
     results["scan"] = best_of(runs, lambda: scan(root))
+    cpu = time.process_time()
+    scan(root)
+    results["scan CPU (one run)"] = time.process_time() - cpu
     results["grep combined"] = best_of(runs, lambda: subprocess.run([*grep_args(), combined, str(root)],
                                                                     stdout=subprocess.DEVNULL, check=False))
     results["grep per question"] = best_of(runs, lambda: [subprocess.run([*grep_args(), p, str(root)],

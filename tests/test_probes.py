@@ -168,3 +168,17 @@ def test_probe_is_pure(probe_id, tmp_path, monkeypatch):
 
     shutil.rmtree(tmp_path / "repo")
     assert PROBES[probe_id].run(raw) == before
+
+
+def test_library_only_in_tests_or_benchmarks_is_weak(tmp_path):
+    raw = collect(write_tree(tmp_path, {"benchmarks/bench.py": "import evidently\nevidently.Report()\nReport([])\n"}))
+    found = PROBES["drift-monitoring"].run(raw)
+    assert found and {f.outcome for f in found} == {"weak"}
+    assert "in benchmarks only" in found[0].location.detail
+
+
+def test_notebook_imports_count(tmp_path):
+    cell = '{"cells": [{"cell_type": "code", "source": ["import mlflow\\n", "mlflow.autolog()\\n"]}]}'
+    raw = collect(write_tree(tmp_path, {"train.ipynb": cell}))
+    found = PROBES["experiment-tracking"].run(raw)
+    assert [(f.outcome, f.location.path) for f in found] == [("positive", "train.ipynb")]

@@ -17,6 +17,7 @@ import stat
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from ..errors import WorkbookError
@@ -29,23 +30,34 @@ BINARY_SNIFF = 8192
 PRUNED_DIRS = frozenset({
     ".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".mypy_cache", ".pytest_cache",
     ".ruff_cache", ".tox", ".nox", ".ipynb_checkpoints", "site-packages", ".eggs", ".idea", ".cache",
-    "mlruns", "wandb", ".terraform",
+    "mlruns", "wandb", ".terraform", ".hypothesis", ".gradle", "target",
 })
 PRUNED_PATHS = frozenset({".dvc/cache", ".dvc/tmp"})
 
+# Only what some probe reads is read: code, configuration, dependency files. Markdown, data and lock
+# files are recorded by name only (probes that need them look at names); JSON only where dashboards
+# or expectation suites live.
 TEXT_SUFFIXES = frozenset({
-    ".py", ".ipynb", ".yaml", ".yml", ".toml", ".cfg", ".ini", ".txt", ".in", ".json", ".md", ".rst",
-    ".dvc", ".lock", ".sh", ".r", ".sql", ".pbtxt", ".conf", ".dockerfile", ".groovy", ".tf", ".j2",
+    ".py", ".ipynb", ".yaml", ".yml", ".toml", ".cfg", ".ini", ".txt", ".in", ".sh", ".pbtxt", ".conf",
+    ".dockerfile", ".groovy",
 })
 TEXT_NAMES = frozenset({
     "dockerfile", "containerfile", "makefile", "jenkinsfile", "mlproject", "pipfile", "codeowners",
-    "config", "procfile", "bentofile", "justfile",
+    "config", "procfile", "justfile",
 })
+_JSON_HINTS = ("grafana", "dashboard", "expectations")
+
+
+def _wanted(name: str, suffix: str, rel: str) -> bool:
+    if suffix in TEXT_SUFFIXES or name in TEXT_NAMES or name.startswith(("dockerfile", "requirements")):
+        return True
+    return suffix == ".json" and any(hint in rel.lower() for hint in _JSON_HINTS)
+
 
 _PY_IMPORT = re.compile(
     r"^[ \t]*(?:from[ \t]+([A-Za-z_][\w.]*)[ \t]+import\b|import[ \t]+([A-Za-z_][\w.]*(?:[ \t]*,[ \t]*[A-Za-z_][\w.]*)*))",
     re.MULTILINE)
-_NB_IMPORT = re.compile(r"[ \t]*\"[ \t]*(?:from[ \t]+([A-Za-z_][\w.]*)[ \t]+import\b|import[ \t]+([A-Za-z_][\w.]*))")
+_NB_IMPORT = re.compile(r"\"[ \t]*(?:from[ \t]+([A-Za-z_][\w.]*)[ \t]+import\b|import[ \t]+([A-Za-z_][\w.]*))")
 _REQ_LINE = re.compile(r"^[ \t]*(?:-[ \t]+)?([A-Za-z0-9][A-Za-z0-9._-]*)", re.MULTILINE)
 _QUOTED_DEP = re.compile(r"[\"']([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?[ \t]*(?:[<>=!~;@][^\"']*)?[\"']")
 _TOML_KEY_DEP = re.compile(r"^[ \t]*([A-Za-z0-9][A-Za-z0-9._-]*)[ \t]*=[ \t]*[\"{]", re.MULTILINE)
@@ -87,13 +99,27 @@ class RawResults:
         return len(self.files)
 
     # -- file queries -------------------------------------------------------------------------
+    @cached_property
+    def _by_name(self) -> dict[str, list[RepoFile]]:
+        index: dict[str, list[RepoFile]] = {}
+        for f in self.files:
+            index.setdefault(f.name, []).append(f)
+        return index
+
+    @cached_property
+    def _by_suffix(self) -> dict[str, list[RepoFile]]:
+        index: dict[str, list[RepoFile]] = {}
+        for f in self.files:
+            index.setdefault(f.suffix, []).append(f)
+        return index
+
     def named(self, *names: str) -> list[RepoFile]:
-        wanted = {n.lower() for n in names}
-        return [f for f in self.files if f.name in wanted]
+        return sorted((f for n in {n.lower() for n in names} for f in self._by_name.get(n, ())),
+                      key=lambda f: f.path)
 
     def with_suffix(self, *suffixes: str) -> list[RepoFile]:
-        wanted = {s.lower() for s in suffixes}
-        return [f for f in self.files if f.suffix in wanted]
+        return sorted((f for s in {s.lower() for s in suffixes} for f in self._by_suffix.get(s, ())),
+                      key=lambda f: f.path)
 
     def under(self, prefix: str) -> list[RepoFile]:
         prefix = prefix.rstrip("/") + "/"
@@ -113,8 +139,8 @@ class RawResults:
         """
         if files is None:
             wanted = set(suffixes)
-            paths: Iterable[str] = (f.path for f in self.files if f.path in self.texts and
-                                    (not wanted or f.suffix in wanted or f.name in wanted))
+            chosen = self.files if not wanted else self.with_suffix(*wanted) + self.named(*wanted)
+            paths: Iterable[str] = (f.path for f in chosen if f.path in self.texts)
         else:
             paths = (f if isinstance(f, str) else f.path for f in files)
         required = tuple(needles)
@@ -129,7 +155,7 @@ class RawResults:
                 if match is not None:
                     line += text.count("\n", offset, match.start())
                     offset = match.start()
-                    snippet = detail or " ".join(match.group(0).split())[:80]
+                    snippet = detail or " ".join(match.group(0).split())[:80].rstrip("( :=")
                     found.append(Location(path, line, snippet))
         return found
 
@@ -249,8 +275,7 @@ def collect(root: str | Path, *, max_file_bytes: int = MAX_FILE_BYTES, max_files
         suffix = name[dot:] if dot > 0 else ""
         repo_file = RepoFile(rel, name, suffix, st.st_size)
         raw.files.append(repo_file)
-        wanted = suffix in TEXT_SUFFIXES or name in TEXT_NAMES or name.startswith(("dockerfile", "requirements"))
-        if not wanted:
+        if not _wanted(name, suffix, rel):
             continue
         if st.st_size > max_file_bytes:
             raw.skipped["too large"] += 1
@@ -271,7 +296,7 @@ def collect(root: str | Path, *, max_file_bytes: int = MAX_FILE_BYTES, max_files
         if suffix == ".py":
             _gather_imports(raw, rel, text, _PY_IMPORT)
         elif suffix == ".ipynb":
-            _gather_imports(raw, rel, text, _NB_IMPORT)
+            _gather_notebook_imports(raw, rel, text)
         if _is_dependency_file(name, rel):
             _gather_dependencies(raw, rel, name, text)
     return raw
@@ -302,6 +327,20 @@ def _gather_imports(raw: RawResults, rel: str, text: str, pattern: re.Pattern[st
             if top and top not in seen:
                 seen.add(top)
                 raw.imports.setdefault(top, []).append(Location(rel, line, f"import {dotted}"))
+
+
+def _gather_notebook_imports(raw: RawResults, rel: str, text: str) -> None:
+    """Imports in a notebook's JSON: each source line is a JSON string starting with a quote."""
+    seen: set[str] = set()
+    line, counted_to = 1, 0
+    for match in _NB_IMPORT.finditer(text):
+        line += text.count("\n", counted_to, match.start())
+        counted_to = match.start()
+        dotted = match.group(1) or match.group(2) or ""
+        top = dotted.split(".")[0]
+        if top and top not in seen:
+            seen.add(top)
+            raw.imports.setdefault(top, []).append(Location(rel, line, f"import {dotted}"))
 
 
 def _gather_dependencies(raw: RawResults, rel: str, name: str, text: str) -> None:

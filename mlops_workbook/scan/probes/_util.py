@@ -48,4 +48,18 @@ def library(raw: RawResults, *, modules: Iterable[str], packages: Iterable[str] 
     declared = [Location(loc.path, loc.line, f"{loc.detail} (declared, not seen in use)") for loc in raw.declared(*packages)]
     if label:
         positive = [Location(loc.path, loc.line, f"{label}: {loc.detail}") for loc in positive]
-    return positive, weak + declared
+    aside = [Location(loc.path, loc.line, f"{loc.detail} (in {_aside(loc.path)} only)") for loc in positive if _aside(loc.path)]
+    positive = [loc for loc in positive if not _aside(loc.path)]
+    return positive, aside + weak + declared
+
+
+ASIDE_FOLDERS = ("tests", "test", "benchmarks", "bench", "examples", "example", "docs")
+
+
+def _aside(path: str) -> str:
+    """'tests' when a path lies in a folder beside production code: a library used only in tests,
+    benchmarks, examples or docs is a hint (partial), not evidence of a practice."""
+    for part in path.split("/")[:-1]:
+        if part.lower() in ASIDE_FOLDERS:
+            return part
+    return ""

@@ -20,7 +20,7 @@ ML_MODULES = frozenset({
 })
 _PROJECT_ML = re.compile(
     r"^[ \t]*(?:from|import)[ \t]+[\w.]*\b(?:model|models|train|training|trainer|features?|preprocess\w*|"
-    r"pipeline|predict\w*|inference|data|dataset|etl|transform\w*|evaluate|evaluation)\b",
+    r"pipeline|predict\w*|inference|data|dataset|etl|transform\w*|evaluate|evaluation|drift|metrics|scoring)\b",
     re.MULTILINE)
 
 
@@ -33,12 +33,12 @@ def run(raw: RawResults) -> list[Finding]:
     test_set = set(tests)
     positive: list[Location] = []
     by_file: dict[str, Location] = {}
-    for module in ML_MODULES:
+    for loc in raw.grep(_PROJECT_ML, tests):  # the project's own model/data code first: the telling import
+        by_file[loc.path] = Location(loc.path, loc.line, f"test imports project code: {loc.detail}")
+    for module in sorted(ML_MODULES):
         for loc in raw.imports.get(module, ()):
             if loc.path in test_set and loc.path not in by_file:
                 by_file[loc.path] = Location(loc.path, loc.line, f"test imports {module}")
-    for loc in raw.grep(_PROJECT_ML, tests):
-        by_file.setdefault(loc.path, Location(loc.path, loc.line, f"test imports project code: {loc.detail}"))
     positive = [by_file[p] for p in sorted(by_file)]
     weak = [Location(p, None, "test file (no ML code seen)") for p in tests if p not in by_file]
     return findings(ID, positive, weak)
