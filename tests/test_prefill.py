@@ -73,7 +73,7 @@ def test_uploaded_zip_is_scanned(tmp_path):
     assert "choose a rubric first" in panel.status
     panel = PrefillPanel(on_findings=got.extend)
     panel.scan_zip(zip_bytes({"repo/dvc.yaml": b"stages: {}\n"}), "team.zip")
-    assert dict(got)["data-1-versioning"].evidence == "found in `repo/dvc.yaml` - confirm"
+    assert dict(got)["data-1-versioning"].evidence == "found in `dvc.yaml` - confirm"  # the one top folder is the root
     assert "team.zip" in panel.status
 
 
@@ -82,7 +82,7 @@ def test_upload_through_the_widget(tmp_path):
     panel = PrefillPanel(on_findings=got.extend)
     data = zip_bytes({"params.yaml": b"lr: 0.1\n"})
     panel._upload.value = ({"name": "r.zip", "type": "application/zip", "size": len(data), "content": memoryview(data),
-                            "last_modified": datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)},)
+                            "last_modified": datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)},)
     assert dict(got)["model-2-versioning"].value == "partial"
 
 

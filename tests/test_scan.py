@@ -7,7 +7,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -68,6 +67,7 @@ def test_invalid_utf8_and_binaries(tmp_path):
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+@pytest.mark.timeout(60)  # a hang guard (opening the FIFO or following the loops would block), not a speed test
 def test_hostile_tree_finishes_and_stays_inside(tmp_path):
     outside = tmp_path / "outside"
     write_tree(outside, {"dvc.yaml": "stages: {}\n", "train.py": "import mlflow\nmlflow.autolog()\n"})
@@ -90,11 +90,8 @@ def test_hostile_tree_finishes_and_stays_inside(tmp_path):
     (repo / "inner.yaml").write_text("x: 1\n")
     (repo / "link.yaml").symlink_to(repo / "inner.yaml")  # a file link inside the tree: read
 
-    start = time.perf_counter()
     raw = collect(repo)
     result = scan(repo)
-    elapsed = time.perf_counter() - start
-    assert elapsed < 10
     paths = {f.path for f in raw.files}
     assert all(not p.startswith(("root/", "outside/", "loop/back/")) for p in paths)
     assert "params.yaml" not in paths and "pipe.py" not in paths
@@ -209,7 +206,7 @@ def test_cli_team_out_is_read_by_score(tmp_path, capsys):
     repo = write_tree(tmp_path / "repo", REALISTIC)
     out = tmp_path / "answers" / "blue.json"
     assert main(["scan", str(repo), "--team", "Blue", "--out", str(out)]) == 0
-    answers, rubric, warnings = load_answers(out)
+    answers, _, warnings = load_answers(out)
     assert answers.team == "Blue" and not warnings
     assert answers.answers["data-1-versioning"].origin == "scan"
     assert answers.answers["data-1-versioning"].evidence.startswith("found in dvc.yaml")

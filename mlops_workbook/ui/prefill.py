@@ -86,8 +86,11 @@ class PrefillPanel(widgets.VBox):
         @reporting(self._status)
         def go() -> None:
             with tempfile.TemporaryDirectory(prefix="mlops-scan-") as tmp:
-                extract_zip(data, tmp, source=name)
-                self._scan_folder(tmp, label=name)
+                root = extract_zip(data, tmp, source=name)
+                entries = list(root.iterdir())
+                if len(entries) == 1 and entries[0].is_dir() and not entries[0].is_symlink():
+                    root = entries[0]  # GitHub's "Download ZIP" wraps the tree in one folder
+                self._scan_folder(root, label=name)
 
         go()
 

@@ -6,7 +6,7 @@ import re
 
 from ..collector import RawResults
 from ..findings import Finding
-from ._util import CODE, file_locations, findings
+from ._util import file_locations, findings
 
 ID = "params-files"
 SHORT = "Parameter files (`params.yaml`, `params.json`), Hydra (`@hydra.main`, `conf/` with `defaults:`), OmegaConf"
