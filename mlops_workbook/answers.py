@@ -37,9 +37,15 @@ _TOP_LEVEL_KEYS = {"team", "rubric", "rubric_version", "date", "context", "answe
 class Answer:
     value: str
     evidence: str = ""
+    origin: str = ""  # "" = given by the team; "scan" = pre-filled from repository evidence, to confirm
 
     def to_json(self) -> str | dict[str, str]:
-        return {"answer": self.value, "evidence": self.evidence} if self.evidence else self.value
+        if not self.evidence and not self.origin:
+            return self.value
+        data = {"answer": self.value, "evidence": self.evidence}
+        if self.origin:
+            data["origin"] = self.origin
+        return data
 
 
 @dataclass(frozen=True)
@@ -113,10 +119,13 @@ def _optional_choice(value: Any, choices: tuple[str, ...], source: str, where: s
     return text
 
 
+ANSWER_ORIGINS = ("", "scan")
+
+
 def _parse_answer(raw: Any, source: str, where: str) -> Answer:
-    evidence = ""
+    evidence, origin = "", ""
     if isinstance(raw, dict):
-        unknown = set(raw) - {"answer", "evidence"}
+        unknown = set(raw) - {"answer", "evidence", "origin"}
         if unknown:
             raise _fail(source, where, f"unknown field {', '.join(sorted(map(repr, unknown)))}")
         if "answer" not in raw:
@@ -124,10 +133,13 @@ def _parse_answer(raw: Any, source: str, where: str) -> Answer:
         evidence = raw.get("evidence") or ""
         if not isinstance(evidence, str):
             raise _fail(source, f"{where}.evidence", "expected text")
+        origin = raw.get("origin") or ""
+        if origin not in ANSWER_ORIGINS:
+            raise _fail(source, f"{where}.origin", f"expected {' or '.join(map(repr, ANSWER_ORIGINS[1:]))}, got {origin!r}")
         raw = raw["answer"]
     if not isinstance(raw, str) or raw.strip().lower() not in ANSWER_VALUES:
         raise _fail(source, where, f"expected one of {', '.join(ANSWER_VALUES)}, got {raw!r}")
-    return Answer(raw.strip().lower(), evidence.strip())
+    return Answer(raw.strip().lower(), evidence.strip(), origin)
 
 
 def parse_answers(data: Any, *, source: str = "<answers>") -> Answers:

@@ -250,6 +250,39 @@ def cmd_report(args: argparse.Namespace) -> int:
     return EXIT_OK if result.ok and result.outcomes else EXIT_FAILED
 
 
+# --------------------------------------------------------------------------- scan
+
+
+def cmd_scan(args: argparse.Namespace) -> int:
+    from .answers import save_answers
+    from .rubric import load_rubric
+    from .scan import scan, to_answers
+
+    if bool(args.team) != bool(args.out):
+        raise WorkbookError("--team and --out go together (the answers file needs a team name)", field="--out")
+    rubric = load_rubric(args.rubric)
+    result = scan(args.path, rubric)
+    if args.out:
+        written = save_answers(to_answers(result, args.team, rubric), args.out)
+        print(f"wrote {len(result.findings)} pre-filled answers to {written}", file=sys.stderr)
+    if args.json:
+        _print_json(result.to_dict())
+        return EXIT_OK
+    criteria = rubric.criteria
+    print(f"Scanned {result.files_scanned} files in {result.seconds:.2f} s: {args.path} (rubric {rubric.id})")
+    if not result.findings:
+        print("No evidence found; every criterion stays for the team to answer.")
+        return EXIT_OK
+    print(f"\n{'criterion':<34} {'answer':<8} where")
+    for f in result.findings:
+        where = ", ".join(f"{loc.ref()} ({loc.detail})" for loc in f.evidence[:2])
+        more = f" +{len(f.evidence) - 2} more" if len(f.evidence) > 2 else ""
+        print(f"{f.criterion:<34} {f.answer:<8} {where}{more}  [{f.probe}]")
+    print(f"\n{len(result.findings)} of {len(criteria)} criteria have evidence; the others stay unanswered "
+          "(no evidence is not a no).")
+    return EXIT_OK
+
+
 # --------------------------------------------------------------------------- serve
 
 
@@ -334,6 +367,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress lines")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("scan", help="pre-fill answers from evidence in a repository (reads files only)")
+    p.add_argument("path", help="the repository's root folder")
+    p.add_argument("--rubric", default="mlops-maturity", help="rubric id or path (default: mlops-maturity)")
+    p.add_argument("--team", help="team name for the answers file (with --out)")
+    p.add_argument("--out", help="write a pre-filled answers file here (with --team)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_scan)
 
     p = sub.add_parser("serve", help="serve the dashboards with Voila (landing page, assessment, lab, room)")
     p.add_argument("--host", default="127.0.0.1",

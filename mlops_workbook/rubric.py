@@ -35,6 +35,7 @@ class Criterion:
     level: int
     guidance: str = ""
     tools: tuple[str, ...] = ()
+    evidence: tuple[str, ...] = ()  # scan probe ids that count as evidence; "probe-id:partial" caps at partial
 
 
 @dataclass(frozen=True)
@@ -171,7 +172,8 @@ class Rubric:
                         {
                             "level": block.level,
                             "criteria": [
-                                {"id": c.id, "text": c.text, "guidance": c.guidance, "tools": list(c.tools)}
+                                {"id": c.id, "text": c.text, "guidance": c.guidance, "tools": list(c.tools),
+                                 "evidence": list(c.evidence)}
                                 for c in block.criteria
                             ],
                         }
@@ -339,6 +341,7 @@ def parse_rubric(data: Any, *, source: str = "<rubric>") -> Rubric:
                             level=block["level"],
                             guidance=c.get("guidance", ""),
                             tools=tuple(c.get("tools", ())),
+                            evidence=tuple(c.get("evidence", ())),
                         )
                         for c in block["criteria"]
                     ),
@@ -405,3 +408,24 @@ def _check_semantics(data: dict[str, Any], source: str) -> None:
                 if crit["id"] in criterion_ids:
                     fail(f"{where}.id", f"duplicate id {crit['id']!r} (also {criterion_ids[crit['id']]})")
                 criterion_ids[crit["id"]] = where
+                _check_evidence(crit.get("evidence", ()), where, fail)
+
+
+def _check_evidence(refs: Any, where: str, fail: Any) -> None:
+    """Each `evidence` entry names a known scan probe (imported here only when a rubric uses evidence)."""
+    if not refs:
+        return
+    from .scan.probes import PROBE_IDS
+
+    seen: set[str] = set()
+    for n, ref in enumerate(refs):
+        probe = ref.split(":", 1)[0]
+        if probe not in PROBE_IDS:
+            import difflib
+
+            close = difflib.get_close_matches(probe, sorted(PROBE_IDS), n=1, cutoff=0.5)
+            hint = f"did you mean {close[0]!r}?" if close else f"known: {', '.join(sorted(PROBE_IDS))}"
+            fail(f"{where}.evidence[{n}]", f"unknown probe {probe!r} ({hint})")
+        if probe in seen:
+            fail(f"{where}.evidence[{n}]", f"probe {probe!r} listed twice")
+        seen.add(probe)

@@ -1,0 +1,85 @@
+"""From probe findings to answers: the rubric's `evidence:` lists say which probes count for which criterion.
+
+Rule: a criterion gets "yes" when a probe it lists found positive evidence and the rubric does not cap
+that probe at partial (`probe-id:partial`); any other finding gives "partial". Criteria with no
+finding stay unanswered: absent evidence is not a "no".
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from types import ModuleType
+
+from ..answers import Answer, Answers
+from ..rubric import DEFAULT_RUBRIC, Criterion, Rubric, load_rubric
+from .collector import RawResults, collect
+from .findings import CriterionFinding, Finding, ScanResult
+from .probes import PROBES
+
+SCAN_ORIGIN = "scan"
+MAX_EVIDENCE = 10
+
+
+def parse_ref(ref: str) -> tuple[str, str]:
+    """'model-registry:partial' -> ('model-registry', 'partial'); 'data-versioning' -> (..., 'yes')."""
+    probe, _, cap = ref.partition(":")
+    return probe, ("partial" if cap == "partial" else "yes")
+
+
+def run_probes(raw: RawResults, probes: dict[str, ModuleType] | None = None) -> dict[str, tuple[Finding, ...]]:
+    """Every probe over the same raw results; only probes that found something appear."""
+    results = {}
+    for probe_id, module in (probes or PROBES).items():
+        found = tuple(module.run(raw))
+        if found:
+            results[probe_id] = found
+    return results
+
+
+def _judge(criterion: Criterion, probe_findings: dict[str, tuple[Finding, ...]]) -> CriterionFinding | None:
+    """The strongest answer any of the criterion's probes supports: yes over partial, positive over weak."""
+    best, best_rank = None, (False, False)
+    for ref in criterion.evidence:
+        probe, cap = parse_ref(ref)
+        found = probe_findings.get(probe)
+        if not found:
+            continue
+        positive = [f.location for f in found if f.outcome == "positive"]
+        answer = "yes" if positive and cap == "yes" else "partial"
+        rank = (answer == "yes", bool(positive))
+        if best is None or rank > best_rank:
+            evidence = tuple((positive or [f.location for f in found])[:MAX_EVIDENCE])
+            best, best_rank = CriterionFinding(criterion.id, answer, probe, evidence), rank  # type: ignore[arg-type]
+    return best
+
+
+def assess(rubric: Rubric, probe_findings: dict[str, tuple[Finding, ...]]) -> tuple[CriterionFinding, ...]:
+    """One finding per criterion that has evidence, in rubric order."""
+    judged = (_judge(c, probe_findings) for c in rubric.iter_criteria())
+    return tuple(f for f in judged if f is not None)
+
+
+def scan(path: str | Path, rubric: Rubric | str | Path = DEFAULT_RUBRIC, **collect_options: int) -> ScanResult:
+    """Walk `path` once, run every probe, and map the findings onto `rubric`'s criteria."""
+    rub = rubric if isinstance(rubric, Rubric) else load_rubric(rubric)
+    start = time.perf_counter()
+    raw = collect(path, **collect_options)
+    probe_findings = run_probes(raw)
+    findings = assess(rub, probe_findings)
+    return ScanResult(path=str(path), rubric=rub.id, findings=findings, probe_findings=probe_findings,
+                      files_scanned=raw.files_scanned, skipped=dict(raw.skipped),
+                      seconds=time.perf_counter() - start)
+
+
+def to_answer(finding: CriterionFinding) -> Answer:
+    """A pre-filled answer: the evidence note, marked as coming from the scan (for the team to confirm)."""
+    return Answer(finding.answer, finding.note(), origin=SCAN_ORIGIN)
+
+
+def to_answers(result: ScanResult, team: str, rubric: Rubric) -> Answers:
+    """An answers file's content: only the criteria with evidence are answered."""
+    return Answers(team=team, rubric=rubric.id, rubric_version=rubric.version,
+                   answers={f.criterion: to_answer(f) for f in result.findings},
+                   notes=f"Pre-filled by `mlops-workbook scan` from {result.files_scanned} files; "
+                         "answers marked origin=scan are evidence found in the repository, to be confirmed.")

@@ -1,0 +1,358 @@
+"""The one walk over a repository: which files exist, the text of the ones worth reading, imports and
+declared dependencies. Probes never touch the file system; all hostile-input handling lives here.
+
+Reads files only: no network, never runs the repository's code. Symlinked directories are not
+entered at all; a symlinked file is read only when it resolves to a regular file inside the tree.
+Directories are walked iteratively (any depth), each (device, inode) once. Before opening, lstat
+must say "regular file" (FIFOs, sockets and devices are skipped) and the size must be under the limit;
+files are opened with O_NONBLOCK | O_NOFOLLOW as a second guard and read up to the limit only.
+A NUL byte in the first block marks a binary; invalid UTF-8 is replaced, not fatal.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from ..errors import WorkbookError
+from .findings import Location
+
+MAX_FILE_BYTES = 1_000_000
+MAX_FILES = 200_000
+BINARY_SNIFF = 8192
+
+PRUNED_DIRS = frozenset({
+    ".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".mypy_cache", ".pytest_cache",
+    ".ruff_cache", ".tox", ".nox", ".ipynb_checkpoints", "site-packages", ".eggs", ".idea", ".cache",
+    "mlruns", "wandb", ".terraform", ".hypothesis", ".gradle", "target",
+})
+PRUNED_PATHS = frozenset({".dvc/cache", ".dvc/tmp"})
+
+# Only what some probe reads is read: code, configuration, dependency files. Markdown, data and lock
+# files are recorded by name only (probes that need them look at names); JSON only where dashboards
+# or expectation suites live.
+TEXT_SUFFIXES = frozenset({
+    ".py", ".ipynb", ".yaml", ".yml", ".toml", ".cfg", ".ini", ".txt", ".in", ".sh", ".pbtxt", ".conf",
+    ".dockerfile", ".groovy",
+})
+TEXT_NAMES = frozenset({
+    "dockerfile", "containerfile", "makefile", "jenkinsfile", "mlproject", "pipfile", "codeowners",
+    "config", "procfile", "justfile",
+})
+_JSON_HINTS = ("grafana", "dashboard", "expectations")
+
+
+def _wanted(name: str, suffix: str, rel: str) -> bool:
+    if suffix in TEXT_SUFFIXES or name in TEXT_NAMES or name.startswith(("dockerfile", "requirements")):
+        return True
+    return suffix == ".json" and any(hint in rel.lower() for hint in _JSON_HINTS)
+
+
+_PY_IMPORT = re.compile(
+    r"^[ \t]*(?:from[ \t]+([A-Za-z_][\w.]*)[ \t]+import\b|import[ \t]+([A-Za-z_][\w.]*(?:[ \t]*,[ \t]*[A-Za-z_][\w.]*)*))",
+    re.MULTILINE)
+_NB_IMPORT = re.compile(r"\"[ \t]*(?:from[ \t]+([A-Za-z_][\w.]*)[ \t]+import\b|import[ \t]+([A-Za-z_][\w.]*))")
+_REQ_LINE = re.compile(r"^[ \t]*(?:-[ \t]+)?([A-Za-z0-9][A-Za-z0-9._-]*)", re.MULTILINE)
+_QUOTED_DEP = re.compile(r"[\"']([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?[ \t]*(?:[<>=!~;@][^\"']*)?[\"']")
+_TOML_KEY_DEP = re.compile(r"^[ \t]*([A-Za-z0-9][A-Za-z0-9._-]*)[ \t]*=[ \t]*[\"{]", re.MULTILINE)
+
+
+class ScanError(WorkbookError):
+    """The path to scan is missing, not a folder, or unreadable."""
+
+
+@dataclass(frozen=True)
+class RepoFile:
+    path: str  # relative to the root, with forward slashes
+    name: str  # lowercase file name
+    suffix: str  # lowercase suffix, "" for none
+    size: int
+
+
+def _line_of(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+def normalise_package(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+@dataclass
+class RawResults:
+    """Everything probes may look at. Built once per scan by `collect`."""
+
+    root: str
+    files: list[RepoFile] = field(default_factory=list)
+    texts: dict[str, str] = field(default_factory=dict)
+    imports: dict[str, list[Location]] = field(default_factory=dict)
+    dependencies: dict[str, list[Location]] = field(default_factory=dict)
+    skipped: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def files_scanned(self) -> int:
+        return len(self.files)
+
+    # -- file queries -------------------------------------------------------------------------
+    @cached_property
+    def _by_name(self) -> dict[str, list[RepoFile]]:
+        index: dict[str, list[RepoFile]] = {}
+        for f in self.files:
+            index.setdefault(f.name, []).append(f)
+        return index
+
+    @cached_property
+    def _by_suffix(self) -> dict[str, list[RepoFile]]:
+        index: dict[str, list[RepoFile]] = {}
+        for f in self.files:
+            index.setdefault(f.suffix, []).append(f)
+        return index
+
+    def named(self, *names: str) -> list[RepoFile]:
+        return sorted((f for n in {n.lower() for n in names} for f in self._by_name.get(n, ())),
+                      key=lambda f: f.path)
+
+    def with_suffix(self, *suffixes: str) -> list[RepoFile]:
+        return sorted((f for s in {s.lower() for s in suffixes} for f in self._by_suffix.get(s, ())),
+                      key=lambda f: f.path)
+
+    def under(self, prefix: str) -> list[RepoFile]:
+        prefix = prefix.rstrip("/") + "/"
+        return [f for f in self.files if f.path.startswith(prefix) or f"/{prefix}" in f"/{f.path}"]
+
+    def text(self, path: str) -> str:
+        return self.texts.get(path, "")
+
+    # -- content queries ----------------------------------------------------------------------
+    def grep(self, pattern: re.Pattern[str], files: Iterable[RepoFile | str] | None = None, *,
+             suffixes: Iterable[str] = (), detail: str = "", first_only: bool = True,
+             needles: Iterable[str] = ()) -> list[Location]:
+        """Locations where `pattern` matches, in the given files (or all read files with those suffixes).
+
+        `needles`: plain substrings one of which must occur for the pattern to be tried (a fast
+        prefilter for patterns Python's regex engine cannot anchor on a literal).
+        """
+        if files is None:
+            wanted = set(suffixes)
+            chosen = self.files if not wanted else self.with_suffix(*wanted) + self.named(*wanted)
+            paths: Iterable[str] = (f.path for f in chosen if f.path in self.texts)
+        else:
+            paths = (f if isinstance(f, str) else f.path for f in files)
+        required = tuple(needles)
+        found = []
+        for path in paths:
+            text = self.texts.get(path)
+            if not text or (required and not any(n in text for n in required)):
+                continue
+            matches = [pattern.search(text)] if first_only else pattern.finditer(text)
+            line, offset = 1, 0
+            for match in matches:
+                if match is not None:
+                    line += text.count("\n", offset, match.start())
+                    offset = match.start()
+                    snippet = detail or " ".join(match.group(0).split())[:80].rstrip("( :=")
+                    found.append(Location(path, line, snippet))
+        return found
+
+    def imported(self, *modules: str) -> list[Location]:
+        """Where any of the top-level modules is imported (Python files and notebooks)."""
+        return [loc for m in modules for loc in self.imports.get(m, ())]
+
+    def importing_files(self, *modules: str) -> list[str]:
+        return sorted({loc.path for loc in self.imported(*modules)})
+
+    def declared(self, *packages: str) -> list[Location]:
+        """Where any of the packages is declared as a dependency (requirements, pyproject, conda, Pipfile)."""
+        return [loc for p in packages for loc in self.dependencies.get(normalise_package(p), ())]
+
+
+# --------------------------------------------------------------------------- the walk
+
+
+_DEPENDENCY_FILES = frozenset({"pyproject.toml", "pipfile", "setup.py", "setup.cfg", "environment.yml",
+                               "environment.yaml", "conda.yaml", "conda.yml"})
+
+
+def _is_dependency_file(name: str, rel: str) -> bool:
+    if name in _DEPENDENCY_FILES:
+        return True
+    in_requirements_dir = "/requirements/" in f"/{rel}"
+    return name.endswith((".txt", ".in")) and (name.startswith("requirements") or in_requirements_dir)
+
+
+def _read_limited(full: str, size_limit: int) -> bytes | None:
+    """Open without following a final symlink and without blocking; None unless a regular file."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(full, flags)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        chunks, remaining = [], size_limit
+        while remaining > 0:
+            chunk = os.read(fd, min(remaining, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def _walk(root: str, raw: RawResults, max_files: int) -> Iterator[tuple[str, str, os.stat_result, str]]:
+    """Yield (full path, relative path, lstat or the in-tree target's stat, real path) of regular files."""
+    real_root = os.path.realpath(root)
+    seen_dirs: set[tuple[int, int]] = set()
+    stack = [(root, "")]
+    while stack:
+        directory, rel_dir = stack.pop()
+        try:
+            dir_stat = os.stat(directory, follow_symlinks=False)
+            key = (dir_stat.st_dev, dir_stat.st_ino)
+            if key in seen_dirs:
+                raw.skipped["loop"] += 1
+                continue
+            seen_dirs.add(key)
+            with os.scandir(directory) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError:
+            raw.skipped["unreadable"] += 1
+            continue
+        subdirs = []
+        for entry in entries:
+            rel = f"{rel_dir}{entry.name}"
+            try:
+                st = entry.stat(follow_symlinks=False)
+            except OSError:
+                raw.skipped["unreadable"] += 1
+                continue
+            mode = st.st_mode
+            if stat.S_ISDIR(mode):
+                if entry.name in PRUNED_DIRS or rel in PRUNED_PATHS:
+                    raw.skipped["pruned"] += 1
+                else:
+                    subdirs.append((entry.path, rel + "/"))
+            elif stat.S_ISREG(mode):
+                if len(raw.files) >= max_files:
+                    raw.skipped["file limit"] += 1
+                    continue
+                yield entry.path, rel, st, entry.path
+            elif stat.S_ISLNK(mode):
+                target = os.path.realpath(entry.path)
+                try:
+                    inside = os.path.commonpath([real_root, target]) == real_root
+                    target_stat = os.stat(target, follow_symlinks=False) if inside else None
+                except (OSError, ValueError):
+                    inside, target_stat = False, None
+                if target_stat is not None and stat.S_ISREG(target_stat.st_mode) and len(raw.files) < max_files:
+                    yield entry.path, rel, target_stat, target
+                else:
+                    raw.skipped["symlink"] += 1
+            else:
+                raw.skipped["special"] += 1  # FIFO, socket, device
+        stack.extend(reversed(subdirs))
+
+
+def collect(root: str | Path, *, max_file_bytes: int = MAX_FILE_BYTES, max_files: int = MAX_FILES) -> RawResults:
+    """Walk `root` once and gather the raw results every probe reads."""
+    root_text = str(root)
+    path = Path(root_text).expanduser()
+    if not path.exists():
+        raise ScanError("no such folder", source=root_text)
+    if not path.is_dir():
+        raise ScanError("not a folder (scan takes a repository's root folder)", source=root_text)
+    if not os.access(path, os.R_OK | os.X_OK):
+        raise ScanError("cannot read this folder (permission denied)", source=root_text)
+    raw = RawResults(root=str(path))
+    for full, rel, st, real in _walk(str(path), raw, max_files):
+        name = rel.rsplit("/", 1)[-1].lower()
+        dot = name.rfind(".")
+        suffix = name[dot:] if dot > 0 else ""
+        repo_file = RepoFile(rel, name, suffix, st.st_size)
+        raw.files.append(repo_file)
+        if not _wanted(name, suffix, rel):
+            continue
+        if st.st_size > max_file_bytes:
+            raw.skipped["too large"] += 1
+            continue
+        try:
+            data = _read_limited(real, max_file_bytes)
+        except OSError:
+            raw.skipped["unreadable"] += 1
+            continue
+        if data is None:
+            raw.skipped["special"] += 1
+            continue
+        if b"\0" in data[:BINARY_SNIFF]:
+            raw.skipped["binary"] += 1
+            continue
+        text = data.decode("utf-8", errors="replace")
+        raw.texts[rel] = text
+        if suffix == ".py":
+            _gather_imports(raw, rel, text, _PY_IMPORT)
+        elif suffix == ".ipynb":
+            _gather_notebook_imports(raw, rel, text)
+        if _is_dependency_file(name, rel):
+            _gather_dependencies(raw, rel, name, text)
+    return raw
+
+
+_IMPORT_WORD = re.compile("import")
+
+
+def _gather_imports(raw: RawResults, rel: str, text: str, pattern: re.Pattern[str]) -> None:
+    """The first import of each top-level module in a file. The scan jumps from one literal "import"
+    to the next and matches only that line (an anchored regex tried at every offset is far slower)."""
+    seen: set[str] = set()
+    line, counted_to, last_start = 1, 0, -1
+    for word in _IMPORT_WORD.finditer(text):
+        start = text.rfind("\n", 0, word.start()) + 1
+        if start == last_start:
+            continue
+        last_start = start
+        match = pattern.match(text, start)
+        if match is None:
+            continue
+        line += text.count("\n", counted_to, start)
+        counted_to = start
+        names = match.group(1) or match.group(2) or ""
+        for dotted in names.split(","):
+            dotted = dotted.strip()
+            top = dotted.split(".")[0]
+            if top and top not in seen:
+                seen.add(top)
+                raw.imports.setdefault(top, []).append(Location(rel, line, f"import {dotted}"))
+
+
+def _gather_notebook_imports(raw: RawResults, rel: str, text: str) -> None:
+    """Imports in a notebook's JSON: each source line is a JSON string starting with a quote."""
+    seen: set[str] = set()
+    line, counted_to = 1, 0
+    for match in _NB_IMPORT.finditer(text):
+        line += text.count("\n", counted_to, match.start())
+        counted_to = match.start()
+        dotted = match.group(1) or match.group(2) or ""
+        top = dotted.split(".")[0]
+        if top and top not in seen:
+            seen.add(top)
+            raw.imports.setdefault(top, []).append(Location(rel, line, f"import {dotted}"))
+
+
+def _gather_dependencies(raw: RawResults, rel: str, name: str, text: str) -> None:
+    if name.endswith((".txt", ".in")) or name.startswith(("environment", "conda")):
+        pattern = _REQ_LINE
+    else:
+        pattern = _QUOTED_DEP
+    names = [(m.group(1), m.start()) for m in pattern.finditer(text)]
+    if name in {"pyproject.toml", "pipfile"}:
+        names += [(m.group(1), m.start()) for m in _TOML_KEY_DEP.finditer(text)]
+    for package, offset in names:
+        key = normalise_package(package)
+        locations = raw.dependencies.setdefault(key, [])
+        if not any(loc.path == rel for loc in locations):
+            locations.append(Location(rel, _line_of(text, offset), f"depends on {package}"))

@@ -1,0 +1,65 @@
+"""Shared building blocks for probes: pure functions over RawResults, no file system access."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from ..collector import RawResults, RepoFile
+from ..findings import Finding, Location
+
+CODE = (".py", ".ipynb")
+YAML = (".yaml", ".yml")
+
+
+def findings(probe: str, positive: Iterable[Location], weak: Iterable[Location] = ()) -> list[Finding]:
+    """Positive findings first, then weak ones; one per location (path, line)."""
+    out: list[Finding] = []
+    seen: set[tuple[str, int | None]] = set()
+    for outcome, locations in (("positive", positive), ("weak", weak)):
+        for loc in locations:
+            if (loc.path, loc.line) not in seen:
+                seen.add((loc.path, loc.line))
+                out.append(Finding(probe, outcome, loc))  # type: ignore[arg-type]
+    return out
+
+
+def file_locations(files: Iterable[RepoFile], detail: str) -> list[Location]:
+    return [Location(f.path, None, detail) for f in files]
+
+
+def library(raw: RawResults, *, modules: Iterable[str], packages: Iterable[str] = (),
+            calls: re.Pattern[str] | None = None, label: str = "",
+            needles: Iterable[str] = ()) -> tuple[list[Location], list[Location]]:
+    """(positive, weak) evidence that a Python library is used.
+
+    With `calls`, only a matching call in a file that imports one of `modules` is positive and a bare
+    import is weak; without, the import is positive. A declared dependency alone is always weak.
+    """
+    modules, packages = tuple(modules), tuple(packages) or tuple(modules)
+    imports = raw.imported(*modules)
+    if calls is None:
+        positive = imports
+        weak: list[Location] = []
+    else:
+        positive = raw.grep(calls, sorted({loc.path for loc in imports}), first_only=False, needles=needles)
+        used = {loc.path for loc in positive}
+        weak = [loc for loc in imports if loc.path not in used]
+    declared = [Location(loc.path, loc.line, f"{loc.detail} (declared, not seen in use)") for loc in raw.declared(*packages)]
+    if label:
+        positive = [Location(loc.path, loc.line, f"{label}: {loc.detail}") for loc in positive]
+    aside = [Location(loc.path, loc.line, f"{loc.detail} (in {_aside(loc.path)} only)") for loc in positive if _aside(loc.path)]
+    positive = [loc for loc in positive if not _aside(loc.path)]
+    return positive, aside + weak + declared
+
+
+ASIDE_FOLDERS = ("tests", "test", "benchmarks", "bench", "examples", "example", "docs")
+
+
+def _aside(path: str) -> str:
+    """'tests' when a path lies in a folder beside production code: a library used only in tests,
+    benchmarks, examples or docs is a hint (partial), not evidence of a practice."""
+    for part in path.split("/")[:-1]:
+        if part.lower() in ASIDE_FOLDERS:
+            return part
+    return ""

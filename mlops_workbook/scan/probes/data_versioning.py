@@ -1,0 +1,31 @@
+"""Data versioning: DVC-tracked data and pipelines, DVC remotes, lakeFS."""
+
+from __future__ import annotations
+
+import re
+
+from ..collector import RawResults
+from ..findings import Finding, Location
+from ._util import CODE, file_locations, findings, library
+
+ID = "data-versioning"
+SHORT = "DVC files (`dvc.yaml`, `*.dvc`), a DVC remote in `.dvc/config`, lakeFS (client, `lakefs://` URIs, `.lakectl.yaml`)"
+CRITERIA = {"data-1-versioning": "yes", "data-2-lineage": "partial"}
+REMEDIATION = "Track training data with DVC (`dvc add`, a remote in .dvc/config) or lakeFS, so each run names its data version."
+
+_REMOTE = re.compile(r"^\s*\[\s*['\"]?remote\s+\"[^\"]+\"", re.MULTILINE)
+_LAKEFS_URI = re.compile(r"lakefs://[\w.-]+")
+
+
+def run(raw: RawResults) -> list[Finding]:
+    positive = file_locations(raw.named("dvc.yaml", "dvc.lock"), "DVC pipeline")
+    positive += file_locations([f for f in raw.with_suffix(".dvc") if f.path != ".dvc"], "DVC-tracked data")
+    configs = [f for f in raw.files if f.path.endswith(".dvc/config") or f.path == ".dvc/config"]
+    remotes = raw.grep(_REMOTE, configs, detail="DVC remote")
+    positive += remotes
+    positive += file_locations(raw.named(".lakectl.yaml"), "lakeFS config")
+    lake_pos, lake_weak = library(raw, modules=("lakefs", "lakefs_client", "lakefs_sdk", "lakefs_spec"),
+                                  packages=("lakefs", "lakefs-client", "lakefs-sdk", "lakefs-spec"), label="lakeFS")
+    positive += lake_pos + raw.grep(_LAKEFS_URI, suffixes=CODE + (".yaml", ".yml"), detail="lakeFS URI")
+    weak: list[Location] = [loc for f in configs if not remotes for loc in file_locations([f], "DVC set up, no remote")]
+    return findings(ID, positive, weak + lake_weak + raw.declared("dvc"))

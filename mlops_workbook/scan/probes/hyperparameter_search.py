@@ -1,0 +1,42 @@
+"""Automated hyperparameter search: Optuna, Ray Tune, Hyperopt, Katib, W&B sweeps, scikit-learn searches."""
+
+from __future__ import annotations
+
+import re
+
+from ..collector import RawResults
+from ..findings import Finding
+from ._util import YAML, findings, library
+
+ID = "hyperparameter-search"
+SHORT = "Optuna studies, Ray Tune, Hyperopt, Katib `Experiment`, W&B sweeps, `GridSearchCV`/`RandomizedSearchCV`"
+CRITERIA = {"model-2-hpo": "yes"}
+REMEDIATION = "Run the hyperparameter search inside the pipeline (Optuna or Ray Tune), not by hand."
+
+_OPTUNA = re.compile(r"\boptuna\.create_study\s*\(|\.optimize\s*\(")
+_TUNE = re.compile(r"\btune\.(?:run|Tuner)\s*\(|\bTuner\s*\(")
+_HYPEROPT = re.compile(r"\bfmin\s*\(")
+_SKLEARN = re.compile(r"\b(?:GridSearchCV|RandomizedSearchCV|HalvingGridSearchCV|BayesSearchCV)\s*\(")
+_KATIB = re.compile(r"^kind:\s*Experiment\b[\s\S]{0,400}?\bkubeflow\.org|kubeflow\.org/v1beta1[\s\S]{0,200}?kind:\s*Experiment",
+                    re.MULTILINE)
+_SWEEP = re.compile(r"\bwandb\.sweep\s*\(")
+
+
+def run(raw: RawResults) -> list[Finding]:
+    positive, weak = [], []
+    for modules, packages, calls, label, needles in (
+        (("optuna",), ("optuna",), _OPTUNA, "Optuna", ()),
+        (("ray",), ("ray",), _TUNE, "Ray Tune", ("tune", "Tuner")),
+        (("hyperopt",), ("hyperopt",), _HYPEROPT, "Hyperopt", ()),
+        (("sklearn", "skopt"), ("scikit-optimize",), _SKLEARN, "scikit-learn search", ("SearchCV",)),
+        (("wandb",), ("wandb-sweeps",), _SWEEP, "W&B sweep", ("sweep",)),
+    ):
+        pos, wk = library(raw, modules=modules, packages=packages, calls=calls, label=label, needles=needles)
+        positive += pos
+        if label in ("Optuna", "Hyperopt"):
+            weak += wk
+    positive += raw.grep(_KATIB, suffixes=YAML, detail="Katib experiment")
+    positive += [f for f in raw.grep(re.compile(r"^\s*program:|^method:\s*(?:bayes|grid|random)", re.MULTILINE),
+                                     [f for f in raw.files if "sweep" in f.name and f.suffix in YAML],
+                                     detail="W&B sweep config")]
+    return findings(ID, positive, weak)

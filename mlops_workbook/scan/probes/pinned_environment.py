@@ -1,0 +1,41 @@
+"""A pinned, reproducible environment: lock files, fully pinned requirements, a container image."""
+
+from __future__ import annotations
+
+import re
+
+from ..collector import RawResults
+from ..findings import Finding, Location
+from ._util import file_locations, findings
+
+ID = "pinned-environment"
+SHORT = ("Lock files (`poetry.lock`, `uv.lock`, `Pipfile.lock`, `pdm.lock`, `conda-lock.yml`), requirements "
+         "pinned with `==`, a `Dockerfile`")
+CRITERIA = {"model-1-reproducible-env": "yes"}
+REMEDIATION = "Pin the training environment: commit a lock file (uv, Poetry, pip-tools) or build it as a container image."
+
+LOCK_FILES = ("poetry.lock", "uv.lock", "pipfile.lock", "pdm.lock", "conda-lock.yml", "conda-lock.yaml",
+              "requirements.lock", "pixi.lock")
+_REQUIREMENT = re.compile(r"^[ \t]*([A-Za-z0-9][A-Za-z0-9._\[\],-]*)[ \t]*(==|===|@|>=|<=|~=|>|<|!=)?", re.MULTILINE)
+_FROM = re.compile(r"^\s*FROM\s+\S+", re.MULTILINE | re.IGNORECASE)
+
+
+def _pinned_requirements(raw: RawResults) -> list[Location]:
+    found = []
+    for f in raw.files:
+        if not (f.name.startswith("requirements") and f.suffix == ".txt"):
+            continue
+        text = raw.text(f.path)
+        entries = [m for m in _REQUIREMENT.finditer(text) if not text[m.start():m.end()].lstrip().startswith("-")]
+        if entries and all(m.group(2) in ("==", "===", "@") for m in entries):
+            found.append(Location(f.path, None, f"{len(entries)} requirements, all pinned"))
+    return found
+
+
+def run(raw: RawResults) -> list[Finding]:
+    positive = file_locations(raw.named(*LOCK_FILES), "lock file")
+    positive += _pinned_requirements(raw)
+    dockerfiles = [f for f in raw.files if f.name in ("dockerfile", "containerfile") or f.name.startswith("dockerfile.")
+                   or f.suffix == ".dockerfile"]
+    positive += raw.grep(_FROM, dockerfiles, detail="container image")
+    return findings(ID, positive)

@@ -1,0 +1,32 @@
+"""Serving metrics on a dashboard: Prometheus scraping or instrumentation, Grafana dashboards."""
+
+from __future__ import annotations
+
+import re
+
+from ..collector import RawResults
+from ..findings import Finding
+from ._util import findings, library
+
+ID = "service-metrics"
+SHORT = ("Prometheus (`prometheus.yml` scrape configs, `prometheus_client` metrics, FastAPI instrumentator), "
+         "Grafana dashboards and provisioning")
+CRITERIA = {"monitor-1-basic-metrics": "yes", "monitor-3-dashboards": "partial", "monitor-1-serving-logs": "partial"}
+REMEDIATION = "Expose request volume, latency, errors and score distribution as Prometheus metrics on a Grafana dashboard."
+
+_METRICS = re.compile(r"\b(?:Counter|Histogram|Gauge|Summary|start_http_server|make_asgi_app|Instrumentator)\s*\(")
+_SCRAPE = re.compile(r"^\s*scrape_configs\s*:", re.MULTILINE)
+_GRAFANA = re.compile(r"\"panels\"\s*:\s*\[")
+_PROVISIONING = re.compile(r"^\s*(?:apiVersion\s*:\s*1\s*$[\s\S]*?^\s*(?:providers|datasources)\s*:)", re.MULTILINE)
+
+
+def run(raw: RawResults) -> list[Finding]:
+    positive, weak = library(raw, modules=("prometheus_client", "prometheus_fastapi_instrumentator"),
+                             packages=("prometheus-client", "prometheus-fastapi-instrumentator"),
+                             calls=_METRICS, label="Prometheus metrics")
+    positive += raw.grep(_SCRAPE, suffixes=(".yml", ".yaml"), detail="Prometheus scrape config")
+    grafana = [f for f in raw.files if f.suffix == ".json" and ("grafana" in f.path.lower() or "dashboard" in f.name)]
+    positive += raw.grep(_GRAFANA, grafana, detail="Grafana dashboard")
+    positive += raw.grep(_PROVISIONING, [f for f in raw.files if "grafana" in f.path.lower() and f.suffix in (".yml", ".yaml")],
+                         detail="Grafana provisioning")
+    return findings(ID, positive, weak)

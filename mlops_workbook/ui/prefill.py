@@ -1,0 +1,121 @@
+"""'Pre-fill from a repository': scan a folder on the server (or an uploaded zip on Binder) and hand
+the answers the evidence supports to the assessment, each marked "found in `path:line` - confirm"
+for the participant to confirm or change."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as widgets
+
+from ..answers import Answer
+from ..rubric import Rubric, load_rubric
+from ..scan import CriterionFinding, ScanResult, scan
+from ..scan.archive import extract_zip
+from ._common import esc, reporting, show_error
+
+Prefilled = list[tuple[str, Answer]]
+
+
+def confirm_note(finding: CriterionFinding, *, limit: int = 3) -> str:
+    refs = ", ".join(f"`{loc.ref()}`" for loc in finding.evidence[:limit])
+    more = len(finding.evidence) - limit
+    return f"found in {refs}{f' (+{more} more)' if more > 0 else ''} - confirm"
+
+
+def prefilled_answers(result: ScanResult) -> Prefilled:
+    return [(f.criterion, Answer(f.answer, confirm_note(f), origin="scan")) for f in result.findings]
+
+
+class PrefillPanel(widgets.VBox):
+    """A path and a Scan button, plus a zip upload; calls `on_findings(list of (criterion id, Answer))`."""
+
+    def __init__(self, *, rubric: Rubric | str | Callable[[], Rubric | None] = "mlops-maturity",
+                 on_findings: Callable[[Prefilled], Any] | None = None, path: str = ""):
+        self._rubric = rubric
+        self.on_findings = on_findings
+        self.last_result: ScanResult | None = None
+        self._path = widgets.Text(value=path, placeholder="/path/to/your/repository on this server",
+                                  description="Folder", layout=widgets.Layout(width="32em"))
+        self._scan = widgets.Button(description="Scan", icon="search", button_style="primary")
+        self._upload = widgets.FileUpload(accept=".zip", multiple=False, description="Upload a zip")
+        self._status = widgets.HTML()
+        self._scan.on_click(self._scan_clicked)
+        self._upload.observe(self._uploaded, names="value")
+        intro = widgets.HTML("<b>Pre-fill from a repository</b>: answers with evidence in the code are filled "
+                             "in and marked <i>confirm</i>; nothing is run, nothing leaves this server. "
+                             "Criteria without evidence stay for you to answer.")
+        super().__init__([intro, widgets.HBox([self._path, self._scan]), self._upload, self._status])
+
+    @property
+    def path(self) -> widgets.Text:
+        return self._path
+
+    @property
+    def button(self) -> widgets.Button:
+        return self._scan
+
+    @property
+    def status(self) -> str:
+        return self._status.value
+
+    def _current_rubric(self) -> Rubric:
+        rubric = self._rubric() if callable(self._rubric) else self._rubric
+        if rubric is None:
+            raise ValueError("choose a rubric first")
+        return rubric if isinstance(rubric, Rubric) else load_rubric(rubric)
+
+    def _scan_clicked(self, _button: widgets.Button | None = None) -> None:
+        self._run(self._path.value.strip(), label=self._path.value.strip())
+
+    def _uploaded(self, change: dict[str, Any]) -> None:
+        files = change["new"]
+        if not files:
+            return
+        upload = files[0]
+        self._run_upload(bytes(upload["content"]), upload.get("name", "upload.zip"))
+
+    def scan_zip(self, data: bytes, name: str = "upload.zip") -> None:
+        """What an upload does (public so it can be driven without a browser)."""
+        self._run_upload(data, name)
+
+    def _run_upload(self, data: bytes, name: str) -> None:
+        @reporting(self._status)
+        def go() -> None:
+            with tempfile.TemporaryDirectory(prefix="mlops-scan-") as tmp:
+                root = extract_zip(data, tmp, source=name)
+                entries = list(root.iterdir())
+                if len(entries) == 1 and entries[0].is_dir() and not entries[0].is_symlink():
+                    root = entries[0]  # GitHub's "Download ZIP" wraps the tree in one folder
+                self._scan_folder(root, label=name)
+
+        go()
+
+    def _run(self, path: str, *, label: str) -> None:
+        @reporting(self._status)
+        def go() -> None:
+            if not path:
+                show_error(self._status, "Type the path of a repository folder on this server first.")
+                return
+            self._scan_folder(Path(path).expanduser(), label=label)
+
+        go()
+
+    def _scan_folder(self, folder: str | Path, *, label: str) -> None:
+        rubric = self._current_rubric()
+        self._status.value = f"Scanning {esc(label)}…"
+        result = scan(folder, rubric)
+        self.last_result = result
+        prefilled = prefilled_answers(result)
+        if self.on_findings is not None:
+            self.on_findings(prefilled)
+        if prefilled:
+            self._status.value = (f"Found evidence for <b>{len(prefilled)}</b> of {len(rubric.criteria)} criteria in "
+                                  f"{result.files_scanned} files of {esc(label)}. Those answers are filled in and "
+                                  "marked <i>found in … - confirm</i>: check each one.")
+        else:
+            self._status.value = (f"No evidence found in {result.files_scanned} files of {esc(label)}; "
+                                  "nothing was filled in.")

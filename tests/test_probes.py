@@ -1,0 +1,184 @@
+"""Each probe fires on its positive fixture and stays silent on its negative one (pure functions over
+raw results collected from small repositories the tests write themselves)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mlops_workbook.rubric import load_rubric
+from mlops_workbook.scan import PROBES, collect, default_evidence
+
+PY = "import pandas as pd\n\n\ndef main():\n    return pd.DataFrame()\n"
+
+FIXTURES: dict[str, tuple[dict[str, str], dict[str, str]]] = {
+    "data-versioning": (
+        {"dvc.yaml": "stages:\n  prep:\n    cmd: python prep.py\n", "data/raw.csv.dvc": "outs:\n- md5: 1\n"},
+        {"data/raw.csv": "a,b\n1,2\n", "notes.md": "We should try DVC some day.\n"},
+    ),
+    "data-validation": (
+        {"validate.py": "import pandera as pa\nschema = pa.DataFrameSchema({'x': pa.Column(int)})\n"},
+        {"clean.py": PY + "# TODO: great expectations\n"},
+    ),
+    "feature-store": (
+        {"features/feature_store.yaml": "project: churn\nregistry: data/registry.db\n",
+         "features/defs.py": "from feast import FeatureView\nfv = FeatureView(name='x')\n"},
+        {"features/build.py": PY},
+    ),
+    "params-files": (
+        {"params.yaml": "train:\n  lr: 0.1\n"},
+        {"config.py": "LR = 0.1\n"},
+    ),
+    "experiment-tracking": (
+        {"train.py": "import mlflow\n\nwith mlflow.start_run():\n    mlflow.log_metric('auc', 0.9)\n"},
+        {"train.py": PY + "# mlflow.log_metric would go here\n"},
+    ),
+    "model-registry": (
+        {"promote.py": "from mlflow import MlflowClient\nc = MlflowClient()\n"
+                       "c.transition_model_version_stage('churn', 3, 'Production')\n"},
+        {"promote.py": "import shutil\nshutil.copy('model.pkl', '/srv/model.pkl')\n"},
+    ),
+    "hyperparameter-search": (
+        {"tune.py": "import optuna\nstudy = optuna.create_study()\nstudy.optimize(lambda t: 1, n_trials=5)\n"},
+        {"tune.py": "LR = [0.1, 0.01]\nfor lr in LR:\n    pass\n"},
+    ),
+    "orchestration": (
+        {"dags/train.py": "from airflow import DAG\nwith DAG('train', schedule='@weekly') as dag:\n    pass\n"},
+        {"run.sh": "python train.py\n", "train.py": PY},
+    ),
+    "ml-tests": (
+        {"tests/test_features.py": "from churn.features import build\n\n\ndef test_build():\n    assert build\n"},
+        {"tests/test_utils.py": "from churn.strings import slug\n\n\ndef test_slug():\n    assert slug\n"},
+    ),
+    "pinned-environment": (
+        {"requirements.txt": "pandas==2.2.0\nscikit-learn==1.4.0\n"},
+        {"requirements.txt": "pandas\nscikit-learn>=1.4\n"},
+    ),
+    "ci-tests": (
+        {".github/workflows/ci.yml": "on: [push]\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: pytest -q\n"},
+        {".github/workflows/lint.yml": "on: [push]\njobs:\n  l:\n    steps:\n      - run: ruff check .\n"},
+    ),
+    "ci-training": (
+        {".gitlab-ci.yml": "train:\n  script:\n    - dvc repro\n    - cml comment create report.md\n"},
+        {".gitlab-ci.yml": "lint:\n  script:\n    - ruff check .\n"},
+    ),
+    "model-serving": (
+        {"app.py": "from fastapi import FastAPI\napp = FastAPI()\n", "Dockerfile": "FROM python:3.11-slim\n"},
+        {"app.py": "def handler(event):\n    return 1\n"},
+    ),
+    "rollout": (
+        {"deploy/isvc.yaml": "apiVersion: serving.kserve.io/v1beta1\nkind: InferenceService\nspec:\n"
+                             "  predictor:\n    canaryTrafficPercent: 10\n"},
+        {"deploy/svc.yaml": "apiVersion: v1\nkind: Service\nmetadata:\n  name: model\n"},
+    ),
+    "autoscaling": (
+        {"k8s/hpa.yaml": "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nspec:\n  maxReplicas: 5\n"},
+        {"k8s/deploy.yaml": "apiVersion: apps/v1\nkind: Deployment\nspec:\n  replicas: 2\n"},
+    ),
+    "drift-monitoring": (
+        {"monitor.py": "from evidently import Report\nfrom evidently.presets import DataDriftPreset\n"
+                       "Report([DataDriftPreset()])\n"},
+        {"monitor.py": "import logging\nlogging.info('drift?')\n"},
+    ),
+    "service-metrics": (
+        {"monitoring/prometheus.yml": "global:\n  scrape_interval: 15s\nscrape_configs:\n  - job_name: model\n"},
+        {"monitoring/README.md": "Prometheus later.\n"},
+    ),
+    "alerting": (
+        {"monitoring/rules.yml": "groups:\n  - name: model\n    rules:\n      - alert: HighErrorRate\n"
+                                 "        expr: rate(errors[5m]) > 0.1\n"},
+        {"monitoring/prometheus.yml": "scrape_configs:\n  - job_name: model\n"},
+    ),
+    "model-cards": (
+        {"docs/MODEL_CARD.md": "# Churn model\n\nOwner: data team\n"},
+        {"docs/README.md": "# Docs\n"},
+    ),
+    "code-owners": (
+        {".github/CODEOWNERS": "* @data-team\n"},
+        {"OWNERS.txt": "the data team\n"},
+    ),
+    "fairness": (
+        {"fair.py": "from fairlearn.metrics import MetricFrame\nMetricFrame(metrics=None, y_true=[], y_pred=[])\n"},
+        {"fair.py": "# fairness: to do\n" + PY},
+    ),
+    "explainability": (
+        {"explain.py": "import shap\nexplainer = shap.TreeExplainer(model)\n"},
+        {"explain.py": "importance = model.feature_importances_\n"},
+    ),
+}
+
+
+def write_tree(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return root
+
+
+def test_every_probe_has_fixtures():
+    assert PROBES, "no probes registered"
+    assert sorted(FIXTURES) == sorted(PROBES)
+
+
+@pytest.mark.parametrize("probe_id", sorted(PROBES))
+def test_probe_fires_on_positive(probe_id, tmp_path):
+    raw = collect(write_tree(tmp_path, FIXTURES[probe_id][0]))
+    found = PROBES[probe_id].run(raw)
+    assert any(f.outcome == "positive" for f in found), found
+    assert all(f.probe == probe_id for f in found)
+    assert all((tmp_path / f.location.path).is_file() for f in found)
+
+
+@pytest.mark.parametrize("probe_id", sorted(PROBES))
+def test_probe_silent_on_negative(probe_id, tmp_path):
+    raw = collect(write_tree(tmp_path, FIXTURES[probe_id][1]))
+    assert not [f for f in PROBES[probe_id].run(raw) if f.outcome == "positive"]
+
+
+@pytest.mark.parametrize("probe_id", sorted(PROBES))
+def test_probe_metadata(probe_id):
+    module = PROBES[probe_id]
+    criteria = load_rubric("mlops-maturity").criteria
+    assert module.ID == probe_id and module.SHORT and module.REMEDIATION
+    assert module.CRITERIA and set(module.CRITERIA) <= set(criteria)
+    assert set(module.CRITERIA.values()) <= {"yes", "partial"}
+
+
+def test_declared_dependency_alone_is_weak(tmp_path):
+    raw = collect(write_tree(tmp_path, {"requirements.txt": "mlflow==2.9\n"}))
+    found = PROBES["experiment-tracking"].run(raw)
+    assert found and {f.outcome for f in found} == {"weak"}
+
+
+def test_bundled_rubric_evidence_matches_probe_criteria():
+    """The rubric is the source of truth; the probes' CRITERIA are its default, kept equal here."""
+    rubric = load_rubric("mlops-maturity")
+    in_rubric = {c.id: list(c.evidence) for c in rubric.iter_criteria() if c.evidence}
+    assert in_rubric == default_evidence()
+
+
+@pytest.mark.parametrize("probe_id", sorted(PROBES))
+def test_probe_is_pure(probe_id, tmp_path, monkeypatch):
+    """Probes read the raw results only: with the tree deleted, they give the same findings."""
+    raw = collect(write_tree(tmp_path / "repo", FIXTURES[probe_id][0]))
+    before = PROBES[probe_id].run(raw)
+    import shutil
+
+    shutil.rmtree(tmp_path / "repo")
+    assert PROBES[probe_id].run(raw) == before
+
+
+def test_library_only_in_tests_or_benchmarks_is_weak(tmp_path):
+    raw = collect(write_tree(tmp_path, {"benchmarks/bench.py": "import evidently\nevidently.Report()\nReport([])\n"}))
+    found = PROBES["drift-monitoring"].run(raw)
+    assert found and {f.outcome for f in found} == {"weak"}
+    assert "in benchmarks only" in found[0].location.detail
+
+
+def test_notebook_imports_count(tmp_path):
+    cell = '{"cells": [{"cell_type": "code", "source": ["import mlflow\\n", "mlflow.autolog()\\n"]}]}'
+    raw = collect(write_tree(tmp_path, {"train.ipynb": cell}))
+    found = PROBES["experiment-tracking"].run(raw)
+    assert [(f.outcome, f.location.path) for f in found] == [("positive", "train.ipynb")]
