@@ -21,13 +21,6 @@ from .rubric import Rubric
 CONTEXT_FIELDS = tuple(Context.__dataclass_fields__)
 
 
-def make_answer(value: str, evidence: str = "", origin: str = "click") -> Answer:
-    """An `Answer`, carrying where it came from when the dataclass has an `origin` field."""
-    if "origin" in Answer.__dataclass_fields__:
-        return Answer(value, evidence, origin=origin)  # type: ignore[call-arg]
-    return Answer(value, evidence)
-
-
 @dataclass
 class _RubricState:
     """One rubric's answers as this session knows them, and what it changed since its last save."""
@@ -45,7 +38,6 @@ class AssessmentSession:
         self.rubrics: dict[str, Rubric] = {rubric.id: rubric}
         self.rubric = rubric
         self.team = ""
-        self.origins: dict[tuple[str, str], str] = {}  # (rubric id, criterion) -> "click", "scan", "upload"
         self._states: dict[str, _RubricState] = {}
         self._context: dict[str, object] = {}
         self._context_changed: set[str] = set()
@@ -99,8 +91,11 @@ class AssessmentSession:
         return self._load(rubric.id) if not self._state().loaded else len(self._state().answers)
 
     def set_answer(self, criterion_id: str, value: str | None, evidence: str | None = None, *,
-                   origin: str = "click") -> None:
-        """Answer one criterion of the current rubric as a click would (None clears the answer)."""
+                   origin: str = "") -> None:
+        """Answer one criterion of the current rubric as a click would (None clears the answer).
+
+        `origin` is "" for what the team says, "scan" for a pre-filled answer resting on repository
+        evidence (kept until somebody changes it: then it is the team's word)."""
         if criterion_id not in self.rubric.criteria:
             raise WorkbookError(f"unknown criterion {criterion_id!r} for rubric {self.rubric.id!r}", field="answers")
         if value is not None and value not in ANSWER_VALUES:
@@ -112,8 +107,7 @@ class AssessmentSession:
         if value is None:
             state.answers.pop(criterion_id, None)
         else:
-            state.answers[criterion_id] = make_answer(value, text, origin)
-            self.origins[(self.rubric.id, criterion_id)] = origin
+            state.answers[criterion_id] = Answer(value, text, origin)
         state.changed.add(criterion_id)
 
     def set_context(self, name: str, value: object) -> None:
@@ -122,9 +116,9 @@ class AssessmentSession:
         self._context[name] = value
         self._context_changed.add(name)
 
-    def merge(self, uploaded: Answers, *, origin: str = "upload") -> int:
+    def merge(self, uploaded: Answers) -> int:
         """Take an uploaded `Answers` (its rubric must be known to this session): each of its answers
-        and context fields counts as entered here. Returns how many answers it brought."""
+        (with its own origin) and context fields counts as entered here. Returns how many it brought."""
         rubric = self.rubrics.get(uploaded.rubric)
         if rubric is None:
             raise AnswersError(f"answers are for rubric {uploaded.rubric!r}, not one of {', '.join(self.rubrics)}",
@@ -138,7 +132,7 @@ class AssessmentSession:
         try:
             self._state()
             for cid, answer in uploaded.answers.items():
-                self.set_answer(cid, answer.value, answer.evidence, origin=origin)
+                self.set_answer(cid, answer.value, answer.evidence, origin=answer.origin)
         finally:
             self.rubric = shown
         for name, value in uploaded.context.to_dict().items():

@@ -170,7 +170,7 @@ def test_model_api_for_other_panels(app):
 
     app._team.value = "Api"
     app.set_answer("data-1-versioning", "yes", evidence="DVC in repo", origin="scan")
-    assert app.session.origins[("mlops-maturity", "data-1-versioning")] == "scan"
+    assert app.session.answers.answers["data-1-versioning"].origin == "scan"
     assert app._tabs.choices["data-1-versioning"].value == "yes"
     uploaded = Answers(team="whoever", rubric="mlops-maturity", answers={"gov-1-owner": Answer("partial")})
     assert app.merge_answers(uploaded) == 1

@@ -110,15 +110,15 @@ class AssessmentApp(widgets.VBox):
         return self.session.value(criterion_id)
 
     def set_answer(self, criterion_id: str, value: str | None, evidence: str | None = None, *,
-                   origin: str = "click") -> None:
+                   origin: str = "") -> None:
         """Answer one criterion as a click would (scan results, scripts, tests)."""
         self.session.set_answer(criterion_id, value, evidence, origin=origin)
         self._tabs.refresh()
         self._changed()
 
-    def merge_answers(self, uploaded: Answers, *, origin: str = "upload") -> int:
+    def merge_answers(self, uploaded: Answers) -> int:
         """Take an uploaded answers file's answers and context as if entered here; saved at once."""
-        count = self.session.merge(uploaded, origin=origin)
+        count = self.session.merge(uploaded)
         self._tabs.refresh()
         self._context.show(self.session.context)
         self._changed()
