@@ -13,9 +13,19 @@ from pathlib import Path
 
 import pandas as pd
 
-from .answers import answers_files, load_answers
+from .answers import Answers, answers_files, load_answers
 from .errors import WorkbookError
+from .rubric import Rubric
 from .scoring import Assessment, score
+
+
+@dataclass(frozen=True)
+class TeamEntry:
+    """One answers file of the room as read: where, what was answered, against which rubric."""
+
+    path: Path
+    answers: Answers
+    rubric: Rubric
 
 
 @dataclass
@@ -24,6 +34,7 @@ class RoomSummary:
     assessments: list[Assessment] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)  # team -> file name
     unreadable: list[tuple[str, str]] = field(default_factory=list)  # (file name, reason)
+    entries: list[TeamEntry] = field(default_factory=list)  # parallel to `assessments`
 
     @property
     def teams(self) -> pd.DataFrame:
@@ -80,6 +91,24 @@ class RoomSummary:
     def to_csv(self) -> str:
         return self.teams.to_csv(index=False)
 
+    def movement(self) -> list:
+        """Teams with an earlier assessment kept in `history/`: then and now, biggest climb first."""
+        from .history import find_progress, room_movement
+
+        return room_movement((a.team, e.answers.date or "", find_progress(e.path, e.answers, e.rubric, current=a))
+                             for a, e in zip(self.assessments, self.entries, strict=True))
+
+    def evidence(self) -> pd.DataFrame:
+        """Per rubric and dimension, the room's answers resting on repository evidence vs on opinion."""
+        from .evidence import evidence_summary
+
+        rows = [{"rubric": e.rubric.id, "dimension": row.name, "evidence": row.evidence, "opinion": row.opinion,
+                 "unanswered": row.unanswered} for e in self.entries for row in evidence_summary(e.rubric, e.answers)]
+        columns = ["rubric", "dimension", "evidence", "opinion", "unanswered"]
+        if not rows:
+            return pd.DataFrame(columns=columns)
+        return pd.DataFrame(rows).groupby(["rubric", "dimension"], sort=False, as_index=False)[columns[2:]].sum()
+
 
 def summarize_room(folder: str | Path, *, rubric: str | None = None) -> RoomSummary:
     """Score every answers file in `folder` (JSON or YAML); unreadable ones are listed, not fatal."""
@@ -98,5 +127,6 @@ def summarize_room(folder: str | Path, *, rubric: str | None = None) -> RoomSumm
             summary.unreadable.append((path.name, exc.strerror or str(exc)))
             continue
         summary.assessments.append(assessment)
+        summary.entries.append(TeamEntry(path, answers, rub))
         summary.sources[assessment.team] = path.name
     return summary

@@ -69,3 +69,23 @@ def _walk(widget):
     yield widget
     for child in getattr(widget, "children", ()):
         yield from _walk(child)
+
+
+def test_room_shows_movement_and_evidence(tmp_path):
+    from mlops_workbook.answers import Answer, Answers, answers_path, save_answers
+    from mlops_workbook.ui.dashboard import WorkshopDashboard
+
+    path = answers_path(tmp_path, "Blue", "quick-check")
+    save_answers(Answers(team="Blue", rubric="quick-check", date="2026-08-01", answers={"qc-build-1": Answer("no")}),
+                 path)
+    save_answers(Answers(team="Blue", rubric="quick-check", date="2026-11-20",
+                         answers={"qc-build-1": Answer("yes", "found in dvc.yaml", origin="scan"),
+                                  "qc-build-2": Answer("yes")}), path)
+    board = WorkshopDashboard(folder=tmp_path)
+    summary = board.summary
+    assert [m.team for m in summary.movement()] == ["Blue"]
+    assert "Blue" in board._movement.value and "since 2026-08-01" in board._movement.value
+    table = summary.evidence()
+    assert table["evidence"].sum() == 1 and table["opinion"].sum() == 1
+    assert "On evidence" in board._evidence.value
+    assert len(board.summary.assessments) == 1  # history/ is not a team

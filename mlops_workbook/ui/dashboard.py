@@ -11,7 +11,8 @@ from urllib.parse import quote
 
 import ipywidgets as widgets
 
-from .._files import safe_name
+from ..answers import team_file_stem
+from ..rubric import DEFAULT_RUBRIC
 from ..room import RoomSummary, summarize_room
 from ..scoring import Assessment
 from ._common import answers_dir, esc, page_link, reporting, reports_dir, show
@@ -43,6 +44,11 @@ class WorkshopDashboard(widgets.VBox):
         self._shares = widgets.Output()
         self._gaps = widgets.HTML()
         self._teams = widgets.HTML()
+        self._movement = widgets.HTML()
+        self._evidence = widgets.HTML()
+        from .upload import AnswersUpload
+
+        self._upload = AnswersUpload(self._folder, on_imported=lambda outcomes: self.refresh())
         self._unreadable = widgets.HTML()
         self._export = widgets.Button(description="Export CSV", icon="download")
         self._download = widgets.HTML()
@@ -53,7 +59,10 @@ class WorkshopDashboard(widgets.VBox):
             self._heatmap, widgets.HBox([self._distribution, self._shares]),
             widgets.HTML("<h3>Most common gaps: unmet criteria of each team's next level</h3>"), self._gaps,
             widgets.HTML("<h3>Teams</h3>"), self._teams,
-            widgets.HBox([self._export, self._download]), self._messages,
+            widgets.HTML("<h3>Movement since earlier assessments</h3>"), self._movement,
+            widgets.HTML("<h3>Evidence or opinion: where the answers come from</h3>"), self._evidence,
+            widgets.HBox([self._export, self._download]),
+            widgets.HTML("<h3>Answers files from participants</h3>"), self._upload, self._messages,
         ]
         safe = reporting(self._messages)
         self._refresh_button.on_click(safe(lambda button: self.refresh()))
@@ -81,6 +90,7 @@ class WorkshopDashboard(widgets.VBox):
             for out in (self._heatmap, self._distribution, self._shares):
                 out.clear_output()
             self._gaps.value = self._teams.value = "<p><i>No answers yet: teams appear here as they answer.</i></p>"
+            self._movement.value = self._evidence.value = ""
             return summary
         enable_offline_rendering()
         show(self._heatmap, room_heatmap(summary.levels))
@@ -91,6 +101,8 @@ class WorkshopDashboard(widgets.VBox):
             f"<li>{esc(row.dimension)} (level {row.level}): {esc(row.text)} <b>{row.teams} team"
             f"{'s' if row.teams != 1 else ''}</b></li>" for row in gaps.itertuples()) + "</ol>"
         self._teams.value = self._teams_html(summary)
+        self._movement.value = movement_html(summary)
+        self._evidence.value = evidence_html(summary)
         return summary
 
     def _teams_html(self, summary: RoomSummary) -> str:
@@ -109,7 +121,9 @@ class WorkshopDashboard(widgets.VBox):
         rows = []
         for a in assessments:
             live = f"{REPORT_NOTEBOOK_URL}?team={quote(a.team)}"
-            exported = self.reports_folder / f"{safe_name(a.team)}.html"
+            if a.rubric != DEFAULT_RUBRIC:
+                live += f"&rubric={quote(a.rubric)}"
+            exported = self.reports_folder / f"{team_file_stem(a.team, a.rubric)}.html"
             export_link = ""
             if exported.is_file():
                 link = page_link(exported)
@@ -150,3 +164,24 @@ class WorkshopDashboard(widgets.VBox):
                 self.refresh()
             except Exception as exc:  # noqa: BLE001 - keep refreshing; say what went wrong
                 self._status.value = f'<p style="color:#b0413e">Refresh failed: {esc(exc)}</p>'
+
+
+def movement_html(summary: RoomSummary) -> str:
+    moves = summary.movement()
+    if not moves:
+        return "<p><i>No team has an earlier assessment in this folder yet (kept under history/).</i></p>"
+    arrow = {True: "&#9650;", False: "&#9660;"}
+    items = "".join(f"<li>{esc(m.team)}: {esc(m.label)} "
+                    f"{arrow[m.delta > 0] if m.delta else '='}</li>" for m in moves)
+    return f"<ul>{items}</ul>"
+
+
+def evidence_html(summary: RoomSummary) -> str:
+    table = summary.evidence()
+    if table.empty:
+        return ""
+    rows = "".join(f"<tr><td>{esc(r.rubric)}</td><td>{esc(r.dimension)}</td><td>{r.evidence}</td>"
+                   f"<td>{r.opinion}</td><td>{r.unanswered}</td></tr>" for r in table.itertuples())
+    return ('<table border="1" cellpadding="4" style="border-collapse:collapse"><thead><tr><th>Rubric</th>'
+            "<th>Dimension</th><th>On evidence</th><th>On opinion</th><th>Unanswered</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table>")
