@@ -27,7 +27,10 @@ def payload(link: str) -> dict:
 
 def test_download_link_holds_the_current_answers():
     link = download_link(current())
-    assert 'download="blue-team.json"' in link
+    from mlops_workbook.answers import team_file_stem
+
+    answers = current()
+    assert f'download="{team_file_stem(answers.team, answers.rubric)}.json"' in link
     assert payload(link) == current().to_dict()
     assert "<Team>" not in link  # the team's name is escaped in the page
 

@@ -331,3 +331,42 @@ def test_the_assessment_kernel_imports_no_scipy_pandas_or_altair(tmp_path):
             "print(sorted(m for m in heavy if m in sys.modules))")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.strip() == "[]"
+
+
+def test_scan_and_file_panels_feed_the_session(tmp_path, monkeypatch):
+    """Pre-fill fills only what is unanswered, keeps the team's different answers, marks agreeing ones;
+    "Load answers" switches to the file's rubric and takes its team when none is typed."""
+    from mlops_workbook.answers import Answer, Answers, read_answers
+
+    repo = tmp_path / "repo"
+    (repo / ".dvc").mkdir(parents=True)
+    (repo / "dvc.yaml").write_text("stages:\n  train:\n    cmd: python train.py\n")
+    (repo / "train.py").write_text("import mlflow\nmlflow.autolog()\nmlflow.log_metric('auc', 0.9)\n")
+    app = AssessmentApp(folder=tmp_path / "answers", team="Scanned")
+    app.set_answer("model-1-experiment-tracking", "no")
+    app._sources.prefill.path.value = str(repo)
+    app._sources.prefill.button.click()
+    saved = read_answers(app.path).answers
+    assert saved["model-1-experiment-tracking"] == Answer("no")  # the team's word is kept
+    scanned = {cid: a for cid, a in saved.items() if a.origin == "scan"}
+    assert scanned and all("confirm" in a.evidence for a in scanned.values())
+    assert "kept yours" in app._sources._note.value
+
+    fresh = AssessmentApp(folder=tmp_path / "answers")
+    fresh.take_uploaded(Answers(team="Brought", rubric="quick-check", answers={"qc-build-1": Answer("yes")}))
+    assert fresh.rubric.id == "quick-check" and fresh.team == "Brought"
+    assert read_answers(fresh.path).answers == {"qc-build-1": Answer("yes")}
+
+
+def test_participants_cannot_scan_server_folders(tmp_path, monkeypatch):
+    monkeypatch.setenv("MLOPS_WORKBOOK_ROLE", "participants")
+    app = AssessmentApp(folder=tmp_path / "answers", team="Room")
+    panel = app._sources.prefill
+    assert not panel.allow_paths and panel.path not in panel.children
+    panel.path.value = "/etc"
+    panel.button.click()
+    assert "upload a zip" in panel.status and not read_answers_or_none(app)
+
+
+def read_answers_or_none(app):
+    return app.path.exists() and app.answers.answers

@@ -49,8 +49,11 @@ class AssessmentApp(widgets.VBox):
         self._context = ContextForm(self._context_changed, self._messages)
         self._tabs = CriteriaTabs(self.session.value, self._criterion_changed, self._messages)
         self._report = ReportPanel(self._prepare_report, reports_dir(reports))
+        from ._assessment_sources import AnswerSources  # the scan's code loads only with the assessment
+
+        self._sources = AnswerSources(self)
         self.children = [
-            widgets.HBox([self._team, self._rubric]), self._status, self._context,
+            widgets.HBox([self._team, self._rubric]), self._status, self._sources, self._context,
             widgets.HBox([self._progress, self._progress_label]),
             widgets.HBox([self._summary, self._level_bars], layout={"flex_flow": "row wrap"}),
             self._tabs, self._report, self._messages,
@@ -113,16 +116,28 @@ class AssessmentApp(widgets.VBox):
                    origin: str = "") -> None:
         """Answer one criterion as a click would (scan results, scripts, tests)."""
         self.session.set_answer(criterion_id, value, evidence, origin=origin)
-        self._tabs.refresh()
-        self._changed()
+        self.answers_changed()
 
     def merge_answers(self, uploaded: Answers) -> int:
         """Take an uploaded answers file's answers and context as if entered here; saved at once."""
         count = self.session.merge(uploaded)
-        self._tabs.refresh()
         self._context.show(self.session.context)
-        self._changed()
+        self.answers_changed()
         return count
+
+    def take_uploaded(self, uploaded: Answers) -> int:
+        """"Load answers": show the file's rubric (bundled ones), take its team when none is typed yet,
+        then merge its answers into that team's."""
+        if uploaded.rubric != self._rubric.value and uploaded.rubric in available_rubrics():
+            self._rubric.value = uploaded.rubric
+        if not self.team:
+            self._team.value = uploaded.team
+        return self.merge_answers(uploaded)
+
+    def answers_changed(self) -> None:
+        """The session's answers changed outside the tabs (scan, upload, script): show, save, score."""
+        self._tabs.refresh()
+        self._changed()
 
     # ------------------------------------------------------------------ reactions
 

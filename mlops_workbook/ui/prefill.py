@@ -34,8 +34,10 @@ class PrefillPanel(widgets.VBox):
     """A path and a Scan button, plus a zip upload; calls `on_findings(list of (criterion id, Answer))`."""
 
     def __init__(self, *, rubric: Rubric | str | Callable[[], Rubric | None] = "mlops-maturity",
-                 on_findings: Callable[[Prefilled], Any] | None = None, path: str = ""):
+                 on_findings: Callable[[Prefilled], Any] | None = None, path: str = "",
+                 allow_paths: bool = True):
         self._rubric = rubric
+        self.allow_paths = allow_paths  # False on a room's participants server: a zip only, no server folders
         self.on_findings = on_findings
         self.last_result: ScanResult | None = None
         self._path = widgets.Text(value=path, placeholder="/path/to/your/repository on this server",
@@ -48,7 +50,8 @@ class PrefillPanel(widgets.VBox):
         intro = widgets.HTML("<b>Pre-fill from a repository</b>: answers with evidence in the code are filled "
                              "in and marked <i>confirm</i>; nothing is run, nothing leaves this server. "
                              "Criteria without evidence stay for you to answer.")
-        super().__init__([intro, widgets.HBox([self._path, self._scan]), self._upload, self._status])
+        rows = [widgets.HBox([self._path, self._scan])] if allow_paths else []
+        super().__init__([intro, *rows, self._upload, self._status])
 
     @property
     def path(self) -> widgets.Text:
@@ -97,6 +100,9 @@ class PrefillPanel(widgets.VBox):
     def _run(self, path: str, *, label: str) -> None:
         @reporting(self._status)
         def go() -> None:
+            if not self.allow_paths:
+                show_error(self._status, "On this server, upload a zip of your repository instead.")
+                return
             if not path:
                 show_error(self._status, "Type the path of a repository folder on this server first.")
                 return

@@ -16,8 +16,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from .._files import safe_name
-from ..answers import Answers
+from ..answers import Answers, team_file_stem
 from ..errors import WorkbookError
 from ..intake import parse_answers_bytes
 from ._common import esc, reporting, show_error
@@ -28,7 +27,7 @@ def download_link(answers: Answers) -> str:
     """An HTML link that saves `answers` as `<team>.json` in the browser."""
     text = json.dumps(answers.to_dict(), indent=2, ensure_ascii=False) + "\n"
     payload = base64.b64encode(text.encode("utf-8")).decode("ascii")
-    filename = f"{safe_name(answers.team)}.json"
+    filename = f"{team_file_stem(answers.team, answers.rubric)}.json"
     return (f'<a download="{esc(filename)}" href="data:application/json;base64,{payload}">'
             f"Download my answers ({esc(filename)}, {len(answers.answers)} answers)</a>")
 

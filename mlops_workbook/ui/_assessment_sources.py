@@ -1,0 +1,79 @@
+"""Where answers can come from besides clicks: a repository scan, or an answers file brought along.
+
+Both panels only produce answers; the assessment's session decides what to keep and saves once.
+A scan never overrides what the team already said differently: the team's word stays, and the
+count of such disagreements is shown so the team can look again.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+import ipywidgets as widgets
+
+from ..answers import Answer, Answers
+from ._common import esc
+from .prefill import PrefillPanel
+from .transfer import AnswersTransfer
+
+if TYPE_CHECKING:
+    from .assessment import AssessmentApp
+
+SERVER_PATHS_ENV = "MLOPS_WORKBOOK_ROLE"
+
+
+def server_paths_allowed() -> bool:
+    """Scanning a folder by its path on the server is for the person at this machine: a participant
+    on the room's Wi-Fi (the `participants` server) uploads a zip instead, and cannot probe the
+    server's folders."""
+    return os.environ.get(SERVER_PATHS_ENV, "") != "participants"
+
+
+def apply_scan(app: AssessmentApp, items: list[tuple[str, Answer]]) -> tuple[int, int, int]:
+    """Pre-fill unanswered criteria, mark agreeing answers as evidenced, keep disagreeing ones.
+
+    Returns (filled, confirmed, kept)."""
+    session = app.session
+    filled = confirmed = kept = 0
+    for cid, found in items:
+        if cid not in session.rubric.criteria:
+            continue
+        value, _evidence = session.value(cid)
+        if value is None:
+            filled += 1
+        elif value == found.value:
+            confirmed += 1
+        else:
+            kept += 1
+            continue
+        session.set_answer(cid, found.value, found.evidence, origin="scan")
+    app.answers_changed()
+    return filled, confirmed, kept
+
+
+class AnswerSources(widgets.Accordion):
+    """"Pre-fill from a repository" and "Download / load my answers", folded under the team line."""
+
+    def __init__(self, app: AssessmentApp) -> None:
+        self._app = app
+        self._note = widgets.HTML()
+        self.prefill = PrefillPanel(rubric=lambda: app.rubric, on_findings=self._scanned,
+                                    allow_paths=server_paths_allowed())
+        self.transfer = AnswersTransfer(lambda: app.answers, self._loaded)
+        super().__init__(children=[widgets.VBox([self.prefill, self._note]), self.transfer])
+        self.set_title(0, "Pre-fill from a repository")
+        self.set_title(1, "Download or load my answers")
+        self.selected_index = None
+
+    def _scanned(self, items: list[tuple[str, Answer]]) -> None:
+        filled, confirmed, kept = apply_scan(self._app, items)
+        parts = [f"{filled} answers filled in from the repository (marked <i>confirm</i>)"]
+        if confirmed:
+            parts.append(f"{confirmed} of your answers now rest on evidence")
+        if kept:
+            parts.append(f"{kept} of your answers differ from what the scan found: kept yours, have a look")
+        self._note.value = f"<p>{esc('; ').join(parts)}.</p>"
+
+    def _loaded(self, uploaded: Answers) -> None:
+        self._app.take_uploaded(uploaded)
