@@ -151,6 +151,13 @@ def type_team(page, name: str) -> None:
     box.press("Enter")
 
 
+def choose_rubric(page, rubric_id: str) -> None:
+    """ipywidgets' Dropdown options carry the label ("Quick check (quick-check)"), not the id."""
+    select = page.locator(".widget-dropdown select").first
+    label = select.locator("option", has_text=f"({rubric_id})").first.text_content()
+    select.select_option(label=label)
+
+
 def click(page, criterion: str, value: str) -> None:
     page.locator(f".criterion-{criterion} .widget-toggle-button:text-is('{value}')").click()
 
@@ -163,15 +170,15 @@ def test_rubric_switch_keeps_every_rubrics_answers(server, page):
     click(page, "data-1-versioning", "yes")
     full = answers_path(server["answers"], "Switcher")
     assert wait_for_answers(full, 1)["answers"] == {"data-1-versioning": "yes"}
-    page.locator(".widget-dropdown select").first.select_option("quick-check")
+    choose_rubric(page, "quick-check")
     page.locator(".criterion-qc-build-1").wait_for()
     click(page, "qc-build-1", "partial")
     quick = answers_path(server["answers"], "Switcher", "quick-check")
     assert wait_for_answers(quick, 1)["answers"] == {"qc-build-1": "partial"}
-    page.locator(".widget-dropdown select").first.select_option("mlops-maturity")
+    choose_rubric(page, "mlops-maturity")
     page.locator(".criterion-data-1-versioning .mod-active:text-is('yes')").wait_for()
     assert json.loads(full.read_text())["answers"] == {"data-1-versioning": "yes"}  # never overwritten
-    page.locator(".widget-dropdown select").first.select_option("quick-check")
+    choose_rubric(page, "quick-check")
     page.locator(".criterion-qc-build-1 .mod-active:text-is('partial')").wait_for()
 
 
