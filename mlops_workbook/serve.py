@@ -54,6 +54,7 @@ def prepare(*, host: str = "127.0.0.1", port: int = 8866, answers_dir: str | Non
     """The command, environment and working folder that `serve` runs Voila with."""
     if not 0 < port < 65536:
         raise WorkbookError(f"port must be 1-65535, got {port}", field="port")
+    base_url = normalize_base_url(base_url)  # refused before anything is created
     answers = Path(answers_dir or NOTEBOOKS / "answers").resolve()
     reports = Path(reports_dir or NOTEBOOKS / "reports").resolve()
     for folder in (answers, reports):
