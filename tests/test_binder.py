@@ -14,7 +14,7 @@ import pytest
 
 from .conftest import ROOT
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(2400)]  # a fresh venv takes long on a busy machine
 
 
 @pytest.fixture(scope="module")

@@ -40,3 +40,24 @@ def test_page_link_under_a_prefix(tmp_path, monkeypatch):
     monkeypatch.setenv("SCRIPT_NAME", "/user/x/voila/render/notebooks/01_assessment.ipynb")
     assert page_link(report) == "/user/x/voila/files/notebooks/reports/blue%20team.html"
     assert page_link(tmp_path.parent / "elsewhere.html") is None  # outside the served folder
+
+
+@pytest.mark.parametrize(("given", "expected"), [("/", "/"), ("", "/"), ("user/x", "/user/x/"),
+                                                 ("/user/x/", "/user/x/"), ("//a//b", "/a/b/")])
+def test_serve_passes_the_prefix_to_voila(tmp_path, given, expected):
+    from mlops_workbook.serve import prepare
+
+    plan = prepare(base_url=given, answers_dir=str(tmp_path / "a"), reports_dir=str(tmp_path / "r"),
+                   token="t" * 16)
+    for server in plan.servers:  # the participants' and the facilitator's servers alike
+        assert f"--Voila.base_url={expected}" in server.command
+        assert server.url.split("?")[0].endswith(expected)
+
+
+@pytest.mark.parametrize("bad", ["/user/../x/", "/a b/", "/x?y", "/x#y"])
+def test_serve_refuses_a_prefix_that_is_not_a_path(bad, capsys):
+    from mlops_workbook.cli import main
+
+    assert main(["serve", "--base-url", bad]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "base_url: not a URL path prefix" in err
