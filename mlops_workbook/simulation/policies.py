@@ -7,7 +7,7 @@ Each level keeps what the level below does and adds to it (the rubric's gating):
 | L0 manual | never | no | no | no | a person, after the business complains (4 weeks) |
 | L1 scripted | every 13 weeks | no | yes | no | a person running the scripts (2 weeks) |
 | L2 automated | every 4 weeks | yes | yes | no | a person triggering the pipeline (1 week) |
-| L3 monitored | every 4 weeks | yes | yes | yes | the pipeline; a person approves each promotion (1 week) |
+| L3 monitored | every 4 weeks | yes | yes | yes | the pipeline; a person approves its promotion (1 week) |
 | L4 optimized | every 4 weeks | yes | yes | yes | the pipeline itself, at once |
 
 Levels without performance monitoring learn of a problem when the business complains (realised
@@ -36,7 +36,7 @@ class Capabilities:
     react_cost: str  # the costs.yaml field pricing the person who starts that retrain ("" = nobody)
     scheduled_cost: str  # the people cost of a scheduled retrain ("" = none: the pipeline does it)
     alert_cost: str  # the people cost of reading an alert ("" = nobody reads it)
-    approve_weeks: int = 0  # weeks a person takes to approve a candidate that passed the gates
+    approve_weeks: int = 0  # weeks a person takes to approve an alert's candidate that passed the gates
 
 
 CAPABILITIES: dict[int, Capabilities] = {
@@ -245,7 +245,7 @@ class LevelRun:
                                 "all gates passed" if gates else "deployed without checks"))
         if challenger.key == d.champion.key:
             return
-        if self.cap.approve_weeks:
+        if self.cap.approve_weeks and pending.reason != "scheduled retrain":
             self.awaiting = (week + self.cap.approve_weeks, challenger, start, holdout)
             return
         self.ship(week, challenger, start, holdout, gated=bool(gates))

@@ -29,6 +29,7 @@ class SimulationResult:
     drift: pd.DataFrame
     scenario: Scenario
     costs: Costs | None = None
+    seeds: Any = None  # a MultiSeedResult over more seeds of the same config, when the caller asked for one
 
     def kpi(self, level: int, name: str) -> Any:
         return self.kpis.set_index("level").loc[level, name]
@@ -81,6 +82,7 @@ def simulate(config: SimulationConfig | None = None, *, costs: Costs | None = No
     timeline = pd.DataFrame(rows)
     scale = costs.applications_per_week / config.rows_per_week
     timeline["business_loss"] = (timeline.oracle_profit - timeline.profit) * scale
+    timeline["cumulative_loss"] = timeline.groupby("level").business_loss.cumsum() / 1000  # thousands
     kpis = pd.DataFrame([
         level_kpis(level, ledger, timeline, truth, costs, run.deployer.versions, CAPABILITIES[level].monitoring,
                    world.scores, config.weeks, CAPABILITIES[level].monitoring, scale)
