@@ -191,29 +191,37 @@ class LevelRun:
     # ----------------------------------------------------------------- pipeline
 
     def pipeline(self, week: int) -> None:
+        """Scheduled retrains always run (as the level below does); a signal's retrain runs when due
+        and, after a detected change, once enough labelled data from after the change exists."""
         cfg = self.config
         if self.awaiting is not None and week >= self.awaiting[0]:
-            _, candidate, start, holdout = self.awaiting
+            due, candidate, start, holdout = self.awaiting
             self.awaiting = None
-            self.ship(week, candidate, start, holdout, gated=True, days=self.days("approval_days"))
-        if self.awaiting is not None:
-            return
+            if self.deployer.promoted_week < due - self.cap.approve_weeks:  # nothing newer shipped meanwhile
+                self.ship(week, candidate, start, holdout, gated=True, days=self.days("approval_days"))
         schedule = self.cap.schedule_weeks
-        if self.pending is None and schedule and (week + 1) % schedule == 0:
-            self.pending = Retrain(week, "scheduled retrain", None)
-        if self.pending is None or week < self.pending.due:
+        scheduled = bool(schedule) and (week + 1) % schedule == 0
+        signalled = self.pending is not None and week >= self.pending.due
+        if not (scheduled or signalled):
             return
         holdout = week - cfg.label_delay  # the freshest labelled week
         start = holdout - cfg.train_weeks
-        since = self.pending.since if self.pending.since is not None else self.change_since
+        since = self.pending.since if self.pending is not None and self.pending.since is not None \
+            else self.change_since
         starts = [start]
         if self.cap.monitoring and since is not None and since > start:
-            if holdout - since < cfg.min_weeks_after_change:
+            if holdout - since >= cfg.min_weeks_after_change:
+                # A detected change may have made older data misleading: train on the regular window and
+                # on the data since the change, and keep the candidate that scores better on the holdout.
+                starts.append(since)
+            elif not scheduled:
                 return  # wait for labelled data from after the change
-            # A detected change may have made older data misleading: train on the regular window and
-            # on the data since the change, and keep the candidate that scores better on the holdout.
-            starts.append(since)
-        pending, self.pending = self.pending, None
+        if len(starts) > 1 or not self.pending or self.pending.since is None:
+            pending, self.pending = self.pending or Retrain(week, "scheduled retrain", None), None
+        else:
+            pending = Retrain(week, "scheduled retrain", None)  # the change's own retrain still waits for data
+        if scheduled and pending.reason != "scheduled retrain" and len(starts) == 1:
+            pending = Retrain(week, "scheduled retrain", None)
         if len(starts) > 1:
             scored = [(self.world.measured(self.world.train(s, holdout), holdout,
                                            guarded=self.cap.monitoring)["log_loss"], s) for s in starts]
