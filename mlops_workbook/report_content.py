@@ -360,6 +360,7 @@ class TeamReport:
             (f"Business loss vs an oracle ({currency})", "business_loss", None),
             (f"Run cost: compute, people, build ({currency})", "run_cost", None),
             ("Mean AUC", "mean_auc", "{:.3f}"), ("Mean accuracy", "mean_accuracy", "{:.1%}"),
+            ("Accuracy-weeks lost vs the oracle", "accuracy_weeks_lost", "{:.2f}"),
             ("Weeks to detect the drift", "weeks_to_detect", "{:.1f}"), ("Alerts", "alerts", "{:.1f}"),
             ("Retrains", "retrains", "{:.1f}"), ("Deployments blocked", "blocked", "{:.1f}"),
             ("Bad models shipped", "bad_models_shipped", "{:.2f}"),

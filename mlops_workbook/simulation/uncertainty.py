@@ -61,7 +61,8 @@ class Comparison:
         if not self.measurable:
             return "no measurable difference"
         word = "more" if self.mean > 0 else "less"
-        return f"{unit}{abs(self.mean):,.0f} {word} (90% interval {unit}{self.low:,.0f} to {unit}{self.high:,.0f})"
+        low, high = sorted((abs(self.low), abs(self.high)))
+        return f"{unit}{abs(self.mean):,.0f} {word} (90% interval {unit}{low:,.0f} to {unit}{high:,.0f} {word})"
 
 
 @dataclass
