@@ -189,8 +189,6 @@ def test_monitoring_pays_for_itself_when_data_change(scenario):
 
 NOT_WORSE_KNOWN_FAILURES = {
     ("seasonal", 2): "retraining every 4 weeks chases a 6-in-13-week season and ships models for the wrong regime",
-    ("seasonal", 3): "monitoring reacts to every season start and end: more chasing than L2",
-    ("gradual-drift", 3): "alerts during a 20-week ramp cut training windows short; L2's 4-week windows do better",
 }
 
 
