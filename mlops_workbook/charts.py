@@ -20,6 +20,7 @@ LEVEL_DOMAIN = ["L0 manual", "L1 scripted", "L2 automated", "L3 monitored", "L4 
 EVENT_SHAPES = {
     "alert": "triangle-up",
     "incident noticed": "diamond",
+    "complaint": "diamond",
     "retrain": "circle",
     "promoted": "square",
     "canary": "triangle-right",
@@ -120,3 +121,22 @@ def share_chart(shares: pd.DataFrame, *, title: str = "Share of teams at each le
         color=alt.Color("level:O", scale=alt.Scale(domain=[0, 1, 2, 3, 4], range=LEVEL_COLORS)),
         tooltip=["dimension", "level", alt.Tooltip("share:Q", format=".0%")],
     ).properties(width=420, height=28 * max(shares["dimension"].nunique(), 1), title=title)
+
+
+def net_cost_chart(summary: pd.DataFrame, *, currency: str = "EUR", kpi: str = "net_cost",
+                   title: str | None = None) -> alt.Chart:
+    """Mean cost per level over seeds, with its 90% interval as an error bar (in thousands)."""
+    data = pd.DataFrame({
+        "level_name": summary["name"], "mean": summary[kpi] / 1000,
+        "low": summary[f"{kpi}_low"] / 1000, "high": summary[f"{kpi}_high"] / 1000,
+    })
+    y = alt.Y("level_name:N", sort=None, title=None)
+    color = alt.Color("level_name:N", legend=None, scale=alt.Scale(domain=LEVEL_DOMAIN, range=LEVEL_COLORS))
+    bars = alt.Chart(data).mark_bar(opacity=0.75).encode(
+        x=alt.X("mean:Q", title=f"{kpi.replace('_', ' ')} per year, thousand {currency} (mean, 90% interval)"),
+        y=y, color=color, tooltip=["level_name", alt.Tooltip("mean:Q", format=",.0f"),
+                                   alt.Tooltip("low:Q", format=",.0f"), alt.Tooltip("high:Q", format=",.0f")])
+    errors = alt.Chart(data).mark_errorbar(ticks=True, color="#1f2d3a").encode(
+        x=alt.X("low:Q", title=""), x2="high:Q", y=y)
+    return alt.layer(bars, errors).properties(width=520, height=30 * max(len(data), 1),
+                                              title=title or f"{kpi.replace('_', ' ')} per level")

@@ -188,23 +188,45 @@ def _levels(text: str) -> tuple[int, ...]:
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
-    from .simulation import SimulationConfig, simulate
+    from .simulation import SimulationConfig, load_costs, simulate, simulate_seeds
 
+    costs = load_costs(args.costs)
     config = SimulationConfig(scenario=args.scenario, levels=args.levels, weeks=args.weeks, seed=args.seed,
                               rows_per_week=args.rows_per_week, label_delay=args.label_delay,
                               onset=args.onset, magnitude=args.magnitude, duration=args.duration)
-    result = simulate(config)
-    if args.json:
-        _print_json(result.to_dict())
-        return EXIT_OK
-    scenario = result.scenario
+    config.validate()
+    if args.seeds is None:
+        result = simulate(config, costs=costs, drift=False)
+        if args.json:
+            _print_json(result.to_dict())
+            return EXIT_OK
+        table = result.kpis.copy()
+        scenario, seeds_text = result.scenario, f"seed {config.seed}"
+    else:
+        if args.seeds < 1:
+            raise WorkbookError("must be at least 1", field="--seeds")
+        multi = simulate_seeds(config, seeds=args.seeds, costs=costs, jobs=args.jobs)
+        if args.json:
+            _print_json(multi.to_dict())
+            return EXIT_OK
+        table = multi.summary()
+        scenario = config.scenario_spec
+        seeds_text = f"seeds {config.seed}..{config.seed + args.seeds - 1}, means with 90% intervals"
     print(f"Scenario {scenario.name}: {scenario.description} (onset week {scenario.onset}, magnitude "
-          f"{scenario.magnitude:g}, {config.weeks} weeks x {config.rows_per_week} rows, seed {config.seed})")
-    table = result.kpis.copy()
-    table["weeks_to_detect"] = table["weeks_to_detect"].map(lambda v: "never" if v != v else f"{v:.0f}")
-    columns = ["name", "mean_auc", "mean_accuracy", "accuracy_weeks_lost", "weeks_to_detect", "alerts", "retrains",
-               "blocked", "rolled_back", "bad_models_shipped", "manual_interventions", "compute_cost"]
-    print(table[columns].to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+          f"{scenario.magnitude:g}, {config.weeks} weeks x {config.rows_per_week} rows, {seeds_text})")
+    money = lambda v: f"{v / 1000:,.0f}k"  # noqa: E731
+    for row in table.to_dict("records"):
+        span = (f" [{money(row['net_cost_low'])}, {money(row['net_cost_high'])}]" if "net_cost_low" in row else "")
+        detect = row["weeks_to_detect"]
+        print(f"  {row['name']:<13} net cost {costs.currency} {money(row['net_cost'])}{span} = business loss "
+              f"{money(row['business_loss'])} + run cost {money(row['run_cost'])}; accuracy-weeks lost "
+              f"{row['accuracy_weeks_lost']:.2f}, detects {'never' if detect != detect else f'after {detect:.1f} weeks'}, "
+              f"bad models shipped {row['bad_models_shipped']:.2g}")
+    if args.seeds is not None:
+        levels = list(config.levels)
+        for low, high in zip(levels, levels[1:]):
+            c = multi.compare(high, low)
+            print(f"  L{high} vs L{low}: net cost {c.wording(costs.currency + ' ')}")
     return EXIT_OK
 
 
@@ -349,6 +371,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--onset", type=int, help="week the drift starts")
     p.add_argument("--magnitude", type=float, help="drift strength (1.0 = the scenario's default)")
     p.add_argument("--duration", type=int, help="weeks (gradual ramp, season length, bug length)")
+    p.add_argument("--seeds", type=int, help="run seeds SEED..SEED+N-1 and report means with 90%% intervals")
+    p.add_argument("--costs", help="YAML file overriding the loan book and cost defaults")
+    p.add_argument("--jobs", type=int, help="worker processes for --seeds (default: every core)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_simulate)
 

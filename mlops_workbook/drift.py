@@ -7,6 +7,8 @@ Defaults follow Evidently's data-drift preset, so numbers can be compared with i
 | numeric | KS, drift when p < 0.05 | Wasserstein normed by the reference std, drift when > 0.1 |
 | categorical | chi-square homogeneity, drift when p < 0.05 | Jensen-Shannon distance, drift when > 0.1 |
 
+Numeric columns with at most 5 distinct values in the reference are tested as categorical, as
+Evidently's preset does (a 0/1 flag or a 1-5 rating is a category, not a distribution).
 The dataset drifts when the share of drifted features reaches `drift_share` (0.5, Evidently's default).
 Missing values are dropped before testing; each side's null share is reported next to the test.
 """
@@ -40,6 +42,7 @@ TESTS = ("auto", "ks", "psi", "wasserstein", "js", "chi2")
 SMALL_SAMPLE = 1000
 DEFAULT_THRESHOLDS = {"ks": 0.05, "chi2": 0.05, "psi": 0.1, "wasserstein": 0.1, "js": 0.1}
 _PARALLEL_CELLS = 400_000
+DISCRETE_MAX = 5  # numeric columns with at most this many distinct values get the categorical tests
 
 
 @dataclass(frozen=True)
@@ -150,7 +153,10 @@ def sorted_quantile(ordered: np.ndarray, q: float) -> float:
 
 def profile_column(series: pd.Series, *, name: str | None = None, kind: str | None = None, bins: int = 10) -> ColumnProfile:
     name = str(name if name is not None else series.name)
-    kind = kind or ("numeric" if _is_numeric(series) else "categorical")
+    if kind is None:
+        kind = "numeric" if _is_numeric(series) else "categorical"
+        if kind == "numeric" and 0 < series.nunique(dropna=True) <= DISCRETE_MAX:
+            kind = "categorical"  # as Evidently's preset: a number with a handful of values is a category
     if kind == "numeric":
         values, null_share = _numeric_values(series)
         ordered = np.sort(values)

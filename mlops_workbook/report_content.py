@@ -8,7 +8,6 @@ everything a user typed (team name, evidence, notes) is escaped by the template 
 
 from __future__ import annotations
 
-import html
 import os
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -23,7 +22,7 @@ from .errors import WorkbookError
 from .history import Progress, find_progress
 from .rubric import Rubric
 from .scoring import Assessment, score
-from .simulation import LEVEL_NAMES, SimulationResult, simulate
+from .simulation import LEVEL_NAMES, SimulationResult, simulate, simulate_seeds
 from .templates import render
 
 ANSWERS_DIR_ENV = "MLOPS_WORKBOOK_ANSWERS_DIR"
@@ -31,17 +30,6 @@ STATUS_LABELS = {"yes": "met", "partial": "partly met", "no": "not met", "n/a": 
 # Concept drift separates the levels most clearly (each level loses less than the one below it),
 # so it is what "what your level costs you" shows unless a scenario is chosen.
 REPORT_SCENARIO = "concept-drift"
-
-
-def esc(value: Any) -> str:
-    return html.escape(str(value), quote=True)
-
-
-def _table(headers: list[str], rows: list[list[str]]) -> str:
-    """Cells already escaped by the caller: only the simulation section, not yet ported to a template."""
-    head = "".join(f"<th>{h}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
 # --------------------------------------------------------------------------- parameters
@@ -160,6 +148,17 @@ def simulation_cache_file(folder: str | os.PathLike[str], scenario: str, seed: i
     return Path(folder) / f"simulation-{scenario}-{int(seed)}.pkl"
 
 
+REPORT_SEEDS = 20  # seeds behind the report's means and intervals
+REPORT_ROWS_PER_WEEK = 1000  # money is scaled to the loan book, so half the rows keep the same units
+
+
+def report_simulation(scenario: str, seed: int) -> SimulationResult:
+    """Seed `seed` for the week-by-week chart, plus seeds seed..seed+19 for means and intervals."""
+    result = simulate(scenario=scenario, seed=seed, rows_per_week=REPORT_ROWS_PER_WEEK, drift=False)
+    result.seeds = simulate_seeds(result.config, seeds=REPORT_SEEDS, costs=result.costs)
+    return result
+
+
 @lru_cache(maxsize=8)
 def cached_simulation(scenario: str, seed: int) -> SimulationResult:
     """All five levels once per (scenario, seed): a kernel that renders many reports pays once, and a
@@ -173,16 +172,20 @@ def cached_simulation(scenario: str, seed: int) -> SimulationResult:
 
             with path.open("rb") as handle:
                 return pickle.load(handle)
-    return simulate(scenario=scenario, seed=seed)
+    return report_simulation(scenario, seed)
 
 
 def _subset(result: SimulationResult, levels: tuple[int, ...]) -> SimulationResult:
+    seeds = result.seeds
+    if seeds is not None:
+        seeds = replace(seeds, per_seed=seeds.per_seed[seeds.per_seed.level.isin(levels)].reset_index(drop=True))
     return replace(
         result,
         timeline=result.timeline[result.timeline.level.isin(levels)].reset_index(drop=True),
         kpis=result.kpis[result.kpis.level.isin(levels)].reset_index(drop=True),
         events=result.events[result.events.level.isin(levels)].reset_index(drop=True),
         decisions={lv: reg for lv, reg in result.decisions.items() if lv in levels},
+        seeds=seeds,
     )
 
 
@@ -315,44 +318,43 @@ class TeamReport(ReportData):
             return ""
         sim = self.simulation
         levels = self.compared_levels
-        kpis = sim.kpis.set_index("level")
-        metrics = [
-            ("Mean AUC", "mean_auc", "{:.3f}"), ("Mean accuracy", "mean_accuracy", "{:.1%}"),
-            ("Accuracy-weeks lost vs an oracle", "accuracy_weeks_lost", "{:.2f}"),
-            ("Weeks to detect the drift", "weeks_to_detect", "{:.0f}"), ("Alerts", "alerts", "{}"),
-            ("Retrains", "retrains", "{}"), ("Deployments blocked", "blocked", "{}"),
-            ("Bad models shipped", "bad_models_shipped", "{}"), ("Manual interventions", "manual_interventions", "{}"),
-            ("Compute cost units", "compute_cost", "{:.1f}"),
-        ]
-        rows = []
-        for label, column, fmt in metrics:
-            cells = []
-            for lv in levels:
-                value = kpis.loc[lv, column]
-                cells.append("never" if column == "weeks_to_detect" and value != value else fmt.format(value))
-            rows.append([label, *cells])
-        headers = ["KPI"] + [esc(LEVEL_NAMES[lv]) for lv in levels]
-        scenario = sim.scenario
-        return (
-            '<div class="mw-report"><h2>What your level costs you</h2>'
-            f"<p>The same 52 weeks of loan applications, the same drift (<b>{esc(scenario.name)}</b>: "
-            f"{esc(scenario.description)} Onset week {scenario.onset}), operated at "
-            + " and at ".join(esc(LEVEL_NAMES[lv]) for lv in levels)
-            + ". Labels arrive 2 weeks late, as in production.</p>"
-            + _table(headers, rows)
-            + "</div>"
-        )
+        multi = sim.seeds
+        currency = multi.costs.currency if multi is not None else "EUR"
+        summary = (multi.summary() if multi is not None else sim.kpis).set_index("level")
+
+        def cell(column: str, lv: int, fmt: str | None) -> dict[str, str]:
+            value = summary.loc[lv, column]
+            if fmt is not None:
+                return {"value": "never" if column == "weeks_to_detect" and value != value else fmt.format(value)}
+            interval = (f"{summary.loc[lv, column + '_low']:,.0f} to {summary.loc[lv, column + '_high']:,.0f}"
+                        if f"{column}_low" in summary.columns else "")
+            return {"value": f"{value:,.0f}", "interval": interval}
+
+        rows = [{"label": label, "cells": [cell(column, lv, fmt) for lv in levels]}
+                for label, column, fmt in _simulation_metrics(currency)]
+        verdicts = []
+        if multi is not None:
+            for low, high in zip(levels, levels[1:]):
+                verdicts.append(f"{LEVEL_NAMES[high]} against {LEVEL_NAMES[low]}: net cost "
+                                f"{multi.compare(high, low).wording(currency + ' ')}.")
+        seeds_text = (f"Means over {len(multi.seeds)} simulated years (seeds {multi.seeds[0]}-{multi.seeds[-1]}), "
+                      f"with 90% intervals; the comparison is paired (same streams).") if multi is not None else ""
+        return self._render("simulation", scenario=sim.scenario, level_names=[LEVEL_NAMES[lv] for lv in levels],
+                            rows=rows, verdicts=verdicts, seeds_text=seeds_text)
 
     def simulation_chart(self) -> Any:
         if self.simulation is None:
             return None
-        from .charts import enable_offline_rendering, timeline_chart
+        from .charts import enable_offline_rendering, net_cost_chart, timeline_chart
 
         enable_offline_rendering()
         sim = self.simulation
-        events = sim.events[sim.events.event.isin(["alert", "incident noticed", "promoted", "blocked", "rolled back"])]
-        return timeline_chart(sim.timeline, events, metric="accuracy", onset=sim.scenario.onset,
-                              title="Accuracy per week (markers: alerts, incidents, promotions, blocks, rollbacks)")
+        if sim.seeds is not None:
+            return net_cost_chart(sim.seeds.summary(), currency=sim.seeds.costs.currency,
+                                  title="Net cost per year: mean over seeds, 90% interval")
+        events = sim.events[sim.events.event.isin(["alert", "complaint", "promoted", "blocked", "rolled back"])]
+        return timeline_chart(sim.timeline, events, metric="cumulative_loss", onset=sim.scenario.onset,
+                              title="Business loss so far, thousands (markers: alerts, complaints, promotions)")
 
     def kpis_html(self) -> str:
         a = self.assessment
@@ -368,6 +370,21 @@ class TeamReport(ReportData):
     def appendix_html(self) -> str:
         return self._render("appendix", rubric=self.rubric, answers=self.answers,
                             context=self.answers.context.to_dict())
+
+
+def _simulation_metrics(currency: str) -> list[tuple[str, str, str | None]]:
+    """(label, KPI column, format): money columns (format None) carry their 90% interval."""
+    return [
+        (f"Net cost ({currency} per year)", "net_cost", None),
+        (f"Business loss vs an oracle ({currency})", "business_loss", None),
+        (f"Run cost: compute, people, build ({currency})", "run_cost", None),
+        ("Mean AUC", "mean_auc", "{:.3f}"), ("Mean accuracy", "mean_accuracy", "{:.1%}"),
+        ("Accuracy-weeks lost vs the oracle", "accuracy_weeks_lost", "{:.2f}"),
+        ("Weeks to detect the drift", "weeks_to_detect", "{:.1f}"), ("Alerts", "alerts", "{:.1f}"),
+        ("Retrains", "retrains", "{:.1f}"), ("Deployments blocked", "blocked", "{:.1f}"),
+        ("Bad models shipped", "bad_models_shipped", "{:.2f}"),
+        ("Manual interventions", "manual_interventions", "{:.1f}"),
+    ]
 
 
 class ReportFailure:

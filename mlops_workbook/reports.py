@@ -320,13 +320,12 @@ def _share_simulation(cache: str, scenario: str, seed: int) -> None:
     """Simulate once in the parent and leave it where every report kernel looks first."""
     import pickle
 
-    from .report_content import simulation_cache_file
-    from .simulation import simulate
+    from .report_content import report_simulation, simulation_cache_file
 
     path = simulation_cache_file(cache, scenario, seed)
     tmp = path.with_suffix(".tmp")
     with tmp.open("wb") as handle:
-        pickle.dump(simulate(scenario=scenario, seed=seed), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(report_simulation(scenario, seed), handle, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(tmp, path)
 
 

@@ -116,11 +116,44 @@ def get_scenario(name: str, *, onset: int | None = None, magnitude: float | None
 # --------------------------------------------------------------------------- generation
 
 
+_PURPOSE_EFFECTS = np.array([_PURPOSE_EFFECT[c] for c in CATEGORIES["purpose"]])
+_HOME_EFFECTS = np.array([_HOME_EFFECT[c] for c in CATEGORIES["home_ownership"]])
+_CHANNEL_EFFECTS = np.array([_CHANNEL_EFFECT[c] for c in CATEGORIES["channel"]])
+_ONLINE, _BROKER = CATEGORIES["channel"].index("online"), CATEGORIES["channel"].index("broker")
+_CAR_HOME = np.isin(np.array(CATEGORIES["purpose"]), ("car", "home"))
+
+
+@dataclass(frozen=True)
+class WeekArrays:
+    """One week as arrays: numeric columns (NaN = missing), categorical codes (index into CATEGORIES),
+    the label and the world's true default probability (ground truth: the simulation's yardstick,
+    never shown to a policy)."""
+
+    week: int
+    numeric: np.ndarray  # rows x len(NUMERIC_FEATURES)
+    codes: np.ndarray  # rows x len(CATEGORICAL_FEATURES), int
+    y: np.ndarray
+    p: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.y)
+
+    def frame(self) -> pd.DataFrame:
+        data: dict[str, np.ndarray] = {name: self.numeric[:, i] for i, name in enumerate(NUMERIC_FEATURES)}
+        for j, name in enumerate(CATEGORICAL_FEATURES):
+            data[name] = np.array(CATEGORIES[name], dtype=object)[self.codes[:, j]]
+        frame = pd.DataFrame(data)
+        frame[TARGET] = self.y
+        frame.insert(0, "week", self.week)
+        return frame
+
+
 def _inputs(rng: np.random.Generator, n: int, shift: float, season: float) -> dict[str, np.ndarray]:
-    income = rng.lognormal(np.log(55_000) - 0.5 * shift, 0.5, n)
+    """Categoricals come back as codes (same draws as choosing the names)."""
+    income = rng.lognormal(np.log(55_000) - 0.2 * shift, 0.5, n)
     loan = rng.lognormal(np.log(15_000) + 0.4 * season, 0.6, n).clip(1_000, 150_000)
-    dti = (rng.beta(2, 5, n) * 0.8 + 0.08 * shift).clip(0, 1.2)
-    score = rng.normal(690 - 70 * shift, 55, n).clip(300, 850)
+    dti = (rng.beta(2, 5, n) * 0.8 + 0.03 * shift).clip(0, 1.2)
+    score = rng.normal(690 - 20 * shift, 55, n).clip(300, 850)
     util = rng.beta(2, 3, n)
     util = (1 - (1 - util) * (1 - 0.55 * shift - 0.45 * season)).clip(0, 1)
     age = (21 + rng.gamma(3, 6, n)).clip(18, 90)
@@ -142,34 +175,33 @@ def _inputs(rng: np.random.Generator, n: int, shift: float, season: float) -> di
         "employment_years": employment.round(1),
         "num_open_accounts": accounts,
         "interest_rate": rate,
-        "home_ownership": rng.choice(CATEGORIES["home_ownership"], n, p=[0.4, 0.2, 0.4]),
-        "purpose": rng.choice(CATEGORIES["purpose"], n, p=purpose_p),
-        "channel": rng.choice(CATEGORIES["channel"], n, p=[0.3, 0.55, 0.15]),
-        "region": rng.choice(CATEGORIES["region"], n),
+        "home_ownership": rng.choice(3, n, p=[0.4, 0.2, 0.4]),
+        "purpose": rng.choice(6, n, p=purpose_p),
+        "channel": rng.choice(3, n, p=[0.3, 0.55, 0.15]),
+        "region": rng.choice(4, n),
     }
 
 
 def true_logit(x: dict[str, np.ndarray], concept: float = 0.0, season: float = 0.0) -> np.ndarray:
-    """The world's P(default | x) on the logit scale; `concept` > 0 moves it (concept drift), and so
-    does `season` (holiday loans for cars and homes and online applications default more, while
-    broker deals, normally the riskier channel, become the safer one)."""
+    """The world's P(default | x) on the logit scale (categoricals as codes); `concept` > 0 moves it
+    (concept drift), and so does `season` (holiday loans for cars and homes and online applications
+    default more, while broker deals, normally the riskier channel, become the safer one)."""
     score_effect = np.tanh((650 - x["credit_score"]) / 60) * (1.4 * (1 - 0.6 * concept))
     dti_effect = (x["debt_to_income"] - 0.23) / 0.12 * (0.8 * (1 + 0.6 * concept))
-    hinge = 25.0 * np.maximum(x["utilization"] - 0.8, 0)  # risk jumps past 70% utilisation
+    hinge = 25.0 * np.maximum(x["utilization"] - 0.8, 0)  # risk jumps past 80% utilisation
     income_effect = -0.5 * np.log(x["income"] / 55_000)
     burden = 0.9 * (x["loan_amount"] / x["income"] > 0.4)
     tenure = -0.08 * np.minimum(x["employment_years"], 10)
     young = 1.0 * (x["age"] < 25) * (x["utilization"] > 0.6)
-    purpose = np.vectorize(_PURPOSE_EFFECT.get, otypes=[float])(x["purpose"])
-    home = np.vectorize(_HOME_EFFECT.get, otypes=[float])(x["home_ownership"])
-    channel = np.vectorize(_CHANNEL_EFFECT.get, otypes=[float])(x["channel"])
-    channel = channel + 1.5 * concept * (x["channel"] == "online") + season * (1.2 * (x["channel"] == "online") - 1.2 * (x["channel"] == "broker"))
-    purpose = purpose + 2.0 * season * np.isin(x["purpose"], ("car", "home"))
+    online, broker = x["channel"] == _ONLINE, x["channel"] == _BROKER
+    purpose = _PURPOSE_EFFECTS[x["purpose"]] + 2.0 * season * _CAR_HOME[x["purpose"]]
+    home = _HOME_EFFECTS[x["home_ownership"]]
+    channel = _CHANNEL_EFFECTS[x["channel"]] + 1.5 * concept * online + season * (1.2 * online - 1.2 * broker)
     return -1.9 + score_effect + dti_effect + hinge + income_effect + burden + tenure + young + purpose + home + channel
 
 
-def generate_week(week: int, n: int, scenario: Scenario, seed: int) -> pd.DataFrame:
-    """One week's batch: features, the label, and `week`. Same (week, n, scenario, seed), same rows."""
+def generate_week_arrays(week: int, n: int, scenario: Scenario, seed: int) -> WeekArrays:
+    """One week's batch as arrays. Same (week, n, scenario, seed), same rows."""
     rng = np.random.default_rng([seed, week + 1000, 7919])
     strength = scenario.strength(week)
     shift = strength if scenario.name in ("sudden-covariate-shift", "gradual-drift") else 0.0
@@ -188,14 +220,23 @@ def generate_week(week: int, n: int, scenario: Scenario, seed: int) -> pd.DataFr
         keep.sort()
         x = {k: v[keep] for k, v in x.items()}
         y = y[keep]
-    frame = pd.DataFrame(x)
+        # Bayes: the selection reweights the classes, so the true odds scale by the kept shares.
+        base = p[keep]
+        odds = base / (1 - base) * (n_pos / max(len(pos), 1)) / ((n - n_pos) / max(len(neg), 1))
+        p = odds / (1 + odds)
+    numeric = np.column_stack([x[name] for name in NUMERIC_FEATURES]).astype(float)
     if scenario.name == "data-quality-bug" and strength > 0:
-        frame["income"] = (frame["income"] / 1000).round(1)  # upstream sends thousands
+        income = NUMERIC_FEATURES.index("income")
+        numeric[:, income] = (numeric[:, income] / 1000).round(1)  # upstream sends thousands
         missing = rng.random(n) < min(1.0, 0.4 * strength)
-        frame.loc[missing, "credit_score"] = np.nan
-    frame[TARGET] = y
-    frame.insert(0, "week", week)
-    return frame
+        numeric[missing, NUMERIC_FEATURES.index("credit_score")] = np.nan
+    codes = np.column_stack([x[name] for name in CATEGORICAL_FEATURES]).astype(np.intp)
+    return WeekArrays(week, numeric, codes, y, p)
+
+
+def generate_week(week: int, n: int, scenario: Scenario, seed: int) -> pd.DataFrame:
+    """One week's batch: features, the label, and `week`. Same (week, n, scenario, seed), same rows."""
+    return generate_week_arrays(week, n, scenario, seed).frame()
 
 
 def generate_stream(scenario: Scenario | str = "none", *, weeks: int = 52, rows_per_week: int = 2000,

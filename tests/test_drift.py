@@ -26,9 +26,9 @@ def test_auto_tests_follow_evidently_defaults(frames):
     ref, cur = frames
     big = drift_table(ref, cur)
     assert {f.feature: f.test for f in big.features} == {"x": "wasserstein", "y": "wasserstein",
-                                                          "c": "jensenshannon", "k": "wasserstein"}
-    small = drift_table(ref.head(800), cur.head(800))
-    assert {f.feature: f.test for f in small.features} == {"x": "ks", "y": "ks", "c": "chi2", "k": "ks"}
+                                                          "c": "jensenshannon", "k": "jensenshannon"}
+    small = drift_table(ref.head(800), cur.head(800))  # k, a constant number, is a category (<= 5 values)
+    assert {f.feature: f.test for f in small.features} == {"x": "ks", "y": "ks", "c": "chi2", "k": "chi2"}
     assert big.drifted_features == ["x", "c"]
     x = next(f for f in big.features if f.feature == "x")
     assert x.statistic == pytest.approx(stats.wasserstein_distance(ref.x, cur.x) / ref.x.std(ddof=0))
@@ -80,7 +80,7 @@ def test_constant_columns(frames):
     k = next(f for f in drift_table(ref, cur).features if f.feature == "k")
     assert not k.drifted and k.statistic == 0
     shifted = next(f for f in drift_table(ref, cur.assign(k=3.0)).features if f.feature == "k")
-    assert shifted.drifted and "constant in reference" in shifted.note
+    assert shifted.drifted and "new categories: 3.0" in shifted.note  # a constant number is a category
 
 
 def test_column_on_one_side_is_skipped(frames):
@@ -136,3 +136,28 @@ def test_read_table_errors(tmp_path):
     empty.write_text("a,b\n")
     with pytest.raises(DataError, match="no rows or no columns"):
         read_table(str(empty))
+
+
+def test_numeric_with_few_values_uses_the_categorical_tests():
+    """As Evidently's preset: a numeric column with <= 5 distinct values is a category (chi2 / JS)."""
+    import numpy as np
+    import pandas as pd
+
+    from mlops_workbook.drift import drift_table
+    from mlops_workbook.stattests import chi2_test, jensen_shannon_categorical
+
+    rng = np.random.default_rng(0)
+    for n, test in ((500, "chi2"), (3000, "js")):
+        reference = pd.DataFrame({"rating": rng.integers(1, 6, n), "amount": rng.normal(size=n)})
+        current = pd.DataFrame({"rating": rng.choice([1, 2, 3, 4, 5], n, p=[.1, .1, .2, .3, .3]),
+                                "amount": rng.normal(size=n)})
+        rows = {f.feature: f for f in drift_table(reference, current).features}
+        assert rows["rating"].type == "categorical" and rows["rating"].test == {"js": "jensenshannon"}.get(test, test)
+        assert rows["amount"].type == "numeric"
+        ref_counts = np.bincount(reference.rating, minlength=6)[1:]
+        cur_counts = np.bincount(current.rating, minlength=6)[1:]
+        expected = (chi2_test(ref_counts, cur_counts) if test == "chi2"
+                    else jensen_shannon_categorical(ref_counts, cur_counts))
+        assert rows["rating"].statistic == pytest.approx(expected.statistic)
+    six = pd.DataFrame({"x": np.arange(600) % 6})
+    assert drift_table(six, six).features[0].type == "numeric"  # six values: still a number

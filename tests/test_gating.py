@@ -48,9 +48,13 @@ def test_bootstrap_is_seeded_and_paired():
     rng = np.random.default_rng(0)
     y = rng.random(2000) < 0.2
     champion = rng.normal(size=2000) + y
-    a = paired_bootstrap_auc(y, champion, champion + rng.normal(0, 0.2, 2000), seed=3)
-    b = paired_bootstrap_auc(y, champion, champion + rng.normal(0, 0.2, 2000), seed=3)
-    assert a.n_boot == b.n_boot
+    challenger = champion + rng.normal(0, 0.2, 2000)
+    a = paired_bootstrap_auc(y, champion, challenger, seed=3)
+    b = paired_bootstrap_auc(y, champion, challenger, seed=3)
+    assert (a.difference, a.low, a.high) == (b.difference, b.low, b.high)  # same seed, same interval
+    c = paired_bootstrap_auc(y, champion, challenger, seed=4)
+    assert c.difference == a.difference and (c.low, c.high) != (a.low, a.high)  # the seed moves only the resamples
+    assert a.low < a.difference < a.high
     same = paired_bootstrap_auc(y, champion, champion, seed=1)
     assert same.low == same.high == same.difference == 0  # paired: identical models never differ
 

@@ -1,3 +1,5 @@
+"""The simulation's claims, each over 20 seeds with its paired 90% interval (never one pinned seed)."""
+
 from __future__ import annotations
 
 import json
@@ -9,85 +11,74 @@ import pytest
 from mlops_workbook.cli import main
 from mlops_workbook.errors import DataError
 from mlops_workbook.sample_data import SCENARIOS
-from mlops_workbook.simulation import SimulationConfig, simulate
+from mlops_workbook.simulation import (
+    CAPABILITIES,
+    SimulationConfig,
+    load_costs,
+    simulate,
+    simulate_seeds,
+)
+from mlops_workbook.simulation.uncertainty import mean_interval
 
 DRIFT_SCENARIOS = [name for name in SCENARIOS if name != "none"]
+SEEDS = 20
+ROWS = 1000  # money is scaled to the loan book, so half the rows keep the units; claims hold at 2,000 too (README)
 
 
 @cache
-def run(scenario: str, seed: int = 0, levels: tuple[int, ...] = (0, 1, 2, 3, 4)):
-    return simulate(scenario=scenario, seed=seed, levels=levels)
+def seeds(scenario: str):
+    return simulate_seeds(scenario=scenario, seeds=SEEDS, rows_per_week=ROWS)
 
 
-def test_result_shape():
-    result = run("sudden-covariate-shift")
-    assert len(result.timeline) == 5 * 52
-    assert {"week", "level", "accuracy", "auc", "oracle_accuracy", "events", "model", "drift_onset"} <= set(
-        result.timeline.columns)
-    assert {"level", "mean_auc", "accuracy_weeks_lost", "weeks_to_detect", "retrains", "blocked",
-            "bad_models_shipped", "manual_interventions", "compute_cost"} <= set(result.kpis.columns)
-    assert set(result.drift.feature) and result.drift.week.nunique() == 52
+# --------------------------------------------------------------------------- shape and contracts (fast)
+
+
+def test_result_shape_and_money():
+    result = simulate(scenario="concept-drift", weeks=30, rows_per_week=500, seed=11)
+    assert len(result.timeline) == 5 * 30
+    assert {"week", "level", "accuracy", "auc", "profit", "oracle_profit", "business_loss", "cumulative_loss",
+            "events", "model", "drift_onset"} <= set(result.timeline.columns)
+    kpis = result.kpis.set_index("level")
+    assert (kpis.net_cost - kpis.business_loss - kpis.run_cost).abs().max() < 1e-6
+    assert (kpis.run_cost - kpis.compute_cost - kpis.people_cost - kpis.build_cost).abs().max() < 1e-6
+    assert (result.timeline.business_loss >= -1e-6).all()  # nobody beats a lender who knows the true risk
+    assert kpis.build_cost.is_monotonic_increasing and kpis.loc[0, "build_cost"] == 0
+    assert set(result.drift.feature) and result.drift.week.nunique() == 30
     json.dumps(result.to_dict())
     assert not result.decisions[2].to_frame().empty
 
 
 def test_same_seed_same_numbers():
-    a = simulate(scenario="concept-drift", seed=3, levels=(0, 3), weeks=30)
-    b = simulate(scenario="concept-drift", seed=3, levels=(0, 3), weeks=30)
+    a = simulate(scenario="prior-shift", seed=3, levels=(0, 3), weeks=30, rows_per_week=500)
+    b = simulate(scenario="prior-shift", seed=3, levels=(0, 3), weeks=30, rows_per_week=500)
     pd.testing.assert_frame_equal(a.timeline, b.timeline)
     pd.testing.assert_frame_equal(a.kpis, b.kpis)
-    c = simulate(scenario="concept-drift", seed=4, levels=(0, 3), weeks=30)
-    assert not a.timeline["accuracy"].equals(c.timeline["accuracy"])
+    c = simulate(scenario="prior-shift", seed=4, levels=(0, 3), weeks=30, rows_per_week=500)
+    assert not a.timeline["profit"].equals(c.timeline["profit"])
 
 
-def test_no_drift_is_quiet_for_most_seeds():
-    quiet = 0
-    for seed in range(5):
-        result = run("none", seed, (3, 4))
-        quiet += all(result.kpi(level, "alerts") <= 1 for level in (3, 4))
-    assert quiet >= 4
+def test_policies_never_read_the_scenario():
+    """A shift whose onset lies after the last week produces exactly the 'none' stream: every level must
+    then do exactly the same things, whatever the scenario is called."""
+    none = simulate(scenario="none", weeks=20, rows_per_week=500, seed=5, drift=False)
+    later = simulate(scenario="sudden-covariate-shift", onset=200, weeks=20, rows_per_week=500, seed=5, drift=False)
+    pd.testing.assert_frame_equal(none.events, later.events)
+    pd.testing.assert_series_equal(none.timeline.profit, later.timeline.profit)
 
 
-def test_l3_alerts_within_two_weeks_of_sudden_shift():
-    result = run("sudden-covariate-shift")
-    onset = result.scenario.onset
-    alerts = result.events[(result.events.level == 3) & (result.events.event == "alert")]
-    assert alerts.week.min() - onset <= 2 and alerts.week.min() >= onset
-    assert result.kpi(3, "weeks_to_detect") <= 2
-
-
-def test_data_quality_bug_gates_block_what_scripts_ship():
-    result = run("data-quality-bug")
-    assert result.kpi(1, "bad_models_shipped") >= 1
-    assert result.kpi(2, "bad_models_shipped") == 0
-    blocked = result.decisions[2].to_frame()
-    blocked = blocked[blocked.decision == "blocked"]
-    assert not blocked.empty and blocked.gates.str.contains("data_validation FAIL").any()
-    shipped = result.decisions[1].to_frame()
-    assert (shipped.decision == "shipped unchecked").any()
-    l1_alerts = result.events[(result.events.level == 1) & (result.events.event == "alert")]
-    assert l1_alerts.detail.str.startswith("serving errors").any()
-
-
-@pytest.mark.parametrize("scenario", DRIFT_SCENARIOS)
-def test_l4_loses_less_than_l0(scenario):
-    result = run(scenario)
-    assert result.kpi(4, "accuracy_weeks_lost") < result.kpi(0, "accuracy_weeks_lost")
-    assert result.kpi(4, "weeks_to_detect") < result.kpi(0, "weeks_to_detect")
-
-
-def test_concept_drift_is_caught_by_performance_not_data_drift():
-    result = run("concept-drift")
-    l3 = result.events[(result.events.level == 3) & (result.events.event == "alert")]
-    assert not l3.detail.str.startswith("data drift").any()
-    assert not l3.detail.str.startswith("prediction drift").any()
-    performance = l3[l3.detail.str.startswith("performance")]
-    onset, delay = result.scenario.onset, result.config.label_delay
-    assert not performance.empty and onset + delay <= performance.week.min() <= onset + delay + 2
+def test_capability_table_is_cumulative():
+    """Each level keeps what the level below does: checks only get added going up."""
+    for low, high in zip(range(4), range(1, 5)):
+        a, b = CAPABILITIES[low], CAPABILITIES[high]
+        for check in ("gates", "error_log", "monitoring"):
+            assert getattr(b, check) >= getattr(a, check), (low, high, check)
+        if a.schedule_weeks:
+            assert b.schedule_weeks and b.schedule_weeks <= a.schedule_weeks
+        assert b.react_weeks <= a.react_weeks
 
 
 def test_levels_subset_and_validation():
-    result = simulate(scenario="prior-shift", levels=(0, 4), weeks=30, seed=1)
+    result = simulate(scenario="prior-shift", levels=(0, 4), weeks=30, seed=1, rows_per_week=500)
     assert sorted(result.kpis.level) == [0, 4]
     with pytest.raises(DataError, match="levels must be among 0-4"):
         simulate(levels=(5,))
@@ -98,13 +89,61 @@ def test_levels_subset_and_validation():
     assert SimulationConfig().scenario_spec.name == "sudden-covariate-shift"
 
 
-def test_cli_simulate_json(capsys):
-    code = main(["simulate", "--scenario", "gradual-drift", "--levels", "0,4", "--weeks", "30", "--json"])
+def test_costs_defaults_and_errors(tmp_path):
+    costs = load_costs()
+    assert costs.approval_cutoff == pytest.approx(costs.margin / (costs.margin + costs.loss_given_default))
+    assert costs.build_weeks() == (0, 1, 4, 10, 20.5)  # the rubric's effort_weeks midpoints, summed
+    good = tmp_path / "costs.yaml"
+    good.write_text("currency: CHF\nloan_book: {margin: 0.1}\npeople: {day_rate: 1000}\n")
+    mine = load_costs(good)
+    assert (mine.currency, mine.margin, mine.day_rate, mine.loss_given_default) == ("CHF", 0.1, 1000, 0.6)
+    for text, field in [("loan_book: {margin: -1}", "loan_book.margin"), ("people: {day_rat: 3}", "people.day_rat"),
+                        ("loan_book: {cutoff: 2}", "loan_book.cutoff"), ("compute: {gate_evaluation: x}",
+                                                                          "compute.gate_evaluation"),
+                        ("weather: {}", "weather"), ("loan_book: [1", None)]:
+        bad = tmp_path / "bad.yaml"
+        bad.write_text(text)
+        with pytest.raises(DataError) as info:
+            load_costs(bad)
+        assert str(bad) in str(info.value) and (field is None or field in str(info.value))
+        assert "\n" not in str(info.value)
+
+
+def test_cli_simulate_costs_error_is_one_line(tmp_path, capsys):
+    bad = tmp_path / "costs.yaml"
+    bad.write_text("people: {day_rate: -5}\n")
+    assert main(["simulate", "--costs", str(bad), "--weeks", "10"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and str(bad) in err and "people.day_rate" in err
+
+
+def test_cli_simulate_seeds_json(capsys):
+    code = main(["simulate", "--scenario", "gradual-drift", "--levels", "0,4", "--weeks", "20", "--rows-per-week",
+                 "300", "--seeds", "3", "--seed", "7", "--jobs", "1", "--json"])
     data = json.loads(capsys.readouterr().out)
-    assert code == 0
+    assert code == 0 and data["seeds"] == [7, 8, 9] and data["confidence"] == 0.9
     assert [k["level"] for k in data["kpis"]] == [0, 4]
-    assert {"level", "mean_auc", "accuracy_weeks_lost", "weeks_to_detect", "retrains", "blocked",
-            "bad_models_shipped"} <= set(data["kpis"][0])
+    low, high = data["kpis"][0]["intervals"]["net_cost"]
+    assert low <= data["kpis"][0]["net_cost"] <= high
+    assert {"seed", "level", "business_loss", "run_cost", "net_cost", "accuracy_weeks_lost", "weeks_to_detect",
+            "bad_models_shipped"} == set(data["per_seed"][0])
+    assert len(data["per_seed"]) == 6 and data["comparisons"][0]["a"] == 4
+
+
+def test_cli_simulate_single_seed_json(capsys):
+    code = main(["simulate", "--scenario", "gradual-drift", "--levels", "0,4", "--weeks", "20", "--json"])
+    data = json.loads(capsys.readouterr().out)
+    assert code == 0 and [k["level"] for k in data["kpis"]] == [0, 4]
+    assert {"business_loss", "run_cost", "net_cost", "mean_auc", "weeks_to_detect"} <= set(data["kpis"][0])
+
+
+def test_mean_interval_matches_scipy():
+    from scipy import stats
+
+    values = [3.0, 5.0, 4.0, 8.0, 6.0]
+    mean, low, high = mean_interval(values)
+    ref = stats.t.interval(0.9, 4, loc=5.2, scale=stats.sem(values))
+    assert mean == pytest.approx(5.2) and (low, high) == pytest.approx(ref)
 
 
 def test_cli_drift_json(capsys, tmp_path):
@@ -118,3 +157,61 @@ def test_cli_drift_json(capsys, tmp_path):
     bad.write_text("zzz\n1\n")
     code = main(["drift", str(ROOT / "data" / "reference.csv"), str(bad)])
     assert code == 2 and "no columns in common" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- claims over 20 seeds (slow)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("scenario", DRIFT_SCENARIOS)
+def test_drift_costs_a_stale_model_money(scenario):
+    """Against the same seeds without drift, a never-retrained model (L0) loses measurably more."""
+    drift, calm = seeds(scenario).per_seed, seeds("none").per_seed
+    l0 = drift[drift.level == 0].set_index("seed").business_loss - calm[calm.level == 0].set_index("seed").business_loss
+    mean, low, high = mean_interval(l0)
+    assert low > 0, f"{scenario}: L0 loses {mean:,.0f} more, 90% interval [{low:,.0f}, {high:,.0f}]"
+
+
+@pytest.mark.slow
+def test_top_level_does_not_pay_for_itself_on_stable_data():
+    c = seeds("none").compare(4, 2, "net_cost")
+    assert c.measurable and c.mean > 0, c
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("scenario", ["concept-drift", "prior-shift", "data-quality-bug"])
+def test_monitoring_pays_for_itself_when_data_change(scenario):
+    """The best monitored level (L3 or L4) has a measurably lower net cost than L2."""
+    multi = seeds(scenario)
+    best = min((multi.compare(level, 2, "net_cost") for level in (3, 4)), key=lambda c: c.high)
+    assert best.measurable and best.mean < 0, best
+
+
+NOT_WORSE_KNOWN_FAILURES = {
+    ("seasonal", 2): "retraining every 4 weeks chases a 6-in-13-week season and ships models for the wrong regime",
+    ("seasonal", 3): "monitoring reacts to every season start and end: more chasing than L2",
+    ("seasonal", 4): "acting on every season's alerts at once chases the season faster still",
+    ("none", 4): "with no person in the loop, false alerts' retrains ship at once: ~12k a year more loss on stable data",
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("scenario", list(SCENARIOS))
+@pytest.mark.parametrize("level", [2, 3, 4])
+def test_a_level_is_not_measurably_worse_than_the_one_below(scenario, level, request):
+    """From L1 up each level keeps what the one below does; its business loss must not be measurably higher
+    (L1 against L0 is the seeds' warning: retraining with no gate can ship a bad model)."""
+    if (scenario, level) in NOT_WORSE_KNOWN_FAILURES:
+        request.applymarker(pytest.mark.xfail(reason=NOT_WORSE_KNOWN_FAILURES[scenario, level], strict=True))
+    c = seeds(scenario).compare(level, level - 1, "business_loss")
+    assert not (c.measurable and c.mean > 0), c
+
+
+@pytest.mark.slow
+def test_data_quality_bug_gates_block_what_scripts_ship():
+    multi = seeds("data-quality-bug")
+    per_seed = multi.per_seed.set_index(["level", "seed"])
+    bad = per_seed.bad_models_shipped
+    mean, low, _ = mean_interval(bad.loc[1] - bad.loc[2])
+    assert low > 0  # L1 ships models trained on broken data, L2's validation gate blocks them
+    assert per_seed.blocked.loc[2].mean() > 0

@@ -12,16 +12,41 @@ import pandas as pd
 from ..drift import drift_table
 from ..errors import DataError
 from ..sample_data import SCENARIOS
-from ..simulation import LEVEL_NAMES, SimulationConfig, SimulationResult, simulate
+from ..simulation import LEVEL_NAMES, MultiSeedResult, SimulationConfig, SimulationResult, load_costs, simulate
+from ..simulation.uncertainty import cached_seeds
 from ._common import esc, reporting, show
 
-LAB_ROWS_PER_WEEK = 1000  # half the benchmark's volume: a slider move re-runs in about a second
+LAB_ROWS_PER_WEEK = 500  # a quarter of the benchmark's volume: a slider move re-runs every seed in about a second
+LAB_SEEDS = 8  # seeds behind each mean and interval in the lab (the CLI and the README use 20)
+MONEY_COLUMNS = [("net_cost", "Net cost"), ("business_loss", "Business loss"), ("run_cost", "Run cost")]
 KPI_COLUMNS = [("mean_auc", "Mean AUC", "{:.3f}"), ("mean_accuracy", "Mean accuracy", "{:.1%}"),
                ("accuracy_weeks_lost", "Accuracy-weeks lost", "{:.2f}"), ("weeks_to_detect", "Weeks to detect", "{:.0f}"),
                ("alerts", "Alerts", "{}"), ("false_alerts", "False alerts", "{}"), ("retrains", "Retrains", "{}"),
                ("blocked", "Blocked", "{}"), ("rolled_back", "Rolled back", "{}"),
                ("bad_models_shipped", "Bad models shipped", "{}"), ("manual_interventions", "Manual interventions", "{}"),
-               ("compute_cost", "Compute cost", "{:.0f}")]
+               ("compute_cost", "Compute cost", "{:,.0f}")]
+
+
+def money_table_html(multi: MultiSeedResult) -> str:
+    """Mean and 90% interval per level over seeds, then each level against the one below (paired)."""
+    summary, currency = multi.summary(), multi.costs.currency
+    head = "".join(f"<th>{label} ({esc(currency)}/year)</th>" for _, label in MONEY_COLUMNS)
+    rows = []
+    for row in summary.to_dict("records"):
+        cells = "".join(f"<td>{row[c]:,.0f}<br><small>[{row[c + '_low']:,.0f} to {row[c + '_high']:,.0f}]</small></td>"
+                        for c, _ in MONEY_COLUMNS)
+        rows.append(f"<tr><th>{esc(row['name'])}</th>{cells}</tr>")
+    levels = list(summary.level)
+    notes = []
+    for low, high in zip(levels, levels[1:]):
+        c = multi.compare(high, low)
+        notes.append(f"<li>{esc(LEVEL_NAMES[high])} vs {esc(LEVEL_NAMES[low])}: net cost "
+                     f"{esc(c.wording(currency + ' '))}</li>")
+    style = "border-collapse:collapse;font-size:.9em"
+    return (f'<table style="{style}" border="1" cellpadding="4"><thead><tr><th>level</th>{head}</tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table>"
+            f"<p>Means over {len(multi.seeds)} seeds with 90% intervals. Paired comparisons (same streams):</p>"
+            f"<ul>{''.join(notes)}</ul>")
 
 
 def kpi_table_html(kpis: pd.DataFrame) -> str:
@@ -71,7 +96,18 @@ class DriftLab(widgets.VBox):
                                                     value=0.1, style=style, continuous_update=False)
         self._levels = widgets.SelectMultiple(description="Levels", options=[(LEVEL_NAMES[lv], lv) for lv in LEVEL_NAMES],
                                               value=tuple(levels), rows=5, style=style)
-        self._metric = widgets.ToggleButtons(options=[("accuracy", "accuracy"), ("AUC", "auc")], value="accuracy")
+        costs = load_costs()
+        self._margin = widgets.BoundedFloatText(description="Margin on a repaid loan", min=0.001, max=1, step=0.01,
+                                                value=costs.margin, style=style)
+        self._lgd = widgets.BoundedFloatText(description="Loss given default", min=0.01, max=1, step=0.05,
+                                             value=costs.loss_given_default, style=style)
+        self._day_rate = widgets.BoundedFloatText(description="Day rate", min=0, max=10_000, step=50,
+                                                  value=costs.day_rate, style=style)
+        self._metric = widgets.ToggleButtons(options=[("cumulative loss", "cumulative_loss"), ("accuracy", "accuracy"),
+                                                      ("AUC", "auc")], value="cumulative_loss")
+        self._money = widgets.HTML()
+        self._money_chart = widgets.Output()
+        self.multi: MultiSeedResult | None = None
         self._log_level = widgets.Dropdown(description="Gate log for", options=[(LEVEL_NAMES[lv], lv) for lv in levels],
                                            value=max(levels), style=style)
         self._status = widgets.HTML()
@@ -90,6 +126,7 @@ class DriftLab(widgets.VBox):
         controls = widgets.HBox([
             widgets.VBox([self._scenario, self._scenario_help, self._onset, self._magnitude, self._duration]),
             widgets.VBox([self._delay, self._auc_gate, self._drift_threshold, self._levels]),
+            widgets.VBox([self._margin, self._lgd, self._day_rate]),
         ])
         own = widgets.VBox([
             widgets.HTML("<h3>Use my data</h3><p>Upload a reference and a current CSV or Parquet file with the "
@@ -97,15 +134,17 @@ class DriftLab(widgets.VBox):
             widgets.HBox([self._reference, self._current, self._compare_button]), self._own_out, self._own_chart,
         ])
         self.children = [
-            controls, self._status, self._metric, self._timeline,
-            widgets.HTML("<h3>KPIs per level</h3>"), self._kpis,
+            controls, self._status,
+            widgets.HTML("<h3>What each level costs, in money</h3>"), self._money_chart, self._money,
+            widgets.HTML(f"<h3>One stream, week by week (seed {seed})</h3>"), self._metric, self._timeline,
+            widgets.HTML("<h3>KPIs per level (this seed)</h3>"), self._kpis,
             widgets.HTML("<h3>Drift per feature and week</h3>"), self._heatmap,
             widgets.HTML("<h3>Gate decisions</h3>"), self._log_level, self._gate_log,
             own, self._messages,
         ]
         run = reporting(self._messages)(self._changed)
         for control in (self._onset, self._magnitude, self._duration, self._delay, self._auc_gate,
-                        self._drift_threshold, self._levels):
+                        self._drift_threshold, self._levels, self._margin, self._lgd, self._day_rate):
             control.observe(run, names="value")
         self._scenario.observe(reporting(self._messages)(self._scenario_changed), names="value")
         self._metric.observe(reporting(self._messages)(lambda change: self._draw()), names="value")
@@ -125,6 +164,10 @@ class DriftLab(widgets.VBox):
             auc_threshold=self._auc_gate.value, drift_threshold=self._drift_threshold.value,
         )
 
+    @property
+    def costs(self):  # noqa: ANN201
+        return load_costs(margin=self._margin.value, loss_given_default=self._lgd.value, day_rate=self._day_rate.value)
+
     def _scenario_changed(self, change: dict[str, Any]) -> None:
         spec = SCENARIOS[change["new"]]
         self._updating = True
@@ -141,28 +184,34 @@ class DriftLab(widgets.VBox):
 
     def recompute(self) -> SimulationResult:
         start = time.perf_counter()
-        self.result = simulate(self.config)
+        config, costs = self.config, self.costs
+        self.result = simulate(config, costs=costs)
+        self.multi = cached_seeds(config, LAB_SEEDS, costs)
         self.seconds = time.perf_counter() - start
         levels = list(self.result.kpis.level)
         self._log_level.options = [(LEVEL_NAMES[lv], lv) for lv in levels]
         if self._log_level.value not in levels:
             self._log_level.value = levels[-1]
         self._status.value = (f'<span style="color:#5c6b7a">{len(levels)} levels x {self.result.config.weeks} weeks x '
-                              f"{self.rows_per_week} rows simulated in {self.seconds:.2f} s</span>")
+                              f"{self.rows_per_week} rows simulated for {LAB_SEEDS} seeds in {self.seconds:.2f} s</span>")
         self._draw()
         return self.result
 
     def _draw(self) -> None:
-        from ..charts import drift_heatmap, enable_offline_rendering, timeline_chart
+        from ..charts import drift_heatmap, enable_offline_rendering, net_cost_chart, timeline_chart
 
         result = self.result
         if result is None:
             return
         enable_offline_rendering()
         metric = self._metric.value
+        label = {"cumulative_loss": f"business loss so far (thousand {self.costs.currency})"}.get(metric, metric)
         show(self._timeline, timeline_chart(result.timeline, result.events, metric=metric,
                                             onset=result.scenario.onset if result.scenario.name != "none" else None,
-                                            title=f"{metric} per week (dashed: drift onset)"))
+                                            title=f"{label} per week (dashed: drift onset)"))
+        if self.multi is not None:
+            show(self._money_chart, net_cost_chart(self.multi.summary(), currency=self.multi.costs.currency))
+            self._money.value = money_table_html(self.multi)
         self._kpis.value = kpi_table_html(result.kpis)
         show(self._heatmap, drift_heatmap(result.drift))
         self._draw_log()

@@ -1,0 +1,20 @@
+"""What each maturity level catches and loses, in money, over a drifting loan stream.
+
+- `config`: the settings and level names; `costs`: the loan book's economics and run costs (YAML);
+- `world`: one seed's stream and the caches every level shares; `policies`: the per-level
+  capability table and the runner that reads it; `ledger`: events, and KPIs computed from them;
+- `run`: one seed (`simulate`); `uncertainty`: many seeds, means, intervals and paired comparisons.
+"""
+
+from __future__ import annotations
+
+from .config import LEVEL_NAMES, SimulationConfig
+from .costs import Costs, default_costs, load_costs
+from .policies import CAPABILITIES, Capabilities
+from .run import SimulationResult, drift_by_week, simulate
+from .uncertainty import MultiSeedResult, compare_levels, simulate_seeds
+
+__all__ = [
+    "CAPABILITIES", "LEVEL_NAMES", "Capabilities", "Costs", "MultiSeedResult", "SimulationConfig", "SimulationResult",
+    "compare_levels", "default_costs", "drift_by_week", "load_costs", "simulate", "simulate_seeds",
+]

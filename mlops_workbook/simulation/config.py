@@ -1,0 +1,56 @@
+"""The simulation's settings (what a user can change) and the level names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..errors import DataError
+from ..gating import GateMode
+from ..sample_data import Scenario, get_scenario
+
+LEVEL_NAMES = {0: "L0 manual", 1: "L1 scripted", 2: "L2 automated", 3: "L3 monitored", 4: "L4 optimized"}
+
+
+@dataclass(frozen=True)
+class SimulationConfig:
+    scenario: str = "sudden-covariate-shift"
+    weeks: int = 52
+    rows_per_week: int = 2000
+    seed: int = 0
+    onset: int | None = None
+    magnitude: float | None = None
+    duration: int | None = None
+    levels: tuple[int, ...] = (0, 1, 2, 3, 4)
+    label_delay: int = 2
+    train_weeks: int = 4
+    # gates
+    gate_mode: str = "enabled"
+    auc_threshold: float = 0.70
+    champion_delta: float = 0.0  # a challenger's holdout log-loss may exceed the champion's by this much
+    # monitoring
+    drift_threshold: float = 0.1
+    drift_share: float = 0.25
+    prediction_drift_threshold: float = 0.1
+    performance_drop: float = 0.05  # AUC points
+    profit_drop: float = 0.10  # share of the week's potential margin (about 3 weekly standard deviations)
+    serving_error_rate: float = 0.01
+    # people
+    complaint_weeks: int = 3
+    min_weeks_after_change: int = 2
+
+    def validate(self) -> None:
+        if self.weeks < 4 or self.weeks > 520:
+            raise DataError("weeks must be between 4 and 520", field="weeks")
+        if self.rows_per_week < 200:
+            raise DataError("rows_per_week must be at least 200", field="rows_per_week")
+        if not self.levels or any(lv not in LEVEL_NAMES for lv in self.levels):
+            raise DataError(f"levels must be among 0-4, got {list(self.levels)}", field="levels")
+        if self.label_delay < 0 or self.train_weeks < 1:
+            raise DataError("label_delay must be >= 0 and train_weeks >= 1", field="label_delay")
+        if self.gate_mode not in {m.value for m in GateMode}:
+            raise DataError(f"gate_mode must be one of {', '.join(m.value for m in GateMode)}", field="gate_mode")
+        get_scenario(self.scenario)
+
+    @property
+    def scenario_spec(self) -> Scenario:
+        return get_scenario(self.scenario, onset=self.onset, magnitude=self.magnitude, duration=self.duration)

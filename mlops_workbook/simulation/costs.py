@@ -1,0 +1,184 @@
+"""What a level costs in money: the loan book's economics and the price of running the level.
+
+A loan is approved when the predicted default probability is under the cut-off. A repaid loan earns
+`margin` x amount, a defaulted one loses `loss_given_default` x amount. The oracle approves exactly
+the loans whose true expected value is positive; `business_loss` is the profit a level makes less
+than the oracle. `run_cost` prices compute, people time and the level's build effort.
+Defaults live in `costs.yaml` next to this module (documented there); `load_costs(path)` overrides them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+
+from ..errors import DataError
+
+DEFAULT_COSTS_FILE = Path(__file__).with_name("costs.yaml")
+
+
+@dataclass(frozen=True)
+class Costs:
+    currency: str = "EUR"
+    applications_per_week: float = 2000
+    margin: float = 0.08
+    loss_given_default: float = 0.6
+    cutoff: float | None = None
+    day_rate: float = 800
+    manual_retrain_days: float = 2
+    scripted_retrain_days: float = 1
+    pipeline_trigger_days: float = 0.5
+    approval_days: float = 0.25
+    incident_days: float = 3
+    alert_triage_days: float = 0.25
+    training_per_1000_rows: float = 0.5
+    gate_evaluation: float = 2.0
+    monitoring_week: float = 15.0
+    rubric: str = "mlops-maturity"
+    days_per_week: float = 5
+    amortisation_years: float = 1
+
+    @property
+    def break_even(self) -> float:
+        return self.margin / (self.margin + self.loss_given_default)
+
+    @property
+    def approval_cutoff(self) -> float:
+        return self.break_even if self.cutoff is None else self.cutoff
+
+    def profit(self, approve: np.ndarray, p_default: np.ndarray, amount: np.ndarray) -> float:
+        """Expected profit of the approved loans given their default probabilities (true ones for
+        the yardstick, which removes the coin-flip noise of single outcomes; 0/1 labels for what a
+        policy can measure)."""
+        value = ((1 - p_default) * self.margin - p_default * self.loss_given_default) * amount
+        return float(value[approve].sum())
+
+    def build_weeks(self) -> tuple[float, ...]:
+        return _build_weeks(self.rubric)
+
+    def build_cost(self, level: int, weeks: int) -> float:
+        """The level's build effort, amortised, for a run of `weeks` weeks."""
+        effort = self.build_weeks()[level] * self.days_per_week * self.day_rate
+        return effort / self.amortisation_years * weeks / 52
+
+    def people_cost(self, days: float) -> float:
+        return days * self.day_rate
+
+
+_SECTIONS = {
+    "loan_book": ("applications_per_week", "margin", "loss_given_default", "cutoff"),
+    "people": ("day_rate", "manual_retrain_days", "scripted_retrain_days", "pipeline_trigger_days", "approval_days",
+               "incident_days", "alert_triage_days"),
+    "compute": ("training_per_1000_rows", "gate_evaluation", "monitoring_week"),
+    "build": ("rubric", "days_per_week", "amortisation_years"),
+}
+
+
+@lru_cache(maxsize=4)
+def _build_weeks(rubric_ref: str) -> tuple[float, ...]:
+    from ..rubric import load_rubric
+
+    rubric = load_rubric(rubric_ref)
+    total, weeks = 0.0, [0.0]
+    for level in sorted(rubric.levels, key=lambda lv: lv.level):
+        if level.level == 0:
+            continue
+        low, high = level.effort_weeks or (0.0, 0.0)
+        total += (low + high) / 2
+        weeks.append(total)
+    while len(weeks) < 5:
+        weeks.append(total)
+    return tuple(weeks)
+
+
+def default_costs() -> Costs:
+    return load_costs(DEFAULT_COSTS_FILE)
+
+
+def load_costs(path: str | Path | None = None, **overrides: Any) -> Costs:
+    """Defaults from costs.yaml, then the given file on top, then keyword overrides. Errors name the
+    file and the field."""
+    costs = _read(DEFAULT_COSTS_FILE, Costs())
+    if path is not None and Path(path) != DEFAULT_COSTS_FILE:
+        costs = _read(Path(path), costs)
+    if overrides:
+        costs = replace(costs, **overrides)
+        _check(costs, "overrides")
+    return costs
+
+
+def _read(path: Path, base: Costs) -> Costs:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DataError("file not found", source=path) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataError(f"cannot read: {exc}", source=path) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise DataError(f"not valid YAML{where}", source=path) from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise DataError("expected a mapping of sections (loan_book, people, compute, build)", source=path)
+    changes: dict[str, Any] = {}
+    known = {f.name: f for f in fields(Costs)}
+    for section, value in data.items():
+        if section == "currency":
+            if not isinstance(value, str) or not value.strip():
+                raise DataError("expected a currency name", source=path, field="currency")
+            changes["currency"] = value.strip()
+            continue
+        if section not in _SECTIONS:
+            raise DataError(f"unknown section (expected one of currency, {', '.join(_SECTIONS)})",
+                            source=path, field=str(section))
+        if not isinstance(value, dict):
+            raise DataError("expected a mapping", source=path, field=str(section))
+        for key, item in value.items():
+            where = f"{section}.{key}"
+            if key not in _SECTIONS[section]:
+                raise DataError(f"unknown field (expected one of {', '.join(_SECTIONS[section])})",
+                                source=path, field=where)
+            if key == "rubric":
+                if not isinstance(item, str):
+                    raise DataError("expected a rubric id or path", source=path, field=where)
+            elif key == "cutoff" and item is None:
+                pass
+            elif isinstance(item, bool) or not isinstance(item, (int, float)):
+                raise DataError(f"expected a number, got {item!r}", source=path, field=where)
+            changes[known[key].name] = float(item) if isinstance(item, int) and not isinstance(item, bool) else item
+    costs = replace(base, **changes)
+    _check(costs, str(path))
+    return costs
+
+
+def _check(costs: Costs, source: str) -> None:
+    section_of = {key: section for section, keys in _SECTIONS.items() for key in keys}
+    for f in fields(Costs):
+        value = getattr(costs, f.name)
+        where = f"{section_of.get(f.name, '')}.{f.name}".lstrip(".")
+        if isinstance(value, float) and not np.isfinite(value):
+            raise DataError("must be a finite number", source=source, field=where)
+        if f.name in ("rubric", "currency") or value is None:
+            continue
+        if value < 0:
+            raise DataError(f"must be >= 0, got {value}", source=source, field=where)
+    if costs.margin <= 0 or costs.loss_given_default <= 0:
+        raise DataError("margin and loss_given_default must be > 0", source=source,
+                        field="loan_book.margin" if costs.margin <= 0 else "loan_book.loss_given_default")
+    if costs.cutoff is not None and not 0 < costs.cutoff < 1:
+        raise DataError(f"must be between 0 and 1, got {costs.cutoff}", source=source, field="loan_book.cutoff")
+    if costs.applications_per_week <= 0:
+        raise DataError("must be > 0", source=source, field="loan_book.applications_per_week")
+    if costs.amortisation_years <= 0:
+        raise DataError("must be > 0", source=source, field="build.amortisation_years")
+    try:
+        _build_weeks(costs.rubric)
+    except Exception as exc:  # a RubricError or a missing rubric: name the field
+        raise DataError(f"cannot read the rubric's effort_weeks: {exc}", source=source, field="build.rubric") from None

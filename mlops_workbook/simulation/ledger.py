@@ -1,0 +1,122 @@
+"""The event ledger every level writes, and the KPIs computed from it after the run.
+
+Policies only append what they did and what they saw (an alert on data week 21, a retrain, a gate
+decision, a promotion, the people days and compute it cost). Whatever needs the ground truth (was
+the scenario active when an alert fired, how many weeks after the onset a level reacted, whether a
+shipped model was worse than the one it replaced) is worked out here, after the run.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from .config import LEVEL_NAMES
+
+if TYPE_CHECKING:
+    from .costs import Costs
+    from .world import Trained, Truth
+
+DETECTION_EVENTS = ("alert", "complaint")
+
+
+@dataclass(frozen=True)
+class Event:
+    week: int
+    level: int
+    kind: str  # alert, complaint, retrain, blocked, promoted, rolled back
+    detail: str
+    data_week: int | None = None  # the week of data the signal is about (alerts, complaints)
+    people_days: float = 0.0
+    compute: float = 0.0
+    version: str = ""
+    replaced: str = ""
+
+
+@dataclass
+class Ledger:
+    events: list[Event] = field(default_factory=list)
+
+    def add(self, event: Event) -> None:
+        self.events.append(event)
+
+    def frame(self) -> pd.DataFrame:
+        return pd.DataFrame(
+            [{"level": e.level, "week": e.week, "event": e.kind, "detail": e.detail, "data_week": e.data_week,
+              "people_days": e.people_days, "compute": e.compute} for e in self.events],
+            columns=["level", "week", "event", "detail", "data_week", "people_days", "compute"])
+
+
+def level_kpis(level: int, ledger: Ledger, timeline: pd.DataFrame, truth: Truth, costs: Costs,
+               models: dict[str, Trained], guarded: bool, scores_of, weeks: int, monitoring: bool,
+               scale: float) -> dict[str, float | int | str]:
+    """One level's KPIs from its ledger and timeline, with the truth the policy never saw."""
+    events = [e for e in ledger.events if e.level == level]
+    t = timeline[timeline.level == level]
+    scenario = truth.scenario
+    detections = [e for e in events if e.kind in DETECTION_EVENTS and e.data_week is not None
+                  and scenario.name != "none" and e.data_week >= scenario.onset and truth.active(e.data_week)]
+    weeks_to_detect = float(min(e.week for e in detections) - scenario.onset) if detections else math.nan
+    alerts = [e for e in events if e.kind == "alert"]
+    false_alerts = sum(1 for e in alerts if e.data_week is None or not truth.active(e.data_week))
+    business_loss = float((t.oracle_profit - t.profit).sum()) * scale
+    compute = sum(e.compute for e in events) + (costs.monitoring_week * weeks if monitoring else 0.0)
+    people_days = sum(e.people_days for e in events)
+    people = costs.people_cost(people_days)
+    build = costs.build_cost(level, weeks)
+    run_cost = compute + people + build
+    return {
+        "level": level,
+        "name": LEVEL_NAMES[level],
+        "business_loss": business_loss,
+        "run_cost": run_cost,
+        "net_cost": business_loss + run_cost,
+        "compute_cost": compute,
+        "people_cost": people,
+        "build_cost": build,
+        "mean_auc": float(t.auc.mean()),
+        "mean_accuracy": float(t.accuracy.mean()),
+        "accuracy_weeks_lost": float((t.oracle_accuracy - t.accuracy).sum()),
+        "weeks_to_detect": weeks_to_detect,
+        "alerts": len(alerts),
+        "false_alerts": int(false_alerts),
+        "retrains": sum(1 for e in events if e.kind == "retrain"),
+        "deployments": sum(1 for e in events if e.kind == "promoted"),
+        "blocked": sum(1 for e in events if e.kind == "blocked"),
+        "rolled_back": sum(1 for e in events if e.kind == "rolled back"),
+        "bad_models_shipped": _bad_models(events, t, truth, models, guarded, scores_of),
+        "manual_interventions": sum(1 for e in events if e.people_days > 0),
+        "people_days": people_days,
+    }
+
+
+def _bad_models(events: list[Event], t: pd.DataFrame, truth: Truth, models: dict[str, Trained], guarded: bool,
+                scores_of) -> int:
+    """A shipped model is bad when, over the weeks it served, it earned less than the model it replaced
+    would have by more than 2% of what the oracle earned in those weeks."""
+    bad = 0
+    for e in events:
+        if e.kind != "promoted" or not e.replaced or e.version not in models or e.replaced not in models:
+            continue
+        served = t[t.model == e.version].week.to_numpy()
+        if served.size == 0:
+            continue
+        new = t[t.model == e.version].profit.sum()
+        old = sum(truth.expected_profit(scores_of(models[e.replaced], int(w), guarded=guarded), int(w))
+                  for w in served)
+        oracle = t[t.model == e.version].oracle_profit.sum()
+        bad += int(new < old - 0.02 * abs(oracle))
+    return bad
+
+
+def interval(values: np.ndarray, confidence: float = 0.9) -> tuple[float, float]:
+    values = np.asarray(values, dtype=float)
+    values = values[~np.isnan(values)]
+    if values.size == 0:
+        return (math.nan, math.nan)
+    alpha = (1 - confidence) / 2
+    return float(np.quantile(values, alpha)), float(np.quantile(values, 1 - alpha))

@@ -1,0 +1,107 @@
+"""One seed: every requested level over the same stream, then KPIs from the ledger."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..gating import ModelRegistry
+from ..metrics import accuracy, roc_auc
+from ..sample_data import FEATURES, Scenario
+from .config import LEVEL_NAMES, SimulationConfig
+from .costs import Costs, load_costs
+from .ledger import Ledger, level_kpis
+from .policies import CAPABILITIES, LevelRun
+from .world import Truth, World, drift_statistics
+
+
+@dataclass
+class SimulationResult:
+    config: SimulationConfig
+    timeline: pd.DataFrame
+    kpis: pd.DataFrame
+    events: pd.DataFrame
+    decisions: dict[int, ModelRegistry]
+    drift: pd.DataFrame
+    scenario: Scenario
+    costs: Costs | None = None
+    seeds: Any = None  # a MultiSeedResult over more seeds of the same config, when the caller asked for one
+
+    def kpi(self, level: int, name: str) -> Any:
+        return self.kpis.set_index("level").loc[level, name]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "config": asdict(self.config),
+            "scenario": asdict(self.scenario),
+            "costs": asdict(self.costs) if self.costs else None,
+            "kpis": [{k: clean(v) for k, v in row.items()} for row in self.kpis.to_dict("records")],
+            "events": [{k: clean(v) for k, v in row.items()} for row in self.events.to_dict("records")],
+        }
+
+
+def clean(value: Any) -> Any:
+    if isinstance(value, (np.floating, float)):
+        return None if math.isnan(value) else round(float(value), 4)
+    if isinstance(value, np.integer):
+        return int(value)
+    return value
+
+
+def simulate(config: SimulationConfig | None = None, *, costs: Costs | None = None, drift: bool = True,
+             **overrides: Any) -> SimulationResult:
+    """Run every requested level over one stream; same config, same numbers. `drift=False` skips
+    the feature x week heatmap (the multi-seed runner does not need it)."""
+    config = replace(config or SimulationConfig(), **overrides)
+    config.validate()
+    costs = costs or load_costs()
+    world = World(config, costs)
+    truth = Truth(world)
+    ledger = Ledger()
+    initial = world.train(-config.train_weeks - 1, -1)
+    runs = {level: LevelRun(level, world, initial, ledger) for level in config.levels}
+    rows = []
+    for week in range(config.weeks):
+        y, p = world.weeks[week].y, world.weeks[week].p
+        oracle = {"oracle_accuracy": accuracy(y, p), "oracle_auc": roc_auc(y, p), "oracle_profit": truth.oracle_profit(week)}
+        for level, run in runs.items():
+            before = len(ledger.events)
+            version = run.deployer.version_of[run.deployer.champion.key]
+            scores = run.week(week)
+            rows.append({
+                "week": week, "level": level, "level_name": LEVEL_NAMES[level],
+                "accuracy": accuracy(y, scores), "auc": roc_auc(y, scores),
+                "profit": truth.expected_profit(scores, week), **oracle,
+                "model": version, "drift_onset": truth.active(week),
+                "events": "; ".join(f"{e.kind}: {e.detail}" for e in ledger.events[before:]),
+            })
+    timeline = pd.DataFrame(rows)
+    scale = costs.applications_per_week / config.rows_per_week
+    timeline["business_loss"] = (timeline.oracle_profit - timeline.profit) * scale
+    timeline["cumulative_loss"] = timeline.groupby("level").business_loss.cumsum() / 1000  # thousands
+    kpis = pd.DataFrame([
+        level_kpis(level, ledger, timeline, truth, costs, run.deployer.versions, CAPABILITIES[level].monitoring,
+                   world.scores, config.weeks, CAPABILITIES[level].monitoring, scale)
+        for level, run in runs.items()])
+    events = ledger.frame()[["level", "week", "event", "detail"]]
+    heat = drift_by_week(world) if drift else pd.DataFrame(columns=["week", "feature", "test", "statistic", "drifted"])
+    return SimulationResult(config, timeline, kpis, events, {lv: r.deployer.registry for lv, r in runs.items()},
+                            heat, world.scenario, costs)
+
+
+def drift_by_week(world: World) -> pd.DataFrame:
+    """Feature x week drift statistic against the first model's training data (for the heatmap)."""
+    reference = world.reference
+    limit = world.config.drift_threshold
+    rows = []
+    tests = ["wasserstein"] * (len(FEATURES) - 4) + ["js"] * 4
+    for week in range(world.config.weeks):
+        stats = drift_statistics(reference, world.profiles[week])
+        for feature, test, value in zip(FEATURES, tests, stats):
+            rows.append({"week": week, "feature": feature, "test": test, "statistic": float(value),
+                         "drifted": bool(value > limit)})
+    return pd.DataFrame(rows)

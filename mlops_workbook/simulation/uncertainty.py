@@ -1,0 +1,166 @@
+"""Many seeds: each KPI's mean with its 90% interval, and paired comparisons between levels.
+
+Seeds `seed .. seed + n - 1` each give one stream that every level runs on, so two levels can be
+compared seed by seed (paired): the difference's interval is much narrower than either level's own
+spread. Intervals are Student-t 90% confidence intervals of the mean over seeds. "No measurable
+difference" means the paired interval of the difference includes 0.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, replace
+from functools import lru_cache
+from typing import Any
+
+import multiprocessing
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .config import LEVEL_NAMES, SimulationConfig
+from .costs import Costs, load_costs
+from .run import clean, simulate
+
+PER_SEED_COLUMNS = ["seed", "level", "business_loss", "run_cost", "net_cost", "accuracy_weeks_lost", "weeks_to_detect",
+                    "bad_models_shipped"]
+CONFIDENCE = 0.9
+
+
+def mean_interval(values: np.ndarray | pd.Series, confidence: float = CONFIDENCE) -> tuple[float, float, float]:
+    """(mean, low, high): Student-t interval of the mean; NaNs (e.g. 'never detected') are left out."""
+    x = np.asarray(values, dtype=float)
+    x = x[~np.isnan(x)]
+    if x.size == 0:
+        return math.nan, math.nan, math.nan
+    mean = float(x.mean())
+    if x.size == 1:
+        return mean, mean, mean
+    half = float(stats.t.ppf(0.5 + confidence / 2, x.size - 1) * x.std(ddof=1) / math.sqrt(x.size))
+    return mean, mean - half, mean + half
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Paired difference `kpi(a) - kpi(b)` over the same seeds."""
+
+    kpi: str
+    a: int
+    b: int
+    mean: float
+    low: float
+    high: float
+
+    @property
+    def measurable(self) -> bool:
+        return not (self.low <= 0 <= self.high) and not math.isnan(self.low)
+
+    def wording(self, unit: str = "") -> str:
+        if not self.measurable:
+            return "no measurable difference"
+        word = "more" if self.mean > 0 else "less"
+        low, high = sorted((abs(self.low), abs(self.high)))
+        return f"{unit}{abs(self.mean):,.0f} {word} (90% interval {unit}{low:,.0f} to {unit}{high:,.0f} {word})"
+
+
+@dataclass
+class MultiSeedResult:
+    config: SimulationConfig
+    seeds: tuple[int, ...]
+    per_seed: pd.DataFrame  # one row per (seed, level), every KPI
+    costs: Costs
+
+    @property
+    def levels(self) -> tuple[int, ...]:
+        return tuple(sorted(self.per_seed.level.unique()))
+
+    def summary(self) -> pd.DataFrame:
+        """One row per level: the mean of every numeric KPI and `<kpi>_low`, `<kpi>_high`."""
+        rows = []
+        numeric = [c for c in self.per_seed.columns if c not in ("seed", "level", "name")]
+        for level, group in self.per_seed.groupby("level", sort=True):
+            row: dict[str, Any] = {"level": int(level), "name": LEVEL_NAMES[int(level)]}
+            for column in numeric:
+                mean, low, high = mean_interval(group[column])
+                row[column], row[f"{column}_low"], row[f"{column}_high"] = mean, low, high
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+    def compare(self, a: int, b: int, kpi: str = "net_cost") -> Comparison:
+        return compare_levels(self.per_seed, a, b, kpi)
+
+    def to_dict(self) -> dict[str, Any]:
+        summary = self.summary()
+        numeric = [c for c in self.per_seed.columns if c not in ("seed", "level", "name")]
+        kpis = []
+        for row in summary.to_dict("records"):
+            entry = {"level": row["level"], "name": row["name"]}
+            entry.update({c: clean(row[c]) for c in numeric})
+            entry["intervals"] = {c: [clean(row[f"{c}_low"]), clean(row[f"{c}_high"])] for c in numeric}
+            kpis.append(entry)
+        levels = self.levels
+        comparisons = [asdict(c) | {"measurable": c.measurable} for c in
+                       (self.compare(hi, lo) for lo, hi in zip(levels, levels[1:]))]
+        return {
+            "config": asdict(self.config),
+            "seeds": list(self.seeds),
+            "confidence": CONFIDENCE,
+            "currency": self.costs.currency,
+            "kpis": kpis,
+            "comparisons": [{k: clean(v) for k, v in c.items()} for c in comparisons],
+            "per_seed": [{k: clean(v) for k, v in row.items()} for row in self.per_seed[PER_SEED_COLUMNS].to_dict("records")],
+        }
+
+
+def compare_levels(per_seed: pd.DataFrame, a: int, b: int, kpi: str = "net_cost") -> Comparison:
+    table = per_seed.pivot(index="seed", columns="level", values=kpi)
+    mean, low, high = mean_interval(table[a] - table[b])
+    return Comparison(kpi, a, b, mean, low, high)
+
+
+def _one_seed(config: SimulationConfig, costs: Costs) -> pd.DataFrame:
+    kpis = simulate(config, costs=costs, drift=False).kpis.copy()
+    kpis.insert(0, "seed", config.seed)
+    return kpis
+
+
+def _limit_threads() -> None:
+    """One BLAS thread per worker process: two processes on two cores, not two x N threads fighting."""
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[name] = "1"
+    try:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(1)
+    except ImportError:  # pragma: no cover - the env variables cover a fresh interpreter
+        pass
+
+
+def simulate_seeds(config: SimulationConfig | None = None, *, seeds: int = 20, costs: Costs | None = None,
+                   jobs: int | None = None, **overrides: Any) -> MultiSeedResult:
+    """Seeds config.seed .. config.seed + seeds - 1, in `jobs` processes (default: every core)."""
+    config = replace(config or SimulationConfig(), **overrides)
+    config.validate()
+    if seeds < 1:
+        from ..errors import DataError
+
+        raise DataError("seeds must be at least 1", field="seeds")
+    costs = costs or load_costs()
+    configs = [replace(config, seed=config.seed + i) for i in range(seeds)]
+    workers = min(jobs or os.cpu_count() or 1, seeds)
+    if workers <= 1:
+        frames = [_one_seed(c, costs) for c in configs]
+    else:
+        context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_limit_threads) as pool:
+            frames = list(pool.map(_one_seed, configs, [costs] * seeds))
+    per_seed = pd.concat(frames, ignore_index=True)
+    return MultiSeedResult(config, tuple(c.seed for c in configs), per_seed, costs)
+
+
+@lru_cache(maxsize=32)
+def cached_seeds(config: SimulationConfig, seeds: int, costs: Costs) -> MultiSeedResult:
+    """The lab and the report ask for the same (config, seeds, costs) again and again."""
+    return simulate_seeds(config, seeds=seeds, costs=costs)
