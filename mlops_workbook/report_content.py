@@ -325,7 +325,8 @@ class TeamReport(ReportData):
         def cell(column: str, lv: int, fmt: str | None) -> dict[str, str]:
             value = summary.loc[lv, column]
             if fmt is not None:
-                return {"value": "never" if column == "weeks_to_detect" and value != value else fmt.format(value)}
+                return {"value": "never" if column == "weeks_to_detect" and value != value else fmt.format(value),
+                        "interval": ""}
             interval = (f"{summary.loc[lv, column + '_low']:,.0f} to {summary.loc[lv, column + '_high']:,.0f}"
                         if f"{column}_low" in summary.columns else "")
             return {"value": f"{value:,.0f}", "interval": interval}
