@@ -41,7 +41,10 @@ def server(tmp_path_factory):
     if not Path(CHROMIUM).exists():
         pytest.fail("Debian's chromium is missing: `make test` installs it (apt-get install chromium)")
     root = tmp_path_factory.mktemp("served")
-    answers, reports = root / "answers", root / "reports"
+    # reports inside the served folder, as `serve` has them by default (Voila serves files only there)
+    answers, reports = root / "answers", ROOT / "notebooks" / "reports"
+    reports.mkdir(parents=True, exist_ok=True)
+    before = set(reports.iterdir())
     port = free_port()
     log = (root / "voila.log").open("w")
     proc = subprocess.Popen(
@@ -66,6 +69,8 @@ def server(tmp_path_factory):
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
     log.close()
+    for created in set(reports.iterdir()) - before:
+        created.unlink()
 
 
 @pytest.fixture(scope="module")
@@ -211,7 +216,7 @@ def test_report_button_in_voila_gives_a_link_that_opens(server, page):
     page.get_by_text("Your report is ready", exact=False).wait_for(timeout=300_000)
     link = page.locator("a.report-link")
     href = link.get_attribute("href")
-    assert href and href.startswith("../files/reports/")
+    assert href and href.startswith("/voila/files/reports/")
     with page.context.expect_page() as opened:
         link.click()
     report = opened.value
