@@ -16,7 +16,7 @@ with open(os.path.join(root, "notebooks/01_assessment.ipynb"), encoding="utf-8")
 code = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
 env = dict(os.environ, PYTHONPATH=root, MLOPS_WORKBOOK_ANSWERS_DIR=tempfile.mkdtemp())
 rss = []
-for i in range(int(sys.argv[2])):
+for _ in range(int(sys.argv[2])):
     km = KernelManager(kernel_name="python3")
     km.start_kernel(cwd=os.path.join(root, "notebooks"), env=env)
     kc = km.client(); kc.start_channels(); kc.wait_for_ready(timeout=120)

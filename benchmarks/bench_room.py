@@ -108,7 +108,7 @@ def start_server(kind: str, tmp: Path, participants: int, pool: int) -> Started:
             break
         except OSError:
             if proc.poll() is not None:
-                raise RuntimeError((tmp / f"{kind}.log").read_text()[-2000:])
+                raise RuntimeError((tmp / f"{kind}.log").read_text()[-2000:]) from None
             time.sleep(0.5)
     return Started(proc, base, answers, token)
 

@@ -30,3 +30,16 @@ def sample_files() -> list[Path]:
     files = sorted(SAMPLES.glob("*.json"))
     assert files, "no sample answers found"  # guard against a silent empty glob
     return files
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Debian Chromium per test module (never a downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    from ._servers import ARGS, CHROMIUM
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()

@@ -8,38 +8,24 @@ the pages are also checked to work offline. Each test leaves a screenshot in tes
 from __future__ import annotations
 
 import json
-import os
-import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from mlops_workbook.answers import Answer, Answers, Context, answers_path, save_answers
 
+from ._servers import OUTPUT, free_port, require_chromium, stop, wait_until_up
 from .conftest import ROOT
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-CHROMIUM = "/usr/bin/chromium"
-OUTPUT = ROOT / "test-output"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is missing: `make test` installs it (apt-get install chromium)")
+    require_chromium()
     root = tmp_path_factory.mktemp("served")
     # reports inside the served folder, as `serve` has them by default (Voila serves files only there)
     answers, reports = root / "answers", ROOT / "notebooks" / "reports"
@@ -51,36 +37,14 @@ def server(tmp_path_factory):
         [sys.executable, "-m", "mlops_workbook", "serve", "--port", str(port), "--answers-dir", str(answers),
          "--reports-dir", str(reports)], stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            urllib.request.urlopen(f"{base}/voila/tree", timeout=5)
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                log.close()
-                pytest.fail(f"voila did not start: {(root / 'voila.log').read_text()[-2000:]}")
-            time.sleep(0.5)
-    yield {"base": base, "answers": answers, "reports": reports, "log": root / "voila.log"}
-    os.killpg(proc.pid, signal.SIGTERM)  # Voila and the kernels it started
     try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
-    log.close()
+        wait_until_up(f"{base}/voila/tree", proc, root / "voila.log", what="voila")
+        yield {"base": base, "answers": answers, "reports": reports, "log": root / "voila.log"}
+    finally:
+        stop(proc)  # Voila and the kernels it started
+        log.close()
     for created in set(reports.iterdir()) - before:
         created.unlink()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -7,14 +7,11 @@ unload call carries the `_xsrf` cookie the server now sets, instead of a 403).
 
 from __future__ import annotations
 
-import os
-import signal
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
@@ -22,7 +19,7 @@ import pytest
 from mlops_workbook.answers import Answer, Answers, save_answers
 
 from .conftest import ROOT
-from .test_browser import ARGS, CHROMIUM, OUTPUT, free_port
+from ._servers import OUTPUT, free_port, require_chromium, stop, wait_until_up
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 PREFIX = "/user/x/"
@@ -31,8 +28,7 @@ REPORTS = ROOT / "notebooks" / "reports"  # inside the served folder, as `serve`
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is missing: `make test` installs it (apt-get install chromium)")
+    require_chromium()
     root = tmp_path_factory.mktemp("prefix")
     answers = root / "answers"
     REPORTS.mkdir(parents=True, exist_ok=True)
@@ -49,36 +45,17 @@ def served(tmp_path_factory):
          "--answers-dir", str(answers), "--reports-dir", str(REPORTS)],
         stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}{PREFIX}"
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            urllib.request.urlopen(f"{base}voila/tree", timeout=5)
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                log.close()
-                pytest.fail(f"voila did not start: {log_path.read_text()[-2000:]}")
-            time.sleep(0.5)
-    yield {"base": base, "origin": f"http://127.0.0.1:{port}", "log": log_path, "answers": answers}
-    os.killpg(proc.pid, signal.SIGTERM)
     try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
+        wait_until_up(f"{base}voila/tree", proc, log_path, what="voila")
+    except BaseException:
+        stop(proc)
+        log.close()
+        raise
+    yield {"base": base, "origin": f"http://127.0.0.1:{port}", "log": log_path, "answers": answers}
+    stop(proc)
     log.close()
     for created in set(REPORTS.iterdir()) - before:
         created.unlink()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -8,49 +8,23 @@ from __future__ import annotations
 
 import http.client
 import os
-import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
+from ._servers import OUTPUT, free_port, require_chromium, stop, wait_until_up
 from .conftest import ROOT
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-CHROMIUM = "/usr/bin/chromium"
-OUTPUT = ROOT / "test-output"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 TOKEN = "room-token-for-the-tests-0123"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for(url: str, proc: subprocess.Popen, log: Path, seconds: float = 120) -> None:
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            urllib.request.urlopen(url, timeout=5)
-            return
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"the server did not start: {log.read_text()[-2000:]}")
-            time.sleep(0.5)
 
 
 @pytest.fixture(scope="module")
 def room(tmp_path_factory):
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is missing: `make test` installs it (apt-get install chromium)")
+    require_chromium()
     root = tmp_path_factory.mktemp("room")
     answers, reports = root / "answers", root / "reports"
     # Voila's file handler serves the notebooks folder: its reports/ (gitignored) holds one for the test
@@ -66,31 +40,16 @@ def room(tmp_path_factory):
          "--answers-dir", str(answers), "--reports-dir", str(reports)],
         stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        wait_for(f"http://127.0.0.1:{port}/login", proc, log_path)
-        wait_for(f"http://127.0.0.1:{facilitator}/login", proc, log_path)
+        wait_until_up(f"http://127.0.0.1:{port}/login", proc, log_path)
+        wait_until_up(f"http://127.0.0.1:{facilitator}/login", proc, log_path)
         printed = log_path.read_text()
         dashboard = next(line.strip() for line in printed.splitlines() if "04_workshop_dashboard" in line)
         yield {"base": f"http://127.0.0.1:{port}", "facilitator": dashboard, "report": f"reports/{served.name}",
                "log": log_path, "printed": printed}
     finally:
         served.unlink()
-        os.killpg(proc.pid, signal.SIGTERM)  # serve stops both servers and their kernels
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        stop(proc)  # serve stops both servers and their kernels
         log.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

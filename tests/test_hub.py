@@ -13,17 +13,15 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from .conftest import ROOT
-from .test_browser import ARGS, CHROMIUM, OUTPUT, free_port
+from ._servers import OUTPUT, free_port, require_chromium, stop, wait_until_up
 
 pytestmark = [pytest.mark.hub, pytest.mark.browser, pytest.mark.slow]
 CONFIG = ROOT / "deploy" / "jupyterhub" / "jupyterhub_config.py"
@@ -36,8 +34,7 @@ def hub(tmp_path_factory):
     for tool in ("configurable-http-proxy", "jupyterhub"):
         if not shutil.which(tool, path=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"):
             pytest.fail(f"{tool} is missing: `make hub-deps` installs it")
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is missing: `make test` installs it (apt-get install chromium)")
+    require_chromium()
     root = tmp_path_factory.mktemp("hub")
     port = free_port()
     env = dict(os.environ,
@@ -55,34 +52,12 @@ def hub(tmp_path_factory):
     proc = subprocess.Popen([sys.executable, "-m", "jupyterhub", "-f", str(CONFIG)], cwd=root, env=env,
                             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            urllib.request.urlopen(f"{base}/hub/login", timeout=5)
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                log.close()
-                pytest.fail(f"jupyterhub did not start: {(root / 'hub.log').read_text()[-3000:]}")
-            time.sleep(0.5)
-    yield {"base": base, "answers": root / "answers", "log": root / "hub.log"}
-    os.killpg(proc.pid, signal.SIGTERM)  # the Hub stops the proxy and the servers it spawned (cleanup_servers)
     try:
-        proc.wait(timeout=60)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
-    log.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
+        wait_until_up(f"{base}/hub/login", proc, root / "hub.log", seconds=90, what="jupyterhub")
+        yield {"base": base, "answers": root / "answers", "log": root / "hub.log"}
+    finally:
+        stop(proc, timeout=60)  # the Hub stops the proxy and the servers it spawned (cleanup_servers)
+        log.close()
 
 
 def log_in(browser, base: str, user: str, password: str):

@@ -156,7 +156,7 @@ def test_since_section_shows_levels_then_and_now_and_criteria_gained_and_lost(tm
     assert "Criteria gained (1)" in gained and str(escape(rubric.criteria["qc-build-2"].text)) in gained
     assert "(1)" in lost and str(escape(rubric.criteria["qc-ship-1"].text)) in lost
     assert str(escape(rubric.criteria["qc-build-1"].text)) not in html  # unchanged: not listed
-    for before, after in zip(p.previous.dimensions, p.current.dimensions):
+    for _before, after in zip(p.previous.dimensions, p.current.dimensions):
         assert f"<tr><td>{escape(after.name)}</td>" in html
     assert "Since 2026-08-03" in report.headline()
     assert report.levels_record()["previous"]["date"] == "2026-08-03"

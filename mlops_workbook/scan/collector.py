@@ -269,7 +269,7 @@ def collect(root: str | Path, *, max_file_bytes: int = MAX_FILE_BYTES, max_files
     if not os.access(path, os.R_OK | os.X_OK):
         raise ScanError("cannot read this folder (permission denied)", source=root_text)
     raw = RawResults(root=str(path))
-    for full, rel, st, real in _walk(str(path), raw, max_files):
+    for _full, rel, st, real in _walk(str(path), raw, max_files):
         name = rel.rsplit("/", 1)[-1].lower()
         dot = name.rfind(".")
         suffix = name[dot:] if dot > 0 else ""
