@@ -199,7 +199,7 @@ def test_unknown_rubric_in_url_is_a_message(server, page):
 def test_lab_slider_changes_the_chart(server, page):
     page.goto(f"{server['base']}/voila/render/02_drift_gating_lab.ipynb")
     page.get_by_text("KPIs per level").wait_for()
-    status = page.locator("text=/simulated in/").first
+    status = page.locator("text=/simulated/").first
     status.wait_for()
     chart = page.locator(".jp-OutputArea-output img, .jp-OutputArea-output svg").first
     before = chart.evaluate("node => node.outerHTML")
