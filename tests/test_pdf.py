@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from mlops_workbook.answers import Answer, Answers, load_answers, save_answers
+from mlops_workbook.answers import Answer, Answers, load_answers, save_answers, team_file_stem
 from mlops_workbook.cli import main
 from mlops_workbook.pdf import CHROMIUM, PdfPrinter, print_pdfs
 from mlops_workbook.report_content import ReportParameters, TeamReport
@@ -163,7 +163,7 @@ def test_report_pdf_batch(chromium, tmp_path, capsys, monkeypatch):
         return real_enter(self)
 
     def failing_print(self, html_path, pdf_path):
-        if Path(html_path).stem == "lemur-labs":
+        if Path(html_path).stem == team_file_stem("Lemur Labs"):
             raise RuntimeError("printer jammed")
         return real_print(self, html_path, pdf_path)
 
@@ -171,18 +171,21 @@ def test_report_pdf_batch(chromium, tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(pdf_module.PdfPrinter, "print", failing_print)
     out = tmp_path / "out"
     (out).mkdir()
-    (out / "lemur-labs.pdf").write_bytes(b"%PDF- stale from an earlier run")
+    stems = {name: team_file_stem(load_answers(inputs / f"{name}.json")[0].team)
+             for name in ("heron-analytics", "otter-retail", "lemur-labs")}
+    (out / f"{stems['lemur-labs']}.pdf").write_bytes(b"%PDF- stale from an earlier run")
     code = main(["report", str(inputs), "--out", str(out), "--pdf", "--jobs", "2", "--quiet"])
     err = capsys.readouterr().err
     assert code == 1 and launches == [1]
     assert "lemur-labs.json: PDF failed: RuntimeError: printer jammed" in err
-    assert not (out / "lemur-labs.pdf").exists()  # no stale PDF beside a failed report
+    assert not (out / f"{stems['lemur-labs']}.pdf").exists()  # no stale PDF beside a failed report
 
     records = {r["team"]: r for r in json.loads((out / "index.json").read_text())}
     index = (out / "index.html").read_text()
     for name in ("heron-analytics", "otter-retail"):
         answers, rubric, _ = load_answers(inputs / f"{name}.json")
         record = records[answers.team]
+        name = stems[name]
         assert record["status"] == "ok" and record["pdf"] == f"{name}.pdf" and record["html"] == f"{name}.html"
         assert record["pdf_blocked_requests"] == 0  # the exported page needs nothing from outside
         assert f'href="{name}.html"' in index and f'href="{name}.pdf"' in index
@@ -190,11 +193,11 @@ def test_report_pdf_batch(chromium, tmp_path, capsys, monkeypatch):
         level = score(rubric, answers).overall_level
         assert answers.team in text and f"Level {level}: {rubric.level(level).name}" in text
     assert records["Lemur Labs"]["status"] == "failed" and records["Lemur Labs"]["pdf"] is None
-    assert 'href="lemur-labs.pdf"' not in index
+    assert f'href="{stems["lemur-labs"]}.pdf"' not in index
     heron_summary = records["Heron Analytics"]["summary"]
     assert heron_summary["previous"] == {"date": "2026-05-01", "overall_level": 0,
                                          "dimension_levels": {d: 0 for d in heron_summary["dimension_levels"]}}
     assert "<td>L0 on 2026-05-01</td>" in index
-    heron_text = pdf_text(out / "heron-analytics.pdf")
+    heron_text = pdf_text(out / f"{stems['heron-analytics']}.pdf")
     assert "Since 2026-05-01" in heron_text and "Criteria gained" in heron_text
-    first_page_png(out / "heron-analytics.pdf", "heron-analytics")
+    first_page_png(out / f"{stems['heron-analytics']}.pdf", "heron-analytics")

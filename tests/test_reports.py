@@ -10,13 +10,19 @@ from html import escape
 import nbformat
 import pytest
 
-from mlops_workbook.answers import load_answers
+from mlops_workbook.answers import load_answers, team_file_stem
 from mlops_workbook.cli import main
 from mlops_workbook.scoring import score
 
 from .conftest import SAMPLES, sample_files
 
 pytestmark = pytest.mark.slow
+
+def stem_of(path) -> str:
+    """The report file's stem: one per team and rubric (the answers files' naming rule)."""
+    answers, _, _ = load_answers(path)
+    return team_file_stem(answers.team, answers.rubric)
+
 
 EXTERNAL = re.compile(r"""<(?:script|link|img|iframe)[^>]+(?:src|href)\s*=\s*["']?(?:https?:)?//""", re.I)
 
@@ -47,7 +53,7 @@ def test_each_report_shows_the_levels_scoring_computes(batch):
     for path in sample_files():
         answers, rubric, _ = load_answers(path)
         result = score(rubric, answers)
-        page = (out / f"{path.stem}.html").read_text()
+        page = (out / f"{stem_of(path)}.html").read_text()
         assert f"MLOps maturity report: {escape(answers.team)}" in page
         assert f'Overall: <span class="mw-level mw-l{result.overall_level}">Level {result.overall_level}' in page
         for dim in result.dimensions:
@@ -59,7 +65,7 @@ def test_index_lists_reports_and_failures(batch):
     _, _, out = batch
     index = (out / "index.html").read_text()
     for path in sample_files():
-        assert f'href="{path.stem}.html"' in index
+        assert f'href="{stem_of(path)}.html"' in index
     assert "zz-corrupt.json: line 1: invalid JSON" in index
     assert "zz-unknown-rubric.json: rubric: unknown rubric &#x27;no-such-rubric&#x27;" in index
     data = json.loads((out / "index.json").read_text())
@@ -68,15 +74,16 @@ def test_index_lists_reports_and_failures(batch):
 
 def test_hostile_team_name_is_text_and_a_safe_file(batch):
     _, _, out = batch
-    page = (out / "script-alert-1-script.html").read_text()
+    page = (out / f"{team_file_stem('<script>alert(1)</script>', 'quick-check')}.html").read_text()
     assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "<script>alert(1)" not in (out / "index.html").read_text()
 
 
 def test_team_names_cannot_escape_the_folder(batch):
     _, _, out = batch
-    assert (out / "escape.html").is_file()
-    assert not (out.parent / "escape.html").exists() and not (out.parent.parent / "escape.html").exists()
+    name = f"{team_file_stem('../../escape', 'quick-check')}.html"
+    assert (out / name).is_file() and "/" not in name
+    assert not (out.parent / name).exists() and not (out.parent.parent / name).exists()
     assert all(p.parent == out for p in out.rglob("*"))
 
 
@@ -93,7 +100,7 @@ def test_pages_are_offline(batch):
 
 def test_executed_notebooks_record_papermill_parameters(batch):
     _, inputs, out = batch
-    nb = nbformat.read(out / "heron-analytics.ipynb", as_version=4)
+    nb = nbformat.read(out / f"{stem_of(inputs / 'heron-analytics.json')}.ipynb", as_version=4)
     params = nb.metadata["papermill"]["parameters"]
     assert params["answers_path"] == str((inputs / "heron-analytics.json").resolve())
     assert params["scenario"] == "concept-drift"
