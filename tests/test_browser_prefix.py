@@ -16,7 +16,7 @@ from urllib.parse import urljoin
 
 import pytest
 
-from mlops_workbook.answers import Answer, Answers, save_answers
+from mlops_workbook.answers import Answer, Answers, answers_path, save_answers, team_file_stem
 
 from .conftest import ROOT
 from ._servers import OUTPUT, free_port, require_chromium, stop, wait_until_up
@@ -36,7 +36,7 @@ def served(tmp_path_factory):
     exported = REPORTS / "prefix-exported-team.html"  # an exported report the landing page must link
     exported.write_text("<html><body><h1>Exported report of the prefix test</h1></body></html>")
     save_answers(Answers(team="Prefix Live Team", rubric="quick-check", answers={"qc-build-1": Answer("yes")}),
-                 answers / "prefix-live-team.json")
+                 answers_path(answers, "Prefix Live Team", "quick-check"))
     port = free_port()
     log_path = root / "voila.log"
     log = log_path.open("w")
@@ -86,8 +86,9 @@ def test_report_link_from_the_assessment_opens_the_report(served, page):
     page.get_by_text("Saved to").wait_for()
     page.get_by_role("button", name="Create my report").click()
     page.get_by_text("Your report is ready").wait_for(timeout=300_000)
-    link = page.locator("a", has_text="prefix-team.html")
-    assert link.get_attribute("href") == f"{PREFIX}voila/files/reports/prefix-team.html"
+    name = f"{team_file_stem('Prefix Team', 'quick-check')}.html"
+    link = page.locator("a.report-link")
+    assert link.get_attribute("href") == f"{PREFIX}voila/files/reports/{name}"
     report = page.context.new_page()
     report.goto(urljoin(page.url, link.get_attribute("href")))
     report.get_by_text("MLOps maturity report: Prefix Team").first.wait_for()

@@ -80,7 +80,7 @@ def test_two_participants_and_the_facilitator(hub, browser):
         team_box = page.get_by_placeholder("your team's name")
         team_box.fill(team)
         team_box.press("Enter")
-        page.get_by_text("New team").wait_for()
+        page.get_by_text("will be saved to").wait_for()
         page.locator(".widget-toggle-button:text-is('yes') >> visible=true").first.click()
         page.get_by_text("Saved to").wait_for()
     files = {}
