@@ -53,6 +53,18 @@ def library(raw: RawResults, *, modules: Iterable[str], packages: Iterable[str] 
     return positive, aside + weak + declared
 
 
+def libraries(raw: RawResults, tools: Iterable[tuple[tuple[str, ...], tuple[str, ...], re.Pattern[str] | None, str]]
+              ) -> tuple[list[Location], list[Location]]:
+    """`library` over a probe's table of (modules, packages, calls, label), evidence pooled."""
+    positive: list[Location] = []
+    weak: list[Location] = []
+    for modules, packages, calls, label in tools:
+        pos, wk = library(raw, modules=modules, packages=packages, calls=calls, label=label)
+        positive += pos
+        weak += wk
+    return positive, weak
+
+
 ASIDE_FOLDERS = ("tests", "test", "benchmarks", "bench", "examples", "example", "docs")
 
 

@@ -6,7 +6,7 @@ import re
 
 from ..collector import RawResults
 from ..findings import Finding
-from ._util import findings, library
+from ._util import findings, libraries
 
 ID = "drift-monitoring"
 SHORT = ("Drift and performance monitoring code: Evidently reports/presets, NannyML estimators, whylogs profiles, "
@@ -28,9 +28,5 @@ _TOOLS = (
 
 
 def run(raw: RawResults) -> list[Finding]:
-    positive, weak = [], []
-    for modules, packages, calls, label in _TOOLS:
-        pos, wk = library(raw, modules=modules, packages=packages, calls=calls, label=label)
-        positive += pos
-        weak += wk
+    positive, weak = libraries(raw, _TOOLS)
     return findings(ID, positive, weak)

@@ -6,7 +6,7 @@ import re
 
 from ..collector import RawResults
 from ..findings import Finding
-from ._util import findings, library
+from ._util import findings, libraries
 
 ID = "explainability"
 SHORT = "Explanations: SHAP explainers, Captum attributions, Alibi explainers, LIME, InterpretML"
@@ -24,9 +24,5 @@ _TOOLS = (
 
 
 def run(raw: RawResults) -> list[Finding]:
-    positive, weak = [], []
-    for modules, packages, calls, label in _TOOLS:
-        pos, wk = library(raw, modules=modules, packages=packages, calls=calls, label=label)
-        positive += pos
-        weak += wk
+    positive, weak = libraries(raw, _TOOLS)
     return findings(ID, positive, weak)

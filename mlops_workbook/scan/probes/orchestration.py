@@ -6,7 +6,7 @@ import re
 
 from ..collector import RawResults
 from ..findings import Finding
-from ._util import YAML, findings, library
+from ._util import YAML, findings, libraries
 
 ID = "orchestration"
 SHORT = ("Pipeline definitions: Airflow DAGs, Dagster assets/jobs, Prefect flows, Kubeflow Pipelines (`kfp`, "
@@ -29,11 +29,7 @@ _ARGO_API = re.compile(r"argoproj\.io/")
 
 
 def run(raw: RawResults) -> list[Finding]:
-    positive, weak = [], []
-    for modules, packages, calls, label in _TOOLS:
-        pos, wk = library(raw, modules=modules, packages=packages, calls=calls, label=label)
-        positive += pos
-        weak += wk
+    positive, weak = libraries(raw, _TOOLS)
     argo_files = [loc.path for loc in raw.grep(_ARGO_API, suffixes=YAML)]
     positive += raw.grep(_ARGO, argo_files, detail="Argo/Kubeflow workflow")
     return findings(ID, positive, weak)
