@@ -12,13 +12,15 @@ import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from .drift import ColumnProfile, ReferenceProfile
 from .metrics import weighted_roc_auc
+
+if TYPE_CHECKING:  # drift imports SciPy's statistics; the simulation's gates need none of it
+    from .drift import ColumnProfile, ReferenceProfile
 
 
 class GateMode(str, Enum):

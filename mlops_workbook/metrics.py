@@ -7,7 +7,19 @@ import numpy as np
 
 def roc_auc(y: np.ndarray, scores: np.ndarray) -> float:
     """Area under the ROC curve (Mann-Whitney with midranks for ties); NaN when only one class is present."""
-    return float(weighted_roc_auc(y, scores, np.ones((1, len(y))))[0])
+    y = np.asarray(y).astype(bool)
+    scores = np.asarray(scores, dtype=float)
+    order = np.argsort(scores, kind="stable")
+    ordered = scores[order]
+    if np.any(ordered[1:] == ordered[:-1]):  # ties need midranks
+        return float(weighted_roc_auc(y, scores, np.ones((1, len(y))))[0])
+    positive = y[order]
+    n_pos = int(positive.sum())
+    n_neg = len(y) - n_pos
+    if n_pos == 0 or n_neg == 0:
+        return float("nan")
+    rank_sum = float(np.flatnonzero(positive).sum()) + n_pos  # 1-based ranks of the positives
+    return (rank_sum - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg)
 
 
 def weighted_roc_auc(y: np.ndarray, scores: np.ndarray, weights: np.ndarray) -> np.ndarray:

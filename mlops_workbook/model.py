@@ -10,7 +10,7 @@ milliseconds, which keeps a 5-level, 52-week simulation interactive.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -19,6 +19,7 @@ from .sample_data import CATEGORIES, CATEGORICAL_FEATURES, NUMERIC_FEATURES, TAR
 
 _LOGGED = ("income", "loan_amount")
 _SQUARED = ("credit_score", "debt_to_income")
+_SQUARE_COLUMNS = [NUMERIC_FEATURES.index(n) for n in _SQUARED]
 
 
 @dataclass(frozen=True)
@@ -53,22 +54,72 @@ def prepare(frame: pd.DataFrame) -> Prepared:
     return Prepared(np.column_stack(cols), np.hstack(blocks).astype(float), y)
 
 
-def fit_logistic(X: np.ndarray, y: np.ndarray, *, C: float = 1.0, max_iter: int = 50, tol: float = 1e-10) -> np.ndarray:
-    """Newton-Raphson for 0.5·|w|² + C·Σ log-loss with an unpenalised intercept (last coefficient)."""
+@dataclass
+class LogisticFit:
+    """Coefficients (intercept last) and the fitted probabilities of the training rows."""
+
+    coef: np.ndarray
+    fitted: np.ndarray
+
+
+CURVATURE_ROWS = 8000  # rows the Newton step's Hessian is computed on (the gradient always uses every row)
+
+
+def fit_logistic(X: np.ndarray, y: np.ndarray, *, C: float = 1.0, max_iter: int = 100, tol: float = 1e-10,
+                 start: np.ndarray | None = None) -> LogisticFit:
+    """Newton-Raphson for 0.5·|w|² + C·Σ log-loss with an unpenalised intercept (last coefficient).
+
+    The optimum is where the full gradient vanishes; the Hessian only steers. Above CURVATURE_ROWS
+    rows it is computed on an evenly spaced subsample, scaled up (a subsampled Newton method: each
+    step costs a fraction of a full one and the iteration still converges to the exact optimum, a
+    little less steeply). `start` (the coefficients of an overlapping window's fit) shortens the path."""
     n, k = X.shape
-    Xb = np.hstack([X, np.ones((n, 1))])
-    beta = np.zeros(k + 1)
+    Xb = np.empty((n, k + 1))
+    Xb[:, :k], Xb[:, k] = X, 1.0
     ridge = np.full(k + 1, 1.0 / C)
     ridge[-1] = 0.0
-    for _ in range(max_iter):
-        p = 1.0 / (1.0 + np.exp(-(Xb @ beta)))
+    penalty = np.diag(ridge) + 1e-12 * np.eye(k + 1)
+    stride = max(1, -(-n // CURVATURE_ROWS))
+    sample = Xb[::stride]
+    beta = start.astype(float).copy() if start is not None and start.shape == (k + 1,) else np.zeros(k + 1)
+    last = np.inf
+    for iteration in range(max_iter):
+        p = _sigmoid(Xb @ beta)
         grad = Xb.T @ (p - y) + ridge * beta
-        hess = (Xb * (p * (1 - p))[:, None]).T @ Xb + np.diag(ridge) + 1e-12 * np.eye(k + 1)
-        step = np.linalg.solve(hess, grad)
+        q = p[::stride]
+        step = np.linalg.solve((sample * (q * (1 - q))[:, None]).T @ sample * (n / len(sample)) + penalty, grad)
+        size = float(np.max(np.abs(step)))
+        if not np.isfinite(size) or (iteration >= 10 and size > last):  # diverging from a far start: afresh
+            beta, last = np.zeros(k + 1), np.inf
+            continue
         beta -= step
-        if np.max(np.abs(step)) < tol ** 0.5:
+        last = size
+        if size < tol ** 0.5:
             break
-    return beta
+    return LogisticFit(beta, _sigmoid(Xb @ beta))
+
+
+Scaling = tuple[np.ndarray, np.ndarray, np.ndarray]  # medians (imputation), means and stds of the imputed columns
+
+
+def column_scaling(raw: np.ndarray) -> Scaling:
+    """What the imputer and the scaler learn: each column's median, then mean and std once imputed."""
+    medians = _column_medians(raw)
+    filled = np.where(np.isnan(raw), medians, raw)
+    return medians, filled.mean(axis=0), filled.std(axis=0)
+
+
+def _column_medians(raw: np.ndarray) -> np.ndarray:
+    """Median of each column's present values (0 for an empty column); nanmedian's per-column
+    fallback is twenty times slower when a single value is missing."""
+    missing = np.isnan(raw)
+    if not missing.any():
+        return np.median(raw, axis=0)
+    return np.array([np.median(col[~gap]) if (~gap).any() else 0.0 for col, gap in zip(raw.T, missing.T)])
+
+
+def _sigmoid(logits: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(logits, -500, 500)))
 
 
 @dataclass
@@ -81,30 +132,33 @@ class LoanModel:
     stds: np.ndarray
     coef: np.ndarray
     train_rows: int
+    fit_state: LogisticFit | None = field(default=None, repr=False, compare=False)  # the solver's end point
 
     @classmethod
-    def fit(cls, data: pd.DataFrame | Prepared, *, version: str, C: float = 1.0) -> LoanModel:
+    def fit(cls, data: pd.DataFrame | Prepared, *, version: str, C: float = 1.0, tol: float = 1e-10,
+            start: LoanModel | None = None) -> LoanModel:
+        """`start`: a model fitted on an overlapping window, where the solver begins (same optimum, fewer steps)."""
         prepared = data if isinstance(data, Prepared) else prepare(data)
         if prepared.y is None:
             raise ValueError("training data has no labels")
-        raw = prepared.raw
-        with np.errstate(all="ignore"):
-            medians = np.nanmedian(raw, axis=0)
-        medians = np.where(np.isnan(medians), 0.0, medians)
-        filled = np.where(np.isnan(raw), medians, raw)
-        means, stds = filled.mean(axis=0), filled.std(axis=0)
+        medians, means, stds = column_scaling(prepared.raw)
         stds = np.where(stds > 0, stds, 1.0)
         model = cls(version, medians, means, stds, np.zeros(0), len(prepared))
-        model.coef = fit_logistic(model.design(prepared), prepared.y, C=C)
+        model.fit_state = fit_logistic(model.design(prepared), prepared.y, C=C, tol=tol,
+                                       start=start.coef if start is not None else None)
+        model.coef = model.fit_state.coef
         return model
 
     def design(self, prepared: Prepared) -> np.ndarray:
-        filled = np.where(np.isnan(prepared.raw), self.medians, prepared.raw)
-        z = np.clip((filled - self.means) / self.stds, -8, 8)
-        squares = np.column_stack([z[:, NUMERIC_FEATURES.index(n)] ** 2 for n in _SQUARED])
-        return np.hstack([z, squares, prepared.onehot])
+        raw = prepared.raw
+        missing = np.isnan(raw)
+        z = np.where(missing, self.medians, raw) if missing.any() else raw - 0.0  # a contiguous copy
+        z -= self.means
+        z /= self.stds
+        np.minimum(z, 8, out=z)
+        np.maximum(z, -8, out=z)
+        return np.concatenate([z, np.square(z[:, _SQUARE_COLUMNS]), prepared.onehot], axis=1)
 
     def predict_proba(self, data: pd.DataFrame | Prepared) -> np.ndarray:
         prepared = data if isinstance(data, Prepared) else prepare(data)
-        logits = self.design(prepared) @ self.coef[:-1] + self.coef[-1]
-        return 1.0 / (1.0 + np.exp(-logits))
+        return _sigmoid(self.design(prepared) @ self.coef[:-1] + self.coef[-1])

@@ -22,7 +22,7 @@ class SimulationConfig:
     duration: int | None = None
     levels: tuple[int, ...] = (0, 1, 2, 3, 4)
     label_delay: int = 2
-    train_weeks: int = 4
+    train_weeks: int = 13  # a quarter: one whole business cycle in every training window
     # gates
     gate_mode: str = "enabled"
     auc_threshold: float = 0.70

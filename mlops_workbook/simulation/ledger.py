@@ -98,17 +98,15 @@ def _bad_models(events: list[Event], t: pd.DataFrame, truth: Truth, models: dict
                 scores_of) -> int:
     """A shipped model is bad when, over the weeks it served, it earned less than the model it replaced
     would have by more than 2% of what the oracle earned in those weeks."""
+    served = {version: (group.week.to_numpy(), float(group.profit.sum()), float(group.oracle_profit.sum()))
+              for version, group in t.groupby("model", sort=False)}
     bad = 0
     for e in events:
-        if e.kind != "promoted" or not e.replaced or e.version not in models or e.replaced not in models:
+        if e.kind != "promoted" or not e.replaced or e.version not in models or e.replaced not in models \
+                or e.version not in served:
             continue
-        served = t[t.model == e.version].week.to_numpy()
-        if served.size == 0:
-            continue
-        new = t[t.model == e.version].profit.sum()
-        old = sum(truth.expected_profit(scores_of(models[e.replaced], int(w), guarded=guarded), int(w))
-                  for w in served)
-        oracle = t[t.model == e.version].oracle_profit.sum()
+        weeks, new, oracle = served[e.version]
+        old = sum(truth.expected_profit(scores_of(models[e.replaced], int(w), guarded=guarded), int(w)) for w in weeks)
         bad += int(new < old - 0.02 * abs(oracle))
     return bad
 

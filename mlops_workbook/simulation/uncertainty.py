@@ -8,21 +8,23 @@ difference" means the paired interval of the difference includes 0.
 
 from __future__ import annotations
 
+import atexit
 import math
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, replace
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
 import multiprocessing
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy.special import stdtrit  # Student t quantiles, without importing all of scipy.stats
 
 from .config import LEVEL_NAMES, SimulationConfig
 from .costs import Costs, load_costs
-from .run import clean, simulate
+from .run import SimulationResult, clean, simulate
 
 PER_SEED_COLUMNS = ["seed", "level", "business_loss", "run_cost", "net_cost", "accuracy_weeks_lost", "weeks_to_detect",
                     "bad_models_shipped"]
@@ -38,7 +40,7 @@ def mean_interval(values: np.ndarray | pd.Series, confidence: float = CONFIDENCE
     mean = float(x.mean())
     if x.size == 1:
         return mean, mean, mean
-    half = float(stats.t.ppf(0.5 + confidence / 2, x.size - 1) * x.std(ddof=1) / math.sqrt(x.size))
+    half = float(stdtrit(x.size - 1, 0.5 + confidence / 2) * x.std(ddof=1) / math.sqrt(x.size))
     return mean, mean - half, mean + half
 
 
@@ -121,8 +123,12 @@ def compare_levels(per_seed: pd.DataFrame, a: int, b: int, kpi: str = "net_cost"
 
 
 def _one_seed(config: SimulationConfig, costs: Costs) -> pd.DataFrame:
-    kpis = simulate(config, costs=costs, drift=False).kpis.copy()
-    kpis.insert(0, "seed", config.seed)
+    return _seed_rows(simulate(config, costs=costs, drift=False), config.seed)
+
+
+def _seed_rows(result: SimulationResult, seed: int) -> pd.DataFrame:
+    kpis = result.kpis.copy()
+    kpis.insert(0, "seed", seed)
     return kpis
 
 
@@ -130,17 +136,27 @@ def _limit_threads() -> None:
     """One BLAS thread per worker process: two processes on two cores, not two x N threads fighting."""
     for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[name] = "1"
-    try:
-        from threadpoolctl import threadpool_limits
 
-        threadpool_limits(1)
-    except ImportError:  # pragma: no cover - the env variables cover a fresh interpreter
-        pass
+
+_POOLS: dict[int, ProcessPoolExecutor] = {}
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    """One pool per size, kept for the life of the process: the lab's next slider move does not pay for
+    starting processes again (they are forked from the kernel, with everything imported)."""
+    if workers not in _POOLS:
+        context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+        _POOLS[workers] = ProcessPoolExecutor(workers, mp_context=context, initializer=_limit_threads)
+        atexit.register(_POOLS[workers].shutdown, cancel_futures=True)
+    return _POOLS[workers]
 
 
 def simulate_seeds(config: SimulationConfig | None = None, *, seeds: int = 20, costs: Costs | None = None,
-                   jobs: int | None = None, **overrides: Any) -> MultiSeedResult:
-    """Seeds config.seed .. config.seed + seeds - 1, in `jobs` processes (default: every core)."""
+                   jobs: int | None = None, alongside: Callable[[], SimulationResult] | None = None,
+                   **overrides: Any) -> MultiSeedResult:
+    """Seeds config.seed .. config.seed + seeds - 1, in `jobs` processes (default: every core).
+    `alongside`: the caller's own full run of config.seed (same config and costs; the lab's timeline
+    and heatmap need one), run in this process while the pool runs the other seeds, and reused."""
     config = replace(config or SimulationConfig(), **overrides)
     config.validate()
     if seeds < 1:
@@ -149,18 +165,22 @@ def simulate_seeds(config: SimulationConfig | None = None, *, seeds: int = 20, c
         raise DataError("seeds must be at least 1", field="seeds")
     costs = costs or load_costs()
     configs = [replace(config, seed=config.seed + i) for i in range(seeds)]
-    workers = min(jobs or os.cpu_count() or 1, seeds)
-    if workers <= 1:
-        frames = [_one_seed(c, costs) for c in configs]
+    todo = configs[1:] if alongside is not None else configs
+    workers = min(jobs or os.cpu_count() or 1, max(len(todo), 1))
+    if workers <= 1 or len(todo) <= 1:
+        first = alongside() if alongside is not None else None
+        frames = [_one_seed(c, costs) for c in todo]
     else:
-        context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=_limit_threads) as pool:
-            frames = list(pool.map(_one_seed, configs, [costs] * seeds))
+        pending = _pool(workers).map(_one_seed, todo, [costs] * len(todo))  # submitted at once
+        first = alongside() if alongside is not None else None
+        frames = list(pending)
+    if first is not None:
+        frames.insert(0, _seed_rows(first, config.seed))
     per_seed = pd.concat(frames, ignore_index=True)
     return MultiSeedResult(config, tuple(c.seed for c in configs), per_seed, costs)
 
 
 @lru_cache(maxsize=32)
 def cached_seeds(config: SimulationConfig, seeds: int, costs: Costs) -> MultiSeedResult:
-    """The lab and the report ask for the same (config, seeds, costs) again and again."""
+    """The report asks for the same (config, seeds, costs) again and again."""
     return simulate_seeds(config, seeds=seeds, costs=costs)

@@ -1,0 +1,160 @@
+"""How a level retrains: when (schedule or signal), on which weeks, and whether the result ships.
+
+Every retrain judges its candidates on one labelled evaluation week that none of them trained on. A
+level without monitoring evaluates on the freshest labelled week and trains on the weeks before it.
+A monitoring level first asks which labelled weeks look like the data it serves now (the drift
+statistics its monitor uses) and evaluates on the freshest of those. After a detected change it
+also trains on the weeks since the change and keeps whichever candidate scores better; a signalled
+retrain waits until that window exists, since retraining on the old data only would ship the same
+mistake. When the data since the change looks like weeks from before it, with unlike weeks in
+between, it has returned to something seen before (the next season, a fixed feed): that is not a
+new regime, and a specialist trained on the last weeks would be wrong again at the next turn, so
+the level retrains at once on the regular window, which covers a whole cycle.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..gating import Decision, GateMode, GateResult
+from .deployer import span
+from .world import Trained, week_spans
+
+if TYPE_CHECKING:
+    from .policies import LevelRun
+
+RECENT = "recent weeks"
+
+
+@dataclass
+class Retrain:
+    due: int
+    reason: str
+    since: int | None  # the signal is about a change from this week on (None: a complaint)
+
+
+@dataclass
+class Plan:
+    evaluation: int  # the labelled week every candidate and the champion are judged on
+    windows: dict[str, tuple[int, ...]]  # candidate training weeks by the rule that chose them
+    recurring: bool = False  # the live data looks like older weeks, not the freshest: a return, not a change
+
+
+class Pipeline:
+    def __init__(self, run: LevelRun):
+        self.run = run
+        self.pending: Retrain | None = None
+        self.change_since: int | None = None
+
+    def request(self, week: int, reason: str, since: int | None) -> None:
+        run = self.run
+        if self.pending is not None and self.pending.since is not None:
+            return  # a change is already being handled
+        self.pending = Retrain(week + run.cap.react_weeks, reason, since)
+        if since is not None:
+            self.change_since = since if self.change_since is None else max(self.change_since, since)
+        if run.cap.react_cost:
+            run.log(week, "approval" if run.cap.alert_cost else "retrain requested", reason,
+                    people_days=run.days(run.cap.react_cost))
+
+    def step(self, week: int) -> None:
+        schedule = self.run.cap.schedule_weeks
+        scheduled = bool(schedule) and (week + 1) % schedule == 0
+        signalled = self.pending is not None and week >= self.pending.due
+        if not (scheduled or signalled):
+            return
+        plan = self.plan(week)
+        pending = self.pending if signalled else None
+        if pending is not None and pending.since is not None and len(plan.windows) == 1 and not plan.recurring:
+            if not scheduled:
+                return  # nothing labelled shows the change yet: wait for its labels
+            pending = None  # the schedule runs; the change's own retrain still waits
+        if pending is not None:
+            self.pending = None
+        reason = pending.reason if pending is not None else "scheduled retrain"
+        self.decide(week, self.best(week, plan), plan.evaluation, reason)
+
+    def plan(self, week: int) -> Plan:
+        run, world, cfg = self.run, self.run.world, self.run.config
+        labelled = list(world.labelled(week))
+        evaluation = labelled[-1]
+        recurring = False
+        if run.cap.monitoring:
+            alike = [w for w in labelled if world.looks_like(w, week)]
+            evaluation = alike[-1] if alike else evaluation
+            recurring = self.returned(week, alike)
+            if recurring:
+                self.change_since = None
+        others = [w for w in labelled if w != evaluation]
+        windows = {RECENT: tuple(others[-cfg.train_weeks:])}
+        if self.change_since is not None and run.cap.monitoring:
+            since = tuple(w for w in others if w >= self.change_since)[-cfg.train_weeks:]
+            if len(since) >= cfg.min_weeks_after_change and since != windows[RECENT]:
+                windows["weeks since the change"] = since
+        return Plan(evaluation, windows, recurring)
+
+    def returned(self, week: int, alike: list[int]) -> bool:
+        """The data since the change looks like weeks from before it, with different weeks in between: a
+        regime seen, left and come back (a season, a feed that was fixed), not a new one."""
+        since = self.change_since
+        before = [w for w in alike if since is not None and w < since]
+        return bool(before) and any(not self.run.world.looks_like(v, week) for v in range(before[0] + 1, since or 0))
+
+    def best(self, week: int, plan: Plan) -> Trained:
+        run, world = self.run, self.run.world
+        trained = {rule: world.train(weeks) for rule, weeks in plan.windows.items()}
+        if len(trained) == 1:
+            return trained[RECENT]
+        losses = {rule: run.measured(t, plan.evaluation)["log_loss"] for rule, t in trained.items()}
+        rule = min(losses, key=losses.__getitem__)
+        extra = sum(world.costs.training_per_1000_rows * t.model.train_rows / 1000 for r, t in trained.items() if r != rule)
+        run.log(week, "candidates", f"{len(trained)} windows trained, {rule} kept ({week_spans(trained[rule].key)})",
+                compute=extra)
+        return trained[rule]
+
+    def decide(self, week: int, challenger: Trained, evaluation: int, reason: str) -> None:
+        run, cfg, costs, deployer = self.run, self.run.config, self.run.world.costs, self.run.deployer
+        version = deployer.name(challenger)
+        days = run.days(run.cap.scheduled_cost) if reason == "scheduled retrain" else 0.0
+        run.log(week, "retrain", f"{version} on weeks {week_spans(challenger.key)} ({reason})",
+                compute=costs.training_per_1000_rows * challenger.model.train_rows / 1000, people_days=days, version=version)
+        ours = run.measured(challenger, evaluation)
+        gates: tuple[GateResult, ...] = ()
+        if run.cap.gates and cfg.gate_mode != "disabled":
+            gates = self.gates(challenger, evaluation, GateMode(cfg.gate_mode))
+        blocking = [g for g in gates if g.blocking]
+        if blocking:
+            why = "; ".join(f"{g.gate}: {g.reason}" for g in blocking)
+            deployer.registry.add(Decision(week, version, span(challenger), ours, gates, "blocked", why))
+            run.log(week, "blocked", f"{version}: {why}", compute=costs.gate_evaluation, version=version)
+            return
+        label = "promoted" if gates else "shipped unchecked"
+        deployer.registry.add(Decision(week, version, span(challenger), ours, gates, label,
+                                       "all gates passed" if gates else "deployed without checks"))
+        if challenger.key == deployer.champion.key:
+            return
+        self.ship(week, challenger, evaluation, gated=bool(gates))
+
+    def ship(self, week: int, challenger: Trained, evaluation: int, *, gated: bool) -> None:
+        run = self.run
+        new, old = run.deployer.promote(week, challenger, run.measured(challenger, evaluation))
+        run.monitor.complaint_run = 0
+        run.log(week, "promoted", f"{new} (trained on weeks {week_spans(challenger.key)})",
+                compute=run.world.costs.gate_evaluation if gated else 0.0, version=new, replaced=old)
+
+    def gates(self, challenger: Trained, evaluation: int, mode: GateMode) -> tuple[GateResult, ...]:
+        run, cfg = self.run, self.run.config
+        problems = run.world.validation_failures((*challenger.key, evaluation))
+        validation = GateResult("data_validation", not problems, "; ".join(problems[:4]) or "inputs in range", mode)
+        ours = run.measured(challenger, evaluation)
+        threshold = GateResult("threshold", ours["auc"] >= cfg.auc_threshold,
+                               f"AUC {ours['auc']:.3f} vs the bound {cfg.auc_threshold:.2f}", mode, {"metrics": ours})
+        theirs = run.measured(run.deployer.champion, evaluation)
+        # Log-loss, a proper score: it sees calibration (what the cut-off needs) as well as ranking, and is far
+        # less noisy on one week than the profit at a cut-off.
+        better = ours["log_loss"] <= theirs["log_loss"] + cfg.champion_delta
+        versus = GateResult("champion_challenger", better,
+                            f"week {evaluation} log-loss {ours['log_loss']:.4f} vs the champion's {theirs['log_loss']:.4f}",
+                            mode, {"challenger": ours, "champion": theirs})
+        return validation, threshold, versus
