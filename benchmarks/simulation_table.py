@@ -1,7 +1,7 @@
 """The README's simulation figures, generated from runs (never typed by hand).
 
     for s in none sudden-covariate-shift gradual-drift seasonal concept-drift prior-shift data-quality-bug; do
-        mlops-workbook simulate --scenario $s --seeds 20 --json > build/sim-$s.json; done
+        mlops-workbook simulate --scenario $s --seeds 20 --json > build/sim-$s.json; done   # 2,000 rows a week
     python benchmarks/simulation_table.py build/sim-*.json
 """
 
@@ -19,7 +19,12 @@ ORDER = ["none", "sudden-covariate-shift", "gradual-drift", "seasonal", "concept
 
 
 def k(value: float) -> str:
-    return f"{value / 1000:,.0f}k"
+    return f"{value / 1000:,.0f}k".replace("-0k", "0k")
+
+
+def signed(value: float) -> str:
+    text = k(abs(value))
+    return text if text == "0k" else f"{'+' if value > 0 else '-'}{text}"
 
 
 def main(paths: list[str]) -> None:
@@ -37,7 +42,7 @@ def main(paths: list[str]) -> None:
         verdicts = []
         for level in (3, 4):
             c = compare_levels(per_seed, level, 2, "net_cost")
-            verdicts.append(f"{'+' if c.mean > 0 else '-'}{k(abs(c.mean))} [{k(c.low)}, {k(c.high)}]"
+            verdicts.append(f"{signed(c.mean)} [{k(c.low)}, {k(c.high)}]"
                             + ("" if c.measurable else " no measurable difference"))
         print(f"| {name} | " + " | ".join(cells + verdicts) + " |")
     print()
@@ -50,7 +55,7 @@ def main(paths: list[str]) -> None:
         cells = []
         for level in range(1, 5):
             c = compare_levels(per_seed, level, level - 1, "business_loss")
-            cells.append(f"{'+' if c.mean > 0 else '-'}{k(abs(c.mean))} [{k(c.low)}, {k(c.high)}]"
+            cells.append(f"{signed(c.mean)} [{k(c.low)}, {k(c.high)}]"
                          + ("" if c.measurable else " (none measurable)"))
         print(f"| {name} | " + " | ".join(cells) + " |")
 

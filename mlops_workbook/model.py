@@ -17,7 +17,7 @@ import pandas as pd
 
 from .sample_data import CATEGORIES, CATEGORICAL_FEATURES, NUMERIC_FEATURES, TARGET
 
-_LOGGED = ("income", "loan_amount")
+_LOGGED = ("income", "loan_amount")  # log1p of the value clipped at 0
 _SQUARED = ("credit_score", "debt_to_income")
 _SQUARE_COLUMNS = [NUMERIC_FEATURES.index(n) for n in _SQUARED]
 
@@ -136,12 +136,13 @@ class LoanModel:
 
     @classmethod
     def fit(cls, data: pd.DataFrame | Prepared, *, version: str, C: float = 1.0, tol: float = 1e-10,
-            start: LoanModel | None = None) -> LoanModel:
-        """`start`: a model fitted on an overlapping window, where the solver begins (same optimum, fewer steps)."""
+            start: LoanModel | None = None, scaling: Scaling | None = None) -> LoanModel:
+        """`start`: a model fitted on an overlapping window, where the solver begins (same optimum, fewer
+        steps). `scaling`: the imputer's and scaler's statistics when the caller has them already."""
         prepared = data if isinstance(data, Prepared) else prepare(data)
         if prepared.y is None:
             raise ValueError("training data has no labels")
-        medians, means, stds = column_scaling(prepared.raw)
+        medians, means, stds = scaling if scaling is not None else column_scaling(prepared.raw)
         stds = np.where(stds > 0, stds, 1.0)
         model = cls(version, medians, means, stds, np.zeros(0), len(prepared))
         model.fit_state = fit_logistic(model.design(prepared), prepared.y, C=C, tol=tol,
@@ -150,15 +151,23 @@ class LoanModel:
         return model
 
     def design(self, prepared: Prepared) -> np.ndarray:
-        raw = prepared.raw
+        z = self._standardised(prepared.raw)
+        return np.concatenate([z, np.square(z[:, _SQUARE_COLUMNS]), prepared.onehot], axis=1)
+
+    def _standardised(self, raw: np.ndarray) -> np.ndarray:
         missing = np.isnan(raw)
         z = np.where(missing, self.medians, raw) if missing.any() else raw - 0.0  # a contiguous copy
         z -= self.means
         z /= self.stds
         np.minimum(z, 8, out=z)
         np.maximum(z, -8, out=z)
-        return np.concatenate([z, np.square(z[:, _SQUARE_COLUMNS]), prepared.onehot], axis=1)
+        return z
 
     def predict_proba(self, data: pd.DataFrame | Prepared) -> np.ndarray:
         prepared = data if isinstance(data, Prepared) else prepare(data)
-        return _sigmoid(self.design(prepared) @ self.coef[:-1] + self.coef[-1])
+        z = self._standardised(prepared.raw)
+        k, squares = z.shape[1], len(_SQUARE_COLUMNS)
+        coef = self.coef
+        logits = z @ coef[:k] + np.square(z[:, _SQUARE_COLUMNS]) @ coef[k:k + squares]
+        logits += prepared.onehot @ coef[k + squares:-1]
+        return _sigmoid(logits + coef[-1])  # the design matrix's product, without building it

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..gating import Decision, ModelRegistry
-from .world import Trained
+from .stream import Trained
 
 
 def span(trained: Trained) -> tuple[int, int]:

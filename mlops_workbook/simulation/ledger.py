@@ -19,7 +19,8 @@ from .config import LEVEL_NAMES
 
 if TYPE_CHECKING:
     from .costs import Costs
-    from .world import Trained, Truth
+    from .stream import Trained
+    from .world import Truth
 
 DETECTION_EVENTS = ("alert", "complaint")
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from ..gating import Decision, GateMode, GateResult
 from .deployer import span
-from .world import Trained, week_spans
+from .stream import Trained, week_spans
 
 if TYPE_CHECKING:
     from .policies import LevelRun

@@ -28,7 +28,8 @@ from .deployer import Deployer
 from .ledger import Event, Ledger
 from .monitor import Monitor
 from .pipeline import Pipeline
-from .world import Trained, World
+from .stream import Trained
+from .world import World
 
 
 @dataclass(frozen=True)

@@ -90,10 +90,12 @@ def _simulate(config: SimulationConfig, costs: Costs, drift: bool) -> Simulation
         served: dict[tuple, dict[str, float]] = {}  # levels serving the same model see the same numbers
         for level, run in runs.items():
             before = len(ledger.events)
-            version, key = run.deployer.serving, (run.deployer.champion.key, run.cap.monitoring)
+            champion = run.deployer.champion
+            version, key = run.deployer.serving, (champion.key, run.cap.monitoring)
             scores = run.week(week)
             if key not in served:
-                served[key] = {"accuracy": accuracy(y, scores), "auc": roc_auc(y, scores),
+                metrics = world.stream.metrics(champion, week, guarded=key[1])
+                served[key] = {"accuracy": metrics["accuracy"], "auc": metrics["auc"],
                                "profit": truth.expected_profit(scores, week)}
             rows.append({
                 "week": week, "level": level, "level_name": LEVEL_NAMES[level], **served[key], **oracle,

@@ -116,6 +116,17 @@ class MultiSeedResult:
         }
 
 
+def repriced(kpis: pd.DataFrame, costs: Costs, weeks: int) -> pd.DataFrame:
+    """The same runs priced at `costs`' day rate. No policy decision depends on the day rate (only on
+    the loan book), so people and build costs are recomputed and nothing is simulated again."""
+    out = kpis.copy()
+    out["people_cost"] = out.people_days * costs.day_rate
+    out["build_cost"] = [costs.build_cost(int(level), weeks) for level in out.level]
+    out["run_cost"] = out.compute_cost + out.people_cost + out.build_cost
+    out["net_cost"] = out.business_loss + out.run_cost
+    return out
+
+
 def compare_levels(per_seed: pd.DataFrame, a: int, b: int, kpi: str = "net_cost") -> Comparison:
     table = per_seed.pivot(index="seed", columns="level", values=kpi)
     mean, low, high = mean_interval(table[a] - table[b])
@@ -138,17 +149,23 @@ def _limit_threads() -> None:
         os.environ[name] = "1"
 
 
-_POOLS: dict[int, ProcessPoolExecutor] = {}
+_LANES: list[ProcessPoolExecutor] = []
 
 
-def _pool(workers: int) -> ProcessPoolExecutor:
-    """One pool per size, kept for the life of the process: the lab's next slider move does not pay for
-    starting processes again (they are forked from the kernel, with everything imported)."""
-    if workers not in _POOLS:
-        context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
-        _POOLS[workers] = ProcessPoolExecutor(workers, mp_context=context, initializer=_limit_threads)
-        atexit.register(_POOLS[workers].shutdown, cancel_futures=True)
-    return _POOLS[workers]
+def _lanes(count: int) -> list[ProcessPoolExecutor]:
+    """Worker processes kept for the life of this one, one executor each, so the same seed always goes
+    to the same process and finds its stream and models in that process's cache (the lab's next
+    threshold or cost re-runs only the policies). Forked from the caller, with everything imported."""
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+    while len(_LANES) < count:
+        lane = ProcessPoolExecutor(1, mp_context=context, initializer=_limit_threads)
+        atexit.register(lane.shutdown, cancel_futures=True)
+        _LANES.append(lane)
+    return _LANES[:count]
+
+
+def _seeds_rows(configs: list[SimulationConfig], costs: Costs) -> list[pd.DataFrame]:
+    return [_one_seed(c, costs) for c in configs]
 
 
 def simulate_seeds(config: SimulationConfig | None = None, *, seeds: int = 20, costs: Costs | None = None,
@@ -171,9 +188,12 @@ def simulate_seeds(config: SimulationConfig | None = None, *, seeds: int = 20, c
         first = alongside() if alongside is not None else None
         frames = [_one_seed(c, costs) for c in todo]
     else:
-        pending = _pool(workers).map(_one_seed, todo, [costs] * len(todo))  # submitted at once
+        # Seed i always goes to lane i % workers; every lane's share is submitted before `alongside` runs.
+        lanes = _lanes(workers)
+        pending = [lane.submit(_seeds_rows, todo[i::workers], costs) for i, lane in enumerate(lanes)]
         first = alongside() if alongside is not None else None
-        frames = list(pending)
+        shares = [future.result() for future in pending]
+        frames = [shares[i % workers][i // workers] for i in range(len(todo))]
     if first is not None:
         frames.insert(0, _seed_rows(first, config.seed))
     per_seed = pd.concat(frames, ignore_index=True)

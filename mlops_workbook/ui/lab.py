@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import time
+from dataclasses import replace
 from typing import Any
 
 import ipywidgets as widgets
@@ -13,7 +14,7 @@ from ..drift import drift_table
 from ..errors import DataError
 from ..sample_data import SCENARIOS
 from ..simulation import LEVEL_NAMES, MultiSeedResult, SimulationConfig, SimulationResult, load_costs, simulate
-from ..simulation.uncertainty import simulate_seeds
+from ..simulation.uncertainty import repriced, simulate_seeds
 from ._common import esc, reporting, show
 
 LAB_ROWS_PER_WEEK = 500  # a quarter of the benchmark's volume: a slider move re-runs every seed in about a second
@@ -187,15 +188,19 @@ class DriftLab(widgets.VBox):
     def recompute(self) -> SimulationResult:
         start = time.perf_counter()
         config, costs = self.config, self.costs
-        key = (config, costs)
-        if key not in self._runs:  # a slider moved back to where it was
+        key = (config, replace(costs, day_rate=0.0))  # the day rate changes no decision: it is repriced
+        if key not in self._runs:
             runs: dict[str, SimulationResult] = {}
             multi = simulate_seeds(config, seeds=LAB_SEEDS, costs=costs,
                                    alongside=lambda: runs.setdefault("first", simulate(config, costs=costs)))
             self._runs[key] = (runs["first"], multi)
             while len(self._runs) > 16:
                 self._runs.pop(next(iter(self._runs)))
-        self.result, self.multi = self._runs[key]
+        result, multi = self._runs[key]
+        if multi.costs != costs:
+            result = replace(result, kpis=repriced(result.kpis, costs, config.weeks), costs=costs)
+            multi = replace(multi, per_seed=repriced(multi.per_seed, costs, config.weeks), costs=costs)
+        self.result, self.multi = result, multi
         self.seconds = time.perf_counter() - start
         levels = list(self.result.kpis.level)
         self._log_level.options = [(LEVEL_NAMES[lv], lv) for lv in levels]
