@@ -27,3 +27,19 @@ def test_model_learns_and_imputes_missing():
     test.loc[test.index[:100], "credit_score"] = np.nan
     scores = model.predict_proba(test)
     assert np.isfinite(scores).all()
+
+
+def test_subsampled_curvature_reaches_the_exact_optimum():
+    """Above CURVATURE_ROWS the Newton step's Hessian comes from a subsample; the gradient does not, so the
+    fit still lands on scikit-learn's optimum."""
+    from mlops_workbook.model import CURVATURE_ROWS, fit_logistic
+
+    stream = generate_stream("none", weeks=1, seed=6, rows_per_week=4000, warmup_weeks=6)
+    data = prepare(stream)
+    assert len(data) > 2 * CURVATURE_ROWS
+    X = LoanModel.fit(data, version="t").design(data)
+    reference = LogisticRegression(C=1.0, max_iter=5000, tol=1e-12).fit(X, data.y)
+    fit = fit_logistic(X, data.y)
+    np.testing.assert_allclose(fit.coef[:-1], reference.coef_[0], atol=1e-4)
+    warm = fit_logistic(X, data.y, start=fit.coef + 0.3)  # a warm start changes the path, not the optimum
+    np.testing.assert_allclose(warm.coef, fit.coef, atol=1e-5)

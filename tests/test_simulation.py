@@ -57,6 +57,59 @@ def test_same_seed_same_numbers():
     assert not a.timeline["profit"].equals(c.timeline["profit"])
 
 
+def test_a_cached_stream_gives_the_numbers_of_a_fresh_one():
+    """Runs of the same data share a Stream (data, fits, scores); what another run trained into it
+    before must not change a single number."""
+    from mlops_workbook.simulation import stream
+
+    config = SimulationConfig(scenario="seasonal", seed=8, weeks=30, rows_per_week=500)
+    stream._STREAMS.clear()
+    fresh = simulate(config, drift=False)
+    simulate(config, drift=False, drift_threshold=0.05, auc_threshold=0.6)  # other fits and windows, same stream
+    again = simulate(config, drift=False)
+    pd.testing.assert_frame_equal(fresh.kpis, again.kpis)
+    pd.testing.assert_frame_equal(fresh.events, again.events)
+
+
+def test_a_day_rate_change_is_repriced_exactly():
+    from mlops_workbook.simulation.uncertainty import repriced
+
+    config = SimulationConfig(scenario="concept-drift", seed=2, weeks=30, rows_per_week=500)
+    costs = load_costs(day_rate=1300)
+    direct = simulate(config, costs=costs, drift=False).kpis
+    moved = repriced(simulate(config, drift=False).kpis, costs, config.weeks)
+    pd.testing.assert_frame_equal(direct, moved, check_exact=False, rtol=1e-12)
+
+
+class _Regimes:
+    """A stand-in world whose weeks 'look alike' when they share a regime label."""
+
+    def __init__(self, regime):
+        self.regime = regime
+
+    def looks_like(self, week, live):
+        return self.regime(week) == self.regime(live)
+
+
+@pytest.mark.parametrize(("regime", "since", "live", "returned"), [
+    (lambda w: (w - 8) % 13 < 6 and w >= 8, 34, 36, True),  # the next season: seen, left, back
+    (lambda w: (w - 8) % 13 < 6 and w >= 8, 8, 10, False),  # the first season: new
+    (lambda w: w >= 20, 20, 24, False),  # a sudden shift: new
+    (lambda w: 0, 20, 24, False),  # concept drift: the inputs never change
+    (lambda w: min(max(w - 10, 0) // 3, 5), 22, 24, False),  # gradual drift: never back to the past
+])
+def test_a_return_is_told_from_a_new_regime(regime, since, live, returned):
+    from types import SimpleNamespace
+
+    from mlops_workbook.simulation.pipeline import Pipeline
+
+    world = _Regimes(regime)
+    pipeline = Pipeline(SimpleNamespace(world=world))
+    pipeline.change_since = since
+    alike = [w for w in range(-10, live - 1) if world.looks_like(w, live)]
+    assert pipeline.returned(live, alike) is returned
+
+
 def test_policies_never_read_the_scenario():
     """A shift whose onset lies after the last week produces exactly the 'none' stream: every level must
     then do exactly the same things, whatever the scenario is called."""
@@ -195,6 +248,13 @@ def test_a_level_is_not_measurably_worse_than_the_one_below(scenario, level):
     (L1 against L0 is the seeds' warning: retraining with no gate can ship a bad model)."""
     c = seeds(scenario).compare(level, level - 1, "business_loss")
     assert not (c.measurable and c.mean > 0), c
+
+
+@pytest.mark.slow
+def test_automation_pays_where_a_retrain_need_not_wait_for_labels():
+    """A season seen before is recognised from its inputs: L4 retrains at once, L3 a week later."""
+    c = seeds("seasonal").compare(4, 3, "business_loss")
+    assert c.measurable and c.mean < 0, c
 
 
 @pytest.mark.slow

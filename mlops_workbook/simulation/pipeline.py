@@ -38,7 +38,7 @@ class Retrain:
 class Plan:
     evaluation: int  # the labelled week every candidate and the champion are judged on
     windows: dict[str, tuple[int, ...]]  # candidate training weeks by the rule that chose them
-    recurring: bool = False  # the live data looks like older weeks, not the freshest: a return, not a change
+    recurring: bool = False  # the data came back to a regime seen before the change: retrain now, on the whole cycle
 
 
 class Pipeline:
@@ -98,8 +98,10 @@ class Pipeline:
         """The data since the change looks like weeks from before it, with different weeks in between: a
         regime seen, left and come back (a season, a feed that was fixed), not a new one."""
         since = self.change_since
-        before = [w for w in alike if since is not None and w < since]
-        return bool(before) and any(not self.run.world.looks_like(v, week) for v in range(before[0] + 1, since or 0))
+        if since is None:
+            return False
+        before = [w for w in alike if w < since]
+        return bool(before) and any(not self.run.world.looks_like(v, week) for v in range(before[0] + 1, since))
 
     def best(self, week: int, plan: Plan) -> Trained:
         run, world = self.run, self.run.world
