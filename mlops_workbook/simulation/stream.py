@@ -169,7 +169,7 @@ def week_spans(weeks: tuple[int, ...]) -> str:
     return ", ".join(f"{a}..{b}" if b > a else f"{a}" for a, b in spans)
 
 
-STREAM_CACHE_BYTES = 256 * 2**20  # per process: about 20 lab streams (500 rows a week) or 5 at 2,000 rows
+STREAM_CACHE_BYTES = 64 * 2**20  # per process: one lab setting's streams (about 12 MiB each at 500 rows), or the last 2,000-row one
 _STREAMS: OrderedDict[tuple, Stream] = OrderedDict()
 
 

@@ -17,7 +17,7 @@ from ..simulation import LEVEL_NAMES, MultiSeedResult, SimulationConfig, Simulat
 from ..simulation.uncertainty import repriced, simulate_seeds
 from ._common import esc, reporting, show
 
-LAB_ROWS_PER_WEEK = 500  # a quarter of the benchmark's volume: a slider move re-runs every seed in about a second
+LAB_ROWS_PER_WEEK = 500  # a quarter of the CLI's volume: a move that keeps the data answers in about a second
 LAB_SEEDS = 8  # seeds behind each mean and interval in the lab (the CLI and the README use 20); the lab's own
 # stream (seed 0) runs in the kernel while a kept process pool runs the other seven
 MONEY_COLUMNS = [("net_cost", "Net cost"), ("business_loss", "Business loss"), ("run_cost", "Run cost")]
@@ -100,7 +100,7 @@ class DriftLab(widgets.VBox):
         self._levels = widgets.SelectMultiple(description="Levels", options=[(LEVEL_NAMES[lv], lv) for lv in LEVEL_NAMES],
                                               value=tuple(levels), rows=5, style=style)
         costs = load_costs()
-        self._margin = widgets.BoundedFloatText(description="Margin on a repaid loan", min=0.001, max=1, step=0.01,
+        self._margin = widgets.BoundedFloatText(description="Margin (repaid loan)", min=0.001, max=1, step=0.01,
                                                 value=costs.margin, style=style)
         self._lgd = widgets.BoundedFloatText(description="Loss given default", min=0.01, max=1, step=0.05,
                                              value=costs.loss_given_default, style=style)
@@ -126,11 +126,17 @@ class DriftLab(widgets.VBox):
         self._own_out = widgets.HTML()
         self._own_chart = widgets.Output()
 
+        column = widgets.Layout(width="440px", margin="0 16px 8px 0")  # fixed columns: no readout is cut off
+        self._scenario_help.layout = widgets.Layout(max_width="420px")
+        self._scenario.layout = widgets.Layout(width="410px")
         controls = widgets.HBox([
-            widgets.VBox([self._scenario, self._scenario_help, self._onset, self._magnitude, self._duration]),
-            widgets.VBox([self._delay, self._auc_gate, self._drift_threshold, self._levels]),
-            widgets.VBox([self._margin, self._lgd, self._day_rate]),
-        ])
+            widgets.VBox([self._scenario, self._scenario_help, self._onset, self._magnitude, self._duration],
+                         layout=column),
+            widgets.VBox([self._delay, self._auc_gate, self._drift_threshold, self._levels], layout=column),
+            widgets.VBox([widgets.HTML(f"<b>Costs</b>: margin and loss as shares of the amount lent, "
+                                       f"day rate in {esc(costs.currency)}"),
+                          self._margin, self._lgd, self._day_rate], layout=column),
+        ], layout=widgets.Layout(flex_flow="row wrap"))
         own = widgets.VBox([
             widgets.HTML("<h3>Use my data</h3><p>Upload a reference and a current CSV or Parquet file with the "
                          "same columns: each feature gets the test Evidently would pick, with its statistic.</p>"),
