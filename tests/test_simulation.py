@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from functools import cache
 
 import pandas as pd
@@ -188,6 +190,25 @@ def test_cli_simulate_single_seed_json(capsys):
     data = json.loads(capsys.readouterr().out)
     assert code == 0 and [k["level"] for k in data["kpis"]] == [0, 4]
     assert {"business_loss", "run_cost", "net_cost", "mean_auc", "weeks_to_detect"} <= set(data["kpis"][0])
+
+
+def test_worker_processes_hold_no_pipe_of_their_caller():
+    """`report --pdf` hung for 10 minutes: seed workers forked while Playwright ran kept its driver's pipe
+    open, so closing it never reached the driver. A child reading our pipe must see EOF once we close it."""
+    script = """
+import subprocess, sys
+from mlops_workbook.simulation import simulate_seeds
+reader = subprocess.Popen(["cat"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
+simulate_seeds(scenario="sudden-covariate-shift", seeds=3, jobs=2, weeks=12, rows_per_week=200)
+reader.stdin.close()
+try:
+    reader.wait(timeout=20)
+except subprocess.TimeoutExpired:
+    reader.kill()
+    sys.exit("a seed worker kept the pipe open")
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
 
 
 def test_mean_interval_matches_scipy():

@@ -152,11 +152,22 @@ def _limit_threads() -> None:
 _LANES: list[ProcessPoolExecutor] = []
 
 
+def _lane_context() -> Any:
+    """Lanes start from a forkserver: a clean process with the simulation imported, so a worker forks
+    fast and inherits no pipe of its caller. A worker forked from the caller kept the caller's open
+    pipes (Playwright's driver pipe while `report --pdf` printed) and the driver never saw EOF."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    return context
+
+
 def _lanes(count: int) -> list[ProcessPoolExecutor]:
     """Worker processes kept for the life of this one, one executor each, so the same seed always goes
     to the same process and finds its stream and models in that process's cache (the lab's next
-    threshold or cost re-runs only the policies). Forked from the caller, with everything imported."""
-    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+    threshold or cost re-runs only the policies)."""
+    context = _lane_context()
     while len(_LANES) < count:
         lane = ProcessPoolExecutor(1, mp_context=context, initializer=_limit_threads)
         atexit.register(lane.shutdown, cancel_futures=True)
