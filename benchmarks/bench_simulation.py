@@ -12,6 +12,8 @@ of this process tree, since other jobs on a shared machine stretch wall time.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import os
 import resource
 import subprocess
@@ -57,7 +59,8 @@ def bench_seeds(seeds: int) -> dict[str, tuple[float, float]]:
 def bench_lab() -> dict[str, tuple[float, float]]:
     from mlops_workbook.ui.lab import DriftLab
 
-    lab = DriftLab(scenario=SCENARIO)
+    with contextlib.redirect_stdout(io.StringIO()):  # outside a notebook the charts print their repr
+        lab = DriftLab(scenario=SCENARIO)
     moves = {
         "threshold (same streams)": (lab._drift_threshold, 0.15),  # policies re-run, data and fits from caches
         "margin (same streams)": (lab._margin, 0.09),  # the cut-off moves: policies re-run
@@ -65,7 +68,8 @@ def bench_lab() -> dict[str, tuple[float, float]]:
         "magnitude (new streams)": (lab._magnitude, 1.3),  # new data: every seed simulated afresh
         "magnitude (seen before)": (lab._magnitude, 1.0),  # the lab's own cache
     }
-    return {name: timed(lambda c=control, v=value: setattr(c, "value", v)) for name, (control, value) in moves.items()}
+    with contextlib.redirect_stdout(io.StringIO()):
+        return {name: timed(lambda c=control, v=value: setattr(c, "value", v)) for name, (control, value) in moves.items()}
 
 
 def report(title: str, seeds: int) -> None:

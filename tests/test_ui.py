@@ -246,6 +246,8 @@ def test_lab_recomputes_on_slider_moves():
     lab = DriftLab(levels=(0, 4), rows_per_week=400)
     first = lab.result.kpis.copy()
     assert list(first.level) == [0, 4] and lab.result.scenario.onset == 20
+    sliders = [lab._onset, lab._magnitude, lab._duration, lab._delay, lab._auc_gate, lab._drift_threshold]
+    assert all(s.layout.width == "410px" for s in sliders)  # ipywidgets' default left a 50-pixel track
     lab._onset.value = 8
     assert lab.result.scenario.onset == 8 and not lab.result.kpis.equals(first)
     lab._scenario.value = "concept-drift"

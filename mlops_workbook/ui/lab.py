@@ -128,7 +128,9 @@ class DriftLab(widgets.VBox):
 
         column = widgets.Layout(width="440px", margin="0 16px 8px 0")  # fixed columns: no readout is cut off
         self._scenario_help.layout = widgets.Layout(max_width="420px")
-        self._scenario.layout = widgets.Layout(width="410px")
+        for control in (self._scenario, self._onset, self._magnitude, self._duration, self._delay, self._auc_gate,
+                        self._drift_threshold):
+            control.layout = widgets.Layout(width="410px")  # the default leaves a slider a 50-pixel track
         controls = widgets.HBox([
             widgets.VBox([self._scenario, self._scenario_help, self._onset, self._magnitude, self._duration],
                          layout=column),
