@@ -62,11 +62,11 @@ def bench_lab() -> dict[str, tuple[float, float]]:
     with contextlib.redirect_stdout(io.StringIO()):  # outside a notebook the charts print their repr
         lab = DriftLab(scenario=SCENARIO)
     moves = {
-        "threshold (same streams)": (lab._drift_threshold, 0.15),  # policies re-run, data and fits from caches
-        "margin (same streams)": (lab._margin, 0.09),  # the cut-off moves: policies re-run
-        "day rate": (lab._day_rate, 900.0),  # no decision depends on it: repriced
-        "magnitude (new streams)": (lab._magnitude, 1.3),  # new data: every seed simulated afresh
-        "magnitude (seen before)": (lab._magnitude, 1.0),  # the lab's own cache
+        "threshold (same streams)": (lab.controls.drift_threshold, 0.15),  # policies re-run, data and fits from caches
+        "margin (same streams)": (lab.controls.margin, 0.09),  # the cut-off moves: policies re-run
+        "day rate": (lab.controls.day_rate, 900.0),  # no decision depends on it: repriced
+        "magnitude (new streams)": (lab.controls.magnitude, 1.3),  # new data: every seed simulated afresh
+        "magnitude (seen before)": (lab.controls.magnitude, 1.0),  # the lab's own cache
     }
     with contextlib.redirect_stdout(io.StringIO()):
         return {name: timed(lambda c=control, v=value: setattr(c, "value", v)) for name, (control, value) in moves.items()}

@@ -233,7 +233,7 @@ class ModelRegistry:
             rows.append({
                 "week": d.week,
                 "model": d.model_version,
-                "trained on": f"weeks {d.training_window[0]}-{d.training_window[1] - 1}",
+                "trained on": f"weeks {d.training_window[0]} to {d.training_window[1] - 1}",  # "-14--2" misreads
                 "holdout AUC": round(d.metrics.get("auc", float("nan")), 3),
                 "gates": ", ".join(f"{g.gate} {'ok' if g.passed else 'FAIL'}" for g in d.gates) or "none",
                 "decision": d.decision,

@@ -96,5 +96,5 @@ def test_registry_table():
     registry.add(Decision(8, "v2", (4, 8), {"auc": 0.6}, (GateResult("threshold", False, "low"),), "blocked", "low"))
     table = registry.to_frame()
     assert list(table.decision) == ["promoted", "blocked"]
-    assert table.loc[1, "gates"] == "threshold FAIL" and table.loc[0, "trained on"] == "weeks 0-3"
+    assert table.loc[1, "gates"] == "threshold FAIL" and table.loc[0, "trained on"] == "weeks 0 to 3"
     assert registry.records[1].to_dict()["gates"][0]["mode"] == "enabled"

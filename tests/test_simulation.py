@@ -192,23 +192,28 @@ def test_cli_simulate_single_seed_json(capsys):
     assert {"business_loss", "run_cost", "net_cost", "mean_auc", "weeks_to_detect"} <= set(data["kpis"][0])
 
 
-def test_worker_processes_hold_no_pipe_of_their_caller():
+def test_worker_processes_hold_no_pipe_and_rerun_no_script_of_their_caller(tmp_path):
     """`report --pdf` hung for 10 minutes: seed workers forked while Playwright ran kept its driver's pipe
-    open, so closing it never reached the driver. A child reading our pipe must see EOF once we close it."""
-    script = """
+    open, so closing it never reached the driver. A child reading our pipe must see EOF once we close it.
+    And a user's script without a `__main__` guard runs once: workers do not re-run it."""
+    script = tmp_path / "my_study.py"
+    script.write_text("""
 import subprocess, sys
 from mlops_workbook.simulation import simulate_seeds
+print("study starts")
 reader = subprocess.Popen(["cat"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
-simulate_seeds(scenario="sudden-covariate-shift", seeds=3, jobs=2, weeks=12, rows_per_week=200)
+multi = simulate_seeds(scenario="sudden-covariate-shift", seeds=3, jobs=2, weeks=12, rows_per_week=200)
 reader.stdin.close()
 try:
     reader.wait(timeout=20)
 except subprocess.TimeoutExpired:
     reader.kill()
     sys.exit("a seed worker kept the pipe open")
-"""
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+print("seeds", list(multi.seeds))
+""")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.splitlines() == ["study starts", "seeds [0, 1, 2]"]
 
 
 def test_mean_interval_matches_scipy():

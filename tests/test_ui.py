@@ -246,18 +246,18 @@ def test_lab_recomputes_on_slider_moves():
     lab = DriftLab(levels=(0, 4), rows_per_week=400)
     first = lab.result.kpis.copy()
     assert list(first.level) == [0, 4] and lab.result.scenario.onset == 20
-    sliders = [lab._onset, lab._magnitude, lab._duration, lab._delay, lab._auc_gate, lab._drift_threshold]
+    sliders = [lab.controls.onset, lab.controls.magnitude, lab.controls.duration, lab.controls.delay, lab.controls.auc_gate, lab.controls.drift_threshold]
     assert all(s.layout.width == "410px" for s in sliders)  # ipywidgets' default left a 50-pixel track
-    lab._onset.value = 8
+    lab.controls.onset.value = 8
     assert lab.result.scenario.onset == 8 and not lab.result.kpis.equals(first)
-    lab._scenario.value = "concept-drift"
-    assert lab.result.scenario.name == "concept-drift" and lab._onset.value == lab.result.scenario.onset
-    lab._levels.value = (0, 2, 4)
+    lab.controls.scenario.value = "concept-drift"
+    assert lab.result.scenario.name == "concept-drift" and lab.controls.onset.value == lab.result.scenario.onset
+    lab.controls.levels.value = (0, 2, 4)
     assert list(lab.result.kpis.level) == [0, 2, 4]
     assert "L4 optimized" in lab._kpis.value
     lab._log_level.value = 2
     assert "gates" in lab._gate_log.value and "promoted" in lab._gate_log.value
-    lab._auc_gate.value = 0.9  # nothing passes a 0.9 AUC gate
+    lab.controls.auc_gate.value = 0.9  # nothing passes a 0.9 AUC gate
     assert lab.result.kpi(2, "blocked") >= 1
 
 
@@ -270,14 +270,14 @@ def test_lab_compares_uploaded_files():
     from .conftest import ROOT
 
     lab = DriftLab(levels=(0,), rows_per_week=300)
-    lab._reference.value = _upload("reference.csv", (ROOT / "data" / "reference.csv").read_bytes())
-    lab._current.value = _upload("current.csv", (ROOT / "data" / "current.csv").read_bytes())
-    lab._compare_button.click()
-    assert lab.own_report.share_drifted > 0
-    assert "credit_score" in lab._own_out.value
-    lab._current.value = _upload("broken.parquet", b"this is not parquet")
-    lab._compare_button.click()
-    assert "broken.parquet: cannot read this file" in lab._own_out.value
+    lab.own.reference.value = _upload("reference.csv", (ROOT / "data" / "reference.csv").read_bytes())
+    lab.own.current.value = _upload("current.csv", (ROOT / "data" / "current.csv").read_bytes())
+    lab.own.compare_button.click()
+    assert lab.own.report.share_drifted > 0
+    assert "credit_score" in lab.own.out.value
+    lab.own.current.value = _upload("broken.parquet", b"this is not parquet")
+    lab.own.compare_button.click()
+    assert "broken.parquet: cannot read this file" in lab.own.out.value
 
 
 def test_dashboard_aggregates_a_folder_with_a_corrupt_file(tmp_path):

@@ -4,6 +4,7 @@
 - `world`: one seed's stream and the caches every level shares; `policies`: the per-level
   capability table and the runner that reads it; `ledger`: events, and KPIs computed from them;
 - `run`: one seed (`simulate`); `uncertainty`: many seeds, means, intervals and paired comparisons.
+- `explorer`: the lab's kept runs per setting (a day-rate change repriced, not re-run).
 """
 
 from __future__ import annotations

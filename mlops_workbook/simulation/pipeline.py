@@ -81,7 +81,7 @@ class Pipeline:
         evaluation = labelled[-1]
         recurring = False
         if run.cap.monitoring:
-            alike = [w for w in labelled if world.looks_like(w, week)]
+            alike = world.alike(labelled, week)
             evaluation = alike[-1] if alike else evaluation
             recurring = self.returned(week, alike)
             if recurring:

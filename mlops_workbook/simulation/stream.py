@@ -122,7 +122,10 @@ def drift_matrix(reference: Profile, quantiles: np.ndarray, shares: np.ndarray, 
     (base 2) for categoricals, as drift.py's defaults define them. Returns weeks x features."""
     scale = reference.std if std is None else std
     with np.errstate(all="ignore"):
-        w1 = np.nanmean(np.abs(quantiles - reference.quantiles[None]), axis=1)
+        gaps = np.abs(quantiles - reference.quantiles[None])
+        w1 = gaps.mean(axis=1)
+        if np.isnan(w1).any():  # a column with no values in some week: average what is there
+            w1 = np.nanmean(gaps, axis=1)
         numeric = np.where(scale > 0, w1 / scale, w1)
         p, q = np.broadcast_to(reference.shares, shares.shape), shares
         m = (p + q) / 2

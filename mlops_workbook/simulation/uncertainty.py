@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import atexit
 import math
+import multiprocessing
 import os
+import sys
+import types
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
-from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
-import multiprocessing
 import numpy as np
 import pandas as pd
 from scipy.special import stdtrit  # Student t quantiles, without importing all of scipy.stats
@@ -163,6 +166,19 @@ def _lane_context() -> Any:
     return context
 
 
+@contextmanager
+def _caller_script_hidden() -> Iterator[None]:
+    """While a worker starts, `__main__` is an empty module, so multiprocessing does not re-run the
+    caller's script in it: the workers run only this package's functions, and a script without an
+    `if __name__ == "__main__":` guard would run again there, start workers of its own and fail."""
+    main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
+
+
 def _lanes(count: int) -> list[ProcessPoolExecutor]:
     """Worker processes kept for the life of this one, one executor each, so the same seed always goes
     to the same process and finds its stream and models in that process's cache (the lab's next
@@ -171,6 +187,9 @@ def _lanes(count: int) -> list[ProcessPoolExecutor]:
     while len(_LANES) < count:
         lane = ProcessPoolExecutor(1, mp_context=context, initializer=_limit_threads)
         atexit.register(lane.shutdown, cancel_futures=True)
+        with _caller_script_hidden():
+            started = lane.submit(os.getpid)  # the executor starts its one worker on the first call
+        started.result()
         _LANES.append(lane)
     return _LANES[:count]
 

@@ -41,6 +41,11 @@ class World:
     def looks_like(self, week: int, live: int) -> bool:
         return bool(self.stream.distances(live)[week - self.first_week] < self.config.drift_threshold)
 
+    def alike(self, weeks: Iterable[int], live: int) -> list[int]:
+        """The weeks whose inputs look like week `live`'s (`looks_like` for many weeks at once)."""
+        close = self.stream.distances(live) < self.config.drift_threshold
+        return [w for w in weeks if close[w - self.first_week]]
+
     def train(self, weeks: Iterable[int]) -> Trained:
         return self.stream.train(weeks)
 

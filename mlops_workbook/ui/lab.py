@@ -1,72 +1,25 @@
-"""The drift-and-gating lab: move a slider, see what each maturity level catches and loses."""
+"""The drift-and-gating lab: move a slider, see what each maturity level catches and loses.
+
+The inputs are `LabControls`, the runs and their cache an `Explorer` (no widgets), the tables
+`tables.py`, "use my data" an `OwnDataPanel`; this view wires them and draws.
+"""
 
 from __future__ import annotations
 
-import io
-import time
-from dataclasses import replace
 from typing import Any
 
 import ipywidgets as widgets
-import pandas as pd
 
-from ..drift import drift_table
-from ..errors import DataError
-from ..sample_data import SCENARIOS
-from ..simulation import LEVEL_NAMES, MultiSeedResult, SimulationConfig, SimulationResult, load_costs, simulate
-from ..simulation.uncertainty import repriced, simulate_seeds
-from ._common import esc, reporting, show
+from ..simulation import LEVEL_NAMES, MultiSeedResult, SimulationConfig, SimulationResult
+from ..simulation.explorer import Explorer
+from ._common import reporting, show
+from .lab_controls import LabControls
+from .own_data import OwnDataPanel
+from .tables import frame_html, kpi_table_html, money_table_html
 
 LAB_ROWS_PER_WEEK = 500  # a quarter of the CLI's volume: a move that keeps the data answers in about a second
 LAB_SEEDS = 8  # seeds behind each mean and interval in the lab (the CLI and the README use 20); the lab's own
-# stream (seed 0) runs in the kernel while a kept process pool runs the other seven
-MONEY_COLUMNS = [("net_cost", "Net cost"), ("business_loss", "Business loss"), ("run_cost", "Run cost")]
-KPI_COLUMNS = [("mean_auc", "Mean AUC", "{:.3f}"), ("mean_accuracy", "Mean accuracy", "{:.1%}"),
-               ("accuracy_weeks_lost", "Accuracy-weeks lost", "{:.2f}"), ("weeks_to_detect", "Weeks to detect", "{:.0f}"),
-               ("alerts", "Alerts", "{}"), ("false_alerts", "False alerts", "{}"), ("retrains", "Retrains", "{}"),
-               ("blocked", "Blocked", "{}"), ("rolled_back", "Rolled back", "{}"),
-               ("bad_models_shipped", "Bad models shipped", "{}"), ("manual_interventions", "Manual interventions", "{}"),
-               ("compute_cost", "Compute cost", "{:,.0f}")]
-
-
-def money_table_html(multi: MultiSeedResult) -> str:
-    """Mean and 90% interval per level over seeds, then each level against the one below (paired)."""
-    summary, currency = multi.summary(), multi.costs.currency
-    head = "".join(f"<th>{label} ({esc(currency)}/year)</th>" for _, label in MONEY_COLUMNS)
-    rows = []
-    for row in summary.to_dict("records"):
-        cells = "".join(f"<td>{row[c]:,.0f}<br><small>[{row[c + '_low']:,.0f} to {row[c + '_high']:,.0f}]</small></td>"
-                        for c, _ in MONEY_COLUMNS)
-        rows.append(f"<tr><th>{esc(row['name'])}</th>{cells}</tr>")
-    levels = list(summary.level)
-    notes = []
-    for low, high in zip(levels, levels[1:]):
-        c = multi.compare(high, low)
-        notes.append(f"<li>{esc(LEVEL_NAMES[high])} vs {esc(LEVEL_NAMES[low])}: net cost "
-                     f"{esc(c.wording(currency + ' '))}</li>")
-    style = "border-collapse:collapse;font-size:.9em"
-    return (f'<table style="{style}" border="1" cellpadding="4"><thead><tr><th>level</th>{head}</tr></thead>'
-            f"<tbody>{''.join(rows)}</tbody></table>"
-            f"<p>Means over {len(multi.seeds)} seeds with 90% intervals. Paired comparisons (same streams):</p>"
-            f"<ul>{''.join(notes)}</ul>")
-
-
-def kpi_table_html(kpis: pd.DataFrame) -> str:
-    head = "".join(f"<th>{label}</th>" for _, label, _ in KPI_COLUMNS)
-    rows = []
-    for row in kpis.to_dict("records"):
-        cells = []
-        for column, _, fmt in KPI_COLUMNS:
-            value = row[column]
-            cells.append("never" if column == "weeks_to_detect" and value != value else fmt.format(value))
-        rows.append(f"<tr><th>{esc(row['name'])}</th>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-    style = "border-collapse:collapse;font-size:.9em"
-    return (f'<table style="{style}" border="1" cellpadding="4"><thead><tr><th>level</th>{head}</tr></thead>'
-            f"<tbody>{''.join(rows)}</tbody></table>")
-
-
-def frame_html(frame: pd.DataFrame) -> str:
-    return frame.to_html(index=False, escape=True, border=1, na_rep="")
+# stream (seed 0) runs in the kernel while kept worker processes run the other seven
 
 
 class DriftLab(widgets.VBox):
@@ -77,145 +30,49 @@ class DriftLab(widgets.VBox):
         super().__init__(**kwargs)
         self.seed, self.rows_per_week = seed, rows_per_week
         self.result: SimulationResult | None = None
-        self._runs: dict[tuple, tuple[SimulationResult, MultiSeedResult]] = {}
+        self.multi: MultiSeedResult | None = None
+        self.explorer = Explorer(LAB_SEEDS)
         self.seconds = 0.0
-        self._updating = False
+        self.controls = LabControls(scenario=scenario, levels=levels)
+        self.own = OwnDataPanel()
         style = {"description_width": "150px"}
-        spec = SCENARIOS[scenario]
-        self._scenario = widgets.Dropdown(description="Drift scenario", options=list(SCENARIOS), value=scenario,
-                                          style=style)
-        self._scenario_help = widgets.HTML()
-        self._onset = widgets.IntSlider(description="Onset week", min=1, max=45, value=spec.onset, style=style,
-                                        continuous_update=False)
-        self._magnitude = widgets.FloatSlider(description="Magnitude", min=0.0, max=2.0, step=0.1, value=spec.magnitude,
-                                              style=style, continuous_update=False)
-        self._duration = widgets.IntSlider(description="Duration (weeks)", min=0, max=26, value=spec.duration,
-                                           style=style, continuous_update=False)
-        self._delay = widgets.IntSlider(description="Label delay (weeks)", min=0, max=6, value=2, style=style,
-                                        continuous_update=False)
-        self._auc_gate = widgets.FloatSlider(description="Gate: min AUC", min=0.5, max=0.9, step=0.01, value=0.70,
-                                             style=style, continuous_update=False)
-        self._drift_threshold = widgets.FloatSlider(description="Drift threshold", min=0.02, max=0.5, step=0.01,
-                                                    value=0.1, style=style, continuous_update=False)
-        self._levels = widgets.SelectMultiple(description="Levels", options=[(LEVEL_NAMES[lv], lv) for lv in LEVEL_NAMES],
-                                              value=tuple(levels), rows=5, style=style)
-        costs = load_costs()
-        self._margin = widgets.BoundedFloatText(description="Margin (repaid loan)", min=0.001, max=1, step=0.01,
-                                                value=costs.margin, style=style)
-        self._lgd = widgets.BoundedFloatText(description="Loss given default", min=0.01, max=1, step=0.05,
-                                             value=costs.loss_given_default, style=style)
-        self._day_rate = widgets.BoundedFloatText(description="Day rate", min=0, max=10_000, step=50,
-                                                  value=costs.day_rate, style=style)
         self._metric = widgets.ToggleButtons(options=[("cumulative loss", "cumulative_loss"), ("accuracy", "accuracy"),
                                                       ("AUC", "auc")], value="cumulative_loss")
-        self._money = widgets.HTML()
-        self._money_chart = widgets.Output()
-        self.multi: MultiSeedResult | None = None
         self._log_level = widgets.Dropdown(description="Gate log for", options=[(LEVEL_NAMES[lv], lv) for lv in levels],
                                            value=max(levels), style=style)
-        self._status = widgets.HTML()
-        self._timeline = widgets.Output()
-        self._heatmap = widgets.Output()
-        self._kpis = widgets.HTML()
-        self._gate_log = widgets.HTML()
-        self._messages = widgets.HTML()
-
-        self._reference = widgets.FileUpload(accept=".csv,.parquet", multiple=False, description="Reference")
-        self._current = widgets.FileUpload(accept=".csv,.parquet", multiple=False, description="Current")
-        self._compare_button = widgets.Button(description="Compare my data", icon="search")
-        self._own_out = widgets.HTML()
-        self._own_chart = widgets.Output()
-
-        column = widgets.Layout(width="440px", margin="0 16px 8px 0")  # fixed columns: no readout is cut off
-        self._scenario_help.layout = widgets.Layout(max_width="420px")
-        for control in (self._scenario, self._onset, self._magnitude, self._duration, self._delay, self._auc_gate,
-                        self._drift_threshold):
-            control.layout = widgets.Layout(width="410px")  # the default leaves a slider a 50-pixel track
-        controls = widgets.HBox([
-            widgets.VBox([self._scenario, self._scenario_help, self._onset, self._magnitude, self._duration],
-                         layout=column),
-            widgets.VBox([self._delay, self._auc_gate, self._drift_threshold, self._levels], layout=column),
-            widgets.VBox([widgets.HTML(f"<b>Costs</b>: margin and loss as shares of the amount lent, "
-                                       f"day rate in {esc(costs.currency)}"),
-                          self._margin, self._lgd, self._day_rate], layout=column),
-        ], layout=widgets.Layout(flex_flow="row wrap"))
-        own = widgets.VBox([
-            widgets.HTML("<h3>Use my data</h3><p>Upload a reference and a current CSV or Parquet file with the "
-                         "same columns: each feature gets the test Evidently would pick, with its statistic.</p>"),
-            widgets.HBox([self._reference, self._current, self._compare_button]), self._own_out, self._own_chart,
-        ])
+        self._status, self._money, self._kpis, self._gate_log, self._messages = (widgets.HTML() for _ in range(5))
+        self._money_chart, self._timeline, self._heatmap = (widgets.Output() for _ in range(3))
         self.children = [
-            controls, self._status,
+            self.controls, self._status,
             widgets.HTML("<h3>What each level costs, in money</h3>"), self._money_chart, self._money,
             widgets.HTML(f"<h3>One stream, week by week (seed {seed})</h3>"), self._metric, self._timeline,
             widgets.HTML("<h3>KPIs per level (this seed)</h3>"), self._kpis,
             widgets.HTML("<h3>Drift per feature and week</h3>"), self._heatmap,
             widgets.HTML("<h3>Gate decisions</h3>"), self._log_level, self._gate_log,
-            own, self._messages,
+            self.own, self._messages,
         ]
-        run = reporting(self._messages)(self._changed)
-        for control in (self._onset, self._magnitude, self._duration, self._delay, self._auc_gate,
-                        self._drift_threshold, self._levels, self._margin, self._lgd, self._day_rate):
-            control.observe(run, names="value")
-        self._scenario.observe(reporting(self._messages)(self._scenario_changed), names="value")
-        self._metric.observe(reporting(self._messages)(lambda change: self._draw()), names="value")
-        self._log_level.observe(reporting(self._messages)(lambda change: self._draw_log()), names="value")
-        self._compare_button.on_click(reporting(self._own_out)(self._compare_uploads))
-        self._scenario_help.value = f"<i>{esc(spec.description)}</i>"
+        report = reporting(self._messages)
+        self.controls.observe_changes(self.recompute, report)
+        self._metric.observe(report(lambda change: self._draw()), names="value")
+        self._log_level.observe(report(lambda change: self._draw_log()), names="value")
         self.recompute()
-
-    # ------------------------------------------------------------------ simulation
 
     @property
     def config(self) -> SimulationConfig:
-        return SimulationConfig(
-            scenario=self._scenario.value, seed=self.seed, rows_per_week=self.rows_per_week,
-            onset=self._onset.value, magnitude=self._magnitude.value, duration=self._duration.value,
-            levels=tuple(sorted(self._levels.value)) or (0,), label_delay=self._delay.value,
-            auc_threshold=self._auc_gate.value, drift_threshold=self._drift_threshold.value,
-        )
-
-    @property
-    def costs(self):  # noqa: ANN201
-        return load_costs(margin=self._margin.value, loss_given_default=self._lgd.value, day_rate=self._day_rate.value)
-
-    def _scenario_changed(self, change: dict[str, Any]) -> None:
-        spec = SCENARIOS[change["new"]]
-        self._updating = True
-        try:
-            self._onset.value, self._magnitude.value, self._duration.value = spec.onset, spec.magnitude, spec.duration
-        finally:
-            self._updating = False
-        self._scenario_help.value = f"<i>{esc(spec.description)}</i>"
-        self.recompute()
-
-    def _changed(self, change: dict[str, Any]) -> None:
-        if not self._updating:
-            self.recompute()
+        return self.controls.config(seed=self.seed, rows_per_week=self.rows_per_week)
 
     def recompute(self) -> SimulationResult:
-        start = time.perf_counter()
-        config, costs = self.config, self.costs
-        key = (config, replace(costs, day_rate=0.0))  # the day rate changes no decision: it is repriced
-        if key not in self._runs:
-            runs: dict[str, SimulationResult] = {}
-            multi = simulate_seeds(config, seeds=LAB_SEEDS, costs=costs,
-                                   alongside=lambda: runs.setdefault("first", simulate(config, costs=costs)))
-            self._runs[key] = (runs["first"], multi)
-            while len(self._runs) > 16:
-                self._runs.pop(next(iter(self._runs)))
-        result, multi = self._runs[key]
-        if multi.costs != costs:
-            result = replace(result, kpis=repriced(result.kpis, costs, config.weeks), costs=costs)
-            multi = replace(multi, per_seed=repriced(multi.per_seed, costs, config.weeks), costs=costs)
-        self.result, self.multi = result, multi
-        self.seconds = time.perf_counter() - start
+        config, costs = self.config, self.controls.costs
+        explored = self.explorer.run(config, costs)
+        self.result, self.multi, self.seconds = explored.result, explored.multi, explored.seconds
         levels = list(self.result.kpis.level)
         self._log_level.options = [(LEVEL_NAMES[lv], lv) for lv in levels]
         if self._log_level.value not in levels:
             self._log_level.value = levels[-1]
+        how = f"simulated for {LAB_SEEDS} seeds in {self.seconds:.2f} s" if explored.simulated else \
+            f"for {LAB_SEEDS} seeds, kept from an earlier run of this setting (costs repriced)"
         self._status.value = (f'<span style="color:#5c6b7a">{len(levels)} levels x {self.result.config.weeks} weeks x '
-                              f"{self.rows_per_week} rows simulated for {LAB_SEEDS} seeds in {self.seconds:.2f} s</span>")
+                              f"{self.rows_per_week} rows {how}</span>")
         self._draw()
         return self.result
 
@@ -227,7 +84,7 @@ class DriftLab(widgets.VBox):
             return
         enable_offline_rendering()
         metric = self._metric.value
-        label = {"cumulative_loss": f"business loss so far (thousand {self.costs.currency})"}.get(metric, metric)
+        label = {"cumulative_loss": f"business loss so far (thousand {self.controls.costs.currency})"}.get(metric, metric)
         show(self._timeline, timeline_chart(result.timeline, result.events, metric=metric,
                                             onset=result.scenario.onset if result.scenario.name != "none" else None,
                                             title=f"{label} per week (dashed: drift onset)"))
@@ -242,45 +99,3 @@ class DriftLab(widgets.VBox):
         if self.result is None or self._log_level.value not in self.result.decisions:
             return
         self._gate_log.value = frame_html(self.result.decisions[self._log_level.value].to_frame())
-
-    # ------------------------------------------------------------------ own data
-
-    def _compare_uploads(self, button: widgets.Button | None = None) -> None:
-        self._own_chart.clear_output()
-        reference = _read_upload(self._reference, "reference")
-        current = _read_upload(self._current, "current")
-        report = drift_table(reference, current, names=(reference.attrs["name"], current.attrs["name"]))
-        self.own_report = report
-        frame = report.to_frame()
-        verdict = "drift" if report.dataset_drift else "no drift"
-        from ..charts import enable_offline_rendering
-        import altair as alt
-
-        enable_offline_rendering()
-        chart = alt.Chart(frame).mark_bar().encode(
-            x=alt.X("statistic:Q"), y=alt.Y("feature:N", sort="-x"),
-            color=alt.Color("drifted:N", scale=alt.Scale(domain=[False, True], range=["#9ec5e8", "#b0413e"])),
-            tooltip=["feature", "test", "statistic", "p_value"],
-        ).properties(width=420, height=18 * len(frame), title="Drift statistic per feature")
-        self._own_out.value = (f"<p><b>Dataset: {verdict}</b> ({report.share_drifted:.0%} of "
-                               f"{len(report.features)} features drifted)</p>{frame_html(frame)}")
-        show(self._own_chart, chart)
-
-
-def _read_upload(upload: widgets.FileUpload, side: str) -> pd.DataFrame:
-    if not upload.value:
-        raise DataError(f"choose a {side} file first", field=side)
-    item = upload.value[0]
-    name = str(item["name"])
-    data = bytes(item["content"])
-    try:
-        frame = pd.read_parquet(io.BytesIO(data)) if name.lower().endswith((".parquet", ".pq")) \
-            else pd.read_csv(io.BytesIO(data))
-    except Exception as exc:  # noqa: BLE001 - any parser error is a one-line message naming the file
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise DataError(f"cannot read this file ({reason})", source=name) from None
-    if frame.empty or frame.shape[1] == 0:
-        raise DataError("no rows or no columns", source=name)
-    frame.attrs["name"] = name
-    return frame
-

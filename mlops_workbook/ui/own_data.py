@@ -1,0 +1,71 @@
+"""The lab's "use my data": upload a reference and a current file, see Evidently's choice of test per feature."""
+
+from __future__ import annotations
+
+import io
+
+import ipywidgets as widgets
+import pandas as pd
+
+from ..drift import DriftReport, drift_table
+from ..errors import DataError
+from ._common import reporting, show
+from .tables import frame_html
+from .upload import uploaded_files
+
+
+class OwnDataPanel(widgets.VBox):
+    """Two uploads and a button in; the drift verdict, a table and a chart out (errors as one line)."""
+
+    def __init__(self, **kwargs):  # noqa: ANN003
+        super().__init__(**kwargs)
+        self.reference = widgets.FileUpload(accept=".csv,.parquet", multiple=False, description="Reference")
+        self.current = widgets.FileUpload(accept=".csv,.parquet", multiple=False, description="Current")
+        self.compare_button = widgets.Button(description="Compare my data", icon="search")
+        self.out = widgets.HTML()
+        self.chart = widgets.Output()
+        self.report: DriftReport | None = None
+        self.compare_button.on_click(reporting(self.out)(self.compare))
+        self.children = [
+            widgets.HTML("<h3>Use my data</h3><p>Upload a reference and a current CSV or Parquet file with the "
+                         "same columns: each feature gets the test Evidently would pick, with its statistic.</p>"),
+            widgets.HBox([self.reference, self.current, self.compare_button]), self.out, self.chart,
+        ]
+
+    def compare(self, button: widgets.Button | None = None) -> None:
+        self.chart.clear_output()
+        reference = read_upload(self.reference, "reference")
+        current = read_upload(self.current, "current")
+        report = drift_table(reference, current, names=(reference.attrs["name"], current.attrs["name"]))
+        self.report = report
+        frame = report.to_frame()
+        verdict = "drift" if report.dataset_drift else "no drift"
+        from ..charts import enable_offline_rendering
+        import altair as alt
+
+        enable_offline_rendering()
+        chart = alt.Chart(frame).mark_bar().encode(
+            x=alt.X("statistic:Q"), y=alt.Y("feature:N", sort="-x"),
+            color=alt.Color("drifted:N", scale=alt.Scale(domain=[False, True], range=["#9ec5e8", "#b0413e"])),
+            tooltip=["feature", "test", "statistic", "p_value"],
+        ).properties(width=420, height=18 * len(frame), title="Drift statistic per feature")
+        self.out.value = (f"<p><b>Dataset: {verdict}</b> ({report.share_drifted:.0%} of "
+                          f"{len(report.features)} features drifted)</p>{frame_html(frame)}")
+        show(self.chart, chart)
+
+
+def read_upload(upload: widgets.FileUpload, side: str) -> pd.DataFrame:
+    files = uploaded_files(upload.value)
+    if not files:
+        raise DataError(f"choose a {side} file first", field=side)
+    name, data = files[0]
+    try:
+        frame = pd.read_parquet(io.BytesIO(data)) if name.lower().endswith((".parquet", ".pq")) \
+            else pd.read_csv(io.BytesIO(data))
+    except Exception as exc:  # noqa: BLE001 - any parser error is a one-line message naming the file
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise DataError(f"cannot read this file ({reason})", source=name) from None
+    if frame.empty or frame.shape[1] == 0:
+        raise DataError("no rows or no columns", source=name)
+    frame.attrs["name"] = name
+    return frame
