@@ -534,9 +534,11 @@ def run_reports(
                 ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init,
                                     initargs=(cache,)) as pool, \
                 (PdfPrinter() if pdf else nullcontext()) as printer:
+            for _ in range(workers):  # start every worker and its kernel now, while the simulation runs
+                pool.submit(os.getpid)
+            if include_simulation:  # before any report runs: a report that found no file simulated again
+                _share_simulation(cache, scenario, seed)
             futures = {pool.submit(_execute, job, str(out), keep_ipynb): job for job in planned}
-            if include_simulation:
-                _share_simulation(cache, scenario, seed)  # while the workers start their kernels
             for future in as_completed(futures):
                 job = futures[future]
                 try:

@@ -12,6 +12,7 @@ import atexit
 import math
 import multiprocessing
 import os
+import signal
 import sys
 import types
 from collections.abc import Callable, Iterator
@@ -146,10 +147,13 @@ def _seed_rows(result: SimulationResult, seed: int) -> pd.DataFrame:
     return kpis
 
 
-def _limit_threads() -> None:
-    """One BLAS thread per worker process: two processes on two cores, not two x N threads fighting."""
+def _worker_setup() -> None:
+    """One BLAS thread per worker process (two processes on two cores, not two x N threads fighting).
+    SIGINT is the caller's: a Jupyter kernel interrupted or shut down signals its whole process group,
+    and each worker printed a KeyboardInterrupt traceback into the report batch's output."""
     for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[name] = "1"
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 _LANES: list[ProcessPoolExecutor] = []
@@ -185,7 +189,7 @@ def _lanes(count: int) -> list[ProcessPoolExecutor]:
     threshold or cost re-runs only the policies)."""
     context = _lane_context()
     while len(_LANES) < count:
-        lane = ProcessPoolExecutor(1, mp_context=context, initializer=_limit_threads)
+        lane = ProcessPoolExecutor(1, mp_context=context, initializer=_worker_setup)
         atexit.register(lane.shutdown, cancel_futures=True)
         with _caller_script_hidden():
             started = lane.submit(os.getpid)  # the executor starts its one worker on the first call
