@@ -137,3 +137,18 @@ def test_custom_rubric_by_path_in_table_mode(tmp_path, capsys):
     code, out, err = run(capsys, "score", str(answers), "--rubric", str(custom))
     assert code == 0, err
     assert "Team: Own" in out and "rubric our-own-check" in out
+
+
+@pytest.mark.slow
+def test_demo_reports_every_sample_team_cleanly(tmp_path):
+    """`make demo`, the README's first command: every bundled team's report, the index path printed,
+    and nothing else on stderr (worker processes once printed KeyboardInterrupt tracebacks there)."""
+    from mlops_workbook.demo import sample_answer_files
+
+    out = tmp_path / "demo"
+    done = subprocess.run([sys.executable, "-m", "mlops_workbook.cli", "demo", "--out", str(out), "--jobs", "2"],
+                          capture_output=True, text=True, timeout=600, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert f"Open the room overview: {(out / 'index.html').resolve()}" in done.stdout
+    assert len(list(out.glob("*.html"))) == len(sample_answer_files()) + 1  # the reports and the index
+    assert "Traceback" not in done.stderr and "Traceback" not in done.stdout, done.stderr[-3000:]
