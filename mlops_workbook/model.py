@@ -62,6 +62,7 @@ class LogisticFit:
     fitted: np.ndarray
 
 
+CHECKED_STEP = 0.5  # a Newton step moving a coefficient further than this is checked against the objective
 CURVATURE_ROWS = 8000  # rows the Newton step's Hessian is computed on (the gradient always uses every row)
 
 
@@ -72,7 +73,9 @@ def fit_logistic(X: np.ndarray, y: np.ndarray, *, C: float = 1.0, max_iter: int 
     The optimum is where the full gradient vanishes; the Hessian only steers. Above CURVATURE_ROWS
     rows it is computed on an evenly spaced subsample, scaled up (a subsampled Newton method: each
     step costs a fraction of a full one and the iteration still converges to the exact optimum, a
-    little less steeply). `start` (the coefficients of an overlapping window's fit) shortens the path."""
+    little less steeply). `start` (the coefficients of an overlapping window's fit) shortens the path.
+    A long step is halved until the objective falls: from a far start, a full Newton step overshoots
+    and the iteration can run away (short steps near the optimum are taken whole, unchecked)."""
     n, k = X.shape
     Xb = np.empty((n, k + 1))
     Xb[:, :k], Xb[:, k] = X, 1.0
@@ -82,21 +85,37 @@ def fit_logistic(X: np.ndarray, y: np.ndarray, *, C: float = 1.0, max_iter: int 
     stride = max(1, -(-n // CURVATURE_ROWS))
     sample = Xb[::stride]
     beta = start.astype(float).copy() if start is not None and start.shape == (k + 1,) else np.zeros(k + 1)
-    last = np.inf
-    for iteration in range(max_iter):
-        p = _sigmoid(Xb @ beta)
+    logits = Xb @ beta
+    for _ in range(max_iter):
+        p = _sigmoid(logits)
         grad = Xb.T @ (p - y) + ridge * beta
         q = p[::stride]
         step = np.linalg.solve((sample * (q * (1 - q))[:, None]).T @ sample * (n / len(sample)) + penalty, grad)
         size = float(np.max(np.abs(step)))
-        if not np.isfinite(size) or (iteration >= 10 and size > last):  # diverging from a far start: afresh
-            beta, last = np.zeros(k + 1), np.inf
-            continue
+        if size > CHECKED_STEP:
+            step, logits = _descending(Xb, y, beta, logits, step, grad, ridge)
+        else:
+            logits = Xb @ (beta - step)
         beta -= step
-        last = size
         if size < tol ** 0.5:
             break
-    return LogisticFit(beta, _sigmoid(Xb @ beta))
+    return LogisticFit(beta, _sigmoid(logits))
+
+
+def _penalised_loss(logits: np.ndarray, y: np.ndarray, beta: np.ndarray, ridge: np.ndarray) -> float:
+    return float(np.sum(np.logaddexp(0.0, logits) - y * logits) + 0.5 * np.sum(ridge * beta ** 2))
+
+
+def _descending(Xb: np.ndarray, y: np.ndarray, beta: np.ndarray, logits: np.ndarray, step: np.ndarray,
+                grad: np.ndarray, ridge: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The step, halved until the objective falls by a share of what its slope promises (Armijo)."""
+    now, slope = _penalised_loss(logits, y, beta, ridge), float(grad @ step)
+    for _ in range(40):
+        moved = Xb @ (beta - step)
+        if _penalised_loss(moved, y, beta - step, ridge) <= now - 1e-4 * slope:
+            break
+        step, slope = step / 2, slope / 2
+    return step, moved
 
 
 Scaling = tuple[np.ndarray, np.ndarray, np.ndarray]  # medians (imputation), means and stds of the imputed columns

@@ -16,6 +16,7 @@ def test_a_day_rate_change_reprices_the_kept_runs_to_a_fresh_runs_numbers():
     dearer = load_costs(day_rate=1500)
     moved = explorer.run(config, dearer)
     assert moved.result.events is first.result.events and first.simulated and not moved.simulated
+    assert moved.repriced and not first.repriced
     fresh = simulate_seeds(config, seeds=3, costs=dearer, jobs=1)
     pd.testing.assert_frame_equal(moved.multi.per_seed, fresh.per_seed, check_exact=False, rtol=1e-12)
     assert explorer.run(config, load_costs()).result is first.result

@@ -121,6 +121,59 @@ def test_policies_never_read_the_scenario():
     pd.testing.assert_series_equal(none.timeline.profit, later.timeline.profit)
 
 
+@pytest.mark.parametrize("delay", [0, 3])
+def test_policies_use_labels_only_once_they_arrive(monkeypatch, delay):
+    """No fit and no measured metric may use a week whose labels are not in yet (`label_delay` weeks
+    late), from the launch model on."""
+    from mlops_workbook.simulation import policies, world
+
+    now, early = {"week": 0}, []
+    week, measured, train = policies.LevelRun.week, policies.LevelRun.measured, world.World.train
+
+    def watched_week(run, w):
+        now["week"] = w
+        return week(run, w)
+
+    def watched_measured(run, trained, w):
+        if w > now["week"] - run.config.label_delay:
+            early.append(("measured", now["week"], w))
+        return measured(run, trained, w)
+
+    def watched_train(self, weeks):
+        weeks = list(weeks)
+        if max(weeks) > now["week"] - self.config.label_delay:
+            early.append(("trained", now["week"], max(weeks)))
+        return train(self, weeks)
+
+    monkeypatch.setattr(policies.LevelRun, "week", watched_week)
+    monkeypatch.setattr(policies.LevelRun, "measured", watched_measured)
+    monkeypatch.setattr(world.World, "train", watched_train)
+    for scenario in ("sudden-covariate-shift", "seasonal", "concept-drift", "data-quality-bug"):
+        for seed in range(3):
+            now["week"] = 0
+            simulate(scenario=scenario, seed=seed, weeks=40, rows_per_week=300, label_delay=delay, drift=False)
+    assert not early, early[:5]
+
+
+def test_a_challenger_is_never_judged_on_a_week_the_champion_trained_on(monkeypatch):
+    """Judged on its own training data the champion looks better than it is, and good challengers are blocked."""
+    from mlops_workbook.simulation import pipeline
+
+    gates, unfair = pipeline.Pipeline.gates, []
+
+    def watched(self, challenger, evaluation, mode):
+        champion = self.run.deployer.champion
+        if evaluation in champion.key or evaluation in challenger.key:
+            unfair.append((self.run.level, evaluation, champion.key[0], champion.key[-1]))
+        return gates(self, challenger, evaluation, mode)
+
+    monkeypatch.setattr(pipeline.Pipeline, "gates", watched)
+    for scenario in ("seasonal", "sudden-covariate-shift", "data-quality-bug"):
+        for seed in range(3):
+            simulate(scenario=scenario, seed=seed, rows_per_week=300, drift=False)
+    assert not unfair, unfair[:5]
+
+
 def test_capability_table_is_cumulative():
     """Each level keeps what the level below does: checks only get added going up."""
     for low, high in zip(range(4), range(1, 5)):
@@ -214,6 +267,23 @@ print("seeds", list(multi.seeds))
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.splitlines() == ["study starts", "seeds [0, 1, 2]"]
+
+
+def test_a_dead_worker_is_replaced():
+    """A worker killed (out of memory, by hand) must not break every later run until the kernel restarts."""
+    import os
+    import signal
+    import time
+
+    from mlops_workbook.simulation import uncertainty
+
+    first = simulate_seeds(scenario="prior-shift", seeds=3, jobs=2, weeks=12, rows_per_week=200)
+    victim = uncertainty._LANES[0].submit(os.getpid).result()
+    os.kill(victim, signal.SIGKILL)
+    time.sleep(0.5)
+    again = simulate_seeds(scenario="prior-shift", seeds=3, jobs=2, weeks=12, rows_per_week=200)
+    pd.testing.assert_frame_equal(first.per_seed, again.per_seed)
+    assert victim not in {lane.submit(os.getpid).result() for lane in uncertainty._LANES}
 
 
 def test_mean_interval_matches_scipy():

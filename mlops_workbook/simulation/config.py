@@ -47,6 +47,9 @@ class SimulationConfig:
             raise DataError(f"levels must be among 0-4, got {list(self.levels)}", field="levels")
         if self.label_delay < 0 or self.train_weeks < 1:
             raise DataError("label_delay must be >= 0 and train_weeks >= 1", field="label_delay")
+        if not 1 <= self.min_weeks_after_change < self.train_weeks:
+            raise DataError("min_weeks_after_change must be at least 1 and under train_weeks (a retrain after a change "
+                            "waits for that many labelled weeks of it)", field="min_weeks_after_change")
         if self.gate_mode not in {m.value for m in GateMode}:
             raise DataError(f"gate_mode must be one of {', '.join(m.value for m in GateMode)}", field="gate_mode")
         get_scenario(self.scenario)

@@ -21,7 +21,8 @@ class Explored:
     result: SimulationResult  # the setting's own stream (seed `config.seed`), week by week
     multi: MultiSeedResult  # every seed's KPIs, for means, intervals and paired comparisons
     seconds: float  # what this answer took
-    simulated: bool  # False: kept from an earlier run of the same setting (a day-rate change repriced)
+    simulated: bool  # False: kept from an earlier run of the same setting
+    repriced: bool  # kept, and the day rate differs from the kept run's: its money recomputed
 
 
 class Explorer:
@@ -48,7 +49,8 @@ class Explorer:
                 self._runs.popitem(last=False)
         self._runs.move_to_end(key)
         result, multi = self._runs[key]
-        if multi.costs != costs:
+        moved = multi.costs != costs
+        if moved:
             result = replace(result, kpis=repriced(result.kpis, costs, config.weeks), costs=costs)
             multi = replace(multi, per_seed=repriced(multi.per_seed, costs, config.weeks), costs=costs)
-        return Explored(result, multi, time.perf_counter() - start, simulated)
+        return Explored(result, multi, time.perf_counter() - start, simulated, moved)

@@ -78,11 +78,13 @@ class Pipeline:
     def plan(self, week: int) -> Plan:
         run, world, cfg = self.run, self.run.world, self.run.config
         labelled = list(world.labelled(week))
-        evaluation = labelled[-1]
+        seen = set(run.deployer.champion.key)  # judged on a week the champion trained on, it would look better
+        unseen = [w for w in labelled if w not in seen] or labelled
+        evaluation = unseen[-1]
         recurring = False
         if run.cap.monitoring:
             alike = world.alike(labelled, week)
-            evaluation = alike[-1] if alike else evaluation
+            evaluation = next((w for w in reversed(alike) if w not in seen), evaluation)
             recurring = self.returned(week, alike)
             if recurring:
                 self.change_since = None

@@ -81,7 +81,8 @@ def _simulate(config: SimulationConfig, costs: Costs, drift: bool) -> Simulation
     world = World(config, costs)
     truth = Truth(world)
     ledger = Ledger()
-    initial = world.train(range(-config.train_weeks - 1, -1))
+    # the launch model: the first train_weeks of history, judged on the next week; all labelled by week 0
+    initial = world.train(range(world.first_week, world.first_week + config.train_weeks))
     runs = {level: LevelRun(level, world, initial, ledger) for level in config.levels}
     rows = []
     for week in range(config.weeks):

@@ -172,13 +172,15 @@ def week_spans(weeks: tuple[int, ...]) -> str:
     return ", ".join(f"{a}..{b}" if b > a else f"{a}" for a, b in spans)
 
 
-STREAM_CACHE_BYTES = 64 * 2**20  # per process: one lab setting's streams (about 12 MiB each at 500 rows), or the last 2,000-row one
+STREAM_CACHE_BYTES = 64 * 2**20  # per process: one lab setting's streams (about 15 MiB each at 500 rows), or the last 2,000-row one (55 MiB)
 _STREAMS: OrderedDict[tuple, Stream] = OrderedDict()
 
 
-def stream_for(scenario: Scenario, seed: int, rows_per_week: int, weeks: int, first_week: int) -> Stream:
-    """The stream for these data settings, from the cache when a recent run had the same ones."""
-    key = (scenario, seed, rows_per_week, weeks, first_week)
+def stream_for(scenario: Scenario, seed: int, rows_per_week: int, weeks: int, first_week: int, *,
+               launch_weeks: int) -> Stream:
+    """The stream for these data settings, from the cache when a recent run had the same ones and the
+    same launch window (its model is the warm start of every later fit)."""
+    key = (scenario, seed, rows_per_week, weeks, first_week, launch_weeks)
     if key in _STREAMS:
         _STREAMS.move_to_end(key)
         return _STREAMS[key]
@@ -216,8 +218,9 @@ class Stream:
         self.trainings = 0
 
     def nbytes(self) -> int:
-        arrays = [a.numeric for a in self.weeks.values()] + [p.raw for p in self.prepared.values()] \
-            + [p.onehot for p in self.prepared.values()] + list(self._scores.values()) \
+        arrays = [x for a in self.weeks.values() for x in (a.numeric, a.codes, a.y, a.p)] \
+            + [p.raw for p in self.prepared.values()] + [p.onehot for p in self.prepared.values()] \
+            + [p.quantiles for p in self.profiles.values()] + list(self._scores.values()) \
             + [g.raw for g in self._guarded.values()] + [t.model.fit_state.fitted for t in self._models.values()
                                                          if t.model.fit_state is not None]
         return sum(a.nbytes for a in arrays)

@@ -16,7 +16,8 @@ import signal
 import sys
 import types
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
@@ -151,6 +152,9 @@ def _worker_setup() -> None:
     """One BLAS thread per worker process (two processes on two cores, not two x N threads fighting).
     SIGINT is the caller's: a Jupyter kernel interrupted or shut down signals its whole process group,
     and each worker printed a KeyboardInterrupt traceback into the report batch's output."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1)  # NumPy's BLAS is loaded already (the forkserver imported it): the variables come late
     for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[name] = "1"
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -188,6 +192,9 @@ def _lanes(count: int) -> list[ProcessPoolExecutor]:
     to the same process and finds its stream and models in that process's cache (the lab's next
     threshold or cost re-runs only the policies)."""
     context = _lane_context()
+    for lane in [lane for lane in _LANES if getattr(lane, "_broken", False)]:  # a worker died: start another
+        _LANES.remove(lane)
+        lane.shutdown(wait=False, cancel_futures=True)
     while len(_LANES) < count:
         lane = ProcessPoolExecutor(1, mp_context=context, initializer=_worker_setup)
         atexit.register(lane.shutdown, cancel_futures=True)
@@ -196,6 +203,13 @@ def _lanes(count: int) -> list[ProcessPoolExecutor]:
         started.result()
         _LANES.append(lane)
     return _LANES[:count]
+
+
+def _submit(todo: list[SimulationConfig], costs: Costs, workers: int) -> list[Future]:
+    try:
+        return [lane.submit(_seeds_rows, todo[i::workers], costs) for i, lane in enumerate(_lanes(workers))]
+    except BrokenProcessPool:  # found broken only now: _lanes replaces it
+        return [lane.submit(_seeds_rows, todo[i::workers], costs) for i, lane in enumerate(_lanes(workers))]
 
 
 def _seeds_rows(configs: list[SimulationConfig], costs: Costs) -> list[pd.DataFrame]:
@@ -223,10 +237,12 @@ def simulate_seeds(config: SimulationConfig | None = None, *, seeds: int = 20, c
         frames = [_one_seed(c, costs) for c in todo]
     else:
         # Seed i always goes to lane i % workers; every lane's share is submitted before `alongside` runs.
-        lanes = _lanes(workers)
-        pending = [lane.submit(_seeds_rows, todo[i::workers], costs) for i, lane in enumerate(lanes)]
+        pending = _submit(todo, costs, workers)
         first = alongside() if alongside is not None else None
-        shares = [future.result() for future in pending]
+        try:
+            shares = [future.result() for future in pending]
+        except BrokenProcessPool:  # a worker died (killed, out of memory): once more on fresh ones
+            shares = [future.result() for future in _submit(todo, costs, workers)]
         frames = [shares[i % workers][i // workers] for i in range(len(todo))]
     if first is not None:
         frames.insert(0, _seed_rows(first, config.seed))

@@ -28,7 +28,8 @@ class World:
         self.scenario: Scenario = config.scenario_spec
         first_week = -(config.train_weeks + 1 + config.label_delay)
         settings = (self.scenario, config.seed, config.rows_per_week, config.weeks, first_week)
-        self.stream: Stream = stream_for(*settings) if cached else Stream(*settings)
+        # the launch model is every later fit's warm start: runs share a stream only with the same one
+        self.stream: Stream = stream_for(*settings, launch_weeks=config.train_weeks) if cached else Stream(*settings)
         self.first_week = first_week
         self.weeks, self.amount, self.profiles = self.stream.weeks, self.stream.amount, self.stream.profiles
         self.reference = self.stream.reference

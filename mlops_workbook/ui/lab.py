@@ -70,7 +70,7 @@ class DriftLab(widgets.VBox):
         if self._log_level.value not in levels:
             self._log_level.value = levels[-1]
         how = f"simulated for {LAB_SEEDS} seeds in {self.seconds:.2f} s" if explored.simulated else \
-            f"for {LAB_SEEDS} seeds, kept from an earlier run of this setting (costs repriced)"
+            f"for {LAB_SEEDS} seeds, kept from an earlier run of this setting" + (" (costs repriced)" if explored.repriced else "")
         self._status.value = (f'<span style="color:#5c6b7a">{len(levels)} levels x {self.result.config.weeks} weeks x '
                               f"{self.rows_per_week} rows {how}</span>")
         self._draw()
