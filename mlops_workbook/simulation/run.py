@@ -68,11 +68,8 @@ def simulate(config: SimulationConfig | None = None, *, costs: Costs | None = No
 def one_blas_thread() -> Iterator[None]:
     """Small matrices, many of them: a multi-threaded BLAS spends more time waking its threads than
     multiplying (a 500-row run took 14 s instead of 1.5 s on two cores). Parallelism is per seed."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
-        yield
-        return
+    from threadpoolctl import threadpool_limits
+
     with threadpool_limits(1):
         yield
 
