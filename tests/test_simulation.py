@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from dataclasses import replace
 from functools import cache
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -71,6 +73,36 @@ def test_a_cached_stream_gives_the_numbers_of_a_fresh_one():
     again = simulate(config, drift=False)
     pd.testing.assert_frame_equal(fresh.kpis, again.kpis)
     pd.testing.assert_frame_equal(fresh.events, again.events)
+
+
+def test_runs_with_another_launch_window_do_not_share_warm_starts():
+    """13 training weeks with a 2-week delay and 12 with 3 start history at the same week; a stream shared
+    between them would warm-start every fit from the other's launch model (same optimum, other bits)."""
+    from mlops_workbook.simulation import stream
+
+    ours = SimulationConfig(scenario="gradual-drift", seed=4, weeks=30, rows_per_week=400)
+    other = replace(ours, train_weeks=12, label_delay=3)
+
+    def fits(config):
+        """The coefficients of every model in the stream `config`'s run used (the one used last)."""
+        simulate(config, drift=False)
+        used = next(reversed(stream._STREAMS.values()))
+        return {key: trained.model.coef for key, trained in used._models.items()}
+
+    stream._STREAMS.clear()
+    fresh = fits(ours)
+    stream._STREAMS.clear()
+    simulate(other, drift=False)
+    after_other = fits(ours)
+    assert len(fresh) > 3 and fresh.keys() <= after_other.keys()
+    for key in fresh:
+        np.testing.assert_array_equal(fresh[key], after_other[key], err_msg=str(key))
+
+
+def test_a_retrain_after_a_change_must_be_able_to_wait_for_its_weeks():
+    with pytest.raises(DataError) as error:
+        SimulationConfig(min_weeks_after_change=13, train_weeks=13).validate()
+    assert error.value.field == "min_weeks_after_change"
 
 
 def test_a_day_rate_change_is_repriced_exactly():
