@@ -4,6 +4,7 @@ flags, waiting for a server to answer and stopping it with everything it started
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -19,6 +20,9 @@ CHROMIUM = "/usr/bin/chromium"
 OUTPUT = ROOT / "test-output"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
+# The assessment's status after a save. A plain "Saved to" also matches "will be saved to" (Playwright
+# matches text case-insensitively), so a wait returned before the save and a test read the folder too early.
+SAVED = re.compile(r"\bSaved to ")
 
 
 def free_port() -> int:

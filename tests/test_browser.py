@@ -17,7 +17,7 @@ import pytest
 
 from mlops_workbook.answers import Answer, Answers, Context, answers_path, save_answers
 
-from ._servers import OUTPUT, free_port, require_chromium, stop, wait_until_up
+from ._servers import OUTPUT, SAVED, free_port, require_chromium, stop, wait_until_up
 from .conftest import ROOT
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -159,7 +159,7 @@ def test_distinct_names_in_any_script_get_distinct_files(server, page):
         type_team(page, name)
         page.get_by_text("New: answers").wait_for()  # the second never resumes the first
         click(page, "data-1-versioning", ["yes", "no"][i])
-        page.get_by_text("Saved to").wait_for()
+        page.get_by_text(SAVED).wait_for()
     teams = {}
     for path in server["answers"].glob("team--*.json"):
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -173,7 +173,7 @@ def test_report_button_in_voila_gives_a_link_that_opens(server, page):
     type_team(page, "Отчёт Team")  # typed, unlike the URL's team: the report must be this one
     page.get_by_text("will be saved to").wait_for()
     click(page, "data-1-versioning", "yes")
-    page.get_by_text("Saved to").wait_for()
+    page.get_by_text(SAVED).wait_for()
     page.get_by_text("Create my report").click()
     page.get_by_text("Executing your report").wait_for()
     click(page, "data-1-scripted-prep", "partial")  # the page stays responsive meanwhile

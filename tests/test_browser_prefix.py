@@ -19,7 +19,7 @@ import pytest
 from mlops_workbook.answers import Answer, Answers, answers_path, save_answers, team_file_stem
 
 from .conftest import ROOT
-from ._servers import OUTPUT, free_port, require_chromium, stop, wait_until_up
+from ._servers import OUTPUT, SAVED, free_port, require_chromium, stop, wait_until_up
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 PREFIX = "/user/x/"
@@ -83,7 +83,7 @@ def test_report_link_from_the_assessment_opens_the_report(served, page):
     page.goto(f"{served['base']}voila/render/01_assessment.ipynb?team=Prefix%20Team&rubric=quick-check")
     page.get_by_text("Overall: Level 0").wait_for()
     page.locator(".widget-toggle-button:text-is('yes') >> visible=true").first.click()
-    page.get_by_text("Saved to").wait_for()
+    page.get_by_text(SAVED).wait_for()
     page.get_by_role("button", name="Create my report").click()
     page.get_by_text("Your report is ready").wait_for(timeout=300_000)
     name = f"{team_file_stem('Prefix Team', 'quick-check')}.html"

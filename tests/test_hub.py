@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import ROOT
-from ._servers import OUTPUT, free_port, require_chromium, stop, wait_until_up
+from ._servers import OUTPUT, SAVED, free_port, require_chromium, stop, wait_until_up
 
 pytestmark = [pytest.mark.hub, pytest.mark.browser, pytest.mark.slow]
 CONFIG = ROOT / "deploy" / "jupyterhub" / "jupyterhub_config.py"
@@ -82,7 +82,7 @@ def test_two_participants_and_the_facilitator(hub, browser):
         team_box.press("Enter")
         page.get_by_text("will be saved to").wait_for()
         page.locator(".widget-toggle-button:text-is('yes') >> visible=true").first.click()
-        page.get_by_text("Saved to").wait_for()
+        page.get_by_text(SAVED).wait_for()
     files = {}
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and len(files) < 2:
