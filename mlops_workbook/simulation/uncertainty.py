@@ -149,14 +149,9 @@ def _seed_rows(result: SimulationResult, seed: int) -> pd.DataFrame:
 
 
 def _worker_setup() -> None:
-    """One BLAS thread per worker process (two processes on two cores, not two x N threads fighting).
-    SIGINT is the caller's: a Jupyter kernel interrupted or shut down signals its whole process group,
-    and each worker printed a KeyboardInterrupt traceback into the report batch's output."""
-    from threadpoolctl import threadpool_limits
-
-    threadpool_limits(1)  # NumPy's BLAS is loaded already (the forkserver imported it): the variables come late
-    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ[name] = "1"
+    """SIGINT is the caller's: a Jupyter kernel interrupted or shut down signals its whole process group,
+    and each worker printed a KeyboardInterrupt traceback into the report batch's output. (BLAS threads
+    need nothing here: `simulate()` runs with one.)"""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
@@ -206,10 +201,14 @@ def _lanes(count: int) -> list[ProcessPoolExecutor]:
 
 
 def _submit(todo: list[SimulationConfig], costs: Costs, workers: int) -> list[Future]:
+    """Seed i to lane i % workers."""
+    def send() -> list[Future]:
+        return [lane.submit(_seeds_rows, todo[i::workers], costs) for i, lane in enumerate(_lanes(workers))]
+
     try:
-        return [lane.submit(_seeds_rows, todo[i::workers], costs) for i, lane in enumerate(_lanes(workers))]
-    except BrokenProcessPool:  # found broken only now: _lanes replaces it
-        return [lane.submit(_seeds_rows, todo[i::workers], costs) for i, lane in enumerate(_lanes(workers))]
+        return send()
+    except BrokenProcessPool:  # a lane found broken only as it was sent to: `_lanes` replaces it
+        return send()
 
 
 def _seeds_rows(configs: list[SimulationConfig], costs: Costs) -> list[pd.DataFrame]:

@@ -84,7 +84,7 @@ class DriftLab(widgets.VBox):
             return
         enable_offline_rendering()
         metric = self._metric.value
-        label = {"cumulative_loss": f"business loss so far (thousand {self.controls.costs.currency})"}.get(metric, metric)
+        label = {"cumulative_loss": f"business loss so far (thousand {result.costs.currency})"}.get(metric, metric)
         show(self._timeline, timeline_chart(result.timeline, result.events, metric=metric,
                                             onset=result.scenario.onset if result.scenario.name != "none" else None,
                                             title=f"{label} per week (dashed: drift onset)"))
