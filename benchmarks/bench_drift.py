@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from mlops_workbook.drift import ReferenceProfile, drift_table
+from mlops_workbook.drift.table import ReferenceProfile, drift_table
 
 HERE = Path(__file__).resolve().parent
 EVIDENTLY_VENV = HERE / ".venv-evidently"

@@ -23,8 +23,8 @@ sys.path.insert(0, str(ROOT))
 
 
 def make_pages(folder: Path, count: int) -> list[Path]:
-    from mlops_workbook.report_content import ReportParameters, TeamReport
-    from mlops_workbook.reports import page
+    from mlops_workbook.report.content import ReportParameters, TeamReport
+    from mlops_workbook.report.batch import page
 
     samples = sorted((ROOT / "data" / "sample_answers").glob("*.json"))
     pages = []
@@ -39,7 +39,7 @@ def make_pages(folder: Path, count: int) -> list[Path]:
 
 
 def one_browser(pages: list[Path], out: Path) -> float:
-    from mlops_workbook.pdf import PdfPrinter
+    from mlops_workbook.report.pdf import PdfPrinter
 
     start = time.perf_counter()
     with PdfPrinter() as printer:
@@ -49,7 +49,7 @@ def one_browser(pages: list[Path], out: Path) -> float:
 
 
 def browser_per_report(pages: list[Path], out: Path) -> float:
-    from mlops_workbook.pdf import PdfPrinter
+    from mlops_workbook.report.pdf import PdfPrinter
 
     start = time.perf_counter()
     for html in pages:

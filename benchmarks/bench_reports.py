@@ -46,7 +46,7 @@ def probe_kernel() -> tuple[float, float]:
     kc.wait_for_ready(timeout=120)
     ready = time.perf_counter() - start
     start = time.perf_counter()
-    kc.execute_interactive("import mlops_workbook.report_content, mlops_workbook.charts, IPython.display",
+    kc.execute_interactive("import mlops_workbook.report.content, mlops_workbook.charts, IPython.display",
                            timeout=300, output_hook=lambda msg: None)
     imports = time.perf_counter() - start
     kc.stop_channels()
@@ -74,7 +74,7 @@ def naive(files: list[Path], out: Path) -> dict[str, float]:
 
 
 def ours(files: list[Path], out: Path, jobs: int | None) -> tuple[float, dict[str, float]]:
-    from mlops_workbook.reports import run_reports
+    from mlops_workbook.report.batch import run_reports
 
     start = time.perf_counter()
     result = run_reports([str(p) for p in files], out, jobs=jobs)

@@ -416,7 +416,7 @@ def time_simulate(one_thread: bool) -> float:
                                                                 "MKL_NUM_THREADS")}
     env["PYTHONPATH"] = str(ROOT)
     if one_thread:
-        from mlops_workbook.serve import thread_limits
+        from mlops_workbook.server.serve import thread_limits
 
         env = thread_limits(env)
     try:

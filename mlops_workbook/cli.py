@@ -71,7 +71,7 @@ def _print_json(data: Any) -> None:
 
 
 def cmd_rubric_list(args: argparse.Namespace) -> int:
-    from .rubric import available_rubrics, load_rubric
+    from .assessment.rubric import available_rubrics, load_rubric
 
     rows = []
     for rid, path in available_rubrics().items():
@@ -87,7 +87,7 @@ def cmd_rubric_list(args: argparse.Namespace) -> int:
 
 
 def cmd_rubric_show(args: argparse.Namespace) -> int:
-    from .rubric import load_rubric
+    from .assessment.rubric import load_rubric
 
     rub = load_rubric(args.rubric)
     if args.json:
@@ -106,7 +106,7 @@ def cmd_rubric_show(args: argparse.Namespace) -> int:
 
 
 def cmd_rubric_validate(args: argparse.Namespace) -> int:
-    from .rubric import load_rubric
+    from .assessment.rubric import load_rubric
 
     for path in args.paths:
         rub = load_rubric(Path(path))
@@ -118,7 +118,7 @@ def cmd_rubric_validate(args: argparse.Namespace) -> int:
 
 
 def format_assessment(assessment: Any, *, top: int = 8, rubric: Any = None) -> str:
-    from .rubric import load_rubric
+    from .assessment.rubric import load_rubric
 
     rub = rubric if rubric is not None else load_rubric(assessment.rubric)  # a custom rubric: its id need not be a file
     lines = [
@@ -151,10 +151,10 @@ def format_assessment(assessment: Any, *, top: int = 8, rubric: Any = None) -> s
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    from .answers import load_answers
-    from .rubric import load_rubric
-    from .history import find_progress
-    from .scoring import score
+    from .assessment.answers import load_answers
+    from .assessment.rubric import load_rubric
+    from .assessment.history import find_progress
+    from .assessment.scoring import score
 
     rubric = load_rubric(args.rubric) if args.rubric else None
     results, rubrics, rows = [], [], []
@@ -231,7 +231,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
 
 def cmd_drift(args: argparse.Namespace) -> int:
-    from .drift import drift_table, read_table
+    from .drift.table import drift_table, read_table
 
     reference, current = read_table(args.reference), read_table(args.current)
     report = drift_table(reference, current, test=args.test, drift_share=args.drift_share,
@@ -255,7 +255,7 @@ def cmd_drift(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from .reports import print_progress, run_reports
+    from .report.batch import print_progress, run_reports
 
     result = run_reports(args.answers, args.out, rubric=args.rubric, scenario=args.scenario, seed=args.seed,
                          target_level=args.target, include_simulation=not args.no_simulation, jobs=args.jobs,
@@ -276,8 +276,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_scan(args: argparse.Namespace) -> int:
-    from .answers import save_answers
-    from .rubric import load_rubric
+    from .assessment.answers import save_answers
+    from .assessment.rubric import load_rubric
     from .scan import scan, to_answers
 
     if bool(args.team) != bool(args.out):
@@ -309,7 +309,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .serve import serve
+    from .server.serve import serve
 
     return serve(host=args.host, port=args.port, answers_dir=args.answers_dir, reports_dir=args.reports_dir,
                  pool=args.pool, dev=args.dev, token=args.token, max_participants=args.max_participants,
@@ -321,7 +321,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from .demo import run_demo
+    from .report.demo import run_demo
 
     return run_demo(out=Path(args.out), jobs=args.jobs)
 
@@ -358,7 +358,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+")
     p.set_defaults(func=cmd_rubric_validate)
 
-    scenarios, tests = _Lazy(".sample_data", "SCENARIOS"), _Lazy(".drift", "TESTS")
+    scenarios, tests = _Lazy(".simulation.scenarios", "SCENARIOS"), _Lazy(".drift.table", "TESTS")
 
     p = sub.add_parser("simulate", help="what each maturity level catches and loses on a drift scenario")
     p.add_argument("--scenario", default="sudden-covariate-shift", choices=scenarios, metavar="SCENARIO",

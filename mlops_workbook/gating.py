@@ -20,7 +20,7 @@ import pandas as pd
 from .metrics import weighted_roc_auc
 
 if TYPE_CHECKING:  # drift imports SciPy's statistics; the simulation's gates need none of it
-    from .drift import ColumnProfile, ReferenceProfile
+    from .drift.table import ColumnProfile, ReferenceProfile
 
 
 class GateMode(str, Enum):

@@ -11,7 +11,7 @@ SAMPLES = ROOT / "data" / "sample_answers"
 
 @pytest.fixture(scope="session")
 def rubric():
-    from mlops_workbook.rubric import load_rubric
+    from mlops_workbook.assessment.rubric import load_rubric
 
     return load_rubric("mlops-maturity")
 

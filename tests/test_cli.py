@@ -92,7 +92,7 @@ def test_console_script_runs():
     assert proc.returncode == 0 and "mlops-maturity" in proc.stdout
 
 
-HEAVY = ("scipy", "pandas", "altair", "mlops_workbook.simulation", "mlops_workbook.drift")
+HEAVY = ("scipy", "pandas", "altair", "mlops_workbook.simulation", "mlops_workbook.drift.table")
 
 
 @pytest.mark.parametrize("argv", [["--help"], ["score", str(SAMPLES / "heron-analytics.json")],
@@ -111,11 +111,11 @@ def test_help_and_score_do_not_import_scipy_or_pandas(argv):
 
 def test_lazy_choices_are_the_real_ones():
     from mlops_workbook.cli import _Lazy
-    from mlops_workbook.drift import TESTS
-    from mlops_workbook.sample_data import SCENARIOS
+    from mlops_workbook.drift.table import TESTS
+    from mlops_workbook.simulation.scenarios import SCENARIOS
 
-    assert list(_Lazy(".sample_data", "SCENARIOS")) == list(SCENARIOS) and "seasonal" in _Lazy(".sample_data", "SCENARIOS")
-    assert list(_Lazy(".drift", "TESTS")) == list(TESTS)
+    assert list(_Lazy(".simulation.scenarios", "SCENARIOS")) == list(SCENARIOS) and "seasonal" in _Lazy(".simulation.scenarios", "SCENARIOS")
+    assert list(_Lazy(".drift.table", "TESTS")) == list(TESTS)
 
 
 @pytest.mark.parametrize("argv", [["simulate", "--seed", "-1"], ["report", "x.json", "--out", "o", "--seed", "-1"],
@@ -143,7 +143,7 @@ def test_custom_rubric_by_path_in_table_mode(tmp_path, capsys):
 def test_demo_reports_every_sample_team_cleanly(tmp_path):
     """`make demo`, the README's first command: every bundled team's report, the index path printed,
     and nothing else on stderr (worker processes once printed KeyboardInterrupt tracebacks there)."""
-    from mlops_workbook.demo import sample_answer_files
+    from mlops_workbook.report.demo import sample_answer_files
 
     out = tmp_path / "demo"
     done = subprocess.run([sys.executable, "-m", "mlops_workbook.cli", "demo", "--out", str(out), "--jobs", "2"],

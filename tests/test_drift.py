@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from mlops_workbook.drift import ReferenceProfile, drift_table, prediction_drift, read_table
+from mlops_workbook.drift.table import ReferenceProfile, drift_table, prediction_drift, read_table
 from mlops_workbook.errors import DataError
 
 
@@ -143,8 +143,8 @@ def test_numeric_with_few_values_uses_the_categorical_tests():
     import numpy as np
     import pandas as pd
 
-    from mlops_workbook.drift import drift_table
-    from mlops_workbook.stattests import chi2_test, jensen_shannon_categorical
+    from mlops_workbook.drift.table import drift_table
+    from mlops_workbook.drift.stattests import chi2_test, jensen_shannon_categorical
 
     rng = np.random.default_rng(0)
     for n, test in ((500, "chi2"), (3000, "js")):

@@ -3,8 +3,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mlops_workbook.answers import Answer, Answers
-from mlops_workbook.evidence import evidence_summary
+from mlops_workbook.assessment.answers import Answer, Answers
+from mlops_workbook.assessment.evidence import evidence_summary
 
 
 def test_counts_per_dimension(rubric):

@@ -3,7 +3,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from mlops_workbook.drift import ReferenceProfile
+from mlops_workbook.drift.table import ReferenceProfile
 from mlops_workbook.gating import (
     Decision,
     GateMode,

@@ -8,12 +8,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mlops_workbook.answers import Answer, Answers, answers_files, load_answers, save_answers
+from mlops_workbook.assessment.answers import Answer, Answers, answers_files, load_answers, save_answers
 from mlops_workbook.cli import main
-from mlops_workbook.history import (answer_changes, compare, find_progress, folder_movement, history_entries,
+from mlops_workbook.assessment.history import (answer_changes, compare, find_progress, folder_movement, history_entries,
                                     history_folder, keep_previous, room_movement)
-from mlops_workbook.rubric import load_rubric
-from mlops_workbook.scoring import score
+from mlops_workbook.assessment.rubric import load_rubric
+from mlops_workbook.assessment.scoring import score
 
 QC = load_rubric("quick-check")
 IDS = list(QC.criteria)

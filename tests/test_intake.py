@@ -8,8 +8,8 @@ from datetime import datetime, timezone
 import pytest
 import yaml
 
-from mlops_workbook.answers import Answer, Answers, answers_path, read_answers, save_answers
-from mlops_workbook.intake import import_answers_file, import_answers_files, parse_answers_bytes
+from mlops_workbook.assessment.answers import Answer, Answers, answers_path, read_answers, save_answers
+from mlops_workbook.assessment.intake import import_answers_file, import_answers_files, parse_answers_bytes
 from mlops_workbook.ui.upload import AnswersUpload
 
 NOW = datetime(2026, 11, 23, tzinfo=timezone.utc)  # what a browser's upload carries

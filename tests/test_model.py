@@ -5,8 +5,8 @@ import pytest
 from sklearn.linear_model import LogisticRegression
 
 from mlops_workbook.metrics import roc_auc
-from mlops_workbook.model import LoanModel, prepare
-from mlops_workbook.sample_data import generate_stream
+from mlops_workbook.simulation.model import LoanModel, prepare
+from mlops_workbook.simulation.scenarios import generate_stream
 
 
 def test_newton_fit_matches_sklearn_objective():
@@ -32,7 +32,7 @@ def test_model_learns_and_imputes_missing():
 def test_subsampled_curvature_reaches_the_exact_optimum():
     """Above CURVATURE_ROWS the Newton step's Hessian comes from a subsample; the gradient does not, so the
     fit still lands on scikit-learn's optimum."""
-    from mlops_workbook.model import CURVATURE_ROWS, fit_logistic
+    from mlops_workbook.simulation.model import CURVATURE_ROWS, fit_logistic
 
     stream = generate_stream("none", weeks=1, seed=6, rows_per_week=4000, warmup_weeks=6)
     data = prepare(stream)

@@ -45,7 +45,7 @@ def test_page_link_under_a_prefix(tmp_path, monkeypatch):
 @pytest.mark.parametrize(("given", "expected"), [("/", "/"), ("", "/"), ("user/x", "/user/x/"),
                                                  ("/user/x/", "/user/x/"), ("//a//b", "/a/b/")])
 def test_serve_passes_the_prefix_to_voila(tmp_path, given, expected):
-    from mlops_workbook.serve import prepare
+    from mlops_workbook.server.serve import prepare
 
     plan = prepare(base_url=given, answers_dir=str(tmp_path / "a"), reports_dir=str(tmp_path / "r"),
                    token="t" * 16)

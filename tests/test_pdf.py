@@ -16,12 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from mlops_workbook.answers import Answer, Answers, load_answers, save_answers, team_file_stem
+from mlops_workbook.assessment.answers import Answer, Answers, load_answers, save_answers, team_file_stem
 from mlops_workbook.cli import main
-from mlops_workbook.pdf import CHROMIUM, PdfPrinter, print_pdfs
-from mlops_workbook.report_content import ReportParameters, TeamReport
-from mlops_workbook.reports import page
-from mlops_workbook.scoring import score
+from mlops_workbook.report.pdf import CHROMIUM, PdfPrinter, print_pdfs
+from mlops_workbook.report.content import ReportParameters, TeamReport
+from mlops_workbook.report.batch import page
+from mlops_workbook.assessment.scoring import score
 
 from .conftest import ROOT, SAMPLES
 
@@ -143,7 +143,7 @@ def test_missing_chromium_is_one_clear_line(tmp_path, capsys, monkeypatch):
 @pytest.mark.slow
 def test_report_pdf_batch(chromium, tmp_path, capsys, monkeypatch):
     """`report --pdf`: one browser for the batch, a PDF beside each HTML, a failing PDF fails its report only."""
-    import mlops_workbook.pdf as pdf_module
+    import mlops_workbook.report.pdf as pdf_module
 
     inputs = tmp_path / "in"
     inputs.mkdir()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from mlops_workbook.rubric import load_rubric
+from mlops_workbook.assessment.rubric import load_rubric
 from mlops_workbook.scan import PROBES, collect, default_evidence
 
 PY = "import pandas as pd\n\n\ndef main():\n    return pd.DataFrame()\n"

@@ -19,7 +19,7 @@ def test_import_is_light():
 
 
 def test_logic_modules_import_no_widgets():
-    code = ("import sys; import mlops_workbook.scoring, mlops_workbook.simulation, mlops_workbook.drift, "
+    code = ("import sys; import mlops_workbook.assessment.scoring, mlops_workbook.simulation, mlops_workbook.drift.table, "
             "mlops_workbook.gating; print('ipywidgets' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"

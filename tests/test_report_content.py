@@ -6,7 +6,7 @@ import pytest
 from markupsafe import escape
 
 from mlops_workbook.errors import WorkbookError
-from mlops_workbook.report_content import ReportFailure, ReportParameters, TeamReport, build_report, resolve_parameters
+from mlops_workbook.report.content import ReportFailure, ReportParameters, TeamReport, build_report, resolve_parameters
 
 from .conftest import SAMPLES
 
@@ -44,7 +44,7 @@ def test_a_path_like_team_name_never_reaches_another_teams_file(answers_dir):
 
 
 def test_team_with_another_rubric_is_found_by_its_exact_name(answers_dir):
-    from mlops_workbook.answers import Answers, answers_path, save_answers
+    from mlops_workbook.assessment.answers import Answers, answers_path, save_answers
 
     path = save_answers(Answers(team="Команда", rubric="quick-check"), answers_path(answers_dir, "Команда", "quick-check"))
     params = resolve_parameters(answers_path="x", query_string="team=%D0%9A%D0%BE%D0%BC%D0%B0%D0%BD%D0%B4%D0%B0",
@@ -112,7 +112,7 @@ HOSTILE = "<script>alert('x')</script> & Co"
 
 def _hostile_history(tmp_path):
     """A team whose name, evidence, notes and context are hostile, assessed twice."""
-    from mlops_workbook.answers import Answer, Answers, save_answers
+    from mlops_workbook.assessment.answers import Answer, Answers, save_answers
 
     path = tmp_path / "team.json"
     first = {"qc-build-1": Answer("yes", HOSTILE), "qc-ship-1": Answer("yes", HOSTILE)}
@@ -142,7 +142,7 @@ def test_failure_message_is_escaped():
 
 
 def test_since_section_shows_levels_then_and_now_and_criteria_gained_and_lost(tmp_path):
-    from mlops_workbook.rubric import load_rubric
+    from mlops_workbook.assessment.rubric import load_rubric
 
     report = TeamReport.build(ReportParameters(str(_hostile_history(tmp_path)), include_simulation=False))
     p = report.progress
@@ -179,7 +179,7 @@ def test_sections_come_from_templates_with_autoescape():
 def test_report_classes_stay_small():
     import inspect
 
-    from mlops_workbook.report_content import ReportData
+    from mlops_workbook.report.content import ReportData
 
     for cls in (ReportData, TeamReport):
         assert len(inspect.getsource(cls).splitlines()) <= 150, cls.__name__

@@ -10,9 +10,9 @@ from html import escape
 import nbformat
 import pytest
 
-from mlops_workbook.answers import load_answers, team_file_stem
+from mlops_workbook.assessment.answers import load_answers, team_file_stem
 from mlops_workbook.cli import main
-from mlops_workbook.scoring import score
+from mlops_workbook.assessment.scoring import score
 
 from .conftest import SAMPLES, sample_files
 
@@ -129,7 +129,7 @@ def test_bad_input_for_whole_batch(tmp_path, capsys):
 
 
 def test_index_links_html_and_pdf_and_shows_the_previous_level(tmp_path):
-    from mlops_workbook.reports import ReportOutcome, write_index
+    from mlops_workbook.report.batch import ReportOutcome, write_index
 
     levels = {"Data": 2, "Ops": 1}
     outcomes = [

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import shutil
 
-from mlops_workbook.room import summarize_room
+from mlops_workbook.assessment.room import summarize_room
 
 from .conftest import sample_files
 
@@ -39,8 +39,8 @@ def test_quick_check_and_full_rubric_teams_get_their_own_aligned_tables(tmp_path
 
     import ipywidgets as widgets
 
-    from mlops_workbook.answers import Answer, Answers, save_answers
-    from mlops_workbook.rubric import load_rubric
+    from mlops_workbook.assessment.answers import Answer, Answers, save_answers
+    from mlops_workbook.assessment.rubric import load_rubric
     from mlops_workbook.ui import WorkshopDashboard
 
     for path in sample_files()[:2]:
@@ -72,7 +72,7 @@ def _walk(widget):
 
 
 def test_room_shows_movement_and_evidence(tmp_path):
-    from mlops_workbook.answers import Answer, Answers, answers_path, save_answers
+    from mlops_workbook.assessment.answers import Answer, Answers, answers_path, save_answers
     from mlops_workbook.ui.dashboard import WorkshopDashboard
 
     path = answers_path(tmp_path, "Blue", "quick-check")

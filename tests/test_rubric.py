@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from mlops_workbook.errors import RubricError
-from mlops_workbook.rubric import available_rubrics, load_rubric, parse_rubric
+from mlops_workbook.assessment.rubric import available_rubrics, load_rubric, parse_rubric
 
 from .conftest import ROOT
 

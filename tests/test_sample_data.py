@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from mlops_workbook.errors import DataError
-from mlops_workbook.sample_data import (
+from mlops_workbook.simulation.scenarios import (
     CATEGORICAL_FEATURES,
     FEATURES,
     NUMERIC_FEATURES,

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from mlops_workbook.answers import load_answers, read_answers
+from mlops_workbook.assessment.answers import load_answers, read_answers
 from mlops_workbook.cli import main
 from mlops_workbook.errors import RubricError
-from mlops_workbook.rubric import load_rubric, parse_rubric
+from mlops_workbook.assessment.rubric import load_rubric, parse_rubric
 from mlops_workbook.scan import collect, probe_table_markdown, scan
 from tests.test_probes import write_tree
 

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mlops_workbook.answers import Answer, Answers, Context, load_answers
-from mlops_workbook.rubric import load_rubric
-from mlops_workbook.scoring import recommend_target, score
+from mlops_workbook.assessment.answers import Answer, Answers, Context, load_answers
+from mlops_workbook.assessment.rubric import load_rubric
+from mlops_workbook.assessment.scoring import recommend_target, score
 
 from .conftest import sample_files
 

@@ -14,7 +14,7 @@ from typing import ClassVar
 import pytest
 
 from mlops_workbook.errors import WorkbookError
-from mlops_workbook.serve import (
+from mlops_workbook.server.serve import (
     LANDING,
     MIN_TOKEN,
     PARTICIPANT_NOTEBOOKS,
@@ -41,7 +41,7 @@ def test_loopback_without_token_is_one_server_with_every_notebook(folders):
     assert [s.role for s in plan.servers] == ["alone"] and plan.token is None
     (server,) = plan.servers
     assert server.url == "http://127.0.0.1:9100/"
-    assert "--Voila.ip=127.0.0.1" in server.command and "mlops_workbook.room_server" in server.command
+    assert "--Voila.ip=127.0.0.1" in server.command and "mlops_workbook.server.room_server" in server.command
     config = config_of(server)
     assert config["RoomVoila"] == {"notebooks": [], "max_participants": 0}
     assert "token" not in config.get("Voila", {})
@@ -161,7 +161,7 @@ def test_cli_help_lists_the_room_options(capsys):
 
 def test_root_redirects_to_the_landing_page_with_the_query():
     pytest.importorskip("voila")
-    from mlops_workbook import room_server
+    from mlops_workbook.server import room_server
 
     assert room_server.LANDING == LANDING
 
@@ -210,7 +210,7 @@ def test_capacity_admits_up_to_the_room_and_the_pool_never_overfills():
 
 async def _test_capacity_admits_up_to_the_room_and_the_pool_never_overfills():
     pytest.importorskip("voila")
-    from mlops_workbook.room_server import room_kernel_manager
+    from mlops_workbook.server.room_server import room_kernel_manager
 
     km = room_kernel_manager(_Pool, 4)()
     km.fill_if_needed(delay=0, notebook_name="01_assessment.ipynb")
@@ -239,7 +239,7 @@ def test_an_admission_that_never_got_a_kernel_is_given_back():
 
 async def _test_an_admission_that_never_got_a_kernel_is_given_back():
     pytest.importorskip("voila")
-    from mlops_workbook.room_server import room_kernel_manager
+    from mlops_workbook.server.room_server import room_kernel_manager
 
     km = room_kernel_manager(_Pool, 1)()
     admission = km.admit()
@@ -254,7 +254,7 @@ def test_unlimited_room_admits_everyone():
 
 async def _test_unlimited_room_admits_everyone():
     pytest.importorskip("voila")
-    from mlops_workbook.room_server import room_kernel_manager
+    from mlops_workbook.server.room_server import room_kernel_manager
 
     km = room_kernel_manager(_Pool, 0)()
     for _ in range(50):

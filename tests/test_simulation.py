@@ -14,7 +14,7 @@ import pytest
 
 from mlops_workbook.cli import main
 from mlops_workbook.errors import DataError
-from mlops_workbook.sample_data import SCENARIOS
+from mlops_workbook.simulation.scenarios import SCENARIOS
 from mlops_workbook.simulation import (
     CAPABILITIES,
     SimulationConfig,

@@ -9,10 +9,10 @@ from hypothesis import strategies as st
 from scipy import stats
 from scipy.spatial import distance
 
-from mlops_workbook.stattests import chi2_test, jensen_shannon_categorical, ks_test, psi_categorical
-from mlops_workbook.stattests.ks import ks_statistic
-from mlops_workbook.stattests.psi import EPS, bin_counts, psi_value, quantile_edges
-from mlops_workbook.stattests.wasserstein import wasserstein_distance
+from mlops_workbook.drift.stattests import chi2_test, jensen_shannon_categorical, ks_test, psi_categorical
+from mlops_workbook.drift.stattests.ks import ks_statistic
+from mlops_workbook.drift.stattests.psi import EPS, bin_counts, psi_value, quantile_edges
+from mlops_workbook.drift.stattests.wasserstein import wasserstein_distance
 
 
 @pytest.mark.parametrize(("n1", "n2"), [(50, 80), (1000, 1000), (2000, 8000), (9999, 7001), (12_000, 15_000)])

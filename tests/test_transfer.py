@@ -9,7 +9,7 @@ import html
 import json
 import re
 
-from mlops_workbook.answers import Answer, Answers, Context
+from mlops_workbook.assessment.answers import Answer, Answers, Context
 from mlops_workbook.ui.transfer import AnswersTransfer, download_link
 
 NOW = datetime(2026, 11, 23, tzinfo=timezone.utc)  # what a browser's upload carries
@@ -27,7 +27,7 @@ def payload(link: str) -> dict:
 
 def test_download_link_holds_the_current_answers():
     link = download_link(current())
-    from mlops_workbook.answers import team_file_stem
+    from mlops_workbook.assessment.answers import team_file_stem
 
     answers = current()
     assert f'download="{team_file_stem(answers.team, answers.rubric)}.json"' in link

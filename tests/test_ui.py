@@ -8,8 +8,8 @@ import shutil
 import pandas as pd
 import pytest
 
-from mlops_workbook.answers import load_answers
-from mlops_workbook.rubric import load_rubric
+from mlops_workbook.assessment.answers import load_answers
+from mlops_workbook.assessment.rubric import load_rubric
 from mlops_workbook.ui import AssessmentApp, DriftLab, WorkshopDashboard
 
 from .conftest import SAMPLES, sample_files
@@ -166,7 +166,7 @@ def test_custom_rubric_by_path(tmp_path):
 
 
 def test_model_api_for_other_panels(app):
-    from mlops_workbook.answers import Answer, Answers
+    from mlops_workbook.assessment.answers import Answer, Answers
 
     app._team.value = "Api"
     app.set_answer("data-1-versioning", "yes", evidence="DVC in repo", origin="scan")
@@ -329,7 +329,7 @@ def test_the_assessment_kernel_imports_no_scipy_pandas_or_altair(tmp_path):
             f"app = AssessmentApp(folder={str(tmp_path)!r}, team='Mem')\n"
             "app.set_answer('data-1-versioning', 'yes')\napp._rubric.value = 'quick-check'\n"
             "heavy = ('scipy', 'pandas', 'altair', 'vl_convert', 'numpy', 'papermill', 'nbconvert',\n"
-            "         'mlops_workbook.simulation', 'mlops_workbook.charts', 'mlops_workbook.report_content')\n"
+            "         'mlops_workbook.simulation', 'mlops_workbook.charts', 'mlops_workbook.report.content')\n"
             "print(sorted(m for m in heavy if m in sys.modules))")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.strip() == "[]"
@@ -338,7 +338,7 @@ def test_the_assessment_kernel_imports_no_scipy_pandas_or_altair(tmp_path):
 def test_scan_and_file_panels_feed_the_session(tmp_path, monkeypatch):
     """Pre-fill fills only what is unanswered, keeps the team's different answers, marks agreeing ones;
     "Load answers" switches to the file's rubric and takes its team when none is typed."""
-    from mlops_workbook.answers import Answer, Answers, read_answers
+    from mlops_workbook.assessment.answers import Answer, Answers, read_answers
 
     repo = tmp_path / "repo"
     (repo / ".dvc").mkdir(parents=True)

@@ -11,8 +11,8 @@ import time
 from pathlib import Path
 from types import ModuleType
 
-from ..answers import Answer, Answers
-from ..rubric import DEFAULT_RUBRIC, Criterion, Rubric, load_rubric
+from ..assessment.answers import Answer, Answers
+from ..assessment.rubric import DEFAULT_RUBRIC, Criterion, Rubric, load_rubric
 from .collector import RawResults, collect
 from .findings import CriterionFinding, Finding, ScanResult
 from .probes import PROBES

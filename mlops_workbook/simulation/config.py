@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from ..errors import DataError
 from ..gating import GateMode
-from ..sample_data import Scenario, get_scenario
+from .scenarios import Scenario, get_scenario
 
 LEVEL_NAMES = {0: "L0 manual", 1: "L1 scripted", 2: "L2 automated", 3: "L3 monitored", 4: "L4 optimized"}
 

@@ -81,7 +81,7 @@ _SECTIONS = {
 
 @lru_cache(maxsize=4)
 def _build_weeks(rubric_ref: str) -> tuple[float, ...]:
-    from ..rubric import load_rubric
+    from ..assessment.rubric import load_rubric
 
     rubric = load_rubric(rubric_ref)
     total, weeks = 0.0, [0.0]

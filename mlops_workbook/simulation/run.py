@@ -13,7 +13,7 @@ import pandas as pd
 
 from ..gating import ModelRegistry
 from ..metrics import accuracy, roc_auc
-from ..sample_data import FEATURES, Scenario
+from .scenarios import FEATURES, Scenario
 from .config import LEVEL_NAMES, SimulationConfig
 from .costs import Costs, load_costs
 from .ledger import Ledger, level_kpis

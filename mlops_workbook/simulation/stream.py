@@ -21,8 +21,8 @@ import numpy as np
 
 from ..gating import ValidationRules
 from ..metrics import accuracy, roc_auc
-from ..model import LoanModel, Prepared, Scaling
-from ..sample_data import (
+from .model import LoanModel, Prepared, Scaling
+from .scenarios import (
     CATEGORICAL_FEATURES,
     CATEGORIES,
     NUMERIC_FEATURES,

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from ..sample_data import Scenario
+from .scenarios import Scenario
 from .config import SimulationConfig
 from .costs import Costs
 from .stream import Prepared, Stream, Trained, drift_statistics, score_quantiles, stream_for

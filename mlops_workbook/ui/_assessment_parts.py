@@ -14,10 +14,10 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from ..answers import DATA_CHANGE, RETRAINING_FREQUENCIES, STALE_MODEL_COSTS, Context
+from ..assessment.answers import DATA_CHANGE, RETRAINING_FREQUENCIES, STALE_MODEL_COSTS, Context
 from ..errors import WorkbookError
-from ..rubric import Rubric
-from ..scoring import Assessment
+from ..assessment.rubric import Rubric
+from ..assessment.scoring import Assessment
 from ._common import esc, page_link, reporting, show_error
 
 CHOICES = [("yes", "yes"), ("partial", "partial"), ("no", "no"), ("n/a", "n/a")]
@@ -211,7 +211,7 @@ class ReportPanel(widgets.VBox):
         self.thread.start()
 
     def _run(self, path: Path, rubric: str) -> None:
-        from ..reports import run_report_isolated
+        from ..report.batch import run_report_isolated
 
         try:
             outcome = run_report_isolated(path, self.reports_folder, rubric=rubric, timeout=self.timeout)

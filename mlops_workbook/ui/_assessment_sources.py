@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
 
-from ..answers import Answer, Answers
+from ..assessment.answers import Answer, Answers
 from ._common import esc
 from .prefill import PrefillPanel
 from .transfer import AnswersTransfer

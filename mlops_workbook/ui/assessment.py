@@ -1,6 +1,6 @@
 """The assessment page: team, rubric, context, one tab per dimension, live levels, autosave, report.
 
-A view of `mlops_workbook.session.AssessmentSession` (the answers per rubric, load and merge-save);
+A view of `mlops_workbook.assessment.session.AssessmentSession` (the answers per rubric, load and merge-save);
 this module only turns clicks into calls on it and shows its state.
 """
 
@@ -12,11 +12,11 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from ..answers import Answers
+from ..assessment.answers import Answers
 from ..errors import WorkbookError
-from ..rubric import DEFAULT_RUBRIC, Rubric, available_rubrics, load_rubric
-from ..scoring import Assessment, score
-from ..session import AssessmentSession
+from ..assessment.rubric import DEFAULT_RUBRIC, Rubric, available_rubrics, load_rubric
+from ..assessment.scoring import Assessment, score
+from ..assessment.session import AssessmentSession
 from ._assessment_parts import ContextForm, CriteriaTabs, ReportPanel, level_bars, summary_html
 from ._common import answers_dir, esc, query_parameters, reporting, reports_dir, show_error
 

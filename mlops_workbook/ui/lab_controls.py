@@ -7,7 +7,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from ..sample_data import SCENARIOS, Scenario
+from ..simulation.scenarios import SCENARIOS, Scenario
 from ..simulation import LEVEL_NAMES, Costs, SimulationConfig, load_costs
 from ._common import esc
 

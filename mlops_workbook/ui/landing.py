@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 import ipywidgets as widgets
 
-from ..room import summarize_room
+from ..assessment.room import summarize_room
 from ._common import answers_dir, esc, page_link, reports_dir
 
 

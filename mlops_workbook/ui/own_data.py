@@ -7,7 +7,7 @@ import io
 import ipywidgets as widgets
 import pandas as pd
 
-from ..drift import DriftReport, drift_table
+from ..drift.table import DriftReport, drift_table
 from ..errors import DataError
 from ._common import reporting, show
 from .tables import frame_html

@@ -11,8 +11,8 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from ..answers import Answer
-from ..rubric import Rubric, load_rubric
+from ..assessment.answers import Answer
+from ..assessment.rubric import Rubric, load_rubric
 from ..scan import CriterionFinding, ScanResult, scan
 from ..scan.archive import extract_zip
 from ._common import esc, reporting, show_error

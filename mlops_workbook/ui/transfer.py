@@ -16,9 +16,9 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from ..answers import Answers, team_file_stem
+from ..assessment.answers import Answers, team_file_stem
 from ..errors import WorkbookError
-from ..intake import parse_answers_bytes
+from ..assessment.intake import parse_answers_bytes
 from ._common import esc, reporting, show_error
 from .upload import uploaded_files
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from ..intake import Outcome, import_answers_files
+from ..assessment.intake import Outcome, import_answers_files
 from ._common import answers_dir, esc, reporting
 
 

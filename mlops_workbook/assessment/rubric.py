@@ -17,11 +17,11 @@ from typing import Any
 
 import yaml
 
-from .errors import RubricError
+from ..errors import RubricError
 
 LEVELS = (0, 1, 2, 3, 4)
 DEFAULT_RUBRIC = "mlops-maturity"
-_PACKAGE_DIR = Path(__file__).resolve().parent
+_PACKAGE_DIR = Path(__file__).resolve().parent.parent
 _SCHEMA_PATH = _PACKAGE_DIR / "schemas" / "rubric.schema.json"
 
 
@@ -415,7 +415,7 @@ def _check_evidence(refs: Any, where: str, fail: Any) -> None:
     """Each `evidence` entry names a known scan probe (imported here only when a rubric uses evidence)."""
     if not refs:
         return
-    from .scan.probes import PROBE_IDS
+    from ..scan.probes import PROBE_IDS
 
     seen: set[str] = set()
     for n, ref in enumerate(refs):

@@ -1,6 +1,6 @@
 """The Voila application `serve` runs: Voila itself, with the room's rules added where Voila leaves gaps.
 
-Run as `python -m mlops_workbook.room_server NOTEBOOKS_DIR [voila options]`; `serve` builds the command.
+Run as `python -m mlops_workbook.server.room_server NOTEBOOKS_DIR [voila options]`; `serve` builds the command.
 
 What this adds to Voila 0.5 (and why each is needed; the token itself is Voila's own `--token`, checked
 by jupyter-server's identity provider, which also sets the login cookie):

@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import DataError
+from ..errors import DataError
 
 NUMERIC_FEATURES = (
     "income", "loan_amount", "debt_to_income", "credit_score", "utilization",
@@ -252,7 +252,7 @@ def generate_stream(scenario: Scenario | str = "none", *, weeks: int = 52, rows_
 
 def write_snapshot(path: str | Path, *, scenario: str = "sudden-covariate-shift", weeks: int = 52,
                    rows_per_week: int = 500, seed: int = 0) -> Path:
-    """The small shipped snapshot in data/ (regenerate: `python -m mlops_workbook.sample_data`)."""
+    """The small shipped snapshot in data/ (regenerate: `python -m mlops_workbook.simulation.scenarios`)."""
     frame = generate_stream(scenario, weeks=weeks, rows_per_week=rows_per_week, seed=seed)
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -261,7 +261,7 @@ def write_snapshot(path: str | Path, *, scenario: str = "sudden-covariate-shift"
 
 
 if __name__ == "__main__":  # pragma: no cover
-    root = Path(__file__).resolve().parent.parent / "data"
+    root = Path(__file__).resolve().parent.parent.parent / "data"
     print(write_snapshot(root / "loan_stream_sample.csv"))
     ref = generate_week(0, 2000, SCENARIOS["none"], 0)
     cur = generate_week(30, 2000, SCENARIOS["sudden-covariate-shift"], 0)

@@ -6,10 +6,10 @@ import glob
 import sys
 from pathlib import Path
 
-from .answers import load_answers
-from .scoring import score
+from ..assessment.answers import load_answers
+from ..assessment.scoring import score
 
-SAMPLE_ANSWERS = Path(__file__).resolve().parent.parent / "data" / "sample_answers"
+SAMPLE_ANSWERS = Path(__file__).resolve().parent.parent.parent / "data" / "sample_answers"
 
 
 def sample_answer_files() -> list[Path]:
@@ -21,7 +21,7 @@ def sample_answer_files() -> list[Path]:
 
 def run_demo(*, out: Path, jobs: int | None = None) -> int:
     """Score the bundled teams, execute their reports with papermill, print the index path."""
-    from .reports import print_progress, run_reports
+    from .batch import print_progress, run_reports
 
     files = sample_answer_files()
     print(f"{'Team':<18}{'Overall':>8}{'Target':>8}{'Mean':>7}  Flags")

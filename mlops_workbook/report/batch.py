@@ -29,16 +29,16 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ._files import atomic_write_text
-from .errors import ReportError, WorkbookError
-from .report_content import REPORT_SCENARIO
+from .._files import atomic_write_text
+from ..errors import ReportError, WorkbookError
+from .content import REPORT_SCENARIO
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 REPORT_NOTEBOOK = ROOT / "notebooks" / "03_report.ipynb"
 KERNEL_NAME = "python3"
 REPORTS_PER_KERNEL = 12
 WARM_UP_CODE = (
-    "import mlops_workbook.report_content, mlops_workbook.charts, IPython.display\n"
+    "import mlops_workbook.report.content, mlops_workbook.charts, IPython.display\n"
     "mlops_workbook.charts.enable_offline_rendering()"
 )
 _KERNEL_ENV_DROP = ("QUERY_STRING", "VOILA_PREHEAT", "VOILA_KERNEL_ID")
@@ -91,7 +91,7 @@ class BatchResult:
 
 def expand_inputs(items: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[ReportOutcome]]:
     """Files, folders (their answers files) and globs -> answers files; what matches nothing is a failure."""
-    from .answers import answers_files
+    from ..assessment.answers import answers_files
 
     found: list[Path] = []
     seen: set[Path] = set()
@@ -119,10 +119,10 @@ def plan_jobs(
     target_level: int | None = None, include_simulation: bool = True,
 ) -> tuple[list[ReportJob], list[ReportOutcome]]:
     """Validate and score every answers file up front: bad ones fail here, before a kernel starts."""
-    from .answers import load_answers, team_file_stem
-    from .history import find_progress
-    from .rubric import load_rubric
-    from .scoring import score
+    from ..assessment.answers import load_answers, team_file_stem
+    from ..assessment.history import find_progress
+    from ..assessment.rubric import load_rubric
+    from ..assessment.scoring import score
 
     fixed = load_rubric(rubric) if rubric else None  # an unknown --rubric is bad input for the whole batch
     jobs: list[ReportJob] = []
@@ -219,7 +219,7 @@ class _WarmKernel:
     def __init__(self) -> None:
         from jupyter_client import KernelManager
 
-        from .serve import thread_limits
+        from ..server.serve import thread_limits
 
         # one BLAS/OpenMP thread per kernel: the workers' kernels already share the cores
         env = thread_limits({k: v for k, v in os.environ.items() if k not in _KERNEL_ENV_DROP})
@@ -320,7 +320,7 @@ def _share_simulation(cache: str, scenario: str, seed: int) -> None:
     """Simulate once in the parent and leave it where every report kernel looks first."""
     import pickle
 
-    from .report_content import report_simulation, simulation_cache_file
+    from .content import report_simulation, simulation_cache_file
 
     path = simulation_cache_file(cache, scenario, seed)
     tmp = path.with_suffix(".tmp")
@@ -336,7 +336,7 @@ def _worker_init(cache: str = "") -> None:
     from multiprocessing import util
 
     if cache:
-        from .report_content import SIMULATION_CACHE_ENV
+        from .content import SIMULATION_CACHE_ENV
 
         os.environ[SIMULATION_CACHE_ENV] = cache  # inherited by the kernels this worker starts
 
@@ -424,7 +424,7 @@ def clean_environment(env: dict[str, str] | None = None) -> dict[str, str]:
 
 _ISOLATED = """\
 import dataclasses, json, sys
-from mlops_workbook.reports import run_report
+from mlops_workbook.report.batch import run_report
 outcome = run_report(sys.argv[1], sys.argv[2], rubric=sys.argv[3] or None, timeout=float(sys.argv[4]))
 print(json.dumps(dataclasses.asdict(outcome)))
 """
@@ -505,7 +505,7 @@ def run_reports(
     """
     from contextlib import nullcontext
 
-    from .sample_data import get_scenario
+    from ..simulation.scenarios import get_scenario
 
     get_scenario(scenario)  # an unknown scenario is bad input for the whole batch
     if pdf:

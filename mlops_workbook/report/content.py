@@ -17,13 +17,13 @@ from urllib.parse import parse_qs
 
 import pandas as pd
 
-from .answers import Answers, answers_path as team_answers_path, load_answers
-from .errors import WorkbookError
-from .history import Progress, find_progress
-from .rubric import Rubric
-from .scoring import Assessment, score
-from .simulation import LEVEL_NAMES, SimulationResult, simulate, simulate_seeds
-from .templates import render
+from ..assessment.answers import Answers, answers_path as team_answers_path, load_answers
+from ..errors import WorkbookError
+from ..assessment.history import Progress, find_progress
+from ..assessment.rubric import Rubric
+from ..assessment.scoring import Assessment, score
+from ..simulation import LEVEL_NAMES, SimulationResult, simulate, simulate_seeds
+from ..templates import render
 
 ANSWERS_DIR_ENV = "MLOPS_WORKBOOK_ANSWERS_DIR"
 STATUS_LABELS = {"yes": "met", "partial": "partly met", "no": "not met", "n/a": "not applicable", None: "unanswered"}
@@ -78,7 +78,7 @@ def resolve_parameters(
     query = {k: v[-1] for k, v in parse_qs(query_string.lstrip("?"), keep_blank_values=True).items()}
     changes: dict[str, Any] = {}
     if query.get("rubric"):
-        from .rubric import available_rubrics
+        from ..assessment.rubric import available_rubrics
 
         known = available_rubrics()
         if query["rubric"] not in known:  # from a URL only a bundled rubric id, never a path
@@ -107,7 +107,7 @@ def resolve_parameters(
 def _team_file(folder: Path, team: str, rubric: str | None) -> Path:
     """A team's answers file by its exact name: for `rubric`, else the default rubric's, else the one
     rubric it answered (several: the rubric must be named in the URL)."""
-    from .answers import team_file_stem
+    from ..assessment.answers import team_file_stem
 
     path = team_answers_path(folder, team, rubric)
     if path.is_file() or rubric:
@@ -206,7 +206,7 @@ class ReportData:
 
     @classmethod
     def build(cls, params: ReportParameters) -> Self:
-        from .rubric import load_rubric
+        from ..assessment.rubric import load_rubric
 
         rubric = load_rubric(params.rubric) if params.rubric else None
         answers, rub, warnings = load_answers(params.answers_path, rubric)
@@ -297,7 +297,7 @@ class TeamReport(ReportData):
                             dimensions=list(zip(p.previous.dimensions, p.current.dimensions)))
 
     def levels_chart(self) -> Any:
-        from .charts import enable_offline_rendering, levels_chart
+        from ..charts import enable_offline_rendering, levels_chart
 
         enable_offline_rendering()
         return levels_chart(self.dimensions_frame(), target=self.assessment.target.level,
@@ -346,7 +346,7 @@ class TeamReport(ReportData):
     def simulation_chart(self) -> Any:
         if self.simulation is None:
             return None
-        from .charts import enable_offline_rendering, net_cost_chart, timeline_chart
+        from ..charts import enable_offline_rendering, net_cost_chart, timeline_chart
 
         enable_offline_rendering()
         sim = self.simulation

@@ -32,9 +32,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from .errors import WorkbookError
+from ..errors import WorkbookError
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 CONFIG = ROOT / "voila.json"
 LANDING = "voila/render/00_start.ipynb"
@@ -147,7 +147,7 @@ def normalize_base_url(prefix: str) -> str:
 
 
 def voila_command(*, host: str, port: int, base_url: str = "/") -> list[str]:
-    return [sys.executable, "-m", "mlops_workbook.room_server", str(NOTEBOOKS), "--no-browser", f"--port={port}",
+    return [sys.executable, "-m", "mlops_workbook.server.room_server", str(NOTEBOOKS), "--no-browser", f"--port={port}",
             f"--Voila.ip={host}", "--Voila.port_retries=0", f"--Voila.base_url={normalize_base_url(base_url)}"]
 
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ._files import atomic_write_bytes
-from .errors import ReportError
+from .._files import atomic_write_bytes
+from ..errors import ReportError
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ENV = "MLOPS_WORKBOOK_CHROMIUM"  # another chromium binary (never a downloaded one)

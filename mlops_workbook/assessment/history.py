@@ -20,9 +20,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ._files import atomic_write_text
+from .._files import atomic_write_text
 from .answers import Answers, check_against_rubric, read_answers
-from .errors import WorkbookError
+from ..errors import WorkbookError
 from .rubric import Rubric
 from .scoring import Assessment, score
 

@@ -13,9 +13,9 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ._files import exact_name
+from .._files import exact_name
 from .answers import ANSWER_VALUES, Answer, Answers, Context, answers_path, merge_save, read_owned
-from .errors import AnswersError, WorkbookError
+from ..errors import AnswersError, WorkbookError
 from .rubric import Rubric
 
 CONTEXT_FIELDS = tuple(Context.__dataclass_fields__)

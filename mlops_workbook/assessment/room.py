@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from .answers import Answers, answers_files, load_answers
-from .errors import WorkbookError
+from ..errors import WorkbookError
 from .rubric import Rubric
 from .scoring import Assessment, score
 

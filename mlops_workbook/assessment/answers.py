@@ -21,8 +21,8 @@ from typing import Any
 
 import yaml
 
-from ._files import atomic_write_text, exact_name, inside, locked, unique_stem
-from .errors import AnswersError
+from .._files import atomic_write_text, exact_name, inside, locked, unique_stem
+from ..errors import AnswersError
 from .rubric import Rubric
 
 ANSWER_VALUES = ("yes", "partial", "no", "n/a")
@@ -239,7 +239,7 @@ def check_against_rubric(answers: Answers, rubric: Rubric) -> list[str]:
 
 def load_answers(path: str | Path, rubric: Rubric | None = None) -> tuple[Answers, Rubric, list[str]]:
     """Read an answers file, load its rubric (unless given) and validate; returns warnings too."""
-    from .errors import RubricError
+    from ..errors import RubricError
     from .rubric import load_rubric
 
     answers = read_answers(path)

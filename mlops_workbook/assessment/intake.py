@@ -23,9 +23,9 @@ from pathlib import Path
 
 import yaml
 
-from ._files import exact_name
+from .._files import exact_name
 from .answers import Answers, answers_path, check_against_rubric, parse_answers, read_answers, save_answers
-from .errors import AnswersError, WorkbookError
+from ..errors import AnswersError, WorkbookError
 from .rubric import Rubric, available_rubrics, load_rubric
 
 MAX_BYTES = 1_000_000  # an answers file is a few kilobytes; a bigger upload is a wrong file

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .sample_data import CATEGORIES, CATEGORICAL_FEATURES, NUMERIC_FEATURES, TARGET
+from .scenarios import CATEGORIES, CATEGORICAL_FEATURES, NUMERIC_FEATURES, TARGET
 
 _LOGGED = ("income", "loan_amount")  # log1p of the value clipped at 0
 _SQUARED = ("credit_score", "debt_to_income")

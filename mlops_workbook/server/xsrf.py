@@ -17,7 +17,7 @@ from typing import Any
 
 from jupyter_server.auth.identity import PasswordIdentityProvider
 
-IDENTITY_PROVIDER = "mlops_workbook.xsrf.XsrfCookieIdentityProvider"
+IDENTITY_PROVIDER = "mlops_workbook.server.xsrf.XsrfCookieIdentityProvider"
 
 
 class XsrfCookieIdentityProvider(PasswordIdentityProvider):
