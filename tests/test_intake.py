@@ -8,7 +8,8 @@ from datetime import datetime, timezone
 import pytest
 import yaml
 
-from mlops_workbook.assessment.answers import Answer, Answers, answers_path, read_answers, save_answers
+from mlops_workbook.assessment.answers import Answer, Answers
+from mlops_workbook.assessment.store import answers_path, read_answers, save_answers
 from mlops_workbook.assessment.intake import import_answers_file, import_answers_files, parse_answers_bytes
 from mlops_workbook.ui.upload import AnswersUpload
 
@@ -26,7 +27,8 @@ def test_good_file_is_saved_under_the_team_name(tmp_path):
     assert outcome.path == answers_path(tmp_path, "Blue Team", "quick-check")
     saved = read_answers(outcome.path)
     assert saved.team == "Blue Team" and saved.answers == {"qc-build-1": Answer("yes")}
-    assert [p.name for p in tmp_path.iterdir()] == [outcome.path.name]  # no temp file left behind
+    # no temp file left behind; the import took the file's lock (a hidden .lock beside it)
+    assert [p.name for p in tmp_path.iterdir() if p.suffix != ".lock"] == [outcome.path.name]
 
 
 def test_yaml_file(tmp_path):
@@ -85,7 +87,7 @@ def test_several_at_once_with_one_bad(tmp_path):
     outcomes = import_answers_files(files, tmp_path)
     assert [o.ok for o in outcomes] == [True, False, True]
     assert outcomes[1].message.startswith("broken.json: line 1: invalid JSON")
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix != ".lock") == sorted(
         answers_path(tmp_path, team, "quick-check").name for team in ("Team A", "Team B"))
 
 

@@ -39,7 +39,8 @@ def test_quick_check_and_full_rubric_teams_get_their_own_aligned_tables(tmp_path
 
     import ipywidgets as widgets
 
-    from mlops_workbook.assessment.answers import Answer, Answers, save_answers
+    from mlops_workbook.assessment.answers import Answer, Answers
+    from mlops_workbook.assessment.store import save_answers
     from mlops_workbook.assessment.rubric import load_rubric
     from mlops_workbook.ui import WorkshopDashboard
 
@@ -72,7 +73,8 @@ def _walk(widget):
 
 
 def test_room_shows_movement_and_evidence(tmp_path):
-    from mlops_workbook.assessment.answers import Answer, Answers, answers_path, save_answers
+    from mlops_workbook.assessment.answers import Answer, Answers
+    from mlops_workbook.assessment.store import answers_path, save_answers
     from mlops_workbook.ui.dashboard import WorkshopDashboard
 
     path = answers_path(tmp_path, "Blue", "quick-check")

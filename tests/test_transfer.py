@@ -27,7 +27,7 @@ def payload(link: str) -> dict:
 
 def test_download_link_holds_the_current_answers():
     link = download_link(current())
-    from mlops_workbook.assessment.answers import team_file_stem
+    from mlops_workbook.assessment.store import team_file_stem
 
     answers = current()
     assert f'download="{team_file_stem(answers.team, answers.rubric)}.json"' in link

@@ -8,7 +8,7 @@ import shutil
 import pandas as pd
 import pytest
 
-from mlops_workbook.assessment.answers import load_answers
+from mlops_workbook.assessment.store import load_answers
 from mlops_workbook.assessment.rubric import load_rubric
 from mlops_workbook.ui import AssessmentApp, DriftLab, WorkshopDashboard
 
@@ -338,7 +338,8 @@ def test_the_assessment_kernel_imports_no_scipy_pandas_or_altair(tmp_path):
 def test_scan_and_file_panels_feed_the_session(tmp_path, monkeypatch):
     """Pre-fill fills only what is unanswered, keeps the team's different answers, marks agreeing ones;
     "Load answers" switches to the file's rubric and takes its team when none is typed."""
-    from mlops_workbook.assessment.answers import Answer, Answers, read_answers
+    from mlops_workbook.assessment.answers import Answer, Answers
+    from mlops_workbook.assessment.store import read_answers
 
     repo = tmp_path / "repo"
     (repo / ".dvc").mkdir(parents=True)

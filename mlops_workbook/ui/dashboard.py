@@ -11,10 +11,10 @@ from urllib.parse import quote
 
 import ipywidgets as widgets
 
-from ..assessment.answers import team_file_stem
 from ..assessment.rubric import DEFAULT_RUBRIC
 from ..assessment.room import RoomSummary, summarize_room
 from ..assessment.scoring import Assessment
+from ..assessment.store import team_file_stem
 from ._common import answers_dir, esc, page_link, reporting, reports_dir, show
 
 REPORT_NOTEBOOK_URL = "03_report.ipynb"  # relative: the dashboard is served beside it by Voila

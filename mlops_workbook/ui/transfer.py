@@ -10,22 +10,22 @@ takes it (`intake.parse_answers_bytes`), and a bad file is one line in the page.
 from __future__ import annotations
 
 import base64
-import json
 from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as widgets
 
-from ..assessment.answers import Answers, team_file_stem
-from ..errors import WorkbookError
+from ..assessment.answers import Answers, dumps
 from ..assessment.intake import parse_answers_bytes
+from ..assessment.store import team_file_stem
+from ..errors import WorkbookError
 from ._common import esc, reporting, show_error
 from .upload import uploaded_files
 
 
 def download_link(answers: Answers) -> str:
     """An HTML link that saves `answers` as `<team>.json` in the browser."""
-    text = json.dumps(answers.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    text = dumps(answers)
     payload = base64.b64encode(text.encode("utf-8")).decode("ascii")
     filename = f"{team_file_stem(answers.team, answers.rubric)}.json"
     return (f'<a download="{esc(filename)}" href="data:application/json;base64,{payload}">'
