@@ -99,13 +99,13 @@ def test_parse_rejects_a_huge_upload():
 def test_upload_widget_imports_and_reports_each_file(tmp_path):
     seen = []
     upload = AnswersUpload(tmp_path, on_imported=seen.append)
-    assert upload._upload.multiple
-    upload._upload.value = ({"name": "a.json", "type": "application/json", "size": 10, "last_modified": NOW,
+    assert upload.upload_control.multiple
+    upload.upload_control.value = ({"name": "a.json", "type": "application/json", "size": 10, "last_modified": NOW,
                              "content": memoryview(answers_bytes("Team A"))},
                             {"name": "bad.json", "type": "application/json", "size": 3, "last_modified": NOW,
                              "content": memoryview(b"{x")})
-    assert "1 of 2 files imported" in upload._result.value
-    assert "bad.json: line 1: invalid JSON" in upload._result.value
+    assert "1 of 2 files imported" in upload.result
+    assert "bad.json: line 1: invalid JSON" in upload.result
     assert answers_path(tmp_path, "Team A", "quick-check").is_file()
     assert len(seen) == 1 and [o.ok for o in seen[0]] == [True, False]
-    assert upload._upload.value == ()  # ready for the next batch
+    assert upload.upload_control.value == ()  # ready for the next batch

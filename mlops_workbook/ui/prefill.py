@@ -62,6 +62,11 @@ class PrefillPanel(widgets.VBox):
         return self._scan
 
     @property
+    def upload(self) -> widgets.FileUpload:
+        """The zip upload (a repository brought as a file)."""
+        return self._upload
+
+    @property
     def status(self) -> str:
         return self._status.value
 

@@ -53,6 +53,26 @@ class AnswersTransfer(widgets.VBox):
         self._prepare.on_click(reporting(self._message)(self._refresh_link))
         self._upload.observe(reporting(self._message)(self._uploaded), names="value")
 
+    @property
+    def download_button(self) -> widgets.Button:
+        """"Download my answers": builds the link from the answers as they are now."""
+        return self._prepare
+
+    @property
+    def upload_control(self) -> widgets.FileUpload:
+        """"Load answers": one JSON or YAML file."""
+        return self._upload
+
+    @property
+    def link(self) -> str:
+        """The current download link as HTML ("" when none is shown)."""
+        return self._link.value
+
+    @property
+    def message(self) -> str:
+        """What the last load did (or why it was refused), as HTML."""
+        return self._message.value
+
     def refresh_link(self) -> str:
         """Build the download link from the answers as they are now (the link is a snapshot)."""
         self._link.value = download_link(self.get_answers())
