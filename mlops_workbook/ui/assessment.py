@@ -94,18 +94,22 @@ class AssessmentApp(widgets.VBox):
 
     @property
     def rubric(self) -> Rubric:
+        """The rubric shown."""
         return self.session.rubric
 
     @property
     def team(self) -> str:
+        """The team's exact name ("" until typed)."""
         return self.session.team
 
     @property
     def path(self) -> Path | None:
+        """The team's file for the shown rubric (None until a team is named)."""
         return self.session.path
 
     @property
     def answers(self) -> Answers:
+        """The shown rubric's answers, as the page scores them."""
         return self.session.answers
 
     @property
