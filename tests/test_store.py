@@ -123,6 +123,7 @@ def test_every_reader_of_a_team_shows_the_same_numbers(tmp_path, capsys):
     assert main(["score", str(path), "--json"]) == 0
     cli = json.loads(capsys.readouterr().out)
     assert cli == json.loads(json.dumps(record.to_dict())) and cli["mean_progress"] == 3.583
+    assert all(cli[key] == value for key, value in record.assessment.overview().items())
     jobs, failures = plan_jobs([path])
     assert not failures and jobs[0].summary == record.summary() and jobs[0].summary["mean_progress"] == 3.583
     (tmp_path / path.name).write_bytes(path.read_bytes())

@@ -49,11 +49,12 @@ class TeamRecord:
         return {**self.assessment.to_dict(), **(self.progress.to_dict() if self.progress else {})}
 
     def summary(self) -> dict[str, Any]:
-        """The short form the batch's index and `report --json` show, cut from `to_dict` (same rounding)."""
-        data = self.to_dict()
-        summary = {key: data[key] for key in ("overall_level", "target_level", "dimension_levels", "mean_progress")}
-        summary["flags"] = sorted({flag["kind"] for flag in data["flags"]})
-        summary["warnings"] = data["warnings"]
-        if "previous" in data:
-            summary["previous"] = data["previous"]
+        """The short form the batch's index and `report --json` show: `Assessment.overview`'s numbers
+        (the same rounding as `to_dict`), the flags' kinds, the warnings and the previous levels."""
+        head = self.assessment.overview()
+        summary = {key: head[key] for key in ("overall_level", "target_level", "dimension_levels", "mean_progress")}
+        summary["flags"] = sorted({flag.kind for flag in self.assessment.flags})
+        summary["warnings"] = list(self.warnings)
+        if self.progress is not None:
+            summary["previous"] = self.progress.to_dict()["previous"]
         return summary

@@ -37,10 +37,10 @@ class RoomSummary:
 
     @property
     def teams(self) -> pd.DataFrame:
-        """One row per team (the CSV export), with `Assessment.to_dict`'s values and rounding."""
+        """One row per team (the CSV export), with `Assessment.overview`'s values and rounding."""
         rows = []
         for r in self.records:
-            a = r.assessment.to_dict()
+            a = r.assessment.overview()
             rows.append({"team": r.team, "file": r.file, "rubric": a["rubric"],
                          "overall_level": a["overall_level"], "target_level": a["target_level"],
                          "mean_progress": a["mean_progress"], "answered": a["answered"], "total": a["total"],

@@ -144,8 +144,9 @@ class Assessment:
         """The target's level."""
         return self.target.level
 
-    def to_dict(self) -> dict[str, Any]:
-        """Stable JSON form, documented in the README (`score --json`); floats rounded to 3 places."""
+    def overview(self) -> dict[str, Any]:
+        """The scalar part of `to_dict` (levels, means, counts): the one place an assessment's numbers are
+        rounded, cheap enough for a room's table on every refresh."""
         return {
             "team": self.team,
             "rubric": self.rubric,
@@ -156,14 +157,25 @@ class Assessment:
             "mean_progress": round(self.mean_progress, DECIMALS),
             "ceiling": self.ceiling,
             "dimension_levels": self.dimension_levels,
-            "dimensions": [asdict(d) for d in self.dimensions],
             "target_level": self.target.level,
+            "answered": self.answered,
+            "total": self.total,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """Stable JSON form, documented in the README (`score --json`): `overview()` plus the details."""
+        head = self.overview()
+        return {
+            **{k: head[k] for k in ("team", "rubric", "rubric_version", "overall_level", "overall_name",
+                                    "mean_level", "mean_progress", "ceiling", "dimension_levels")},
+            "dimensions": [asdict(d) for d in self.dimensions],
+            "target_level": head["target_level"],
             "target": asdict(self.target),
             "flags": [asdict(f) for f in self.flags],
             "roadmap": [asdict(p) for p in self.roadmap],
             "kpis": [asdict(k) for k in self.kpis],
-            "answered": self.answered,
-            "total": self.total,
+            "answered": head["answered"],
+            "total": head["total"],
             "context": self.context,
             "warnings": list(self.warnings),
         }
