@@ -64,9 +64,9 @@ def test_a_save_reads_the_team_file_once(tmp_path, monkeypatch):
     for name in ("read_text", "read_bytes"):
         original = getattr(Path, name)
 
-        def counting(self, *args, _original=original, **kwargs):
+        def counting(self, *args, _original=original, _name=name, **kwargs):
             if self.resolve() == path.resolve():
-                reads.append(name)
+                reads.append(_name)
             return _original(self, *args, **kwargs)
 
         monkeypatch.setattr(Path, name, counting)

@@ -139,11 +139,6 @@ class Assessment:
         """Every roadmap item, phase by phase."""
         return [item for phase in self.roadmap for item in phase.items]
 
-    @property
-    def target_level(self) -> int:
-        """The target's level."""
-        return self.target.level
-
     def overview(self) -> dict[str, Any]:
         """The scalar part of `to_dict` (levels, means, counts): the one place an assessment's numbers are
         rounded, cheap enough for a room's table on every refresh."""

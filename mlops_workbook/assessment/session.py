@@ -144,10 +144,6 @@ class AssessmentSession:
             self.set_context(name, value)
         return len(uploaded.answers)
 
-    def export(self) -> Answers:
-        """The current rubric's answers, to carry away (a download)."""
-        return self.answers
-
     def export_json(self) -> bytes:
         """`export()` as the bytes of an answers file."""
         return dumps(self.answers).encode("utf-8")
