@@ -113,7 +113,7 @@ class RoomSummary:
 def summarize_room(folder: str | Path, *, rubric: str | None = None) -> RoomSummary:
     """Score every answers file in `folder` (JSON or YAML) through the store; unreadable ones are listed, not fatal."""
     room = AnswersStore(folder).records(rubric)
-    return RoomSummary(Path(folder), room.records, room.unreadable)
+    return RoomSummary(Path(folder), list(room.records), list(room.unreadable))
 
 
 def folder_movement(folder: str | Path, *, rubric: str | None = None) -> list[Movement]:

@@ -13,7 +13,7 @@ Readers get a `TeamRecord` (answers, rubric, assessment, progress, warnings): `r
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date as _date
 from datetime import datetime
 from pathlib import Path
@@ -254,12 +254,12 @@ def save_checked(path: str | Path, answers: Answers, refusal: Callable[[Answers 
 # --------------------------------------------------------------------------- a folder
 
 
-@dataclass
+@dataclass(frozen=True)
 class Room:
     """What a folder holds: the teams read (in file order) and the files that could not be (name, reason)."""
 
-    records: list[TeamRecord] = field(default_factory=list)
-    unreadable: list[tuple[str, str]] = field(default_factory=list)
+    records: tuple[TeamRecord, ...] = ()
+    unreadable: tuple[tuple[str, str], ...] = ()
 
 
 class AnswersStore:
@@ -301,12 +301,13 @@ class AnswersStore:
     def records(self, rubric: str | Rubric | None = None, *, progress: bool = True) -> Room:
         """Every team's file, scored; an unreadable file is listed with its reason, never fatal."""
         fixed = load_rubric(rubric) if isinstance(rubric, str) else rubric
-        room = Room()
+        records: list[TeamRecord] = []
+        unreadable: list[tuple[str, str]] = []
         for path in self.files():
             try:
-                room.records.append(read_team(path, fixed, progress=progress))
+                records.append(read_team(path, fixed, progress=progress))
             except WorkbookError as exc:
-                room.unreadable.append((path.name, exc.reason if exc.field is None else f"{exc.field}: {exc.reason}"))
+                unreadable.append((path.name, exc.reason if exc.field is None else f"{exc.field}: {exc.reason}"))
             except OSError as exc:  # vanished between listing and reading
-                room.unreadable.append((path.name, exc.strerror or str(exc)))
-        return room
+                unreadable.append((path.name, exc.strerror or str(exc)))
+        return Room(tuple(records), tuple(unreadable))
