@@ -71,6 +71,7 @@ def _print_json(data: Any) -> None:
 
 
 def cmd_rubric_list(args: argparse.Namespace) -> int:
+    """The rubrics found (bundled, $MLOPS_WORKBOOK_RUBRICS, ./rubrics), one line or one JSON row each."""
     from .assessment.rubric import available_rubrics, load_rubric
 
     rows = []
@@ -87,6 +88,7 @@ def cmd_rubric_list(args: argparse.Namespace) -> int:
 
 
 def cmd_rubric_show(args: argparse.Namespace) -> int:
+    """One rubric's levels and criteria, as text or its stable JSON form."""
     from .assessment.rubric import load_rubric
 
     rub = load_rubric(args.rubric)
@@ -106,10 +108,12 @@ def cmd_rubric_show(args: argparse.Namespace) -> int:
 
 
 def cmd_rubric_validate(args: argparse.Namespace) -> int:
+    """Check rubric files, their `evidence:` probe ids included (the scan's check)."""
     from .assessment.rubric import load_rubric
+    from .scan.assess import check_evidence
 
     for path in args.paths:
-        rub = load_rubric(Path(path))
+        rub = check_evidence(load_rubric(Path(path)))
         print(f"{path}: ok ({rub.id} v{rub.version}, {len(rub.dimensions)} dimensions, {len(rub.criteria)} criteria)")
     return EXIT_OK
 
@@ -118,6 +122,7 @@ def cmd_rubric_validate(args: argparse.Namespace) -> int:
 
 
 def format_assessment(assessment: Any, *, top: int = 8, rubric: Any = None) -> str:
+    """`score`'s text: levels per dimension, flags, the first roadmap steps and the KPIs to track."""
     from .assessment.rubric import load_rubric
 
     rub = rubric if rubric is not None else load_rubric(assessment.rubric)  # a custom rubric: its id need not be a file
@@ -151,26 +156,22 @@ def format_assessment(assessment: Any, *, top: int = 8, rubric: Any = None) -> s
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    from .assessment.answers import load_answers
+    """Score each file through the store (a TeamRecord each); `--json` adds the progress since history."""
     from .assessment.rubric import load_rubric
-    from .assessment.history import find_progress
-    from .assessment.scoring import score
+    from .assessment.store import read_team
 
     rubric = load_rubric(args.rubric) if args.rubric else None
-    results, rubrics, rows = [], [], []
+    records = []
     for path in args.answers:
-        answers, rub, warnings = load_answers(path, rubric)
-        for warning in warnings:
+        record = read_team(path, rubric, target_level=args.target, progress=args.json)
+        for warning in record.warnings:
             print(f"warning: {warning}", file=sys.stderr)
-        results.append(score(rub, answers, target_level=args.target, warnings=warnings))
-        rubrics.append(rub)
-        if args.json:
-            progress = find_progress(path, answers, rub, current=results[-1], target_level=args.target)
-            rows.append({**results[-1].to_dict(), **(progress.to_dict() if progress else {})})
+        records.append(record)
     if args.json:
+        rows = [r.to_dict() for r in records]
         _print_json(rows[0] if len(rows) == 1 else rows)
     else:
-        print("\n\n".join(format_assessment(r, rubric=rub) for r, rub in zip(results, rubrics, strict=True)))
+        print("\n\n".join(format_assessment(r.assessment, rubric=r.rubric) for r in records))
     return EXIT_OK
 
 
@@ -188,6 +189,7 @@ def _levels(text: str) -> tuple[int, ...]:
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
+    """Run the levels on a scenario (one seed, or `--seeds N` with intervals) and print their KPIs."""
     from .simulation import SimulationConfig, load_costs, simulate, simulate_seeds
 
     costs = load_costs(args.costs)
@@ -231,6 +233,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
 
 def cmd_drift(args: argparse.Namespace) -> int:
+    """The drift table of two data files, and the dataset verdict."""
     from .drift.table import drift_table, read_table
 
     reference, current = read_table(args.reference), read_table(args.current)
@@ -255,6 +258,7 @@ def cmd_drift(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    """One offline HTML report per answers file plus the index; exit 1 when any failed."""
     from .report.batch import print_progress, run_reports
 
     result = run_reports(args.answers, args.out, rubric=args.rubric, scenario=args.scenario, seed=args.seed,
@@ -276,8 +280,9 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_scan(args: argparse.Namespace) -> int:
-    from .assessment.answers import save_answers
+    """Pre-fill answers from a repository's files; `--team/--out` saves them through the store."""
     from .assessment.rubric import load_rubric
+    from .assessment.store import save_answers
     from .scan import scan, to_answers
 
     if bool(args.team) != bool(args.out):
@@ -309,6 +314,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the pages with Voila (see `server.serve`)."""
     from .server.serve import serve
 
     return serve(host=args.host, port=args.port, answers_dir=args.answers_dir, reports_dir=args.reports_dir,
@@ -321,6 +327,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    """Score and report the bundled sample teams."""
     from .report.demo import run_demo
 
     return run_demo(out=Path(args.out), jobs=args.jobs)
@@ -330,6 +337,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """Every command and option, with its help text (the CLI's contract lives here)."""
     parser = _Parser(prog="mlops-workbook", description="Where your ML team stands on the MLOps maturity scale.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
@@ -433,6 +441,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Parse, run, map errors to exit codes: 0 ok, 1 some work failed, 2 bad input (one line on stderr)."""
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

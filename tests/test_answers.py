@@ -6,16 +6,8 @@ import threading
 
 import pytest
 
-from mlops_workbook.assessment.answers import (
-    Answer,
-    Answers,
-    Context,
-    answers_path,
-    check_against_rubric,
-    load_answers,
-    read_answers,
-    save_answers,
-)
+from mlops_workbook.assessment.answers import Answer, Answers, Context, check_against_rubric
+from mlops_workbook.assessment.store import answers_path, load_answers, read_answers, save_answers
 from mlops_workbook.errors import AnswersError
 
 from .conftest import sample_files
@@ -151,7 +143,7 @@ def test_samples_are_valid():
 
 
 def test_answers_files_skip_hidden_and_temporary_files(tmp_path):
-    from mlops_workbook.assessment.answers import answers_files
+    from mlops_workbook.assessment.store import answers_files
     from mlops_workbook.report.batch import expand_inputs
 
     for name in ("b.json", "a.yaml", ".hidden.json", ".a.json.123.tmp", "notes.txt"):
@@ -168,7 +160,7 @@ def _answers(team: str, **given: str) -> Answers:
 
 
 def test_merge_save_applies_only_what_changed(tmp_path):
-    from mlops_workbook.assessment.answers import merge_save
+    from mlops_workbook.assessment.store import merge_save
 
     path = answers_path(tmp_path, "Pair")
     merge_save(path, _answers("Pair", data_1_versioning="yes"), changed={"data-1-versioning"})
@@ -183,7 +175,7 @@ def test_merge_save_applies_only_what_changed(tmp_path):
 
 
 def test_merge_save_never_overwrites_another_teams_file(tmp_path):
-    from mlops_workbook.assessment.answers import merge_save
+    from mlops_workbook.assessment.store import merge_save
 
     path = tmp_path / "team.json"
     save_answers(_answers("Команда", gov_1_owner="yes"), path)
@@ -195,7 +187,7 @@ def test_merge_save_never_overwrites_another_teams_file(tmp_path):
 def test_concurrent_merge_saves_lose_nothing(tmp_path, rubric):
     from concurrent.futures import ThreadPoolExecutor
 
-    from mlops_workbook.assessment.answers import merge_save
+    from mlops_workbook.assessment.store import merge_save
 
     path = answers_path(tmp_path, "Crowd")
     ids = list(rubric.criteria)[:40]

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from mlops_workbook.assessment.answers import Answer, Answers, Context, answers_path, save_answers
+from mlops_workbook.assessment.answers import Answer, Answers, Context
+from mlops_workbook.assessment.store import answers_path, save_answers
 
 from ._servers import OUTPUT, SAVED, free_port, require_chromium, stop, wait_until_up
 from .conftest import ROOT

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mlops_workbook._files import exact_name, inside, locked, unique_stem
-from mlops_workbook.assessment.answers import answers_path, team_file_stem
+from mlops_workbook.assessment.store import answers_path, team_file_stem
 
 BAD_NAMES = [
     "Команда", "команда", "数据团队", "データチーム", "فريق البيانات", "צוות", "टीम", "ทีม", "🚀", "🚀🚀", "team 🚀",

@@ -8,10 +8,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mlops_workbook.assessment.answers import Answer, Answers, answers_files, load_answers, save_answers
+from mlops_workbook.assessment.answers import Answer, Answers
+from mlops_workbook.assessment.store import answers_files, load_answers, save_answers
 from mlops_workbook.cli import main
-from mlops_workbook.assessment.history import (answer_changes, compare, find_progress, folder_movement, history_entries,
-                                    history_folder, keep_previous, room_movement)
+from mlops_workbook.assessment.history import answer_changes, compare, room_movement
+from mlops_workbook.assessment.room import folder_movement
+from mlops_workbook.assessment.store import find_progress, history_entries, history_folder, keep_previous
 from mlops_workbook.assessment.rubric import load_rubric
 from mlops_workbook.assessment.scoring import score
 

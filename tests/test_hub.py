@@ -88,7 +88,7 @@ def test_two_participants_and_the_facilitator(hub, browser):
     while time.monotonic() < deadline and len(files) < 2:
         files = {p.name: json.loads(p.read_text()) for p in hub["answers"].glob("*.json")}
         time.sleep(0.5)
-    from mlops_workbook.assessment.answers import answers_path
+    from mlops_workbook.assessment.store import answers_path
 
     assert sorted(files) == sorted(answers_path(hub["answers"], team).name for team in ("Hub Team Alice", "Hub Team Bob"))
     assert {f["team"] for f in files.values()} == {"Hub Team Alice", "Hub Team Bob"}

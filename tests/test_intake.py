@@ -8,7 +8,8 @@ from datetime import datetime, timezone
 import pytest
 import yaml
 
-from mlops_workbook.assessment.answers import Answer, Answers, answers_path, read_answers, save_answers
+from mlops_workbook.assessment.answers import Answer, Answers
+from mlops_workbook.assessment.store import answers_path, read_answers, save_answers
 from mlops_workbook.assessment.intake import import_answers_file, import_answers_files, parse_answers_bytes
 from mlops_workbook.ui.upload import AnswersUpload
 
@@ -26,7 +27,8 @@ def test_good_file_is_saved_under_the_team_name(tmp_path):
     assert outcome.path == answers_path(tmp_path, "Blue Team", "quick-check")
     saved = read_answers(outcome.path)
     assert saved.team == "Blue Team" and saved.answers == {"qc-build-1": Answer("yes")}
-    assert [p.name for p in tmp_path.iterdir()] == [outcome.path.name]  # no temp file left behind
+    # no temp file left behind; the import took the file's lock (a hidden .lock beside it)
+    assert [p.name for p in tmp_path.iterdir() if p.suffix != ".lock"] == [outcome.path.name]
 
 
 def test_yaml_file(tmp_path):
@@ -85,7 +87,7 @@ def test_several_at_once_with_one_bad(tmp_path):
     outcomes = import_answers_files(files, tmp_path)
     assert [o.ok for o in outcomes] == [True, False, True]
     assert outcomes[1].message.startswith("broken.json: line 1: invalid JSON")
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix != ".lock") == sorted(
         answers_path(tmp_path, team, "quick-check").name for team in ("Team A", "Team B"))
 
 
@@ -97,13 +99,13 @@ def test_parse_rejects_a_huge_upload():
 def test_upload_widget_imports_and_reports_each_file(tmp_path):
     seen = []
     upload = AnswersUpload(tmp_path, on_imported=seen.append)
-    assert upload._upload.multiple
-    upload._upload.value = ({"name": "a.json", "type": "application/json", "size": 10, "last_modified": NOW,
+    assert upload.upload_control.multiple
+    upload.upload_control.value = ({"name": "a.json", "type": "application/json", "size": 10, "last_modified": NOW,
                              "content": memoryview(answers_bytes("Team A"))},
                             {"name": "bad.json", "type": "application/json", "size": 3, "last_modified": NOW,
                              "content": memoryview(b"{x")})
-    assert "1 of 2 files imported" in upload._result.value
-    assert "bad.json: line 1: invalid JSON" in upload._result.value
+    assert "1 of 2 files imported" in upload.result
+    assert "bad.json: line 1: invalid JSON" in upload.result
     assert answers_path(tmp_path, "Team A", "quick-check").is_file()
     assert len(seen) == 1 and [o.ok for o in seen[0]] == [True, False]
-    assert upload._upload.value == ()  # ready for the next batch
+    assert upload.upload_control.value == ()  # ready for the next batch

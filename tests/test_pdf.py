@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from mlops_workbook.assessment.answers import Answer, Answers, load_answers, save_answers, team_file_stem
+from mlops_workbook.assessment.answers import Answer, Answers
+from mlops_workbook.assessment.store import load_answers, save_answers, team_file_stem
 from mlops_workbook.cli import main
 from mlops_workbook.report.pdf import CHROMIUM, PdfPrinter, print_pdfs
 from mlops_workbook.report.content import ReportParameters, TeamReport

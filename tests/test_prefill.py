@@ -81,7 +81,7 @@ def test_upload_through_the_widget(tmp_path):
     got = []
     panel = PrefillPanel(on_findings=got.extend)
     data = zip_bytes({"params.yaml": b"lr: 0.1\n"})
-    panel._upload.value = ({"name": "r.zip", "type": "application/zip", "size": len(data), "content": memoryview(data),
+    panel.upload.value = ({"name": "r.zip", "type": "application/zip", "size": len(data), "content": memoryview(data),
                             "last_modified": datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)},)
     assert dict(got)["model-2-versioning"].value == "partial"
 

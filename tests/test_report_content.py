@@ -44,7 +44,8 @@ def test_a_path_like_team_name_never_reaches_another_teams_file(answers_dir):
 
 
 def test_team_with_another_rubric_is_found_by_its_exact_name(answers_dir):
-    from mlops_workbook.assessment.answers import Answers, answers_path, save_answers
+    from mlops_workbook.assessment.answers import Answers
+    from mlops_workbook.assessment.store import answers_path, save_answers
 
     path = save_answers(Answers(team="Команда", rubric="quick-check"), answers_path(answers_dir, "Команда", "quick-check"))
     params = resolve_parameters(answers_path="x", query_string="team=%D0%9A%D0%BE%D0%BC%D0%B0%D0%BD%D0%B4%D0%B0",
@@ -112,7 +113,8 @@ HOSTILE = "<script>alert('x')</script> & Co"
 
 def _hostile_history(tmp_path):
     """A team whose name, evidence, notes and context are hostile, assessed twice."""
-    from mlops_workbook.assessment.answers import Answer, Answers, save_answers
+    from mlops_workbook.assessment.answers import Answer, Answers
+    from mlops_workbook.assessment.store import save_answers
 
     path = tmp_path / "team.json"
     first = {"qc-build-1": Answer("yes", HOSTILE), "qc-ship-1": Answer("yes", HOSTILE)}
@@ -159,7 +161,7 @@ def test_since_section_shows_levels_then_and_now_and_criteria_gained_and_lost(tm
     for _before, after in zip(p.previous.dimensions, p.current.dimensions):
         assert f"<tr><td>{escape(after.name)}</td>" in html
     assert "Since 2026-08-03" in report.headline()
-    assert report.levels_record()["previous"]["date"] == "2026-08-03"
+    assert report.progress is not None and report.progress.date == "2026-08-03"
 
 
 def test_no_since_section_without_history():

@@ -10,7 +10,7 @@ from html import escape
 import nbformat
 import pytest
 
-from mlops_workbook.assessment.answers import load_answers, team_file_stem
+from mlops_workbook.assessment.store import load_answers, team_file_stem
 from mlops_workbook.cli import main
 from mlops_workbook.assessment.scoring import score
 

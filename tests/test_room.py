@@ -39,7 +39,8 @@ def test_quick_check_and_full_rubric_teams_get_their_own_aligned_tables(tmp_path
 
     import ipywidgets as widgets
 
-    from mlops_workbook.assessment.answers import Answer, Answers, save_answers
+    from mlops_workbook.assessment.answers import Answer, Answers
+    from mlops_workbook.assessment.store import save_answers
     from mlops_workbook.assessment.rubric import load_rubric
     from mlops_workbook.ui import WorkshopDashboard
 
@@ -51,7 +52,7 @@ def test_quick_check_and_full_rubric_teams_get_their_own_aligned_tables(tmp_path
     groups = summary.by_rubric()
     assert set(groups) == {"mlops-maturity", "quick-check"} and [a.team for a in groups["quick-check"]] == ["Quick One"]
     board = WorkshopDashboard(folder=tmp_path)
-    tables = re.findall(r"<table.*?</table>", board._teams.value, flags=re.DOTALL)
+    tables = re.findall(r"<table.*?</table>", board.teams_html, flags=re.DOTALL)
     assert len(tables) == 2
     for table, rubric in zip(tables, groups):
         dims = [html.escape(d.name) for d in load_rubric(rubric).dimensions]
@@ -59,7 +60,7 @@ def test_quick_check_and_full_rubric_teams_get_their_own_aligned_tables(tmp_path
         assert header == ["Team", "Overall", "Target", *dims, "Answered", "Report"]
         for row in re.findall(r"<tr><td>.*?</tr>", table):
             assert row.count("<td>") == len(header)  # every row as wide as its header
-    assert "Rubric quick-check: 1 team" in board._teams.value
+    assert "Rubric quick-check: 1 team" in board.teams_html
     # the answers folder is fixed by the server: no text box in the page can change it
     texts = [w for w in _walk(board) if isinstance(w, widgets.Text)]
     assert texts == [] and board.folder == tmp_path
@@ -72,7 +73,8 @@ def _walk(widget):
 
 
 def test_room_shows_movement_and_evidence(tmp_path):
-    from mlops_workbook.assessment.answers import Answer, Answers, answers_path, save_answers
+    from mlops_workbook.assessment.answers import Answer, Answers
+    from mlops_workbook.assessment.store import answers_path, save_answers
     from mlops_workbook.ui.dashboard import WorkshopDashboard
 
     path = answers_path(tmp_path, "Blue", "quick-check")
@@ -84,8 +86,8 @@ def test_room_shows_movement_and_evidence(tmp_path):
     board = WorkshopDashboard(folder=tmp_path)
     summary = board.summary
     assert [m.team for m in summary.movement()] == ["Blue"]
-    assert "Blue" in board._movement.value and "since 2026-08-01" in board._movement.value
+    assert "Blue" in board.movement and "since 2026-08-01" in board.movement
     table = summary.evidence()
     assert table["evidence"].sum() == 1 and table["opinion"].sum() == 1
-    assert "On evidence" in board._evidence.value
+    assert "On evidence" in board.evidence
     assert len(board.summary.assessments) == 1  # history/ is not a team

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from mlops_workbook.assessment.answers import load_answers, read_answers
+from mlops_workbook.assessment.store import load_answers, read_answers
 from mlops_workbook.cli import main
 from mlops_workbook.errors import RubricError
 from mlops_workbook.assessment.rubric import load_rubric, parse_rubric
@@ -131,12 +131,14 @@ def _rubric_with(evidence) -> dict:
 
 
 def test_unknown_probe_is_one_line_error():
-    with pytest.raises(RubricError) as info:
-        parse_rubric(_rubric_with(["data-versioning", "dvcc"]), source="x.yaml")
+    from mlops_workbook.scan.assess import check_evidence
+
+    with pytest.raises(RubricError) as info:  # the scan checks probe ids; the rubric keeps them as data
+        check_evidence(parse_rubric(_rubric_with(["data-versioning", "dvcc"]), source="x.yaml"))
     assert str(info.value).startswith("x.yaml: dimensions[0].levels[0].criteria[0].evidence[1]: unknown probe 'dvcc'")
     assert "\n" not in str(info.value)
     with pytest.raises(RubricError, match="evidence\\[0\\]"):
-        parse_rubric(_rubric_with(["Data Versioning"]), source="x.yaml")
+        check_evidence(parse_rubric(_rubric_with(["Data Versioning"]), source="x.yaml"))
 
 
 def test_cli_rubric_with_unknown_probe(tmp_path, capsys):

@@ -6,7 +6,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mlops_workbook.assessment.answers import Answer, Answers, Context, load_answers
+from mlops_workbook.assessment.answers import Answer, Answers, Context
+from mlops_workbook.assessment.store import load_answers
 from mlops_workbook.assessment.rubric import load_rubric
 from mlops_workbook.assessment.scoring import recommend_target, score
 

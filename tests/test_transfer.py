@@ -27,7 +27,7 @@ def payload(link: str) -> dict:
 
 def test_download_link_holds_the_current_answers():
     link = download_link(current())
-    from mlops_workbook.assessment.answers import team_file_stem
+    from mlops_workbook.assessment.store import team_file_stem
 
     answers = current()
     assert f'download="{team_file_stem(answers.team, answers.rubric)}.json"' in link
@@ -39,17 +39,17 @@ def test_download_then_load_round_trip():
     loaded: list[Answers] = []
     state = {"answers": current()}
     transfer = AnswersTransfer(lambda: state["answers"], loaded.append)
-    transfer._prepare.click()
-    data = json.dumps(payload(transfer._link.value)).encode()
+    transfer.download_button.click()
+    data = json.dumps(payload(transfer.link)).encode()
     state["answers"] = Answers(team="Blue <Team>", rubric="quick-check")  # the link is a snapshot
     assert payload(transfer.refresh_link())["answers"] == {}
-    transfer._upload.value = ({"name": "blue-team.json", "type": "application/json", "size": len(data),
+    transfer.upload_control.value = ({"name": "blue-team.json", "type": "application/json", "size": len(data),
                                "last_modified": NOW, "content": memoryview(data)},)
     assert len(loaded) == 1
     assert loaded[0].answers == current().answers and loaded[0].context == current().context
-    assert "Loaded 2 answers of team Blue &lt;Team&gt;" in transfer._message.value
-    assert transfer._upload.value == ()
-    assert transfer._link.value == ""  # no stale link to the answers before the load
+    assert "Loaded 2 answers of team Blue &lt;Team&gt;" in transfer.message
+    assert transfer.upload_control.value == ()
+    assert transfer.link == ""  # no stale link to the answers before the load
 
 
 def test_bad_files_are_one_line_and_nothing_is_loaded():
@@ -63,5 +63,5 @@ def test_bad_files_are_one_line_and_nothing_is_loaded():
         ("x.yaml", b"team: [", "x.yaml: invalid YAML"),
     ]:
         assert transfer.load_bytes(name, data) is None
-        assert expected in html.unescape(transfer._message.value), transfer._message.value
+        assert expected in html.unescape(transfer.message), transfer.message
     assert loaded == []

@@ -8,7 +8,7 @@ import shutil
 import pandas as pd
 import pytest
 
-from mlops_workbook.assessment.answers import load_answers
+from mlops_workbook.assessment.store import load_answers
 from mlops_workbook.assessment.rubric import load_rubric
 from mlops_workbook.ui import AssessmentApp, DriftLab, WorkshopDashboard
 
@@ -25,43 +25,43 @@ def saved(app) -> dict:
 
 
 def test_answers_update_levels_and_autosave(app, tmp_path):
-    app._team.value = "Blue"
+    app.team_input.value = "Blue"
     assert app.assessment.overall_level == 0 and app.assessment.answered == 0
     for crit in app.rubric.iter_criteria():
         if crit.level == 1:
             app.set_answer(crit.id, "yes")
     assert app.assessment.overall_level == 1
     assert app.score_seconds < 0.1
-    assert "Overall: Level 1" in app._summary.value and "mw-level-bars" in app._level_bars.value
+    assert "Overall: Level 1" in app.summary and "mw-level-bars" in app.level_bars
     app.set_answer("data-2-validation", "partial", evidence="Great Expectations on <one> table")
     data = saved(app)
     assert app.path.parent == (tmp_path / "answers").resolve() and app.path.name.startswith("blue--")
     assert data["team"] == "Blue" and data["answers"]["data-1-versioning"] == "yes"
     assert data["answers"]["data-2-validation"] == {"answer": "partial", "evidence": "Great Expectations on <one> table"}
-    assert app._progress.value == app.assessment.answered == len(data["answers"])
+    assert app.progress_bar.value == app.assessment.answered == len(data["answers"])
     assert "context" not in data  # nobody said anything about the context
     assert not [p for p in (tmp_path / "answers").iterdir() if p.name.startswith(".") and p.suffix != ".lock"]
 
 
 def test_context_changes_the_target(app):
-    app._team.value = "ctx"
-    assert "No context given: Level 3" in app._summary.value  # the rule is reachable from the page
-    app._context.controls["models_in_production"].value = "40"
+    app.team_input.value = "ctx"
+    assert "No context given: Level 3" in app.summary  # the rule is reachable from the page
+    app.context_inputs["models_in_production"].value = "40"
     assert app.assessment.target.level == 4 and "40 models" in app.assessment.target.reason
-    app._context.controls["models_in_production"].value = "1"
-    app._context.controls["retraining_frequency"].value = "quarterly"
+    app.context_inputs["models_in_production"].value = "1"
+    app.context_inputs["retraining_frequency"].value = "quarterly"
     assert app.assessment.target.level == 2
     assert "1 model in production and quarterly retraining" in app.assessment.target.reason
     assert saved(app)["context"] == {"models_in_production": 1, "retraining_frequency": "quarterly"}
-    app._context.controls["models_in_production"].value = ""  # cleared again: unset again
+    app.context_inputs["models_in_production"].value = ""  # cleared again: unset again
     assert saved(app)["context"] == {"retraining_frequency": "quarterly"}
-    app._context.controls["team_size"].value = "six"
-    assert "expected a whole number" in app._messages.value and "team_size" not in saved(app)["context"]
+    app.context_inputs["team_size"].value = "six"
+    assert "expected a whole number" in app.messages and "team_size" not in saved(app)["context"]
 
 
 def test_one_click_saves_no_invented_context(app):
-    app._team.value = "New Team"
-    app._tabs.choices["data-1-versioning"].value = "yes"
+    app.team_input.value = "New Team"
+    app.criterion_buttons["data-1-versioning"].value = "yes"
     data = saved(app)
     assert data["answers"] == {"data-1-versioning": "yes"} and "context" not in data
     assert "one model" not in app.assessment.target.reason and app.assessment.target.level == 3
@@ -71,14 +71,14 @@ def test_resume_where_the_user_left_off(tmp_path):
     folder = tmp_path / "answers"
     first = AssessmentApp(folder=folder, team="Green")
     first.set_answer("gov-1-owner", "yes", evidence="Ana")
-    first._context.controls["stale_model_cost"].value = "high"
+    first.context_inputs["stale_model_cost"].value = "high"
     again = AssessmentApp(folder=folder, team="Green")  # a closed tab or a kernel restart
     assert again.answer_value("gov-1-owner") == ("yes", "Ana")
-    again._tabs.selected_index = 4  # Governance: its controls are built on first visit, from the answers
-    assert again._tabs.choices["gov-1-owner"].value == "yes" and again._tabs.evidence["gov-1-owner"].value == "Ana"
-    assert again._context.controls["stale_model_cost"].value == "high" and again.assessment.answered == 1
-    assert again._context.controls["models_in_production"].value == ""
-    assert "Resumed 1 answers" in again._status.value
+    again.tabs.selected_index = 4  # Governance: its controls are built on first visit, from the answers
+    assert again.criterion_buttons["gov-1-owner"].value == "yes" and again.evidence_inputs["gov-1-owner"].value == "Ana"
+    assert again.context_inputs["stale_model_cost"].value == "high" and again.assessment.answered == 1
+    assert again.context_inputs["models_in_production"].value == ""
+    assert "Resumed 1 answers" in again.status
 
 
 def test_switching_rubric_switches_the_view_never_the_data(tmp_path):
@@ -89,14 +89,14 @@ def test_switching_rubric_switches_the_view_never_the_data(tmp_path):
         app.set_answer(cid, "yes")
     full_file = app.path
     assert len(json.loads(full_file.read_text())["answers"]) == len(full.criteria)
-    app._rubric.value = "quick-check"
-    assert app.assessment.answered == 0 and len(app._tabs.children) == len(load_rubric("quick-check").dimensions)
+    app.rubric_picker.value = "quick-check"
+    assert app.assessment.answered == 0 and len(app.tabs.children) == len(load_rubric("quick-check").dimensions)
     assert len(json.loads(full_file.read_text())["answers"]) == len(full.criteria)  # untouched
     app.set_answer("qc-build-1", "partial")
     assert app.path != full_file and saved(app)["rubric"] == "quick-check"
-    app._rubric.value = "mlops-maturity"
-    assert app.assessment.answered == len(full.criteria) and app._tabs.choices["data-1-versioning"].value == "yes"
-    app._rubric.value = "quick-check"
+    app.rubric_picker.value = "mlops-maturity"
+    assert app.assessment.answered == len(full.criteria) and app.criterion_buttons["data-1-versioning"].value == "yes"
+    app.rubric_picker.value = "quick-check"
     assert app.answer_value("qc-build-1") == ("partial", "")
     assert sorted(p.name for p in folder.glob("*.json")) == sorted([full_file.name, app.path.name])
 
@@ -120,31 +120,31 @@ def test_a_file_holding_another_team_is_never_overwritten(tmp_path):
     legacy = folder / "team.json"  # the old naming put every Cyrillic or CJK name here
     legacy.write_text(json.dumps({"team": "Команда", "rubric": "mlops-maturity", "answers": {"gov-1-owner": "yes"}}))
     app = AssessmentApp(folder=folder, team="team")
-    assert app.assessment.answered == 0 and "holds team" in app._status.value
-    app._tabs.choices["data-1-versioning"].value = "no"
-    assert "left untouched" in app._messages.value
+    assert app.assessment.answered == 0 and "holds team" in app.status
+    app.criterion_buttons["data-1-versioning"].value = "no"
+    assert "left untouched" in app.messages
     assert json.loads(legacy.read_text())["answers"] == {"gov-1-owner": "yes"}
 
 
 def test_two_browsers_on_one_team_merge_per_criterion(tmp_path):
     folder = tmp_path / "answers"
     one, two = AssessmentApp(folder=folder, team="Pair"), AssessmentApp(folder=folder, team="Pair")
-    one._tabs.choices["data-1-versioning"].value = "yes"
-    two._tabs.choices["data-1-scripted-prep"].value = "partial"  # two never saw one's answer: it must survive
-    one._context.controls["models_in_production"].value = "3"
-    two._context.controls["team_size"].value = "5"
+    one.criterion_buttons["data-1-versioning"].value = "yes"
+    two.criterion_buttons["data-1-scripted-prep"].value = "partial"  # two never saw one's answer: it must survive
+    one.context_inputs["models_in_production"].value = "3"
+    two.context_inputs["team_size"].value = "5"
     data = saved(one)
     assert data["answers"] == {"data-1-versioning": "yes", "data-1-scripted-prep": "partial"}
     assert data["context"] == {"models_in_production": 3, "team_size": 5}
-    assert one._tabs.choices["data-1-scripted-prep"].value == "partial"  # shown after one's save merged it in
-    two._tabs.choices["data-1-versioning"].value = "no"  # the same criterion: the later save wins
+    assert one.criterion_buttons["data-1-scripted-prep"].value == "partial"  # shown after one's save merged it in
+    two.criterion_buttons["data-1-versioning"].value = "no"  # the same criterion: the later save wins
     assert saved(one)["answers"]["data-1-versioning"] == "no"
 
 
 def test_answers_before_a_name_are_saved_into_it(app):
     app.set_answer("gov-1-owner", "yes")
     assert app.path is None and app.last_saved is None
-    app._team.value = "Late Name"
+    app.team_input.value = "Late Name"
     assert saved(app)["answers"] == {"gov-1-owner": "yes"}
 
 
@@ -158,7 +158,7 @@ def test_custom_rubric_by_path(tmp_path):
     custom = tmp_path / "anything.yaml"
     custom.write_text(yaml.safe_dump(data))
     app = AssessmentApp(folder=tmp_path / "answers", rubric=str(custom), team="Own")
-    assert app.rubric.id == "our-own" and app._rubric.value == "our-own"
+    assert app.rubric.id == "our-own" and app.rubric_picker.value == "our-own"
     app.set_answer("qc-build-1", "yes")
     assert app.path.name.endswith(".our-own.json") and saved(app)["rubric"] == "our-own"
     again = AssessmentApp(folder=tmp_path / "answers", rubric=str(custom), team="Own")
@@ -168,10 +168,10 @@ def test_custom_rubric_by_path(tmp_path):
 def test_model_api_for_other_panels(app):
     from mlops_workbook.assessment.answers import Answer, Answers
 
-    app._team.value = "Api"
+    app.team_input.value = "Api"
     app.set_answer("data-1-versioning", "yes", evidence="DVC in repo", origin="scan")
     assert app.session.answers.answers["data-1-versioning"].origin == "scan"
-    assert app._tabs.choices["data-1-versioning"].value == "yes"
+    assert app.criterion_buttons["data-1-versioning"].value == "yes"
     uploaded = Answers(team="whoever", rubric="mlops-maturity", answers={"gov-1-owner": Answer("partial")})
     assert app.merge_answers(uploaded) == 1
     exported = json.loads(app.session.export_json())
@@ -180,23 +180,23 @@ def test_model_api_for_other_panels(app):
 
 
 def test_criterion_controls_carry_their_dom_class(app):
-    choice = app._tabs.choices["data-1-versioning"]
+    choice = app.criterion_buttons["data-1-versioning"]
     assert "criterion-data-1-versioning" in choice._dom_classes
     assert [v for _, v in choice.options] == ["yes", "partial", "no", "n/a"]
-    assert "team-name" in app._team._dom_classes
+    assert "team-name" in app.team_input._dom_classes
 
 
 def test_tabs_are_built_on_first_visit(app):
-    assert len(app._tabs.choices) == sum(len(b.criteria) for b in app.rubric.dimensions[0].levels)
-    app._tabs.selected_index = 2
-    assert "deploy-1-script" in app._tabs.choices
-    app._tabs.choices["deploy-1-script"].value = "partial"  # a click
+    assert len(app.criterion_buttons) == sum(len(b.criteria) for b in app.rubric.dimensions[0].levels)
+    app.tabs.selected_index = 2
+    assert "deploy-1-script" in app.criterion_buttons
+    app.criterion_buttons["deploy-1-script"].value = "partial"  # a click
     assert app.answer_value("deploy-1-script") == ("partial", "")
     assert app.assessment.answered == 1
 
 
 def test_team_name_cannot_leave_the_folder(app, tmp_path):
-    app._team.value = "../../outside"
+    app.team_input.value = "../../outside"
     app.set_answer("gov-1-owner", "yes")
     assert app.last_saved.parent == (tmp_path / "answers").resolve()
     assert not (tmp_path / "outside.json").exists()
@@ -207,39 +207,39 @@ def test_bad_rubric_from_query_is_a_message(tmp_path, monkeypatch):
     monkeypatch.setenv("QUERY_STRING", "team=red&rubric=../../etc/passwd")
     app = AssessmentApp.from_query(folder=tmp_path)
     assert app.rubric.id == "mlops-maturity" and app.team == "red"
-    assert "unknown rubric &#x27;../../etc/passwd&#x27;" in app._messages.value
+    assert "unknown rubric &#x27;../../etc/passwd&#x27;" in app.messages
     monkeypatch.setenv("QUERY_STRING", "team=blue&rubric=quick-check")
     assert AssessmentApp.from_query(folder=tmp_path).rubric.id == "quick-check"
 
 
 def test_report_button_without_team_shows_a_message(app):
-    app._report.button.click()
-    assert "enter your team" in app._report.out.value
+    app.report_panel.button.click()
+    assert "enter your team" in app.report_panel.out.value
 
 
 @pytest.mark.slow
 def test_report_button_runs_the_report_in_a_clean_process(app, tmp_path, monkeypatch):
     monkeypatch.setenv("QUERY_STRING", "team=Someone%20Else")  # what a Voila kernel would have
     monkeypatch.setenv("VOILA_PREHEAT", "True")  # a report kernel inheriting this would wait forever
-    app._team.value = "Отчёт"
+    app.team_input.value = "Отчёт"
     app.set_answer("gov-1-owner", "yes")
-    app._report.button.click()
-    assert app._report.button.disabled  # runs in a thread: the page stays responsive
-    app._report.thread.join(timeout=300)
+    app.report_panel.button.click()
+    assert app.report_panel.button.disabled  # runs in a thread: the page stays responsive
+    app.report_panel.thread.join(timeout=300)
     html = app.last_report
-    assert html is not None and html.name == f"{app.path.stem}.html", app._report.out.value
+    assert html is not None and html.name == f"{app.path.stem}.html", app.report_panel.out.value
     assert "MLOps maturity report: Отчёт" in html.read_text(encoding="utf-8")
-    assert html.name in app._report.out.value and not app._report.button.disabled
+    assert html.name in app.report_panel.out.value and not app.report_panel.button.disabled
 
 
 def test_report_errors_show_in_the_page(app, monkeypatch):
     monkeypatch.setenv("MLOPS_WORKBOOK_REPORT_TIMEOUT", "0.001")
-    app._team.value = "Slow"
+    app.team_input.value = "Slow"
     app.set_answer("gov-1-owner", "yes")
-    app._report.timeout = 0.001
-    app._report.button.click()
-    app._report.thread.join(timeout=300)
-    assert "report" in app._report.out.value and "fdecea" in app._report.out.value  # the error style
+    app.report_panel.timeout = 0.001
+    app.report_panel.button.click()
+    app.report_panel.thread.join(timeout=300)
+    assert "report" in app.report_panel.out.value and "fdecea" in app.report_panel.out.value  # the error style
 
 
 def test_lab_recomputes_on_slider_moves():
@@ -286,20 +286,20 @@ def test_dashboard_aggregates_a_folder_with_a_corrupt_file(tmp_path):
     (tmp_path / "corrupt.json").write_text("{")
     board = WorkshopDashboard(folder=tmp_path)
     assert len(board.summary.assessments) == len(sample_files())
-    assert "Cannot read corrupt.json" in board._unreadable.value
-    assert f"{len(sample_files())} teams" in board._status.value
-    assert "03_report.ipynb?team=Heron%20Analytics" in board._teams.value
+    assert "Cannot read corrupt.json" in board.unreadable
+    assert f"{len(sample_files())} teams" in board.status
+    assert "03_report.ipynb?team=Heron%20Analytics" in board.teams_html
     csv = board.export_csv()
-    assert "Heron Analytics" in csv and "data:text/csv;base64," in board._download.value
+    assert "Heron Analytics" in csv and "data:text/csv;base64," in board.download
     answers, _, _ = load_answers(SAMPLES / "lemur-labs.json")
     (tmp_path / "new-team.json").write_text(json.dumps({**answers.to_dict(), "team": "New Team"}))
-    board._refresh_button.click()
+    board.refresh_button.click()
     assert len(board.summary.assessments) == len(sample_files()) + 1
 
 
 def test_dashboard_empty_folder(tmp_path):
     board = WorkshopDashboard(folder=tmp_path / "empty")
-    assert "No answers yet" in board._teams.value
+    assert "No answers yet" in board.teams_html
 
 
 def test_links_to_generated_files_in_voila_and_in_jupyterlab(tmp_path, monkeypatch):
@@ -327,7 +327,7 @@ def test_the_assessment_kernel_imports_no_scipy_pandas_or_altair(tmp_path):
 
     code = ("import sys\nfrom mlops_workbook.ui import AssessmentApp\n"
             f"app = AssessmentApp(folder={str(tmp_path)!r}, team='Mem')\n"
-            "app.set_answer('data-1-versioning', 'yes')\napp._rubric.value = 'quick-check'\n"
+            "app.set_answer('data-1-versioning', 'yes')\napp.rubric_picker.value = 'quick-check'\n"
             "heavy = ('scipy', 'pandas', 'altair', 'vl_convert', 'numpy', 'papermill', 'nbconvert',\n"
             "         'mlops_workbook.simulation', 'mlops_workbook.charts', 'mlops_workbook.report.content')\n"
             "print(sorted(m for m in heavy if m in sys.modules))")
@@ -338,7 +338,8 @@ def test_the_assessment_kernel_imports_no_scipy_pandas_or_altair(tmp_path):
 def test_scan_and_file_panels_feed_the_session(tmp_path, monkeypatch):
     """Pre-fill fills only what is unanswered, keeps the team's different answers, marks agreeing ones;
     "Load answers" switches to the file's rubric and takes its team when none is typed."""
-    from mlops_workbook.assessment.answers import Answer, Answers, read_answers
+    from mlops_workbook.assessment.answers import Answer, Answers
+    from mlops_workbook.assessment.store import read_answers
 
     repo = tmp_path / "repo"
     (repo / ".dvc").mkdir(parents=True)
@@ -346,13 +347,13 @@ def test_scan_and_file_panels_feed_the_session(tmp_path, monkeypatch):
     (repo / "train.py").write_text("import mlflow\nmlflow.autolog()\nmlflow.log_metric('auc', 0.9)\n")
     app = AssessmentApp(folder=tmp_path / "answers", team="Scanned")
     app.set_answer("model-1-experiment-tracking", "no")
-    app._sources.prefill.path.value = str(repo)
-    app._sources.prefill.button.click()
+    app.sources.prefill.path.value = str(repo)
+    app.sources.prefill.button.click()
     saved = read_answers(app.path).answers
     assert saved["model-1-experiment-tracking"] == Answer("no")  # the team's word is kept
     scanned = {cid: a for cid, a in saved.items() if a.origin == "scan"}
     assert scanned and all("confirm" in a.evidence for a in scanned.values())
-    assert "kept yours" in app._sources._note.value
+    assert "kept yours" in app.sources.note
 
     fresh = AssessmentApp(folder=tmp_path / "answers")
     fresh.take_uploaded(Answers(team="Brought", rubric="quick-check", answers={"qc-build-1": Answer("yes")}))
@@ -363,7 +364,7 @@ def test_scan_and_file_panels_feed_the_session(tmp_path, monkeypatch):
 def test_participants_cannot_scan_server_folders(tmp_path, monkeypatch):
     monkeypatch.setenv("MLOPS_WORKBOOK_ROLE", "participants")
     app = AssessmentApp(folder=tmp_path / "answers", team="Room")
-    panel = app._sources.prefill
+    panel = app.sources.prefill
     assert not panel.allow_paths and panel.path not in panel.children
     panel.path.value = "/etc"
     panel.button.click()

@@ -1,4 +1,7 @@
-"""Answers files: load, validate against a rubric, and save atomically (the only writer of them).
+"""Answers: the model (Answer, Answers, Context) and its one text form, `loads` / `dumps`.
+
+No file is read or written here: `store` owns the answers folder and calls `loads` / `dumps`, and so
+do uploads (`intake`) and downloads (`ui.transfer`), so there is one parser of answers text.
 
 Format (JSON, or YAML with the same keys)::
 
@@ -13,15 +16,11 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date as _date
-from pathlib import Path
 from typing import Any
 
 import yaml
 
-from .._files import atomic_write_text, exact_name, inside, locked, unique_stem
 from ..errors import AnswersError
 from .rubric import Rubric
 
@@ -30,16 +29,21 @@ ANSWER_SCORES = {"yes": 1.0, "partial": 0.5, "no": 0.0}
 RETRAINING_FREQUENCIES = ("never", "yearly", "quarterly", "monthly", "weekly", "daily", "continuous")
 STALE_MODEL_COSTS = ("low", "medium", "high")
 DATA_CHANGE = ("slow", "moderate", "fast")
+ANSWER_ORIGINS = ("", "scan")
+YAML_SUFFIXES = (".yaml", ".yml")
 _TOP_LEVEL_KEYS = {"team", "rubric", "rubric_version", "date", "context", "answers", "notes"}
 
 
 @dataclass(frozen=True)
 class Answer:
+    """One criterion's answer: the value, the team's evidence note, and where it came from."""
+
     value: str
     evidence: str = ""
     origin: str = ""  # "" = given by the team; "scan" = pre-filled from repository evidence, to confirm
 
     def to_json(self) -> str | dict[str, str]:
+        """The file form: a bare value when there is nothing else to say (files stay readable by hand)."""
         if not self.evidence and not self.origin:
             return self.value
         data = {"answer": self.value, "evidence": self.evidence}
@@ -59,15 +63,23 @@ class Context:
     data_change: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
+        """Only the fields somebody gave: an unset field is never written (nothing invented)."""
         return {k: v for k, v in self.__dict__.items() if v is not None}
 
     @property
     def is_empty(self) -> bool:
+        """True when the team said nothing about its context (the target then falls back to Level 3)."""
         return not self.to_dict()
 
 
 @dataclass
 class Answers:
+    """A team's answers to one rubric, as saved in its file: what the scoring reads and the store writes.
+
+    Mutable on purpose: the session builds one up click by click; `source` names the file or upload it
+    came from, so every error about it can say where.
+    """
+
     team: str
     rubric: str
     answers: dict[str, Answer] = field(default_factory=dict)
@@ -78,10 +90,12 @@ class Answers:
     source: str | None = None
 
     def value(self, criterion_id: str) -> str | None:
+        """The answer's value for a criterion, None when unanswered."""
         answer = self.answers.get(criterion_id)
         return answer.value if answer else None
 
     def to_dict(self) -> dict[str, Any]:
+        """The document `dumps` writes (absent optional fields are left out)."""
         data: dict[str, Any] = {"team": self.team, "rubric": self.rubric}
         if self.rubric_version is not None:
             data["rubric_version"] = self.rubric_version
@@ -119,7 +133,6 @@ def _optional_choice(value: Any, choices: tuple[str, ...], source: str, where: s
     return text
 
 
-ANSWER_ORIGINS = ("", "scan")
 
 
 def _parse_answer(raw: Any, source: str, where: str) -> Answer:
@@ -192,30 +205,6 @@ def parse_answers(data: Any, *, source: str = "<answers>") -> Answers:
     )
 
 
-def read_answers(path: str | Path) -> Answers:
-    """Read and structurally check an answers file (JSON, or YAML for .yaml/.yml)."""
-    file = Path(path)
-    source = str(path)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise _fail(source, None, "file not found") from None
-    except OSError as exc:
-        raise _fail(source, None, f"cannot read ({exc.strerror})") from None
-    except UnicodeDecodeError:
-        raise _fail(source, None, "not UTF-8 text") from None
-    try:
-        if file.suffix.lower() in {".yaml", ".yml"}:
-            data = yaml.safe_load(text)
-        else:
-            data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise _fail(source, f"line {exc.lineno}", f"invalid JSON ({exc.msg})") from None
-    except yaml.YAMLError as exc:
-        raise _fail(source, None, f"invalid YAML ({str(exc).splitlines()[0]})") from None
-    return parse_answers(data, source=source)
-
-
 def check_against_rubric(answers: Answers, rubric: Rubric) -> list[str]:
     """Raise on unknown criterion ids (with the closest known id); return warnings (version mismatch)."""
     source = answers.source or "<answers>"
@@ -237,97 +226,32 @@ def check_against_rubric(answers: Answers, rubric: Rubric) -> list[str]:
     return warnings
 
 
-def load_answers(path: str | Path, rubric: Rubric | None = None) -> tuple[Answers, Rubric, list[str]]:
-    """Read an answers file, load its rubric (unless given) and validate; returns warnings too."""
-    from ..errors import RubricError
-    from .rubric import load_rubric
 
-    answers = read_answers(path)
-    if rubric is None:
+
+# --------------------------------------------------------------------------- text
+
+
+def loads(data: str | bytes, *, source: str = "<answers>") -> Answers:
+    """Parse answers text: YAML when `source` ends in .yaml/.yml, else JSON; raise AnswersError in one line.
+
+    The one parser of answers text, for files, uploads and intake alike; bytes are UTF-8 (a BOM is allowed).
+    """
+    if isinstance(data, bytes):
         try:
-            rubric = load_rubric(answers.rubric)
-        except RubricError as exc:
-            raise _fail(str(path), "rubric", exc.reason) from None
-    warnings = check_against_rubric(answers, rubric)
-    return answers, rubric, warnings
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise _fail(source, None, "not UTF-8 text") from None
+    else:
+        text = data.removeprefix("\ufeff")
+    try:
+        raw = yaml.safe_load(text) if source.lower().endswith(YAML_SUFFIXES) else json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise _fail(source, f"line {exc.lineno}", f"invalid JSON ({exc.msg})") from None
+    except yaml.YAMLError as exc:
+        raise _fail(source, None, f"invalid YAML ({str(exc).splitlines()[0]})") from None
+    return parse_answers(raw, source=source)
 
 
-ANSWERS_SUFFIXES = (".json", ".yaml", ".yml")
-
-
-def answers_files(folder: str | Path) -> list[Path]:
-    """The answers files in a folder, sorted; hidden and temporary files (a save in progress) are skipped."""
-    root = Path(folder)
-    if not root.is_dir():
-        return []
-    return sorted(p for p in root.iterdir()
-                  if not p.name.startswith(".") and p.suffix.lower() in ANSWERS_SUFFIXES and p.is_file())
-
-
-def answers_path(folder: str | Path, team: str, rubric: str | None = None) -> Path:
-    """Where a team's answers to one rubric live: `folder/<team stem>.json` for the default rubric,
-    `folder/<team stem>.<rubric stem>.json` for any other (so switching rubric never overwrites).
-
-    Distinct exact team names give distinct files (see `_files.unique_stem`), always inside `folder`.
-    """
-    return inside(folder, f"{team_file_stem(team, rubric)}.json")
-
-
-def team_file_stem(team: str, rubric: str | None = None) -> str:
-    """The stem shared by a team's answers file and its exported report (one per team and rubric)."""
-    from .rubric import DEFAULT_RUBRIC
-
-    stem = unique_stem(team)
-    return f"{stem}.{unique_stem(rubric)}" if rubric and rubric != DEFAULT_RUBRIC else stem
-
-
-def save_answers(answers: Answers, path: str | Path) -> Path:
-    """Write atomically (temp file + rename), so a crash never leaves half a file behind."""
-    if answers.date is None:
-        answers.date = _date.today().isoformat()
-    from .history import keep_previous  # a dated re-assessment keeps the earlier copy in history/
-
-    keep_previous(path, answers)
-    return atomic_write_text(path, json.dumps(answers.to_dict(), indent=2, ensure_ascii=False) + "\n")
-
-
-def read_owned(path: str | Path, team: str, rubric: str) -> Answers | None:
-    """The answers saved at `path` for exactly this team and rubric; None when there is no file.
-
-    A file there that holds another team or rubric (an older naming rule, a hand-made file) is an
-    error, never silently resumed or overwritten.
-    """
-    file = Path(path)
-    if not file.is_file():
-        return None
-    saved = read_answers(file)
-    if saved.team != exact_name(team) or saved.rubric != rubric:
-        raise _fail(str(file), "team", f"this file holds team {saved.team!r} ({saved.rubric}); it is left "
-                    f"untouched: choose another team name")
-    return saved
-
-
-def merge_save(path: str | Path, mine: Answers, *, changed: Iterable[str],
-               context_changed: Iterable[str] = ()) -> Answers:
-    """Save what this session changed on top of what is on disk now, under a file lock.
-
-    Two browsers on one team: each applies only the criteria (and context fields) it changed since
-    its last save, so neither erases the other's answers; on the same criterion the later save
-    wins. Returns the merged answers as written.
-    """
-    with locked(path):
-        base = read_owned(path, mine.team, mine.rubric)
-        merged = Answers(team=mine.team, rubric=mine.rubric, rubric_version=mine.rubric_version,
-                         answers=dict(base.answers) if base else {},
-                         context=base.context if base else Context(), notes=base.notes if base else mine.notes)
-        for cid in changed:
-            if cid in mine.answers:
-                merged.answers[cid] = mine.answers[cid]
-            else:
-                merged.answers.pop(cid, None)
-        fields = set(context_changed)
-        if fields:
-            values = merged.context.to_dict() | {k: getattr(mine.context, k) for k in fields}
-            merged.context = Context(**values)
-        save_answers(merged, path)
-    return merged
+def dumps(answers: Answers) -> str:
+    """The JSON text of an answers file (what the store writes and a download holds)."""
+    return json.dumps(answers.to_dict(), indent=2, ensure_ascii=False) + "\n"

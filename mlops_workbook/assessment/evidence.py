@@ -15,6 +15,8 @@ EVIDENCE_ORIGINS = frozenset({"scan"})
 
 @dataclass(frozen=True)
 class DimensionEvidence:
+    """One dimension's answers counted by where they rest: repository evidence, the team's word, nothing."""
+
     dimension: str  # dimension id
     name: str
     evidence: int  # answered, and the answer came from evidence found in the repository
@@ -23,6 +25,7 @@ class DimensionEvidence:
 
     @property
     def total(self) -> int:
+        """The dimension's criteria."""
         return self.evidence + self.opinion + self.unanswered
 
     @property
@@ -32,6 +35,7 @@ class DimensionEvidence:
         return self.evidence / answered if answered else 0.0
 
     def to_dict(self) -> dict[str, Any]:
+        """JSON form with the total and the evidence share (3 decimals)."""
         return {**asdict(self), "total": self.total, "evidence_share": round(self.evidence_share, 3)}
 
 

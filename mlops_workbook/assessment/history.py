@@ -1,38 +1,21 @@
-"""Progress over time: earlier assessments of a team, kept beside its answers file.
+"""Progress over time, as pure functions: what changed between an earlier assessment and now.
 
-A team that reassesses next quarter saves over its answers file. Before that save replaces a copy
-with a different date, the saved copy is kept as `history/<file stem>/<its date>.json` in the same
-folder (atomically, like every write), so the report and `score --json` can say what changed since.
-A save with the same date overwrites (the same assessment, continued). `answers_files` lists only the
-files directly in the folder, so `history/` never counts as a team.
-
-Everything that compares (previous, changes, gained, lost, the room's movement) is a pure function
-of answers and assessments; only `keep_previous`, `history_entries` and `find_progress` touch files.
+A team that reassesses next quarter saves over its answers file; before that save replaces a copy with
+a different date, `store` keeps the saved copy as `history/<file stem>/<its date>.json` (a save with
+the same date overwrites: the same assessment, continued). Reading those copies is the store's
+(`AnswersStore.progress`); everything here compares answers and assessments and touches no file.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date as _date
-from datetime import datetime
-from pathlib import Path
 from typing import Any
 
-from .._files import atomic_write_text
-from .answers import Answers, check_against_rubric, read_answers
-from ..errors import WorkbookError
+from .answers import Answers
 from .rubric import Rubric
 from .scoring import Assessment, score
-
-HISTORY_FOLDER = "history"
-
-
-def history_folder(answers_path: str | Path) -> Path:
-    """`<answers folder>/history/<file stem>/`: where earlier copies of this file are kept."""
-    path = Path(answers_path)
-    return path.parent / HISTORY_FOLDER / path.stem
 
 
 def parse_date(text: str | None) -> _date | None:
@@ -43,48 +26,6 @@ def parse_date(text: str | None) -> _date | None:
         return _date.fromisoformat(str(text).strip()[:10])
     except ValueError:
         return None
-
-
-def _saved_date(saved: Answers, path: Path) -> _date:
-    """The saved copy's own date; a copy without one is dated by its file (it must not be lost either)."""
-    return parse_date(saved.date) or datetime.fromtimestamp(path.stat().st_mtime).date()
-
-
-def keep_previous(path: str | Path, new_answers: Answers) -> Path | None:
-    """Before `new_answers` replaces the file at `path`: keep the saved copy if its date differs.
-
-    Returns the history file written, or None (nothing saved yet, same date, an unreadable saved copy
-    or a new save without a date). A saved copy dated later than the new save is kept too: nothing a
-    user entered is lost; `find_progress` only ever compares with dates before the current one.
-    """
-    file = Path(path)
-    new_date = parse_date(new_answers.date)
-    if new_date is None or not file.is_file():
-        return None
-    try:
-        saved = read_answers(file)
-    except WorkbookError:
-        return None  # not an answers file we can date; the save replaces it as it always did
-    saved_date = _saved_date(saved, file)
-    if saved_date == new_date:
-        return None
-    target = history_folder(file) / f"{saved_date.isoformat()}.json"
-    data = saved.to_dict()
-    data.setdefault("date", saved_date.isoformat())
-    return atomic_write_text(target, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-
-
-def history_entries(answers_path: str | Path) -> list[tuple[_date, Path]]:
-    """The kept copies of one answers file, oldest first (hidden and temporary files skipped)."""
-    folder = history_folder(answers_path)
-    if not folder.is_dir():
-        return []
-    entries = []
-    for path in folder.iterdir():
-        when = parse_date(path.stem)
-        if when is not None and path.suffix == ".json" and not path.name.startswith(".") and path.is_file():
-            entries.append((when, path))
-    return sorted(entries)
 
 
 # --------------------------------------------------------------------------- comparing
@@ -102,13 +43,16 @@ class Change:
 
     @property
     def gained(self) -> bool:
+        """Met now and not before."""
         return self.after == "yes" and self.before != "yes"
 
     @property
     def lost(self) -> bool:
+        """Met before and not now."""
         return self.before == "yes" and self.after != "yes"
 
     def to_dict(self) -> dict[str, Any]:
+        """One entry of `score --json`'s `changes`."""
         return {"id": self.criterion, "before": self.before, "after": self.after}
 
 
@@ -123,10 +67,12 @@ class Progress:
 
     @property
     def gained(self) -> tuple[Change, ...]:
+        """The criteria met since the earlier assessment."""
         return tuple(c for c in self.changes if c.gained)
 
     @property
     def lost(self) -> tuple[Change, ...]:
+        """The criteria no longer met."""
         return tuple(c for c in self.changes if c.lost)
 
     def to_dict(self) -> dict[str, Any]:
@@ -157,28 +103,6 @@ def compare(rubric: Rubric, before: Answers, after: Answers, *, current: Assessm
     return Progress(before.date or "", previous, now, answer_changes(rubric, before, after))
 
 
-def find_progress(answers_path: str | Path, answers: Answers, rubric: Rubric, *,
-                  current: Assessment | None = None, target_level: int | None = None) -> Progress | None:
-    """Progress since the latest kept copy dated before `answers` (None without one).
-
-    A kept copy that no longer matches the rubric (criteria renamed since) is skipped for an older one.
-    """
-    now = parse_date(answers.date)
-    if now is None:
-        return None
-    for when, path in reversed(history_entries(answers_path)):
-        if when >= now:
-            continue
-        try:
-            before = read_answers(path)
-            check_against_rubric(before, rubric)
-        except WorkbookError:
-            continue
-        before.date = when.isoformat()
-        return compare(rubric, before, answers, current=current, target_level=target_level)
-    return None
-
-
 # --------------------------------------------------------------------------- the room
 
 
@@ -194,6 +118,7 @@ class Movement:
 
     @property
     def delta(self) -> int:
+        """Levels climbed (negative: fell)."""
         return self.current_level - self.previous_level
 
     @property
@@ -208,19 +133,3 @@ def room_movement(progress: Iterable[tuple[str, str, Progress | None]]) -> list[
     moves = [Movement(team, p.date, p.previous.overall_level, current_date, p.current.overall_level)
              for team, current_date, p in progress if p is not None]
     return sorted(moves, key=lambda m: (-m.delta, m.team.lower()))
-
-
-def folder_movement(folder: str | Path, *, rubric: str | None = None) -> list[Movement]:
-    """The room's movement for an answers folder: reads each team's file and its kept copies."""
-    from .answers import answers_files, load_answers
-    from .rubric import load_rubric
-
-    fixed = load_rubric(rubric) if rubric else None
-    rows: list[tuple[str, str, Progress | None]] = []
-    for path in answers_files(folder):
-        try:
-            answers, rub, _ = load_answers(path, fixed)
-        except (WorkbookError, OSError):
-            continue  # the dashboard lists unreadable files already
-        rows.append((answers.team, answers.date or "", find_progress(path, answers, rub)))
-    return room_movement(rows)

@@ -1,8 +1,6 @@
-"""The room: every answers file in a folder, scored and aggregated for the facilitator.
+"""The room: every team of an answers folder (read by `store` as TeamRecords), aggregated for the facilitator.
 
-The answers folder is the only shared state between participants, the dashboard and the reports.
-Files are written atomically (temp file + rename), so a reader sees a whole file or none; temp
-files and hidden files are skipped, and an unreadable file is reported by name, never fatal.
+An unreadable file is reported by name, never fatal; everything here is computed from the records.
 """
 
 from __future__ import annotations
@@ -13,37 +11,40 @@ from pathlib import Path
 
 import pandas as pd
 
-from .answers import Answers, answers_files, load_answers
-from ..errors import WorkbookError
-from .rubric import Rubric
-from .scoring import Assessment, score
-
-
-@dataclass(frozen=True)
-class TeamEntry:
-    """One answers file of the room as read: where, what was answered, against which rubric."""
-
-    path: Path
-    answers: Answers
-    rubric: Rubric
+from .history import Movement, room_movement
+from .record import TeamRecord
+from .scoring import Assessment
+from .store import AnswersStore
 
 
 @dataclass
 class RoomSummary:
+    """Every team of an answers folder as read by the store, and the room-wide views the dashboard draws."""
+
     folder: Path
-    assessments: list[Assessment] = field(default_factory=list)
-    sources: dict[str, str] = field(default_factory=dict)  # team -> file name
+    records: list[TeamRecord] = field(default_factory=list)
     unreadable: list[tuple[str, str]] = field(default_factory=list)  # (file name, reason)
-    entries: list[TeamEntry] = field(default_factory=list)  # parallel to `assessments`
+
+    @property
+    def assessments(self) -> list[Assessment]:
+        """The teams' assessments, in file order."""
+        return [r.assessment for r in self.records]
+
+    @property
+    def sources(self) -> dict[str, str]:
+        """Team -> the name of its file."""
+        return {r.team: r.file for r in self.records}
 
     @property
     def teams(self) -> pd.DataFrame:
+        """One row per team (the CSV export), with `Assessment.overview`'s values and rounding."""
         rows = []
-        for a in self.assessments:
-            rows.append({"team": a.team, "file": self.sources.get(a.team, ""), "rubric": a.rubric,
-                         "overall_level": a.overall_level, "target_level": a.target.level,
-                         "mean_progress": round(a.mean_progress, 2), "answered": a.answered, "total": a.total,
-                         **{f"level: {d.name}": d.level for d in a.dimensions}})
+        for r in self.records:
+            a = r.assessment.overview()
+            rows.append({"team": r.team, "file": r.file, "rubric": a["rubric"],
+                         "overall_level": a["overall_level"], "target_level": a["target_level"],
+                         "mean_progress": a["mean_progress"], "answered": a["answered"], "total": a["total"],
+                         **{f"level: {name}": level for name, level in a["dimension_levels"].items()}})
         return pd.DataFrame(rows)
 
     def by_rubric(self) -> dict[str, list[Assessment]]:
@@ -62,6 +63,7 @@ class RoomSummary:
 
     @property
     def distribution(self) -> pd.DataFrame:
+        """How many teams are at each overall level (0-4, every level listed)."""
         counts = Counter(a.overall_level for a in self.assessments)
         return pd.DataFrame({"level": list(range(5)), "teams": [counts.get(lv, 0) for lv in range(5)]})
 
@@ -89,21 +91,19 @@ class RoomSummary:
         return pd.DataFrame(rows, columns=["criterion", "dimension", "level", "text", "teams"])
 
     def to_csv(self) -> str:
+        """The teams table as CSV text (the dashboard's download)."""
         return self.teams.to_csv(index=False)
 
-    def movement(self) -> list:
+    def movement(self) -> list[Movement]:
         """Teams with an earlier assessment kept in `history/`: then and now, biggest climb first."""
-        from .history import find_progress, room_movement
-
-        return room_movement((a.team, e.answers.date or "", find_progress(e.path, e.answers, e.rubric, current=a))
-                             for a, e in zip(self.assessments, self.entries, strict=True))
+        return room_movement((r.team, r.date, r.progress) for r in self.records)
 
     def evidence(self) -> pd.DataFrame:
         """Per rubric and dimension, the room's answers resting on repository evidence vs on opinion."""
         from .evidence import evidence_summary
 
         rows = [{"rubric": e.rubric.id, "dimension": row.name, "evidence": row.evidence, "opinion": row.opinion,
-                 "unanswered": row.unanswered} for e in self.entries for row in evidence_summary(e.rubric, e.answers)]
+                 "unanswered": row.unanswered} for e in self.records for row in evidence_summary(e.rubric, e.answers)]
         columns = ["rubric", "dimension", "evidence", "opinion", "unanswered"]
         if not rows:
             return pd.DataFrame(columns=columns)
@@ -111,22 +111,11 @@ class RoomSummary:
 
 
 def summarize_room(folder: str | Path, *, rubric: str | None = None) -> RoomSummary:
-    """Score every answers file in `folder` (JSON or YAML); unreadable ones are listed, not fatal."""
-    from .rubric import load_rubric
+    """Score every answers file in `folder` (JSON or YAML) through the store; unreadable ones are listed, not fatal."""
+    room = AnswersStore(folder).records(rubric)
+    return RoomSummary(Path(folder), list(room.records), list(room.unreadable))
 
-    summary = RoomSummary(Path(folder))
-    fixed = load_rubric(rubric) if rubric else None
-    for path in answers_files(folder):
-        try:
-            answers, rub, warnings = load_answers(path, fixed)
-            assessment = score(rub, answers, warnings=warnings)
-        except WorkbookError as exc:
-            summary.unreadable.append((path.name, exc.reason if exc.field is None else f"{exc.field}: {exc.reason}"))
-            continue
-        except OSError as exc:  # vanished between listing and reading
-            summary.unreadable.append((path.name, exc.strerror or str(exc)))
-            continue
-        summary.assessments.append(assessment)
-        summary.entries.append(TeamEntry(path, answers, rub))
-        summary.sources[assessment.team] = path.name
-    return summary
+
+def folder_movement(folder: str | Path, *, rubric: str | None = None) -> list[Movement]:
+    """The room's movement for an answers folder: each team's file against its kept copies."""
+    return summarize_room(folder, rubric=rubric).movement()

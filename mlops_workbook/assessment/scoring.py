@@ -18,6 +18,7 @@ _EPS = 1e-9
 FREQUENT_RETRAINING = ("monthly", "weekly", "daily", "continuous")
 FAST_RETRAINING = ("daily", "continuous")
 DOZENS_OF_MODELS = 12
+DECIMALS = 3  # the one rounding of an assessment's means in every JSON, CSV and index
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,8 @@ class LevelScore:
 
 @dataclass(frozen=True)
 class DimensionResult:
+    """One dimension scored: its gated level, progress towards the next, the highest level touched."""
+
     id: str
     name: str
     level: int
@@ -46,6 +49,8 @@ class DimensionResult:
 
 @dataclass(frozen=True)
 class Flag:
+    """Something the team should look at (jumped levels, unanswered criteria, beyond its target)."""
+
     kind: str
     message: str
     dimension: str | None = None
@@ -54,6 +59,8 @@ class Flag:
 
 @dataclass(frozen=True)
 class Target:
+    """The level to aim for, why, and what the context alone recommends (`chosen`: overridden by the user)."""
+
     level: int
     reason: str
     recommended: int
@@ -62,6 +69,8 @@ class Target:
 
 @dataclass(frozen=True)
 class RoadmapItem:
+    """One unmet criterion on the way to the target, with its effort and tools."""
+
     dimension: str
     dimension_name: str
     level: int
@@ -74,6 +83,8 @@ class RoadmapItem:
 
 @dataclass(frozen=True)
 class RoadmapPhase:
+    """The roadmap's items for one level, under the rubric's phase name and months."""
+
     id: str
     name: str
     months: str
@@ -83,6 +94,8 @@ class RoadmapPhase:
 
 @dataclass(frozen=True)
 class KPIAdvice:
+    """A KPI to track now (at the team's level) or next (once it reaches the next level)."""
+
     id: str
     name: str
     why: str
@@ -90,8 +103,14 @@ class KPIAdvice:
     when: str  # "now" (at your level) or "next" (once you reach the next level)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Assessment:
+    """A team's answers scored against a rubric: overall level (the weakest dimension), target, roadmap.
+
+    A result, never changed after `score` built it; `to_dict` is its one JSON form, used by every reader
+    (CLI, room, batch index), so a number is rounded one way everywhere.
+    """
+
     team: str
     rubric: str
     rubric_version: str
@@ -112,36 +131,46 @@ class Assessment:
 
     @property
     def dimension_levels(self) -> dict[str, int]:
+        """Dimension name -> level, in rubric order."""
         return {d.name: d.level for d in self.dimensions}
 
     @property
     def roadmap_items(self) -> list[RoadmapItem]:
+        """Every roadmap item, phase by phase."""
         return [item for phase in self.roadmap for item in phase.items]
 
-    @property
-    def target_level(self) -> int:
-        return self.target.level
-
-    def to_dict(self) -> dict[str, Any]:
-        """Stable JSON form; documented in the README (`score --json`)."""
+    def overview(self) -> dict[str, Any]:
+        """The scalar part of `to_dict` (levels, means, counts): the one place an assessment's numbers are
+        rounded, cheap enough for a room's table on every refresh."""
         return {
             "team": self.team,
             "rubric": self.rubric,
             "rubric_version": self.rubric_version,
             "overall_level": self.overall_level,
             "overall_name": self.overall_name,
-            "mean_level": round(self.mean_level, 3),
-            "mean_progress": round(self.mean_progress, 3),
+            "mean_level": round(self.mean_level, DECIMALS),
+            "mean_progress": round(self.mean_progress, DECIMALS),
             "ceiling": self.ceiling,
             "dimension_levels": self.dimension_levels,
-            "dimensions": [asdict(d) for d in self.dimensions],
             "target_level": self.target.level,
+            "answered": self.answered,
+            "total": self.total,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """Stable JSON form, documented in the README (`score --json`): `overview()` plus the details."""
+        head = self.overview()
+        return {
+            **{k: head[k] for k in ("team", "rubric", "rubric_version", "overall_level", "overall_name",
+                                    "mean_level", "mean_progress", "ceiling", "dimension_levels")},
+            "dimensions": [asdict(d) for d in self.dimensions],
+            "target_level": head["target_level"],
             "target": asdict(self.target),
             "flags": [asdict(f) for f in self.flags],
             "roadmap": [asdict(p) for p in self.roadmap],
             "kpis": [asdict(k) for k in self.kpis],
-            "answered": self.answered,
-            "total": self.total,
+            "answered": head["answered"],
+            "total": head["total"],
             "context": self.context,
             "warnings": list(self.warnings),
         }
@@ -155,6 +184,7 @@ def _is_met(value: str | None) -> bool:
 
 
 def score_dimension(dimension: Dimension, answers: Answers, pass_ratio: float = 1.0) -> DimensionResult:
+    """Gate one dimension: level L when levels 1..L reach `pass_ratio` and L+1 does not."""
     level_scores = []
     for block in dimension.levels:
         total = 0.0

@@ -3,20 +3,20 @@ merge-save. No widgets here (the view in `ui/assessment.py` drives it), so every
 
 Why a session and not just an `Answers`: a team keeps one file per rubric, so switching the rubric
 switches the view and never the data; and two browsers on one team each save only what they
-changed (`answers.merge_save`), so neither erases the other's work. Only what somebody entered is
+changed (`store.merge_save`), so neither erases the other's work. Only what somebody entered is
 ever saved: an untouched context field stays unset.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .._files import exact_name
-from .answers import ANSWER_VALUES, Answer, Answers, Context, answers_path, merge_save, read_owned
 from ..errors import AnswersError, WorkbookError
+from .answers import ANSWER_VALUES, Answer, Answers, Context, dumps
 from .rubric import Rubric
+from .store import answers_path, merge_save, read_owned
 
 CONTEXT_FIELDS = tuple(Context.__dataclass_fields__)
 
@@ -49,10 +49,12 @@ class AssessmentSession:
 
     @property
     def path(self) -> Path | None:
+        """The team's file for the current rubric (None until a team is named)."""
         return answers_path(self.folder, self.team, self.rubric.id) if self.team else None
 
     @property
     def context(self) -> Context:
+        """The context as entered or resumed (unset fields stay unset)."""
         return Context(**{k: v for k, v in self._context.items() if v is not None})  # type: ignore[arg-type]
 
     @property
@@ -63,11 +65,13 @@ class AssessmentSession:
                        rubric_version=self.rubric.version)
 
     def value(self, criterion_id: str) -> tuple[str | None, str]:
+        """(value or None, evidence) of one criterion of the current rubric, as the page shows it."""
         answer = self._state().answers.get(criterion_id)
         return (answer.value, answer.evidence) if answer else (None, "")
 
     @property
     def unsaved(self) -> bool:
+        """True while some answer or context field changed since the last save."""
         return bool(self._context_changed or any(s.changed for s in self._states.values()))
 
     # ------------------------------------------------------------------ changing
@@ -111,6 +115,7 @@ class AssessmentSession:
         state.changed.add(criterion_id)
 
     def set_context(self, name: str, value: object) -> None:
+        """Set one context field as the form would (None clears it); unknown fields are an error."""
         if name not in CONTEXT_FIELDS:
             raise WorkbookError(f"unknown context field {name!r}", field="context")
         self._context[name] = value
@@ -139,11 +144,9 @@ class AssessmentSession:
             self.set_context(name, value)
         return len(uploaded.answers)
 
-    def export(self) -> Answers:
-        return self.answers
-
     def export_json(self) -> bytes:
-        return (json.dumps(self.answers.to_dict(), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+        """`export()` as the bytes of an answers file."""
+        return dumps(self.answers).encode("utf-8")
 
     # ------------------------------------------------------------------ disk
 

@@ -91,7 +91,7 @@ class BatchResult:
 
 def expand_inputs(items: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[ReportOutcome]]:
     """Files, folders (their answers files) and globs -> answers files; what matches nothing is a failure."""
-    from ..assessment.answers import answers_files
+    from ..assessment.store import answers_files
 
     found: list[Path] = []
     seen: set[Path] = set()
@@ -119,10 +119,8 @@ def plan_jobs(
     target_level: int | None = None, include_simulation: bool = True,
 ) -> tuple[list[ReportJob], list[ReportOutcome]]:
     """Validate and score every answers file up front: bad ones fail here, before a kernel starts."""
-    from ..assessment.answers import load_answers, team_file_stem
-    from ..assessment.history import find_progress
     from ..assessment.rubric import load_rubric
-    from ..assessment.scoring import score
+    from ..assessment.store import read_team, team_file_stem
 
     fixed = load_rubric(rubric) if rubric else None  # an unknown --rubric is bad input for the whole batch
     jobs: list[ReportJob] = []
@@ -130,27 +128,16 @@ def plan_jobs(
     used: set[str] = set()
     for path in paths:
         try:
-            answers, rub, warnings = load_answers(path, fixed)
-            assessment = score(rub, answers, target_level=target_level, warnings=warnings)
-            progress = find_progress(path, answers, rub, current=assessment, target_level=target_level)
+            record = read_team(path, fixed, target_level=target_level)
         except WorkbookError as exc:
             failures.append(ReportOutcome(str(path), path.stem, "failed", error=str(exc)))
             continue
-        slug = base = team_file_stem(answers.team, answers.rubric)  # distinct teams never share a report file
+        slug = base = team_file_stem(record.team, record.answers.rubric)  # distinct teams never share a report file
         n = 2
         while slug in used or slug == "index":
             slug, n = f"{base}-{n}", n + 1
         used.add(slug)
-        summary = {
-            "overall_level": assessment.overall_level,
-            "target_level": assessment.target.level,
-            "dimension_levels": assessment.dimension_levels,
-            "mean_progress": round(assessment.mean_progress, 2),
-            "flags": sorted({f.kind for f in assessment.flags}),
-            "warnings": list(warnings),
-        }
-        if progress is not None:
-            summary["previous"] = progress.to_dict()["previous"]
+        summary = record.summary()
         parameters = {
             "answers_path": str(Path(path).resolve()),
             "rubric": str(Path(rubric).resolve()) if rubric and Path(rubric).is_file() else (rubric or ""),
@@ -159,7 +146,7 @@ def plan_jobs(
             "seed": seed,
             "include_simulation": include_simulation,
         }
-        jobs.append(ReportJob(str(path), answers.team, slug, parameters, summary))
+        jobs.append(ReportJob(str(path), record.team, slug, parameters, summary))
     return jobs, failures
 
 

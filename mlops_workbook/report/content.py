@@ -17,11 +17,13 @@ from urllib.parse import parse_qs
 
 import pandas as pd
 
-from ..assessment.answers import Answers, answers_path as team_answers_path, load_answers
-from ..errors import WorkbookError
-from ..assessment.history import Progress, find_progress
+from ..assessment.answers import Answers
+from ..assessment.history import Progress
+from ..assessment.record import TeamRecord
 from ..assessment.rubric import Rubric
-from ..assessment.scoring import Assessment, score
+from ..assessment.scoring import Assessment
+from ..assessment.store import AnswersStore, read_team
+from ..errors import WorkbookError
 from ..simulation import LEVEL_NAMES, SimulationResult, simulate, simulate_seeds
 from ..templates import render
 
@@ -86,7 +88,7 @@ def resolve_parameters(
         changes["rubric"] = query["rubric"]
     if query.get("team"):
         folder = Path(answers_dir or os.environ.get(ANSWERS_DIR_ENV, "answers"))
-        changes["answers_path"] = str(_team_file(folder, query["team"], query.get("rubric")))
+        changes["answers_path"] = str(AnswersStore(folder).team_file(query["team"], query.get("rubric")))
     if query.get("scenario"):
         changes["scenario"] = query["scenario"]
     for key in ("target_level", "seed"):
@@ -102,24 +104,6 @@ def resolve_parameters(
     if query.get("include_simulation"):
         changes["include_simulation"] = _parse_bool(query["include_simulation"])
     return replace(params, **changes)
-
-
-def _team_file(folder: Path, team: str, rubric: str | None) -> Path:
-    """A team's answers file by its exact name: for `rubric`, else the default rubric's, else the one
-    rubric it answered (several: the rubric must be named in the URL)."""
-    from ..assessment.answers import team_file_stem
-
-    path = team_answers_path(folder, team, rubric)
-    if path.is_file() or rubric:
-        if not path.is_file():
-            raise WorkbookError(f"no answers saved for team {team!r} and rubric {rubric!r}", field="team")
-        return path
-    owned = sorted(folder.glob(f"{team_file_stem(team)}.*.json")) if folder.is_dir() else []
-    if len(owned) == 1:
-        return owned[0]
-    if owned:
-        raise WorkbookError(f"team {team!r} answered several rubrics: add &rubric=<id> to the URL", field="rubric")
-    raise WorkbookError(f"no answers saved for team {team!r}", field="team")
 
 
 def voila_query_string() -> str | None:
@@ -206,14 +190,17 @@ class ReportData:
 
     @classmethod
     def build(cls, params: ReportParameters) -> Self:
+        """Read the team through the store (a TeamRecord), then add the simulation if asked for."""
         from ..assessment.rubric import load_rubric
 
         rubric = load_rubric(params.rubric) if params.rubric else None
-        answers, rub, warnings = load_answers(params.answers_path, rubric)
-        assessment = score(rub, answers, target_level=params.target_level, warnings=warnings)
-        report = cls(params, answers, rub, assessment, list(warnings))
-        report.progress = find_progress(params.answers_path, answers, rub, current=assessment,
-                                        target_level=params.target_level)
+        return cls.from_record(params, read_team(params.answers_path, rubric, target_level=params.target_level))
+
+    @classmethod
+    def from_record(cls, params: ReportParameters, record: TeamRecord) -> Self:
+        """A report of a team already read (`store.read_team`)."""
+        report = cls(params, record.answers, record.rubric, record.assessment, list(record.warnings),
+                     progress=record.progress)
         if params.include_simulation:
             report.simulation = _subset(cached_simulation(params.scenario, params.seed), report.compared_levels)
         return report
@@ -265,16 +252,6 @@ class ReportData:
         return pd.DataFrame(
             [{"dimension": d.name, "level": d.level, "progress": d.progress} for d in self.assessment.dimensions]
         )
-
-    def levels_record(self) -> dict[str, Any]:
-        """Machine-readable summary, written into the executed notebook for the index page."""
-        a = self.assessment
-        record = {"team": self.team, "overall_level": a.overall_level, "target_level": a.target.level,
-                  "dimension_levels": a.dimension_levels, "mean_progress": round(a.mean_progress, 3),
-                  "flags": sorted({f.kind for f in a.flags})}
-        if self.progress is not None:
-            record.update(self.progress.to_dict())
-        return record
 
 
 class TeamReport(ReportData):

@@ -6,13 +6,13 @@ import glob
 import sys
 from pathlib import Path
 
-from ..assessment.answers import load_answers
-from ..assessment.scoring import score
+from ..assessment.store import read_team
 
 SAMPLE_ANSWERS = Path(__file__).resolve().parent.parent.parent / "data" / "sample_answers"
 
 
 def sample_answer_files() -> list[Path]:
+    """The bundled sample teams' answers files (a missing folder is a broken install, said plainly)."""
     files = sorted(Path(p) for p in glob.glob(str(SAMPLE_ANSWERS / "*.json")))
     if not files:
         raise FileNotFoundError(f"no sample answers in {SAMPLE_ANSWERS}")
@@ -26,8 +26,7 @@ def run_demo(*, out: Path, jobs: int | None = None) -> int:
     files = sample_answer_files()
     print(f"{'Team':<18}{'Overall':>8}{'Target':>8}{'Mean':>7}  Flags")
     for path in files:
-        answers, rubric, warnings = load_answers(path)
-        result = score(rubric, answers, warnings=warnings)
+        result = read_team(path, progress=False).assessment
         flags = ", ".join(sorted({f.kind for f in result.flags})) or "-"
         print(f"{result.team:<18}{result.overall_level:>8}{result.target.level:>8}{result.mean_progress:>7.2f}  {flags}")
     print(f"\nExecuting {len(files)} reports with papermill into {out} ...", flush=True)

@@ -13,6 +13,7 @@ from types import ModuleType
 
 from ..assessment.answers import Answer, Answers
 from ..assessment.rubric import DEFAULT_RUBRIC, Criterion, Rubric, load_rubric
+from ..errors import RubricError
 from .collector import RawResults, collect
 from .findings import CriterionFinding, Finding, ScanResult
 from .probes import PROBES
@@ -25,6 +26,26 @@ def parse_ref(ref: str) -> tuple[str, str]:
     """'model-registry:partial' -> ('model-registry', 'partial'); 'data-versioning' -> (..., 'yes')."""
     probe, _, cap = ref.partition(":")
     return probe, ("partial" if cap == "partial" else "yes")
+
+
+def check_evidence(rubric: Rubric) -> Rubric:
+    """Every `evidence:` entry of the rubric names a known probe; else a one-line RubricError naming the field.
+
+    The scan's to check (the rubric sits below the scan and keeps the ids as data): `scan` calls it on the
+    rubric it uses, and `rubric validate` too.
+    """
+    import difflib
+
+    known = sorted(PROBES)
+    for crit in rubric.iter_criteria():
+        for n, ref in enumerate(crit.evidence):
+            probe = parse_ref(ref)[0]
+            if probe not in PROBES:
+                close = difflib.get_close_matches(probe, known, n=1, cutoff=0.5)
+                hint = f"did you mean {close[0]!r}?" if close else f"known: {', '.join(known)}"
+                raise RubricError(f"unknown probe {probe!r} ({hint})", source=rubric.source or None,
+                                  field=f"{crit.where or crit.id}.evidence[{n}]")
+    return rubric
 
 
 def run_probes(raw: RawResults, probes: dict[str, ModuleType] | None = None) -> dict[str, tuple[Finding, ...]]:
@@ -62,7 +83,7 @@ def assess(rubric: Rubric, probe_findings: dict[str, tuple[Finding, ...]]) -> tu
 
 def scan(path: str | Path, rubric: Rubric | str | Path = DEFAULT_RUBRIC, **collect_options: int) -> ScanResult:
     """Walk `path` once, run every probe, and map the findings onto `rubric`'s criteria."""
-    rub = rubric if isinstance(rubric, Rubric) else load_rubric(rubric)
+    rub = check_evidence(rubric if isinstance(rubric, Rubric) else load_rubric(rubric))
     start = time.perf_counter()
     raw = collect(path, **collect_options)
     probe_findings = run_probes(raw)

@@ -70,6 +70,7 @@ class ContextForm(widgets.VBox):
         on_change(name, value)
 
     def show(self, context: Context) -> None:
+        """Show a context (resumed or merged) without reporting it back as a change."""
         self._quiet = True
         try:
             for name, control in self.controls.items():
@@ -98,6 +99,7 @@ class CriteriaTabs(widgets.Tab):
         self.observe(reporting(messages)(lambda change: self._build(change["new"])), names="selected_index")
 
     def show_rubric(self, rubric: Rubric) -> None:
+        """One empty tab per dimension of `rubric`; the first is built now, the others on first visit."""
         self.rubric = rubric
         self.choices, self.evidence, self._built = {}, {}, set()
         self.children = [widgets.VBox() for _ in rubric.dimensions]

@@ -66,6 +66,11 @@ class AnswerSources(widgets.Accordion):
         self.set_title(1, "Download or load my answers")
         self.selected_index = None
 
+    @property
+    def note(self) -> str:
+        """What the last scan did to the answers (filled, confirmed, kept), as HTML."""
+        return self._note.value
+
     def _scanned(self, items: list[tuple[str, Answer]]) -> None:
         filled, confirmed, kept = apply_scan(self._app, items)
         parts = [f"{filled} answers filled in from the repository (marked <i>confirm</i>)"]

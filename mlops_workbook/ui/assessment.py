@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 
@@ -19,6 +19,9 @@ from ..assessment.scoring import Assessment, score
 from ..assessment.session import AssessmentSession
 from ._assessment_parts import ContextForm, CriteriaTabs, ReportPanel, level_bars, summary_html
 from ._common import answers_dir, esc, query_parameters, reporting, reports_dir, show_error
+
+if TYPE_CHECKING:
+    from ._assessment_sources import AnswerSources
 
 _STYLE = {"description_width": "120px"}
 
@@ -91,26 +94,99 @@ class AssessmentApp(widgets.VBox):
 
     @property
     def rubric(self) -> Rubric:
+        """The rubric shown."""
         return self.session.rubric
 
     @property
     def team(self) -> str:
+        """The team's exact name ("" until typed)."""
         return self.session.team
 
     @property
     def path(self) -> Path | None:
+        """The team's file for the shown rubric (None until a team is named)."""
         return self.session.path
 
     @property
     def answers(self) -> Answers:
+        """The shown rubric's answers, as the page scores them."""
         return self.session.answers
 
     @property
     def last_report(self) -> Path | None:
+        """The report the "Create my report" button made last (None before one finished)."""
         return self._report.last_report
 
     def answer_value(self, criterion_id: str) -> tuple[str | None, str]:
+        """(value or None, evidence) of a criterion of the shown rubric."""
         return self.session.value(criterion_id)
+
+    # ------------------------------------------------------------------ what the participant sees and uses
+
+    @property
+    def team_input(self) -> widgets.Text:
+        """The team name box (typing a name opens that team's file)."""
+        return self._team
+
+    @property
+    def rubric_picker(self) -> widgets.Dropdown:
+        """The rubric chooser (switching shows another rubric's answers, never changes data)."""
+        return self._rubric
+
+    @property
+    def tabs(self) -> CriteriaTabs:
+        """One tab per dimension of the shown rubric (built on first visit)."""
+        return self._tabs
+
+    @property
+    def criterion_buttons(self) -> dict[str, widgets.ToggleButtons]:
+        """Criterion id -> its yes/partial/no/n-a buttons, for the tabs built so far."""
+        return self._tabs.choices
+
+    @property
+    def evidence_inputs(self) -> dict[str, widgets.Text]:
+        """Criterion id -> its evidence box, for the tabs built so far."""
+        return self._tabs.evidence
+
+    @property
+    def context_inputs(self) -> dict[str, widgets.Widget]:
+        """Context field name -> its input (unset until somebody sets it)."""
+        return self._context.controls
+
+    @property
+    def progress_bar(self) -> widgets.IntProgress:
+        """Answered criteria out of all (value / max)."""
+        return self._progress
+
+    @property
+    def status(self) -> str:
+        """The status line under the team (resumed, new, saved, or why the file cannot be used), as HTML."""
+        return self._status.value
+
+    @property
+    def messages(self) -> str:
+        """The page's error line (a callback's failure), as HTML; "" when all is well."""
+        return self._messages.value
+
+    @property
+    def summary(self) -> str:
+        """The overall level, target and next steps, as HTML."""
+        return self._summary.value
+
+    @property
+    def level_bars(self) -> str:
+        """The level per dimension as HTML bars."""
+        return self._level_bars.value
+
+    @property
+    def report_panel(self) -> ReportPanel:
+        """"Create my report": its button, its output line, the thread running it."""
+        return self._report
+
+    @property
+    def sources(self) -> AnswerSources:
+        """Pre-fill from a repository, and download / load answers."""
+        return self._sources
 
     def set_answer(self, criterion_id: str, value: str | None, evidence: str | None = None, *,
                    origin: str = "") -> None:
@@ -183,6 +259,7 @@ class AssessmentApp(widgets.VBox):
         self._refresh()
 
     def save(self) -> Path | None:
+        """Merge this page's changes into the team's file now (None: no team yet)."""
         path = self.session.save()
         if path is not None:
             self._tabs.refresh()  # another browser's answers to this team, merged in

@@ -11,10 +11,10 @@ from urllib.parse import quote
 
 import ipywidgets as widgets
 
-from ..assessment.answers import team_file_stem
 from ..assessment.rubric import DEFAULT_RUBRIC
 from ..assessment.room import RoomSummary, summarize_room
 from ..assessment.scoring import Assessment
+from ..assessment.store import team_file_stem
 from ._common import answers_dir, esc, page_link, reporting, reports_dir, show
 
 REPORT_NOTEBOOK_URL = "03_report.ipynb"  # relative: the dashboard is served beside it by Voila
@@ -74,9 +74,46 @@ class WorkshopDashboard(widgets.VBox):
 
     @property
     def folder(self) -> Path:
+        """The answers folder this dashboard reads (fixed when built)."""
         return self._folder
 
+    @property
+    def refresh_button(self) -> widgets.Button:
+        """Re-read the folder now."""
+        return self._refresh_button
+
+    @property
+    def status(self) -> str:
+        """How many teams, which folder, when refreshed (or why a refresh failed), as HTML."""
+        return self._status.value
+
+    @property
+    def unreadable(self) -> str:
+        """One line per file that could not be read, with its reason, as HTML."""
+        return self._unreadable.value
+
+    @property
+    def teams_html(self) -> str:
+        """The teams table(s), one per rubric, with their report links."""
+        return self._teams.value
+
+    @property
+    def movement(self) -> str:
+        """Teams' moves since their earlier assessments, as HTML."""
+        return self._movement.value
+
+    @property
+    def evidence(self) -> str:
+        """The room's answers on evidence vs opinion, as HTML."""
+        return self._evidence.value
+
+    @property
+    def download(self) -> str:
+        """The CSV download link made by `export_csv` ("" before), as HTML."""
+        return self._download.value
+
     def refresh(self) -> RoomSummary:
+        """Re-read the answers folder through the store and redraw every view."""
         from ..charts import distribution_chart, enable_offline_rendering, room_heatmap, share_chart
 
         summary = summarize_room(self.folder)

@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 import ipywidgets as widgets
 
-from ..assessment.room import summarize_room
+from ..assessment.store import AnswersStore
 from ._common import answers_dir, esc, page_link, reports_dir
 
 
@@ -25,9 +25,9 @@ def landing(*, folder: str | Path | None = None, reports: str | Path | None = No
     else:
         parts.append("<p><i>No exported reports yet: create one from the assessment, or run "
                      "<code>mlops-workbook report answers/ --out reports/</code>.</i></p>")
-    room = summarize_room(answers)
-    if room.assessments:
+    teams = [r.assessment for r in AnswersStore(answers).records(progress=False).records]
+    if teams:
         items = "".join(f'<li><a href="03_report.ipynb?team={quote(a.team)}" target="_blank">{esc(a.team)}</a>: '
-                        f"level {a.overall_level}, target {a.target.level}</li>" for a in room.assessments)
+                        f"level {a.overall_level}, target {a.target.level}</li>" for a in teams)
         parts.append(f"<p>Live reports for the teams in {esc(answers)}:</p><ul>{items}</ul>")
     return widgets.HTML("".join(parts))

@@ -21,12 +21,14 @@ Prefilled = list[tuple[str, Answer]]
 
 
 def confirm_note(finding: CriterionFinding, *, limit: int = 3) -> str:
+    """The evidence note of a pre-filled answer: where it was found, and that the team should confirm it."""
     refs = ", ".join(f"`{loc.ref()}`" for loc in finding.evidence[:limit])
     more = len(finding.evidence) - limit
     return f"found in {refs}{f' (+{more} more)' if more > 0 else ''} - confirm"
 
 
 def prefilled_answers(result: ScanResult) -> Prefilled:
+    """A scan's findings as (criterion id, Answer marked origin "scan") pairs for the assessment."""
     return [(f.criterion, Answer(f.answer, confirm_note(f), origin="scan")) for f in result.findings]
 
 
@@ -55,14 +57,22 @@ class PrefillPanel(widgets.VBox):
 
     @property
     def path(self) -> widgets.Text:
+        """The folder-path box (absent from the page on a participants' server)."""
         return self._path
 
     @property
     def button(self) -> widgets.Button:
+        """The Scan button."""
         return self._scan
 
     @property
+    def upload(self) -> widgets.FileUpload:
+        """The zip upload (a repository brought as a file)."""
+        return self._upload
+
+    @property
     def status(self) -> str:
+        """What the last scan found (or why it could not run), as HTML."""
         return self._status.value
 
     def _current_rubric(self) -> Rubric:

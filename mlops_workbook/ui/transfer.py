@@ -10,22 +10,22 @@ takes it (`intake.parse_answers_bytes`), and a bad file is one line in the page.
 from __future__ import annotations
 
 import base64
-import json
 from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as widgets
 
-from ..assessment.answers import Answers, team_file_stem
-from ..errors import WorkbookError
+from ..assessment.answers import Answers, dumps
 from ..assessment.intake import parse_answers_bytes
+from ..assessment.store import team_file_stem
+from ..errors import WorkbookError
 from ._common import esc, reporting, show_error
 from .upload import uploaded_files
 
 
 def download_link(answers: Answers) -> str:
     """An HTML link that saves `answers` as `<team>.json` in the browser."""
-    text = json.dumps(answers.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    text = dumps(answers)
     payload = base64.b64encode(text.encode("utf-8")).decode("ascii")
     filename = f"{team_file_stem(answers.team, answers.rubric)}.json"
     return (f'<a download="{esc(filename)}" href="data:application/json;base64,{payload}">'
@@ -52,6 +52,26 @@ class AnswersTransfer(widgets.VBox):
         self.children = [widgets.HBox([self._prepare, self._upload]), self._link, self._message]
         self._prepare.on_click(reporting(self._message)(self._refresh_link))
         self._upload.observe(reporting(self._message)(self._uploaded), names="value")
+
+    @property
+    def download_button(self) -> widgets.Button:
+        """"Download my answers": builds the link from the answers as they are now."""
+        return self._prepare
+
+    @property
+    def upload_control(self) -> widgets.FileUpload:
+        """"Load answers": one JSON or YAML file."""
+        return self._upload
+
+    @property
+    def link(self) -> str:
+        """The current download link as HTML ("" when none is shown)."""
+        return self._link.value
+
+    @property
+    def message(self) -> str:
+        """What the last load did (or why it was refused), as HTML."""
+        return self._message.value
 
     def refresh_link(self) -> str:
         """Build the download link from the answers as they are now (the link is a snapshot)."""

@@ -46,6 +46,16 @@ class AnswersUpload(widgets.VBox):
         ]
         self._upload.observe(reporting(self._result)(self._uploaded), names="value")
 
+    @property
+    def upload_control(self) -> widgets.FileUpload:
+        """The file picker (several files at once)."""
+        return self._upload
+
+    @property
+    def result(self) -> str:
+        """How many files were imported, one line per file, as HTML."""
+        return self._result.value
+
     def import_files(self, files: list[tuple[str, bytes]]) -> list[Outcome]:
         """What an upload does (also for scripts and tests): import, show one line per file, notify."""
         self.outcomes = import_answers_files(files, self.folder)
