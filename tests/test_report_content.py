@@ -99,8 +99,9 @@ def test_report_sections_and_simulation():
     report = TeamReport.build(ReportParameters(str(SAMPLES / "heron-analytics.json"), scenario="concept-drift"))
     assert report.compared_levels == (1, 2)
     html = report.simulation_html()
-    assert "L1 scripted" in html and "L2 automated" in html and "Accuracy-weeks lost" in html
-    assert "Heron Analytics is at Level 1" in report.headline()
+    assert "Level 1: DevOps for ML" in html and "Level 2: Automated ML" in html and "Accuracy-weeks lost" in html
+    assert "L1 scripted" not in html  # one name per level: the rubric's, as on the badges
+    assert "Heron Analytics is at Level 1: DevOps for ML overall" in report.headline()
     assert report.levels_chart().to_dict()["layer"]
     assert report.simulation_chart() is not None
 
@@ -168,7 +169,7 @@ def test_no_since_section_without_history():
 
 
 def test_sections_come_from_templates_with_autoescape():
-    from mlops_workbook.templates import TEMPLATES, environment, render
+    from mlops_workbook.html import TEMPLATES, environment, render
 
     names = sorted(p.name for p in (TEMPLATES / "report").glob("*.html.j2"))
     assert {"summary.html.j2", "since.html.j2", "dimensions.html.j2", "appendix.html.j2"} <= set(names)
