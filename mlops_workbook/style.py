@@ -37,6 +37,7 @@ TONES: dict[str, str] = {
     "error": "#b0413e",
     "muted": "#5c6b7a",
     "partial": "#b7791f",
+    "warn": "#e07b39",
     "ink": "#1d2733",
 }
 

@@ -173,10 +173,9 @@ body { margin: 0 auto; padding: 1.5em 2em 3em; max-width: 1040px; background: #f
 .jp-InputPrompt, .jp-OutputPrompt, .prompt, .input_prompt, .output_prompt { display: none; }
 .jp-OutputArea-output img, .jp-OutputArea-output svg { max-width: 100%; height: auto; }
 pre { white-space: pre-wrap; }
-.jp-RenderedText pre, .output_stderr { color: #b0413e; }
 @page { size: A4; margin: 14mm 12mm; }
 @media print { body { max-width: none; padding: 0; } a { color: inherit; } }
-"""
+""" + f".jp-RenderedText pre, .output_stderr {{ color: {TONES['error']}; }}\n"
 
 
 def page(title: str, body: str, *, css: str = PAGE_CSS) -> str:
