@@ -184,3 +184,49 @@ def test_report_classes_stay_small():
 
     for cls in (ReportData, TeamReport):
         assert len(inspect.getsource(cls).splitlines()) <= 150, cls.__name__
+
+
+# --------------------------------------------------------------------------- issue 16: names, config, remediation
+
+
+def test_simulation_text_takes_weeks_and_label_delay_from_the_run():
+    """The templates said "52 weeks" and "2 weeks late" whatever the run; they read its config now."""
+    from mlops_workbook.simulation import simulate
+
+    report = TeamReport.build(ReportParameters(str(SAMPLES / "heron-analytics.json"), include_simulation=False))
+    report.simulation = simulate(scenario="concept-drift", weeks=30, label_delay=3, rows_per_week=200,
+                                 levels=report.compared_levels, drift=False)
+    html = report.simulation_html()
+    assert "The same 30 weeks of loan applications" in html and "Labels arrive 3 weeks late" in html
+    assert "52 weeks" not in html and "2 weeks late" not in html
+    assert "manual interventions in 30 weeks." in report.kpis_html()
+    report.simulation = simulate(scenario="concept-drift", weeks=30, label_delay=0, rows_per_week=200,
+                                 levels=report.compared_levels, drift=False)
+    assert "Labels arrive the same week" in report.simulation_html()
+
+
+def test_badge_and_text_name_a_level_the_same_way():
+    report = TeamReport.build(ReportParameters(str(SAMPLES / "heron-analytics.json"), include_simulation=False))
+    level = report.assessment.overall_level
+    name = f"Level {level}: {report.rubric.level(level).name}"
+    assert f">{name}</span>" in report.summary_html() and name in report.headline()
+    assert f"Level {level} (" not in report.headline()  # the old second spelling
+
+
+def test_roadmap_shows_the_remediation_of_the_probes_beside_their_criterion():
+    from mlops_workbook.scan.probes import PROBE_INFO
+
+    report = TeamReport.build(ReportParameters(str(SAMPLES / "heron-analytics.json"), include_simulation=False))
+    html = report.roadmap_html()
+    items = [i for phase in report.assessment.roadmap for i in phase.items]
+    with_probes = [i for i in items if report.rubric.criteria[i.criterion].evidence]
+    assert with_probes, "the sample's roadmap has no criterion with evidence probes"
+    for item in with_probes:
+        row = next(r for r in html.split("<tr>") if str(escape(item.text)) in r)
+        for ref in report.rubric.criteria[item.criterion].evidence:
+            info = PROBE_INFO[ref.partition(":")[0]]
+            assert str(escape(info.remediation)) in row and f"effort {info.effort}" in row, (item.criterion, ref)
+    without = [i for i in items if not report.rubric.criteria[i.criterion].evidence]
+    for item in without:
+        row = next(r for r in html.split("<tr>") if str(escape(item.text)) in r)
+        assert "probe " not in row
