@@ -59,11 +59,11 @@ def level_name(level: int, rubric: _HasLevels | None = None) -> str:
 
 
 def level_label(level: int, rubric: _HasLevels | None = None) -> str:
-    """The one way a level is written in text and on badges: "Level 3: Mature MLOps" (rubric at hand)
-    or "Level 3" (without one: the short names already carry the number)."""
+    """The one way a level is written in text and on badges: "Level 3 (Mature MLOps)" with the rubric's
+    name when a rubric is at hand, else "Level 3" (there is no second name to fall back on)."""
     if rubric is None:
         return f"Level {int(level)}"
-    return f"Level {int(level)}: {level_name(level, rubric)}"
+    return f"Level {int(level)} ({level_name(level, rubric)})"
 
 
 def level_css(prefix: str) -> str:

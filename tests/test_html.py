@@ -110,10 +110,10 @@ def test_one_name_per_level():
     from mlops_workbook.assessment.rubric import load_rubric
 
     rubric = load_rubric("mlops-maturity")
-    assert style.level_label(3, rubric) == "Level 3: Mature MLOps"  # the rubric's name wins
+    assert style.level_label(3, rubric) == "Level 3 (Mature MLOps)"  # the rubric's name wins
     assert style.level_label(3) == "Level 3" and style.level_name(3) == "L3 monitored"  # no rubric at hand
     badge = html.environment().get_template("report/_macros.html.j2").module.badge(3, rubric)
-    assert ">Level 3: Mature MLOps</span>" in str(badge)
+    assert ">Level 3 (Mature MLOps)</span>" in str(badge)
 
 
 def test_simulation_level_names_come_from_style():

@@ -99,9 +99,9 @@ def test_report_sections_and_simulation():
     report = TeamReport.build(ReportParameters(str(SAMPLES / "heron-analytics.json"), scenario="concept-drift"))
     assert report.compared_levels == (1, 2)
     html = report.simulation_html()
-    assert "Level 1: DevOps for ML" in html and "Level 2: Automated ML" in html and "Accuracy-weeks lost" in html
+    assert "Level 1 (DevOps for ML)" in html and "Level 2 (Automated ML)" in html and "Accuracy-weeks lost" in html
     assert "L1 scripted" not in html  # one name per level: the rubric's, as on the badges
-    assert "Heron Analytics is at Level 1: DevOps for ML overall" in report.headline()
+    assert "Heron Analytics is at Level 1 (DevOps for ML) overall" in report.headline()
     assert report.levels_chart().to_dict()["layer"]
     assert report.simulation_chart() is not None
 
@@ -208,9 +208,12 @@ def test_simulation_text_takes_weeks_and_label_delay_from_the_run():
 def test_badge_and_text_name_a_level_the_same_way():
     report = TeamReport.build(ReportParameters(str(SAMPLES / "heron-analytics.json"), include_simulation=False))
     level = report.assessment.overall_level
-    name = f"Level {level}: {report.rubric.level(level).name}"
+    target = report.assessment.target.level
+    name, target_name = (f"Level {lv} ({report.rubric.level(lv).name})" for lv in (level, target))
     assert f">{name}</span>" in report.summary_html() and name in report.headline()
-    assert f"Level {level} (" not in report.headline()  # the old second spelling
+    assert f">{target_name}</span>" in report.summary_html() and target_name in report.assessment.target.reason
+    for alias in {lv.alias for lv in report.rubric.levels if lv.alias} - {lv.name for lv in report.rubric.levels}:
+        assert f"({alias})" not in report.summary_html() + report.headline()  # the old second name
 
 
 def test_roadmap_shows_the_remediation_of_the_probes_beside_their_criterion():

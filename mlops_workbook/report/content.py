@@ -240,8 +240,8 @@ class ReportData:
             return level_label(level, self.rubric)
 
         parts = [
-            f"{self.team} is at {label(a.overall_level)} overall, the level of its weakest "
-            f"dimension{'s' if len(weakest) > 1 else ''}: {', '.join(weakest)}.",
+            f"{self.team} is at {label(a.overall_level)} overall: the level of its weakest "
+            f"dimension{'s' if len(weakest) > 1 else ''}, {', '.join(weakest)}.",
         ]
         if strongest.level > a.overall_level:
             parts.append(f"Its strongest area is {strongest.name} ({label(strongest.level)}).")
