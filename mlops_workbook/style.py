@@ -42,8 +42,14 @@ TONES: dict[str, str] = {
 }
 
 
+class _Named(Protocol):
+    name: str
+
+
 class _HasLevels(Protocol):
-    def level(self, level: int) -> object: ...
+    """A rubric, as far as naming a level goes (style is below the assessment layer: no import of it)."""
+
+    def level(self, level: int) -> _Named: ...
 
 
 def level_colour(level: int) -> str:
@@ -54,7 +60,7 @@ def level_colour(level: int) -> str:
 def level_name(level: int, rubric: _HasLevels | None = None) -> str:
     """The rubric's name for `level` when a rubric is given, else the short name ("L3 monitored")."""
     if rubric is not None:
-        return str(getattr(rubric.level(int(level)), "name"))
+        return str(rubric.level(int(level)).name)
     return LEVEL_SHORT_NAMES[int(level)]
 
 

@@ -15,7 +15,7 @@ PACKAGE = Path(html.__file__).resolve().parent
 TAGS = ("div", "span", "td", "th", "tr", "table", "thead", "tbody", "p", "a", "b", "i", "em", "strong", "small", "code",
         "pre", "ul", "ol", "li", "br", "h1", "h2", "h3", "h4", "h5", "h6", "html", "head", "body", "meta", "title",
         "style")
-TAG = re.compile(r"</?(?:%s)(?=[\s>/])" % "|".join(TAGS), re.IGNORECASE)
+TAG = re.compile(r"</?(?:" + "|".join(TAGS) + r")(?=[\s>/])", re.IGNORECASE)
 COLOUR = re.compile(r"#[0-9a-fA-F]{6}\b")
 
 

@@ -227,7 +227,7 @@ def test_probes_are_discovered_not_listed(tmp_path, monkeypatch):
 def test_every_module_of_the_probes_package_is_a_registered_probe():
     import pkgutil
 
-    import mlops_workbook.scan.probes as probes
+    from mlops_workbook.scan import probes
 
     public = [m.name for m in pkgutil.iter_modules(probes.__path__) if not m.name.startswith("_")]
     assert len(public) == len(PROBES) >= 20

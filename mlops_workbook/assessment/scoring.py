@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .answers import ANSWER_SCORES, Answers, Context
 from ..style import level_label
+from .answers import ANSWER_SCORES, Answers, Context
 from .rubric import Dimension, Rubric
 
 _EPS = 1e-9

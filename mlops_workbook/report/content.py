@@ -288,6 +288,7 @@ class TeamReport(ReportData):
         return render(f"report/{name}.html.j2", labels=STATUS_LABELS, **data)
 
     def summary_html(self) -> str:
+        """Title, overall and target badges (named as in the headline), headline, the dimension table."""
         return self._render("summary", team=self.team, rubric=self.rubric, answers=self.answers,
                             a=self.assessment, headline=self.headline(), warnings=self.warnings)
 
@@ -308,10 +309,12 @@ class TeamReport(ReportData):
                             title=f"{self.team}: level per dimension (dashed: target)")
 
     def dimensions_html(self) -> str:
+        """Every criterion per dimension with the team's answer and evidence (escaped by the template)."""
         return self._render("dimensions", answers=self.answers,
                             dimensions=list(zip(self.rubric.dimensions, self.assessment.dimensions)))
 
     def flags_html(self) -> str:
+        """The scoring's flags (levels skipped, warnings), or a line saying there are none."""
         return self._render("flags", flags=self.assessment.flags)
 
     def roadmap_html(self) -> str:
@@ -323,6 +326,8 @@ class TeamReport(ReportData):
         return self._render("roadmap", a=self.assessment, rubric=self.rubric, advice=advice)
 
     def simulation_html(self) -> str:
+        """What the compared levels cost on the sample stream; weeks and label delay come from the run's
+        config, the levels are named by the rubric ("" without a simulation)."""
         if self.simulation is None:
             return ""
         sim = self.simulation
@@ -366,6 +371,7 @@ class TeamReport(ReportData):
                               title="Business loss so far, thousands (markers: alerts, complaints, promotions)")
 
     def kpis_html(self) -> str:
+        """The KPIs to track now and from the next level, and what the simulation measured at this one."""
         a = self.assessment
         measured = None
         if self.simulation is not None:
@@ -376,6 +382,7 @@ class TeamReport(ReportData):
                             now=[k for k in a.kpis if k.when == "now"], next=[k for k in a.kpis if k.when == "next"])
 
     def appendix_html(self) -> str:
+        """Every answer as given, with the context and the notes."""
         return self._render("appendix", rubric=self.rubric, answers=self.answers,
                             context=self.answers.context.to_dict())
 
@@ -402,6 +409,7 @@ class ReportFailure:
         self.message = message
 
     def summary_html(self) -> str:
+        """The one friendly message, escaped, in the report's style."""
         return render("report/failure.html.j2", message=self.message)
 
     def __getattr__(self, name: str) -> Any:

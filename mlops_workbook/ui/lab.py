@@ -11,8 +11,8 @@ from typing import Any
 import ipywidgets as widgets
 
 from ..simulation import MultiSeedResult, SimulationConfig, SimulationResult
-from ..style import LEVEL_SHORT_NAMES
 from ..simulation.explorer import Explorer
+from ..style import LEVEL_SHORT_NAMES
 from ._common import heading, reporting, show, status
 from .lab_controls import LabControls
 from .own_data import OwnDataPanel

@@ -13,9 +13,9 @@ import ipywidgets as widgets
 
 from ..assessment.answers import Answer
 from ..assessment.rubric import Rubric, load_rubric
+from ..html import fragment
 from ..scan import CriterionFinding, ScanResult, scan
 from ..scan.archive import extract_zip
-from ..html import fragment
 from ._common import COMMON, reporting, show_error
 
 PARTS = "ui/assessment.html.j2"
