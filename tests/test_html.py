@@ -135,3 +135,15 @@ def test_number_formats():
     assert formatting.never_or(float("nan")) == "never" and formatting.never_or(2.25, "{:.2f}") == "2.25"
     assert formatting.percent(0.125) == "12%" and formatting.percent(0.125, digits=1) == "12.5%"
     assert formatting.plural(1, "team") == "1 team" and formatting.plural(3, "team") == "3 teams"
+
+
+def test_index_and_server_pages_escape_user_text(tmp_path):
+    from mlops_workbook.report.batch import ReportOutcome, write_index
+
+    outcomes = [ReportOutcome("a.json", HOSTILE, "failed", error=HOSTILE, summary={"overall_level": 2,
+                                                                                    "dimension_levels": {HOSTILE: 2}})]
+    index = write_index(outcomes, tmp_path, scenario=HOSTILE).read_text()
+    assert "<script>" not in index and index.count(str(escape(HOSTILE))) == 4  # team, dimension, error, scenario
+    assert f".lv2 {{ background: {style.level_colour(2)}; }}" in index
+    page = html.render("server/page.html.j2", title=HOSTILE, kind="not-served", refresh=0, path=HOSTILE, start="/")
+    assert "<script>" not in page and str(escape(HOSTILE)) in page

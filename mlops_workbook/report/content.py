@@ -378,7 +378,7 @@ class TeamReport(ReportData):
             row = self.simulation.kpis.set_index("level").loc[a.overall_level]
             measured = {"detect": detection(row["weeks_to_detect"]), "weeks": self.simulation.config.weeks,
                         "retrains": int(row["retrains"]), "manual": int(row["manual_interventions"])}
-        return self._render("kpis", level=a.overall_level, measured=measured,
+        return self._render("kpis", level=a.overall_level, rubric=self.rubric, measured=measured,
                             now=[k for k in a.kpis if k.when == "now"], next=[k for k in a.kpis if k.when == "next"])
 
     def appendix_html(self) -> str:
