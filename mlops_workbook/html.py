@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import formatting, style
 
@@ -32,10 +32,19 @@ def environment() -> Environment:
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False)
     env.filters.update(money=formatting.money, interval=formatting.interval, weeks=formatting.weeks,
                        never_or=formatting.never_or, detection=formatting.detection, percent=formatting.percent,
-                       plural=formatting.plural, level_colour=style.level_colour)
+                       plural=formatting.plural, level_colour=style.level_colour, code_spans=code_spans)
     env.globals.update(level_label=style.level_label, level_name=style.level_name, level_colour=style.level_colour,
                        level_css=style.level_css, tones=style.TONES, levels=style.LEVELS)
     return env
+
+
+def code_spans(text: str) -> Markup:
+    """Escaped text with its `backtick spans` as <code> (probe metadata is written in Markdown for the
+    README; the report shows the same text): `dvc add` reads as code, not as two stray backticks."""
+    parts = str(text).split("`")
+    if len(parts) % 2 == 0:  # an unmatched backtick: show the text as it is
+        return escape(text)
+    return Markup("").join(escape(p) if i % 2 == 0 else Markup("<code>%s</code>") % p for i, p in enumerate(parts))
 
 
 def render(name: str, **data: Any) -> str:

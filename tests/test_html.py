@@ -147,3 +147,8 @@ def test_index_and_server_pages_escape_user_text(tmp_path):
     assert f".lv2 {{ background: {style.level_colour(2)}; }}" in index
     page = html.render("server/page.html.j2", title=HOSTILE, kind="not-served", refresh=0, path=HOSTILE, start="/")
     assert "<script>" not in page and str(escape(HOSTILE)) in page
+
+
+def test_code_spans_escape_and_mark_backticks():
+    assert str(html.code_spans("Run `dvc add <x>` & push")) == "Run <code>dvc add &lt;x&gt;</code> &amp; push"
+    assert str(html.code_spans("one ` stray <b>")) == "one ` stray &lt;b&gt;"

@@ -228,7 +228,8 @@ def test_roadmap_shows_the_remediation_of_the_probes_beside_their_criterion():
         row = next(r for r in html.split("<tr>") if str(escape(item.text)) in r)
         for ref in report.rubric.criteria[item.criterion].evidence:
             info = PROBE_INFO[ref.partition(":")[0]]
-            assert str(escape(info.remediation)) in row and f"effort {info.effort}" in row, (item.criterion, ref)
+            assert str(escape(info.remediation.replace("`", ""))) in row.replace("<code>", "").replace("</code>", "")
+            assert f"effort {info.effort}" in row, (item.criterion, ref)
     without = [i for i in items if not report.rubric.criteria[i.criterion].evidence]
     for item in without:
         row = next(r for r in html.split("<tr>") if str(escape(item.text)) in r)
