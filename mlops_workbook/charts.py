@@ -14,9 +14,15 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from .style import LEVEL_COLOURS, LEVEL_SHORT_NAMES, TONES
+
 RENDERER = "svg"
-LEVEL_COLORS = ["#b0413e", "#e07b39", "#e9c46a", "#6a994e", "#2a6f97"]
-LEVEL_DOMAIN = ["L0 manual", "L1 scripted", "L2 automated", "L3 monitored", "L4 optimized"]
+# The level scales, from style.py (defined once): colours by level number, and by the short names the
+# simulation's tables carry in `level_name`.
+LEVEL_COLORS = list(LEVEL_COLOURS)
+LEVEL_DOMAIN = [LEVEL_SHORT_NAMES[lv] for lv in sorted(LEVEL_SHORT_NAMES)]
+LEVEL_NUMBERS = sorted(LEVEL_SHORT_NAMES)
+BAR = "#9ec5e8"  # a neutral bar (progress, a feature that did not drift)
 EVENT_SHAPES = {
     "alert": "triangle-up",
     "incident noticed": "diamond",
@@ -42,7 +48,7 @@ def levels_chart(dimensions: pd.DataFrame, *, target: int | None = None, title: 
     data = dimensions.assign(label=dimensions["level"].map(lambda v: f"L{v}"))
     y = alt.Y("dimension:N", sort=None, title=None)
     x_scale = alt.Scale(domain=[0, 4.0])
-    bars = alt.Chart(data).mark_bar(color="#9ec5e8").encode(
+    bars = alt.Chart(data).mark_bar(color=BAR).encode(
         x=alt.X("progress:Q", scale=x_scale, title="maturity level (bar: progress into the next level)"),
         y=y,
         tooltip=["dimension", "level", alt.Tooltip("progress:Q", format=".2f")],
@@ -51,7 +57,7 @@ def levels_chart(dimensions: pd.DataFrame, *, target: int | None = None, title: 
     labels = alt.Chart(data).mark_text(align="left", dx=4, color="#1d3557").encode(x="progress:Q", y=y, text="label:N")
     layers: list[Any] = [bars, ticks, labels]
     if target is not None:
-        rule = alt.Chart(pd.DataFrame({"target": [target]})).mark_rule(color="#b0413e", strokeDash=[6, 3]).encode(
+        rule = alt.Chart(pd.DataFrame({"target": [target]})).mark_rule(color=TONES["error"], strokeDash=[6, 3]).encode(
             x="target:Q")
         layers.append(rule)
     return alt.layer(*layers).properties(width=420, height=28 * max(len(data), 1), title=title)
@@ -97,8 +103,7 @@ def room_heatmap(levels: pd.DataFrame, *, title: str = "Level per team and dimen
     """Columns: team, dimension, level."""
     base = alt.Chart(levels).encode(x=alt.X("dimension:N", title=None, sort=None, axis=alt.Axis(labelAngle=-20)),
                                     y=alt.Y("team:N", title=None))
-    rects = base.mark_rect().encode(color=alt.Color("level:O", scale=alt.Scale(domain=[0, 1, 2, 3, 4],
-                                                                               range=LEVEL_COLORS)),
+    rects = base.mark_rect().encode(color=alt.Color("level:O", scale=alt.Scale(domain=LEVEL_NUMBERS, range=LEVEL_COLORS)),
                                     tooltip=["team", "dimension", "level"])
     text = base.mark_text(color="white", fontWeight="bold").encode(text="level:Q")
     return alt.layer(rects, text).properties(width=80 * max(levels["dimension"].nunique(), 1),
@@ -109,7 +114,7 @@ def distribution_chart(counts: pd.DataFrame, *, title: str = "Teams per overall 
     """Columns: level, teams."""
     return alt.Chart(counts).mark_bar().encode(
         x=alt.X("level:O", title="overall level"), y=alt.Y("teams:Q", title="teams", axis=alt.Axis(tickMinStep=1)),
-        color=alt.Color("level:O", legend=None, scale=alt.Scale(domain=[0, 1, 2, 3, 4], range=LEVEL_COLORS)),
+        color=alt.Color("level:O", legend=None, scale=alt.Scale(domain=LEVEL_NUMBERS, range=LEVEL_COLORS)),
     ).properties(width=260, height=180, title=title)
 
 
@@ -118,7 +123,7 @@ def share_chart(shares: pd.DataFrame, *, title: str = "Share of teams at each le
     return alt.Chart(shares).mark_bar().encode(
         x=alt.X("share:Q", stack="normalize", title="share of teams", axis=alt.Axis(format="%")),
         y=alt.Y("dimension:N", title=None, sort=None),
-        color=alt.Color("level:O", scale=alt.Scale(domain=[0, 1, 2, 3, 4], range=LEVEL_COLORS)),
+        color=alt.Color("level:O", scale=alt.Scale(domain=LEVEL_NUMBERS, range=LEVEL_COLORS)),
         tooltip=["dimension", "level", alt.Tooltip("share:Q", format=".0%")],
     ).properties(width=420, height=28 * max(shares["dimension"].nunique(), 1), title=title)
 
@@ -140,3 +145,13 @@ def net_cost_chart(summary: pd.DataFrame, *, currency: str = "EUR", kpi: str = "
         x=alt.X("low:Q", title=""), x2="high:Q", y=y)
     return alt.layer(bars, errors).properties(width=520, height=30 * max(len(data), 1),
                                               title=title or f"{kpi.replace('_', ' ')} per level")
+
+
+def feature_drift_chart(frame: pd.DataFrame, *, title: str = "Drift statistic per feature") -> alt.Chart:
+    """One bar per feature, the drifted ones in the error tone. Columns: feature, test, statistic,
+    p_value, drifted (a `DriftReport.to_frame()`)."""
+    return alt.Chart(frame).mark_bar().encode(
+        x=alt.X("statistic:Q"), y=alt.Y("feature:N", sort="-x"),
+        color=alt.Color("drifted:N", scale=alt.Scale(domain=[False, True], range=[BAR, TONES["error"]])),
+        tooltip=["feature", "test", "statistic", "p_value"],
+    ).properties(width=420, height=18 * len(frame), title=title)

@@ -192,13 +192,13 @@ def test_report_pdf_batch(chromium, tmp_path, capsys, monkeypatch):
         assert f'href="{name}.html"' in index and f'href="{name}.pdf"' in index
         text = pdf_text(out / f"{name}.pdf")
         level = score(rubric, answers).overall_level
-        assert answers.team in text and f"Level {level}: {rubric.level(level).name}" in text
+        assert answers.team in text and f"Level {level} ({rubric.level(level).name})" in text
     assert records["Lemur Labs"]["status"] == "failed" and records["Lemur Labs"]["pdf"] is None
     assert f'href="{stems["lemur-labs"]}.pdf"' not in index
     heron_summary = records["Heron Analytics"]["summary"]
     assert heron_summary["previous"] == {"date": "2026-05-01", "overall_level": 0,
                                          "dimension_levels": {d: 0 for d in heron_summary["dimension_levels"]}}
-    assert "<td>L0 on 2026-05-01</td>" in index
+    assert "<td>Level 0 on 2026-05-01</td>" in index
     heron_text = pdf_text(out / f"{stems['heron-analytics']}.pdf")
     assert "Since 2026-05-01" in heron_text and "Criteria gained" in heron_text
     first_page_png(out / f"{stems['heron-analytics']}.pdf", "heron-analytics")

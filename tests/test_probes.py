@@ -155,8 +155,8 @@ def test_declared_dependency_alone_is_weak(tmp_path):
 def test_bundled_rubric_evidence_matches_probe_criteria():
     """The rubric is the source of truth; the probes' CRITERIA are its default, kept equal here."""
     rubric = load_rubric("mlops-maturity")
-    in_rubric = {c.id: list(c.evidence) for c in rubric.iter_criteria() if c.evidence}
-    assert in_rubric == default_evidence()
+    in_rubric = {c.id: sorted(c.evidence) for c in rubric.iter_criteria() if c.evidence}
+    assert in_rubric == {cid: sorted(refs) for cid, refs in default_evidence().items()}  # order: the rubric's own
 
 
 @pytest.mark.parametrize("probe_id", sorted(PROBES))
@@ -182,3 +182,90 @@ def test_notebook_imports_count(tmp_path):
     raw = collect(write_tree(tmp_path, {"train.ipynb": cell}))
     found = PROBES["experiment-tracking"].run(raw)
     assert [(f.outcome, f.location.path) for f in found] == [("positive", "train.ipynb")]
+
+
+# --------------------------------------------------------------------------- discovery and metadata (issue 16)
+
+PROBE_MODULE = '''
+ID = "{id}"
+SHORT = "looks for a thing"
+CRITERIA = {{"data-1-versioning": "partial"}}
+REMEDIATION = "Add the thing."
+{effort}
+
+def run(raw):
+    return []
+'''
+
+
+def _package(tmp_path, monkeypatch, name, modules):
+    import importlib
+    import sys
+
+    root = tmp_path / name
+    root.mkdir()
+    (root / "__init__.py").write_text("")
+    for module, text in modules.items():
+        (root / f"{module}.py").write_text(text)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, name, raising=False)
+    return importlib.import_module(name)
+
+
+def test_probes_are_discovered_not_listed(tmp_path, monkeypatch):
+    """A new module is a new probe, with no list to edit; helpers (leading underscore) are not probes."""
+    from mlops_workbook.scan.probes import discover
+
+    package = _package(tmp_path, monkeypatch, "extra_probes", {
+        "thing": PROBE_MODULE.format(id="thing-probe", effort='EFFORT = "low"'),
+        "_helper": "X = 1\n",
+    })
+    found = discover(package)
+    assert list(found) == ["thing-probe"] and found["thing-probe"].REMEDIATION == "Add the thing."
+
+
+def test_every_module_of_the_probes_package_is_a_registered_probe():
+    import pkgutil
+
+    from mlops_workbook.scan import probes
+
+    public = [m.name for m in pkgutil.iter_modules(probes.__path__) if not m.name.startswith("_")]
+    assert len(public) == len(PROBES) >= 20
+    assert {PROBES[pid].__name__.rsplit(".", 1)[-1] for pid in PROBES} == set(public)
+
+
+@pytest.mark.parametrize(("effort", "message"), [("", "has no EFFORT"), ('EFFORT = "soon"', "EFFORT must be one of")])
+def test_probe_metadata_is_checked(tmp_path, monkeypatch, effort, message):
+    from mlops_workbook.scan.probes import discover
+
+    package = _package(tmp_path, monkeypatch, f"bad_probes_{len(effort)}",
+                       {"broken": PROBE_MODULE.format(id="broken", effort=effort)})
+    with pytest.raises((AttributeError, ValueError), match=f"probe module broken.*{message}|{message}"):
+        discover(package)
+
+
+def test_probe_info_carries_the_metadata_as_data():
+    from mlops_workbook.scan.probes import EFFORTS, PROBE_INFO
+
+    assert set(PROBE_INFO) == set(PROBES)
+    for probe_id, info in PROBE_INFO.items():
+        module = PROBES[probe_id]
+        assert (info.id, info.short, dict(info.criteria), info.remediation) == (
+            module.ID, module.SHORT, module.CRITERIA, module.REMEDIATION)
+        assert info.effort in EFFORTS and info.remediation.strip()
+
+
+def test_scan_table_shows_remediation_for_what_is_missing(tmp_path):
+    from mlops_workbook.scan import scan
+    from mlops_workbook.scan.probes import PROBE_INFO
+    from mlops_workbook.scan.table import missing_lines
+
+    rubric = load_rubric("mlops-maturity")
+    write_tree(tmp_path, FIXTURES["ci-tests"][0])
+    result = scan(tmp_path, rubric)
+    lines = missing_lines(result, rubric)
+    found = {f.criterion for f in result.findings}
+    assert "deploy-1-basic-cicd" in found and not any(line.startswith("deploy-1-basic-cicd ") for line in lines)
+    versioning = [line for line in lines if line.startswith("data-1-versioning ")]
+    assert versioning and PROBE_INFO["data-versioning"].remediation in versioning[0]
+    assert PROBE_INFO["data-versioning"].effort in versioning[0]

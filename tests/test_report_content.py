@@ -100,8 +100,9 @@ def test_report_sections_and_simulation():
     report = TeamReport.build(ReportParameters(str(SAMPLES / "heron-analytics.json"), scenario="concept-drift"))
     assert report.compared_levels == (1, 2)
     html = report.simulation_html()
-    assert "L1 scripted" in html and "L2 automated" in html and "Accuracy-weeks lost" in html
-    assert "Heron Analytics is at Level 1" in report.headline()
+    assert "Level 1 (DevOps for ML)" in html and "Level 2 (Automated ML)" in html and "Accuracy-weeks lost" in html
+    assert "L1 scripted" not in html  # one name per level: the rubric's, as on the badges
+    assert "Heron Analytics is at Level 1 (DevOps for ML) overall" in report.headline()
     assert report.levels_chart().to_dict()["layer"]
     assert report.simulation_chart() is not None
 
@@ -170,7 +171,7 @@ def test_no_since_section_without_history():
 
 
 def test_sections_come_from_templates_with_autoescape():
-    from mlops_workbook.templates import TEMPLATES, environment, render
+    from mlops_workbook.html import TEMPLATES, environment, render
 
     names = sorted(p.name for p in (TEMPLATES / "report").glob("*.html.j2"))
     assert {"summary.html.j2", "since.html.j2", "dimensions.html.j2", "appendix.html.j2"} <= set(names)
@@ -185,3 +186,53 @@ def test_report_classes_stay_small():
 
     for cls in (ReportData, TeamReport):
         assert len(inspect.getsource(cls).splitlines()) <= 150, cls.__name__
+
+
+# --------------------------------------------------------------------------- issue 16: names, config, remediation
+
+
+def test_simulation_text_takes_weeks_and_label_delay_from_the_run():
+    """The templates said "52 weeks" and "2 weeks late" whatever the run; they read its config now."""
+    from mlops_workbook.simulation import simulate
+
+    report = TeamReport.build(ReportParameters(str(SAMPLES / "heron-analytics.json"), include_simulation=False))
+    report.simulation = simulate(scenario="concept-drift", weeks=30, label_delay=3, rows_per_week=200,
+                                 levels=report.compared_levels, drift=False)
+    html = report.simulation_html()
+    assert "The same 30 weeks of loan applications" in html and "Labels arrive 3 weeks late" in html
+    assert "52 weeks" not in html and "2 weeks late" not in html
+    assert "manual interventions in 30 weeks." in report.kpis_html()
+    report.simulation = simulate(scenario="concept-drift", weeks=30, label_delay=0, rows_per_week=200,
+                                 levels=report.compared_levels, drift=False)
+    assert "Labels arrive the same week" in report.simulation_html()
+
+
+def test_badge_and_text_name_a_level_the_same_way():
+    report = TeamReport.build(ReportParameters(str(SAMPLES / "heron-analytics.json"), include_simulation=False))
+    level = report.assessment.overall_level
+    target = report.assessment.target.level
+    name, target_name = (f"Level {lv} ({report.rubric.level(lv).name})" for lv in (level, target))
+    assert f">{name}</span>" in report.summary_html() and name in report.headline()
+    assert f">{target_name}</span>" in report.summary_html() and target_name in report.assessment.target.reason
+    for alias in {lv.alias for lv in report.rubric.levels if lv.alias} - {lv.name for lv in report.rubric.levels}:
+        assert f"({alias})" not in report.summary_html() + report.headline()  # the old second name
+
+
+def test_roadmap_shows_the_remediation_of_the_probes_beside_their_criterion():
+    from mlops_workbook.scan.probes import PROBE_INFO
+
+    report = TeamReport.build(ReportParameters(str(SAMPLES / "heron-analytics.json"), include_simulation=False))
+    html = report.roadmap_html()
+    items = [i for phase in report.assessment.roadmap for i in phase.items]
+    with_probes = [i for i in items if report.rubric.criteria[i.criterion].evidence]
+    assert with_probes, "the sample's roadmap has no criterion with evidence probes"
+    for item in with_probes:
+        row = next(r for r in html.split("<tr>") if str(escape(item.text)) in r)
+        for ref in report.rubric.criteria[item.criterion].evidence:
+            info = PROBE_INFO[ref.partition(":")[0]]
+            assert str(escape(info.remediation.replace("`", ""))) in row.replace("<code>", "").replace("</code>", "")
+            assert f"effort {info.effort}" in row, (item.criterion, ref)
+    without = [i for i in items if not report.rubric.criteria[i.criterion].evidence]
+    for item in without:
+        row = next(r for r in html.split("<tr>") if str(escape(item.text)) in r)
+        assert "probe " not in row

@@ -67,7 +67,7 @@ def test_index_lists_reports_and_failures(batch):
     for path in sample_files():
         assert f'href="{stem_of(path)}.html"' in index
     assert "zz-corrupt.json: line 1: invalid JSON" in index
-    assert "zz-unknown-rubric.json: rubric: unknown rubric &#x27;no-such-rubric&#x27;" in index
+    assert "zz-unknown-rubric.json: rubric: unknown rubric &#39;no-such-rubric&#39;" in index
     data = json.loads((out / "index.json").read_text())
     assert sum(row["status"] == "failed" for row in data) == 2
 
@@ -144,6 +144,6 @@ def test_index_links_html_and_pdf_and_shows_the_previous_level(tmp_path):
     assert '<a href="a-b.html">A &amp; &lt;b&gt;</a> <a class="pdf" href="a-b.pdf">PDF</a>' in index
     assert '<a href="c.html">C</a></td>' in index and 'href="c.pdf"' not in index  # no PDF printed: no link
     assert 'href="d.html"' not in index and "PDF failed: boom" in index
-    assert "<th>Previous</th>" in index and "<td>L0 on 2026-05-01</td>" in index
+    assert "<th>Previous</th>" in index and "<td>Level 0 on 2026-05-01</td>" in index
     records = json.loads((tmp_path / "index.json").read_text())
     assert [(r["html"], r["pdf"]) for r in records] == [("a-b.html", "a-b.pdf"), ("c.html", None), ("d.html", None)]

@@ -207,7 +207,7 @@ def test_bad_rubric_from_query_is_a_message(tmp_path, monkeypatch):
     monkeypatch.setenv("QUERY_STRING", "team=red&rubric=../../etc/passwd")
     app = AssessmentApp.from_query(folder=tmp_path)
     assert app.rubric.id == "mlops-maturity" and app.team == "red"
-    assert "unknown rubric &#x27;../../etc/passwd&#x27;" in app.messages
+    assert "unknown rubric &#39;../../etc/passwd&#39;" in app.messages
     monkeypatch.setenv("QUERY_STRING", "team=blue&rubric=quick-check")
     assert AssessmentApp.from_query(folder=tmp_path).rubric.id == "quick-check"
 

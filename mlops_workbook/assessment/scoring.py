@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from ..style import level_label
 from .answers import ANSWER_SCORES, Answers, Context
 from .rubric import Dimension, Rubric
 
@@ -231,11 +232,15 @@ def score_dimension(dimension: Dimension, answers: Answers, pass_ratio: float = 
 # --------------------------------------------------------------------------- target level
 
 
-def recommend_target(context: Context) -> Target:
+def recommend_target(context: Context, rubric: Rubric | None = None) -> Target:
     """The seeds' rule of thumb: one model retrained quarterly or less -> 2; several or frequent -> 3;
-    dozens of models, fast-changing data or a high cost of a stale model -> 4."""
+    dozens of models, fast-changing data or a high cost of a stale model -> 4. The reason names the
+    level as the rest of the page does (`style.level_label`: the rubric's name when given)."""
+    def label(level: int) -> str:
+        return level_label(level, rubric)
+
     if context.is_empty:
-        return Target(3, "No context given: Level 3 (Monitored) is where most ML teams should aim to be.", 3)
+        return Target(3, f"No context given: {label(3)} is where most ML teams should aim to be.", 3)
     models = context.models_in_production
     freq = context.retraining_frequency
     level4 = []
@@ -249,7 +254,7 @@ def recommend_target(context: Context) -> Target:
         level4.append("a high cost of a stale model")
     if level4:
         reason = (
-            "Level 4 (Optimized) pays off here: " + _join(level4) + ". Models should retrain themselves when "
+            f"{label(4)} pays off here: " + _join(level4) + ". Models should retrain themselves when "
             "drift is detected, with automatic evaluation and promotion."
         )
         return Target(4, reason, 4)
@@ -260,12 +265,12 @@ def recommend_target(context: Context) -> Target:
         level3.append(f"{freq} retraining")
     if level3:
         reason = (
-            "Level 3 (Monitored): " + _join(level3) + " call for drift and performance monitoring, so problems "
+            f"{label(3)}: " + _join(level3) + " call for drift and performance monitoring, so problems "
             "are caught before users notice them."
         )
         return Target(3, reason, 3)
     reason = (
-        f"Level 2 (Automated) is plenty for what you told us ({_join(_given_facts(context))}): automated "
+        f"{label(2)} is plenty for what you told us ({_join(_given_facts(context))}): automated "
         "pipelines, a registry and quality gates. Save Level 3 and 4 investments for multiple models with "
         "frequent updates."
     )
@@ -317,7 +322,7 @@ def score(
     ctx = context if context is not None else answers.context
     dims = tuple(score_dimension(d, answers, rubric.pass_ratio) for d in rubric.dimensions)
     overall = min(d.level for d in dims)
-    recommended = recommend_target(ctx)
+    recommended = recommend_target(ctx, rubric)
     if target_level is not None:
         if not 0 <= int(target_level) <= 4:
             raise ValueError(f"target_level must be 0-4, got {target_level}")

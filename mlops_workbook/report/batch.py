@@ -16,7 +16,6 @@ only complete (temp file + rename); team names become safe file names inside the
 from __future__ import annotations
 
 import glob
-import html
 import json
 import multiprocessing
 import os
@@ -31,6 +30,8 @@ from typing import Any
 
 from .._files import atomic_write_text
 from ..errors import ReportError, WorkbookError
+from ..html import render, trusted
+from ..style import TONES, level_css
 from .content import REPORT_SCENARIO
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -159,19 +160,14 @@ body { margin: 0 auto; padding: 1.5em 2em 3em; max-width: 1040px; background: #f
 .jp-InputPrompt, .jp-OutputPrompt, .prompt, .input_prompt, .output_prompt { display: none; }
 .jp-OutputArea-output img, .jp-OutputArea-output svg { max-width: 100%; height: auto; }
 pre { white-space: pre-wrap; }
-.jp-RenderedText pre, .output_stderr { color: #b0413e; }
 @page { size: A4; margin: 14mm 12mm; }
 @media print { body { max-width: none; padding: 0; } a { color: inherit; } }
-"""
+""" + f".jp-RenderedText pre, .output_stderr {{ color: {TONES['error']}; }}\n"
 
 
 def page(title: str, body: str, *, css: str = PAGE_CSS) -> str:
     """A complete, self-contained HTML page: no script, no external stylesheet, no font download."""
-    return (
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        f"<title>{html.escape(title)}</title>\n<style>{css}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n"
-    )
+    return render("report/page.html.j2", title=title, css=trusted(css), body=trusted(body)) + "\n"
 
 
 _EXPORTER: Any = None
@@ -566,46 +562,20 @@ def print_pdf(printer: Any, outcome: ReportOutcome, out: Path) -> None:
 
 def write_index(outcomes: Sequence[ReportOutcome], out_dir: Path, *, scenario: str = "") -> Path:
     """The room overview: every team's levels, a link to its report, and every failure with its reason."""
-    esc = html.escape
     dimensions: list[str] = []
     for o in outcomes:
         for name in o.summary.get("dimension_levels", {}):
             if name not in dimensions:
                 dimensions.append(name)
-    head = "".join(f"<th>{esc(d)}</th>" for d in dimensions)
-    since = any("previous" in o.summary for o in outcomes)
-    rows = []
-    for o in outcomes:
-        s = o.summary
-        team = f'<a href="{esc(o.html)}">{esc(o.team)}</a>' if o.ok and o.html else esc(o.team)
-        if o.ok and o.pdf:
-            team += f' <a class="pdf" href="{esc(o.pdf)}">PDF</a>'
-        before = s.get("previous")
-        previous = (f"<td>L{before['overall_level']} on {esc(before['date'])}</td>" if before else "<td></td>") \
-            if since else ""
-        cells = "".join(f"<td class=\"lv lv{s['dimension_levels'][d]}\">{s['dimension_levels'][d]}</td>"
-                        if d in s.get("dimension_levels", {}) else "<td></td>" for d in dimensions)
-        status = "ok" if o.ok else f'<span class="err">failed: {esc(o.error or "")}</span>'
-        overall = s.get("overall_level", "")
-        rows.append(f"<tr><td>{team}</td>{previous}<td class=\"lv lv{overall}\">{overall}</td>"
-                    f"<td>{s.get('target_level', '')}</td>"
-                    f"{cells}<td>{esc(', '.join(s.get('flags', [])))}</td><td>{status}</td></tr>")
     failed = sum(not o.ok for o in outcomes)
-    css = PAGE_CSS + """
-table { border-collapse: collapse; } th, td { border: 1px solid #dde3ea; padding: .35em .6em; text-align: left; }
-th { background: #f3f6f9; } .lv { text-align: center; font-weight: 600; color: #fff; }
-.lv0 { background: #b0413e; } .lv1 { background: #e07b39; } .lv2 { background: #c9a227; }
-.lv3 { background: #6a994e; } .lv4 { background: #2a6f97; } .err { color: #b0413e; }
-a.pdf { font-size: .8em; margin-left: .4em; padding: 0 .35em; border: 1px solid #5c6b7a; border-radius: .3em; }
+    css = PAGE_CSS + f"""
+table {{ border-collapse: collapse; }} th, td {{ border: 1px solid #dde3ea; padding: .35em .6em; text-align: left; }}
+th {{ background: #f3f6f9; }} .lv {{ text-align: center; font-weight: 600; color: #fff; }}
+{level_css("lv")} .err {{ color: {TONES["error"]}; }}
+a.pdf {{ font-size: .8em; margin-left: .4em; padding: 0 .35em; border: 1px solid {TONES["muted"]}; border-radius: .3em; }}
 """
-    body = (
-        "<h1>MLOps maturity: room overview</h1>"
-        f"<p>{len(outcomes) - failed} reports, {failed} failed. Simulation scenario: {esc(scenario)}. "
-        "Overall level = the weakest dimension.</p>"
-        f"<table><thead><tr><th>Team</th>{'<th>Previous</th>' if since else ''}<th>Overall</th><th>Target</th>"
-        f"{head}<th>Flags</th><th>Status</th></tr>"
-        f"</thead><tbody>{''.join(rows)}</tbody></table>"
-    )
+    body = render("report/index.html.j2", outcomes=outcomes, dimensions=dimensions, scenario=scenario,
+                  ok=len(outcomes) - failed, failed=failed, since=any("previous" in o.summary for o in outcomes))
     path = out_dir / "index.html"
     atomic_write_text(path, page("MLOps maturity: room overview", body, css=css))
     atomic_write_text(out_dir / "index.json", json.dumps([asdict(o) for o in outcomes], indent=2, default=str))

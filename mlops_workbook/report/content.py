@@ -24,8 +24,10 @@ from ..assessment.rubric import Rubric
 from ..assessment.scoring import Assessment
 from ..assessment.store import AnswersStore, read_team
 from ..errors import WorkbookError
-from ..simulation import LEVEL_NAMES, SimulationResult, simulate, simulate_seeds
-from ..templates import render
+from ..formatting import detection, interval, money, never_or
+from ..html import render
+from ..simulation import SimulationResult, simulate, simulate_seeds
+from ..style import level_label
 
 ANSWERS_DIR_ENV = "MLOPS_WORKBOOK_ANSWERS_DIR"
 STATUS_LABELS = {"yes": "met", "partial": "partly met", "no": "not met", "n/a": "not applicable", None: "unanswered"}
@@ -221,20 +223,22 @@ class ReportData:
         a = self.assessment
         weakest = [d.name for d in a.dimensions if d.level == a.overall_level]
         strongest = max(a.dimensions, key=lambda d: (d.level, d.progress))
-        level = self.rubric.level(a.overall_level)
+        def label(level: int) -> str:  # the one spelling of a level, with the rubric's name
+            return level_label(level, self.rubric)
+
         parts = [
-            f"{self.team} is at Level {a.overall_level} ({level.name}) overall: the level of its weakest "
+            f"{self.team} is at {label(a.overall_level)} overall: the level of its weakest "
             f"dimension{'s' if len(weakest) > 1 else ''}, {', '.join(weakest)}.",
         ]
         if strongest.level > a.overall_level:
-            parts.append(f"Its strongest area is {strongest.name} (Level {strongest.level}).")
-        parts.append(f"Recommended target: Level {a.target.level} ({self.rubric.level(a.target.level).name}).")
+            parts.append(f"Its strongest area is {strongest.name} ({label(strongest.level)}).")
+        parts.append(f"Recommended target: {label(a.target.level)}.")
         items = a.roadmap_items
         if items:
             first = items[0]
             effort = self.rubric.level(first.level).effort
             parts.append(
-                f"Next step: reach Level {first.level} in {first.dimension_name} ({effort or 'effort varies'}); "
+                f"Next step: reach {label(first.level)} in {first.dimension_name} ({effort or 'effort varies'}); "
                 f"{len(items)} criteria stand between the team and its target."
             )
         else:
@@ -244,8 +248,8 @@ class ReportData:
         if self.progress is not None:
             before, now = self.progress.previous.overall_level, a.overall_level
             moved = "unchanged at" if before == now else ("up from" if now > before else "down from")
-            parts.append(f"Since {self.progress.date}: {moved} Level {before}"
-                         f"{'' if before == now else f' to Level {now}'}.")
+            parts.append(f"Since {self.progress.date}: {moved} {label(before)}"
+                         f"{'' if before == now else f' to {label(now)}'}.")
         return " ".join(parts)
 
     def dimensions_frame(self) -> pd.DataFrame:
@@ -261,6 +265,7 @@ class TeamReport(ReportData):
         return render(f"report/{name}.html.j2", labels=STATUS_LABELS, **data)
 
     def summary_html(self) -> str:
+        """Title, overall and target badges (named as in the headline), headline, the dimension table."""
         return self._render("summary", team=self.team, rubric=self.rubric, answers=self.answers,
                             a=self.assessment, headline=self.headline(), warnings=self.warnings)
 
@@ -281,16 +286,25 @@ class TeamReport(ReportData):
                             title=f"{self.team}: level per dimension (dashed: target)")
 
     def dimensions_html(self) -> str:
+        """Every criterion per dimension with the team's answer and evidence (escaped by the template)."""
         return self._render("dimensions", answers=self.answers,
                             dimensions=list(zip(self.rubric.dimensions, self.assessment.dimensions)))
 
     def flags_html(self) -> str:
+        """The scoring's flags (levels skipped, warnings), or a line saying there are none."""
         return self._render("flags", flags=self.assessment.flags)
 
     def roadmap_html(self) -> str:
-        return self._render("roadmap", a=self.assessment, rubric=self.rubric)
+        """The phases to the target; beside each criterion, what the scan's probes for it suggest doing."""
+        from ..scan.table import criterion_remediation
+
+        advice = {item.criterion: criterion_remediation(self.rubric.criteria[item.criterion])
+                  for phase in self.assessment.roadmap for item in phase.items}
+        return self._render("roadmap", a=self.assessment, rubric=self.rubric, advice=advice)
 
     def simulation_html(self) -> str:
+        """What the compared levels cost on the sample stream; weeks and label delay come from the run's
+        config, the levels are named by the rubric ("" without a simulation)."""
         if self.simulation is None:
             return ""
         sim = self.simulation
@@ -302,23 +316,22 @@ class TeamReport(ReportData):
         def cell(column: str, lv: int, fmt: str | None) -> dict[str, str]:
             value = summary.loc[lv, column]
             if fmt is not None:
-                return {"value": "never" if column == "weeks_to_detect" and value != value else fmt.format(value),
-                        "interval": ""}
-            interval = (f"{summary.loc[lv, column + '_low']:,.0f} to {summary.loc[lv, column + '_high']:,.0f}"
-                        if f"{column}_low" in summary.columns else "")
-            return {"value": f"{value:,.0f}", "interval": interval}
+                return {"value": never_or(value, fmt), "interval": ""}
+            spread = (interval(summary.loc[lv, column + "_low"], summary.loc[lv, column + "_high"])
+                      if f"{column}_low" in summary.columns else "")
+            return {"value": money(value), "interval": spread}
 
         rows = [{"label": label, "cells": [cell(column, lv, fmt) for lv in levels]}
                 for label, column, fmt in _simulation_metrics(currency)]
         verdicts = []
         if multi is not None:
             for low, high in zip(levels, levels[1:]):
-                verdicts.append(f"{LEVEL_NAMES[high]} against {LEVEL_NAMES[low]}: net cost "
-                                f"{multi.compare(high, low).wording(currency + ' ')}.")
+                verdicts.append(f"Net cost at {level_label(high, self.rubric)} against {level_label(low, self.rubric)}"
+                                f": {multi.compare(high, low).wording(currency + ' ')}.")
         seeds_text = (f"Means over {len(multi.seeds)} simulated years (seeds {multi.seeds[0]}-{multi.seeds[-1]}), "
                       f"with 90% intervals; the comparison is paired (same streams).") if multi is not None else ""
-        return self._render("simulation", scenario=sim.scenario, level_names=[LEVEL_NAMES[lv] for lv in levels],
-                            rows=rows, verdicts=verdicts, seeds_text=seeds_text)
+        return self._render("simulation", scenario=sim.scenario, level_names=[level_label(lv, self.rubric) for lv in levels],
+                            rows=rows, verdicts=verdicts, seeds_text=seeds_text, config=sim.config)
 
     def simulation_chart(self) -> Any:
         if self.simulation is None:
@@ -335,17 +348,18 @@ class TeamReport(ReportData):
                               title="Business loss so far, thousands (markers: alerts, complaints, promotions)")
 
     def kpis_html(self) -> str:
+        """The KPIs to track now and from the next level, and what the simulation measured at this one."""
         a = self.assessment
         measured = None
         if self.simulation is not None:
             row = self.simulation.kpis.set_index("level").loc[a.overall_level]
-            detect = row["weeks_to_detect"]
-            measured = {"detect": "never" if detect != detect else f"{detect:.0f} weeks",
+            measured = {"detect": detection(row["weeks_to_detect"]), "weeks": self.simulation.config.weeks,
                         "retrains": int(row["retrains"]), "manual": int(row["manual_interventions"])}
-        return self._render("kpis", level=a.overall_level, measured=measured,
+        return self._render("kpis", level=a.overall_level, rubric=self.rubric, measured=measured,
                             now=[k for k in a.kpis if k.when == "now"], next=[k for k in a.kpis if k.when == "next"])
 
     def appendix_html(self) -> str:
+        """Every answer as given, with the context and the notes."""
         return self._render("appendix", rubric=self.rubric, answers=self.answers,
                             context=self.answers.context.to_dict())
 
@@ -372,6 +386,7 @@ class ReportFailure:
         self.message = message
 
     def summary_html(self) -> str:
+        """The one friendly message, escaped, in the report's style."""
         return render("report/failure.html.j2", message=self.message)
 
     def __getattr__(self, name: str) -> Any:

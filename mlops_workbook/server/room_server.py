@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
-import html
 import ipaddress
 import time
 from dataclasses import dataclass
@@ -40,6 +39,8 @@ from voila.static_file_handler import AllowListFileHandler
 from voila.tornado.contentshandler import VoilaContentsHandler
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
+
+from ..html import render
 
 LANDING = "voila/render/00_start.ipynb"
 
@@ -183,20 +184,12 @@ def room_kernel_manager(voila_class: type, max_kernels: int) -> type:
 # --------------------------------------------------------------------------- handlers
 
 
-FULL = """<p>This workshop server has room for {places} open pages, and all of them are taken right now.</p>
-<p>This page tries again by itself every {retry} seconds. A place frees up when someone closes a page;
-you can also ask the facilitator.</p><p><a href="{url}">Try again now</a></p>"""
 RETRY = 20
 
 
-def _page(title: str, body: str, *, refresh: int = 0) -> str:
-    meta = f'<meta http-equiv="refresh" content="{refresh}">' if refresh else ""
-    return PAGE.format(title=html.escape(title), meta=meta, body=body)
-
-
-PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">{meta}<title>{title}</title>
-<style>body{{font-family:system-ui,sans-serif;max-width:40em;margin:4em auto;padding:0 1em;color:#222}}
-h1{{color:#b0413e}}</style></head><body><h1>{title}</h1>{body}</body></html>"""
+def _page(title: str, kind: str = "", *, refresh: int = 0, **fields: Any) -> str:
+    """One of the server's plain pages (templates/server/page.html.j2): every field is escaped."""
+    return render("server/page.html.j2", title=title, kind=kind, refresh=refresh, **fields)
 
 
 class PlainErrors:
@@ -220,8 +213,7 @@ class RoomRenderHandler(PlainErrors, TornadoVoilaHandler):
     async def get(self, path: str | None = None) -> None:
         if self.allowed and path not in self.allowed:
             self.set_status(404)
-            self.finish(_page("Not served here", f'<p>This server does not serve {html.escape(path or "")}.</p>'
-                              f'<p><a href="{html.escape(self.base_url)}">The workbook\'s start page</a></p>'))
+            self.finish(_page("Not served here", "not-served", path=path or "", start=self.base_url))
             return
         # The page's unload beacon (shut my kernel down) sends the `_xsrf` cookie, which Voila never
         # sets: with a token the server then refuses the beacon and closed pages keep their kernels.
@@ -240,8 +232,8 @@ class RoomRenderHandler(PlainErrors, TornadoVoilaHandler):
             self.set_status(503)
             self.set_header("Retry-After", str(RETRY))
             self.set_header("Cache-Control", "no-store")
-            body = FULL.format(retry=RETRY, places=km.max_kernels, url=html.escape(self.request.uri or ""))
-            self.finish(_page("The room is full", body, refresh=RETRY))
+            self.finish(_page("The room is full", "full", refresh=RETRY, places=km.max_kernels,
+                              url=self.request.uri or ""))
             return
         try:
             await super().get(path=path)

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 
 from ..errors import DataError
 from ..gating import GateMode
+from ..style import LEVEL_SHORT_NAMES
 from .scenarios import Scenario, get_scenario
 
-LEVEL_NAMES = {0: "L0 manual", 1: "L1 scripted", 2: "L2 automated", 3: "L3 monitored", 4: "L4 optimized"}
+LEVEL_NAMES = dict(LEVEL_SHORT_NAMES)  # the short names, defined once in style.py
 
 
 @dataclass(frozen=True)

@@ -18,12 +18,13 @@ from ..assessment.answers import DATA_CHANGE, RETRAINING_FREQUENCIES, STALE_MODE
 from ..errors import WorkbookError
 from ..assessment.rubric import Rubric
 from ..assessment.scoring import Assessment
-from ._common import esc, page_link, reporting, show_error
+from ..html import fragment
+from ._common import COMMON, page_link, reporting, show_error
 
 CHOICES = [("yes", "yes"), ("partial", "partial"), ("no", "no"), ("n/a", "n/a")]
 NOT_GIVEN = "(not given)"
 _STYLE = {"description_width": "120px"}
-LEVEL_COLOURS = ("#b0413e", "#e07b39", "#c9a227", "#6a994e", "#2a6f97")
+PARTS = "ui/assessment.html.j2"
 
 
 class ContextForm(widgets.VBox):
@@ -46,7 +47,7 @@ class ContextForm(widgets.VBox):
         }
         c = self.controls
         super().__init__([
-            widgets.HTML("<b>Your context</b> (it decides the recommended target level; leave unknown ones unset)"),
+            widgets.HTML(fragment(PARTS, "context_intro")),
             widgets.HBox([c["models_in_production"], c["retraining_frequency"]]),
             widgets.HBox([c["stale_model_cost"], c["data_change"]]),
             c["team_size"],
@@ -123,11 +124,9 @@ class CriteriaTabs(widgets.Tab):
             return
         self._built.add(index)
         dim = rubric.dimensions[index]
-        rows: list[widgets.Widget] = [widgets.HTML(f"<p><i>{esc(dim.description)}</i></p>")]
+        rows: list[widgets.Widget] = [widgets.HTML(fragment(PARTS, "dimension_intro", dim.description))]
         for block in dim.levels:
-            level = rubric.level(block.level)
-            effort = f", to reach from level {block.level - 1}: {esc(level.effort)}" if level.effort else ""
-            rows.append(widgets.HTML(f"<h4>Level {block.level}: {esc(level.name)}{effort}</h4>"))
+            rows.append(widgets.HTML(fragment(PARTS, "level_heading", block.level, rubric)))
             for crit in block.criteria:
                 rows.append(self._row(crit))
         self.children[index].children = rows
@@ -139,10 +138,7 @@ class CriteriaTabs(widgets.Tab):
         choice.add_class(f"criterion-{crit.id}")
         evidence = widgets.Text(value=evidence_text, placeholder="evidence (optional)", continuous_update=False,
                                 layout={"width": "320px"})
-        grey = '<br><span style="color:#5c6b7a;font-size:.9em">'
-        tip = f"{grey}{esc(crit.guidance)}</span>" if crit.guidance else ""
-        tools = f"{grey}Tools: {esc(', '.join(crit.tools))}</span>" if crit.tools else ""
-        label = widgets.HTML(f"{esc(crit.text)}{tip}{tools}", layout={"width": "46%"})
+        label = widgets.HTML(fragment(PARTS, "criterion", crit), layout={"width": "46%"})
 
         def changed(change: dict[str, Any], cid: str = crit.id) -> None:
             if not self._quiet:
@@ -157,36 +153,13 @@ class CriteriaTabs(widgets.Tab):
 
 def summary_html(a: Assessment, rubric: Rubric) -> str:
     """Overall level, target with the reason it was chosen, and the next three steps."""
-    steps = "".join(f"<li>{esc(i.dimension_name)}: {esc(i.text)}</li>" for i in a.roadmap_items[:3])
-    return (f"<h3>Overall: Level {a.overall_level} ({esc(rubric.level(a.overall_level).name)})</h3>"
-            f"<p>Weakest dimension decides; mean {a.mean_level:.2f}, progress {a.mean_progress:.2f}.</p>"
-            f"<p><b>Target: Level {a.target.level} ({esc(rubric.level(a.target.level).name)})</b><br>"
-            f'<span style="color:#5c6b7a">{esc(a.target.reason)}</span></p>'
-            + (f"<p><b>Next steps</b></p><ol>{steps}</ol>" if steps else ""))
+    return fragment(PARTS, "summary", a, rubric)
 
 
 def level_bars(assessment: Assessment, rubric: Rubric) -> str:
     """Level per dimension as HTML bars with the target marked: no chart library in the participant's
     kernel (altair, pandas and a PNG renderer cost ~100 MiB per kernel), and it renders offline."""
-    target = assessment.target.level
-    rows = []
-    for d in assessment.dimensions:
-        width = 100 * (d.level + d.progress) / 5 if d.level < 4 else 100
-        colour = LEVEL_COLOURS[max(0, min(4, d.level))]
-        rows.append(
-            f'<div style="display:flex;align-items:center;margin:3px 0" title="{esc(d.name)}: level {d.level}">'
-            f'<span style="width:150px;font-size:.9em">{esc(d.name)}</span>'
-            f'<span style="position:relative;flex:1;height:18px;background:#eef2f6;border-radius:3px">'
-            f'<span class="mw-bar" style="position:absolute;left:0;top:0;bottom:0;width:{width:.0f}%;'
-            f'background:{colour};border-radius:3px"></span>'
-            f'<span style="position:absolute;left:{100 * target / 5:.0f}%;top:-3px;bottom:-3px;'
-            f'border-left:2px dashed #1d2733"></span></span>'
-            f'<span style="width:70px;text-align:right;font-size:.9em">Level {d.level}</span></div>')
-    ticks = "".join(f'<span style="flex:1">{lv}</span>' for lv in range(5))
-    return (f'<div class="mw-level-bars" style="min-width:420px;font-family:system-ui,sans-serif">'
-            f"<b>Level per dimension</b> (dashed: target {target})"
-            f'{"".join(rows)}<div style="display:flex;margin-left:150px;margin-right:70px;color:#5c6b7a;'
-            f'font-size:.8em">{ticks}</div></div>')
+    return fragment(PARTS, "level_bars", assessment)
 
 
 class ReportPanel(widgets.VBox):
@@ -208,7 +181,7 @@ class ReportPanel(widgets.VBox):
             return
         path, rubric = self._prepare()
         self.button.disabled = True
-        self.out.value = "<i>Executing your report with papermill (about half a minute) ...</i>"
+        self.out.value = fragment(COMMON, "italic", "Executing your report with papermill (about half a minute) ...")
         self.thread = threading.Thread(target=self._run, args=(path, rubric), daemon=True)
         self.thread.start()
 
@@ -222,9 +195,7 @@ class ReportPanel(widgets.VBox):
                 return
             target = self.reports_folder / (outcome.html or "")
             link = page_link(target)
-            shown = (f'<a class="report-link" href="{esc(link)}" target="_blank">{esc(target.name)}</a>'
-                     if link else f"<code>{esc(target)}</code>")
-            self.out.value = f"<p>Your report is ready: {shown}</p>"
+            self.out.value = fragment(PARTS, "report_ready", target.name if link else str(target), link)
             self.last_report = target
         except Exception as exc:  # noqa: BLE001 - a thread's error must reach the page
             show_error(self.out, f"the report failed: {type(exc).__name__}: {exc}")

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import ipywidgets as widgets
 
 from ..assessment.answers import Answer, Answers
-from ._common import esc
+from ..html import fragment
 from .prefill import PrefillPanel
 from .transfer import AnswersTransfer
 
@@ -73,12 +73,7 @@ class AnswerSources(widgets.Accordion):
 
     def _scanned(self, items: list[tuple[str, Answer]]) -> None:
         filled, confirmed, kept = apply_scan(self._app, items)
-        parts = [f"{filled} answers filled in from the repository (marked <i>confirm</i>)"]
-        if confirmed:
-            parts.append(f"{confirmed} of your answers now rest on evidence")
-        if kept:
-            parts.append(f"{kept} of your answers differ from what the scan found: kept yours, have a look")
-        self._note.value = f"<p>{esc('; ').join(parts)}.</p>"
+        self._note.value = fragment("ui/assessment.html.j2", "scan_note", filled, confirmed, kept)
 
     def _loaded(self, uploaded: Answers) -> None:
         self._app.take_uploaded(uploaded)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import html
 import os
 import posixpath
 import traceback
@@ -16,9 +15,11 @@ import ipywidgets as widgets
 from IPython.display import display
 
 from ..errors import WorkbookError
+from ..html import fragment
 
 ANSWERS_DIR_ENV = "MLOPS_WORKBOOK_ANSWERS_DIR"
 REPORTS_DIR_ENV = "MLOPS_WORKBOOK_REPORTS_DIR"
+COMMON = "ui/common.html.j2"  # the widgets' shared fragments (status lines, headings, notes, errors)
 
 
 def answers_dir(default: str | os.PathLike[str] | None = None) -> Path:
@@ -53,7 +54,7 @@ def reporting(out: widgets.HTML) -> Callable[[Callable[..., Any]], Callable[...,
             except Exception as exc:  # noqa: BLE001 - the page must keep working
                 show_error(out, f"{type(exc).__name__}: {exc}")
                 if os.environ.get("MLOPS_WORKBOOK_DEBUG"):
-                    out.value += f"<pre>{html.escape(traceback.format_exc())}</pre>"
+                    out.value += fragment(COMMON, "trace", traceback.format_exc())
             return None
 
         return wrapper
@@ -63,8 +64,7 @@ def reporting(out: widgets.HTML) -> Callable[[Callable[..., Any]], Callable[...,
 
 def show_error(out: widgets.HTML, message: str) -> None:
     """A message area is an HTML widget: its value is the page's state, testable without a kernel."""
-    out.value = (f'<div style="background:#fdecea;border-left:4px solid #b0413e;padding:.5em 1em">'
-                 f"{html.escape(message)}</div>")
+    out.value = fragment(COMMON, "error", message)
 
 
 def show(out: widgets.Output, *objects: Any) -> None:
@@ -125,5 +125,11 @@ def page_link(path: Path) -> str | None:
     return voila_files_url(page_path, relative, prefix=base_url())
 
 
-def esc(value: Any) -> str:
-    return html.escape(str(value), quote=True)
+def status(text: str, tone: str = "muted") -> str:
+    """A status line in one of `style.TONES` (ok, error, muted): the text is escaped by the template."""
+    return fragment(COMMON, "status", text, tone)
+
+
+def heading(text: str, level: int = 3) -> widgets.HTML:
+    """A section heading as a widget (the apps' `<h3>` titles), rendered through the one environment."""
+    return widgets.HTML(fragment(COMMON, "heading", text, level))

@@ -18,7 +18,7 @@ from ..assessment.rubric import DEFAULT_RUBRIC, Rubric, available_rubrics, load_
 from ..assessment.scoring import Assessment, score
 from ..assessment.session import AssessmentSession
 from ._assessment_parts import ContextForm, CriteriaTabs, ReportPanel, level_bars, summary_html
-from ._common import answers_dir, esc, query_parameters, reporting, reports_dir, show_error
+from ._common import answers_dir, query_parameters, reporting, reports_dir, show_error, status
 
 if TYPE_CHECKING:
     from ._assessment_sources import AnswerSources
@@ -242,15 +242,13 @@ class AssessmentApp(widgets.VBox):
     def _show_opened(self, resumed: int) -> None:
         path = self.path
         if self.session.warning:
-            self._status.value = f'<span style="color:#b0413e">{esc(self.session.warning)}</span>'
+            self._status.value = status(self.session.warning, "error")
         elif path is None:
             self._status.value = ""
         elif resumed:
-            self._status.value = (f'<span style="color:#2d6a4f">Resumed {resumed} answers to {esc(self.rubric.id)} '
-                                  f"from {esc(path.name)}</span>")
+            self._status.value = status(f"Resumed {resumed} answers to {self.rubric.id} from {path.name}", "ok")
         else:
-            self._status.value = (f'<span style="color:#5c6b7a">New: answers to {esc(self.rubric.id)} will be '
-                                  f"saved to {esc(path.name)}</span>")
+            self._status.value = status(f"New: answers to {self.rubric.id} will be saved to {path.name}")
         self._refresh()
 
     def _changed(self) -> None:
@@ -264,8 +262,7 @@ class AssessmentApp(widgets.VBox):
         if path is not None:
             self._tabs.refresh()  # another browser's answers to this team, merged in
             self.last_saved = path
-            self._status.value = (f'<span style="color:#5c6b7a">Saved to {esc(path.name)} at '
-                                  f"{time.strftime('%H:%M:%S')}</span>")
+            self._status.value = status(f"Saved to {path.name} at {time.strftime('%H:%M:%S')}")
         return path
 
     def _refresh(self) -> None:

@@ -15,7 +15,10 @@ from ..assessment.rubric import DEFAULT_RUBRIC
 from ..assessment.room import RoomSummary, summarize_room
 from ..assessment.scoring import Assessment
 from ..assessment.store import team_file_stem
-from ._common import answers_dir, esc, page_link, reporting, reports_dir, show
+from ..html import fragment
+from ._common import COMMON, answers_dir, heading, page_link, reporting, reports_dir, show
+
+BOARD = "ui/dashboard.html.j2"
 
 REPORT_NOTEBOOK_URL = "03_report.ipynb"  # relative: the dashboard is served beside it by Voila
 
@@ -57,12 +60,12 @@ class WorkshopDashboard(widgets.VBox):
             widgets.HBox([self._refresh_button, self._auto, self._interval]),
             self._status, self._unreadable,
             self._heatmap, widgets.HBox([self._distribution, self._shares]),
-            widgets.HTML("<h3>Most common gaps: unmet criteria of each team's next level</h3>"), self._gaps,
-            widgets.HTML("<h3>Teams</h3>"), self._teams,
-            widgets.HTML("<h3>Movement since earlier assessments</h3>"), self._movement,
-            widgets.HTML("<h3>Evidence or opinion: where the answers come from</h3>"), self._evidence,
+            heading("Most common gaps: unmet criteria of each team's next level"), self._gaps,
+            heading("Teams"), self._teams,
+            heading("Movement since earlier assessments"), self._movement,
+            heading("Evidence or opinion: where the answers come from"), self._evidence,
             widgets.HBox([self._export, self._download]),
-            widgets.HTML("<h3>Answers files from participants</h3>"), self._upload, self._messages,
+            heading("Answers files from participants"), self._upload, self._messages,
         ]
         safe = reporting(self._messages)
         self._refresh_button.on_click(safe(lambda button: self.refresh()))
@@ -119,14 +122,12 @@ class WorkshopDashboard(widgets.VBox):
         summary = summarize_room(self.folder)
         self.summary = summary
         n = len(summary.assessments)
-        self._status.value = (f"<p><b>{n} team{'s' if n != 1 else ''}</b> in {esc(self.folder)}, "
-                              f"refreshed at {time.strftime('%H:%M:%S')}</p>")
-        self._unreadable.value = "".join(
-            f'<p style="color:#b0413e">Cannot read {esc(name)}: {esc(reason)}</p>' for name, reason in summary.unreadable)
+        self._status.value = fragment(BOARD, "room_status", n, self.folder, time.strftime("%H:%M:%S"))
+        self._unreadable.value = fragment(BOARD, "unreadable", summary.unreadable)
         if not n:
             for out in (self._heatmap, self._distribution, self._shares):
                 out.clear_output()
-            self._gaps.value = self._teams.value = "<p><i>No answers yet: teams appear here as they answer.</i></p>"
+            self._gaps.value = self._teams.value = fragment(COMMON, "note", "No answers yet: teams appear here as they answer.")
             self._movement.value = self._evidence.value = ""
             return summary
         enable_offline_rendering()
@@ -134,9 +135,7 @@ class WorkshopDashboard(widgets.VBox):
         show(self._distribution, distribution_chart(summary.distribution))
         show(self._shares, share_chart(summary.shares))
         gaps = summary.common_gaps()
-        self._gaps.value = "<ol>" + "".join(
-            f"<li>{esc(row.dimension)} (level {row.level}): {esc(row.text)} <b>{row.teams} team"
-            f"{'s' if row.teams != 1 else ''}</b></li>" for row in gaps.itertuples()) + "</ol>"
+        self._gaps.value = fragment(BOARD, "gaps", list(gaps.itertuples()))
         self._teams.value = self._teams_html(summary)
         self._movement.value = movement_html(summary)
         self._evidence.value = evidence_html(summary)
@@ -149,8 +148,7 @@ class WorkshopDashboard(widgets.VBox):
         parts = []
         for rubric, assessments in groups.items():
             if len(groups) > 1:
-                n = len(assessments)
-                parts.append(f"<h4>Rubric {esc(rubric)}: {n} team{'s' if n != 1 else ''}</h4>")
+                parts.append(fragment(BOARD, "rubric_heading", rubric, len(assessments)))
             parts.append(self._rubric_table(assessments))
         return "".join(parts)
 
@@ -161,27 +159,18 @@ class WorkshopDashboard(widgets.VBox):
             if a.rubric != DEFAULT_RUBRIC:
                 live += f"&rubric={quote(a.rubric)}"
             exported = self.reports_folder / f"{team_file_stem(a.team, a.rubric)}.html"
-            export_link = ""
-            if exported.is_file():
-                link = page_link(exported)
-                export_link = (f' · <a href="{esc(link)}" target="_blank">exported</a>' if link
-                               else f" · exported: {esc(exported)}")  # outside the served folder
-            dims = "".join(f"<td>{d.level}</td>" for d in a.dimensions)
-            rows.append(f"<tr><td>{esc(a.team)}</td><td><b>{a.overall_level}</b></td><td>{a.target.level}</td>{dims}"
-                        f"<td>{a.answered}/{a.total}</td><td><a href=\"{esc(live)}\" target=\"_blank\">live report</a>"
-                        f"{export_link}</td></tr>")
-        head = "".join(f"<th>{esc(d.name)}</th>" for d in assessments[0].dimensions)
-        return (f'<table border="1" cellpadding="4" style="border-collapse:collapse"><thead><tr><th>Team</th>'
-                f"<th>Overall</th><th>Target</th>{head}<th>Answered</th><th>Report</th></tr></thead>"
-                f"<tbody>{''.join(rows)}</tbody></table>")
+            link = page_link(exported) if exported.is_file() else None
+            rows.append({"a": a, "live": live, "export_link": link,  # a path when outside the served folder
+                         "export_path": str(exported) if exported.is_file() and not link else ""})
+        return fragment(BOARD, "teams_table", assessments[0].dimensions, rows)
 
     def export_csv(self) -> str:
         """The room summary as CSV: a download link in the page (works offline) and the text returned."""
         summary = self.summary or self.refresh()
         text = summary.to_csv()
         payload = base64.b64encode(text.encode()).decode()
-        self._download.value = (f'<a download="room-summary.csv" href="data:text/csv;base64,{payload}">'
-                                f"room-summary.csv ({len(summary.assessments)} teams)</a>")
+        self._download.value = fragment(COMMON, "download", f"data:text/csv;base64,{payload}", "room-summary.csv",
+                                        f"room-summary.csv ({len(summary.assessments)} teams)")
         return text
 
     # ------------------------------------------------------------------ auto-refresh
@@ -200,25 +189,17 @@ class WorkshopDashboard(widgets.VBox):
             try:
                 self.refresh()
             except Exception as exc:  # noqa: BLE001 - keep refreshing; say what went wrong
-                self._status.value = f'<p style="color:#b0413e">Refresh failed: {esc(exc)}</p>'
+                self._status.value = fragment(COMMON, "para", f"Refresh failed: {exc}", "error")
 
 
 def movement_html(summary: RoomSummary) -> str:
-    moves = summary.movement()
-    if not moves:
-        return "<p><i>No team has an earlier assessment in this folder yet (kept under history/).</i></p>"
-    arrow = {True: "&#9650;", False: "&#9660;"}
-    items = "".join(f"<li>{esc(m.team)}: {esc(m.label)} "
-                    f"{arrow[m.delta > 0] if m.delta else '='}</li>" for m in moves)
-    return f"<ul>{items}</ul>"
+    """Each team with an earlier assessment: then and now, an arrow for the direction."""
+    return fragment(BOARD, "movement", summary.movement())
 
 
 def evidence_html(summary: RoomSummary) -> str:
+    """Per rubric and dimension, how many answers rest on repository evidence and how many on opinion."""
     table = summary.evidence()
     if table.empty:
         return ""
-    rows = "".join(f"<tr><td>{esc(r.rubric)}</td><td>{esc(r.dimension)}</td><td>{r.evidence}</td>"
-                   f"<td>{r.opinion}</td><td>{r.unanswered}</td></tr>" for r in table.itertuples())
-    return ('<table border="1" cellpadding="4" style="border-collapse:collapse"><thead><tr><th>Rubric</th>'
-            "<th>Dimension</th><th>On evidence</th><th>On opinion</th><th>Unanswered</th></tr></thead>"
-            f"<tbody>{rows}</tbody></table>")
+    return fragment(BOARD, "evidence", list(table.itertuples()))

@@ -10,9 +10,10 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from ..simulation import LEVEL_NAMES, MultiSeedResult, SimulationConfig, SimulationResult
+from ..simulation import MultiSeedResult, SimulationConfig, SimulationResult
 from ..simulation.explorer import Explorer
-from ._common import reporting, show
+from ..style import LEVEL_SHORT_NAMES
+from ._common import heading, reporting, show, status
 from .lab_controls import LabControls
 from .own_data import OwnDataPanel
 from .tables import frame_html, kpi_table_html, money_table_html
@@ -38,17 +39,17 @@ class DriftLab(widgets.VBox):
         style = {"description_width": "150px"}
         self._metric = widgets.ToggleButtons(options=[("cumulative loss", "cumulative_loss"), ("accuracy", "accuracy"),
                                                       ("AUC", "auc")], value="cumulative_loss")
-        self._log_level = widgets.Dropdown(description="Gate log for", options=[(LEVEL_NAMES[lv], lv) for lv in levels],
+        self._log_level = widgets.Dropdown(description="Gate log for", options=[(LEVEL_SHORT_NAMES[lv], lv) for lv in levels],
                                            value=max(levels), style=style)
         self._status, self._money, self._kpis, self._gate_log, self._messages = (widgets.HTML() for _ in range(5))
         self._money_chart, self._timeline, self._heatmap = (widgets.Output() for _ in range(3))
         self.children = [
             self.controls, self._status,
-            widgets.HTML("<h3>What each level costs, in money</h3>"), self._money_chart, self._money,
-            widgets.HTML(f"<h3>One stream, week by week (seed {seed})</h3>"), self._metric, self._timeline,
-            widgets.HTML("<h3>KPIs per level (this seed)</h3>"), self._kpis,
-            widgets.HTML("<h3>Drift per feature and week</h3>"), self._heatmap,
-            widgets.HTML("<h3>Gate decisions</h3>"), self._log_level, self._gate_log,
+            heading("What each level costs, in money"), self._money_chart, self._money,
+            heading(f"One stream, week by week (seed {seed})"), self._metric, self._timeline,
+            heading("KPIs per level (this seed)"), self._kpis,
+            heading("Drift per feature and week"), self._heatmap,
+            heading("Gate decisions"), self._log_level, self._gate_log,
             self.own, self._messages,
         ]
         report = reporting(self._messages)
@@ -66,13 +67,13 @@ class DriftLab(widgets.VBox):
         explored = self.explorer.run(config, costs)
         self.result, self.multi, self.seconds = explored.result, explored.multi, explored.seconds
         levels = list(self.result.kpis.level)
-        self._log_level.options = [(LEVEL_NAMES[lv], lv) for lv in levels]
+        self._log_level.options = [(LEVEL_SHORT_NAMES[lv], lv) for lv in levels]
         if self._log_level.value not in levels:
             self._log_level.value = levels[-1]
         how = f"simulated for {LAB_SEEDS} seeds in {self.seconds:.2f} s" if explored.simulated else \
             f"for {LAB_SEEDS} seeds, kept from an earlier run of this setting" + (" (costs repriced)" if explored.repriced else "")
-        self._status.value = (f'<span style="color:#5c6b7a">{len(levels)} levels x {self.result.config.weeks} weeks x '
-                              f"{self.rows_per_week} rows {how}</span>")
+        self._status.value = status(f"{len(levels)} levels x {self.result.config.weeks} weeks x "
+                                    f"{self.rows_per_week} rows {how}")
         self._draw()
         return self.result
 

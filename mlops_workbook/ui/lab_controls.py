@@ -9,7 +9,9 @@ import ipywidgets as widgets
 
 from ..simulation.scenarios import SCENARIOS, Scenario
 from ..simulation import LEVEL_NAMES, Costs, SimulationConfig, load_costs
-from ._common import esc
+from ..html import fragment
+
+COMMON = "ui/common.html.j2"
 
 
 class LabControls(widgets.HBox):
@@ -27,7 +29,7 @@ class LabControls(widgets.HBox):
 
         self.scenario = widgets.Dropdown(description="Drift scenario", options=list(SCENARIOS), value=scenario,
                                          style=style, layout=widgets.Layout(width="410px"))
-        self.scenario_help = widgets.HTML(f"<i>{esc(spec.description)}</i>", layout=widgets.Layout(max_width="420px"))
+        self.scenario_help = widgets.HTML(fragment(COMMON, "italic", spec.description), layout=widgets.Layout(max_width="420px"))
         self.onset = slider(widgets.IntSlider, "Onset week", min=1, max=45, value=spec.onset)
         self.magnitude = slider(widgets.FloatSlider, "Magnitude", min=0.0, max=2.0, step=0.1, value=spec.magnitude)
         self.duration = slider(widgets.IntSlider, "Duration (weeks)", min=0, max=26, value=spec.duration)
@@ -47,8 +49,8 @@ class LabControls(widgets.HBox):
         self.children = [
             widgets.VBox([self.scenario, self.scenario_help, self.onset, self.magnitude, self.duration], layout=column),
             widgets.VBox([self.delay, self.auc_gate, self.drift_threshold, self.levels], layout=column),
-            widgets.VBox([widgets.HTML(f"<b>Costs</b>: margin and loss as shares of the amount lent, "
-                                       f"day rate in {esc(costs.currency)}"),
+            widgets.VBox([widgets.HTML(fragment(COMMON, "intro", "Costs", "margin and loss as shares of the amount lent, "
+                                                f"day rate in {costs.currency}")),
                           self.margin, self.lgd, self.day_rate], layout=column),
         ]
         self.layout = widgets.Layout(flex_flow="row wrap")
@@ -76,7 +78,7 @@ class LabControls(widgets.HBox):
             self.onset.value, self.magnitude.value, self.duration.value = spec.onset, spec.magnitude, spec.duration
         finally:
             self._switching = False
-        self.scenario_help.value = f"<i>{esc(spec.description)}</i>"
+        self.scenario_help.value = fragment(COMMON, "italic", spec.description)
 
     def config(self, *, seed: int, rows_per_week: int) -> SimulationConfig:
         return SimulationConfig(

@@ -8,26 +8,16 @@ from urllib.parse import quote
 import ipywidgets as widgets
 
 from ..assessment.store import AnswersStore
-from ._common import answers_dir, esc, page_link, reports_dir
+from ..html import render
+from ._common import answers_dir, page_link, reports_dir
 
 
 def landing(*, folder: str | Path | None = None, reports: str | Path | None = None) -> widgets.HTML:
     """Exported reports (browsable in the page) and a live-report link for every team in the room."""
     answers, exported = answers_dir(folder), reports_dir(reports)
-    parts = ["<h2>Reports</h2>"]
     pages = sorted(p for p in exported.glob("*.html")) if exported.is_dir() else []
-    links = [(p, page_link(p)) for p in pages]
-    if pages and all(link for _, link in links):
-        items = "".join(f'<li><a href="{esc(link)}" target="_blank">{esc(p.stem)}</a></li>' for p, link in links)
-        parts.append(f"<p>Exported HTML reports in {esc(exported)}:</p><ul>{items}</ul>")
-    elif pages:
-        parts.append(f"<p>{len(pages)} exported reports in {esc(exported)} (outside the served folder).</p>")
-    else:
-        parts.append("<p><i>No exported reports yet: create one from the assessment, or run "
-                     "<code>mlops-workbook report answers/ --out reports/</code>.</i></p>")
-    teams = [r.assessment for r in AnswersStore(answers).records(progress=False).records]
-    if teams:
-        items = "".join(f'<li><a href="03_report.ipynb?team={quote(a.team)}" target="_blank">{esc(a.team)}</a>: '
-                        f"level {a.overall_level}, target {a.target.level}</li>" for a in teams)
-        parts.append(f"<p>Live reports for the teams in {esc(answers)}:</p><ul>{items}</ul>")
-    return widgets.HTML("".join(parts))
+    links = [(p.stem, page_link(p)) for p in pages]
+    teams = [(r.assessment, f"03_report.ipynb?team={quote(r.assessment.team)}")
+             for r in AnswersStore(answers).records(progress=False).records]
+    return widgets.HTML(render("ui/landing.html.j2", pages=links, reachable=all(link for _, link in links),
+                               exported=exported, answers=answers, teams=teams))

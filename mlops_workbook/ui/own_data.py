@@ -9,6 +9,7 @@ import pandas as pd
 
 from ..drift.table import DriftReport, drift_table
 from ..errors import DataError
+from ..html import fragment, trusted
 from ._common import reporting, show
 from .tables import frame_html
 from .upload import uploaded_files
@@ -27,8 +28,7 @@ class OwnDataPanel(widgets.VBox):
         self.report: DriftReport | None = None
         self.compare_button.on_click(reporting(self.out)(self.compare))
         self.children = [
-            widgets.HTML("<h3>Use my data</h3><p>Upload a reference and a current CSV or Parquet file with the "
-                         "same columns: each feature gets the test Evidently would pick, with its statistic.</p>"),
+            widgets.HTML(fragment("ui/lab.html.j2", "own_data_intro")),
             widgets.HBox([self.reference, self.current, self.compare_button]), self.out, self.chart,
         ]
 
@@ -40,18 +40,12 @@ class OwnDataPanel(widgets.VBox):
         self.report = report
         frame = report.to_frame()
         verdict = "drift" if report.dataset_drift else "no drift"
-        from ..charts import enable_offline_rendering
-        import altair as alt
+        from ..charts import enable_offline_rendering, feature_drift_chart
 
         enable_offline_rendering()
-        chart = alt.Chart(frame).mark_bar().encode(
-            x=alt.X("statistic:Q"), y=alt.Y("feature:N", sort="-x"),
-            color=alt.Color("drifted:N", scale=alt.Scale(domain=[False, True], range=["#9ec5e8", "#b0413e"])),
-            tooltip=["feature", "test", "statistic", "p_value"],
-        ).properties(width=420, height=18 * len(frame), title="Drift statistic per feature")
-        self.out.value = (f"<p><b>Dataset: {verdict}</b> ({report.share_drifted:.0%} of "
-                          f"{len(report.features)} features drifted)</p>{frame_html(frame)}")
-        show(self.chart, chart)
+        self.out.value = fragment("ui/lab.html.j2", "dataset", verdict, report.share_drifted, len(report.features),
+                                  trusted(frame_html(frame)))
+        show(self.chart, feature_drift_chart(frame))
 
 
 def read_upload(upload: widgets.FileUpload, side: str) -> pd.DataFrame:

@@ -13,9 +13,12 @@ import ipywidgets as widgets
 
 from ..assessment.answers import Answer
 from ..assessment.rubric import Rubric, load_rubric
+from ..html import fragment
 from ..scan import CriterionFinding, ScanResult, scan
 from ..scan.archive import extract_zip
-from ._common import esc, reporting, show_error
+from ._common import COMMON, reporting, show_error
+
+PARTS = "ui/assessment.html.j2"
 
 Prefilled = list[tuple[str, Answer]]
 
@@ -49,9 +52,7 @@ class PrefillPanel(widgets.VBox):
         self._status = widgets.HTML()
         self._scan.on_click(self._scan_clicked)
         self._upload.observe(self._uploaded, names="value")
-        intro = widgets.HTML("<b>Pre-fill from a repository</b>: answers with evidence in the code are filled "
-                             "in and marked <i>confirm</i>; nothing is run, nothing leaves this server. "
-                             "Criteria without evidence stay for you to answer.")
+        intro = widgets.HTML(fragment(PARTS, "prefill_intro"))
         rows = [widgets.HBox([self._path, self._scan])] if allow_paths else []
         super().__init__([intro, *rows, self._upload, self._status])
 
@@ -122,16 +123,15 @@ class PrefillPanel(widgets.VBox):
 
     def _scan_folder(self, folder: str | Path, *, label: str) -> None:
         rubric = self._current_rubric()
-        self._status.value = f"Scanning {esc(label)}…"
+        self._status.value = fragment(COMMON, "text", f"Scanning {label}…")
         result = scan(folder, rubric)
         self.last_result = result
         prefilled = prefilled_answers(result)
         if self.on_findings is not None:
             self.on_findings(prefilled)
         if prefilled:
-            self._status.value = (f"Found evidence for <b>{len(prefilled)}</b> of {len(rubric.criteria)} criteria in "
-                                  f"{result.files_scanned} files of {esc(label)}. Those answers are filled in and "
-                                  "marked <i>found in … - confirm</i>: check each one.")
+            self._status.value = fragment(PARTS, "prefill_found", len(prefilled), len(rubric.criteria),
+                                          result.files_scanned, label)
         else:
-            self._status.value = (f"No evidence found in {result.files_scanned} files of {esc(label)}; "
-                                  "nothing was filled in.")
+            self._status.value = fragment(COMMON, "text", f"No evidence found in {result.files_scanned} files of "
+                                                                  f"{label}; nothing was filled in.")

@@ -19,7 +19,8 @@ from ..assessment.answers import Answers, dumps
 from ..assessment.intake import parse_answers_bytes
 from ..assessment.store import team_file_stem
 from ..errors import WorkbookError
-from ._common import esc, reporting, show_error
+from ..html import fragment
+from ._common import COMMON, reporting, show_error, status
 from .upload import uploaded_files
 
 
@@ -28,8 +29,8 @@ def download_link(answers: Answers) -> str:
     text = dumps(answers)
     payload = base64.b64encode(text.encode("utf-8")).decode("ascii")
     filename = f"{team_file_stem(answers.team, answers.rubric)}.json"
-    return (f'<a download="{esc(filename)}" href="data:application/json;base64,{payload}">'
-            f"Download my answers ({esc(filename)}, {len(answers.answers)} answers)</a>")
+    return fragment(COMMON, "download", f"data:application/json;base64,{payload}", filename,
+                    f"Download my answers ({filename}, {len(answers.answers)} answers)")
 
 
 class AnswersTransfer(widgets.VBox):
@@ -92,8 +93,8 @@ class AnswersTransfer(widgets.VBox):
         self.on_loaded(answers)
         self._link.value = ""  # the last download link showed the answers before this file
         note = f" ({'; '.join(warnings)})" if warnings else ""
-        self._message.value = (f'<span style="color:#2d6a4f">Loaded {len(answers.answers)} answers of team '
-                               f"{esc(answers.team)} from {esc(filename)}{esc(note)}</span>")
+        self._message.value = status(f"Loaded {len(answers.answers)} answers of team {answers.team} from {filename}"
+                                     f"{note}", "ok")
         return answers
 
     def _uploaded(self, change: dict[str, Any]) -> None:

@@ -9,7 +9,10 @@ from typing import Any
 import ipywidgets as widgets
 
 from ..assessment.intake import Outcome, import_answers_files
-from ._common import answers_dir, esc, reporting
+from ..html import fragment, trusted
+from ._common import answers_dir, reporting
+
+DASHBOARD = "ui/dashboard.html.j2"
 
 
 def uploaded_files(value: Any) -> list[tuple[str, bytes]]:
@@ -19,12 +22,7 @@ def uploaded_files(value: Any) -> list[tuple[str, bytes]]:
 
 def outcomes_html(outcomes: list[Outcome]) -> str:
     """One line per file: green for a saved one, red with the reason for a refused one."""
-    lines = []
-    for outcome in outcomes:
-        colour, mark = ("#2d6a4f", "saved") if outcome.ok else ("#b0413e", "not imported")
-        extra = "".join(f"<br><small>{esc(w)}</small>" for w in outcome.warnings)
-        lines.append(f'<li style="color:{colour}"><b>{mark}</b>: {esc(outcome.message)}{extra}</li>')
-    return f"<ul>{''.join(lines)}</ul>" if lines else ""
+    return fragment(DASHBOARD, "outcomes", outcomes)
 
 
 class AnswersUpload(widgets.VBox):
@@ -40,7 +38,8 @@ class AnswersUpload(widgets.VBox):
                                           description="Add answers files", layout={"width": "220px"})
         self._result = widgets.HTML()
         self.children = [
-            widgets.HTML("<b>Answers from participants</b>: their downloaded answers files, several at once"),
+            widgets.HTML(fragment("ui/common.html.j2", "intro", "Answers from participants",
+                                  "their downloaded answers files, several at once")),
             self._upload,
             self._result,
         ]
@@ -60,8 +59,8 @@ class AnswersUpload(widgets.VBox):
         """What an upload does (also for scripts and tests): import, show one line per file, notify."""
         self.outcomes = import_answers_files(files, self.folder)
         saved = sum(o.ok for o in self.outcomes)
-        self._result.value = (f"<p>{saved} of {len(self.outcomes)} files imported into {esc(self.folder)}</p>"
-                              + outcomes_html(self.outcomes))
+        self._result.value = fragment(DASHBOARD, "imported", saved, len(self.outcomes), self.folder,
+                                      trusted(outcomes_html(self.outcomes)))
         if self.on_imported is not None and saved:
             self.on_imported(self.outcomes)
         return self.outcomes

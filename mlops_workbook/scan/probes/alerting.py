@@ -12,6 +12,7 @@ ID = "alerting"
 SHORT = "Alert rules: Prometheus `groups:`/`alert:` rules or `PrometheusRule`, Alertmanager `route`/`receivers`, Grafana alert rules"
 CRITERIA = {"monitor-2-alerting": "yes"}
 REMEDIATION = "Write alert rules for serving errors and metric thresholds, routed to the model's owner."
+EFFORT = "medium"  # low: an afternoon, medium: days, high: weeks
 
 _RULE = re.compile(r"^\s*-?\s*alert\s*:\s*\S+", re.MULTILINE)
 _GROUPS = re.compile(r"^\s*groups\s*:|^kind:\s*PrometheusRule\s*$", re.MULTILINE)

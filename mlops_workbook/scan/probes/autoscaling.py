@@ -12,6 +12,7 @@ ID = "autoscaling"
 SHORT = "Autoscaling configs: `HorizontalPodAutoscaler`, KEDA `ScaledObject`, KServe/Knative `minReplicas`/`maxReplicas`"
 CRITERIA = {"deploy-3-autoscaling": "yes"}
 REMEDIATION = "Let serving scale with load (a HorizontalPodAutoscaler, KEDA, or KServe min/max replicas)."
+EFFORT = "medium"  # low: an afternoon, medium: days, high: weeks
 
 _KINDS = re.compile(r"^kind:\s*(?:HorizontalPodAutoscaler|ScaledObject|ScaledJob)\s*$", re.MULTILINE)
 _REPLICAS = re.compile(r"^\s*maxReplicas\s*:\s*\d+|autoscaling\.knative\.dev/max-scale", re.MULTILINE)

@@ -14,6 +14,7 @@ SHORT = ("CI configuration (`.github/workflows/*.yml`, `.gitlab-ci.yml`, `Jenkin
          "CircleCI) with a step that runs tests (`pytest`, `tox`, `nox`, `unittest`, `make test`)")
 CRITERIA = {"deploy-1-basic-cicd": "yes", "model-1-unit-tests": "partial"}
 REMEDIATION = "Add a CI workflow that installs the project and runs pytest on every push and pull request."
+EFFORT = "low"  # low: an afternoon, medium: days, high: weeks
 
 _TESTS = re.compile(r"\b(?:pytest|py\.test|tox|nox|unittest|make\s+test\w*|hatch\s+(?:run\s+)?test|"
                     r"poetry\s+run\s+pytest|npm\s+test)\b")

@@ -10,6 +10,7 @@ ID = "code-owners"
 SHORT = "A `CODEOWNERS` file (root, `.github/` or `docs/`) naming who owns the code"
 CRITERIA = {"gov-1-owner": "partial", "people-1-shared-repo": "partial"}
 REMEDIATION = "Name an owner for each model's code in CODEOWNERS (and in its model card)."
+EFFORT = "low"  # low: an afternoon, medium: days, high: weeks
 
 
 def run(raw: RawResults) -> list[Finding]:

@@ -12,6 +12,7 @@ ID = "data-validation"
 SHORT = "Great Expectations (`great_expectations.yml`, expectation suites, `gx` calls), pandera schemas, Soda checks, TFDV, Deepchecks"
 CRITERIA = {"data-2-validation": "yes", "data-3-data-contracts": "partial", "data-3-quality-monitoring": "partial"}
 REMEDIATION = "Validate each training batch (schema, nulls, ranges) with Great Expectations, pandera or Soda before training starts."
+EFFORT = "medium"  # low: an afternoon, medium: days, high: weeks
 
 _SODA_CHECKS = re.compile(r"^checks for [\w.\"-]+\s*:", re.MULTILINE)
 

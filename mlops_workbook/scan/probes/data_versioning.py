@@ -12,6 +12,7 @@ ID = "data-versioning"
 SHORT = "DVC files (`dvc.yaml`, `*.dvc`), a DVC remote in `.dvc/config`, lakeFS (client, `lakefs://` URIs, `.lakectl.yaml`)"
 CRITERIA = {"data-1-versioning": "yes", "data-2-lineage": "partial"}
 REMEDIATION = "Track training data with DVC (`dvc add`, a remote in .dvc/config) or lakeFS, so each run names its data version."
+EFFORT = "medium"  # low: an afternoon, medium: days, high: weeks
 
 _REMOTE = re.compile(r"^\s*\[\s*['\"]?remote\s+\"[^\"]+\"", re.MULTILINE)
 _LAKEFS_URI = re.compile(r"lakefs://[\w.-]+")

@@ -14,6 +14,7 @@ SHORT = ("Drift and performance monitoring code: Evidently reports/presets, Nann
 CRITERIA = {"monitor-2-basic-drift": "yes", "monitor-3-data-drift": "partial", "monitor-3-prediction-drift": "partial",
             "monitor-2-performance-labels": "partial"}
 REMEDIATION = "Compare production inputs and predictions with the training data on a schedule (Evidently is a good start)."
+EFFORT = "medium"  # low: an afternoon, medium: days, high: weeks
 
 _TOOLS = (
     (("evidently",), ("evidently",), re.compile(r"\b(?:Report|TestSuite|DataDriftPreset|DataDriftTable|"

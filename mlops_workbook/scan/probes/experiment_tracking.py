@@ -14,6 +14,7 @@ SHORT = ("MLflow (`MLproject`, `mlflow.log_*`, `mlflow.autolog`, `mlflow.start_r
 CRITERIA = {"model-1-experiment-tracking": "yes", "model-2-versioning": "partial",
             "model-3-advanced-tracking": "partial"}
 REMEDIATION = "Log parameters, metrics and the code version of every training run (mlflow.autolog() is one line)."
+EFFORT = "low"  # low: an afternoon, medium: days, high: weeks
 
 _MLFLOW = re.compile(r"\bmlflow\.(?:[a-z_]+\.)?(?:log_\w+|autolog|start_run|set_experiment)\s*\(")
 _WANDB = re.compile(r"\bwandb\.(?:init|log|config)\b")

@@ -12,6 +12,7 @@ ID = "explainability"
 SHORT = "Explanations: SHAP explainers, Captum attributions, Alibi explainers, LIME, InterpretML"
 CRITERIA = {"model-3-explainability": "yes", "gov-4-explainable-ai": "partial", "gov-3-compliance-checks": "partial"}
 REMEDIATION = "Produce feature attributions (SHAP) for each candidate model in the pipeline and keep them with the model."
+EFFORT = "medium"  # low: an afternoon, medium: days, high: weeks
 
 _TOOLS = (
     (("shap",), ("shap",), re.compile(r"\bshap\.\w*(?:Explainer|explainer)\w*\s*\(|\bshap\.(?:summary_plot|plots)\b"), "SHAP"),

@@ -12,6 +12,7 @@ ID = "fairness"
 SHORT = "Fairness checks: Fairlearn (`MetricFrame`, `demographic_parity_*`), AIF360 metrics, Aequitas"
 CRITERIA = {"gov-3-bias-checks": "yes", "gov-4-bias-detection": "partial"}
 REMEDIATION = "Compute fairness metrics for the relevant groups on each candidate model (Fairlearn's MetricFrame)."
+EFFORT = "medium"  # low: an afternoon, medium: days, high: weeks
 
 _FAIRLEARN = re.compile(r"\b(?:MetricFrame|demographic_parity_\w+|equalized_odds_\w+|ThresholdOptimizer|"
                         r"ExponentiatedGradient)\s*\(")

@@ -12,6 +12,7 @@ ID = "feature-store"
 SHORT = "Feast (`feature_store.yaml`, `FeatureView`), Tecton, Hopsworks, Databricks Feature Store clients"
 CRITERIA = {"data-3-feature-store": "yes", "data-2-automated-features": "partial"}
 REMEDIATION = "Define features once in a feature store (Feast is a small start) and read them for both training and serving."
+EFFORT = "high"  # low: an afternoon, medium: days, high: weeks
 
 _FEAST = re.compile(r"\b(?:FeatureView|FeatureService|FeatureStore|get_historical_features|get_online_features)\b")
 _DATABRICKS = re.compile(r"\b(?:FeatureStoreClient|FeatureEngineeringClient)\b")

@@ -12,6 +12,7 @@ ID = "hyperparameter-search"
 SHORT = "Optuna studies, Ray Tune, Hyperopt, Katib `Experiment`, W&B sweeps, `GridSearchCV`/`RandomizedSearchCV`"
 CRITERIA = {"model-2-hpo": "yes"}
 REMEDIATION = "Run the hyperparameter search inside the pipeline (Optuna or Ray Tune), not by hand."
+EFFORT = "low"  # low: an afternoon, medium: days, high: weeks
 
 _OPTUNA = re.compile(r"\boptuna\.create_study\s*\(|\.optimize\s*\(")
 _TUNE = re.compile(r"\btune\.(?:run|Tuner)\s*\(|\bTuner\s*\(")

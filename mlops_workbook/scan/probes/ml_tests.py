@@ -13,6 +13,7 @@ SHORT = ("pytest/unittest files (`test_*.py`, `*_test.py`) that import ML librar
          "model, training, feature or data code")
 CRITERIA = {"model-1-unit-tests": "yes"}
 REMEDIATION = "Test feature code, preprocessing and the training entry point with pytest, and run them on every change."
+EFFORT = "medium"  # low: an afternoon, medium: days, high: weeks
 
 ML_MODULES = frozenset({
     "sklearn", "torch", "tensorflow", "keras", "xgboost", "lightgbm", "catboost", "transformers", "pandas",

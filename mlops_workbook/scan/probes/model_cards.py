@@ -13,6 +13,7 @@ SHORT = ("Model cards: `MODEL_CARD.md`, `model_card*.md`, `model-card*`, files u
          "Model Card Toolkit or Hugging Face `ModelCard` generation")
 CRITERIA = {"gov-1-documentation": "yes", "gov-3-model-cards": "partial"}
 REMEDIATION = "Write a model card for each production model (purpose, data, metrics, owner, limitations); generate it in the pipeline."
+EFFORT = "low"  # low: an afternoon, medium: days, high: weeks
 
 _CARD_NAME = re.compile(r"^model[-_ ]?card", re.IGNORECASE)
 _GENERATE = re.compile(r"\b(?:ModelCard(?:Data)?\.from_template|ModelCardToolkit\s*\(|ModelCard\s*\()")

@@ -14,6 +14,7 @@ SHORT = ("Model registry calls: MLflow `register_model`, `registered_model_name=
 CRITERIA = {"gov-2-model-registry": "yes", "model-2-versioning": "partial", "deploy-1-known-version": "partial",
             "gov-2-approval-workflow": "partial"}
 REMEDIATION = "Register every model you ship (mlflow.register_model) and promote versions with an alias or stage."
+EFFORT = "low"  # low: an afternoon, medium: days, high: weeks
 
 _REGISTRY = re.compile(r"\b(?:register_model|create_registered_model|create_model_version|"
                        r"transition_model_version_stage|set_registered_model_alias|link_model)\s*\(|"

@@ -13,6 +13,7 @@ SHORT = ("Serving definitions: BentoML (`bentofile.yaml`, `@bentoml.service`), S
          "KServe `InferenceService`, Triton `config.pbtxt`, TorchServe, or a FastAPI/Flask app with a Dockerfile")
 CRITERIA = {"deploy-1-script": "partial", "deploy-2-automated-deploy": "partial", "deploy-1-known-version": "partial"}
 REMEDIATION = "Package the model as a service with a definition in the repository (BentoML, KServe or a container)."
+EFFORT = "medium"  # low: an afternoon, medium: days, high: weeks
 
 _MANIFEST = re.compile(r"^kind:\s*(SeldonDeployment|InferenceService|ServingRuntime|Model)\s*$", re.MULTILINE)
 _SERVING_API = re.compile(r"machinelearning\.seldon\.io|serving\.kserve\.io|serving\.kubeflow\.org|mlops\.seldon\.io")

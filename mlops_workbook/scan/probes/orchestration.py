@@ -13,6 +13,7 @@ SHORT = ("Pipeline definitions: Airflow DAGs, Dagster assets/jobs, Prefect flows
          "Argo `Workflow`), ZenML and Metaflow pipelines, Flyte workflows")
 CRITERIA = {"model-2-pipeline": "yes", "data-1-scripted-prep": "partial", "data-2-automated-features": "partial"}
 REMEDIATION = "Run training as a pipeline on a schedule or on new data (Airflow, Dagster, Prefect or Kubeflow), not by hand."
+EFFORT = "high"  # low: an afternoon, medium: days, high: weeks
 
 _TOOLS = (
     (("airflow",), ("apache-airflow",), re.compile(r"\bDAG\s*\(|@dag\b|@task\b"), "Airflow"),

@@ -12,6 +12,7 @@ ID = "params-files"
 SHORT = "Parameter files (`params.yaml`, `params.json`), Hydra (`@hydra.main`, `conf/` with `defaults:`), OmegaConf"
 CRITERIA = {"model-2-versioning": "partial"}
 REMEDIATION = "Keep hyperparameters in a versioned params.yaml (or Hydra config) that each run reads and records."
+EFFORT = "low"  # low: an afternoon, medium: days, high: weeks
 
 _HYDRA = re.compile(r"@hydra\.main\b|\bhydra\.(?:initialize|compose)\(|\bOmegaConf\.load\(")
 _DEFAULTS = re.compile(r"^defaults\s*:", re.MULTILINE)

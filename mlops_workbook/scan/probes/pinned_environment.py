@@ -13,6 +13,7 @@ SHORT = ("Lock files (`poetry.lock`, `uv.lock`, `Pipfile.lock`, `pdm.lock`, `con
          "pinned with `==`, a `Dockerfile`")
 CRITERIA = {"model-1-reproducible-env": "yes"}
 REMEDIATION = "Pin the training environment: commit a lock file (uv, Poetry, pip-tools) or build it as a container image."
+EFFORT = "low"  # low: an afternoon, medium: days, high: weeks
 
 LOCK_FILES = ("poetry.lock", "uv.lock", "pipfile.lock", "pdm.lock", "conda-lock.yml", "conda-lock.yaml",
               "requirements.lock", "pixi.lock")

@@ -13,6 +13,7 @@ SHORT = ("Canary and traffic-split configs: Argo Rollouts (`kind: Rollout` with 
          "KServe `canaryTrafficPercent`, Istio `VirtualService` weights, Seldon `traffic:` splits")
 CRITERIA = {"deploy-3-canary": "yes", "deploy-2-ab-testing": "partial", "deploy-3-automated-rollback": "partial"}
 REMEDIATION = "Roll new models out to a small share of traffic first (Argo Rollouts, Flagger, KServe canaryTrafficPercent)."
+EFFORT = "high"  # low: an afternoon, medium: days, high: weeks
 
 _ROLLOUT = re.compile(r"^kind:\s*Rollout\s*$[\s\S]*?^\s*canary\s*:", re.MULTILINE)
 _FLAGGER = re.compile(r"^kind:\s*Canary\s*$", re.MULTILINE)

@@ -13,6 +13,7 @@ SHORT = ("Prometheus (`prometheus.yml` scrape configs, `prometheus_client` metri
          "Grafana dashboards and provisioning")
 CRITERIA = {"monitor-1-basic-metrics": "yes", "monitor-3-dashboards": "partial", "monitor-1-serving-logs": "partial"}
 REMEDIATION = "Expose request volume, latency, errors and score distribution as Prometheus metrics on a Grafana dashboard."
+EFFORT = "medium"  # low: an afternoon, medium: days, high: weeks
 
 _METRICS = re.compile(r"\b(?:Counter|Histogram|Gauge|Summary|start_http_server|make_asgi_app|Instrumentator)\s*\(")
 _SCRAPE = re.compile(r"^\s*scrape_configs\s*:", re.MULTILINE)
