@@ -16,7 +16,6 @@ only complete (temp file + rename); team names become safe file names inside the
 from __future__ import annotations
 
 import glob
-import html
 import json
 import multiprocessing
 import os
@@ -25,16 +24,18 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .. import resources, settings
 from .._files import atomic_write_text
 from ..errors import ReportError, WorkbookError
-from .content import REPORT_SCENARIO
+from . import simcache
+from .index import page, write_index
+from .params import REPORT_SCENARIO
 
-ROOT = Path(__file__).resolve().parent.parent.parent
-REPORT_NOTEBOOK = ROOT / "notebooks" / "03_report.ipynb"
+REPORT_NOTEBOOK = resources.notebook(resources.REPORT_NOTEBOOK)
 KERNEL_NAME = "python3"
 REPORTS_PER_KERNEL = 12
 WARM_UP_CODE = (
@@ -166,27 +167,6 @@ def plan_jobs(
 # --------------------------------------------------------------------------- HTML export
 
 
-PAGE_CSS = """
-body { margin: 0 auto; padding: 1.5em 2em 3em; max-width: 1040px; background: #fff; color: #1d2733;
-       font-family: system-ui, -apple-system, "Segoe UI", sans-serif; }
-.jp-InputPrompt, .jp-OutputPrompt, .prompt, .input_prompt, .output_prompt { display: none; }
-.jp-OutputArea-output img, .jp-OutputArea-output svg { max-width: 100%; height: auto; }
-pre { white-space: pre-wrap; }
-.jp-RenderedText pre, .output_stderr { color: #b0413e; }
-@page { size: A4; margin: 14mm 12mm; }
-@media print { body { max-width: none; padding: 0; } a { color: inherit; } }
-"""
-
-
-def page(title: str, body: str, *, css: str = PAGE_CSS) -> str:
-    """A complete, self-contained HTML page: no script, no external stylesheet, no font download."""
-    return (
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        f"<title>{html.escape(title)}</title>\n<style>{css}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n"
-    )
-
-
 _EXPORTER: Any = None
 
 
@@ -219,10 +199,10 @@ class _WarmKernel:
     def __init__(self) -> None:
         from jupyter_client import KernelManager
 
-        from ..server.serve import thread_limits
-
         # one BLAS/OpenMP thread per kernel: the workers' kernels already share the cores
-        env = thread_limits({k: v for k, v in os.environ.items() if k not in _KERNEL_ENV_DROP})
+        env = settings.thread_limits({k: v for k, v in os.environ.items() if k not in _KERNEL_ENV_DROP})
+        if _CACHE:
+            env.update(simcache.environment(_CACHE))  # where the batch left the simulation
         self.started = time.perf_counter()
         # Unix sockets instead of TCP ports on loopback: no port races between workers, no
         # plain-TCP warning. The socket path must be absolute: the kernel runs in notebooks/.
@@ -290,6 +270,7 @@ def _wait_reply(client: Any, msg_id: str, timeout: float = 300) -> None:
 
 
 _KERNEL: _WarmKernel | None = None
+_CACHE = ""  # this worker's batch's simulation cache folder ("" outside a batch)
 
 
 def _register_engine() -> None:
@@ -318,27 +299,18 @@ def _register_engine() -> None:
 
 def _share_simulation(cache: str, scenario: str, seed: int) -> None:
     """Simulate once in the parent and leave it where every report kernel looks first."""
-    import pickle
+    from .content import report_simulation
 
-    from .content import report_simulation, simulation_cache_file
-
-    path = simulation_cache_file(cache, scenario, seed)
-    tmp = path.with_suffix(".tmp")
-    with tmp.open("wb") as handle:
-        pickle.dump(report_simulation(scenario, seed), handle, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, path)
+    simcache.write(cache, scenario, seed, report_simulation(scenario, seed))
 
 
 def _worker_init(cache: str = "") -> None:
     """Runs once per worker process: imports, the engine, and a first kernel warming up."""
-    global _KERNEL
+    global _KERNEL, _CACHE
     import papermill  # noqa: F401 - imported once per worker, not once per report
     from multiprocessing import util
 
-    if cache:
-        from .content import SIMULATION_CACHE_ENV
-
-        os.environ[SIMULATION_CACHE_ENV] = cache  # inherited by the kernels this worker starts
+    _CACHE = cache  # handed to the kernels this worker starts
 
     _register_engine()
     util.Finalize(None, _shutdown_kernel, exitpriority=10)
@@ -575,54 +547,6 @@ def print_pdf(printer: Any, outcome: ReportOutcome, out: Path) -> None:
         return
     outcome.pdf, outcome.pdf_blocked_requests = printed.path.name, printed.blocked_requests
     outcome.timings["pdf"] = time.perf_counter() - start
-
-
-def write_index(outcomes: Sequence[ReportOutcome], out_dir: Path, *, scenario: str = "") -> Path:
-    """The room overview: every team's levels, a link to its report, and every failure with its reason."""
-    esc = html.escape
-    dimensions: list[str] = []
-    for o in outcomes:
-        for name in o.summary.get("dimension_levels", {}):
-            if name not in dimensions:
-                dimensions.append(name)
-    head = "".join(f"<th>{esc(d)}</th>" for d in dimensions)
-    since = any("previous" in o.summary for o in outcomes)
-    rows = []
-    for o in outcomes:
-        s = o.summary
-        team = f'<a href="{esc(o.html)}">{esc(o.team)}</a>' if o.ok and o.html else esc(o.team)
-        if o.ok and o.pdf:
-            team += f' <a class="pdf" href="{esc(o.pdf)}">PDF</a>'
-        before = s.get("previous")
-        previous = (f"<td>L{before['overall_level']} on {esc(before['date'])}</td>" if before else "<td></td>") \
-            if since else ""
-        cells = "".join(f"<td class=\"lv lv{s['dimension_levels'][d]}\">{s['dimension_levels'][d]}</td>"
-                        if d in s.get("dimension_levels", {}) else "<td></td>" for d in dimensions)
-        status = "ok" if o.ok else f'<span class="err">failed: {esc(o.error or "")}</span>'
-        overall = s.get("overall_level", "")
-        rows.append(f"<tr><td>{team}</td>{previous}<td class=\"lv lv{overall}\">{overall}</td>"
-                    f"<td>{s.get('target_level', '')}</td>"
-                    f"{cells}<td>{esc(', '.join(s.get('flags', [])))}</td><td>{status}</td></tr>")
-    failed = sum(not o.ok for o in outcomes)
-    css = PAGE_CSS + """
-table { border-collapse: collapse; } th, td { border: 1px solid #dde3ea; padding: .35em .6em; text-align: left; }
-th { background: #f3f6f9; } .lv { text-align: center; font-weight: 600; color: #fff; }
-.lv0 { background: #b0413e; } .lv1 { background: #e07b39; } .lv2 { background: #c9a227; }
-.lv3 { background: #6a994e; } .lv4 { background: #2a6f97; } .err { color: #b0413e; }
-a.pdf { font-size: .8em; margin-left: .4em; padding: 0 .35em; border: 1px solid #5c6b7a; border-radius: .3em; }
-"""
-    body = (
-        "<h1>MLOps maturity: room overview</h1>"
-        f"<p>{len(outcomes) - failed} reports, {failed} failed. Simulation scenario: {esc(scenario)}. "
-        "Overall level = the weakest dimension.</p>"
-        f"<table><thead><tr><th>Team</th>{'<th>Previous</th>' if since else ''}<th>Overall</th><th>Target</th>"
-        f"{head}<th>Flags</th><th>Status</th></tr>"
-        f"</thead><tbody>{''.join(rows)}</tbody></table>"
-    )
-    path = out_dir / "index.html"
-    atomic_write_text(path, page("MLOps maturity: room overview", body, css=css))
-    atomic_write_text(out_dir / "index.json", json.dumps([asdict(o) for o in outcomes], indent=2, default=str))
-    return path
 
 
 def print_progress(done: int, total: int, outcome: ReportOutcome) -> None:

@@ -41,7 +41,9 @@ from voila.tornado.contentshandler import VoilaContentsHandler
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
-LANDING = "voila/render/00_start.ipynb"
+from ..resources import LANDING_NOTEBOOK
+
+LANDING = f"voila/render/{LANDING_NOTEBOOK}"
 
 
 # --------------------------------------------------------------------------- capacity

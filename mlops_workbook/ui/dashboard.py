@@ -15,9 +15,10 @@ from ..assessment.answers import team_file_stem
 from ..assessment.rubric import DEFAULT_RUBRIC
 from ..assessment.room import RoomSummary, summarize_room
 from ..assessment.scoring import Assessment
+from ..resources import REPORT_NOTEBOOK
 from ._common import answers_dir, esc, page_link, reporting, reports_dir, show
 
-REPORT_NOTEBOOK_URL = "03_report.ipynb"  # relative: the dashboard is served beside it by Voila
+REPORT_NOTEBOOK_URL = REPORT_NOTEBOOK  # relative: the dashboard is served beside it by Voila
 
 
 class WorkshopDashboard(widgets.VBox):

@@ -8,6 +8,7 @@ from urllib.parse import quote
 import ipywidgets as widgets
 
 from ..assessment.room import summarize_room
+from ..resources import REPORT_NOTEBOOK
 from ._common import answers_dir, esc, page_link, reports_dir
 
 
@@ -27,7 +28,7 @@ def landing(*, folder: str | Path | None = None, reports: str | Path | None = No
                      "<code>mlops-workbook report answers/ --out reports/</code>.</i></p>")
     room = summarize_room(answers)
     if room.assessments:
-        items = "".join(f'<li><a href="03_report.ipynb?team={quote(a.team)}" target="_blank">{esc(a.team)}</a>: '
+        items = "".join(f'<li><a href="{REPORT_NOTEBOOK}?team={quote(a.team)}" target="_blank">{esc(a.team)}</a>: '
                         f"level {a.overall_level}, target {a.target.level}</li>" for a in room.assessments)
         parts.append(f"<p>Live reports for the teams in {esc(answers)}:</p><ul>{items}</ul>")
     return widgets.HTML("".join(parts))
