@@ -1,6 +1,6 @@
 """Where the package's own files are: notebooks, rubrics, voila.json, schemas, templates, costs, samples.
 
-Why one module: `Path(__file__).parent.parent` in five places reached outside the package, into a
+Why one module: paths two folders up from `__file__` in five places reached outside the package, into a
 checkout, so a non-editable `pip install .` had no notebooks, rubrics or voila.json and `report`
 and `serve` failed from any folder but the repository. Every one of these files now lives inside
 the package (shipped as package data); the repository's top-level `notebooks/`, `rubrics/`,
