@@ -27,7 +27,7 @@ def _environ_uses() -> list[tuple[str, str, int]]:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         rel = path.relative_to(PACKAGE).as_posix()
 
-        def visit(node: ast.AST, func: str) -> None:
+        def visit(node: ast.AST, func: str, rel: str = rel) -> None:
             for child in ast.iter_child_nodes(node):
                 name = child.name if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)) else func
                 if isinstance(child, ast.Attribute) and child.attr in ("environ", "getenv", "environb"):
@@ -35,7 +35,7 @@ def _environ_uses() -> list[tuple[str, str, int]]:
                 if isinstance(child, ast.ImportFrom) and child.module == "os" and any(
                         a.name in ("environ", "getenv") for a in child.names):
                     found.append((rel, func, child.lineno))
-                visit(child, name)
+                visit(child, name, rel)
 
         visit(tree, "<module>")
     return found

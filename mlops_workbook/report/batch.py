@@ -47,6 +47,8 @@ _KERNEL_ENV_DROP = ("QUERY_STRING", "VOILA_PREHEAT", "VOILA_KERNEL_ID")
 
 @dataclass(frozen=True)
 class ReportJob:
+    """One report to execute: validated and scored up front, so a worker only runs the notebook."""
+
     source: str
     team: str
     slug: str
@@ -56,6 +58,8 @@ class ReportJob:
 
 @dataclass
 class ReportOutcome:
+    """What became of one answers file: its files, its error, its summary and timings (index.json rows)."""
+
     source: str
     team: str
     status: str  # "ok" or "failed"
@@ -69,21 +73,26 @@ class ReportOutcome:
 
     @property
     def ok(self) -> bool:
+        """Whether the report was produced."""
         return self.status == "ok"
 
 
 @dataclass
 class BatchResult:
+    """A whole batch: every outcome in input order, the index page, the wall time."""
+
     outcomes: list[ReportOutcome]
     index: Path
     seconds: float
 
     @property
     def failed(self) -> list[ReportOutcome]:
+        """The outcomes that failed (the CLI exits 1 when there are any)."""
         return [o for o in self.outcomes if not o.ok]
 
     @property
     def ok(self) -> bool:
+        """Whether every report was produced."""
         return not self.failed
 
 

@@ -36,6 +36,8 @@ def chromium_path() -> Path:
 
 @dataclass(frozen=True)
 class PrintedPdf:
+    """One printed report: its file, its page count, and how many outside requests were refused."""
+
     path: Path
     pages: int
     blocked_requests: int  # requests the report tried to make off the machine, aborted

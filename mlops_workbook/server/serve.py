@@ -61,11 +61,14 @@ class Server:
         return self.page("")
 
     def page(self, path: str) -> str:
+        """The URL of `path` on this server, with its token when it has one."""
         return self.base + path + (f"?token={quote(self.token, safe='')}" if self.token else "")
 
 
 @dataclass(frozen=True)
 class ServePlan:
+    """Everything `serve` will start, decided before anything starts (so it can be tested and printed)."""
+
     servers: list[Server]
     answers: Path
     reports: Path
@@ -75,14 +78,17 @@ class ServePlan:
 
     @property
     def join_url(self) -> str:
+        """Where participants (or the person alone) go first."""
         return self.servers[0].url
 
     @property
     def facilitator_url(self) -> str:
+        """The dashboard's URL on the last server (the facilitator's, or the only one)."""
         return self.servers[-1].page(DASHBOARD)
 
 
 def is_loopback(host: str) -> bool:
+    """Whether only this machine can reach `host` (decides whether a token is required)."""
     if host == "localhost":
         return True
     try:
@@ -137,6 +143,7 @@ def normalize_base_url(prefix: str) -> str:
 
 
 def voila_command(*, host: str, port: int, base_url: str = "/") -> list[str]:
+    """The command line of one room server over the bundled notebooks (no token here: it is in voila.json)."""
     return [sys.executable, "-m", "mlops_workbook.server.room_server", str(NOTEBOOKS), "--no-browser", f"--port={port}",
             f"--Voila.ip={host}", "--Voila.port_retries=0", f"--Voila.base_url={normalize_base_url(base_url)}"]
 
@@ -225,6 +232,7 @@ def qr_text(url: str) -> str:
 
 
 def describe(plan: ServePlan) -> str:
+    """What `serve` prints: where to go, with which token, and where answers and reports are kept."""
     lines = [f"  answers: {plan.answers}", f"  reports: {plan.reports}"]
     if not plan.reports.is_relative_to(NOTEBOOKS.resolve()):
         lines.append("  (Voila serves files only from the notebooks folder: pages show a report's path, not a link)")
