@@ -52,10 +52,10 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting(ANSWERS_DIR, "path", "answers (under the current folder)",
+    Setting(ANSWERS_DIR, "path", "`answers` under the current folder (`~/mlops-workbook/answers` if that is in site-packages)",
             "The answers folder: where the assessment saves and the dashboard, landing page and live report "
             "read. `serve` sets it for its kernels from `--answers-dir`."),
-    Setting(REPORTS_DIR, "path", "reports (under the current folder)",
+    Setting(REPORTS_DIR, "path", "`reports` under the current folder (`~/mlops-workbook/reports` if that is in site-packages)",
             "Where \"Create my report\" writes a team's exported report. `serve` sets it from `--reports-dir`."),
     Setting(RUBRICS, "paths", "(none)",
             "Extra folders of rubric files (`os.pathsep`-separated), looked up before the bundled rubrics."),
@@ -102,15 +102,29 @@ def text(name: str, default: str = "", env: Mapping[str, str] | None = None) -> 
     return _raw(name, env) or default
 
 
+INSTALLED_HOME = "mlops-workbook"  # under the home folder: where a kernel started inside site-packages writes
+
+
+def writable_default(name: str) -> Path:
+    """`name` under the current folder, unless that folder is inside an installed package (a kernel
+    started in site-packages' notebooks folder by a plain `voila` or JupyterLab): then `~/mlops-workbook/name`.
+    What a user writes must never land in site-packages, where an upgrade deletes it."""
+    here = Path.cwd().resolve()
+    if any(part in ("site-packages", "dist-packages") for part in here.parts):
+        return Path.home() / INSTALLED_HOME / name
+    return Path(name)
+
+
 def answers_dir(given: str | os.PathLike[str] | None = None) -> Path:
     """The answers folder: `given`, else $MLOPS_WORKBOOK_ANSWERS_DIR, else `answers` under the current
-    folder (never the package's own folder: an installed package lives in site-packages)."""
-    return Path(given or _raw(ANSWERS_DIR) or "answers")
+    folder (see `writable_default`)."""
+    return Path(given or _raw(ANSWERS_DIR) or writable_default("answers"))
 
 
 def reports_dir(given: str | os.PathLike[str] | None = None) -> Path:
-    """The reports folder: `given`, else $MLOPS_WORKBOOK_REPORTS_DIR, else `reports` under the current folder."""
-    return Path(given or _raw(REPORTS_DIR) or "reports")
+    """The reports folder: `given`, else $MLOPS_WORKBOOK_REPORTS_DIR, else `reports` under the current
+    folder (see `writable_default`)."""
+    return Path(given or _raw(REPORTS_DIR) or writable_default("reports"))
 
 
 def rubric_dirs() -> list[Path]:

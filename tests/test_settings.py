@@ -89,6 +89,18 @@ def test_folders_default_under_the_current_folder(monkeypatch, tmp_path):
     assert settings.answers_dir(tmp_path / "given") == tmp_path / "given"  # an explicit folder wins
 
 
+def test_folders_never_default_into_site_packages(monkeypatch, tmp_path):
+    """A kernel started in an installed package's notebooks folder writes under the home folder instead."""
+    monkeypatch.delenv(settings.ANSWERS_DIR, raising=False)
+    monkeypatch.delenv(settings.REPORTS_DIR, raising=False)
+    inside = tmp_path / "venv" / "lib" / "python3.11" / "site-packages" / "mlops_workbook" / "notebooks"
+    inside.mkdir(parents=True)
+    monkeypatch.chdir(inside)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert settings.answers_dir() == tmp_path / "home" / "mlops-workbook" / "answers"
+    assert settings.reports_dir() == tmp_path / "home" / "mlops-workbook" / "reports"
+
+
 def test_typed_accessors(monkeypatch, tmp_path):
     monkeypatch.setenv(settings.RUBRICS, os.pathsep.join([str(tmp_path / "a"), "", str(tmp_path / "b")]))
     assert settings.rubric_dirs() == [tmp_path / "a", tmp_path / "b"]
