@@ -54,3 +54,16 @@ def test_the_report_notebook_declares_the_parameters_params_names():
     params = inspect_notebook(str(resources.notebook(resources.REPORT_NOTEBOOK)))
     assert tuple(params) == PARAMETER_NAMES
     assert params["scenario"]["default"].strip("'\"") == REPORT_SCENARIO
+
+
+def test_the_report_side_imports_nothing_from_the_server():
+    """thread_limits lived in server.serve and the batch imported it: report sits below server."""
+    import ast
+
+    for path in sorted((ROOT / "mlops_workbook" / "report").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                module = ("." * node.level) + (node.module or "")
+                assert "server" not in module.split("."), f"{path.name}:{node.lineno} imports {module}"
+            elif isinstance(node, ast.Import):
+                assert not any(".server" in a.name for a in node.names), f"{path.name}:{node.lineno}"

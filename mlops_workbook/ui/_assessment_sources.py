@@ -20,8 +20,6 @@ from .transfer import AnswersTransfer
 if TYPE_CHECKING:
     from .assessment import AssessmentApp
 
-SERVER_PATHS_ENV = settings.ROLE
-
 
 def server_paths_allowed() -> bool:
     """Scanning a folder by its path on the server is for the person at this machine: a participant
