@@ -21,7 +21,7 @@ from mlops_workbook.assessment.store import load_answers, save_answers, team_fil
 from mlops_workbook.cli import main
 from mlops_workbook.report.pdf import CHROMIUM, PdfPrinter, print_pdfs
 from mlops_workbook.report.content import ReportParameters, TeamReport
-from mlops_workbook.report.batch import page
+from mlops_workbook.report.index import page
 from mlops_workbook.assessment.scoring import score
 
 from .conftest import ROOT, SAMPLES

@@ -129,7 +129,8 @@ def test_bad_input_for_whole_batch(tmp_path, capsys):
 
 
 def test_index_links_html_and_pdf_and_shows_the_previous_level(tmp_path):
-    from mlops_workbook.report.batch import ReportOutcome, write_index
+    from mlops_workbook.report.batch import ReportOutcome
+    from mlops_workbook.report.index import write_index
 
     levels = {"Data": 2, "Ops": 1}
     outcomes = [

@@ -19,12 +19,11 @@ from mlops_workbook.server.serve import (
     MIN_TOKEN,
     PARTICIPANT_NOTEBOOKS,
     ROLE_ENV,
-    THREAD_LIMITS,
     prepare,
     room_token,
-    thread_limits,
     voila_config,
 )
+from mlops_workbook.settings import THREAD_LIMITS, thread_limits
 
 
 @pytest.fixture

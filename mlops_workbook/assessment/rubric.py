@@ -17,12 +17,12 @@ from typing import Any
 
 import yaml
 
+from .. import resources, settings
 from ..errors import RubricError
 
 LEVELS = (0, 1, 2, 3, 4)
 DEFAULT_RUBRIC = "mlops-maturity"
-_PACKAGE_DIR = Path(__file__).resolve().parent.parent
-_SCHEMA_PATH = _PACKAGE_DIR / "schemas" / "rubric.schema.json"
+_SCHEMA_PATH = resources.schema("rubric.schema.json")
 
 
 @dataclass(frozen=True)
@@ -222,9 +222,9 @@ def _level_dict(level: Level) -> dict[str, Any]:
 
 
 def rubric_dirs() -> list[Path]:
-    """Where rubric ids are looked up: $MLOPS_WORKBOOK_RUBRICS (os.pathsep list), the repo's rubrics/."""
-    dirs = [Path(p) for p in os.environ.get("MLOPS_WORKBOOK_RUBRICS", "").split(os.pathsep) if p]
-    dirs.append(_PACKAGE_DIR.parent / "rubrics")
+    """Where rubric ids are looked up: $MLOPS_WORKBOOK_RUBRICS (os.pathsep list), the bundled rubrics."""
+    dirs = settings.rubric_dirs()
+    dirs.append(resources.RUBRICS)
     dirs.append(Path.cwd() / "rubrics")
     unique: list[Path] = []
     for d in dirs:

@@ -24,18 +24,18 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .. import resources, settings
 from .._files import atomic_write_text
 from ..errors import ReportError, WorkbookError
-from ..html import render, trusted
-from ..style import TONES, level_css
-from .content import REPORT_SCENARIO
+from . import simcache
+from .index import page, write_index
+from .params import REPORT_SCENARIO
 
-ROOT = Path(__file__).resolve().parent.parent.parent
-REPORT_NOTEBOOK = ROOT / "notebooks" / "03_report.ipynb"
+REPORT_NOTEBOOK = resources.notebook(resources.REPORT_NOTEBOOK)
 KERNEL_NAME = "python3"
 REPORTS_PER_KERNEL = 12
 WARM_UP_CODE = (
@@ -47,6 +47,8 @@ _KERNEL_ENV_DROP = ("QUERY_STRING", "VOILA_PREHEAT", "VOILA_KERNEL_ID")
 
 @dataclass(frozen=True)
 class ReportJob:
+    """One report to execute: validated and scored up front, so a worker only runs the notebook."""
+
     source: str
     team: str
     slug: str
@@ -56,6 +58,8 @@ class ReportJob:
 
 @dataclass
 class ReportOutcome:
+    """What became of one answers file: its files, its error, its summary and timings (index.json rows)."""
+
     source: str
     team: str
     status: str  # "ok" or "failed"
@@ -69,21 +73,26 @@ class ReportOutcome:
 
     @property
     def ok(self) -> bool:
+        """Whether the report was produced."""
         return self.status == "ok"
 
 
 @dataclass
 class BatchResult:
+    """A whole batch: every outcome in input order, the index page, the wall time."""
+
     outcomes: list[ReportOutcome]
     index: Path
     seconds: float
 
     @property
     def failed(self) -> list[ReportOutcome]:
+        """The outcomes that failed (the CLI exits 1 when there are any)."""
         return [o for o in self.outcomes if not o.ok]
 
     @property
     def ok(self) -> bool:
+        """Whether every report was produced."""
         return not self.failed
 
 
@@ -154,22 +163,6 @@ def plan_jobs(
 # --------------------------------------------------------------------------- HTML export
 
 
-PAGE_CSS = """
-body { margin: 0 auto; padding: 1.5em 2em 3em; max-width: 1040px; background: #fff; color: #1d2733;
-       font-family: system-ui, -apple-system, "Segoe UI", sans-serif; }
-.jp-InputPrompt, .jp-OutputPrompt, .prompt, .input_prompt, .output_prompt { display: none; }
-.jp-OutputArea-output img, .jp-OutputArea-output svg { max-width: 100%; height: auto; }
-pre { white-space: pre-wrap; }
-@page { size: A4; margin: 14mm 12mm; }
-@media print { body { max-width: none; padding: 0; } a { color: inherit; } }
-""" + f".jp-RenderedText pre, .output_stderr {{ color: {TONES['error']}; }}\n"
-
-
-def page(title: str, body: str, *, css: str = PAGE_CSS) -> str:
-    """A complete, self-contained HTML page: no script, no external stylesheet, no font download."""
-    return render("report/page.html.j2", title=title, css=trusted(css), body=trusted(body)) + "\n"
-
-
 _EXPORTER: Any = None
 
 
@@ -202,10 +195,10 @@ class _WarmKernel:
     def __init__(self) -> None:
         from jupyter_client import KernelManager
 
-        from ..server.serve import thread_limits
-
         # one BLAS/OpenMP thread per kernel: the workers' kernels already share the cores
-        env = thread_limits({k: v for k, v in os.environ.items() if k not in _KERNEL_ENV_DROP})
+        env = settings.thread_limits({k: v for k, v in os.environ.items() if k not in _KERNEL_ENV_DROP})
+        if _CACHE:
+            env.update(simcache.environment(_CACHE))  # where the batch left the simulation
         self.started = time.perf_counter()
         # Unix sockets instead of TCP ports on loopback: no port races between workers, no
         # plain-TCP warning. The socket path must be absolute: the kernel runs in notebooks/.
@@ -273,6 +266,7 @@ def _wait_reply(client: Any, msg_id: str, timeout: float = 300) -> None:
 
 
 _KERNEL: _WarmKernel | None = None
+_CACHE = ""  # this worker's batch's simulation cache folder ("" outside a batch)
 
 
 def _register_engine() -> None:
@@ -301,27 +295,18 @@ def _register_engine() -> None:
 
 def _share_simulation(cache: str, scenario: str, seed: int) -> None:
     """Simulate once in the parent and leave it where every report kernel looks first."""
-    import pickle
+    from .content import report_simulation
 
-    from .content import report_simulation, simulation_cache_file
-
-    path = simulation_cache_file(cache, scenario, seed)
-    tmp = path.with_suffix(".tmp")
-    with tmp.open("wb") as handle:
-        pickle.dump(report_simulation(scenario, seed), handle, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, path)
+    simcache.write(cache, scenario, seed, report_simulation(scenario, seed))
 
 
 def _worker_init(cache: str = "") -> None:
     """Runs once per worker process: imports, the engine, and a first kernel warming up."""
-    global _KERNEL
+    global _KERNEL, _CACHE
     import papermill  # noqa: F401 - imported once per worker, not once per report
     from multiprocessing import util
 
-    if cache:
-        from .content import SIMULATION_CACHE_ENV
-
-        os.environ[SIMULATION_CACHE_ENV] = cache  # inherited by the kernels this worker starts
+    _CACHE = cache  # handed to the kernels this worker starts
 
     _register_engine()
     util.Finalize(None, _shutdown_kernel, exitpriority=10)
@@ -558,28 +543,6 @@ def print_pdf(printer: Any, outcome: ReportOutcome, out: Path) -> None:
         return
     outcome.pdf, outcome.pdf_blocked_requests = printed.path.name, printed.blocked_requests
     outcome.timings["pdf"] = time.perf_counter() - start
-
-
-def write_index(outcomes: Sequence[ReportOutcome], out_dir: Path, *, scenario: str = "") -> Path:
-    """The room overview: every team's levels, a link to its report, and every failure with its reason."""
-    dimensions: list[str] = []
-    for o in outcomes:
-        for name in o.summary.get("dimension_levels", {}):
-            if name not in dimensions:
-                dimensions.append(name)
-    failed = sum(not o.ok for o in outcomes)
-    css = PAGE_CSS + f"""
-table {{ border-collapse: collapse; }} th, td {{ border: 1px solid #dde3ea; padding: .35em .6em; text-align: left; }}
-th {{ background: #f3f6f9; }} .lv {{ text-align: center; font-weight: 600; color: #fff; }}
-{level_css("lv")} .err {{ color: {TONES["error"]}; }}
-a.pdf {{ font-size: .8em; margin-left: .4em; padding: 0 .35em; border: 1px solid {TONES["muted"]}; border-radius: .3em; }}
-"""
-    body = render("report/index.html.j2", outcomes=outcomes, dimensions=dimensions, scenario=scenario,
-                  ok=len(outcomes) - failed, failed=failed, since=any("previous" in o.summary for o in outcomes))
-    path = out_dir / "index.html"
-    atomic_write_text(path, page("MLOps maturity: room overview", body, css=css))
-    atomic_write_text(out_dir / "index.json", json.dumps([asdict(o) for o in outcomes], indent=2, default=str))
-    return path
 
 
 def print_progress(done: int, total: int, outcome: ReportOutcome) -> None:

@@ -11,12 +11,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, Self
 from urllib.parse import parse_qs
 
 import pandas as pd
 
+from .. import settings
 from ..assessment.answers import Answers
 from ..assessment.history import Progress
 from ..assessment.record import TeamRecord
@@ -28,12 +28,10 @@ from ..formatting import detection, interval, money, never_or
 from ..html import render
 from ..simulation import SimulationResult, simulate, simulate_seeds
 from ..style import level_label
+from . import simcache
+from .params import REPORT_SCENARIO
 
-ANSWERS_DIR_ENV = "MLOPS_WORKBOOK_ANSWERS_DIR"
 STATUS_LABELS = {"yes": "met", "partial": "partly met", "no": "not met", "n/a": "not applicable", None: "unanswered"}
-# Concept drift separates the levels most clearly (each level loses less than the one below it),
-# so it is what "what your level costs you" shows unless a scenario is chosen.
-REPORT_SCENARIO = "concept-drift"
 
 
 # --------------------------------------------------------------------------- parameters
@@ -89,7 +87,7 @@ def resolve_parameters(
             raise WorkbookError(f"unknown rubric {query['rubric']!r} (known: {', '.join(known)})", field="rubric")
         changes["rubric"] = query["rubric"]
     if query.get("team"):
-        folder = Path(answers_dir or os.environ.get(ANSWERS_DIR_ENV, "answers"))
+        folder = settings.answers_dir(answers_dir)
         changes["answers_path"] = str(AnswersStore(folder).team_file(query["team"], query.get("rubric")))
     if query.get("scenario"):
         changes["scenario"] = query["scenario"]
@@ -114,24 +112,17 @@ def voila_query_string() -> str | None:
     Voila hands it to the kernel in QUERY_STRING; a preheated kernel gets it only once a page
     request arrives, so wait for that first.
     """
-    if "VOILA_PREHEAT" in os.environ:  # only inside Voila; returns at once unless preheated
+    if settings.preheated():  # only inside Voila; returns at once unless preheated
         try:
             from voila.utils import wait_for_request
 
             wait_for_request()
         except ImportError:  # pragma: no cover - voila is a dependency
             pass
-    return os.environ.get("QUERY_STRING")
+    return settings.query_string() or None
 
 
 # --------------------------------------------------------------------------- simulation (cached per kernel)
-
-
-SIMULATION_CACHE_ENV = "MLOPS_WORKBOOK_SIMULATION_CACHE"
-
-
-def simulation_cache_file(folder: str | os.PathLike[str], scenario: str, seed: int) -> Path:
-    return Path(folder) / f"simulation-{scenario}-{int(seed)}.pkl"
 
 
 REPORT_SEEDS = 20  # seeds behind the report's means and intervals
@@ -150,15 +141,8 @@ def cached_simulation(scenario: str, seed: int) -> SimulationResult:
     """All five levels once per (scenario, seed): a kernel that renders many reports pays once, and a
     batch computes it once in the parent and hands it over through $MLOPS_WORKBOOK_SIMULATION_CACHE
     (a folder private to that batch)."""
-    folder = os.environ.get(SIMULATION_CACHE_ENV)
-    if folder:
-        path = simulation_cache_file(folder, scenario, seed)
-        if path.is_file():
-            import pickle
-
-            with path.open("rb") as handle:
-                return pickle.load(handle)
-    return report_simulation(scenario, seed)
+    shared = simcache.read(scenario, seed)
+    return shared if shared is not None else report_simulation(scenario, seed)
 
 
 def _subset(result: SimulationResult, levels: tuple[int, ...]) -> SimulationResult:

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import glob
 import sys
 from pathlib import Path
 
+from .. import resources
 from ..assessment.store import read_team
-
-SAMPLE_ANSWERS = Path(__file__).resolve().parent.parent.parent / "data" / "sample_answers"
+from ..resources import SAMPLE_ANSWERS
 
 
 def sample_answer_files() -> list[Path]:
     """The bundled sample teams' answers files (a missing folder is a broken install, said plainly)."""
-    files = sorted(Path(p) for p in glob.glob(str(SAMPLE_ANSWERS / "*.json")))
+    files = resources.sample_answer_files()
     if not files:
         raise FileNotFoundError(f"no sample answers in {SAMPLE_ANSWERS}")
     return files

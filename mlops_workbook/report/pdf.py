@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .. import settings
 from .._files import atomic_write_bytes
 from ..errors import ReportError
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ENV = "MLOPS_WORKBOOK_CHROMIUM"  # another chromium binary (never a downloaded one)
+CHROMIUM = settings.DEFAULT_CHROMIUM
+CHROMIUM_ENV = settings.CHROMIUM  # another chromium binary (never a downloaded one)
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 PAGE_TIMEOUT_MS = 60_000
@@ -26,7 +27,7 @@ PAGE_TIMEOUT_MS = 60_000
 
 def chromium_path() -> Path:
     """Debian's chromium (or $MLOPS_WORKBOOK_CHROMIUM); a clear one-line error when it is missing."""
-    path = Path(os.environ.get(CHROMIUM_ENV) or CHROMIUM)
+    path = settings.chromium()
     if not (path.is_file() and os.access(path, os.X_OK)):
         raise ReportError(f"--pdf needs Debian's chromium at {path} (install it: apt-get install chromium)",
                           field="pdf")
@@ -35,6 +36,8 @@ def chromium_path() -> Path:
 
 @dataclass(frozen=True)
 class PrintedPdf:
+    """One printed report: its file, its page count, and how many outside requests were refused."""
+
     path: Path
     pages: int
     blocked_requests: int  # requests the report tried to make off the machine, aborted

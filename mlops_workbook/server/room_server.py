@@ -41,8 +41,9 @@ from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
 from ..html import render
+from ..resources import LANDING_NOTEBOOK
 
-LANDING = "voila/render/00_start.ipynb"
+LANDING = f"voila/render/{LANDING_NOTEBOOK}"
 
 
 # --------------------------------------------------------------------------- capacity
@@ -78,21 +79,25 @@ class RoomCapacity:
             self.pool_limit = {}
 
     def page_kernels(self) -> int:
+        """Kernels that pages hold now (kernels that stopped are forgotten here)."""
         self._room_init()
         running = set(self.list_kernel_ids())  # type: ignore[attr-defined]
         self._page_kernels &= running
         return len(self._page_kernels)
 
     def pooled(self) -> int:
+        """Pre-heated kernels waiting in the pools, ready or not."""
         return sum(len(pool) for pool in getattr(self, "_pools", {}).values())
 
     def room_left(self) -> int | None:
+        """Places left for pages (None: no limit), counting pages being admitted."""
         self._room_init()
         if not self.max_kernels:
             return None
         return self.max_kernels - self.page_kernels() - self._admitting
 
     def admit(self) -> _Admission | None:
+        """Take a place for this request until its kernel exists; None when the room is full."""
         left = self.room_left()
         if left is not None and left <= 0:
             return None
@@ -102,6 +107,7 @@ class RoomCapacity:
         return admission
 
     def release(self, admission: _Admission) -> None:
+        """Give the place back (once): the kernel exists now, or the request ended without one."""
         if not admission.consumed:
             admission.consumed = True
             self._admitting -= 1
@@ -128,6 +134,7 @@ class RoomCapacity:
         return sum(1 for task in getattr(self, "_pools", {}).get(notebook_name, []) if _ready(task))
 
     async def get_rendered_notebook(self, notebook_name: str, *args: Any, **kwargs: Any) -> Any:
+        """A pooled kernel for a page, a ready one first; it counts as the page's from now on."""
         pool = getattr(self, "_pools", {}).get(notebook_name)
         if pool:
             pool.sort(key=lambda task: not _ready(task))  # Voila takes the first one
@@ -159,6 +166,7 @@ class RoomCapacity:
             self.kernel_pools_config = pools
 
     async def shutdown_all(self, *args: Any, **kwargs: Any) -> None:
+        """Stop every kernel; no pool refills start while the server stops."""
         self._closing = True  # no refills while the server stops
         await super().shutdown_all(*args, **kwargs)  # type: ignore[misc]
 
@@ -196,6 +204,7 @@ class PlainErrors:
     """jupyter-server's error pages need static files Voila does not serve; a plain page instead."""
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
+        """A plain error page that needs no static files."""
         reason = getattr(self, "_reason", "") or "Error"
         self.set_header("Content-Type", "text/html; charset=UTF-8")  # type: ignore[attr-defined]
         self.finish(_page(f"{status_code}: {reason}", ""))  # type: ignore[attr-defined]
@@ -205,12 +214,14 @@ class RoomRenderHandler(PlainErrors, TornadoVoilaHandler):
     """Voila's notebook page, limited to the served notebooks and to the room's capacity."""
 
     def initialize(self, **kwargs: Any) -> None:
+        """Take the room's options (served notebooks, wait for a place) before Voila's own."""
         self.allowed: list[str] = kwargs.pop("allowed", [])
         self.wait_for_place: float = kwargs.pop("wait_for_place", 5.0)
         super().initialize(**kwargs)
 
     @web.authenticated
     async def get(self, path: str | None = None) -> None:
+        """Render the page if it is served here and the room has a place; else 404 or 'room is full' (503)."""
         if self.allowed and path not in self.allowed:
             self.set_status(404)
             self.finish(_page("Not served here", "not-served", path=path or "", start=self.base_url))
@@ -245,6 +256,7 @@ class LandingRedirectHandler(PlainErrors, JupyterHandler):
     """`/` -> the landing page, query string kept (the join URL carries the token)."""
 
     def get(self) -> None:
+        """Redirect to the landing page, keeping the query string (the token)."""
         query = self.request.query
         target = self.base_url.rstrip("/") + "/" + LANDING
         self.redirect(f"{target}?{query}" if query else target)
@@ -255,10 +267,12 @@ class LoginFileHandler(PlainErrors, JupyterHandler, AllowListFileHandler):
 
     @web.authenticated
     def head(self, path: str) -> Any:
+        """HEAD of an allow-listed file, for logged-in users only."""
         return AllowListFileHandler.head(self, path)
 
     @web.authenticated
     def get(self, path: str, include_body: bool = True) -> Any:
+        """An allow-listed file, for logged-in users only."""
         return AllowListFileHandler.get(self, path, include_body)
 
 
@@ -268,6 +282,7 @@ class LocalQueryHandler(RequestInfoSocketHandler):
     local_addresses: ClassVar[set[str]] = set()
 
     def get(self, *args: Any, **kwargs: Any) -> Any:
+        """Open the socket for a kernel on this machine; 403 for any other address."""
         remote = self.request.remote_ip or ""
         try:
             local = ipaddress.ip_address(remote).is_loopback or remote in self.local_addresses
@@ -282,6 +297,7 @@ class NotServedHandler(PlainErrors, JupyterHandler):
     """The file tree and contents API of a server limited to some notebooks: the landing page instead."""
 
     def get(self, *args: Any, **kwargs: Any) -> None:
+        """Redirect to the landing page."""
         self.redirect(self.base_url.rstrip("/") + "/" + LANDING)
 
 
@@ -297,6 +313,7 @@ class RoomVoila(Voila):
     wait_for_place = Float(5.0, help="Seconds a page waits for a place before 'room is full'").tag(config=True)
 
     def init_settings(self) -> dict[str, Any]:
+        """Voila's settings, with its kernel manager class extended by the room's capacity."""
         # Voila builds its kernel manager class inside init_settings from a module-level factory;
         # wrapping that factory for this one call is the only way to add to the class it builds.
         factory = voila_app.voila_kernel_manager_factory
@@ -312,6 +329,7 @@ class RoomVoila(Voila):
             voila_app.voila_kernel_manager_factory = factory
 
     def init_handlers(self) -> list[Any]:
+        """Voila's handlers, with the room's replacements (landing redirect, login on files, local query)."""
         LocalQueryHandler.local_addresses = {self.ip} if self.ip else set()
         restricted = bool(self.notebooks)
         handlers = []

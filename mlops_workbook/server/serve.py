@@ -1,4 +1,4 @@
-"""`mlops-workbook serve`: real Voila servers over the notebooks, configured from the repo's voila.json.
+"""`mlops-workbook serve`: real Voila servers over the bundled notebooks, configured from the package's voila.json.
 
 Two ways to serve, chosen by whether a room token is in use:
 
@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import ipaddress
 import json
-import os
 import secrets
 import signal
 import socket
@@ -32,18 +31,17 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from .. import resources, settings
 from ..errors import WorkbookError
+from ..settings import THREAD_LIMITS, thread_limits  # noqa: F401 - THREAD_LIMITS: also read from here by the benchmarks
 
-ROOT = Path(__file__).resolve().parent.parent.parent
-NOTEBOOKS = ROOT / "notebooks"
-CONFIG = ROOT / "voila.json"
-LANDING = "voila/render/00_start.ipynb"
-DASHBOARD = "voila/render/04_workshop_dashboard.ipynb"
-PARTICIPANT_NOTEBOOKS = ("00_start.ipynb", "01_assessment.ipynb", "02_drift_gating_lab.ipynb", "03_report.ipynb")
-ROLE_ENV = "MLOPS_WORKBOOK_ROLE"  # "participants", "facilitator" or "alone": the server a kernel runs under
+NOTEBOOKS = resources.NOTEBOOKS
+CONFIG = resources.VOILA_CONFIG
+LANDING = f"voila/render/{resources.LANDING_NOTEBOOK}"
+DASHBOARD = f"voila/render/{resources.DASHBOARD_NOTEBOOK}"
+PARTICIPANT_NOTEBOOKS = resources.PARTICIPANT_NOTEBOOKS
+ROLE_ENV = settings.ROLE  # "participants", "facilitator" or "alone": the server a kernel runs under
 MIN_TOKEN = 16
-THREAD_LIMITS = {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
-                                         "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS")}
 
 
 @dataclass(frozen=True)
@@ -63,11 +61,14 @@ class Server:
         return self.page("")
 
     def page(self, path: str) -> str:
+        """The URL of `path` on this server, with its token when it has one."""
         return self.base + path + (f"?token={quote(self.token, safe='')}" if self.token else "")
 
 
 @dataclass(frozen=True)
 class ServePlan:
+    """Everything `serve` will start, decided before anything starts (so it can be tested and printed)."""
+
     servers: list[Server]
     answers: Path
     reports: Path
@@ -77,28 +78,23 @@ class ServePlan:
 
     @property
     def join_url(self) -> str:
+        """Where participants (or the person alone) go first."""
         return self.servers[0].url
 
     @property
     def facilitator_url(self) -> str:
+        """The dashboard's URL on the last server (the facilitator's, or the only one)."""
         return self.servers[-1].page(DASHBOARD)
 
 
 def is_loopback(host: str) -> bool:
+    """Whether only this machine can reach `host` (decides whether a token is required)."""
     if host == "localhost":
         return True
     try:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
-
-
-def thread_limits(env: dict[str, str] | None = None) -> dict[str, str]:
-    """`env` with BLAS/OpenMP pools of one thread unless set explicitly (kernels inherit it)."""
-    env = dict(os.environ if env is None else env)
-    for name, value in THREAD_LIMITS.items():
-        env.setdefault(name, value)
-    return env
 
 
 def room_token(host: str, token: str | None) -> tuple[str | None, bool]:
@@ -124,7 +120,7 @@ def voila_config(*, pool: int = 1, dev: bool = False, cull_idle: int = 0, token:
     if token:
         config.setdefault("Voila", {})["token"] = token
     pools = config.setdefault("VoilaKernelManager", {}).setdefault("kernel_pools_config", {})
-    for key in ("01_assessment.ipynb", "notebooks/01_assessment.ipynb"):
+    for key in (resources.ASSESSMENT_NOTEBOOK, f"notebooks/{resources.ASSESSMENT_NOTEBOOK}"):
         pools[key] = {"pool_size": max(pool, 0)}
     if pool <= 0:
         config["VoilaConfiguration"]["preheat_kernel"] = False
@@ -147,6 +143,7 @@ def normalize_base_url(prefix: str) -> str:
 
 
 def voila_command(*, host: str, port: int, base_url: str = "/") -> list[str]:
+    """The command line of one room server over the bundled notebooks (no token here: it is in voila.json)."""
     return [sys.executable, "-m", "mlops_workbook.server.room_server", str(NOTEBOOKS), "--no-browser", f"--port={port}",
             f"--Voila.ip={host}", "--Voila.port_retries=0", f"--Voila.base_url={normalize_base_url(base_url)}"]
 
@@ -178,15 +175,16 @@ def prepare(*, host: str = "127.0.0.1", port: int = 8866, answers_dir: str | Non
     if dev and not is_loopback(host):
         raise WorkbookError("--dev shows sources and tracebacks: only on 127.0.0.1", field="dev")
     room, generated = room_token(host, token)
-    answers = Path(answers_dir or NOTEBOOKS / "answers").resolve()
-    reports = Path(reports_dir or NOTEBOOKS / "reports").resolve()
+    # under the current folder unless given (or set): never inside the package, which may be site-packages
+    answers = settings.answers_dir(answers_dir).resolve()
+    reports = settings.reports_dir(reports_dir).resolve()
     for folder in (answers, reports):
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise WorkbookError(f"cannot create the folder ({exc.strerror})", source=folder) from None
     env = thread_limits()
-    env.update(MLOPS_WORKBOOK_ANSWERS_DIR=str(answers), MLOPS_WORKBOOK_REPORTS_DIR=str(reports))
+    env.update({settings.ANSWERS_DIR: str(answers), settings.REPORTS_DIR: str(reports)})
     if host not in ("0.0.0.0", "::", "") and not is_loopback(host):
         env["VOILA_APP_IP"] = host  # where a pre-heated kernel asks for its page's query string
     workdir = Path(tempfile.mkdtemp(prefix="mlops-workbook-voila-"))
@@ -234,7 +232,10 @@ def qr_text(url: str) -> str:
 
 
 def describe(plan: ServePlan) -> str:
+    """What `serve` prints: where to go, with which token, and where answers and reports are kept."""
     lines = [f"  answers: {plan.answers}", f"  reports: {plan.reports}"]
+    if not plan.reports.is_relative_to(NOTEBOOKS.resolve()):
+        lines.append("  (Voila serves files only from the notebooks folder: pages show a report's path, not a link)")
     if len(plan.servers) == 1:
         only = plan.servers[0]
         lines[:0] = [f"Serving the workbook on {only.page(LANDING)} (this machine only, no token)",

@@ -24,6 +24,7 @@ class XsrfCookieIdentityProvider(PasswordIdentityProvider):
     """Voila's default identity provider, plus the `_xsrf` cookie on GET requests of known users."""
 
     async def get_user(self, handler: Any) -> Any:
+        """The user as jupyter-server finds them; for a known user's GET, the `_xsrf` cookie is set too."""
         user = super().get_user(handler)
         if isawaitable(user):
             user = await user

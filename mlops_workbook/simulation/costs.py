@@ -17,9 +17,10 @@ from typing import Any
 import numpy as np
 import yaml
 
+from .. import resources
 from ..errors import DataError
 
-DEFAULT_COSTS_FILE = Path(__file__).with_name("costs.yaml")
+DEFAULT_COSTS_FILE = resources.COSTS
 
 
 @dataclass(frozen=True)

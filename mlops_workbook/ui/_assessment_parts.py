@@ -6,7 +6,6 @@ callback when the participant changed something.
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from ..assessment.answers import DATA_CHANGE, RETRAINING_FREQUENCIES, STALE_MODEL_COSTS, Context
+from .. import settings
 from ..errors import WorkbookError
 from ..assessment.rubric import Rubric
 from ..assessment.scoring import Assessment
@@ -173,7 +173,7 @@ class ReportPanel(widgets.VBox):
         self._prepare, self.reports_folder = prepare, reports_folder
         self.thread: threading.Thread | None = None
         self.last_report: Path | None = None
-        self.timeout = float(os.environ.get("MLOPS_WORKBOOK_REPORT_TIMEOUT", "300"))
+        self.timeout = settings.report_timeout()
         self.button.on_click(reporting(self.out)(self._clicked))
 
     def _clicked(self, button: widgets.Button | None = None) -> None:

@@ -7,11 +7,11 @@ count of such disagreements is shown so the team can look again.
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
 
+from .. import settings
 from ..assessment.answers import Answer, Answers
 from ..html import fragment
 from .prefill import PrefillPanel
@@ -20,14 +20,12 @@ from .transfer import AnswersTransfer
 if TYPE_CHECKING:
     from .assessment import AssessmentApp
 
-SERVER_PATHS_ENV = "MLOPS_WORKBOOK_ROLE"
-
 
 def server_paths_allowed() -> bool:
     """Scanning a folder by its path on the server is for the person at this machine: a participant
     on the room's Wi-Fi (the `participants` server) uploads a zip instead, and cannot probe the
     server's folders."""
-    return os.environ.get(SERVER_PATHS_ENV, "") != "participants"
+    return settings.role() != "participants"
 
 
 def apply_scan(app: AssessmentApp, items: list[tuple[str, Answer]]) -> tuple[int, int, int]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import os
 import posixpath
 import traceback
 from collections.abc import Callable
@@ -14,29 +13,23 @@ from urllib.parse import parse_qs, quote, unquote
 import ipywidgets as widgets
 from IPython.display import display
 
+from .. import settings
 from ..errors import WorkbookError
 from ..html import fragment
 
-ANSWERS_DIR_ENV = "MLOPS_WORKBOOK_ANSWERS_DIR"
-REPORTS_DIR_ENV = "MLOPS_WORKBOOK_REPORTS_DIR"
 COMMON = "ui/common.html.j2"  # the widgets' shared fragments (status lines, headings, notes, errors)
 
-
-def answers_dir(default: str | os.PathLike[str] | None = None) -> Path:
-    return Path(default or os.environ.get(ANSWERS_DIR_ENV, "answers"))
-
-
-def reports_dir(default: str | os.PathLike[str] | None = None) -> Path:
-    return Path(default or os.environ.get(REPORTS_DIR_ENV, "reports"))
+answers_dir = settings.answers_dir
+reports_dir = settings.reports_dir
 
 
 def query_parameters() -> dict[str, str]:
     """The Voila page's query string as a dict (empty in JupyterLab or under nbval)."""
-    if "VOILA_PREHEAT" in os.environ:  # a preheated kernel gets the query only once a page asks
+    if settings.preheated():  # a preheated kernel gets the query only once a page asks
         from voila.utils import wait_for_request
 
         wait_for_request()
-    query = os.environ.get("QUERY_STRING") or ""  # not via report_content: it imports pandas and SciPy
+    query = settings.query_string()  # not via report_content: it imports pandas and SciPy
     return {k: v[-1] for k, v in parse_qs(query.lstrip("?")).items()}
 
 
@@ -53,7 +46,7 @@ def reporting(out: widgets.HTML) -> Callable[[Callable[..., Any]], Callable[...,
                 show_error(out, str(exc))
             except Exception as exc:  # noqa: BLE001 - the page must keep working
                 show_error(out, f"{type(exc).__name__}: {exc}")
-                if os.environ.get("MLOPS_WORKBOOK_DEBUG"):
+                if settings.debug():
                     out.value += fragment(COMMON, "trace", traceback.format_exc())
             return None
 
@@ -76,7 +69,7 @@ def show(out: widgets.Output, *objects: Any) -> None:
 
 
 def in_voila() -> bool:
-    return "VOILA_PREHEAT" in os.environ or "VOILA_KERNEL_ID" in os.environ
+    return settings.in_voila()
 
 
 def base_url() -> str:
@@ -84,8 +77,7 @@ def base_url() -> str:
 
     Voila hands it to every kernel it starts, preheated or not, in VOILA_BASE_URL.
     """
-    prefix = os.environ.get("VOILA_BASE_URL") or "/"
-    return prefix if prefix.endswith("/") else prefix + "/"
+    return settings.base_url()
 
 
 def voila_files_url(page_path: str, relative: str, *, prefix: str = "/") -> str:
@@ -119,7 +111,7 @@ def page_link(path: Path) -> str | None:
         return None
     if not in_voila():
         return quote(relative)
-    page_path = os.environ.get("SCRIPT_NAME")
+    page_path = settings.page_path()
     if not page_path:  # a preheated kernel before its page was requested: relative to /voila/render/<nb>
         return f"../files/{quote(relative)}"
     return voila_files_url(page_path, relative, prefix=base_url())

@@ -16,11 +16,12 @@ from ..assessment.room import RoomSummary, summarize_room
 from ..assessment.scoring import Assessment
 from ..assessment.store import team_file_stem
 from ..html import fragment
+from ..resources import REPORT_NOTEBOOK
 from ._common import COMMON, answers_dir, heading, page_link, reporting, reports_dir, show
 
 BOARD = "ui/dashboard.html.j2"
 
-REPORT_NOTEBOOK_URL = "03_report.ipynb"  # relative: the dashboard is served beside it by Voila
+REPORT_NOTEBOOK_URL = REPORT_NOTEBOOK  # relative: the dashboard is served beside it by Voila
 
 
 class WorkshopDashboard(widgets.VBox):

@@ -9,6 +9,7 @@ import ipywidgets as widgets
 
 from ..assessment.store import AnswersStore
 from ..html import render
+from ..resources import REPORT_NOTEBOOK
 from ._common import answers_dir, page_link, reports_dir
 
 
@@ -17,7 +18,7 @@ def landing(*, folder: str | Path | None = None, reports: str | Path | None = No
     answers, exported = answers_dir(folder), reports_dir(reports)
     pages = sorted(p for p in exported.glob("*.html")) if exported.is_dir() else []
     links = [(p.stem, page_link(p)) for p in pages]
-    teams = [(r.assessment, f"03_report.ipynb?team={quote(r.assessment.team)}")
+    teams = [(r.assessment, f"{REPORT_NOTEBOOK}?team={quote(r.assessment.team)}")
              for r in AnswersStore(answers).records(progress=False).records]
     return widgets.HTML(render("ui/landing.html.j2", pages=links, reachable=all(link for _, link in links),
                                exported=exported, answers=answers, teams=teams))

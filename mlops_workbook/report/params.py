@@ -1,0 +1,15 @@
+"""The report notebook's parameters as the batch and the button know them, without loading the report.
+
+Why apart from `content`: the batch and "Create my report" need the default scenario and the
+parameter names, and `content` imports pandas and the simulation; a participant's kernel must not
+pay for those to click a button. `content` takes its default from here (one definition).
+"""
+
+from __future__ import annotations
+
+# Concept drift separates the levels most clearly (each level loses less than the one below it),
+# so it is what "what your level costs you" shows unless a scenario is chosen.
+REPORT_SCENARIO = "concept-drift"
+
+# The names of the `parameters` cell of notebooks/03_report.ipynb, in order (a test compares them).
+PARAMETER_NAMES = ("answers_path", "rubric", "target_level", "scenario", "seed", "include_simulation")

@@ -1,0 +1,61 @@
+"""Where the package's own files are: notebooks, rubrics, voila.json, schemas, templates, costs, samples.
+
+Why one module: paths two folders up from `__file__` in five places reached outside the package, into a
+checkout, so a non-editable `pip install .` had no notebooks, rubrics or voila.json and `report`
+and `serve` failed from any folder but the repository. Every one of these files now lives inside
+the package (shipped as package data); the repository's top-level `notebooks/`, `rubrics/`,
+`voila.json` and `data/sample_answers/` are symlinks to them.
+
+Nothing here is writable state: answers and reports never go inside the package (see `settings`).
+Core layer: imports nothing from the package.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent
+NOTEBOOKS = PACKAGE / "notebooks"
+RUBRICS = PACKAGE / "rubrics"
+VOILA_CONFIG = PACKAGE / "voila.json"
+SCHEMAS = PACKAGE / "schemas"
+TEMPLATES = PACKAGE / "templates"
+COSTS = PACKAGE / "simulation" / "costs.yaml"
+SAMPLE_ANSWERS = PACKAGE / "sample_answers"
+
+# The notebooks by role: each file name is written here once.
+LANDING_NOTEBOOK = "00_start.ipynb"
+ASSESSMENT_NOTEBOOK = "01_assessment.ipynb"
+LAB_NOTEBOOK = "02_drift_gating_lab.ipynb"
+REPORT_NOTEBOOK = "03_report.ipynb"
+DASHBOARD_NOTEBOOK = "04_workshop_dashboard.ipynb"
+PARTICIPANT_NOTEBOOKS = (LANDING_NOTEBOOK, ASSESSMENT_NOTEBOOK, LAB_NOTEBOOK, REPORT_NOTEBOOK)
+ALL_NOTEBOOKS = (*PARTICIPANT_NOTEBOOKS, DASHBOARD_NOTEBOOK)
+
+
+def notebook(name: str) -> Path:
+    """The bundled notebook `name` (one of `ALL_NOTEBOOKS`); an unknown name is a programming error."""
+    if name not in ALL_NOTEBOOKS:
+        raise KeyError(f"{name!r} is not a bundled notebook (known: {', '.join(ALL_NOTEBOOKS)})")
+    return NOTEBOOKS / name
+
+
+def schema(name: str) -> Path:
+    """A bundled JSON schema by file name (`rubric.schema.json`)."""
+    return SCHEMAS / name
+
+
+def sample_answer_files() -> list[Path]:
+    """The bundled sample teams' answers files, sorted by name."""
+    return sorted(SAMPLE_ANSWERS.glob("*.json"))
+
+
+def missing() -> list[Path]:
+    """Bundled files that are not there (an install without its package data): empty when all is well."""
+    needed = [VOILA_CONFIG, COSTS, schema("rubric.schema.json"), *(notebook(n) for n in ALL_NOTEBOOKS)]
+    found = [p for p in needed if not p.is_file()]
+    if not any(RUBRICS.glob("*.yaml")):
+        found.append(RUBRICS)
+    if not sample_answer_files():
+        found.append(SAMPLE_ANSWERS)
+    return found
