@@ -26,21 +26,13 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
-from .stattests import (
-    TestResult,
-    chi2_test,
-    jensen_shannon_categorical,
-    jensen_shannon_numeric,
-    ks_test,
-    psi_categorical,
-    psi_numeric,
-    wasserstein_test,
-)
-from .stattests.psi import bin_counts, quantile_edges
+from .stattests import STATTESTS, TestResult, bin_counts, quantile_edges
 
-TESTS = ("auto", "ks", "psi", "wasserstein", "js", "chi2")
+TESTS = ("auto", *STATTESTS)  # every registered test, plus Evidently's choice by type and size
 SMALL_SAMPLE = 1000
-DEFAULT_THRESHOLDS = {"ks": 0.05, "chi2": 0.05, "psi": 0.1, "wasserstein": 0.1, "js": 0.1}
+DEFAULT_THRESHOLDS = {name: test.threshold for name, test in STATTESTS.items()}
+AUTO = {("numeric", True): "ks", ("numeric", False): "wasserstein", ("categorical", True): "chi2",
+        ("categorical", False): "js"}  # (kind, reference has at most SMALL_SAMPLE rows) -> test
 _PARALLEL_CELLS = 400_000
 DISCRETE_MAX = 5  # numeric columns with at most this many distinct values get the categorical tests
 
@@ -64,6 +56,8 @@ class ColumnProfile:
 
 @dataclass(frozen=True)
 class FeatureDrift:
+    """One feature's row of the drift table: the test used, its number, the verdict and both null shares."""
+
     feature: str
     type: str
     test: str
@@ -78,6 +72,10 @@ class FeatureDrift:
 
 @dataclass
 class DriftReport:
+    """The drift table of one comparison: a row per tested feature, the dataset verdict (share of drifted
+    features against `drift_share`) and the columns skipped with why (`skipped` grows while a one-shot
+    `drift_table` adds the reference-only columns, hence not frozen)."""
+
     features: list[FeatureDrift]
     drift_share: float
     share_drifted: float
@@ -88,18 +86,22 @@ class DriftReport:
 
     @property
     def drifted_features(self) -> list[str]:
+        """Names of the features whose test says drift, in table order."""
         return [f.feature for f in self.features if f.drifted]
 
     def score(self, feature: str) -> float:
+        """The statistic of one feature (KeyError when it was not tested)."""
         for f in self.features:
             if f.feature == feature:
                 return f.statistic
         raise KeyError(feature)
 
     def to_frame(self) -> pd.DataFrame:
+        """The rows as a DataFrame, for notebooks and reports."""
         return pd.DataFrame([asdict(f) for f in self.features])
 
     def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (`drift --json`): NaN becomes null."""
         def clean(value: Any) -> Any:
             return None if isinstance(value, float) and math.isnan(value) else value
 
@@ -152,6 +154,7 @@ def sorted_quantile(ordered: np.ndarray, q: float) -> float:
 
 
 def profile_column(series: pd.Series, *, name: str | None = None, kind: str | None = None, bins: int = 10) -> ColumnProfile:
+    """Profile one reference column once (its kind guessed unless given), so many windows compare cheaply."""
     name = str(name if name is not None else series.name)
     if kind is None:
         kind = "numeric" if _is_numeric(series) else "categorical"
@@ -197,6 +200,8 @@ class ReferenceProfile:
         name: str = "reference",
         jobs: int | None = None,
     ) -> ReferenceProfile:
+        """Profile the chosen columns of `frame` (`categorical` forces those to categories); large frames
+        are profiled on several threads."""
         if not isinstance(frame, pd.DataFrame):
             raise DataError("expected a DataFrame", source=name)
         wanted = list(columns) if columns is not None else [str(c) for c in frame.columns]
@@ -257,20 +262,22 @@ def _map(func: Any, items: list[str], *, parallel: bool, jobs: int | None) -> li
 
 
 def choose_test(kind: str, n_reference: int, test: str = "auto") -> str:
+    """The registered test a column gets: Evidently's choice for `auto`, else `test`, or its fallback
+    when `test` has no function for this kind (KS on categories becomes chi-square)."""
     if test == "auto":
-        if kind == "numeric":
-            return "ks" if n_reference <= SMALL_SAMPLE else "wasserstein"
-        return "chi2" if n_reference <= SMALL_SAMPLE else "js"
-    if kind == "categorical" and test in ("ks", "wasserstein"):
-        return "chi2"
-    return test
+        return AUTO[(kind, n_reference <= SMALL_SAMPLE)]
+    spec = STATTESTS[test]
+    has = spec.numeric if kind == "numeric" else spec.categorical
+    return test if has is not None else spec.fallback
 
 
 def compare_column(
     profile: ColumnProfile, current: pd.Series, *, test: str = "auto", thresholds: dict[str, float] | None = None
 ) -> FeatureDrift:
+    """One row of the drift table: the chosen registered test of `current` against the reference column."""
     limits = {**DEFAULT_THRESHOLDS, **(thresholds or {})}
     chosen = choose_test(profile.kind, profile.n, test)
+    spec = STATTESTS[chosen]
     note = "" if test in ("auto", chosen) else f"{test} does not apply to a categorical feature; {chosen} used"
 
     if profile.kind == "numeric":
@@ -279,21 +286,8 @@ def compare_column(
             side = "reference" if profile.n == 0 else "current"
             return FeatureDrift(profile.name, "numeric", chosen, math.nan, None, limits[chosen],
                                 profile.n != values.size, profile.null_share, null_cur, f"all values missing in {side}")
-        values = np.sort(values)
-        assert profile.sorted_values is not None and profile.edges is not None and profile.bin_counts is not None
-        result: TestResult
-        if chosen == "ks":
-            result = ks_test(profile.sorted_values, values, alpha=limits["ks"], cur_sorted=True)
-        elif chosen == "wasserstein":
-            result = wasserstein_test(profile.sorted_values, values, profile.std, threshold=limits["wasserstein"],
-                                      cur_sorted=True)
-        elif chosen == "psi":
-            result = psi_numeric(profile.bin_counts, profile.edges, values, threshold=limits["psi"], cur_sorted=True)
-        elif chosen == "js":
-            result = jensen_shannon_numeric(profile.bin_counts, profile.edges, values, threshold=limits["js"],
-                                            cur_sorted=True)
-        else:
-            result = chi2_test(profile.bin_counts, bin_counts(values, profile.edges), alpha=limits["chi2"])
+        assert spec.numeric is not None
+        result: TestResult = spec.numeric(profile, np.sort(values), limits[chosen])
         if profile.std == 0 and chosen == "wasserstein":
             note = "constant in reference: distance in the feature's units"
         return _row(profile, result, null_cur, note)
@@ -311,13 +305,8 @@ def compare_column(
     new = [c for c in categories if c not in profile.categories]
     if new and not note:
         note = f"new categories: {', '.join(new[:5])}"
-    if chosen == "chi2":
-        result = chi2_test(ref_counts, cur_counts, alpha=limits["chi2"])
-    elif chosen == "psi":
-        result = psi_categorical(ref_counts, cur_counts, threshold=limits["psi"])
-    else:
-        result = jensen_shannon_categorical(ref_counts, cur_counts, threshold=limits["js"])
-    return _row(profile, result, null_cur, note)
+    assert spec.categorical is not None
+    return _row(profile, spec.categorical(ref_counts, cur_counts, limits[chosen]), null_cur, note)
 
 
 def _row(profile: ColumnProfile, result: TestResult, null_cur: float, note: str) -> FeatureDrift:
