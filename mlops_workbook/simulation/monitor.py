@@ -67,7 +67,7 @@ class Monitor:
     def drift(self, week: int, served: np.ndarray) -> None:
         run, cfg = self.run, self.run.config
         champion = run.deployer.champion
-        drifted = run.world.data_drift(champion, week) > cfg.drift_threshold
+        drifted = run.world.drifted(champion, week)
         if drifted.mean() >= cfg.drift_share and self.alert(week, "data drift", f"{drifted.mean():.0%} of features drifted",
                                                             week):
             run.pipeline.request(week, "data drift", week)

@@ -13,11 +13,12 @@ import pandas as pd
 
 from ..gating import ModelRegistry
 from ..metrics import accuracy, roc_auc
-from .scenarios import FEATURES, Scenario
+from .scenarios import CATEGORICAL_FEATURES, FEATURES, NUMERIC_FEATURES, Scenario
 from .config import LEVEL_NAMES, SimulationConfig
 from .costs import Costs, load_costs
 from .ledger import Ledger, level_kpis
 from .policies import CAPABILITIES, LevelRun
+from .stream import CATEGORICAL_TEST, NUMERIC_TEST, drift_verdicts
 from .world import Truth, World, drift_statistics
 
 
@@ -119,10 +120,10 @@ def drift_by_week(world: World) -> pd.DataFrame:
     reference = world.reference
     limit = world.config.drift_threshold
     rows = []
-    tests = ["wasserstein"] * (len(FEATURES) - 4) + ["js"] * 4
+    tests = [NUMERIC_TEST.name] * len(NUMERIC_FEATURES) + [CATEGORICAL_TEST.name] * len(CATEGORICAL_FEATURES)
     for week in range(world.config.weeks):
         stats = drift_statistics(reference, world.profiles[week])
-        for feature, test, value in zip(FEATURES, tests, stats):
+        for feature, test, value, drifted in zip(FEATURES, tests, stats, drift_verdicts(stats, limit)):
             rows.append({"week": week, "feature": feature, "test": test, "statistic": float(value),
-                         "drifted": bool(value > limit)})
+                         "drifted": bool(drifted)})
     return pd.DataFrame(rows)

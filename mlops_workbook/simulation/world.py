@@ -12,10 +12,11 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from ..drift.stattests import normed_wasserstein
 from .scenarios import Scenario
 from .config import SimulationConfig
 from .costs import Costs
-from .stream import Prepared, Stream, Trained, drift_statistics, score_quantiles, stream_for
+from .stream import Prepared, Stream, Trained, drift_statistics, drift_verdicts, score_quantiles, stream_for
 
 __all__ = ["Truth", "World", "drift_statistics"]
 
@@ -60,7 +61,12 @@ class World:
         return self.stream.error_rate(week)
 
     def data_drift(self, trained: Trained, week: int) -> np.ndarray:
+        """Per-feature drift statistics of week `week`'s inputs against the model's training data."""
         return self.stream.data_drift(trained, week)
+
+    def drifted(self, trained: Trained, week: int) -> np.ndarray:
+        """Which features drifted against the model's training data, by the registered tests' verdicts."""
+        return drift_verdicts(self.stream.data_drift(trained, week), self.config.drift_threshold)
 
     def validation_failures(self, weeks: Iterable[int]) -> list[str]:
         return self.stream.validation_failures(weeks)
@@ -80,7 +86,7 @@ class World:
 
     def prediction_drift(self, trained: Trained, scores: np.ndarray) -> float:
         """Wasserstein distance between live and training scores, normed by the training scores' std."""
-        return float(np.mean(np.abs(score_quantiles(scores) - trained.score_quantiles)) / trained.score_std)
+        return float(normed_wasserstein(trained.score_quantiles, score_quantiles(scores), trained.score_std))
 
 
 class Truth:
