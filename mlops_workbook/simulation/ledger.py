@@ -60,7 +60,7 @@ def level_kpis(level: int, ledger: Ledger, timeline: pd.DataFrame, truth: Truth,
     t = timeline[timeline.level == level]
     scenario = truth.scenario
     detections = [e for e in events if e.kind in DETECTION_EVENTS and e.data_week is not None
-                  and scenario.name != "none" and e.data_week >= scenario.onset and truth.active(e.data_week)]
+                  and e.data_week >= scenario.onset and truth.active(e.data_week)]  # 'none' is never active
     weeks_to_detect = float(min(e.week for e in detections) - scenario.onset) if detections else math.nan
     alerts = [e for e in events if e.kind == "alert"]
     false_alerts = sum(1 for e in alerts if e.data_week is None or not truth.active(e.data_week))
