@@ -24,6 +24,7 @@ from .world import Truth, World, drift_statistics
 
 @dataclass
 class SimulationResult:
+    """One run of every level on one stream: timeline, KPIs, events, decisions and the drift heatmap."""
     config: SimulationConfig
     timeline: pd.DataFrame
     kpis: pd.DataFrame
@@ -35,9 +36,11 @@ class SimulationResult:
     seeds: Any = None  # a MultiSeedResult over more seeds of the same config, when the caller asked for one
 
     def kpi(self, level: int, name: str) -> Any:
+        """One KPI of one level."""
         return self.kpis.set_index("level").loc[level, name]
 
     def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (`simulate --json`)."""
         return {
             "config": asdict(self.config),
             "scenario": asdict(self.scenario),
@@ -48,6 +51,7 @@ class SimulationResult:
 
 
 def clean(value: Any) -> Any:
+    """A value made JSON-safe: NaN to None, NumPy numbers to Python ones, floats rounded to 4 places."""
     if isinstance(value, (np.floating, float)):
         return None if math.isnan(value) else round(float(value), 4)
     if isinstance(value, np.integer):

@@ -183,6 +183,7 @@ class WeekArrays:
         return len(self.y)
 
     def frame(self) -> pd.DataFrame:
+        """The week as a DataFrame with category names, the label and `week` (what users and the CSV snapshot see)."""
         data: dict[str, np.ndarray] = {name: self.numeric[:, i] for i, name in enumerate(NUMERIC_FEATURES)}
         for j, name in enumerate(CATEGORICAL_FEATURES):
             data[name] = np.array(CATEGORIES[name], dtype=object)[self.codes[:, j]]

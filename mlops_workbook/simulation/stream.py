@@ -70,6 +70,7 @@ class Profile:
 
     @classmethod
     def of(cls, numeric: np.ndarray, codes: np.ndarray) -> Profile:
+        """Profile a week's rows: one column sort serves every quantile."""
         ordered = np.sort(numeric, axis=0)  # NaN sort last
         missing = np.isnan(numeric)
         count = len(numeric) - missing.sum(axis=0)
@@ -161,6 +162,7 @@ def score_quantiles(scores: np.ndarray) -> np.ndarray:
 
 @dataclass
 class Trained:
+    """A model with what its checks need: the weeks it saw, its training data's profile and score quantiles."""
     key: tuple[int, ...]  # the weeks it was trained on
     model: LoanModel
     profile: Profile
@@ -225,6 +227,7 @@ class Stream:
         self.trainings = 0
 
     def nbytes(self) -> int:
+        """Memory held by the stream's arrays, for the cache's byte budget."""
         arrays = [x for a in self.weeks.values() for x in (a.numeric, a.codes, a.y, a.p)] \
             + [p.raw for p in self.prepared.values()] + [p.onehot for p in self.prepared.values()] \
             + [p.quantiles for p in self.profiles.values()] + list(self._scores.values()) \
@@ -276,6 +279,7 @@ class Stream:
         return medians, mean, np.sqrt(np.maximum(second - mean ** 2, 0))
 
     def moments(self, week: int) -> np.ndarray:
+        """Present count, sum and sum of squares per prepared column of a week (cached for `scaling`)."""
         if week not in self._moments:
             raw = self.prepared[week].raw
             present = ~np.isnan(raw)
@@ -284,6 +288,7 @@ class Stream:
         return self._moments[week]
 
     def scores(self, trained: Trained, week: int, *, guarded: bool = False) -> np.ndarray:
+        """A model's scores on a week (through the input guard when asked), cached."""
         key = (trained.key, week, guarded)
         if key not in self._scores:
             data = self.guarded(week) if guarded else self.prepared[week]
@@ -314,6 +319,7 @@ class Stream:
         return self._guarded[week]
 
     def data_drift(self, trained: Trained, week: int) -> np.ndarray:
+        """Per-feature drift statistics of a week against a model's training data, cached."""
         key = (trained.key, week)
         if key not in self._drift:
             self._drift[key] = drift_statistics(trained.profile, self.profiles[week])
