@@ -28,9 +28,14 @@ import pandas as pd
 from ..errors import DataError
 from .stattests import STATTESTS, TestResult, bin_counts, quantile_edges
 
-TESTS = ("auto", *STATTESTS)  # every registered test, plus Evidently's choice by type and size
+TESTS = ("auto", *STATTESTS)  # the tests registered at import, plus Evidently's choice by type and size (CLI choices)
 SMALL_SAMPLE = 1000
-DEFAULT_THRESHOLDS = {name: test.threshold for name, test in STATTESTS.items()}
+DEFAULT_THRESHOLDS = {name: test.threshold for name, test in STATTESTS.items()}  # as registered at import
+
+
+def default_thresholds() -> dict[str, float]:
+    """Every registered test's default threshold, read from the registry now (a test registered later counts)."""
+    return {name: test.threshold for name, test in STATTESTS.items()}
 AUTO = {("numeric", True): "ks", ("numeric", False): "wasserstein", ("categorical", True): "chi2",
         ("categorical", False): "js"}  # (kind, reference has at most SMALL_SAMPLE rows) -> test
 _PARALLEL_CELLS = 400_000
@@ -227,11 +232,11 @@ class ReferenceProfile:
         jobs: int | None = None,
     ) -> DriftReport:
         """Test every profiled column present in `current`; columns on one side only are reported as skipped."""
-        if test not in TESTS:
-            raise DataError(f"unknown test {test!r} (choose from {', '.join(TESTS)})", field="test")
+        if test != "auto" and test not in STATTESTS:
+            raise DataError(f"unknown test {test!r} (choose from auto, {', '.join(STATTESTS)})", field="test")
         if not isinstance(current, pd.DataFrame):
             raise DataError("expected a DataFrame", source=name)
-        limits = {**DEFAULT_THRESHOLDS, **(thresholds or {})}
+        limits = {**default_thresholds(), **(thresholds or {})}
         common = [c for c in self.columns if c in current.columns]
         skipped = [(c, f"not in {name}") for c in self.columns if c not in current.columns]
         skipped += [(str(c), f"not in {self.name}") for c in current.columns if str(c) not in self.columns]
@@ -275,7 +280,7 @@ def compare_column(
     profile: ColumnProfile, current: pd.Series, *, test: str = "auto", thresholds: dict[str, float] | None = None
 ) -> FeatureDrift:
     """One row of the drift table: the chosen registered test of `current` against the reference column."""
-    limits = {**DEFAULT_THRESHOLDS, **(thresholds or {})}
+    limits = {**default_thresholds(), **(thresholds or {})}
     chosen = choose_test(profile.kind, profile.n, test)
     spec = STATTESTS[chosen]
     note = "" if test in ("auto", chosen) else f"{test} does not apply to a categorical feature; {chosen} used"
@@ -345,7 +350,7 @@ def prediction_drift(reference_scores: np.ndarray, current_scores: np.ndarray, *
                      threshold: float | None = None) -> FeatureDrift:
     """Drift of a model's output distribution (scores), with the numeric defaults."""
     profile = profile_column(pd.Series(np.asarray(reference_scores, dtype=float)), name="prediction")
-    limits = dict(DEFAULT_THRESHOLDS)
+    limits = default_thresholds()
     chosen = choose_test("numeric", profile.n, test)
     if threshold is not None:
         limits[chosen] = threshold
