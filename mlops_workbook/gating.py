@@ -20,7 +20,8 @@ import pandas as pd
 from .metrics import weighted_roc_auc
 
 if TYPE_CHECKING:  # drift imports SciPy's statistics; the simulation's gates need none of it
-    from .drift.table import ColumnProfile, ReferenceProfile
+    from .drift.profiles import ColumnProfile
+    from .drift.table import ReferenceProfile
 
 
 class GateMode(str, Enum):

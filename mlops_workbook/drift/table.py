@@ -11,6 +11,7 @@ Numeric columns with at most 5 distinct values in the reference are tested as ca
 Evidently's preset does (a 0/1 flag or a 1-5 rating is a category, not a distribution).
 The dataset drifts when the share of drifted features reaches `drift_share` (0.5, Evidently's default).
 Missing values are dropped before testing; each side's null share is reported next to the test.
+What is computed once of a reference column lives in `profiles.py`; this module compares.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
-from .stattests import STATTESTS, TestResult, bin_counts, quantile_edges
+from .profiles import ColumnProfile, category_counts, is_numeric, numeric_values, profile_column
+from .stattests import STATTESTS, TestResult
 
 TESTS = ("auto", *STATTESTS)  # the tests registered at import, plus Evidently's choice by type and size (CLI choices)
 SMALL_SAMPLE = 1000
@@ -39,24 +41,6 @@ def default_thresholds() -> dict[str, float]:
 AUTO = {("numeric", True): "ks", ("numeric", False): "wasserstein", ("categorical", True): "chi2",
         ("categorical", False): "js"}  # (kind, reference has at most SMALL_SAMPLE rows) -> test
 _PARALLEL_CELLS = 400_000
-DISCRETE_MAX = 5  # numeric columns with at most this many distinct values get the categorical tests
-
-
-@dataclass(frozen=True)
-class ColumnProfile:
-    """What a test needs of one reference column, computed once."""
-
-    name: str
-    kind: str  # "numeric" or "categorical"
-    n: int
-    null_share: float
-    sorted_values: np.ndarray | None = None
-    std: float = 0.0
-    edges: np.ndarray | None = None
-    bin_counts: np.ndarray | None = None
-    categories: tuple[str, ...] = ()
-    counts: np.ndarray | None = None
-    quantiles: tuple[float, float] = (math.nan, math.nan)  # 0.1% and 99.9%, for range checks
 
 
 @dataclass(frozen=True)
@@ -121,68 +105,6 @@ class DriftReport:
         }
 
 
-# --------------------------------------------------------------------------- column helpers
-
-
-def _is_numeric(series: pd.Series) -> bool:
-    return pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
-
-
-def _numeric_values(series: pd.Series) -> tuple[np.ndarray, float]:
-    if series.dtype == np.float64:
-        values = series.to_numpy()
-    else:
-        values = series.to_numpy(dtype=np.float64, na_value=np.nan)
-    mask = np.isnan(values)
-    n_null = int(mask.sum())
-    share = n_null / values.size if values.size else 0.0
-    return (values[~mask] if n_null else values), share
-
-
-def _category_counts(series: pd.Series) -> tuple[dict[str, int], float]:
-    n = len(series)
-    if not (pd.api.types.is_object_dtype(series) or isinstance(series.dtype, (pd.StringDtype, pd.CategoricalDtype))):
-        series = series.astype("string")
-    counts = series.value_counts(dropna=True, sort=False)
-    n_valid = int(counts.sum())
-    return {str(k): int(v) for k, v in counts.items()}, (1 - n_valid / n) if n else 0.0
-
-
-def sorted_quantile(ordered: np.ndarray, q: float) -> float:
-    """np.quantile's default (linear) on an already sorted array, without another partition pass."""
-    if ordered.size == 0:
-        return math.nan
-    pos = q * (ordered.size - 1)
-    low = int(math.floor(pos))
-    high = min(low + 1, ordered.size - 1)
-    return float(ordered[low] + (ordered[high] - ordered[low]) * (pos - low))
-
-
-def profile_column(series: pd.Series, *, name: str | None = None, kind: str | None = None, bins: int = 10) -> ColumnProfile:
-    """Profile one reference column once (its kind guessed unless given), so many windows compare cheaply."""
-    name = str(name if name is not None else series.name)
-    if kind is None:
-        kind = "numeric" if _is_numeric(series) else "categorical"
-        if kind == "numeric" and 0 < series.nunique(dropna=True) <= DISCRETE_MAX:
-            kind = "categorical"  # as Evidently's preset: a number with a handful of values is a category
-    if kind == "numeric":
-        values, null_share = _numeric_values(series)
-        ordered = np.sort(values)
-        edges = quantile_edges(ordered, bins)
-        quantiles = (sorted_quantile(ordered, 0.001), sorted_quantile(ordered, 0.999))
-        return ColumnProfile(
-            name, "numeric", ordered.size, null_share, sorted_values=ordered,
-            std=float(ordered.std()) if ordered.size else 0.0, edges=edges,
-            bin_counts=bin_counts(ordered, edges), quantiles=quantiles,
-        )
-    counts, null_share = _category_counts(series)
-    categories = tuple(sorted(counts))
-    return ColumnProfile(
-        name, "categorical", sum(counts.values()), null_share, categories=categories,
-        counts=np.array([counts[c] for c in categories], dtype=np.int64),
-    )
-
-
 # --------------------------------------------------------------------------- the profile
 
 
@@ -244,7 +166,7 @@ class ReferenceProfile:
             raise DataError(f"no columns in common with {self.name}", source=name)
         for col in common:
             ref_kind = self.columns[col].kind
-            if ref_kind == "numeric" and not _is_numeric(current[col]) and current[col].notna().any():
+            if ref_kind == "numeric" and not is_numeric(current[col]) and current[col].notna().any():
                 raise DataError(
                     f"numeric in {self.name} but {current[col].dtype} in {name}", source=name, field=f"column {col!r}"
                 )
@@ -286,7 +208,7 @@ def compare_column(
     note = "" if test in ("auto", chosen) else f"{test} does not apply to a categorical feature; {chosen} used"
 
     if profile.kind == "numeric":
-        values, null_cur = _numeric_values(current)
+        values, null_cur = numeric_values(current)
         if profile.n == 0 or values.size == 0:
             side = "reference" if profile.n == 0 else "current"
             return FeatureDrift(profile.name, "numeric", chosen, math.nan, None, limits[chosen],
@@ -297,7 +219,7 @@ def compare_column(
             note = "constant in reference: distance in the feature's units"
         return _row(profile, result, null_cur, note)
 
-    counts, null_cur = _category_counts(current)
+    counts, null_cur = category_counts(current)
     categories = list(profile.categories) + sorted(set(counts) - set(profile.categories))
     ref_counts = np.concatenate([profile.counts if profile.counts is not None else np.zeros(0, np.int64),
                                  np.zeros(len(categories) - len(profile.categories), dtype=np.int64)])
