@@ -20,10 +20,13 @@ import pandas as pd
 from .metrics import weighted_roc_auc
 
 if TYPE_CHECKING:  # drift imports SciPy's statistics; the simulation's gates need none of it
-    from .drift.table import ColumnProfile, ReferenceProfile
+    from .drift.profiles import ColumnProfile
+    from .drift.table import ReferenceProfile
 
 
 class GateMode(str, Enum):
+    """How a gate acts: not run, run and reported only (dry run), or blocking on failure."""
+
     DISABLED = "disabled"
     DRY_RUN = "dry_run"
     ENABLED = "enabled"
@@ -31,6 +34,8 @@ class GateMode(str, Enum):
 
 @dataclass(frozen=True)
 class GateResult:
+    """One gate's verdict on one candidate, with its reason in words and the numbers behind it."""
+
     gate: str
     passed: bool
     reason: str
@@ -39,9 +44,11 @@ class GateResult:
 
     @property
     def blocking(self) -> bool:
+        """True when this failure stops the promotion (an enabled gate that failed)."""
         return not self.passed and self.mode is GateMode.ENABLED
 
     def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (the mode as its string)."""
         data = asdict(self)
         data["mode"] = self.mode.value
         return data
@@ -60,6 +67,7 @@ class MetricThreshold:
     greater_is_better: bool = True
 
     def check(self, name: str, value: float, baseline: float | None = None) -> tuple[bool, str]:
+        """Whether `value` (against `baseline`, when given) meets every condition, and why in words."""
         sign = 1 if self.greater_is_better else -1
         word = ">=" if self.greater_is_better else "<="
         if math.isnan(value):
@@ -79,6 +87,7 @@ class MetricThreshold:
 
 def threshold_gate(metrics: dict[str, float], thresholds: dict[str, MetricThreshold],
                    baseline: dict[str, float] | None = None, *, mode: GateMode = GateMode.ENABLED) -> GateResult:
+    """Every metric against its `MetricThreshold` (MLflow's validation): fails when any one fails."""
     reasons, passed = [], True
     for name, rule in thresholds.items():
         ok, why = rule.check(name, metrics.get(name, float("nan")), (baseline or {}).get(name))
@@ -92,6 +101,8 @@ def threshold_gate(metrics: dict[str, float], thresholds: dict[str, MetricThresh
 
 @dataclass(frozen=True)
 class BootstrapInterval:
+    """A paired bootstrap interval of an AUC difference (challenger - champion)."""
+
     difference: float
     low: float
     high: float
@@ -127,11 +138,30 @@ def champion_challenger_gate(y: np.ndarray, champion_scores: np.ndarray, challen
     return GateResult("champion_challenger", passed, reason, mode, asdict(ci))
 
 
+def champion_metric_gate(challenger: dict[str, float], champion: dict[str, float], *, metric: str = "log_loss",
+                         delta: float = 0.0, greater_is_better: bool = False, where: str = "",
+                         mode: GateMode = GateMode.ENABLED) -> GateResult:
+    """Champion/challenger on one metric of the same holdout, without resampling: the challenger may be
+    worse than the champion by at most `delta` (a `MetricThreshold` with the champion as baseline). The
+    simulation's gate: a proper score such as log-loss on a whole week is far less noisy than an AUC
+    bootstrap is slow. `where` names the holdout in the reason ("week 12 ")."""
+    ours, theirs = challenger.get(metric, float("nan")), champion.get(metric, float("nan"))
+    rule = MetricThreshold(min_absolute_change=-delta, greater_is_better=greater_is_better)
+    passed, _ = rule.check(metric, ours, theirs)
+    reason = f"{where}{metric} {ours:.4f} vs the champion's {theirs:.4f}"
+    if not passed:
+        reason += f", {'below' if greater_is_better else 'above'} it by more than {delta:g}"
+    return GateResult("champion_challenger", passed, reason, mode, {"challenger": dict(challenger),
+                                                                    "champion": dict(champion)})
+
+
 # --------------------------------------------------------------------------- data validation
 
 
 @dataclass(frozen=True)
 class ValidationRules:
+    """Data validation limits: null-share increase, share of values out of range, and the range's margin."""
+
     max_null_increase: float = 0.05
     max_out_of_range: float = 0.10
     range_margin: float = 0.10  # widen the reference's [0.1%, 99.9%] range by this share of each bound
@@ -146,7 +176,8 @@ def validated_range(profile: ColumnProfile, rules: ValidationRules = ValidationR
 
 def data_validation_gate(frame: pd.DataFrame, reference: ReferenceProfile, *, rules: ValidationRules = ValidationRules(),
                          columns: Sequence[str] | None = None, mode: GateMode = GateMode.ENABLED) -> GateResult:
-    """Schema, null-rate and range checks of a training batch against the reference it should resemble."""
+    """Schema, null-rate and range checks of a training batch against the reference it should resemble
+    (the verdict and its wording by `validation_gate`)."""
     problems: list[str] = []
     wanted = list(columns) if columns is not None else list(reference.columns)
     for name in wanted:
@@ -160,9 +191,20 @@ def data_validation_gate(frame: pd.DataFrame, reference: ReferenceProfile, *, ru
             problems.append(f"{name}: {null_share:.0%} missing (reference {profile.null_share:.0%})")
         if profile.kind == "numeric":
             problems += _numeric_problems(name, series, profile, rules)
-    passed = not problems
-    reason = "schema, nulls and ranges within limits" if passed else "; ".join(problems)
-    return GateResult("data_validation", passed, reason, mode, {"problems": problems})
+    return validation_gate(problems, mode=mode)
+
+
+VALIDATION_SHOWN = 4  # problems named in a gate's reason; all of them stay in its details
+
+
+def validation_gate(problems: Sequence[str], *, mode: GateMode = GateMode.ENABLED) -> GateResult:
+    """The data validation gate from the problems found (by `data_validation_gate` on a frame, or by the
+    simulation on its arrays): passes when there are none; one wording for both."""
+    found = list(problems)
+    reason = "; ".join(found[:VALIDATION_SHOWN]) + (f"; and {len(found) - VALIDATION_SHOWN} more"
+                                                      if len(found) > VALIDATION_SHOWN else "")
+    return GateResult("data_validation", not found, reason or "schema, nulls and ranges within limits", mode,
+                      {"problems": found})
 
 
 def _numeric_problems(name: str, series: pd.Series, profile: ColumnProfile, rules: ValidationRules) -> list[str]:
@@ -195,6 +237,7 @@ class Decision:
     reason: str = ""
 
     def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form, the training window in words."""
         return {
             "week": self.week,
             "model_version": self.model_version,
@@ -224,10 +267,12 @@ class ModelRegistry:
         self.records: list[Decision] = []
 
     def add(self, decision: Decision) -> Decision:
+        """Record a decision (and return it)."""
         self.records.append(decision)
         return decision
 
     def to_frame(self) -> pd.DataFrame:
+        """One row per decision, as the notebooks and reports show it."""
         rows = []
         for d in self.records:
             rows.append({

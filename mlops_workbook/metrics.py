@@ -49,4 +49,6 @@ def weighted_roc_auc(y: np.ndarray, scores: np.ndarray, weights: np.ndarray) -> 
 
 
 def accuracy(y: np.ndarray, scores: np.ndarray, threshold: float = 0.5) -> float:
+    """Share of rows whose score falls on the label's side of `threshold` (a reading aid; the gates use AUC and log-
+    loss)."""
     return float(np.mean((np.asarray(scores) >= threshold) == np.asarray(y).astype(bool)))

@@ -11,6 +11,7 @@ Numeric columns with at most 5 distinct values in the reference are tested as ca
 Evidently's preset does (a 0/1 flag or a 1-5 rating is a category, not a distribution).
 The dataset drifts when the share of drifted features reaches `drift_share` (0.5, Evidently's default).
 Missing values are dropped before testing; each side's null share is reported next to the test.
+What is computed once of a reference column lives in `profiles.py`; this module compares.
 """
 
 from __future__ import annotations
@@ -26,44 +27,26 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
-from .stattests import (
-    TestResult,
-    chi2_test,
-    jensen_shannon_categorical,
-    jensen_shannon_numeric,
-    ks_test,
-    psi_categorical,
-    psi_numeric,
-    wasserstein_test,
-)
-from .stattests.psi import bin_counts, quantile_edges
+from .profiles import ColumnProfile, category_counts, is_numeric, numeric_values, profile_column
+from .stattests import STATTESTS, TestResult
 
-TESTS = ("auto", "ks", "psi", "wasserstein", "js", "chi2")
+TESTS = ("auto", *STATTESTS)  # the tests registered at import, plus Evidently's choice by type and size (CLI choices)
 SMALL_SAMPLE = 1000
-DEFAULT_THRESHOLDS = {"ks": 0.05, "chi2": 0.05, "psi": 0.1, "wasserstein": 0.1, "js": 0.1}
+DEFAULT_THRESHOLDS = {name: test.threshold for name, test in STATTESTS.items()}  # as registered at import
+
+
+def default_thresholds() -> dict[str, float]:
+    """Every registered test's default threshold, read from the registry now (a test registered later counts)."""
+    return {name: test.threshold for name, test in STATTESTS.items()}
+AUTO = {("numeric", True): "ks", ("numeric", False): "wasserstein", ("categorical", True): "chi2",
+        ("categorical", False): "js"}  # (kind, reference has at most SMALL_SAMPLE rows) -> test
 _PARALLEL_CELLS = 400_000
-DISCRETE_MAX = 5  # numeric columns with at most this many distinct values get the categorical tests
-
-
-@dataclass(frozen=True)
-class ColumnProfile:
-    """What a test needs of one reference column, computed once."""
-
-    name: str
-    kind: str  # "numeric" or "categorical"
-    n: int
-    null_share: float
-    sorted_values: np.ndarray | None = None
-    std: float = 0.0
-    edges: np.ndarray | None = None
-    bin_counts: np.ndarray | None = None
-    categories: tuple[str, ...] = ()
-    counts: np.ndarray | None = None
-    quantiles: tuple[float, float] = (math.nan, math.nan)  # 0.1% and 99.9%, for range checks
 
 
 @dataclass(frozen=True)
 class FeatureDrift:
+    """One feature's row of the drift table: the test used, its number, the verdict and both null shares."""
+
     feature: str
     type: str
     test: str
@@ -78,6 +61,10 @@ class FeatureDrift:
 
 @dataclass
 class DriftReport:
+    """The drift table of one comparison: a row per tested feature, the dataset verdict (share of drifted
+    features against `drift_share`) and the columns skipped with why (`skipped` grows while a one-shot
+    `drift_table` adds the reference-only columns, hence not frozen)."""
+
     features: list[FeatureDrift]
     drift_share: float
     share_drifted: float
@@ -88,18 +75,22 @@ class DriftReport:
 
     @property
     def drifted_features(self) -> list[str]:
+        """Names of the features whose test says drift, in table order."""
         return [f.feature for f in self.features if f.drifted]
 
     def score(self, feature: str) -> float:
+        """The statistic of one feature (KeyError when it was not tested)."""
         for f in self.features:
             if f.feature == feature:
                 return f.statistic
         raise KeyError(feature)
 
     def to_frame(self) -> pd.DataFrame:
+        """The rows as a DataFrame, for notebooks and reports."""
         return pd.DataFrame([asdict(f) for f in self.features])
 
     def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (`drift --json`): NaN becomes null."""
         def clean(value: Any) -> Any:
             return None if isinstance(value, float) and math.isnan(value) else value
 
@@ -112,67 +103,6 @@ class DriftReport:
             "features": [{k: clean(v) for k, v in asdict(f).items()} for f in self.features],
             "skipped": [{"feature": c, "reason": r} for c, r in self.skipped],
         }
-
-
-# --------------------------------------------------------------------------- column helpers
-
-
-def _is_numeric(series: pd.Series) -> bool:
-    return pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
-
-
-def _numeric_values(series: pd.Series) -> tuple[np.ndarray, float]:
-    if series.dtype == np.float64:
-        values = series.to_numpy()
-    else:
-        values = series.to_numpy(dtype=np.float64, na_value=np.nan)
-    mask = np.isnan(values)
-    n_null = int(mask.sum())
-    share = n_null / values.size if values.size else 0.0
-    return (values[~mask] if n_null else values), share
-
-
-def _category_counts(series: pd.Series) -> tuple[dict[str, int], float]:
-    n = len(series)
-    if not (pd.api.types.is_object_dtype(series) or isinstance(series.dtype, (pd.StringDtype, pd.CategoricalDtype))):
-        series = series.astype("string")
-    counts = series.value_counts(dropna=True, sort=False)
-    n_valid = int(counts.sum())
-    return {str(k): int(v) for k, v in counts.items()}, (1 - n_valid / n) if n else 0.0
-
-
-def sorted_quantile(ordered: np.ndarray, q: float) -> float:
-    """np.quantile's default (linear) on an already sorted array, without another partition pass."""
-    if ordered.size == 0:
-        return math.nan
-    pos = q * (ordered.size - 1)
-    low = int(math.floor(pos))
-    high = min(low + 1, ordered.size - 1)
-    return float(ordered[low] + (ordered[high] - ordered[low]) * (pos - low))
-
-
-def profile_column(series: pd.Series, *, name: str | None = None, kind: str | None = None, bins: int = 10) -> ColumnProfile:
-    name = str(name if name is not None else series.name)
-    if kind is None:
-        kind = "numeric" if _is_numeric(series) else "categorical"
-        if kind == "numeric" and 0 < series.nunique(dropna=True) <= DISCRETE_MAX:
-            kind = "categorical"  # as Evidently's preset: a number with a handful of values is a category
-    if kind == "numeric":
-        values, null_share = _numeric_values(series)
-        ordered = np.sort(values)
-        edges = quantile_edges(ordered, bins)
-        quantiles = (sorted_quantile(ordered, 0.001), sorted_quantile(ordered, 0.999))
-        return ColumnProfile(
-            name, "numeric", ordered.size, null_share, sorted_values=ordered,
-            std=float(ordered.std()) if ordered.size else 0.0, edges=edges,
-            bin_counts=bin_counts(ordered, edges), quantiles=quantiles,
-        )
-    counts, null_share = _category_counts(series)
-    categories = tuple(sorted(counts))
-    return ColumnProfile(
-        name, "categorical", sum(counts.values()), null_share, categories=categories,
-        counts=np.array([counts[c] for c in categories], dtype=np.int64),
-    )
 
 
 # --------------------------------------------------------------------------- the profile
@@ -197,6 +127,8 @@ class ReferenceProfile:
         name: str = "reference",
         jobs: int | None = None,
     ) -> ReferenceProfile:
+        """Profile the chosen columns of `frame` (`categorical` forces those to categories); large frames
+        are profiled on several threads."""
         if not isinstance(frame, pd.DataFrame):
             raise DataError("expected a DataFrame", source=name)
         wanted = list(columns) if columns is not None else [str(c) for c in frame.columns]
@@ -222,11 +154,11 @@ class ReferenceProfile:
         jobs: int | None = None,
     ) -> DriftReport:
         """Test every profiled column present in `current`; columns on one side only are reported as skipped."""
-        if test not in TESTS:
-            raise DataError(f"unknown test {test!r} (choose from {', '.join(TESTS)})", field="test")
+        if test != "auto" and test not in STATTESTS:
+            raise DataError(f"unknown test {test!r} (choose from auto, {', '.join(STATTESTS)})", field="test")
         if not isinstance(current, pd.DataFrame):
             raise DataError("expected a DataFrame", source=name)
-        limits = {**DEFAULT_THRESHOLDS, **(thresholds or {})}
+        limits = {**default_thresholds(), **(thresholds or {})}
         common = [c for c in self.columns if c in current.columns]
         skipped = [(c, f"not in {name}") for c in self.columns if c not in current.columns]
         skipped += [(str(c), f"not in {self.name}") for c in current.columns if str(c) not in self.columns]
@@ -234,7 +166,7 @@ class ReferenceProfile:
             raise DataError(f"no columns in common with {self.name}", source=name)
         for col in common:
             ref_kind = self.columns[col].kind
-            if ref_kind == "numeric" and not _is_numeric(current[col]) and current[col].notna().any():
+            if ref_kind == "numeric" and not is_numeric(current[col]) and current[col].notna().any():
                 raise DataError(
                     f"numeric in {self.name} but {current[col].dtype} in {name}", source=name, field=f"column {col!r}"
                 )
@@ -257,48 +189,37 @@ def _map(func: Any, items: list[str], *, parallel: bool, jobs: int | None) -> li
 
 
 def choose_test(kind: str, n_reference: int, test: str = "auto") -> str:
+    """The registered test a column gets: Evidently's choice for `auto`, else `test`, or its fallback
+    when `test` has no function for this kind (KS on categories becomes chi-square)."""
     if test == "auto":
-        if kind == "numeric":
-            return "ks" if n_reference <= SMALL_SAMPLE else "wasserstein"
-        return "chi2" if n_reference <= SMALL_SAMPLE else "js"
-    if kind == "categorical" and test in ("ks", "wasserstein"):
-        return "chi2"
-    return test
+        return AUTO[(kind, n_reference <= SMALL_SAMPLE)]
+    spec = STATTESTS[test]
+    has = spec.numeric if kind == "numeric" else spec.categorical
+    return test if has is not None else spec.fallback
 
 
 def compare_column(
     profile: ColumnProfile, current: pd.Series, *, test: str = "auto", thresholds: dict[str, float] | None = None
 ) -> FeatureDrift:
-    limits = {**DEFAULT_THRESHOLDS, **(thresholds or {})}
+    """One row of the drift table: the chosen registered test of `current` against the reference column."""
+    limits = {**default_thresholds(), **(thresholds or {})}
     chosen = choose_test(profile.kind, profile.n, test)
+    spec = STATTESTS[chosen]
     note = "" if test in ("auto", chosen) else f"{test} does not apply to a categorical feature; {chosen} used"
 
     if profile.kind == "numeric":
-        values, null_cur = _numeric_values(current)
+        values, null_cur = numeric_values(current)
         if profile.n == 0 or values.size == 0:
             side = "reference" if profile.n == 0 else "current"
             return FeatureDrift(profile.name, "numeric", chosen, math.nan, None, limits[chosen],
                                 profile.n != values.size, profile.null_share, null_cur, f"all values missing in {side}")
-        values = np.sort(values)
-        assert profile.sorted_values is not None and profile.edges is not None and profile.bin_counts is not None
-        result: TestResult
-        if chosen == "ks":
-            result = ks_test(profile.sorted_values, values, alpha=limits["ks"], cur_sorted=True)
-        elif chosen == "wasserstein":
-            result = wasserstein_test(profile.sorted_values, values, profile.std, threshold=limits["wasserstein"],
-                                      cur_sorted=True)
-        elif chosen == "psi":
-            result = psi_numeric(profile.bin_counts, profile.edges, values, threshold=limits["psi"], cur_sorted=True)
-        elif chosen == "js":
-            result = jensen_shannon_numeric(profile.bin_counts, profile.edges, values, threshold=limits["js"],
-                                            cur_sorted=True)
-        else:
-            result = chi2_test(profile.bin_counts, bin_counts(values, profile.edges), alpha=limits["chi2"])
+        assert spec.numeric is not None
+        result: TestResult = spec.numeric(profile, np.sort(values), limits[chosen])
         if profile.std == 0 and chosen == "wasserstein":
             note = "constant in reference: distance in the feature's units"
         return _row(profile, result, null_cur, note)
 
-    counts, null_cur = _category_counts(current)
+    counts, null_cur = category_counts(current)
     categories = list(profile.categories) + sorted(set(counts) - set(profile.categories))
     ref_counts = np.concatenate([profile.counts if profile.counts is not None else np.zeros(0, np.int64),
                                  np.zeros(len(categories) - len(profile.categories), dtype=np.int64)])
@@ -311,13 +232,8 @@ def compare_column(
     new = [c for c in categories if c not in profile.categories]
     if new and not note:
         note = f"new categories: {', '.join(new[:5])}"
-    if chosen == "chi2":
-        result = chi2_test(ref_counts, cur_counts, alpha=limits["chi2"])
-    elif chosen == "psi":
-        result = psi_categorical(ref_counts, cur_counts, threshold=limits["psi"])
-    else:
-        result = jensen_shannon_categorical(ref_counts, cur_counts, threshold=limits["js"])
-    return _row(profile, result, null_cur, note)
+    assert spec.categorical is not None
+    return _row(profile, spec.categorical(ref_counts, cur_counts, limits[chosen]), null_cur, note)
 
 
 def _row(profile: ColumnProfile, result: TestResult, null_cur: float, note: str) -> FeatureDrift:
@@ -356,7 +272,7 @@ def prediction_drift(reference_scores: np.ndarray, current_scores: np.ndarray, *
                      threshold: float | None = None) -> FeatureDrift:
     """Drift of a model's output distribution (scores), with the numeric defaults."""
     profile = profile_column(pd.Series(np.asarray(reference_scores, dtype=float)), name="prediction")
-    limits = dict(DEFAULT_THRESHOLDS)
+    limits = default_thresholds()
     chosen = choose_test("numeric", profile.n, test)
     if threshold is not None:
         limits[chosen] = threshold

@@ -14,6 +14,8 @@ LEVEL_NAMES = dict(LEVEL_SHORT_NAMES)  # the short names, defined once in style.
 
 @dataclass(frozen=True)
 class SimulationConfig:
+    """What a user can change about a run (scenario, volume, gates, monitoring thresholds, people); frozen so it can
+    key the caches."""
     scenario: str = "sudden-covariate-shift"
     weeks: int = 52
     rows_per_week: int = 2000
@@ -40,6 +42,7 @@ class SimulationConfig:
     min_weeks_after_change: int = 2
 
     def validate(self) -> None:
+        """Raise DataError naming the field when a setting is out of range (the CLI turns it into one line, exit 2)."""
         if self.weeks < 4 or self.weeks > 520:
             raise DataError("weeks must be between 4 and 520", field="weeks")
         if self.rows_per_week < 200:
@@ -57,4 +60,5 @@ class SimulationConfig:
 
     @property
     def scenario_spec(self) -> Scenario:
+        """The registered scenario with this config's onset, magnitude and duration applied."""
         return get_scenario(self.scenario, onset=self.onset, magnitude=self.magnitude, duration=self.duration)

@@ -25,6 +25,7 @@ DEFAULT_COSTS_FILE = resources.COSTS
 
 @dataclass(frozen=True)
 class Costs:
+    """The loan book and people prices a run is judged in (costs.yaml, overridable): one place for every money figure."""
     currency: str = "EUR"
     applications_per_week: float = 2000
     margin: float = 0.08
@@ -46,10 +47,12 @@ class Costs:
 
     @property
     def break_even(self) -> float:
+        """The default probability at which a loan's expected margin equals its expected loss."""
         return self.margin / (self.margin + self.loss_given_default)
 
     @property
     def approval_cutoff(self) -> float:
+        """The score under which a loan is approved: the break-even unless a cut-off is set."""
         return self.break_even if self.cutoff is None else self.cutoff
 
     def profit(self, approve: np.ndarray, p_default: np.ndarray, amount: np.ndarray) -> float:
@@ -60,6 +63,7 @@ class Costs:
         return float(value[approve].sum())
 
     def build_weeks(self) -> tuple[float, ...]:
+        """Build effort per level in weeks, from the rubric's effort_weeks (midpoints summed)."""
         return _build_weeks(self.rubric)
 
     def build_cost(self, level: int, weeks: int) -> float:
@@ -68,6 +72,7 @@ class Costs:
         return effort / self.amortisation_years * weeks / 52
 
     def people_cost(self, days: float) -> float:
+        """Money for `days` of people time at the day rate."""
         return days * self.day_rate
 
 
@@ -98,6 +103,7 @@ def _build_weeks(rubric_ref: str) -> tuple[float, ...]:
 
 
 def default_costs() -> Costs:
+    """The shipped costs.yaml."""
     return load_costs(DEFAULT_COSTS_FILE)
 
 

@@ -25,15 +25,19 @@ class Deployer:
 
     @property
     def serving(self) -> str:
+        """Version name of the model serving now."""
         return self.version_of[self.champion.key]
 
     def name(self, trained: Trained) -> str:
+        """The version name of a trained model, given on first sight (v0, v1, ...), so a retrain of the same weeks
+        keeps its name."""
         if trained.key not in self.version_of:
             version = f"v{len(self.versions)}"
             self.version_of[trained.key], self.versions[version] = version, trained
         return self.version_of[trained.key]
 
     def promote(self, week: int, trained: Trained, expected: dict[str, float]) -> tuple[str, str]:
+        """Make `trained` the champion (keeping the previous one for a rollback); returns (new, old) version names."""
         old = self.serving
         self.previous = (self.champion, self.expected)
         self.champion, self.expected, self.promoted_week = trained, expected, week

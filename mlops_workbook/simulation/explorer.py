@@ -18,6 +18,7 @@ from .uncertainty import MultiSeedResult, repriced, simulate_seeds
 
 @dataclass(frozen=True)
 class Explored:
+    """One answer of the lab: a setting's own run, its seeds' KPIs, and what the answer cost."""
     result: SimulationResult  # the setting's own stream (seed `config.seed`), week by week
     multi: MultiSeedResult  # every seed's KPIs, for means, intervals and paired comparisons
     seconds: float  # what this answer took
@@ -33,6 +34,7 @@ class Explorer:
         self._runs: OrderedDict[tuple[SimulationConfig, Costs], tuple[SimulationResult, MultiSeedResult]] = OrderedDict()
 
     def run(self, config: SimulationConfig, costs: Costs) -> Explored:
+        """Answer a setting, from kept runs when only the day rate changed (it changes no decision, only the price)."""
         start = time.perf_counter()
         key = (config, replace(costs, day_rate=0.0))  # the day rate changes no decision: it is repriced
         simulated = key not in self._runs

@@ -27,6 +27,7 @@ DETECTION_EVENTS = ("alert", "complaint")
 
 @dataclass(frozen=True)
 class Event:
+    """One thing a level did or noticed in a week, with the people time and compute it cost."""
     week: int
     level: int
     kind: str  # alert, complaint, retrain, blocked, promoted, rolled back
@@ -40,12 +41,15 @@ class Event:
 
 @dataclass
 class Ledger:
+    """Every level's events in order: the KPIs that need the truth are computed from it after the run."""
     events: list[Event] = field(default_factory=list)
 
     def add(self, event: Event) -> None:
+        """Record one event."""
         self.events.append(event)
 
     def frame(self) -> pd.DataFrame:
+        """The events as a DataFrame (the lab's and the report's event table)."""
         return pd.DataFrame(
             [{"level": e.level, "week": e.week, "event": e.kind, "detail": e.detail, "data_week": e.data_week,
               "people_days": e.people_days, "compute": e.compute} for e in self.events],
@@ -60,7 +64,7 @@ def level_kpis(level: int, ledger: Ledger, timeline: pd.DataFrame, truth: Truth,
     t = timeline[timeline.level == level]
     scenario = truth.scenario
     detections = [e for e in events if e.kind in DETECTION_EVENTS and e.data_week is not None
-                  and scenario.name != "none" and e.data_week >= scenario.onset and truth.active(e.data_week)]
+                  and e.data_week >= scenario.onset and truth.active(e.data_week)]  # 'none' is never active
     weeks_to_detect = float(min(e.week for e in detections) - scenario.onset) if detections else math.nan
     alerts = [e for e in events if e.kind == "alert"]
     false_alerts = sum(1 for e in alerts if e.data_week is None or not truth.active(e.data_week))
@@ -113,6 +117,7 @@ def _bad_models(events: list[Event], t: pd.DataFrame, truth: Truth, models: dict
 
 
 def interval(values: np.ndarray, confidence: float = 0.9) -> tuple[float, float]:
+    """Student-t interval of the mean of `values` (NaNs dropped; NaN, NaN when nothing is left)."""
     values = np.asarray(values, dtype=float)
     values = values[~np.isnan(values)]
     if values.size == 0:

@@ -35,6 +35,7 @@ class Prepared:
 
     @staticmethod
     def concat(parts: list[Prepared]) -> Prepared:
+        """Several weeks' prepared rows as one training set."""
         ys = [p.y for p in parts]
         return Prepared(
             np.vstack([p.raw for p in parts]),
@@ -44,6 +45,8 @@ class Prepared:
 
 
 def prepare(frame: pd.DataFrame) -> Prepared:
+    """A frame's features as the model's arrays (log of income and amount, categoricals one-hot), for callers with a
+    DataFrame."""
     cols = []
     for name in NUMERIC_FEATURES:
         values = frame[name].to_numpy(dtype=float, na_value=np.nan)
@@ -170,6 +173,7 @@ class LoanModel:
         return model
 
     def design(self, prepared: Prepared) -> np.ndarray:
+        """The design matrix: standardised numerics, their squares where the model has them, one-hot categoricals."""
         z = self._standardised(prepared.raw)
         return np.concatenate([z, np.square(z[:, _SQUARE_COLUMNS]), prepared.onehot], axis=1)
 
@@ -183,6 +187,7 @@ class LoanModel:
         return z
 
     def predict_proba(self, data: pd.DataFrame | Prepared) -> np.ndarray:
+        """Default probabilities for a frame or prepared rows (missing numerics imputed with the training medians)."""
         prepared = data if isinstance(data, Prepared) else prepare(data)
         z = self._standardised(prepared.raw)
         k, squares = z.shape[1], len(_SQUARE_COLUMNS)

@@ -18,6 +18,7 @@ ROLLBACK_WEEKS = 2  # labelled weeks a freshly promoted model is watched against
 
 
 class Monitor:
+    """What a level notices each week and which retrains it asks for (its capabilities decide which checks run)."""
     def __init__(self, run: LevelRun):
         self.run = run
         self.last_alert: dict[str, int] = {}
@@ -25,6 +26,7 @@ class Monitor:
         self.watched = run.deployer.champion.key
 
     def check(self, week: int, served: np.ndarray) -> None:
+        """This week's checks: serving errors, drift, performance on the labels that arrived, complaints, rollback."""
         run, world, cfg = self.run, self.run.world, self.run.config
         if run.deployer.champion.key != self.watched:  # a new model: an old condition is news again
             self.watched, self.last_alert = run.deployer.champion.key, {}
@@ -58,6 +60,7 @@ class Monitor:
         return True
 
     def serving_errors(self, week: int) -> None:
+        """Alert when more requests than the limit had missing inputs; without monitoring a person investigates."""
         rate = self.run.world.error_rate(week)
         if rate > self.run.config.serving_error_rate and self.alert(
                 week, "serving errors", f"{rate:.0%} of requests had missing inputs", week):
@@ -65,9 +68,10 @@ class Monitor:
                 self.run.log(week, "incident", "serving errors investigated", people_days=self.run.days("incident_days"))
 
     def drift(self, week: int, served: np.ndarray) -> None:
+        """Alert on data drift (share of features drifted by the registered tests' verdicts) and on prediction drift."""
         run, cfg = self.run, self.run.config
         champion = run.deployer.champion
-        drifted = run.world.data_drift(champion, week) > cfg.drift_threshold
+        drifted = run.world.drifted(champion, week)
         if drifted.mean() >= cfg.drift_share and self.alert(week, "data drift", f"{drifted.mean():.0%} of features drifted",
                                                             week):
             run.pipeline.request(week, "data drift", week)
@@ -87,6 +91,7 @@ class Monitor:
             run.pipeline.request(week, "retrain after the complaint", None)
 
     def roll_back_if_worse(self, week: int, labelled: int, profit_now: float) -> None:
+        """Restore the previous model when the fresh one earns measurably less on its first labelled weeks."""
         run, deployer = self.run, self.run.deployer
         if deployer.previous is None or labelled > deployer.promoted_week + ROLLBACK_WEEKS:
             return

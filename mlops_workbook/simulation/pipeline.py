@@ -17,7 +17,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..gating import Decision, GateMode, GateResult
+from ..gating import (
+    Decision,
+    GateMode,
+    GateResult,
+    MetricThreshold,
+    champion_metric_gate,
+    decide as gate_verdict,
+    threshold_gate,
+    validation_gate,
+)
 from .deployer import span
 from .stream import Trained, week_spans
 
@@ -29,6 +38,8 @@ RECENT = "recent weeks"
 
 @dataclass
 class Retrain:
+    """A retrain asked for: due from week `due`, why, and from which week the change it answers dates."""
+
     due: int
     reason: str
     since: int | None  # the signal is about a change from this week on (None: a complaint)
@@ -36,18 +47,23 @@ class Retrain:
 
 @dataclass
 class Plan:
+    """What a retrain trains on and is judged on."""
+
     evaluation: int  # the labelled week every candidate and the champion are judged on
     windows: dict[str, tuple[int, ...]]  # candidate training weeks by the rule that chose them
     recurring: bool = False  # the data came back to a regime seen before the change: retrain now, on the whole cycle
 
 
 class Pipeline:
+    """One level's retraining: when it runs, which windows it trains, and whether the result ships."""
+
     def __init__(self, run: LevelRun):
         self.run = run
         self.pending: Retrain | None = None
         self.change_since: int | None = None
 
     def request(self, week: int, reason: str, since: int | None) -> None:
+        """Ask for a retrain (an alert, a complaint): due after the level's reaction time, priced."""
         run = self.run
         if self.pending is not None and self.pending.since is not None:
             return  # a change is already being handled
@@ -59,6 +75,7 @@ class Pipeline:
                     people_days=run.days(run.cap.react_cost))
 
     def step(self, week: int) -> None:
+        """Run a scheduled or due retrain this week, unless a change's retrain must wait for its labels."""
         schedule = self.run.cap.schedule_weeks
         scheduled = bool(schedule) and (week + 1) % schedule == 0
         signalled = self.pending is not None and week >= self.pending.due
@@ -76,6 +93,7 @@ class Pipeline:
         self.decide(week, self.best(week, plan), plan.evaluation, reason)
 
     def plan(self, week: int) -> Plan:
+        """The evaluation week and candidate windows, from what the level can see this week."""
         run, world, cfg = self.run, self.run.world, self.run.config
         labelled = list(world.labelled(week))
         seen = set(run.deployer.champion.key)  # judged on a week the champion trained on, it would look better
@@ -106,6 +124,7 @@ class Pipeline:
         return bool(before) and any(not self.run.world.looks_like(v, week) for v in range(before[0] + 1, since))
 
     def best(self, week: int, plan: Plan) -> Trained:
+        """Train every candidate window and keep the lowest log-loss on the evaluation week."""
         run, world = self.run, self.run.world
         trained = {rule: world.train(weeks) for rule, weeks in plan.windows.items()}
         if len(trained) == 1:
@@ -118,6 +137,7 @@ class Pipeline:
         return trained[rule]
 
     def decide(self, week: int, challenger: Trained, evaluation: int, reason: str) -> None:
+        """Gate the challenger (gating's gates and `gating.decide`), record the decision, ship it if it passed."""
         run, cfg, costs, deployer = self.run, self.run.config, self.run.world.costs, self.run.deployer
         version = deployer.name(challenger)
         days = run.days(run.cap.scheduled_cost) if reason == "scheduled retrain" else 0.0
@@ -127,20 +147,19 @@ class Pipeline:
         gates: tuple[GateResult, ...] = ()
         if run.cap.gates and cfg.gate_mode != "disabled":
             gates = self.gates(challenger, evaluation, GateMode(cfg.gate_mode))
-        blocking = [g for g in gates if g.blocking]
-        if blocking:
-            why = "; ".join(f"{g.gate}: {g.reason}" for g in blocking)
+        promote, why = gate_verdict(gates)  # gating.decide: the one wording, dry runs included
+        if not promote:
             deployer.registry.add(Decision(week, version, span(challenger), ours, gates, "blocked", why))
             run.log(week, "blocked", f"{version}: {why}", compute=costs.gate_evaluation, version=version)
             return
-        label = "promoted" if gates else "shipped unchecked"
-        deployer.registry.add(Decision(week, version, span(challenger), ours, gates, label,
-                                       "all gates passed" if gates else "deployed without checks"))
+        deployer.registry.add(Decision(week, version, span(challenger), ours, gates,
+                                       "promoted" if gates else "shipped unchecked", why))
         if challenger.key == deployer.champion.key:
             return
         self.ship(week, challenger, evaluation, gated=bool(gates))
 
     def ship(self, week: int, challenger: Trained, evaluation: int, *, gated: bool) -> None:
+        """Promote the challenger and log it."""
         run = self.run
         new, old = run.deployer.promote(week, challenger, run.measured(challenger, evaluation))
         run.monitor.complaint_run = 0
@@ -148,17 +167,14 @@ class Pipeline:
                 compute=run.world.costs.gate_evaluation if gated else 0.0, version=new, replaced=old)
 
     def gates(self, challenger: Trained, evaluation: int, mode: GateMode) -> tuple[GateResult, ...]:
+        """gating's own gates on the simulation's numbers: data validation of the training and evaluation
+        weeks, the AUC bound, champion/challenger on the evaluation week's log-loss (a proper score: it
+        sees calibration, which the cut-off needs, as well as ranking, and is far less noisy on one week
+        than the profit at a cut-off)."""
         run, cfg = self.run, self.run.config
-        problems = run.world.validation_failures((*challenger.key, evaluation))
-        validation = GateResult("data_validation", not problems, "; ".join(problems[:4]) or "inputs in range", mode)
+        validation = validation_gate(run.world.validation_failures((*challenger.key, evaluation)), mode=mode)
         ours = run.measured(challenger, evaluation)
-        threshold = GateResult("threshold", ours["auc"] >= cfg.auc_threshold,
-                               f"AUC {ours['auc']:.3f} vs the bound {cfg.auc_threshold:.2f}", mode, {"metrics": ours})
-        theirs = run.measured(run.deployer.champion, evaluation)
-        # Log-loss, a proper score: it sees calibration (what the cut-off needs) as well as ranking, and is far
-        # less noisy on one week than the profit at a cut-off.
-        better = ours["log_loss"] <= theirs["log_loss"] + cfg.champion_delta
-        versus = GateResult("champion_challenger", better,
-                            f"week {evaluation} log-loss {ours['log_loss']:.4f} vs the champion's {theirs['log_loss']:.4f}",
-                            mode, {"challenger": ours, "champion": theirs})
+        threshold = threshold_gate(ours, {"auc": MetricThreshold(threshold=cfg.auc_threshold)}, mode=mode)
+        versus = champion_metric_gate(ours, run.measured(run.deployer.champion, evaluation), metric="log_loss",
+                                      delta=cfg.champion_delta, where=f"week {evaluation} ", mode=mode)
         return validation, threshold, versus

@@ -34,6 +34,7 @@ from .world import World
 
 @dataclass(frozen=True)
 class Capabilities:
+    """What one maturity level does, as data: the one table the monitor, pipeline and deployer read."""
     schedule_weeks: int | None  # retrain on a fixed schedule
     gates: bool  # data validation, minimum AUC, champion/challenger on the evaluation week's log-loss
     error_log: bool  # serving errors logged and looked at
@@ -65,13 +66,16 @@ class LevelRun:
 
     @property
     def config(self) -> SimulationConfig:
+        """The run's settings."""
         return self.world.config
 
     @property
     def registry(self) -> ModelRegistry:
+        """The level's decision records."""
         return self.deployer.registry
 
     def week(self, week: int) -> np.ndarray:
+        """Serve a week, run the monitor's checks and the pipeline's retrains; returns the scores served."""
         served = self.scores(self.deployer.champion, week)
         self.monitor.check(week, served)
         self.pipeline.step(week)
@@ -82,6 +86,7 @@ class LevelRun:
         return self.world.scores(trained, week, guarded=self.cap.monitoring)
 
     def measured(self, trained: Trained, week: int) -> dict[str, float]:
+        """What the team measures on a labelled week (through the input guard when the level has one)."""
         return self.world.measured(trained, week, guarded=self.cap.monitoring)
 
     def volume(self, week: int) -> float:
@@ -89,7 +94,9 @@ class LevelRun:
         return float(self.world.amount[week].sum() * self.world.costs.margin)
 
     def log(self, week: int, kind: str, detail: str, **extra) -> None:  # noqa: ANN003
+        """Record an event for this level."""
         self.ledger.add(Event(week, self.level, kind, detail, **extra))
 
     def days(self, field_name: str) -> float:
+        """People days the named cost field says an action takes (0 when the level has no such step)."""
         return float(getattr(self.world.costs, field_name)) if field_name else 0.0

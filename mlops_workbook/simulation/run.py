@@ -13,16 +13,18 @@ import pandas as pd
 
 from ..gating import ModelRegistry
 from ..metrics import accuracy, roc_auc
-from .scenarios import FEATURES, Scenario
+from .scenarios import CATEGORICAL_FEATURES, FEATURES, NUMERIC_FEATURES, Scenario
 from .config import LEVEL_NAMES, SimulationConfig
 from .costs import Costs, load_costs
 from .ledger import Ledger, level_kpis
 from .policies import CAPABILITIES, LevelRun
+from .stream import CATEGORICAL_TEST, NUMERIC_TEST, drift_verdicts
 from .world import Truth, World, drift_statistics
 
 
 @dataclass
 class SimulationResult:
+    """One run of every level on one stream: timeline, KPIs, events, decisions and the drift heatmap."""
     config: SimulationConfig
     timeline: pd.DataFrame
     kpis: pd.DataFrame
@@ -34,9 +36,11 @@ class SimulationResult:
     seeds: Any = None  # a MultiSeedResult over more seeds of the same config, when the caller asked for one
 
     def kpi(self, level: int, name: str) -> Any:
+        """One KPI of one level."""
         return self.kpis.set_index("level").loc[level, name]
 
     def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (`simulate --json`)."""
         return {
             "config": asdict(self.config),
             "scenario": asdict(self.scenario),
@@ -47,6 +51,7 @@ class SimulationResult:
 
 
 def clean(value: Any) -> Any:
+    """A value made JSON-safe: NaN to None, NumPy numbers to Python ones, floats rounded to 4 places."""
     if isinstance(value, (np.floating, float)):
         return None if math.isnan(value) else round(float(value), 4)
     if isinstance(value, np.integer):
@@ -119,10 +124,10 @@ def drift_by_week(world: World) -> pd.DataFrame:
     reference = world.reference
     limit = world.config.drift_threshold
     rows = []
-    tests = ["wasserstein"] * (len(FEATURES) - 4) + ["js"] * 4
+    tests = [NUMERIC_TEST.name] * len(NUMERIC_FEATURES) + [CATEGORICAL_TEST.name] * len(CATEGORICAL_FEATURES)
     for week in range(world.config.weeks):
         stats = drift_statistics(reference, world.profiles[week])
-        for feature, test, value in zip(FEATURES, tests, stats):
+        for feature, test, value, drifted in zip(FEATURES, tests, stats, drift_verdicts(stats, limit)):
             rows.append({"week": week, "feature": feature, "test": test, "statistic": float(value),
-                         "drifted": bool(value > limit)})
+                         "drifted": bool(drifted)})
     return pd.DataFrame(rows)

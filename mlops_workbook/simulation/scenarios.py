@@ -21,10 +21,19 @@ Scenarios (parameters: onset week, magnitude, duration in weeks):
   with P(x|y) unchanged.
 - ``data-quality-bug``: an upstream change for `duration` weeks: income arrives in thousands (units
   change) and credit_score is missing for a share of rows (magnitude x 40%); then it is fixed.
+
+The scenarios are a table (`SCENARIOS`, filled by `register_scenario`): each is data (a registered
+strength shape, the knobs of the world's equations it drives, an optional registered batch
+transform), never a branch on its name. The population is drawn from a base stream shared by all
+scenarios, so a week where a scenario does not act is the same rows as `none`; a transform's own draws
+come from the scenario's own stream (seeded by seed, week and its name), so adding a draw to one
+scenario, or a new scenario, changes no other scenario's data.
 """
 
 from __future__ import annotations
 
+import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -53,57 +62,92 @@ _CHANNEL_EFFECT = {"branch": -0.1, "online": 0.0, "broker": 0.3}
 SEASON_PERIOD = 13
 
 
+StrengthShape = Callable[["Scenario", int], float]
+SHAPES: dict[str, StrengthShape] = {}  # how much of a scenario is active in a week from its onset on
+
+
+def register_shape(name: str) -> Callable[[StrengthShape], StrengthShape]:
+    """Register a strength shape under `name` (a scenario names its shape; no branching on scenario names)."""
+    def add(shape: StrengthShape) -> StrengthShape:
+        SHAPES[name] = shape
+        return shape
+    return add
+
+
+@register_shape("off")
+def _off(scenario: Scenario, week: int) -> float:
+    return 0.0
+
+
+@register_shape("step")
+def _step(scenario: Scenario, week: int) -> float:
+    return scenario.magnitude
+
+
+@register_shape("ramp")
+def _ramp(scenario: Scenario, week: int) -> float:
+    return scenario.magnitude * min(1.0, (week - scenario.onset + 1) / max(scenario.duration, 1))
+
+
+@register_shape("recurring")
+def _recurring(scenario: Scenario, week: int) -> float:
+    return scenario.magnitude if (week - scenario.onset) % SEASON_PERIOD < scenario.duration else 0.0
+
+
+@register_shape("window")
+def _window(scenario: Scenario, week: int) -> float:
+    return scenario.magnitude if week < scenario.onset + scenario.duration else 0.0
+
+
+KNOBS = ("shift", "season", "concept")  # what a scenario's strength can drive in the world's equations
+
+
 @dataclass(frozen=True)
 class Scenario:
-    """A named drift scenario with its parameters; `strength(week)` says how much of it is active."""
+    """A named drift scenario as data: when (`shape` from `onset`, with `magnitude` and `duration`), what
+    its strength drives (`drives`: knobs of the input and label equations) and an optional `transform`
+    of the week's batch (a registered function that draws, if it must, from the scenario's own stream).
+    `strength(week)` says how much of it is active."""
 
     name: str
     onset: int = 20
     magnitude: float = 1.0
     duration: int = 6
     description: str = ""
+    shape: str = "step"
+    drives: tuple[str, ...] = ()
+    transform: str = ""
 
     def strength(self, week: int) -> float:
-        if self.name == "none" or week < self.onset:
-            return 0.0
-        if self.name == "gradual-drift":
-            return self.magnitude * min(1.0, (week - self.onset + 1) / max(self.duration, 1))
-        if self.name == "seasonal":
-            return self.magnitude if (week - self.onset) % SEASON_PERIOD < self.duration else 0.0
-        if self.name == "data-quality-bug":
-            return self.magnitude if week < self.onset + self.duration else 0.0
-        return self.magnitude
+        """How much of the scenario acts in `week`: 0 before the onset, then its shape's value."""
+        return 0.0 if week < self.onset else SHAPES[self.shape](self, week)
 
     def active(self, week: int) -> bool:
+        """Whether the scenario changes anything in `week`."""
         return self.strength(week) > 0
 
+    def knobs(self, week: int) -> dict[str, float]:
+        """The strength of each knob in `week` (0 for the knobs this scenario does not drive)."""
+        strength = self.strength(week)
+        return {knob: strength if knob in self.drives else 0.0 for knob in KNOBS}
 
-SCENARIOS: dict[str, Scenario] = {
-    "none": Scenario("none", description="No drift: the world stays the same."),
-    "sudden-covariate-shift": Scenario(
-        "sudden-covariate-shift", onset=20, duration=0,
-        description="A new customer segment arrives at once: lower income and credit scores, higher utilisation."),
-    "gradual-drift": Scenario(
-        "gradual-drift", onset=15, duration=20,
-        description="The same shift in the customer base, phased in over several months."),
-    "seasonal": Scenario(
-        "seasonal", onset=8, duration=6,
-        description="Holiday borrowing every quarter for six weeks: bigger loans, higher utilisation, riskier car "
-                    "and home loans and online applications, safer broker deals."),
-    "concept-drift": Scenario(
-        "concept-drift", onset=20, duration=0,
-        description="What predicts default changes (online fraud ring); the inputs look the same."),
-    "prior-shift": Scenario(
-        "prior-shift", onset=20, duration=0,
-        description="The default rate rises: more applicants who will default, same profiles per class."),
-    "data-quality-bug": Scenario(
-        "data-quality-bug", onset=18, duration=6,
-        description="An upstream change sends income in thousands and drops credit scores for weeks, then is fixed."),
-}
+
+SCENARIOS: dict[str, Scenario] = {}
+
+
+def register_scenario(scenario: Scenario) -> Scenario:
+    """Add a scenario to the table (a later registration of a name replaces the earlier one). Its own
+    draws come from its own random stream, so adding one changes no other scenario's data."""
+    unknown = set(scenario.drives) - set(KNOBS)
+    if scenario.shape not in SHAPES or unknown or (scenario.transform and scenario.transform not in TRANSFORMS):
+        raise DataError(f"scenario {scenario.name!r}: unknown shape, knob or transform", field="scenario")
+    SCENARIOS[scenario.name] = scenario
+    return scenario
 
 
 def get_scenario(name: str, *, onset: int | None = None, magnitude: float | None = None,
                  duration: int | None = None) -> Scenario:
+    """A registered scenario, with its onset, magnitude or duration changed when given."""
     if name not in SCENARIOS:
         raise DataError(f"unknown scenario {name!r} (choose from {', '.join(SCENARIOS)})", field="scenario")
     scenario = SCENARIOS[name]
@@ -139,6 +183,7 @@ class WeekArrays:
         return len(self.y)
 
     def frame(self) -> pd.DataFrame:
+        """The week as a DataFrame with category names, the label and `week` (what users and the CSV snapshot see)."""
         data: dict[str, np.ndarray] = {name: self.numeric[:, i] for i, name in enumerate(NUMERIC_FEATURES)}
         for j, name in enumerate(CATEGORICAL_FEATURES):
             data[name] = np.array(CATEGORIES[name], dtype=object)[self.codes[:, j]]
@@ -200,38 +245,78 @@ def true_logit(x: dict[str, np.ndarray], concept: float = 0.0, season: float = 0
     return -1.9 + score_effect + dti_effect + hinge + income_effect + burden + tenure + young + purpose + home + channel
 
 
-def generate_week_arrays(week: int, n: int, scenario: Scenario, seed: int) -> WeekArrays:
-    """One week's batch as arrays. Same (week, n, scenario, seed), same rows."""
-    rng = np.random.default_rng([seed, week + 1000, 7919])
-    strength = scenario.strength(week)
-    shift = strength if scenario.name in ("sudden-covariate-shift", "gradual-drift") else 0.0
-    season = strength if scenario.name == "seasonal" else 0.0
-    concept = strength if scenario.name == "concept-drift" else 0.0
-    pool = n * 3 if scenario.name == "prior-shift" and strength > 0 else n
-    x = _inputs(rng, pool, shift, season)
-    p = 1 / (1 + np.exp(-true_logit(x, concept, season)))
-    y = (rng.random(pool) < p).astype(np.int8)
-    if pool != n:
-        # Prior shift: keep P(x|y), raise P(y=1) from its natural ~15% by (1 + magnitude).
-        target_rate = min(0.9, y.mean() * (1 + strength))
-        pos, neg = np.flatnonzero(y == 1), np.flatnonzero(y == 0)
-        n_pos = min(len(pos), int(round(target_rate * n)))
-        keep = np.concatenate([rng.choice(pos, n_pos, replace=False), rng.choice(neg, n - n_pos, replace=False)])
-        keep.sort()
-        x = {k: v[keep] for k, v in x.items()}
-        y = y[keep]
-        # Bayes: the selection reweights the classes, so the true odds scale by the kept shares.
-        base = p[keep]
-        odds = base / (1 - base) * (n_pos / max(len(pos), 1)) / ((n - n_pos) / max(len(neg), 1))
-        p = odds / (1 + odds)
+Draw = Callable[[np.random.Generator, int], "WeekArrays"]
+Transform = Callable[["WeekArrays", float, np.random.Generator, Draw], "WeekArrays"]
+TRANSFORMS: dict[str, Transform] = {}  # what a scenario does to a week's batch beyond the equations' knobs
+
+
+def register_transform(name: str) -> Callable[[Transform], Transform]:
+    """Register a batch transform under `name`: (week's batch, strength, the scenario's own generator,
+    a function drawing more rows of this week's world from a generator) -> the batch served."""
+    def add(transform: Transform) -> Transform:
+        TRANSFORMS[name] = transform
+        return transform
+    return add
+
+
+@register_transform("prior")
+def _more_defaulters(week: WeekArrays, strength: float, rng: np.random.Generator, draw: Draw) -> WeekArrays:
+    """Prior shift: keep P(x|y), raise P(y=1) from its natural ~15% by (1 + strength), by selecting the
+    week's rows from a pool three times its size (the extra rows from the scenario's own stream)."""
+    n = len(week)
+    extra = draw(rng, 2 * n)
+    numeric, codes = np.vstack([week.numeric, extra.numeric]), np.vstack([week.codes, extra.codes])
+    y, p = np.concatenate([week.y, extra.y]), np.concatenate([week.p, extra.p])
+    target_rate = min(0.9, y.mean() * (1 + strength))
+    pos, neg = np.flatnonzero(y == 1), np.flatnonzero(y == 0)
+    n_pos = min(len(pos), int(round(target_rate * n)))
+    keep = np.concatenate([rng.choice(pos, n_pos, replace=False), rng.choice(neg, n - n_pos, replace=False)])
+    keep.sort()
+    # Bayes: the selection reweights the classes, so the true odds scale by the kept shares.
+    base = p[keep]
+    odds = base / (1 - base) * (n_pos / max(len(pos), 1)) / ((n - n_pos) / max(len(neg), 1))
+    return WeekArrays(week.week, numeric[keep], codes[keep], y[keep], odds / (1 + odds))
+
+
+@register_transform("broken-feed")
+def _broken_feed(week: WeekArrays, strength: float, rng: np.random.Generator, draw: Draw) -> WeekArrays:
+    """An upstream bug: income arrives in thousands and credit_score is missing for strength x 40% of rows."""
+    numeric = week.numeric.copy()
+    income = NUMERIC_FEATURES.index("income")
+    numeric[:, income] = (numeric[:, income] / 1000).round(1)
+    missing = rng.random(len(week)) < min(1.0, 0.4 * strength)
+    numeric[missing, NUMERIC_FEATURES.index("credit_score")] = np.nan
+    return replace(week, numeric=numeric)
+
+
+def scenario_generator(scenario: Scenario, seed: int, week: int) -> np.random.Generator:
+    """The scenario's own random stream for a week: seeded by (seed, week, the scenario's name), so its
+    draws never shift the shared base stream nor another scenario's."""
+    return np.random.default_rng(np.random.SeedSequence([seed, week + 1000, 7919, zlib.crc32(scenario.name.encode())]))
+
+
+def _world_rows(rng: np.random.Generator, n: int, week: int, knobs: dict[str, float]) -> WeekArrays:
+    """n rows of the world at these knob strengths: inputs, then the labels, all from `rng`."""
+    x = _inputs(rng, n, knobs["shift"], knobs["season"])
+    p = 1 / (1 + np.exp(-true_logit(x, knobs["concept"], knobs["season"])))
+    y = (rng.random(n) < p).astype(np.int8)
     numeric = np.column_stack([x[name] for name in NUMERIC_FEATURES]).astype(float)
-    if scenario.name == "data-quality-bug" and strength > 0:
-        income = NUMERIC_FEATURES.index("income")
-        numeric[:, income] = (numeric[:, income] / 1000).round(1)  # upstream sends thousands
-        missing = rng.random(n) < min(1.0, 0.4 * strength)
-        numeric[missing, NUMERIC_FEATURES.index("credit_score")] = np.nan
     codes = np.column_stack([x[name] for name in CATEGORICAL_FEATURES]).astype(np.intp)
     return WeekArrays(week, numeric, codes, y, p)
+
+
+def generate_week_arrays(week: int, n: int, scenario: Scenario, seed: int) -> WeekArrays:
+    """One week's batch as arrays. Same (week, n, scenario, seed), same rows. The population is drawn
+    from a base stream shared by every scenario (so a week where no scenario acts is the same in all);
+    a scenario's transform draws only from its own stream."""
+    knobs = scenario.knobs(week)
+    batch = _world_rows(np.random.default_rng([seed, week + 1000, 7919]), n, week, knobs)
+    strength = scenario.strength(week)
+    if scenario.transform and strength > 0:
+        def draw(rng: np.random.Generator, m: int) -> WeekArrays:
+            return _world_rows(rng, m, week, knobs)
+        batch = TRANSFORMS[scenario.transform](batch, strength, scenario_generator(scenario, seed, week), draw)
+    return batch
 
 
 def generate_week(week: int, n: int, scenario: Scenario, seed: int) -> pd.DataFrame:
@@ -258,6 +343,27 @@ def write_snapshot(path: str | Path, *, scenario: str = "sudden-covariate-shift"
     out.parent.mkdir(parents=True, exist_ok=True)
     frame.to_csv(out, index=False, float_format="%.6g")
     return out
+
+
+# --------------------------------------------------------------------------- the scenario table
+
+for _scenario in (
+    Scenario("none", shape="off", description="No drift: the world stays the same."),
+    Scenario("sudden-covariate-shift", onset=20, duration=0, drives=("shift",),
+             description="A new customer segment arrives at once: lower income and credit scores, higher utilisation."),
+    Scenario("gradual-drift", onset=15, duration=20, shape="ramp", drives=("shift",),
+             description="The same shift in the customer base, phased in over several months."),
+    Scenario("seasonal", onset=8, duration=6, shape="recurring", drives=("season",),
+             description="Holiday borrowing every quarter for six weeks: bigger loans, higher utilisation, riskier car "
+                         "and home loans and online applications, safer broker deals."),
+    Scenario("concept-drift", onset=20, duration=0, drives=("concept",),
+             description="What predicts default changes (online fraud ring); the inputs look the same."),
+    Scenario("prior-shift", onset=20, duration=0, transform="prior",
+             description="The default rate rises: more applicants who will default, same profiles per class."),
+    Scenario("data-quality-bug", onset=18, duration=6, shape="window", transform="broken-feed",
+             description="An upstream change sends income in thousands and drops credit scores for weeks, then is fixed."),
+):
+    register_scenario(_scenario)
 
 
 if __name__ == "__main__":  # pragma: no cover

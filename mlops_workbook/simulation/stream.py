@@ -6,9 +6,9 @@ scores. None of it depends on thresholds, gates or costs, so every level of a ru
 cost). Every cached value is a pure function of its key (warm starts always begin from the stream's
 first model), so a cached run gives the same numbers as a fresh one.
 
-Drift statistics follow drift.py's defaults (Wasserstein normed by the reference std for numerics,
-Jensen-Shannon distance for categoricals), computed from 200 quantiles per column so one (model,
-week) check costs microseconds.
+Drift statistics are the drift module's registered tests (drift.table's defaults over 1,000 rows:
+Wasserstein normed by the reference std for numerics, Jensen-Shannon distance for categoricals),
+called on 200 quantiles per column so one (model, week) check costs microseconds.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..drift.stattests import STATTESTS, js_distance, normed_wasserstein
 from ..gating import ValidationRules
 from ..metrics import accuracy, roc_auc
 from .model import LoanModel, Prepared, Scaling
@@ -34,6 +35,7 @@ from .scenarios import (
 _LOGGED = [NUMERIC_FEATURES.index(n) for n in ("income", "loan_amount")]
 _AMOUNT = NUMERIC_FEATURES.index("loan_amount")
 _GRID = (np.arange(200) + 0.5) / 200
+NUMERIC_TEST, CATEGORICAL_TEST = STATTESTS["wasserstein"], STATTESTS["js"]  # drift.table's defaults over 1,000 rows
 FIT_TOLERANCE = 1e-4  # Newton stops at a step under 0.01; the error left is about its square, far below what a cut-off sees
 
 
@@ -68,6 +70,7 @@ class Profile:
 
     @classmethod
     def of(cls, numeric: np.ndarray, codes: np.ndarray) -> Profile:
+        """Profile a week's rows: one column sort serves every quantile."""
         ordered = np.sort(numeric, axis=0)  # NaN sort last
         missing = np.isnan(numeric)
         count = len(numeric) - missing.sum(axis=0)
@@ -117,26 +120,30 @@ def column_quantiles(ordered: np.ndarray, counts: np.ndarray, grid: np.ndarray) 
 
 def drift_matrix(reference: Profile, quantiles: np.ndarray, shares: np.ndarray, std: np.ndarray | None = None) -> np.ndarray:
     """Drift statistics of many weeks at once (`quantiles` weeks x grid x numeric, `shares` weeks x
-    categories) against `reference`: Wasserstein distance normed by the reference's std for numerics
-    (or by each week's own `std` when given: the week is then the reference), Jensen-Shannon distance
-    (base 2) for categoricals, as drift.py's defaults define them. Returns weeks x features."""
+    categories) against `reference`, by the drift module's own registered tests (NUMERIC_TEST,
+    CATEGORICAL_TEST: the same array functions the drift table calls): Wasserstein distance between
+    the quantile grids normed by the reference's std (or by each week's own `std` when given: the
+    week is then the reference), Jensen-Shannon distance (natural log) between category shares.
+    A column with no values in a week counts as drifted (1.0). Returns weeks x features."""
     scale = reference.std if std is None else std
     with np.errstate(all="ignore"):
-        gaps = np.abs(quantiles - reference.quantiles[None])
-        w1 = gaps.mean(axis=1)
-        if np.isnan(w1).any():  # a column with no values in some week: average what is there
-            w1 = np.nanmean(gaps, axis=1)
-        numeric = np.where(scale > 0, w1 / scale, w1)
-        p, q = np.broadcast_to(reference.shares, shares.shape), shares
-        m = (p + q) / 2
-        terms = np.where(p > 0, p * np.log2(p / m), 0.0) + np.where(q > 0, q * np.log2(q / m), 0.0)
-    categorical = np.sqrt(np.maximum(np.add.reduceat(terms, _SEGMENTS[:-1], axis=1) / 2, 0))
-    return np.hstack([np.nan_to_num(numeric, nan=1.0), categorical])
+        numeric = normed_wasserstein(np.swapaxes(reference.quantiles, -1, -2), np.swapaxes(quantiles, -1, -2), scale)
+    p = np.broadcast_to(reference.shares, shares.shape)
+    categorical = [js_distance(p[:, a:b], shares[:, a:b]) for a, b in zip(_SEGMENTS[:-1], _SEGMENTS[1:])]
+    return np.hstack([np.nan_to_num(np.asarray(numeric), nan=1.0), np.column_stack(categorical)])
 
 
 def drift_statistics(reference: Profile, current: Profile) -> np.ndarray:
-    """One statistic per feature (numeric then categorical), as drift.py's defaults define them."""
+    """One statistic per feature (numeric then categorical), by `drift_matrix`."""
     return drift_matrix(reference, current.quantiles[None], current.shares[None])[0]
+
+
+def drift_verdicts(statistics: np.ndarray, threshold: float) -> np.ndarray:
+    """Which features drifted (statistics as `drift_matrix` returns them), by each registered test's
+    own verdict rule: one rule for the simulation's monitor and the drift table."""
+    numeric = NUMERIC_TEST.drifted(statistics[..., :len(NUMERIC_FEATURES)], threshold)
+    categorical = CATEGORICAL_TEST.drifted(statistics[..., len(NUMERIC_FEATURES):], threshold)
+    return np.concatenate([np.asarray(numeric), np.asarray(categorical)], axis=-1)
 
 
 def validated_range(values: np.ndarray, rules: ValidationRules = ValidationRules()) -> tuple[np.ndarray, np.ndarray]:
@@ -148,12 +155,14 @@ def validated_range(values: np.ndarray, rules: ValidationRules = ValidationRules
 
 
 def score_quantiles(scores: np.ndarray) -> np.ndarray:
+    """A model's scores summarised on the 200-point quantile grid (for prediction drift)."""
     column = np.sort(scores)[:, None]
     return column_quantiles(column, np.array([len(scores)]), _GRID)[:, 0]
 
 
 @dataclass
 class Trained:
+    """A model with what its checks need: the weeks it saw, its training data's profile and score quantiles."""
     key: tuple[int, ...]  # the weeks it was trained on
     model: LoanModel
     profile: Profile
@@ -218,6 +227,7 @@ class Stream:
         self.trainings = 0
 
     def nbytes(self) -> int:
+        """Memory held by the stream's arrays, for the cache's byte budget."""
         arrays = [x for a in self.weeks.values() for x in (a.numeric, a.codes, a.y, a.p)] \
             + [p.raw for p in self.prepared.values()] + [p.onehot for p in self.prepared.values()] \
             + [p.quantiles for p in self.profiles.values()] + list(self._scores.values()) \
@@ -269,6 +279,7 @@ class Stream:
         return medians, mean, np.sqrt(np.maximum(second - mean ** 2, 0))
 
     def moments(self, week: int) -> np.ndarray:
+        """Present count, sum and sum of squares per prepared column of a week (cached for `scaling`)."""
         if week not in self._moments:
             raw = self.prepared[week].raw
             present = ~np.isnan(raw)
@@ -277,6 +288,7 @@ class Stream:
         return self._moments[week]
 
     def scores(self, trained: Trained, week: int, *, guarded: bool = False) -> np.ndarray:
+        """A model's scores on a week (through the input guard when asked), cached."""
         key = (trained.key, week, guarded)
         if key not in self._scores:
             data = self.guarded(week) if guarded else self.prepared[week]
@@ -307,6 +319,7 @@ class Stream:
         return self._guarded[week]
 
     def data_drift(self, trained: Trained, week: int) -> np.ndarray:
+        """Per-feature drift statistics of a week against a model's training data, cached."""
         key = (trained.key, week)
         if key not in self._drift:
             self._drift[key] = drift_statistics(trained.profile, self.profiles[week])

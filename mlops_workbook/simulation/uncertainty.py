@@ -62,9 +62,11 @@ class Comparison:
 
     @property
     def measurable(self) -> bool:
+        """True when the paired interval of the difference excludes 0."""
         return not (self.low <= 0 <= self.high) and not math.isnan(self.low)
 
     def wording(self, unit: str = "") -> str:
+        """The comparison as the lab and the report say it ('no measurable difference' when the interval includes 0)."""
         if not self.measurable:
             return "no measurable difference"
         word = "more" if self.mean > 0 else "less"
@@ -74,6 +76,7 @@ class Comparison:
 
 @dataclass
 class MultiSeedResult:
+    """Every seed's KPIs of one setting: means, intervals and paired comparisons come from here."""
     config: SimulationConfig
     seeds: tuple[int, ...]
     per_seed: pd.DataFrame  # one row per (seed, level), every KPI
@@ -81,6 +84,7 @@ class MultiSeedResult:
 
     @property
     def levels(self) -> tuple[int, ...]:
+        """The levels run."""
         return tuple(sorted(self.per_seed.level.unique()))
 
     def summary(self) -> pd.DataFrame:
@@ -96,9 +100,11 @@ class MultiSeedResult:
         return pd.DataFrame(rows)
 
     def compare(self, a: int, b: int, kpi: str = "net_cost") -> Comparison:
+        """Level a against level b on a KPI, paired by seed."""
         return compare_levels(self.per_seed, a, b, kpi)
 
     def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (`simulate --seeds N --json`): KPIs with intervals, comparisons, per-seed rows."""
         summary = self.summary()
         numeric = [c for c in self.per_seed.columns if c not in ("seed", "level", "name")]
         kpis = []
@@ -133,6 +139,7 @@ def repriced(kpis: pd.DataFrame, costs: Costs, weeks: int) -> pd.DataFrame:
 
 
 def compare_levels(per_seed: pd.DataFrame, a: int, b: int, kpi: str = "net_cost") -> Comparison:
+    """Mean and 90% interval of the per-seed difference a - b of a KPI (paired: same stream per seed)."""
     table = per_seed.pivot(index="seed", columns="level", values=kpi)
     mean, low, high = mean_interval(table[a] - table[b])
     return Comparison(kpi, a, b, mean, low, high)

@@ -12,10 +12,11 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from ..drift.stattests import normed_wasserstein
 from .scenarios import Scenario
 from .config import SimulationConfig
 from .costs import Costs
-from .stream import Prepared, Stream, Trained, drift_statistics, score_quantiles, stream_for
+from .stream import Prepared, Stream, Trained, drift_statistics, drift_verdicts, score_quantiles, stream_for
 
 __all__ = ["Truth", "World", "drift_statistics"]
 
@@ -40,6 +41,7 @@ class World:
         return range(self.first_week, week - self.config.label_delay + 1)
 
     def looks_like(self, week: int, live: int) -> bool:
+        """Whether a past week's inputs look like week `live`'s (mean drift statistic under the threshold)."""
         return bool(self.stream.distances(live)[week - self.first_week] < self.config.drift_threshold)
 
     def alike(self, weeks: Iterable[int], live: int) -> list[int]:
@@ -48,21 +50,31 @@ class World:
         return [w for w in weeks if close[w - self.first_week]]
 
     def train(self, weeks: Iterable[int]) -> Trained:
+        """A model trained on these weeks (shared by every level through the stream's cache)."""
         return self.stream.train(weeks)
 
     def scores(self, trained: Trained, week: int, *, guarded: bool = False) -> np.ndarray:
+        """A model's scores on a week."""
         return self.stream.scores(trained, week, guarded=guarded)
 
     def guarded(self, week: int) -> Prepared:
+        """A week's rows after the serving-side input guard."""
         return self.stream.guarded(week)
 
     def error_rate(self, week: int) -> float:
+        """Share of a week's requests the endpoint could not score as sent."""
         return self.stream.error_rate(week)
 
     def data_drift(self, trained: Trained, week: int) -> np.ndarray:
+        """Per-feature drift statistics of week `week`'s inputs against the model's training data."""
         return self.stream.data_drift(trained, week)
 
+    def drifted(self, trained: Trained, week: int) -> np.ndarray:
+        """Which features drifted against the model's training data, by the registered tests' verdicts."""
+        return drift_verdicts(self.stream.data_drift(trained, week), self.config.drift_threshold)
+
     def validation_failures(self, weeks: Iterable[int]) -> list[str]:
+        """Data validation problems of these weeks against the reference, in words."""
         return self.stream.validation_failures(weeks)
 
     def measured(self, trained: Trained, week: int, *, guarded: bool = False) -> dict[str, float]:
@@ -75,12 +87,13 @@ class World:
         return self._measured[key]
 
     def realised_profit(self, scores: np.ndarray, week: int) -> float:
+        """Profit the approved loans made on the week's actual labels."""
         return self.costs.profit(scores < self.costs.approval_cutoff, self.weeks[week].y.astype(float),
                                  self.amount[week])
 
     def prediction_drift(self, trained: Trained, scores: np.ndarray) -> float:
         """Wasserstein distance between live and training scores, normed by the training scores' std."""
-        return float(np.mean(np.abs(score_quantiles(scores) - trained.score_quantiles)) / trained.score_std)
+        return float(normed_wasserstein(trained.score_quantiles, score_quantiles(scores), trained.score_std))
 
 
 class Truth:
@@ -93,11 +106,14 @@ class Truth:
         self.costs = world.costs
 
     def expected_profit(self, scores: np.ndarray, week: int) -> float:
+        """Expected profit of these scores' approvals under the true default probabilities."""
         return self.costs.profit(scores < self.costs.approval_cutoff, self.weeks[week].p, self.amount[week])
 
     def oracle_profit(self, week: int) -> float:
+        """Expected profit of approving exactly the loans whose true default probability is under break-even."""
         p = self.weeks[week].p
         return self.costs.profit(p < self.costs.break_even, p, self.amount[week])
 
     def active(self, week: int) -> bool:
+        """Whether the scenario acts in that week (for false alerts and weeks to detect)."""
         return self.scenario.active(week)

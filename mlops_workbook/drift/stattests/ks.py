@@ -5,9 +5,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy import special, stats
+from scipy import special
 
-from ._base import TestResult
+from ._base import NumericReference, StatTest, TestResult, register
 
 MAX_EXACT_N = 10_000  # SciPy's 'auto' rule: exact p-value when both samples have at most this many values
 TINY_P = 1e-10
@@ -57,13 +57,26 @@ def ks_pvalue(d: float, n1: int, n2: int) -> float:
         # an O(n) Smirnov sum (0.35 s at n = 500,000) to find how tiny; the limiting Kolmogorov value
         # is also below TINY_P, so both agree to 1e-9 absolute, at no cost.
         return float(special.kolmogorov(math.sqrt(en) * d))
+    from scipy import stats  # the one caller of scipy.stats: loaded only when a KS test runs
+
     return float(np.clip(stats.kstwo.sf(d, en), 0, 1))
 
 
 def ks_test(ref_sorted: np.ndarray, cur: np.ndarray, *, alpha: float = 0.05, cur_sorted: bool = False) -> TestResult:
+    """Two-sided two-sample KS of a sorted reference against the current values; drift when p < alpha."""
     current = cur if cur_sorted else np.sort(cur)
     d = ks_statistic(ref_sorted, current)
     p = ks_pvalue(d, ref_sorted.size, current.size)
     if math.isnan(p):  # pragma: no cover
+        from scipy import stats
+
         p = float(stats.ks_2samp(ref_sorted, current).pvalue)
-    return TestResult("ks", d, p, alpha, p < alpha)
+    return KS.result(d, p, alpha)
+
+
+def _numeric(ref: NumericReference, cur_sorted: np.ndarray, threshold: float) -> TestResult:
+    assert ref.sorted_values is not None
+    return ks_test(ref.sorted_values, cur_sorted, alpha=threshold, cur_sorted=True)
+
+
+KS = register(StatTest("ks", "ks", 0.05, on_p_value=True, numeric=_numeric))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._base import TestResult, proportions
+from ._base import NumericReference, StatTest, TestResult, proportions, register
 
 EPS = 1e-4
 
@@ -31,19 +31,33 @@ def bin_counts(sorted_values: np.ndarray, edges: np.ndarray) -> np.ndarray:
     return np.diff(np.concatenate([[0], cuts, [sorted_values.size]]))
 
 
-def psi_value(ref_counts: np.ndarray, cur_counts: np.ndarray) -> float:
-    ref = proportions(ref_counts.astype(float), EPS)
-    cur = proportions(cur_counts.astype(float), EPS)
-    return float(np.sum((cur - ref) * np.log(cur / ref)))
+def psi_value(ref_counts: np.ndarray, cur_counts: np.ndarray) -> float | np.ndarray:
+    """PSI of two count (or share) vectors along the last axis: a float for 1-D input, an array otherwise."""
+    ref = proportions(ref_counts, EPS)
+    cur = proportions(cur_counts, EPS)
+    value = np.sum((cur - ref) * np.log(cur / ref), axis=-1)
+    return float(value) if np.ndim(value) == 0 else value
 
 
 def psi_numeric(ref_counts: np.ndarray, edges: np.ndarray, cur: np.ndarray, *, threshold: float = 0.1,
                 cur_sorted: bool = False) -> TestResult:
+    """PSI of the current values in the reference's quantile bins."""
     current = cur if cur_sorted else np.sort(cur)
-    value = psi_value(ref_counts, bin_counts(current, edges))
-    return TestResult("psi", value, float("nan"), threshold, value > threshold)
+    return PSI.result(float(psi_value(ref_counts, bin_counts(current, edges))), float("nan"), threshold)
 
 
 def psi_categorical(ref_counts: np.ndarray, cur_counts: np.ndarray, *, threshold: float = 0.1) -> TestResult:
-    value = psi_value(ref_counts, cur_counts)
-    return TestResult("psi", value, float("nan"), threshold, value > threshold)
+    """PSI of two category count vectors (same category order)."""
+    return PSI.result(float(psi_value(ref_counts, cur_counts)), float("nan"), threshold)
+
+
+def _numeric(ref: NumericReference, cur_sorted: np.ndarray, threshold: float) -> TestResult:
+    assert ref.bin_counts is not None and ref.edges is not None
+    return psi_numeric(ref.bin_counts, ref.edges, cur_sorted, threshold=threshold, cur_sorted=True)
+
+
+def _categorical(ref_counts: np.ndarray, cur_counts: np.ndarray, threshold: float) -> TestResult:
+    return psi_categorical(ref_counts, cur_counts, threshold=threshold)
+
+
+PSI = register(StatTest("psi", "psi", 0.1, on_p_value=False, numeric=_numeric, categorical=_categorical))
