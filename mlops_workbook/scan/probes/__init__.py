@@ -15,6 +15,9 @@ _MODULES = (
     "model_registry", "hyperparameter_search", "orchestration", "ml_tests", "pinned_environment",
     "ci_tests", "ci_training", "model_serving", "rollout", "autoscaling", "drift_monitoring",
     "service_metrics", "alerting", "model_cards", "code_owners", "fairness", "explainability",
+    "code_in_vcs", "baseline_comparison", "prediction_log", "retrain_trigger", "environments", "access_control",
+    "audit_trail", "runbooks", "feature_docs", "model_optimization", "automl", "self_healing", "labeling",
+    "advanced_tracking", "model_approval", "quality_gate", "ci_deploy", "workflow_docs",
 )
 
 
