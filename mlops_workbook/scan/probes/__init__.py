@@ -17,7 +17,7 @@ _MODULES = (
     "service_metrics", "alerting", "model_cards", "code_owners", "fairness", "explainability",
     "code_in_vcs", "baseline_comparison", "prediction_log", "retrain_trigger", "environments", "access_control",
     "audit_trail", "runbooks", "feature_docs", "model_optimization", "automl", "self_healing", "labeling",
-    "advanced_tracking", "model_approval", "quality_gate", "ci_deploy", "workflow_docs",
+    "advanced_tracking", "model_approval", "quality_gate", "ci_deploy", "workflow_docs", "data_prep", "model_docs",
 )
 
 

@@ -14,8 +14,10 @@ SHORT = ("Runs and releases recorded with their code version: `mlflow.source.git
 CRITERIA = {"gov-2-audit-trail": "partial"}
 REMEDIATION = "Record the git commit, the data version and who approved with every registered model version."
 
-_TAG = re.compile(r"\bset_tags?\s*\([^)\n]*(?:git|commit|sha)|\blog_param\w*\s*\([^)\n]*(?:git_?commit|git_?sha|commit_?sha)|"
-                  r"mlflow\.source\.git\.commit|\bgit\s+rev-parse\s+(?:--short\s+)?HEAD\b[^\n]*(?:tag|log|param|label|>)",
+_TAG = re.compile(r"\bset_tags?\s*\([^)\n]*(?:git|commit|sha|build)|\blog_param\w*\s*\([^)\n]*(?:git_?commit|git_?sha|commit_?sha)|"
+                  r"mlflow\.source\.git\.commit|\bgit\s+rev-parse\s+(?:--short\s+)?HEAD\b[^\n]*(?:tag|log|param|label|>)|"
+                  r"\btags?\s*=\s*\{[^}\n]*(?:git|commit|sha|build_?id|BuildId|run_?id)|"
+                  r"\b(?:GITHUB_SHA|CI_COMMIT_SHA|BUILD_BUILDID|BUILD_SOURCEVERSION|CIRCLE_SHA1|GIT_COMMIT|BUILD_ID)\b[^\n]*(?:tag|label|description|param)",
                   re.IGNORECASE)
 
 
