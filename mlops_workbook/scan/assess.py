@@ -1,8 +1,9 @@
 """From probe findings to answers: the rubric's `evidence:` lists say which probes count for which criterion.
 
-Rule: a criterion gets "yes" when a probe it lists found positive evidence and the rubric does not cap
-that probe at partial (`probe-id:partial`); any other finding gives "partial". Criteria with no
-finding stay unanswered: absent evidence is not a "no".
+Rule: a criterion gets "yes" when a probe it lists found positive (or enforced) evidence and the rubric
+lists the probe plainly; `probe-id:enforced` gives "yes" only for evidence that CI enforces (a step that
+can fail the job); `probe-id:partial` caps the probe at partial. Any other finding gives "partial".
+Criteria with no finding stay unanswered: absent evidence is not a "no".
 """
 
 from __future__ import annotations
@@ -23,9 +24,10 @@ MAX_EVIDENCE = 10
 
 
 def parse_ref(ref: str) -> tuple[str, str]:
-    """'model-registry:partial' -> ('model-registry', 'partial'); 'data-versioning' -> (..., 'yes')."""
+    """'model-registry:partial' -> ('model-registry', 'partial'); 'ci-tests:enforced' -> (..., 'enforced');
+    'data-versioning' -> (..., 'yes')."""
     probe, _, cap = ref.partition(":")
-    return probe, ("partial" if cap == "partial" else "yes")
+    return probe, (cap if cap in ("partial", "enforced") else "yes")
 
 
 def check_evidence(rubric: Rubric) -> Rubric:
@@ -58,19 +60,34 @@ def run_probes(raw: RawResults, probes: dict[str, ModuleType] | None = None) -> 
     return results
 
 
+_SIDE_WORK = ("experiment", "explor", "sandbox", "scratch", "playground", "demo", "tutorial", "example", "test")
+
+
+def evidence_rank(finding: Finding) -> tuple[int, int, int]:
+    """Which of a probe's findings an answer cites first: what CI enforces, then production code
+    (not a notebook, not an experiments or tests folder), then the probe's own order. The first
+    location is the one a team reads in "found in ...", so it should be where the practice runs."""
+    path = finding.location.path.lower()
+    side = any(word in part for part in path.split("/") for word in _SIDE_WORK)
+    return (finding.outcome != "enforced", path.endswith(".ipynb"), side)
+
+
 def _judge(criterion: Criterion, probe_findings: dict[str, tuple[Finding, ...]]) -> CriterionFinding | None:
-    """The strongest answer any of the criterion's probes supports: yes over partial, positive over weak."""
-    best, best_rank = None, (False, False)
+    """The strongest answer any of the criterion's probes supports: yes over partial, then enforced over
+    positive over weak evidence."""
+    best, best_rank = None, (False, False, False)
     for ref in criterion.evidence:
         probe, cap = parse_ref(ref)
         found = probe_findings.get(probe)
         if not found:
             continue
-        positive = [f.location for f in found if f.outcome == "positive"]
-        answer = "yes" if positive and cap == "yes" else "partial"
-        rank = (answer == "yes", bool(positive))
+        ordered = sorted(found, key=evidence_rank)  # stable: the probe's order breaks ties
+        enforced = [f.location for f in ordered if f.outcome == "enforced"]
+        positive = [f.location for f in ordered if f.outcome in ("enforced", "positive")]
+        answer = "yes" if (cap == "yes" and positive) or (cap == "enforced" and enforced) else "partial"
+        rank = (answer == "yes", bool(enforced), bool(positive))
         if best is None or rank > best_rank:
-            evidence = tuple((positive or [f.location for f in found])[:MAX_EVIDENCE])
+            evidence = tuple((positive or [f.location for f in ordered])[:MAX_EVIDENCE])
             best, best_rank = CriterionFinding(criterion.id, answer, probe, evidence), rank  # type: ignore[arg-type]
     return best
 

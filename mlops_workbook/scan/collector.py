@@ -11,6 +11,7 @@ A NUL byte in the first block marks a binary; invalid UTF-8 is replaced, not fat
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import stat
@@ -34,13 +35,16 @@ PRUNED_DIRS = frozenset({
 })
 PRUNED_PATHS = frozenset({".dvc/cache", ".dvc/tmp"})
 
-# Only what some probe reads is read: code, configuration, dependency files. Markdown, data and lock
-# files are recorded by name only (probes that need them look at names); JSON only where dashboards
-# or expectation suites live.
+# Only what some probe reads is read: code, configuration, dependency files and documentation
+# (Markdown and reStructuredText: READMEs, docs/, model cards, runbooks). Data and lock files are
+# recorded by name only; JSON only where dashboards or expectation suites live.
 TEXT_SUFFIXES = frozenset({
     ".py", ".ipynb", ".yaml", ".yml", ".toml", ".cfg", ".ini", ".txt", ".in", ".sh", ".pbtxt", ".conf",
-    ".dockerfile", ".groovy",
+    ".dockerfile", ".groovy", ".md", ".markdown", ".rst", ".tf", ".bash", ".json5",
 })
+# A notebook's weight is in its outputs (images, tables): its code is read whatever the file weighs,
+# up to this much, and only its cells' sources are kept (outputs never count as evidence).
+MAX_NOTEBOOK_BYTES = 64_000_000
 TEXT_NAMES = frozenset({
     "dockerfile", "containerfile", "makefile", "jenkinsfile", "mlproject", "pipfile", "codeowners",
     "config", "procfile", "justfile",
@@ -277,11 +281,12 @@ def collect(root: str | Path, *, max_file_bytes: int = MAX_FILE_BYTES, max_files
         raw.files.append(repo_file)
         if not _wanted(name, suffix, rel):
             continue
-        if st.st_size > max_file_bytes:
+        limit = max(max_file_bytes, MAX_NOTEBOOK_BYTES) if suffix == ".ipynb" else max_file_bytes
+        if st.st_size > limit:
             raw.skipped["too large"] += 1
             continue
         try:
-            data = _read_limited(real, max_file_bytes)
+            data = _read_limited(real, limit)
         except OSError:
             raw.skipped["unreadable"] += 1
             continue
@@ -292,6 +297,8 @@ def collect(root: str | Path, *, max_file_bytes: int = MAX_FILE_BYTES, max_files
             raw.skipped["binary"] += 1
             continue
         text = data.decode("utf-8", errors="replace")
+        if suffix == ".ipynb":
+            text = notebook_sources(text)
         raw.texts[rel] = text
         if suffix == ".py":
             _gather_imports(raw, rel, text, _PY_IMPORT)
@@ -300,6 +307,55 @@ def collect(root: str | Path, *, max_file_bytes: int = MAX_FILE_BYTES, max_files
         if _is_dependency_file(name, rel):
             _gather_dependencies(raw, rel, name, text)
     return raw
+
+
+_SOURCE_OPEN = re.compile(r'^\s*"source":\s*\[\s*$')
+_SOURCE_INLINE = re.compile(r'^\s*"source":\s*"')
+_LIST_CLOSE = re.compile(r"^\s*\],?\s*$")
+
+
+def notebook_sources(text: str) -> str:
+    """A notebook's JSON with everything but its cells' sources blanked, line for line.
+
+    Evidence keeps pointing at the line of the .ipynb file where the code stands, while outputs (a
+    traceback mentioning pytest, a logged table, base64 images) never count as evidence. nbformat
+    writes one source line per JSON line; a notebook on one line (minified) keeps no source lines.
+    """
+    lines = text.split("\n")
+    if len(lines) < 3:
+        return _minified_sources(text)
+    out: list[str] = []
+    in_source = False
+    for line in lines:
+        if in_source:
+            if _LIST_CLOSE.match(line):
+                in_source = False
+                out.append("")
+            else:
+                out.append(line)
+        elif _SOURCE_OPEN.match(line):
+            in_source = True
+            out.append("")
+        elif _SOURCE_INLINE.match(line) and len(line) < 100_000:
+            out.append(line)
+        else:
+            out.append("")
+    return "\n".join(out)
+
+
+def _minified_sources(text: str) -> str:
+    """A notebook written without line breaks: its cells' source lines, one JSON string a line (the
+    form the notebook import pattern reads); outputs dropped. Lines then count cells' lines, not the file's."""
+    try:
+        cells = json.loads(text).get("cells", [])
+    except (ValueError, AttributeError):
+        return ""
+    out: list[str] = []
+    for cell in cells if isinstance(cells, list) else []:
+        source = cell.get("source", "") if isinstance(cell, dict) else ""
+        parts = source if isinstance(source, list) else str(source).splitlines(keepends=True)
+        out += [json.dumps(str(part)) + "," for part in parts]
+    return "\n".join(out)
 
 
 _IMPORT_WORD = re.compile("import")

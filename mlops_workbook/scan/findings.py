@@ -1,8 +1,10 @@
 """What a scan produces: probe findings with a location, and the answers they support per criterion.
 
 Modelled on OpenSSF Scorecard: a probe emits one finding per place it saw something, with an outcome.
-"positive" is clear evidence (a DVC pipeline file, an `mlflow.log_metric` call); "weak" is a hint
-(the package is declared but never called). No evidence is no finding at all, never a "no".
+"enforced" is evidence of a practice that CI runs and that can fail the job (tests run in CI without
+`|| true`); "positive" is clear evidence of use (a DVC pipeline file, an `mlflow.log_metric` call in
+production code); "weak" is a hint (used only in tests or examples, a CI step that cannot fail). A
+declared dependency or a bare import is no finding, and no evidence is no finding at all, never a "no".
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-Outcome = Literal["positive", "weak"]
+Outcome = Literal["enforced", "positive", "weak"]
 ScanAnswer = Literal["yes", "partial"]
 
 

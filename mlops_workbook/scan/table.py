@@ -18,11 +18,11 @@ def probe_table_markdown() -> str:
 
 
 def default_evidence() -> dict[str, list[str]]:
-    """criterion id -> evidence entries ("probe" or "probe:partial"), from the probes' CRITERIA."""
+    """criterion id -> evidence entries ("probe", "probe:enforced" or "probe:partial"), from the probes' CRITERIA."""
     out: dict[str, list[str]] = {}
     for probe_id, module in PROBES.items():
         for cid, cap in module.CRITERIA.items():
-            out.setdefault(cid, []).append(probe_id if cap == "yes" else f"{probe_id}:partial")
+            out.setdefault(cid, []).append(probe_id if cap == "yes" else f"{probe_id}:{cap}")
     return out
 
 

@@ -3,7 +3,7 @@
 Every public module of this package is a probe, found by `pkgutil` (modules starting with "_" are
 shared helpers): adding a probe is adding a module, with no list to keep in step. Each defines
 ID (kebab-case, what rubrics name in `evidence:`), SHORT (what it looks for), CRITERIA (the default
-mlops-maturity criteria it supports, each "yes" or "partial"), REMEDIATION (what to do when it finds
+mlops-maturity criteria it supports, each "yes", "enforced" (yes only when CI enforces it) or "partial"), REMEDIATION (what to do when it finds
 nothing; shown beside the criterion in the report's roadmap and in `scan`'s table), EFFORT (low,
 medium, high) and run(). `PROBE_INFO` holds the metadata as frozen records for whoever shows it.
 """

@@ -12,11 +12,12 @@ CODE = (".py", ".ipynb")
 YAML = (".yaml", ".yml")
 
 
-def findings(probe: str, positive: Iterable[Location], weak: Iterable[Location] = ()) -> list[Finding]:
-    """Positive findings first, then weak ones; one per location (path, line)."""
+def findings(probe: str, positive: Iterable[Location], weak: Iterable[Location] = (),
+             enforced: Iterable[Location] = ()) -> list[Finding]:
+    """Enforced findings first, then positive, then weak; one per location (path, line), the strongest."""
     out: list[Finding] = []
     seen: set[tuple[str, int | None]] = set()
-    for outcome, locations in (("positive", positive), ("weak", weak)):
+    for outcome, locations in (("enforced", enforced), ("positive", positive), ("weak", weak)):
         for loc in locations:
             if (loc.path, loc.line) not in seen:
                 seen.add((loc.path, loc.line))
@@ -31,26 +32,25 @@ def file_locations(files: Iterable[RepoFile], detail: str) -> list[Location]:
 def library(raw: RawResults, *, modules: Iterable[str], packages: Iterable[str] = (),
             calls: re.Pattern[str] | None = None, label: str = "",
             needles: Iterable[str] = ()) -> tuple[list[Location], list[Location]]:
-    """(positive, weak) evidence that a Python library is used.
+    """(positive, weak) evidence that a Python library is used: the call site that does the work.
 
-    With `calls`, only a matching call in a file that imports one of `modules` is positive and a bare
-    import is weak; without, the import is positive. A declared dependency alone is always weak.
+    With `calls`, only a matching call in a file that imports one of `modules` counts; a bare import
+    or a declared dependency is no evidence at all (declared is not used: a `lime` requirement says
+    nothing of explanations being produced). Without `calls`, the import itself is the evidence (for
+    libraries whose import is the configuration). A call seen only in tests, benchmarks, examples or
+    docs is weak: the practice is tried, not run in production code.
     """
-    modules, packages = tuple(modules), tuple(packages) or tuple(modules)
+    modules = tuple(modules)
     imports = raw.imported(*modules)
     if calls is None:
         positive = imports
-        weak: list[Location] = []
     else:
         positive = raw.grep(calls, sorted({loc.path for loc in imports}), first_only=False, needles=needles)
-        used = {loc.path for loc in positive}
-        weak = [loc for loc in imports if loc.path not in used]
-    declared = [Location(loc.path, loc.line, f"{loc.detail} (declared, not seen in use)") for loc in raw.declared(*packages)]
     if label:
         positive = [Location(loc.path, loc.line, f"{label}: {loc.detail}") for loc in positive]
     aside = [Location(loc.path, loc.line, f"{loc.detail} (in {_aside(loc.path)} only)") for loc in positive if _aside(loc.path)]
     positive = [loc for loc in positive if not _aside(loc.path)]
-    return positive, aside + weak + declared
+    return positive, aside
 
 
 def libraries(raw: RawResults, tools: Iterable[tuple[tuple[str, ...], tuple[str, ...], re.Pattern[str] | None, str]]

@@ -1,4 +1,4 @@
-"""CI that runs the tests on every change: GitHub Actions, GitLab CI, Jenkins, Azure, CircleCI and others."""
+"""CI that runs the tests on every change, on any CI system, and whether a failing test fails the job."""
 
 from __future__ import annotations
 
@@ -6,22 +6,26 @@ import re
 
 from ..collector import RawResults
 from ..findings import Finding
-from ._ci import ci_files
-from ._util import file_locations, findings
+from ._ci import ci_commands, located
+from ._util import findings
 
 ID = "ci-tests"
-SHORT = ("CI configuration (`.github/workflows/*.yml`, `.gitlab-ci.yml`, `Jenkinsfile`, `azure-pipelines.yml`, "
-         "CircleCI) with a step that runs tests (`pytest`, `tox`, `nox`, `unittest`, `make test`)")
-CRITERIA = {"deploy-1-basic-cicd": "yes", "model-1-unit-tests": "partial"}
-REMEDIATION = "Add a CI workflow that installs the project and runs pytest on every push and pull request."
+SHORT = ("A CI step (GitHub Actions, GitLab CI, Azure Pipelines, Cloud Build, CircleCI, Jenkins, Buildkite, ...) "
+         "that runs tests (`pytest`, `tox`, `nox`, `unittest`, `make test`), directly or through the make target "
+         "or script it calls; a step that cannot fail the job (`|| true`, `continue-on-error`) counts as partial")
+CRITERIA = {"deploy-1-basic-cicd": "yes", "model-1-unit-tests": "enforced"}
+REMEDIATION = "Add a CI workflow that installs the project and runs pytest on every push and pull request, and let a failure fail the job."
 EFFORT = "low"  # low: an afternoon, medium: days, high: weeks
 
-_TESTS = re.compile(r"\b(?:pytest|py\.test|tox|nox|unittest|make\s+test\w*|hatch\s+(?:run\s+)?test|"
-                    r"poetry\s+run\s+pytest|npm\s+test)\b")
+TESTS = re.compile(r"\b(?:pytest|py\.test|tox|nox|python3?\s+-m\s+unittest|hatch\s+(?:run\s+)?test|"
+                   r"poetry\s+run\s+pytest|npm\s+test|go\s+test)\b")
 
 
 def run(raw: RawResults) -> list[Finding]:
-    files = ci_files(raw)
-    positive = raw.grep(_TESTS, files)
-    ran = {loc.path for loc in positive}
-    return findings(ID, positive, file_locations([f for f in files if f.path not in ran], "CI without a test step"))
+    positive, weak = [], []
+    for command in ci_commands(raw):
+        if command.text.startswith(("pip ", "pip3 ", "uv pip", "uv add", "conda ", "python -m pip", "python3 -m pip", "poetry add")) \
+                or not TESTS.search(command.text):
+            continue  # installing pytest is not running it
+        (positive if command.can_fail else weak).append(located(command, "CI runs tests"))
+    return findings(ID, (), weak, enforced=positive)

@@ -1,4 +1,4 @@
-"""CI that trains or reproduces the model (continuous training): CML, `dvc repro`, a training step."""
+"""CI that trains, evaluates or submits the training pipeline (continuous training), on any CI system."""
 
 from __future__ import annotations
 
@@ -6,19 +6,27 @@ import re
 
 from ..collector import RawResults
 from ..findings import Finding
-from ._ci import ci_files
+from ._ci import ci_commands, located
 from ._util import findings
 
 ID = "ci-training"
-SHORT = ("CI that trains or evaluates: CML (`iterative/setup-cml`, `cml comment`), `dvc repro`, "
-         "`python train.py`, `mlflow run`, scheduled (cron) training jobs")
-CRITERIA = {"deploy-3-cicdct": "partial", "model-2-pipeline": "partial", "deploy-2-automated-validation": "partial"}
+SHORT = ("CI that trains or evaluates: CML (`iterative/setup-cml`, `cml comment`), `dvc repro`, `python train.py`, "
+         "`mlflow run`, `kedro run`, `databricks bundle run`, `anyscale jobs submit`, Vertex AI / SageMaker pipeline "
+         "submissions, directly or through the make target or script it calls")
+CRITERIA = {"deploy-3-cicdct": "partial", "model-2-pipeline": "partial"}
 REMEDIATION = "Let CI retrain and evaluate on data or code changes (CML or `dvc repro` in a workflow) and report metrics."
 EFFORT = "medium"  # low: an afternoon, medium: days, high: weeks
 
-_TRAIN = re.compile(r"\b(?:setup-cml|cml\s+(?:comment|send-comment|publish|runner)|dvc\s+(?:repro|exp\s+run)|"
-                    r"mlflow\s+run|python3?\s+(?:-m\s+)?[\w./-]*train\w*(?:\.py)?\b|make\s+train\w*)")
+TRAIN = re.compile(
+    r"\b(?:setup-cml|cml\s+(?:comment|send-comment|publish|runner)|dvc\s+(?:repro|exp\s+run)|mlflow\s+run|"
+    r"python3?\s+(?:-m\s+)?[\w./-]*(?:train|pipeline|evaluate)\w*(?:\.py)?\b|make\s+train\w*|kedro\s+run\b|"
+    r"databricks\s+bundle\s+run\b|anyscale\s+jobs?\s+submit\b|gcloud\s+ai\s+custom-jobs\s+create\b|"
+    r"zenml\s+pipeline\s+run\b|metaflow\b.*\brun\b|prefect\s+deployment\s+run\b)")
 
 
 def run(raw: RawResults) -> list[Finding]:
-    return findings(ID, raw.grep(_TRAIN, ci_files(raw), first_only=False))
+    positive, weak = [], []
+    for command in ci_commands(raw):
+        if TRAIN.search(command.text):
+            (positive if command.can_fail else weak).append(located(command, "CI trains or evaluates"))
+    return findings(ID, (), weak, enforced=positive)

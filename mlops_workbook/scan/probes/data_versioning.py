@@ -9,13 +9,21 @@ from ..findings import Finding, Location
 from ._util import CODE, file_locations, findings, library
 
 ID = "data-versioning"
-SHORT = "DVC files (`dvc.yaml`, `*.dvc`), a DVC remote in `.dvc/config`, lakeFS (client, `lakefs://` URIs, `.lakectl.yaml`)"
+SHORT = ("DVC files (`dvc.yaml`, `*.dvc`), a DVC remote in `.dvc/config`, lakeFS (client, `lakefs://` URIs, `.lakectl.yaml`), "
+         "platform dataset versions (Azure ML, Vertex AI, Delta time travel); data committed under data/ is partial")
 CRITERIA = {"data-1-versioning": "yes", "data-2-lineage": "partial"}
 REMEDIATION = "Track training data with DVC (`dvc add`, a remote in .dvc/config) or lakeFS, so each run names its data version."
 EFFORT = "medium"  # low: an afternoon, medium: days, high: weeks
 
 _REMOTE = re.compile(r"^\s*\[\s*['\"]?remote\s+\"[^\"]+\"", re.MULTILINE)
 _LAKEFS_URI = re.compile(r"lakefs://[\w.-]+")
+# Datasets versioned by the platform: Azure ML dataset versions, Vertex AI managed datasets, Delta time travel,
+# Hugging Face dataset revisions.
+_MANAGED = re.compile(r"\bcreate_new_version\s*=\s*True|\bDataset\.get_by_name\s*\([^)\n]*version|"
+                      r"\baiplatform\.(?:Tabular|Image|Text|TimeSeries)Dataset(?:\.create)?\s*\(|"
+                      r"\b(?:versionAsOf|timestampAsOf|version_as_of)\b|\bload_dataset\s*\([^)\n]*\brevision\s*=")
+_DATA_SUFFIXES = (".csv", ".parquet", ".npz", ".feather", ".jsonl", ".tsv")
+_DATA_DIRS = ("data", "dataset", "datasets")
 
 
 def run(raw: RawResults) -> list[Finding]:
@@ -29,4 +37,8 @@ def run(raw: RawResults) -> list[Finding]:
                                   packages=("lakefs", "lakefs-client", "lakefs-sdk", "lakefs-spec"), label="lakeFS")
     positive += lake_pos + raw.grep(_LAKEFS_URI, suffixes=CODE + (".yaml", ".yml"), detail="lakeFS URI")
     weak: list[Location] = [loc for f in configs if not remotes for loc in file_locations([f], "DVC set up, no remote")]
-    return findings(ID, positive, weak + lake_weak + raw.declared("dvc"))
+    positive += raw.grep(_MANAGED, raw.with_suffix(*CODE), first_only=False, detail="versioned managed dataset")
+    committed = [f for f in raw.files if f.suffix in _DATA_SUFFIXES and f.path.split("/")[0].lower() in _DATA_DIRS]
+    weak += [Location(f.path, None, "data committed to the repository (git versions it; no run records which)")
+             for f in committed[:3]]
+    return findings(ID, positive, weak + lake_weak)

@@ -10,7 +10,7 @@ from ._util import findings, libraries
 
 ID = "explainability"
 SHORT = "Explanations: SHAP explainers, Captum attributions, Alibi explainers, LIME, InterpretML"
-CRITERIA = {"model-3-explainability": "yes", "gov-4-explainable-ai": "partial", "gov-3-compliance-checks": "partial"}
+CRITERIA = {"model-3-explainability": "yes", "gov-4-explainable-ai": "partial"}
 REMEDIATION = "Produce feature attributions (SHAP) for each candidate model in the pipeline and keep them with the model."
 EFFORT = "medium"  # low: an afternoon, medium: days, high: weeks
 

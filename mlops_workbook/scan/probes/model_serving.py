@@ -10,8 +10,10 @@ from ._util import YAML, file_locations, findings, library
 
 ID = "model-serving"
 SHORT = ("Serving definitions: BentoML (`bentofile.yaml`, `@bentoml.service`), Seldon `SeldonDeployment`, "
-         "KServe `InferenceService`, Triton `config.pbtxt`, TorchServe, or a FastAPI/Flask app with a Dockerfile")
-CRITERIA = {"deploy-1-script": "partial", "deploy-2-automated-deploy": "partial", "deploy-1-known-version": "partial"}
+         "KServe `InferenceService`, Triton `config.pbtxt`, TorchServe, Ray Serve deployments, SageMaker and Vertex AI "
+         "endpoints, a Heroku `Procfile` web process, or a FastAPI/Flask app with a Dockerfile or Procfile "
+         "(an app alone is no evidence)")
+CRITERIA = {"deploy-1-script": "partial", "deploy-1-known-version": "partial"}
 REMEDIATION = "Package the model as a service with a definition in the repository (BentoML, KServe or a container)."
 EFFORT = "medium"  # low: an afternoon, medium: days, high: weeks
 
@@ -20,6 +22,10 @@ _SERVING_API = re.compile(r"machinelearning\.seldon\.io|serving\.kserve\.io|serv
 _BENTO = re.compile(r"@bentoml\.(?:service|api)\b|\bbentoml\.Service\s*\(")
 _WEB = re.compile(r"\b(?:FastAPI|Flask|Litestar)\s*\(")
 _FROM = re.compile(r"^\s*FROM\s+\S+", re.MULTILINE | re.IGNORECASE)
+_RAY_SERVE = re.compile(r"@serve\.deployment\b|\bserve\.run\s*\(")
+_CLOUD_ENDPOINT = re.compile(r"\.deploy\s*\(\s*(?:initial_instance_count|instance_type|endpoint|machine_type|deployed_model)|"
+                             r"\bcreate_endpoint(?:_config)?\s*\(|\baiplatform\.Endpoint\.create\s*\(")
+_PROCFILE_WEB = re.compile(r"^web\s*:\s*\S+", re.MULTILINE)
 
 
 def run(raw: RawResults) -> list[Finding]:
@@ -31,10 +37,15 @@ def run(raw: RawResults) -> list[Finding]:
     positive += file_locations([f for f in raw.named("config.pbtxt")], "Triton model config")
     positive += raw.grep(re.compile(r"\btorch-model-archiver\b|\btorchserve\s+--start"), suffixes=(".sh", ".yml", ".yaml",
                                                                                                      "dockerfile", "makefile"))
+    positive += raw.grep(_RAY_SERVE, raw.importing_files("ray"), first_only=False)
+    positive += raw.grep(_CLOUD_ENDPOINT, raw.importing_files("sagemaker", "google", "boto3"), first_only=False)
     dockerfiles = [f for f in raw.files if f.name in ("dockerfile", "containerfile") or f.name.startswith("dockerfile.")]
+    procfiles = raw.grep(_PROCFILE_WEB, raw.named("procfile"), detail="Heroku Procfile web process")
     apps = raw.grep(_WEB, raw.importing_files("fastapi", "flask", "litestar"))
-    if apps and raw.grep(_FROM, dockerfiles):
-        positive += [Location(loc.path, loc.line, f"web service in a container: {loc.detail}") for loc in apps]
-    elif apps:
-        weak += [Location(loc.path, loc.line, f"web service, no Dockerfile: {loc.detail}") for loc in apps]
+    # A web app is a deployment only with what deploys it (a container image or a Procfile); an app
+    # alone is code that could be served, not evidence that it is.
+    if apps and (raw.grep(_FROM, dockerfiles) or procfiles):
+        how = "in a container" if raw.grep(_FROM, dockerfiles) else "run by a Procfile"
+        positive += [Location(loc.path, loc.line, f"web service {how}: {loc.detail}") for loc in apps]
+    positive += procfiles
     return findings(ID, positive, weak)

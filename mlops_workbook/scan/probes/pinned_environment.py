@@ -21,22 +21,31 @@ _REQUIREMENT = re.compile(r"^[ \t]*([A-Za-z0-9][A-Za-z0-9._\[\],-]*)[ \t]*(==|==
 _FROM = re.compile(r"^\s*FROM\s+\S+", re.MULTILINE | re.IGNORECASE)
 
 
-def _pinned_requirements(raw: RawResults) -> list[Location]:
-    found = []
+PINNED_SHARE = 0.8  # this share of exact pins makes an environment reproducible enough to say yes
+
+
+def _pinned_requirements(raw: RawResults) -> tuple[list[Location], list[Location]]:
+    """(positive, weak): a requirements file with at least PINNED_SHARE of its lines pinned exactly is
+    evidence; one with some pins is partial. The share is in the finding (19 of 20 is not 0 of 20)."""
+    positive, weak = [], []
     for f in raw.files:
         if not (f.name.startswith("requirements") and f.suffix == ".txt"):
             continue
         text = raw.text(f.path)
-        entries = [m for m in _REQUIREMENT.finditer(text) if not text[m.start():m.end()].lstrip().startswith("-")]
-        if entries and all(m.group(2) in ("==", "===", "@") for m in entries):
-            found.append(Location(f.path, None, f"{len(entries)} requirements, all pinned"))
-    return found
+        entries = [m for m in _REQUIREMENT.finditer(text) if not text[m.start():m.end()].lstrip().startswith(("-", "#"))]
+        pinned = sum(m.group(2) in ("==", "===", "@") for m in entries)
+        if not entries or not pinned:
+            continue
+        where = Location(f.path, None, f"{pinned} of {len(entries)} requirements pinned exactly")
+        (positive if pinned / len(entries) >= PINNED_SHARE else weak).append(where)
+    return positive, weak
 
 
 def run(raw: RawResults) -> list[Finding]:
     positive = file_locations(raw.named(*LOCK_FILES), "lock file")
-    positive += _pinned_requirements(raw)
+    pinned, partly = _pinned_requirements(raw)
+    positive += pinned
     dockerfiles = [f for f in raw.files if f.name in ("dockerfile", "containerfile") or f.name.startswith("dockerfile.")
                    or f.suffix == ".dockerfile"]
     positive += raw.grep(_FROM, dockerfiles, detail="container image")
-    return findings(ID, positive)
+    return findings(ID, positive, partly)

@@ -1,0 +1,37 @@
+"""Access control declared as code: IAM in Terraform, Kubernetes RBAC, Databricks and Unity Catalog grants."""
+
+from __future__ import annotations
+
+import re
+
+from ..collector import RawResults
+from ..findings import Finding
+from ._util import YAML, findings
+
+ID = "access-control"
+SHORT = ("Access control as code: Terraform IAM resources (`aws_iam_*`, `google_*_iam_*`, `azurerm_role_assignment`, "
+         "`databricks_permissions`, `databricks_grants`), Kubernetes `Role`/`RoleBinding`, bundle `permissions:`; "
+         "credentials from a secret store, an assumed role or a managed identity are partial")
+CRITERIA = {"gov-1-access-control": "partial"}
+REMEDIATION = "Declare who may read training data, models and deployment credentials as code (Terraform IAM or RBAC), and log access."
+EFFORT = "medium"
+
+_TERRAFORM = re.compile(r'^\s*resource\s+"(aws_iam_\w+|google_\w*iam_\w+|azurerm_role_assignment|databricks_permissions|'
+                        r'databricks_grants?|aws_lakeformation_permissions)"', re.MULTILINE)
+_RBAC = re.compile(r"^kind:\s*(?:Role|ClusterRole|RoleBinding|ClusterRoleBinding)\s*$", re.MULTILINE)
+_BUNDLE = re.compile(r"^\s*permissions\s*:\s*$", re.MULTILINE)
+# Credentials kept out of the code: the CI's secret store, an assumed role, a managed identity.
+_SECRETS = re.compile(r"\$\{\{\s*secrets\.\w+|\brole-to-assume\s*:|\bDefaultAzureCredential\s*\(|\bManagedIdentityCredential\s*\(|"
+                      r"\bsecretsmanager\b|\bSecretClient\s*\(|\bdetect-(?:private-key|aws-credentials)\b|\bgitleaks\b")
+
+
+def run(raw: RawResults) -> list[Finding]:
+    positive = raw.grep(_TERRAFORM, raw.with_suffix(".tf"), first_only=False)
+    positive += raw.grep(_RBAC, raw.with_suffix(*YAML), detail="Kubernetes RBAC")
+    bundles = [f for f in raw.with_suffix(*YAML) if f.name == "databricks.yml" or "/resources/" in f"/{f.path}"]
+    positive += raw.grep(_BUNDLE, bundles, detail="Databricks bundle permissions")
+    from ._ci import ci_files
+
+    places = ci_files(raw) + raw.with_suffix(".py") + raw.named(".pre-commit-config.yaml")
+    weak = raw.grep(_SECRETS, places, detail="credentials from a secret store or role, not the code")
+    return findings(ID, positive, weak)

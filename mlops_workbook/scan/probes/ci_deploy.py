@@ -1,0 +1,34 @@
+"""Deployment run by CI: the command that ships the model or service, on any CI system."""
+
+from __future__ import annotations
+
+import re
+
+from ..collector import RawResults
+from ..findings import Finding
+from ._ci import ci_commands, located
+from ._util import findings
+
+ID = "ci-deploy"
+SHORT = ("A CI step that deploys: `kubectl apply`, `helm upgrade`, `gcloud run deploy` / `ai endpoints deploy-model`, "
+         "`az ml online-deployment`, `databricks bundle deploy`, `sam`/`cdk`/`serverless deploy`, `anyscale service "
+         "rollout`, `git push heroku`, a SageMaker or Vertex deploy script")
+CRITERIA = {"deploy-2-automated-deploy": "yes", "deploy-1-script": "yes"}
+REMEDIATION = "Deploy from CI: the pipeline that tests the model also ships it, with no manual copy step."
+EFFORT = "medium"
+
+DEPLOY = re.compile(
+    r"\bkubectl\s+(?:apply|rollout|set\s+image)\b|\bhelm\s+(?:upgrade|install)\b|\bgcloud\s+(?:run|app|functions)\s+deploy\b|"
+    r"\bgcloud\s+ai\s+endpoints\s+deploy-model\b|\baz\s+ml\s+online-(?:deployment|endpoint)\s+(?:create|update)\b|"
+    r"\baz\s+webapp\s+(?:up|deploy)\b|\bdatabricks\s+bundle\s+deploy\b|\b(?:sam|cdk|serverless|sls)\s+deploy\b|"
+    r"\banyscale\s+service\s+(?:deploy|rollout)\b|\bgit\s+push\s+heroku\b|\bheroku\s+container:release\b|"
+    r"\bterraform\s+apply\b|\bpython3?\s+[\w./-]*deploy\w*\.py\b|\bbentoml\s+deploy\b|\bmlflow\s+deployments\s+create\b|"
+    r"\bdocker\s+push\b")
+
+
+def run(raw: RawResults) -> list[Finding]:
+    positive, weak = [], []
+    for command in ci_commands(raw):
+        if DEPLOY.search(command.text):
+            (positive if command.can_fail else weak).append(located(command, "CI deploys"))
+    return findings(ID, positive, weak)

@@ -1,0 +1,26 @@
+"""Training code kept as scripts in the repository, not only as notebooks."""
+
+from __future__ import annotations
+
+import re
+
+from ..collector import RawResults
+from ..findings import Finding, Location
+from ._util import findings
+
+ID = "code-in-vcs"
+SHORT = "Training code as Python modules or scripts (a `fit(`/`train(` call outside notebooks and tests); notebooks only are not enough"
+CRITERIA = {"model-1-code-in-vcs": "yes"}
+REMEDIATION = "Move training out of notebooks into a versioned script or package that CI can run."
+EFFORT = "low"
+
+_FIT = re.compile(r"\.fit\s*\(|\btrainer\.train\s*\(|\bTrainer\s*\(|\.train\s*\(\s*\)|\bxgb\.train\s*\(|\blgb\.train\s*\(|"
+                  r"\bmodel\.compile\s*\(")
+_ASIDE = ("tests/", "test/", "docs/", "examples/")
+
+
+def run(raw: RawResults) -> list[Finding]:
+    scripts = [f.path for f in raw.with_suffix(".py") if not f.path.startswith(_ASIDE) and "/tests/" not in f"/{f.path}"
+               and not f.name.startswith("test_")]
+    positive = [Location(loc.path, loc.line, f"training code in a script: {loc.detail}") for loc in raw.grep(_FIT, scripts)]
+    return findings(ID, positive)  # training only in notebooks is what the criterion says is not enough

@@ -1,0 +1,43 @@
+"""Several environments (dev, staging, production) from one definition."""
+
+from __future__ import annotations
+
+import re
+
+from ..collector import RawResults
+from ..findings import Finding, Location
+from ._util import YAML, findings
+
+ID = "environments"
+SHORT = ("Several environments from one definition: Databricks bundle `targets:` (dev/staging/prod), Kustomize overlays, "
+         "Helm values per environment, Terraform `*.tfvars` per environment, GitHub Actions `environment:` gates")
+CRITERIA = {"deploy-4-multi-env": "partial"}
+REMEDIATION = "Define dev, staging and production once (bundle targets, Kustomize overlays or Terraform variables) and promote through them."
+EFFORT = "high"
+
+_ENV = re.compile(r"\b(?:dev|development|test|staging|stage|prod|production|qa|uat)\b", re.IGNORECASE)
+_TARGETS = re.compile(r"^targets\s*:\s*$", re.MULTILINE)
+_TARGET_KEY = re.compile(r"^  ([A-Za-z0-9_-]+)\s*:\s*$", re.MULTILINE)
+
+
+def run(raw: RawResults) -> list[Finding]:
+    positive: list[Location] = []
+    for f in raw.named("databricks.yml", "databricks.yaml"):
+        text = raw.text(f.path)
+        match = _TARGETS.search(text)
+        if match:
+            names = [m.group(1) for m in _TARGET_KEY.finditer(text, match.end())]
+            envs = [n for n in names if _ENV.fullmatch(n)]
+            if len(envs) >= 2:
+                line = text.count("\n", 0, match.start()) + 1
+                positive.append(Location(f.path, line, f"bundle targets: {', '.join(envs)}"))
+    overlays = {f.path.split("/overlays/")[0] + "/overlays/" + f.path.split("/overlays/")[1].split("/")[0]
+                for f in raw.files if "/overlays/" in f"/{f.path}" and f.name.startswith("kustomization")}
+    if len(overlays) >= 2:
+        positive += [Location(p + "/kustomization.yaml", None, "Kustomize overlay") for p in sorted(overlays)]
+    for files, what in (([f for f in raw.files if f.suffix == ".tfvars"], "Terraform variables"),
+                        ([f for f in raw.files if f.suffix in YAML and f.name.startswith("values-")], "Helm values")):
+        envs = [f for f in files if _ENV.search(f.name)]
+        if len({_ENV.search(f.name).group(0).lower() for f in envs}) >= 2:  # type: ignore[union-attr]
+            positive += [Location(f.path, None, f"{what} per environment") for f in envs]
+    return findings(ID, positive)

@@ -1,0 +1,29 @@
+"""Features documented: descriptions in feature definitions, a data dictionary or feature documentation."""
+
+from __future__ import annotations
+
+import re
+
+from ..collector import RawResults
+from ..findings import Finding, Location
+from ._util import findings
+
+ID = "feature-docs"
+SHORT = ("Documented features: a data dictionary or feature documentation (Markdown), feature definitions with "
+         "descriptions (Feast `description=`, dbt `columns:` with descriptions)")
+CRITERIA = {"data-1-documented-features": "yes"}
+REMEDIATION = "Document each feature's name, meaning, source and transformation next to its definition."
+EFFORT = "low"
+
+_DOC_NAME = re.compile(r"data[-_ ]?dictionary|feature[-_ ]?(?:docs?|catalog|description|list)|features?\.md$", re.IGNORECASE)
+_DESCRIBED = re.compile(r"\b(?:Field|Feature|FeatureView|Entity)\s*\([^)]*\bdescription\s*=", re.DOTALL)
+_DBT = re.compile(r"^\s*columns\s*:\s*$[\s\S]{0,300}?^\s*description\s*:", re.MULTILINE)
+
+
+def run(raw: RawResults) -> list[Finding]:
+    positive = [Location(f.path, None, "feature documentation") for f in raw.files
+                if f.suffix in (".md", ".rst", ".csv", ".yaml", ".yml") and _DOC_NAME.search(f.name)]
+    positive += raw.grep(_DESCRIBED, raw.importing_files("feast"), detail="feature definition with a description")
+    positive += raw.grep(_DBT, [f.path for f in raw.files if f.name in ("schema.yml", "schema.yaml") or "models/" in f.path
+                                and f.suffix in (".yml", ".yaml")], detail="dbt column descriptions")
+    return findings(ID, positive)

@@ -1,0 +1,32 @@
+"""Approval before production: a manual approval status on model packages, stage or alias promotion."""
+
+from __future__ import annotations
+
+import re
+
+from ..collector import RawResults
+from ..findings import Finding
+from ._ci import ci_files
+from ._util import YAML, findings
+
+ID = "model-approval"
+SHORT = ("Promotion that waits for a decision: SageMaker `PendingManualApproval` / `ModelApprovalStatus`, a CI "
+         "`environment:` with required reviewers or a manual job (`when: manual`); MLflow stage transitions or alias "
+         "changes made by code are partial")
+CRITERIA = {"gov-2-approval-workflow": "yes"}
+REMEDIATION = "Let a named person approve each promotion (a registry approval status or a protected CI environment) and keep the record."
+EFFORT = "medium"
+
+_MANUAL = re.compile(r"PendingManualApproval|\bModelApprovalStatus\b|\bapproval_status\s*=|\bmanual_approval\b|"
+                     r"\bManualApprovalAction\s*\(")
+_CI_GATE = re.compile(r"^\s*when\s*:\s*manual\s*$|^\s*-?\s*task\s*:\s*ManualValidation@|^\s*type\s*:\s*approval\b|"
+                      r"^\s*-\s*block\s*:", re.MULTILINE)
+_PROMOTE = re.compile(r"\b(?:transition_model_version_stage|set_registered_model_alias)\s*\(")
+
+
+def run(raw: RawResults) -> list[Finding]:
+    code = raw.with_suffix(".py", ".ipynb", ".json", *YAML)
+    positive = raw.grep(_MANUAL, code, detail="manual approval status")
+    positive += raw.grep(_CI_GATE, ci_files(raw), first_only=False, detail="manual approval step in CI")
+    weak = raw.grep(_PROMOTE, raw.importing_files("mlflow"), first_only=False)
+    return findings(ID, positive, weak)

@@ -1,0 +1,36 @@
+"""A documented path from experiment to production, read from Markdown."""
+
+from __future__ import annotations
+
+import re
+
+from ..collector import RawResults
+from ..findings import Finding, Location
+from ._util import findings
+
+ID = "workflow-docs"
+SHORT = ("Markdown describing the model lifecycle: a section on the ML workflow, release or promotion process, or the "
+         "path to production, or one document whose sections walk from training to deployment")
+CRITERIA = {"people-2-standard-workflow": "partial"}
+REMEDIATION = "Write down the standard workflow from experiment to production: branches, reviews, validation, promotion, who approves."
+EFFORT = "low"
+
+_SECTION = re.compile(r"^#{1,4}\s*[^\n]*\b(?:(?:ml|mlops|model|development|release|promotion)\s+(?:workflow|process|lifecycle)|"
+                      r"path to production|model lifecycle|release process|promotion process)\b",
+                      re.IGNORECASE | re.MULTILINE)
+
+
+_TRAIN = re.compile(r"^#{1,4}\s*[^\n]*\b(?:train\w*|experiment\w*)\b", re.IGNORECASE | re.MULTILINE)
+_SHIP = re.compile(r"^#{1,4}\s*[^\n]*\b(?:deploy\w*|serv(?:e|ing)|ci/cd|production|release)\b", re.IGNORECASE | re.MULTILINE)
+
+
+def run(raw: RawResults) -> list[Finding]:
+    """A workflow section, or one document that walks from training to deployment in its headings."""
+    docs = [f.path for f in raw.with_suffix(".md", ".markdown", ".rst")]
+    positive = raw.grep(_SECTION, docs, detail="workflow section")
+    for path in docs:
+        train, ship = raw.grep(_TRAIN, [path]), raw.grep(_SHIP, [path])
+        if train and ship:
+            first = min(train[0], ship[0], key=lambda loc: loc.line or 0)
+            positive.append(Location(path, first.line, "documents the path from training to deployment"))
+    return findings(ID, positive)

@@ -1,0 +1,197 @@
+"""The scan's rules for what counts as evidence, each on a small tree that the old rules got wrong:
+CI on any system, followed one level into make targets and scripts, steps that cannot fail the job,
+declared versus used, Markdown and notebooks read, pinned shares, frameworks of the field."""
+
+from __future__ import annotations
+
+import json
+
+from mlops_workbook.assessment.rubric import load_rubric
+from mlops_workbook.scan import PROBES, collect
+from mlops_workbook.scan.assess import assess, run_probes
+
+from .test_probes import write_tree
+
+
+def run(tmp_path, probe: str, files: dict[str, str]):
+    return PROBES[probe].run(collect(write_tree(tmp_path, files)))
+
+
+def answers(tmp_path, files: dict[str, str]) -> dict[str, str]:
+    raw = collect(write_tree(tmp_path, files))
+    return {f.criterion: f.answer for f in assess(load_rubric("mlops-maturity"), run_probes(raw))}
+
+
+WORKFLOW = "on: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n"
+
+
+def test_ci_without_a_test_step_is_no_evidence_of_tests(tmp_path):
+    assert run(tmp_path, "ci-tests", {".github/workflows/lint.yml": WORKFLOW + "      - run: ruff check .\n"}) == []
+
+
+def test_installing_pytest_is_not_running_it(tmp_path):
+    found = run(tmp_path, "ci-tests", {".github/workflows/ci.yml": WORKFLOW + "      - run: pip install pytest\n"})
+    assert found == []
+
+
+def test_ci_follows_a_make_target_to_the_line_that_runs_the_tests(tmp_path):
+    found = run(tmp_path, "ci-tests", {
+        ".github/workflows/ci.yml": WORKFLOW + "      - run: make check\n",
+        "Makefile": "check: lint unit\n\nlint:\n\truff check .\n\nunit:\n\tpython -m pytest -q tests\n"})
+    assert [(f.outcome, f.location.path, f.location.line) for f in found] == [("enforced", "Makefile", 7)]
+    assert "run by CI at .github/workflows/ci.yml" in found[0].location.detail
+
+
+def test_ci_follows_a_script_and_knows_a_script_without_set_e_cannot_fail_on_an_early_command(tmp_path):
+    files = {".gitlab-ci.yml": "test:\n  script:\n    - bash scripts/ci.sh\n",
+             "scripts/ci.sh": "#!/bin/bash\npytest tests\necho done\n"}
+    found = run(tmp_path, "ci-tests", files)
+    assert [(f.outcome, f.location.path, f.location.line) for f in found] == [("weak", "scripts/ci.sh", 2)]
+    assert "no `set -e`" in found[0].location.detail
+    files["scripts/ci.sh"] = "#!/bin/bash\nset -euo pipefail\npytest tests\necho done\n"
+    assert [f.outcome for f in run(tmp_path / "strict", "ci-tests", files)] == ["enforced"]
+
+
+def test_a_test_step_that_cannot_fail_the_job_is_partial_not_yes(tmp_path):
+    swallowed = {".github/workflows/ci.yml": WORKFLOW + "      - run: pytest || true\n",
+                 "tests/test_model.py": "from churn.model import train\n\n\ndef test_train():\n    assert train([1]) == 1\n"}
+    assert [f.outcome for f in run(tmp_path / "a", "ci-tests", swallowed)] == ["weak"]
+    soft = {".github/workflows/ci.yml": WORKFLOW + "      - name: tests\n        continue-on-error: true\n        run: pytest\n"}
+    found = run(tmp_path / "b", "ci-tests", soft)
+    assert [f.outcome for f in found] == ["weak"] and "continue-on-error: true" in found[0].location.detail
+    gitlab = {".gitlab-ci.yml": "test:\n  allow_failure: true\n  script:\n    - pytest\n"}
+    assert [f.outcome for f in run(tmp_path / "c", "ci-tests", gitlab)] == ["weak"]
+
+
+def test_enforced_tests_make_unit_tests_yes_and_unenforced_ones_partial(tmp_path):
+    test_file = {"tests/test_model.py": "def test_x():\n    assert 1 + 1 == 2\n"}
+    enforced = answers(tmp_path / "a", {".github/workflows/ci.yml": WORKFLOW + "      - run: pytest\n", **test_file})
+    assert enforced["model-1-unit-tests"] == "yes" and enforced["deploy-1-basic-cicd"] == "yes"
+    soft = answers(tmp_path / "b", {".github/workflows/ci.yml": WORKFLOW + "      - run: pytest || true\n", **test_file})
+    assert soft["model-1-unit-tests"] == "partial" and soft["deploy-1-basic-cicd"] == "partial"
+
+
+def test_ci_systems_beyond_fixed_names(tmp_path):
+    trees = {
+        "cloud build under build/": {"build/train.yaml": "steps:\n- name: gcr.io/cloud-builders/docker\n  args: [build]\n"
+                                                         "- name: python\n  entrypoint: pytest\n"},
+        "Jenkins": {"Jenkinsfile": "pipeline {\n  stages {\n    stage('test') { steps { sh 'pytest' } }\n  }\n}\n"},
+        "Buildkite": {".buildkite/pipeline.yml": "steps:\n  - command: pytest\n"},
+        "CircleCI": {".circleci/config.yml": "jobs:\n  test:\n    steps:\n      - run: pytest\n"},
+        "Azure": {"azure-pipelines.yml": "steps:\n- script: python -m pytest\n  displayName: tests\n"},
+    }
+    for n, (name, files) in enumerate(trees.items()):
+        found = run(tmp_path / str(n), "ci-tests", files)
+        assert found and found[0].outcome == "enforced", name
+
+
+def test_a_cloud_build_soft_step_and_a_dry_run_validation_cannot_block(tmp_path):
+    found = run(tmp_path, "ci-training", {
+        ".github/workflows/deploy.yml": WORKFLOW + "      - run: databricks bundle run model_training_job --run_mode dry_run\n"})
+    assert [f.outcome for f in found] == ["weak"] and "dry run" in found[0].location.detail
+
+
+def test_declared_libraries_and_bare_imports_give_nothing_a_data_validation_import_included(tmp_path):
+    files = {"requirements.txt": "great-expectations==0.18\nlime==0.2\n",
+             "checks.py": "import great_expectations as gx\n", "explain.py": "import lime\n"}
+    assert run(tmp_path, "data-validation", files) == []
+    assert run(tmp_path, "explainability", files) == []
+    used = {"checks.py": "import great_expectations as gx\nvalidator.expect_column_values_to_not_be_null('id')\n"}
+    assert [f.outcome for f in run(tmp_path / "used", "data-validation", used)] == ["positive"]
+
+
+def test_one_log_metric_is_tracking_but_not_advanced_tracking(tmp_path):
+    got = answers(tmp_path, {"train.py": "import mlflow\nmlflow.log_metric('auc', 0.9)\n"})
+    assert got["model-1-experiment-tracking"] == "yes"
+    assert "model-3-advanced-tracking" not in got  # one metric is no advanced tracking (the old rule said partial)
+    richer = answers(tmp_path / "rich", {"train.py": "import mlflow\nmlflow.log_params(p)\nmlflow.log_metric('auc', 0.9)\n"
+                                                     "mlflow.log_artifact('report.html')\nmlflow.log_input(dataset)\n"})
+    assert richer["model-3-advanced-tracking"] == "yes"
+
+
+def test_a_quality_gate_is_enforced_only_when_a_ci_step_that_can_fail_runs_it(tmp_path):
+    gate = {"pipeline/validate.py": "import sys\nauc = evaluate()\nif auc < THRESHOLD:\n    sys.exit(1)\n"}
+    alone = answers(tmp_path / "a", gate)
+    assert alone["deploy-2-automated-validation"] == "partial"
+    ci = {".github/workflows/cd.yml": WORKFLOW + "      - run: python -m pipeline.validate\n      - run: kubectl apply -f k8s\n"}
+    enforced = answers(tmp_path / "b", {**gate, **ci})
+    assert enforced["deploy-2-automated-validation"] == "yes" and enforced["deploy-2-automated-deploy"] == "yes"
+    soft = {".github/workflows/cd.yml": WORKFLOW + "      - run: python -m pipeline.validate || true\n"}
+    assert answers(tmp_path / "c", {**gate, **soft})["deploy-2-automated-validation"] == "partial"
+
+
+def test_training_in_ci_is_not_validation_and_an_app_is_not_automated_deployment(tmp_path):
+    got = answers(tmp_path, {".gitlab-ci.yml": "train:\n  script:\n    - python train.py\n",
+                             "app.py": "from flask import Flask\napp = Flask(__name__)\n", "Procfile": "web: gunicorn app:app\n"})
+    assert "deploy-2-automated-validation" not in got and "deploy-2-automated-deploy" not in got
+    assert got["model-2-pipeline"] == "partial"
+
+
+def test_explanations_are_not_compliance_checks_and_troubleshooting_is_no_incident_process(tmp_path):
+    got = answers(tmp_path, {"explain.py": "import shap\nexplainer = shap.TreeExplainer(model)\n",
+                             "README.md": "# Model\n\n## Troubleshooting\nReinstall the package.\n"})
+    assert got["model-3-explainability"] == "yes" and "gov-3-compliance-checks" not in got
+    assert "people-1-incident-process" not in got
+
+
+def test_a_web_app_alone_is_no_deployment_but_a_procfile_is(tmp_path):
+    app = {"app.py": "from flask import Flask\napp = Flask(__name__)\n"}
+    assert run(tmp_path / "a", "model-serving", app) == []
+    found = run(tmp_path / "b", "model-serving", {**app, "Procfile": "web: gunicorn app:app\n"})
+    assert {f.location.path for f in found if f.outcome == "positive"} == {"app.py", "Procfile"}
+
+
+def test_markdown_is_read_for_runbooks(tmp_path):
+    found = run(tmp_path, "runbooks", {"docs/operations.md": "# Operations\n\n## On-call and rollback\nPage the owner.\n"})
+    assert [(f.outcome, f.location.line) for f in found] == [("positive", 3)]
+
+
+def test_a_heavy_notebook_is_read_by_its_code_cells_and_its_outputs_never_count(tmp_path):
+    image = "iVBORw0KGgo" * 150_000  # ~1.6 MB of base64 output
+    notebook = {"cells": [
+        {"cell_type": "code", "execution_count": 1, "metadata": {}, "source": ["import mlflow\n", "mlflow.log_metric('auc', 0.91)\n"],
+         "outputs": [{"output_type": "display_data", "data": {"image/png": image}, "metadata": {}}]},
+        {"cell_type": "code", "execution_count": 2, "metadata": {}, "source": ["print('ok')\n"],
+         "outputs": [{"output_type": "stream", "name": "stdout", "text": ["import wandb\n", "wandb.init(project='x')\n"]}]},
+    ], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    text = json.dumps(notebook, indent=1)
+    assert len(text) > 1_000_000
+    raw = collect(write_tree(tmp_path, {"explore.ipynb": text}))
+    found = PROBES["experiment-tracking"].run(raw)
+    line = next(n for n, row in enumerate(text.split("\n"), 1) if "log_metric" in row)
+    assert [(f.outcome, f.location.path, f.location.line) for f in found] == [("positive", "explore.ipynb", line)]
+    assert "wandb" not in raw.imports  # an output that prints code is not code
+
+
+def test_test_files_named_tests_and_placeholder_stubs(tmp_path):
+    named = {"churn/model_tests.py": "from churn.model import train\n\n\ndef test_train():\n    assert train([1]) == 1\n"}
+    assert [f.outcome for f in run(tmp_path / "a", "ml-tests", named)] == ["positive"]
+    stub = {"tests/test_environment.py": "from src.data import make_dataset\n\n\ndef test_code_is_tested():\n    assert False\n"}
+    assert run(tmp_path / "b", "ml-tests", stub) == []
+
+
+def test_pinned_share_instead_of_all_or_nothing(tmp_path):
+    pins = "\n".join(f"pkg{n}=={n}.0" for n in range(19)) + "\nunpinned\n"
+    found = run(tmp_path / "a", "pinned-environment", {"requirements.txt": pins})
+    assert [(f.outcome, f.location.detail) for f in found] == [("positive", "19 of 20 requirements pinned exactly")]
+    half = "a==1\nb==2\nc\nd\nee\n"
+    assert [f.outcome for f in run(tmp_path / "b", "pinned-environment", {"requirements.txt": half})] == ["weak"]
+
+
+def test_frameworks_of_the_field(tmp_path):
+    cases = {
+        ("orchestration", "Kedro"): {"src/p/pipeline.py": "from kedro.pipeline import Pipeline, node\n\n"
+                                     "def create_pipeline():\n    return Pipeline([node(train, 'x', 'y')])\n"},
+        ("orchestration", "Databricks"): {"resources/train.yml": "resources:\n  jobs:\n    train:\n      tasks:\n"
+                                          "        - task_key: train\n          notebook_task:\n            notebook_path: t\n"},
+        ("orchestration", "Vertex"): {"run.py": "from google.cloud import aiplatform\njob = aiplatform.PipelineJob(display_name='t')\n"},
+        ("experiment-tracking", "kedro-mlflow"): {"requirements.txt": "kedro-mlflow==0.12\n",
+                                                  "conf/local/mlflow.yml": "server:\n  mlflow_tracking_uri: mlruns\n"},
+        ("experiment-tracking", "Ray"): {"tune.py": "import ray\nfrom ray.air.integrations.mlflow import MLflowLoggerCallback\n"
+                                                    "cb = MLflowLoggerCallback(experiment_name='x')\n"},
+        ("model-registry", "SageMaker"): {"pipeline.py": "import sagemaker\nstep = RegisterModel(name='r', model_package_group_name='churn')\n"},
+        ("model-serving", "Ray Serve"): {"serve.py": "import ray\nfrom ray import serve\n\n@serve.deployment\nclass M:\n    pass\n"},
+    }
+    for n, ((probe, name), files) in enumerate(cases.items()):
+        found = run(tmp_path / str(n), probe, files)
+        assert any(f.outcome == "positive" for f in found), name
