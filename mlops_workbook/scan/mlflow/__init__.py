@@ -121,12 +121,12 @@ def read_store(uri: str, *, max_runs: int = MAX_RUNS) -> StoreSnapshot:
 
 
 def scan_mlflow(uri: str, rubric: Rubric | str | Path = DEFAULT_RUBRIC, *, max_runs: int = MAX_RUNS) -> MlflowScan:
-    """Read the store at `uri` and judge it against `rubric`'s criteria (only those the rules know)."""
+    """Read the store at `uri` and judge it against `rubric`'s criteria (see `evidence` for the rules)."""
     rub = rubric if isinstance(rubric, Rubric) else load_rubric(rubric)
     start = time.perf_counter()
     store = read_store(uri, max_runs=max_runs)
-    findings = judge_store(store, [c.id for c in rub.iter_criteria()])
-    return MlflowScan(uri=uri, kind=store.layout.kind, rubric=rub.id, findings=findings,
+    findings = judge_store(store, rub.iter_criteria())
+    return MlflowScan(uri=store.uri, kind=store.layout.kind, rubric=rub.id, findings=findings,
                       experiments=store.experiments, runs=len(store.runs), models=len(store.models),
                       versions=len(store.versions), truncated=store.truncated, seconds=time.perf_counter() - start)
 

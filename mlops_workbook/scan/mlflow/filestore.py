@@ -201,7 +201,8 @@ def _read_run(path: str, folder: str) -> RawRun | None:
 
 
 def read_raw_file_store(root: str, *, max_runs: int, source: str | None = None) -> RawFileStore:
-    """Read an `mlruns/` folder into text, at most `max_runs` runs; raises if it is not an MLflow file store."""
+    """Read an `mlruns/` folder into text, at most `max_runs` active runs (in folder order); raises if it is
+    not an MLflow file store."""
     experiments: list[RawExperiment] = []
     models: list[RawModel] = []
     total, truncated = 0, False
@@ -219,7 +220,8 @@ def read_raw_file_store(root: str, *, max_runs: int, source: str | None = None) 
                 truncated = True
                 break
             run = _read_run(run_dir.path, run_dir.name)
-            if run is not None:
+            parsed = parse_run_meta(run.meta) if run is not None else None
+            if run is not None and parsed is not None and parsed[2]:  # only active runs count towards the cap
                 runs.append(run)
                 total += 1
         experiments.append(RawExperiment(entry.name, meta, tuple(runs)))
