@@ -356,9 +356,17 @@ def test_server_that_does_not_answer():
 
 
 class _Foreign(http.server.BaseHTTPRequestHandler):
-    """A server that is not MLflow: JSON of another shape on /json/, HTML elsewhere."""
+    """A server that is not MLflow: JSON of another shape on /json/, 401 on /locked/, HTML elsewhere."""
+
+    seen_auth: list[str] = []
 
     def _answer(self) -> None:
+        if self.path.startswith("/locked/"):
+            self.seen_auth.append(self.headers.get("Authorization", ""))
+            self.send_response(401)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         json_kind = self.path.startswith("/json/")
         body = json.dumps({"status": "ok", "items": []}).encode() if json_kind else b"<html>hello</html>"
         self.send_response(200)
@@ -393,3 +401,25 @@ def test_server_answering_foreign_json_or_html(foreign_server):
     with pytest.raises(MlflowStoreError) as exc:
         read_store(foreign_server)
     assert "something that is not JSON" in _one_line_naming(exc, foreign_server)
+
+
+def test_credentials_from_mlflow_variables(foreign_server, monkeypatch):
+    from mlops_workbook.scan.mlflow.rest import auth_headers
+
+    assert auth_headers({}) == {}
+    assert auth_headers({"MLFLOW_TRACKING_USERNAME": "ana", "MLFLOW_TRACKING_PASSWORD": "pw"}) == {
+        "Authorization": "Basic YW5hOnB3"}
+    monkeypatch.setenv("MLFLOW_TRACKING_TOKEN", "t0k")
+    _Foreign.seen_auth.clear()
+    with pytest.raises(MlflowStoreError) as exc:
+        read_store(foreign_server + "/locked")
+    assert "HTTP 401" in _one_line_naming(exc, foreign_server + "/locked")
+    assert _Foreign.seen_auth == ["Bearer t0k"]
+
+
+def test_reading_never_imports_mlflow():
+    code = ("import sys; from mlops_workbook.scan import mlflow as m; import mlops_workbook.scan.mlflow.rest; "
+            "print('mlflow' in sys.modules, m.__all__ == sorted(m.__all__))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parent.parent).stdout
+    assert out.split() == ["False", "True"]

@@ -132,7 +132,7 @@ def scan_mlflow(uri: str, rubric: Rubric | str | Path = DEFAULT_RUBRIC, *, max_r
 
 
 __all__ = [
-    "GIT_COMMIT_TAG", "MANY_RUNS", "MAX_RUNS", "PROBE", "RULES", "Layout", "MlflowScan", "MlflowStoreError",
-    "RunRecord", "StoreSnapshot", "VersionRecord", "judge_store", "merge_findings", "merge_results", "read_store",
-    "scan_mlflow", "store_probe_findings",
+    "GIT_COMMIT_TAG", "Layout", "MANY_RUNS", "MAX_RUNS", "MlflowScan", "MlflowStoreError", "PROBE",
+    "RULES", "RunRecord", "StoreSnapshot", "VersionRecord", "judge_store", "merge_findings",
+    "merge_results", "read_store", "scan_mlflow", "store_probe_findings",
 ]

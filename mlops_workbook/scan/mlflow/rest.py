@@ -11,11 +11,13 @@ search: nothing is ever sent that changes the server.
 
 from __future__ import annotations
 
+import base64
 import json
+import os
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -143,20 +145,35 @@ def parse_rest_pages(pages: RestPages, layout: Layout, uri: str) -> StoreSnapsho
 # --------------------------------------------------------------------------- I/O
 
 
-def http_fetcher(base: str, *, timeout: float = TIMEOUT_SECONDS) -> Fetch:
+def auth_headers(env: Mapping[str, str]) -> dict[str, str]:
+    """The Authorization header MLflow's own client sends, from the same variables: MLFLOW_TRACKING_TOKEN
+    (bearer) or MLFLOW_TRACKING_USERNAME + MLFLOW_TRACKING_PASSWORD (basic); none when they are unset."""
+    token = env.get("MLFLOW_TRACKING_TOKEN", "")
+    if token:
+        return {"Authorization": f"Bearer {token}"}
+    user, password = env.get("MLFLOW_TRACKING_USERNAME", ""), env.get("MLFLOW_TRACKING_PASSWORD", "")
+    if user and password:
+        return {"Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()}
+    return {}
+
+
+def http_fetcher(base: str, *, timeout: float = TIMEOUT_SECONDS, env: Mapping[str, str] | None = None) -> Fetch:
     """GET or POST JSON to `base` + API; raises MlflowStoreError naming `base` on any failure to get JSON."""
+    headers = {"Accept": "application/json", **auth_headers(os.environ if env is None else env)}
 
     def fetch(endpoint: str, body: dict[str, Any] | None) -> Any:
         url = f"{base}{API}/{endpoint}"
         data = None if body is None else json.dumps(body).encode()
         request = urllib.request.Request(url, data=data, method="GET" if body is None else "POST",
-                                         headers={"Accept": "application/json",
-                                                  **({"Content-Type": "application/json"} if data else {})})
+                                         headers={**headers, **({"Content-Type": "application/json"} if data else {})})
         try:
             with urllib.request.urlopen(request, timeout=timeout) as response:
                 raw = response.read(MAX_BODY_BYTES + 1)
         except urllib.error.HTTPError as exc:
-            hint = "not an MLflow tracking server" if exc.code == 404 else "the server refused the search"
+            hint = {404: "not an MLflow tracking server",
+                    401: "the server wants credentials (set MLFLOW_TRACKING_TOKEN, or MLFLOW_TRACKING_USERNAME "
+                         "and MLFLOW_TRACKING_PASSWORD)",
+                    403: "the server refused these credentials"}.get(exc.code, "the server refused the search")
             raise MlflowStoreError(f"{hint} (HTTP {exc.code} on {API}/{endpoint.split('?')[0]})",
                                    source=base) from exc
         except (urllib.error.URLError, OSError) as exc:
