@@ -33,14 +33,16 @@ META = "meta.yaml"
 MAX_META_BYTES = 1 << 20
 MAX_TAG_BYTES = 1 << 16
 MAX_KEY_DEPTH = 8  # keys with "/" are nested folders; deeper than this is not MLflow's
+# libyaml's safe loader parses a run's meta.yaml ~10x faster (2000 runs: 11 s with the pure-Python one)
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
 class RawRun:
-    """A run folder as read: its meta.yaml text, param and metric keys, and the tag values we use."""
+    """A run folder as read: its parsed meta.yaml (run_id, user_id, active), param and metric keys, the tags we use."""
 
     folder: str
-    meta: str
+    meta: tuple[str, str, bool]
     params: tuple[str, ...]
     metrics: tuple[str, ...]
     tags: dict[str, str] = field(default_factory=dict)
@@ -80,7 +82,7 @@ class RawFileStore:
 def _yaml_mapping(text: str) -> dict[str, Any] | None:
     """A meta.yaml's mapping, or None when it is not YAML or not a mapping (MLflow skips such folders too)."""
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_LOADER)  # noqa: S506 - a SafeLoader, in C when libyaml is there
     except yaml.YAMLError:
         return None
     return data if isinstance(data, dict) else None
@@ -124,8 +126,8 @@ def parse_file_store(raw: RawFileStore, layout: Layout, uri: str) -> StoreSnapsh
             continue
         experiments += 1
         for raw_run in exp.runs:
-            run = parse_run_meta(raw_run.meta)
-            if run is None or not run[2]:
+            run = raw_run.meta
+            if not run[2]:
                 continue
             runs.append(RunRecord(experiment_id=exp.folder, run_id=run[0], params=raw_run.params,
                                   metrics=raw_run.metrics, git_commit=raw_run.tags.get(GIT_COMMIT_TAG, "").strip(),
@@ -189,8 +191,9 @@ def _keys(folder: str) -> tuple[str, ...]:
 
 
 def _read_run(path: str, folder: str) -> RawRun | None:
-    meta = _read_text(os.path.join(path, META), MAX_META_BYTES)
-    if not meta:
+    """A run folder, or None when its meta.yaml is missing or not a run's, or the run is deleted."""
+    meta = parse_run_meta(_read_text(os.path.join(path, META), MAX_META_BYTES))
+    if meta is None or not meta[2]:
         return None
     tags = {}
     for key in (GIT_COMMIT_TAG, "mlflow.user"):
@@ -220,8 +223,7 @@ def read_raw_file_store(root: str, *, max_runs: int, source: str | None = None) 
                 truncated = True
                 break
             run = _read_run(run_dir.path, run_dir.name)
-            parsed = parse_run_meta(run.meta) if run is not None else None
-            if run is not None and parsed is not None and parsed[2]:  # only active runs count towards the cap
+            if run is not None:  # only active runs count towards the cap
                 runs.append(run)
                 total += 1
         experiments.append(RawExperiment(entry.name, meta, tuple(runs)))
