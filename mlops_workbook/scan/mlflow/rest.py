@@ -116,9 +116,11 @@ def parse_rest_pages(pages: RestPages, layout: Layout, uri: str) -> StoreSnapsho
             raise NotMlflowJson("experiments/search answered an experiment without experiment_id")
         if exp.get("lifecycle_stage", "active") == "active":
             active.add(str(exp["experiment_id"]))
-    runs = [r for r in (parse_run(item) for item in pages.runs
-                        if isinstance(item.get("info"), dict) and item["info"].get("lifecycle_stage", "active") == "active")
-            if r.experiment_id in active]
+    runs = []
+    for item in pages.runs:
+        run = parse_run(item)  # raises on a run that is not MLflow's, so item["info"] is a dict below
+        if item["info"].get("lifecycle_stage", "active") == "active" and run.experiment_id in active:
+            runs.append(run)
     names, aliases = [], {}
     for model in pages.models:
         if "name" not in model:
@@ -162,6 +164,7 @@ def http_fetcher(base: str, *, timeout: float = TIMEOUT_SECONDS, env: Mapping[st
     headers = {"Accept": "application/json", **auth_headers(os.environ if env is None else env)}
 
     def fetch(endpoint: str, body: dict[str, Any] | None) -> Any:
+        """One search: POST `body` as JSON, or GET when it is None; the parsed JSON answer."""
         url = f"{base}{API}/{endpoint}"
         data = None if body is None else json.dumps(body).encode()
         request = urllib.request.Request(url, data=data, method="GET" if body is None else "POST",

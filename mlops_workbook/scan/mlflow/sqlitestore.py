@@ -101,6 +101,7 @@ def read_sqlite_rows(path: Path, *, uri: str, max_runs: int) -> SqliteRows:
                                    "table)", source=uri)
 
         def rows(sql: str, *args: object, table: str | None = None) -> tuple[Row, ...]:
+            """All rows of one SELECT; none when `table` does not exist in this (older) schema."""
             if table is not None and table not in tables:
                 return ()
             return tuple(con.execute(sql, args).fetchall())
