@@ -10,6 +10,7 @@ import hashlib
 import http.server
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -55,6 +56,8 @@ for model in spec.get("models", []):
     client.create_registered_model(model["name"])
     for i in model.get("versions", []):
         client.create_model_version(model["name"], f"runs:/{ids[i]}/model", run_id=ids[i])
+    for version in model.get("deleted_versions", []):
+        client.delete_model_version(model["name"], str(version))
     for alias, version in model.get("aliases", {}).items():
         client.set_registered_model_alias(model["name"], alias, str(version))
     with warnings.catch_warnings():
@@ -80,9 +83,10 @@ def _run(i: int, *, commit: bool = True, user: str | None = "ana") -> dict:
             "tags": tags}
 
 
-# Three complete runs and one deleted; 'churn' v1 (Staging) and v2 (alias champion); a deleted experiment.
+# Three complete runs and one deleted; 'churn' v1 (Staging), v2 (alias champion), v3 deleted; a deleted experiment.
 FULL = {"runs": [_run(0), _run(1), _run(2), _run(3)], "delete_runs": [3],
-        "models": [{"name": "churn", "versions": [0, 1], "aliases": {"champion": 2}, "stages": {"1": "Staging"}}],
+        "models": [{"name": "churn", "versions": [0, 1, 2], "deleted_versions": [3], "aliases": {"champion": 2},
+                    "stages": {"1": "Staging"}}],
         "deleted_experiment": "scratch"}
 
 
@@ -126,7 +130,8 @@ def sqlite_store(tmp_path_factory) -> tuple[Path, dict]:
 def check_full(result, ids: dict) -> dict[str, CriterionFinding]:
     """The answers FULL supports, whichever kind of store holds it."""
     found = by_criterion(result.findings)
-    assert result.runs == 3 and result.versions == 2 and result.models == 1  # the deleted run is not counted
+    assert result.runs == 3 and result.models == 1  # the deleted run is not counted
+    assert result.versions == 2  # nor the deleted version
     assert result.experiments == 2  # churn and Default; the deleted experiment is not counted
     assert {c: f.answer for c, f in found.items()} == {
         "model-1-experiment-tracking": "yes", "model-2-versioning": "partial", "model-3-advanced-tracking": "partial",
@@ -153,6 +158,18 @@ def test_file_store_written_by_mlflow(file_store):
     assert "mlruns/models/churn/aliases/champion" in approval
     assert "mlruns/models/churn/version-1/meta.yaml" in approval  # the Staging transition
     assert result.kind == "file" and "3 runs" in result.summary()
+
+
+def test_file_store_with_a_fifo_does_not_hang(file_store, tmp_path):
+    copy = tmp_path / "mlruns"
+    shutil.copytree(file_store[0], copy)
+    exp, run0 = file_store[1]["experiment_id"], file_store[1]["run_ids"][0]
+    tag = copy / exp / run0 / "tags" / "mlflow.source.git.commit"
+    tag.unlink()
+    os.mkfifo(tag)  # a read() on it would block forever
+    store = read_store(str(copy))
+    assert {r.run_id: r.git_commit for r in store.runs}[run0] == ""  # that run lost its commit, nothing else
+    assert sum(1 for r in store.runs if r.git_commit) == 2
 
 
 def test_file_uri_and_truncation(file_store):

@@ -12,6 +12,7 @@ their folder with lifecycle_stage "deleted". Nothing here writes: files are open
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -159,12 +160,21 @@ def parse_file_store(raw: RawFileStore, layout: Layout, uri: str) -> StoreSnapsh
 
 
 def _read_text(path: str, limit: int) -> str:
-    """A small file's text; '' when unreadable or too large (one bad file does not stop the read)."""
+    """A small regular file's text; '' when unreadable, too large, a symlink or not a regular file (a FIFO
+    would block the read forever): one bad file does not stop the read."""
     try:
-        with open(path, "rb") as fh:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return ""
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return ""
+        with os.fdopen(fd, "rb", closefd=False) as fh:
             data = fh.read(limit + 1)
     except OSError:
         return ""
+    finally:
+        os.close(fd)
     return "" if len(data) > limit else data.decode("utf-8", errors="replace")
 
 
