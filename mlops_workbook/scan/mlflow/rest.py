@@ -39,7 +39,7 @@ PAGE_VERSIONS = 10000  # SEARCH_MODEL_VERSION_MAX_RESULTS_DEFAULT
 MAX_PAGES = 1000
 MAX_BODY_BYTES = 64 << 20
 
-# endpoint -> (the list's key, the keys MLflow may put beside it)
+# endpoint -> the key of its list of items (beside it MLflow puts only next_page_token)
 _PAGES = {
     "experiments/search": "experiments",
     "runs/search": "runs",
