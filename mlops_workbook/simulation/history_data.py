@@ -43,6 +43,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from pyarrow import ArrowException
 
 from ..drift.table import DISCRETE_MAX
 from ..errors import DataError
@@ -53,6 +54,9 @@ POSITIVE_WORDS = ("1", "1.0", "true", "yes")
 _ROWS = re.compile(r"rows:(\d+)")
 _FORMATS = {".csv": "CSV", ".gz": "CSV", ".parquet": "Parquet", ".pq": "Parquet"}
 _MAX_LISTED = 12
+# pandas < 3 parses CSV floats to within an ulp unless asked for round_trip (then a CSV and a Parquet
+# copy of one table differ in the last bit); pandas 3 parses exactly by default and deprecates the option
+_ROUND_TRIP = {"float_precision": "round_trip"} if int(pd.__version__.split(".")[0]) < 3 else {}
 
 
 @dataclass(frozen=True, eq=False)
@@ -204,14 +208,12 @@ def _read(source: Path) -> pd.DataFrame:
         raise DataError("the file is empty", source=source)
     try:
         if kind == "CSV":
-            # round_trip: the floats a CSV holds are read back exactly as written (the default parser
-            # may differ in the last bit, and then CSV and Parquet copies of one table would differ)
-            frame = pd.read_csv(source, float_precision="round_trip", low_memory=False)
+            frame = pd.read_csv(source, low_memory=False, **_ROUND_TRIP)
         else:
             frame = pd.read_parquet(source)
     except pd.errors.EmptyDataError:
         raise DataError("the file is empty", source=source) from None
-    except Exception as exc:  # pyarrow, the parsers and the OS each raise their own types
+    except (OSError, ValueError, UnicodeError, ArrowException, pd.errors.ParserError) as exc:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise DataError(f"cannot be read as {kind}: {reason}", source=source) from None
     if not isinstance(frame.index, pd.RangeIndex):
@@ -283,13 +285,13 @@ def _period_keys(frame: pd.DataFrame, *, time: str | None, period: str, block: i
     days = stamps.astype("datetime64[D]").astype(np.int64)
     if period == "day":
         ordinal = days
-        start = lambda o: pd.Timestamp(np.datetime64(int(o), "D"))  # noqa: E731
+        start = lambda o: pd.Timestamp(np.datetime64(int(o), "D"))
     elif period == "week":
         ordinal = (days + 3) // 7  # 1970-01-01 was a Thursday: weeks run Monday to Sunday
-        start = lambda o: pd.Timestamp(np.datetime64(int(o) * 7 - 3, "D"))  # noqa: E731
+        start = lambda o: pd.Timestamp(np.datetime64(int(o) * 7 - 3, "D"))
     else:
         ordinal = stamps.astype("datetime64[M]").astype(np.int64)
-        start = lambda o: pd.Timestamp(np.datetime64(int(o), "M"))  # noqa: E731
+        start = lambda o: pd.Timestamp(np.datetime64(int(o), "M"))
     return key, ordinal, lambda ordinals, _f, _o: tuple(start(o) for o in ordinals)
 
 
