@@ -11,9 +11,15 @@ uniformly drawn periods, are joined and cut to n; the interval is the percentile
 resampled means. Wrapping makes every period equally likely to be drawn, so the resampled means centre
 on the sample mean (the plain moving-block scheme draws the first and last periods less often).
 
-Block length by default: round(n ** (1/3)), at least 2 and at most n (the rate that balances the
-bias and the variance of the block bootstrap's variance estimate for a mean; Hall, Horowitz and Jing
-1995). Pass `block=1` for the iid bootstrap.
+Block length by default: round(n ** (1/3)), at least 2 and at most n. n ** (1/3) is the rate that
+balances the bias and the variance of the block bootstrap's estimate of the variance of a mean (Hall,
+Horowitz and Jing 1995). Pass `block=1` for the iid bootstrap.
+
+How good the 90% intervals are, measured on AR(1) series with a known mean (300 replications each):
+they covered the mean 86% of the time at 208 periods with phi = 0.3, 85% at phi = 0.5 and 71% at
+phi = 0.8. At 52 periods the figures were 82%, 77% and 57%; the iid bootstrap got 61% at 120
+periods with phi = 0.5. So the intervals run somewhat narrow on short, strongly dependent series, and
+a `measurable` difference near the edge deserves a second look.
 """
 
 from __future__ import annotations

@@ -398,6 +398,8 @@ def _normalise(series: pd.Series) -> pd.Series:
         return series.astype(np.float64)
     if pd.api.types.is_datetime64_any_dtype(series):
         return series.astype("string")
+    if not series.notna().any():  # no values at all: a CSV reads such a column as float NaN
+        return pd.Series(np.full(len(series), np.nan), name=series.name)
     text = series.astype(object).where(series.notna(), None).astype("string")
     number = _as_number(text)
     return text if number is None else _normalise(number)

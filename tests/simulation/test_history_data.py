@@ -8,6 +8,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from mlops_workbook.errors import DataError
 from mlops_workbook.simulation.history_data import MIN_PERIODS, History, load_history
@@ -252,3 +254,39 @@ def test_bad_time_values_and_options(tmp_path):
                                                                       label_delay=-1)
     assert ": time: period 'week' needs a time column" in one_line_error(good, time=None, label="label")
     assert "not a number" in one_line_error(good, time="when", label="label", period="index")
+
+
+# --------------------------------------------------------------------------- the typing rule, on made frames
+
+N_ROWS = 8 * 7  # eight weeks of one row a day
+
+
+def column(kind: str):
+    """Values a CSV can hold without ambiguity: no text that reads as a missing value or a boolean."""
+    values = {
+        "float": st.floats(-1e6, 1e6, allow_nan=False, width=64),
+        "int": st.integers(-10**6, 10**6),
+        "code": st.integers(0, 4),
+        "word": st.sampled_from(["b", "cd", "fgh", "north", "x y"]),
+        "digits": st.sampled_from(["7", "007", "12", "3"]),
+        "bool": st.booleans(),
+    }[kind]
+    return st.lists(st.one_of(values, st.none()), min_size=N_ROWS, max_size=N_ROWS)
+
+
+frames = st.lists(st.sampled_from(["float", "int", "code", "word", "digits", "bool"]), min_size=1, max_size=5).flatmap(
+    lambda kinds: st.tuples(*[column(k) for k in kinds]))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(frames)
+def test_any_frame_reads_the_same_from_csv_and_parquet(tmp_path, columns):
+    frame = pd.DataFrame({f"c{i}": pd.Series(v, dtype=object) for i, v in enumerate(columns)})
+    for name in frame.columns:  # the dtype pandas would give each column when building it from records
+        frame[name] = frame[name].infer_objects()
+    frame.insert(0, "when", pd.date_range("2024-01-01", periods=N_ROWS, freq="D").strftime("%Y-%m-%d"))
+    frame["label"] = np.arange(N_ROWS) % 2
+    csv = load_history(write(frame, tmp_path / "h.csv"), time="when", label="label")
+    parquet = load_history(write(frame, tmp_path / "h.parquet"), time="when", label="label")
+    assert dict(csv.kinds) == dict(parquet.kinds)
+    pd.testing.assert_frame_equal(csv.features, parquet.features)
