@@ -133,7 +133,7 @@ def load_history(
     """
     source = Path(path)
     block = _parse_period(period, time, source)
-    if isinstance(label_delay, bool) or not isinstance(label_delay, int) or label_delay < 0:
+    if isinstance(label_delay, bool) or not isinstance(label_delay, (int, np.integer)) or label_delay < 0:
         raise DataError(f"must be a whole number of periods >= 0, got {label_delay!r}", source=source, field="label_delay")
     frame = _read(source)
     frame = _drop_written_index(frame, keep={time, label}, csv=_FORMATS[_suffix(source)] == "CSV")
@@ -161,10 +161,11 @@ def load_history(
     if frame.empty:
         raise DataError("no row has both a time and a label", source=source, field="label")
 
+    y, positive_text = _labels(frame[label], positive, source=source, name=label)
     key, ordinal, starts_of = _period_keys(frame, time=time, period=period, block=block, source=source)
     order = np.argsort(key, kind="stable")
     frame = frame.iloc[order].reset_index(drop=True)
-    ordinal = ordinal[order]
+    ordinal, y = ordinal[order], y[order]
     if block is not None:  # row blocks are cut after sorting, in the new order
         ordinal = np.arange(len(frame), dtype=np.int64) // block
     ordinals, first = np.unique(ordinal, return_index=True)
@@ -175,17 +176,16 @@ def load_history(
     if n_visible < MIN_PERIODS:
         raise DataError(
             f"{n_periods} period(s) of {period!r}, {n_visible} with labels visible within the file "
-            f"(label delay {label_delay}); at least {MIN_PERIODS} needed: use a shorter period",
+            f"(label delay {label_delay}); at least {MIN_PERIODS} needed: use a shorter period or rows:N",
             source=source, field="period",
         )
 
-    y, positive_text = _labels(frame[label], positive, source=source, name=label)
     features, kinds = _features(frame.drop(columns=[c for c in (time, label) if c is not None]), forced)
     for array in (y, offsets, visible_from):
         array.flags.writeable = False
     return History(
         source=str(source), time=time, label=label, positive=positive_text, period=period,
-        label_delay=label_delay, features=features, kinds=MappingProxyType(kinds), y=y,
+        label_delay=int(label_delay), features=features, kinds=MappingProxyType(kinds), y=y,
         starts=starts_of(ordinals, frame, offsets), offsets=offsets, visible_from=visible_from,
         dropped_no_time=dropped_no_time, dropped_no_label=dropped_no_label,
     )

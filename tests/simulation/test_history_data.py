@@ -290,3 +290,8 @@ def test_any_frame_reads_the_same_from_csv_and_parquet(tmp_path, columns):
     parquet = load_history(write(frame, tmp_path / "h.parquet"), time="when", label="label")
     assert dict(csv.kinds) == dict(parquet.kinds)
     pd.testing.assert_frame_equal(csv.features, parquet.features)
+
+
+def test_label_errors_come_before_period_errors(tmp_path):
+    frame = weekly(3).assign(label=lambda f: np.arange(len(f)) % 3)  # too few weeks and three label values
+    assert ": label: " in one_line_error(write(frame, tmp_path / "h.csv"), time="when", label="label")
