@@ -295,3 +295,24 @@ def test_any_frame_reads_the_same_from_csv_and_parquet(tmp_path, columns):
 def test_label_errors_come_before_period_errors(tmp_path):
     frame = weekly(3).assign(label=lambda f: np.arange(len(f)) % 3)  # too few weeks and three label values
     assert ": label: " in one_line_error(write(frame, tmp_path / "h.csv"), time="when", label="label")
+
+
+def test_row_blocks_follow_a_time_column_or_the_file_order(tmp_path):
+    frame = weekly(10).drop(columns="when").assign(batch=np.arange(210) // 21)
+    shuffled = frame.sample(frac=1, random_state=2)
+    path = write(shuffled, tmp_path / "b.csv")
+    by_batch = load_history(path, time="batch", label="label", period="rows:21")
+    assert by_batch.sizes.tolist() == [21] * 10 and by_batch.starts[:2] == (0, 21)
+    assert by_batch.features["amount"].tolist() == shuffled.sort_values("batch", kind="stable")["amount"].tolist()
+    as_written = load_history(path, time=None, label="label", period="rows:21")
+    assert as_written.features["amount"].tolist() == shuffled["amount"].tolist()
+    assert "batch" in as_written.features.columns  # without time, the column is a feature like the others
+
+
+def test_zoned_times_are_grouped_in_utc_from_either_format(tmp_path):
+    frame = weekly(10)
+    frame["when"] = pd.to_datetime(frame["when"]).dt.tz_localize("Europe/Paris") + pd.Timedelta(hours=12)
+    as_csv = load_history(write(frame, tmp_path / "z.csv"), time="when", label="label")
+    as_parquet = load_history(write(frame, tmp_path / "z.parquet"), time="when", label="label")
+    assert as_csv.starts == as_parquet.starts and as_csv.starts[0] == pd.Timestamp("2024-01-01")
+    assert np.array_equal(as_csv.offsets, as_parquet.offsets)
