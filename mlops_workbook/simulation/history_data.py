@@ -16,13 +16,15 @@ Periods (`period=`):
 - "rows:N": blocks of N consecutive rows, for a stream with only a row order. With `time=None`
   the file's order is kept; with a time column the rows are first sorted by it (stably), and a block
   may span two time values. The last block may be shorter.
+A history needs at least `MIN_PERIODS` (8) periods whose labels become visible within the file.
 
 Rows without a time or a label are left out and counted. Features are every other column, typed
 by one rule applied after reading from either format:
 1. Parquet categories are decoded to their values (integer codes become integers);
 2. text whose every value reads as a number becomes that number, as a CSV reader does (so "16"
    stored as a Parquet category or string and 16 read from a CSV agree); integers become int64,
-   floats float64; booleans, other text and other dates become text ("string");
+   floats float64; booleans, other text and other dates become text ("string"); a column with no
+   values at all is float NaN (as a CSV reads it);
 3. a feature is "numeric" when it is a number with more than `DISCRETE_MAX` (5) distinct values,
    else "categorical" (the drift table's rule: a 0/1 flag or a 1-5 rating is a category).
 A CSV's unnamed first column holding 0..n-1 is the index pandas writes by default and is dropped.
