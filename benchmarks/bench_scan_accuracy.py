@@ -130,7 +130,7 @@ def export_tree(git_dir: Path, commit: str, dest: Path) -> int:
     """
     archive = subprocess.Popen(["git", "--git-dir", str(git_dir), "archive", commit],
                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    untar = subprocess.run(["tar", "-x", "-C", str(dest)], stdin=archive.stdout, capture_output=True)
+    untar = subprocess.run(["tar", "-x", "-C", str(dest)], stdin=archive.stdout, capture_output=True, check=False)
     archive.stdout.close()
     if archive.wait() == 0 and untar.returncode == 0:
         return 0
@@ -143,7 +143,8 @@ def export_tree(git_dir: Path, commit: str, dest: Path) -> int:
         if kind == b"blob" and mode != b"120000":  # no symlinks: a link could point out of the folder
             entries.append((sha.decode(), path.decode(errors="surrogateescape")))
     batch = subprocess.run(["git", "--git-dir", str(git_dir), "cat-file", "--batch"],
-                           input=b"".join(f"{sha}\n".encode() for sha, _ in entries), capture_output=True).stdout
+                           input=b"".join(f"{sha}\n".encode() for sha, _ in entries), capture_output=True,
+                           check=True).stdout
     missing, pos = 0, 0
     for sha, path in entries:
         header_end = batch.index(b"\n", pos)
@@ -169,7 +170,7 @@ def relative(path: str | Path, tree: Path) -> str:
         except ValueError:
             pass
     text = candidate.as_posix()
-    return text[2:] if text.startswith("./") else text
+    return text.removeprefix("./")
 
 
 def scan_answers(tree: Path) -> tuple[dict[str, tuple[str, list[tuple[str, int | None]]]], dict]:
@@ -297,7 +298,7 @@ def main(argv: list[str] | None = None) -> int:
             skipped.append({"repo": repo, "reason": f"no mirror under {args.mirror}"})
             continue
         has_commit = subprocess.run(["git", "--git-dir", str(git_dir), "cat-file", "-e", f"{commit}^{{commit}}"],
-                                    capture_output=True).returncode == 0
+                                    capture_output=True, check=False).returncode == 0
         if not has_commit:
             skipped.append({"repo": repo, "reason": f"commit {commit[:12]} not in {git_dir}"})
             continue
@@ -306,7 +307,7 @@ def main(argv: list[str] | None = None) -> int:
                 missing = export_tree(git_dir, commit, Path(tmp))
                 found, facts = scan_answers(Path(tmp))
                 facts["files_missing_from_mirror"] = missing
-            except Exception as err:  # one broken repository must not hide the others' figures
+            except Exception as err:  # noqa: BLE001 - one broken repository must not hide the others' figures
                 skipped.append({"repo": repo, "reason": f"{type(err).__name__}: {err}"})
                 continue
         row = {"repo": repo, "commit": commit, "level": data["level"], **facts}
