@@ -146,7 +146,7 @@ def export_tree(git_dir: Path, commit: str, dest: Path) -> int:
                            input=b"".join(f"{sha}\n".encode() for sha, _ in entries), capture_output=True,
                            check=True).stdout
     missing, pos = 0, 0
-    for sha, path in entries:
+    for _sha, path in entries:
         header_end = batch.index(b"\n", pos)
         header = batch[pos:header_end].split()
         pos = header_end + 1

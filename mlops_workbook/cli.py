@@ -191,6 +191,7 @@ def _levels(text: str) -> tuple[int, ...]:
 def cmd_simulate(args: argparse.Namespace) -> int:
     """Run the levels on a scenario (one seed, or `--seeds N` with intervals) and print their KPIs."""
     from .simulation import SimulationConfig, load_costs, simulate, simulate_seeds
+    from .formatting import never_or
 
     costs = load_costs(args.costs)
     config = SimulationConfig(scenario=args.scenario, levels=args.levels, weeks=args.weeks, seed=args.seed,
@@ -222,7 +223,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         detect = row["weeks_to_detect"]
         print(f"  {row['name']:<13} net cost {costs.currency} {money(row['net_cost'])}{span} = business loss "
               f"{money(row['business_loss'])} + run cost {money(row['run_cost'])}; accuracy-weeks lost "
-              f"{row['accuracy_weeks_lost']:.2f}, detects {'never' if detect != detect else f'after {detect:.1f} weeks'}, "
+              f"{row['accuracy_weeks_lost']:.2f}, detects {never_or(detect, 'after {:.1f} weeks')}, "
               f"bad models shipped {row['bad_models_shipped']:.2g}")
     if args.seeds is not None:
         levels = list(config.levels)
@@ -284,21 +285,31 @@ def cmd_scan(args: argparse.Namespace) -> int:
     from .assessment.rubric import load_rubric
     from .assessment.store import save_answers
     from .scan import scan, to_answers
+    from .scan.mlflow import merge_results, scan_mlflow
+    from .scan.table import missing_lines
 
     if bool(args.team) != bool(args.out):
         raise WorkbookError("--team and --out go together (the answers file needs a team name)", field="--out")
     rubric = load_rubric(args.rubric)
     result = scan(args.path, rubric)
+    store = scan_mlflow(args.mlflow, rubric) if args.mlflow else None  # unreadable: one line, exit 2
+    if store is not None:
+        result = merge_results(result, store.findings, order=list(rubric.criteria))
     if args.out:
         written = save_answers(to_answers(result, args.team, rubric), args.out)
         print(f"wrote {len(result.findings)} pre-filled answers to {written}", file=sys.stderr)
     if args.json:
-        _print_json(result.to_dict())
+        _print_json({**result.to_dict(), **({"mlflow": store.to_dict()} if store else {})})
         return EXIT_OK
     criteria = rubric.criteria
     print(f"Scanned {result.files_scanned} files in {result.seconds:.2f} s: {args.path} (rubric {rubric.id})")
+    if store is not None:
+        print(f"Read {store.summary()} in {store.seconds:.2f} s")
+    missing = missing_lines(result, rubric)
     if not result.findings:
         print("No evidence found; every criterion stays for the team to answer.")
+        if missing:
+            print("\n" + "\n".join(missing))
         return EXIT_OK
     print(f"\n{'criterion':<34} {'answer':<8} where")
     for f in result.findings:
@@ -307,6 +318,8 @@ def cmd_scan(args: argparse.Namespace) -> int:
         print(f"{f.criterion:<34} {f.answer:<8} {where}{more}  [{f.probe}]")
     print(f"\n{len(result.findings)} of {len(criteria)} criteria have evidence; the others stay unanswered "
           "(no evidence is not a no).")
+    if missing:
+        print("\n" + "\n".join(missing))
     return EXIT_OK
 
 
@@ -406,6 +419,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rubric", default="mlops-maturity", help="rubric id or path (default: mlops-maturity)")
     p.add_argument("--team", help="team name for the answers file (with --out)")
     p.add_argument("--out", help="write a pre-filled answers file here (with --team)")
+    p.add_argument("--mlflow", metavar="URI", help="also read this MLflow tracking store, read-only: an mlruns/ "
+                   "folder, an mlflow.db file (or sqlite:///path) or an http(s):// tracking server")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_scan)
 

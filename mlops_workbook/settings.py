@@ -35,6 +35,9 @@ VOILA_KERNEL_ID = "VOILA_KERNEL_ID"
 VOILA_BASE_URL = "VOILA_BASE_URL"
 QUERY_STRING = "QUERY_STRING"
 SCRIPT_NAME = "SCRIPT_NAME"
+MLFLOW_TOKEN = "MLFLOW_TRACKING_TOKEN"
+MLFLOW_USERNAME = "MLFLOW_TRACKING_USERNAME"
+MLFLOW_PASSWORD = "MLFLOW_TRACKING_PASSWORD"
 
 ROLES = ("alone", "participants", "facilitator")
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
@@ -48,7 +51,8 @@ class Setting:
     type: str  # "path", "paths" (os.pathsep list), "text", "seconds", "flag"
     default: str
     meaning: str
-    source: str = "ours"  # "ours": set by a person or by `serve`; "voila": set by Voila for a page kernel
+    source: str = "ours"  # "ours": set by a person or by `serve`; "voila": set by Voila for a page kernel;
+    # "mlflow": MLflow's own client variables, read the same way by `scan --mlflow`
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -80,6 +84,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(QUERY_STRING, "text", "(empty)", "Set by Voila: the page's query string (`team=...`).", "voila"),
     Setting(SCRIPT_NAME, "text", "(unset)", "Set by Voila: the page's URL path, to build links to files.",
             "voila"),
+    Setting(MLFLOW_TOKEN, "text", "(unset)",
+            "`scan --mlflow http(s)://...` sends it as a bearer token, as MLflow's own client does.", "mlflow"),
+    Setting(MLFLOW_USERNAME, "text", "(unset)",
+            "With the password: basic authentication for `scan --mlflow` on a tracking server.", "mlflow"),
+    Setting(MLFLOW_PASSWORD, "text", "(unset)", "With the user name: basic authentication for `scan --mlflow`.",
+            "mlflow"),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 
@@ -195,6 +205,11 @@ def page_path() -> str:
 
 THREAD_LIMITS = {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
                                          "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS")}
+
+
+def mlflow_credentials(env: Mapping[str, str] | None = None) -> dict[str, str]:
+    """MLflow's client variables that are set (token, user name, password), for a tracking server's requests."""
+    return {name: _raw(name, env) for name in (MLFLOW_TOKEN, MLFLOW_USERNAME, MLFLOW_PASSWORD) if _raw(name, env)}
 
 
 def thread_limits(env: Mapping[str, str] | None = None) -> dict[str, str]:

@@ -278,7 +278,7 @@ def test_other_rubric_through_its_evidence_lists(file_store):
 
 def test_merge_with_repository_scan(file_store, tmp_path):
     repo = write_tree(tmp_path / "repo", {
-        "requirements.txt": "mlflow==3.1\n",  # declared only: weak, partial tracking
+        "tests/test_train.py": "import mlflow\nmlflow.log_metric('auc', 1.0)\n",  # tried in tests only: partial
         "src/train.py": "import mlflow\nmlflow.register_model('runs:/x/model', 'churn')\n",
     })
     repo_result = scan(repo)
@@ -294,7 +294,7 @@ def test_merge_with_repository_scan(file_store, tmp_path):
     tracking = found["model-1-experiment-tracking"]
     assert tracking.answer == "yes" and tracking.probe == "mlflow-store"  # the stronger answer wins
     assert tracking.evidence[0].path.startswith("mlruns/")
-    assert "requirements.txt" in [loc.path for loc in tracking.evidence]  # evidence kept from both
+    assert "tests/test_train.py" in [loc.path for loc in tracking.evidence]  # evidence kept from both
     registry = found["gov-2-model-registry"]
     assert registry.answer == "yes" and registry.probe == "model-registry"  # a tie keeps the repository's
     assert registry.evidence[0].path == "src/train.py"
@@ -440,3 +440,31 @@ def test_reading_never_imports_mlflow():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parent.parent).stdout
     assert out.split() == ["False", "True"]
+
+
+# --------------------------------------------------------------------------- the CLI
+
+
+def test_cli_scan_with_mlflow_merges_the_store_and_reports_it(sqlite_store, tmp_path, capsys):
+    from mlops_workbook.cli import main
+
+    repo = write_tree(tmp_path / "repo", {"src/train.py": "print('no tracking here')\n"})
+    assert main(["scan", str(repo), "--mlflow", str(sqlite_store[0]), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    answers = {f["criterion"]: f for f in out["findings"]}
+    assert answers["model-1-experiment-tracking"]["probe"] == "mlflow-store"
+    assert out["mlflow"]["kind"] == "sqlite" and out["mlflow"]["runs"] > 0 and out["mlflow"]["uri"] == str(sqlite_store[0])
+    assert main(["scan", str(repo), "--mlflow", str(sqlite_store[0])]) == 0
+    text = capsys.readouterr().out
+    assert "Read MLflow store" in text and "mlflow-store" in text and "missing evidence" in text
+
+
+def test_cli_scan_with_an_unreadable_store_is_one_line_and_exit_2(tmp_path, capsys):
+    from mlops_workbook.cli import main
+
+    repo = write_tree(tmp_path / "repo", {"a.py": "x = 1\n"})
+    (tmp_path / "notes.txt").write_text("not a store\n")
+    for uri in (str(tmp_path / "missing"), str(tmp_path / "notes.txt"), f"http://127.0.0.1:{free_port()}"):
+        assert main(["scan", str(repo), "--mlflow", uri]) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and uri in err[0] and "Traceback" not in err[0]

@@ -63,8 +63,9 @@ def test_declarations_are_complete():
     assert len(names) == len(set(names))
     for s in settings.SETTINGS:
         assert s.type in ("path", "paths", "text", "seconds", "flag") and s.meaning and s.default
-        assert s.source in ("ours", "voila")
+        assert s.source in ("ours", "voila", "mlflow")
         assert s.name.startswith("MLOPS_WORKBOOK_") == (s.source == "ours")
+        assert s.name.startswith("MLFLOW_") == (s.source == "mlflow")
 
 
 def test_readme_settings_table_is_generated():

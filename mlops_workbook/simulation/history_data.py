@@ -47,7 +47,7 @@ import numpy as np
 import pandas as pd
 from pyarrow import ArrowException
 
-from ..drift.table import DISCRETE_MAX
+from ..drift.profiles import DISCRETE_MAX
 from ..errors import DataError
 
 CALENDAR = ("day", "week", "month")

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -21,6 +20,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ... import settings
 from .records import (
     DELETED_STAGE,
     GIT_COMMIT_TAG,
@@ -161,7 +161,7 @@ def auth_headers(env: Mapping[str, str]) -> dict[str, str]:
 
 def http_fetcher(base: str, *, timeout: float = TIMEOUT_SECONDS, env: Mapping[str, str] | None = None) -> Fetch:
     """GET or POST JSON to `base` + API; raises MlflowStoreError naming `base` on any failure to get JSON."""
-    headers = {"Accept": "application/json", **auth_headers(os.environ if env is None else env)}
+    headers = {"Accept": "application/json", **auth_headers(settings.mlflow_credentials(env))}
 
     def fetch(endpoint: str, body: dict[str, Any] | None) -> Any:
         """One search: POST `body` as JSON, or GET when it is None; the parsed JSON answer."""
