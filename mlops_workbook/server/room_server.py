@@ -26,6 +26,7 @@ import asyncio
 import contextvars
 import ipaddress
 import time
+from pathlib import Path
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -262,6 +263,16 @@ class LandingRedirectHandler(PlainErrors, JupyterHandler):
         self.redirect(f"{target}?{query}" if query else target)
 
 
+def linked_folders(root: Path) -> list[str]:
+    """The served root and the folders its own top-level links point to (`serve` links the reports
+    folder there): tornado serves no file through a link that leaves the root unless told where to."""
+    folders = [str(root)]
+    for entry in sorted(root.iterdir()) if root.is_dir() else []:
+        if entry.is_symlink() and entry.is_dir():
+            folders.append(str(entry.resolve()))
+    return folders
+
+
 class LoginFileHandler(PlainErrors, JupyterHandler, AllowListFileHandler):
     """Voila's allow-listed files (exported reports), behind the same login as the pages."""
 
@@ -349,7 +360,8 @@ class RoomVoila(Voila):
                 handlers.append((pattern, RoomRenderHandler,
                                  {**options, "allowed": list(self.notebooks), "wait_for_place": self.wait_for_place}))
             elif cls is AllowListFileHandler:
-                handlers.append((pattern, LoginFileHandler, options))
+                handlers.append((pattern, LoginFileHandler, {**options, "allowed_symlink_directory": linked_folders(
+                    Path(options.get("path", self.root_dir)))}))
             elif cls is RequestInfoSocketHandler:
                 handlers.append((pattern, LocalQueryHandler, *rest))
             else:

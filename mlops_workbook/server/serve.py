@@ -21,6 +21,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -142,9 +143,28 @@ def normalize_base_url(prefix: str) -> str:
     return "/" + "/".join(part for part in text.split("/") if part) + "/" if text.strip("/") else "/"
 
 
-def voila_command(*, host: str, port: int, base_url: str = "/") -> list[str]:
-    """The command line of one room server over the bundled notebooks (no token here: it is in voila.json)."""
-    return [sys.executable, "-m", "mlops_workbook.server.room_server", str(NOTEBOOKS), "--no-browser", f"--port={port}",
+REPORTS_LINK = "reports"  # the name of the reports folder inside the served root
+
+
+def served_root(workdir: Path, reports: Path) -> Path:
+    """The folder Voila serves: copies of the bundled notebooks and a `reports` link to the reports folder.
+
+    Voila serves pages and files from one root. The notebooks live inside the package (site-packages
+    after a plain install) and the reports where the facilitator keeps them, so the root is composed:
+    the pages are copied (a few kilobytes), and the reports folder is linked, never copied, so a report
+    a page writes is at once in the facilitator's folder and linkable as `voila/files/reports/...`.
+    """
+    root = workdir / "root"
+    root.mkdir()
+    for name in resources.ALL_NOTEBOOKS:
+        shutil.copyfile(resources.notebook(name), root / name)
+    (root / REPORTS_LINK).symlink_to(reports, target_is_directory=True)
+    return root
+
+
+def voila_command(*, host: str, port: int, base_url: str = "/", root: Path = NOTEBOOKS) -> list[str]:
+    """The command line of one room server over `root` (no token here: it is in voila.json)."""
+    return [sys.executable, "-m", "mlops_workbook.server.room_server", str(root), "--no-browser", f"--port={port}",
             f"--Voila.ip={host}", "--Voila.port_retries=0", f"--Voila.base_url={normalize_base_url(base_url)}"]
 
 
@@ -183,11 +203,13 @@ def prepare(*, host: str = "127.0.0.1", port: int = 8866, answers_dir: str | Non
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise WorkbookError(f"cannot create the folder ({exc.strerror})", source=folder) from None
+    workdir = Path(tempfile.mkdtemp(prefix="mlops-workbook-voila-"))
+    root = served_root(workdir, reports)
     env = thread_limits()
-    env.update({settings.ANSWERS_DIR: str(answers), settings.REPORTS_DIR: str(reports)})
+    # pages write reports through the link inside the served root, so their links stay inside it
+    env.update({settings.ANSWERS_DIR: str(answers), settings.REPORTS_DIR: str(root / REPORTS_LINK)})
     if host not in ("0.0.0.0", "::", "") and not is_loopback(host):
         env["VOILA_APP_IP"] = host  # where a pre-heated kernel asks for its page's query string
-    workdir = Path(tempfile.mkdtemp(prefix="mlops-workbook-voila-"))
 
     def server(role: str, *, bind: str, at: int, key: str | None, notebooks: tuple[str, ...], pool_size: int,
                limit: int, cull: int) -> Server:
@@ -198,7 +220,7 @@ def prepare(*, host: str = "127.0.0.1", port: int = 8866, answers_dir: str | Non
         path = cwd / "voila.json"
         path.touch(mode=0o600)
         path.write_text(json.dumps(config, indent=2), encoding="utf-8")
-        return Server(role, voila_command(host=bind, port=at, base_url=prefix), {**env, ROLE_ENV: role}, cwd,
+        return Server(role, voila_command(host=bind, port=at, base_url=prefix, root=root), {**env, ROLE_ENV: role}, cwd,
                       f"http://{display_host(bind)}:{at}{prefix}", key)
 
     if room is None:
@@ -234,8 +256,6 @@ def qr_text(url: str) -> str:
 def describe(plan: ServePlan) -> str:
     """What `serve` prints: where to go, with which token, and where answers and reports are kept."""
     lines = [f"  answers: {plan.answers}", f"  reports: {plan.reports}"]
-    if not plan.reports.is_relative_to(NOTEBOOKS.resolve()):
-        lines.append("  (Voila serves files only from the notebooks folder: pages show a report's path, not a link)")
     if len(plan.servers) == 1:
         only = plan.servers[0]
         lines[:0] = [f"Serving the workbook on {only.page(LANDING)} (this machine only, no token)",

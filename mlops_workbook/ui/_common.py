@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import posixpath
 import traceback
 from collections.abc import Callable
@@ -105,8 +106,9 @@ def page_link(path: Path) -> str | None:
     gives the kernel with the request), so it holds under a prefix (JupyterHub, Binder) and for
     notebooks in subfolders. In JupyterLab a path relative to the notebook opens the file.
     """
+    # Not resolved: `serve` links the reports folder into the served root, and the link is the way in.
     try:
-        relative = Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
+        relative = Path(os.path.abspath(path)).relative_to(os.path.abspath(Path.cwd())).as_posix()
     except ValueError:
         return None
     if not in_voila():
