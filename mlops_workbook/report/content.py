@@ -39,6 +39,7 @@ STATUS_LABELS = {"yes": "met", "partial": "partly met", "no": "not met", "n/a": 
 
 @dataclass(frozen=True)
 class ReportParameters:
+    """The report notebook's parameters, checked: from papermill's injected cell or from a Voila page's query."""
     answers_path: str
     rubric: str = ""
     target_level: int | None = None
@@ -193,10 +194,12 @@ class ReportData:
 
     @property
     def team(self) -> str:
+        """The team's name as it answered it."""
         return self.answers.team
 
     @property
     def compared_levels(self) -> tuple[int, ...]:
+        """The levels the money section compares: the team's level and its target (0 and 2 when both are 0)."""
         current, target = self.assessment.overall_level, self.assessment.target.level
         if current == target:
             return (0, current) if current else (0, 2)
@@ -237,6 +240,7 @@ class ReportData:
         return " ".join(parts)
 
     def dimensions_frame(self) -> pd.DataFrame:
+        """One row per dimension (name, level, progress), the levels chart's data."""
         return pd.DataFrame(
             [{"dimension": d.name, "level": d.level, "progress": d.progress} for d in self.assessment.dimensions]
         )
@@ -263,6 +267,7 @@ class TeamReport(ReportData):
                             dimensions=list(zip(p.previous.dimensions, p.current.dimensions)))
 
     def levels_chart(self) -> Any:
+        """The team's level per dimension against its target, rendered offline."""
         from ..charts import enable_offline_rendering, levels_chart
 
         enable_offline_rendering()
@@ -318,6 +323,7 @@ class TeamReport(ReportData):
                             rows=rows, verdicts=verdicts, seeds_text=seeds_text, config=sim.config)
 
     def simulation_chart(self) -> Any:
+        """What each compared level costs over the simulated year, or None when the report has no simulation."""
         if self.simulation is None:
             return None
         from ..charts import enable_offline_rendering, net_cost_chart, timeline_chart

@@ -73,6 +73,7 @@ class ScanError(WorkbookError):
 
 @dataclass(frozen=True)
 class RepoFile:
+    """One file the walk saw: its path from the root, lowercase name and suffix (what probes match on), size."""
     path: str  # relative to the root, with forward slashes
     name: str  # lowercase file name
     suffix: str  # lowercase suffix, "" for none
@@ -84,6 +85,7 @@ def _line_of(text: str, offset: int) -> int:
 
 
 def normalise_package(name: str) -> str:
+    """A distribution name as pip compares them (PEP 503): `Scikit_Learn` and `scikit-learn` are one package."""
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
@@ -100,6 +102,7 @@ class RawResults:
 
     @property
     def files_scanned(self) -> int:
+        """How many files the walk saw (read or recorded by name)."""
         return len(self.files)
 
     # -- file queries -------------------------------------------------------------------------
@@ -118,18 +121,22 @@ class RawResults:
         return index
 
     def named(self, *names: str) -> list[RepoFile]:
+        """Files with any of these names (case-insensitive), in path order."""
         return sorted((f for n in {n.lower() for n in names} for f in self._by_name.get(n, ())),
                       key=lambda f: f.path)
 
     def with_suffix(self, *suffixes: str) -> list[RepoFile]:
+        """Files with any of these suffixes (`.py`, `.yaml`), in path order."""
         return sorted((f for s in {s.lower() for s in suffixes} for f in self._by_suffix.get(s, ())),
                       key=lambda f: f.path)
 
     def under(self, prefix: str) -> list[RepoFile]:
+        """Files below a folder of this name, at the root or deeper (`tests` matches `src/tests/x.py`)."""
         prefix = prefix.rstrip("/") + "/"
         return [f for f in self.files if f.path.startswith(prefix) or f"/{prefix}" in f"/{f.path}"]
 
     def text(self, path: str) -> str:
+        """The text of a read file; empty for a file recorded by name only (binary, too large, not wanted)."""
         return self.texts.get(path, "")
 
     # -- content queries ----------------------------------------------------------------------
@@ -168,6 +175,7 @@ class RawResults:
         return [loc for m in modules for loc in self.imports.get(m, ())]
 
     def importing_files(self, *modules: str) -> list[str]:
+        """The files that import any of these top-level modules, in path order."""
         return sorted({loc.path for loc in self.imported(*modules)})
 
     def declared(self, *packages: str) -> list[Location]:

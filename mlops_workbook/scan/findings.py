@@ -25,9 +25,11 @@ class Location:
     detail: str
 
     def ref(self) -> str:
+        """`path:line`, or the path alone for a whole-file finding: what an answer's evidence cites."""
         return f"{self.path}:{self.line}" if self.line else self.path
 
     def to_dict(self) -> dict[str, Any]:
+        """JSON-ready, for `scan --json`."""
         return {"path": self.path, "line": self.line, "detail": self.detail}
 
 
@@ -56,12 +58,14 @@ class CriterionFinding:
         return "found in " + ", ".join(refs) + (f" (+{more} more)" if more > 0 else "")
 
     def to_dict(self) -> dict[str, Any]:
+        """JSON-ready, for `scan --json`."""
         return {"criterion": self.criterion, "answer": self.answer, "probe": self.probe,
                 "evidence": [loc.to_dict() for loc in self.evidence]}
 
 
 @dataclass(frozen=True)
 class ScanResult:
+    """A whole scan: the answers per criterion, every probe's raw findings, what was read and skipped."""
     path: str
     rubric: str
     findings: tuple[CriterionFinding, ...]
@@ -71,6 +75,7 @@ class ScanResult:
     seconds: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
+        """JSON-ready, for `scan --json`."""
         return {"path": self.path, "rubric": self.rubric,
                 "findings": [f.to_dict() for f in self.findings],
                 "files_scanned": self.files_scanned, "skipped": dict(self.skipped),

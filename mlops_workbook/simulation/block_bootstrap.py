@@ -52,6 +52,7 @@ class Interval:
 
     @property
     def width(self) -> float:
+        """High minus low: how much the history leaves open."""
         return self.high - self.low
 
 
@@ -70,6 +71,7 @@ class PairedInterval:
 
     @property
     def measurable(self) -> bool:
+        """Whether the interval excludes 0: a difference the history supports, either way."""
         return self.low > 0 or self.high < 0
 
 

@@ -86,10 +86,12 @@ class History:
 
     @property
     def n_rows(self) -> int:
+        """Rows kept (those with a time and a label)."""
         return int(self.y.size)
 
     @property
     def n_periods(self) -> int:
+        """How many periods the rows fall into."""
         return int(self.offsets.size - 1)
 
     @property
@@ -104,6 +106,7 @@ class History:
 
     @property
     def period_of_row(self) -> np.ndarray:
+        """Each row's period index (0-based, in time order), for grouping row-level arrays."""
         return np.repeat(np.arange(self.n_periods), self.sizes)
 
     def rows(self, p: int) -> slice:

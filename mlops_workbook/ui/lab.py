@@ -60,9 +60,11 @@ class DriftLab(widgets.VBox):
 
     @property
     def config(self) -> SimulationConfig:
+        """The simulation the controls describe, at the lab's seed and volume."""
         return self.controls.config(seed=self.seed, rows_per_week=self.rows_per_week)
 
     def recompute(self) -> SimulationResult:
+        """Run (or take from the kept runs) the simulation the controls describe and redraw the charts and tables."""
         config, costs = self.config, self.controls.costs
         explored = self.explorer.run(config, costs)
         self.result, self.multi, self.seconds = explored.result, explored.multi, explored.seconds

@@ -81,6 +81,7 @@ class LabControls(widgets.HBox):
         self.scenario_help.value = fragment(COMMON, "italic", spec.description)
 
     def config(self, *, seed: int, rows_per_week: int) -> SimulationConfig:
+        """The simulation the sliders and choices describe, for this seed and volume."""
         return SimulationConfig(
             scenario=self.scenario.value, seed=seed, rows_per_week=rows_per_week,
             onset=self.onset.value, magnitude=self.magnitude.value, duration=self.duration.value,
@@ -90,4 +91,5 @@ class LabControls(widgets.HBox):
 
     @property
     def costs(self) -> Costs:
+        """The loan book's economics as the cost inputs set them (margin, loss given default, day rate)."""
         return load_costs(margin=self.margin.value, loss_given_default=self.lgd.value, day_rate=self.day_rate.value)

@@ -33,6 +33,7 @@ class OwnDataPanel(widgets.VBox):
         ]
 
     def compare(self, button: widgets.Button | None = None) -> None:
+        """Compare the two uploaded files column by column and draw the drift chart and table."""
         self.chart.clear_output()
         reference = read_upload(self.reference, "reference")
         current = read_upload(self.current, "current")
@@ -49,6 +50,7 @@ class OwnDataPanel(widgets.VBox):
 
 
 def read_upload(upload: widgets.FileUpload, side: str) -> pd.DataFrame:
+    """The uploaded CSV or Parquet file of one side as a frame named after the file; none chosen is a DataError."""
     files = uploaded_files(upload.value)
     if not files:
         raise DataError(f"choose a {side} file first", field=side)

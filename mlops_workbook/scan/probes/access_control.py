@@ -26,6 +26,7 @@ _SECRETS = re.compile(r"\$\{\{\s*secrets\.\w+|\brole-to-assume\s*:|\bDefaultAzur
 
 
 def run(raw: RawResults) -> list[Finding]:
+    """One finding per place this probe sees its practice, the strongest first."""
     positive = raw.grep(_TERRAFORM, raw.with_suffix(".tf"), first_only=False)
     positive += raw.grep(_RBAC, raw.with_suffix(*YAML), detail="Kubernetes RBAC")
     bundles = [f for f in raw.with_suffix(*YAML) if f.name == "databricks.yml" or "/resources/" in f"/{f.path}"]

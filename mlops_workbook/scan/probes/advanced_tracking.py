@@ -27,6 +27,7 @@ MIN_KINDS = 3
 
 
 def run(raw: RawResults) -> list[Finding]:
+    """One finding per place this probe sees its practice, the strongest first."""
     files = raw.importing_files("mlflow", "wandb")
     seen: dict[str, Location] = {}
     for kind, pattern in KINDS.items():

@@ -21,6 +21,7 @@ _GRAFANA = re.compile(r"^\s*(?:contactPoints|policies)\s*:", re.MULTILINE)
 
 
 def run(raw: RawResults) -> list[Finding]:
+    """One finding per place this probe sees its practice, the strongest first."""
     yaml = raw.with_suffix(*YAML)
     rule_files = [loc.path for loc in raw.grep(_GROUPS, yaml)]
     positive = raw.grep(_RULE, rule_files, first_only=False)

@@ -23,5 +23,6 @@ _TAG = re.compile(r"\bset_tags?\s*\([^)\n]*(?:git|commit|sha|build)|\blog_param\
 
 
 def run(raw: RawResults) -> list[Finding]:
+    """One finding per place this probe sees its practice, the strongest first."""
     files = [f.path for f in raw.with_suffix(".py", ".ipynb", ".sh", ".yml", ".yaml")] + [f.path for f in raw.named("makefile")]
     return findings(ID, raw.grep(_TAG, files))

@@ -19,5 +19,6 @@ _REPLICAS = re.compile(r"^\s*maxReplicas\s*:\s*\d+|autoscaling\.knative\.dev/max
 
 
 def run(raw: RawResults) -> list[Finding]:
+    """One finding per place this probe sees its practice, the strongest first."""
     yaml = raw.with_suffix(*YAML)
     return findings(ID, raw.grep(_KINDS, yaml, detail="autoscaler") + raw.grep(_REPLICAS, yaml, detail="replica bounds"))

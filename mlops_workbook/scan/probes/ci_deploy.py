@@ -27,6 +27,7 @@ DEPLOY = re.compile(
 
 
 def run(raw: RawResults) -> list[Finding]:
+    """One finding per place this probe sees its practice, the strongest first."""
     positive, weak = [], []
     for command in ci_commands(raw):
         if DEPLOY.search(command.text):

@@ -22,6 +22,7 @@ TESTS = re.compile(r"\b(?:pytest|py\.test|tox|nox|python3?\s+-m\s+unittest|hatch
 
 
 def run(raw: RawResults) -> list[Finding]:
+    """One finding per place this probe sees its practice, the strongest first."""
     positive, weak = [], []
     for command in ci_commands(raw):
         if command.text.startswith(("pip ", "pip3 ", "uv pip", "uv add", "conda ", "python -m pip", "python3 -m pip", "poetry add")) \

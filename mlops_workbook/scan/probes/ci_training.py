@@ -25,6 +25,7 @@ TRAIN = re.compile(
 
 
 def run(raw: RawResults) -> list[Finding]:
+    """One finding per place this probe sees its practice, the strongest first."""
     positive, weak = [], []
     for command in ci_commands(raw):
         if TRAIN.search(command.text):

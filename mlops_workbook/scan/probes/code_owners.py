@@ -14,6 +14,7 @@ EFFORT = "low"  # low: an afternoon, medium: days, high: weeks
 
 
 def run(raw: RawResults) -> list[Finding]:
+    """Named owners: a CODEOWNERS file: one finding per place seen, the strongest first."""
     owners = [f for f in raw.named("codeowners") if f.path in ("CODEOWNERS", ".github/CODEOWNERS", "docs/CODEOWNERS",
                                                                ".gitlab/CODEOWNERS")]
     return findings(ID, [loc for loc in file_locations(owners, "code owners") if raw.text(loc.path).strip()])

@@ -23,6 +23,7 @@ _NAME = re.compile(r"data|prep|process|dataset|etl|feature|ingest|load|build|cle
 
 
 def run(raw: RawResults) -> list[Finding]:
+    """One finding per place this probe sees its practice, the strongest first."""
     positive: list[Location] = []
     for f in raw.with_suffix(".py"):
         if "/tests/" in f"/{f.path}" or f.name.startswith("test_") or not _NAME.search(f.path):

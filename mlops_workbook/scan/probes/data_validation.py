@@ -33,6 +33,7 @@ _SODA_CHECKS = re.compile(r"^checks for [\w.\"-]+\s*:", re.MULTILINE)
 
 
 def run(raw: RawResults) -> list[Finding]:
+    """One finding per place this probe sees its practice, the strongest first."""
     positive = file_locations(raw.named("great_expectations.yml", "great_expectations.yaml"), "Great Expectations project")
     positive += file_locations([f for f in raw.under("expectations") if f.suffix == ".json"], "expectation suite")
     weak = []

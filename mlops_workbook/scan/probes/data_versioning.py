@@ -27,6 +27,7 @@ _DATA_DIRS = ("data", "dataset", "datasets")
 
 
 def run(raw: RawResults) -> list[Finding]:
+    """One finding per place this probe sees its practice, the strongest first."""
     positive = file_locations(raw.named("dvc.yaml", "dvc.lock"), "DVC pipeline")
     positive += file_locations([f for f in raw.with_suffix(".dvc") if f.path != ".dvc"], "DVC-tracked data")
     configs = [f for f in raw.files if f.path.endswith(".dvc/config") or f.path == ".dvc/config"]

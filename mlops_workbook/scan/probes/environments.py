@@ -21,6 +21,7 @@ _TARGET_KEY = re.compile(r"^  ([A-Za-z0-9_-]+)\s*:\s*$", re.MULTILINE)
 
 
 def run(raw: RawResults) -> list[Finding]:
+    """One finding per place this probe sees its practice, the strongest first."""
     positive: list[Location] = []
     for f in raw.named("databricks.yml", "databricks.yaml"):
         text = raw.text(f.path)

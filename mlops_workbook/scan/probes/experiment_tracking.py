@@ -27,6 +27,7 @@ _KEDRO_MLFLOW = re.compile(r"^\s*(?:server|tracking)\s*:", re.MULTILINE)
 
 
 def run(raw: RawResults) -> list[Finding]:
+    """One finding per place this probe sees its practice, the strongest first."""
     positive = file_locations(raw.named("mlproject"), "MLflow project")
     kedro_mlflow = [f for f in raw.named("mlflow.yml") if "conf/" in f"/{f.path}" or f.path.startswith("conf/")]
     if raw.declared("kedro-mlflow") or raw.imported("kedro_mlflow"):

@@ -20,6 +20,7 @@ _AIF = re.compile(r"\b(?:BinaryLabelDatasetMetric|ClassificationMetric|Reweighin
 
 
 def run(raw: RawResults) -> list[Finding]:
+    """Bias and fairness checks: Fairlearn, AIF360, Aequitas: one finding per place seen, the strongest first."""
     positive, weak = [], []
     for modules, packages, calls, label in ((("fairlearn",), ("fairlearn",), _FAIRLEARN, "Fairlearn"),
                                             (("aif360",), ("aif360",), _AIF, "AIF360"),

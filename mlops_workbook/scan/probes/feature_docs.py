@@ -21,6 +21,7 @@ _DBT = re.compile(r"^\s*columns\s*:\s*$[\s\S]{0,300}?^\s*description\s*:", re.MU
 
 
 def run(raw: RawResults) -> list[Finding]:
+    """One finding per place this probe sees its practice, the strongest first."""
     positive = [Location(f.path, None, "feature documentation") for f in raw.files
                 if f.suffix in (".md", ".rst", ".csv", ".yaml", ".yml") and _DOC_NAME.search(f.name)]
     positive += raw.grep(_DESCRIBED, raw.importing_files("feast"), detail="feature definition with a description")

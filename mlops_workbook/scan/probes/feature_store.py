@@ -19,6 +19,7 @@ _DATABRICKS = re.compile(r"\b(?:FeatureStoreClient|FeatureEngineeringClient)\b")
 
 
 def run(raw: RawResults) -> list[Finding]:
+    """One finding per place this probe sees its practice, the strongest first."""
     positive = file_locations(raw.named("feature_store.yaml"), "Feast repository")
     weak = []
     for modules, packages, calls, label in (

@@ -24,6 +24,7 @@ _SWEEP = re.compile(r"\bwandb\.sweep\s*\(")
 
 
 def run(raw: RawResults) -> list[Finding]:
+    """One finding per place this probe sees its practice, the strongest first."""
     positive, weak = [], []
     for modules, packages, calls, label, needles in (
         (("optuna",), ("optuna",), _OPTUNA, "Optuna", ()),

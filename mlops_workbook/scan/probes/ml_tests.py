@@ -58,6 +58,7 @@ def _placeholder(source: str) -> bool:
 
 
 def run(raw: RawResults) -> list[Finding]:
+    """One finding per place this probe sees its practice, the strongest first."""
     tests = [f.path for f in raw.files if _is_test_file(f.path, f.name)]
     test_set = set(tests)
     positive: list[Location] = []

@@ -20,6 +20,7 @@ _GENERATE = re.compile(r"\b(?:ModelCard(?:Data)?\.from_template|ModelCardToolkit
 
 
 def run(raw: RawResults) -> list[Finding]:
+    """One finding per place this probe sees its practice, the strongest first."""
     cards = [f for f in raw.files if (_CARD_NAME.match(f.name) and f.suffix in (".md", ".json", ".yaml", ".yml", ".html", ""))
              or "/model_cards/" in f"/{f.path}" or "/model-cards/" in f"/{f.path}"]
     positive = file_locations(cards, "model card")

@@ -20,6 +20,7 @@ _SECTION = re.compile(r"^#{1,4}\s*[^\n]*\b(?:model|dataset|data set|the data|tra
 
 
 def run(raw: RawResults) -> list[Finding]:
+    """One finding per place this probe sees its practice, the strongest first."""
     docs = [f.path for f in raw.with_suffix(".md", ".markdown", ".rst")
             if f.path.count("/") == 0 or f.path.lower().startswith("docs/")]
     return findings(ID, raw.grep(_SECTION, docs, detail="documents the model"))

@@ -26,5 +26,6 @@ _TOOLS = (
 
 
 def run(raw: RawResults) -> list[Finding]:
+    """One finding per place this probe sees its practice, the strongest first."""
     positive, weak = libraries(raw, _TOOLS)
     return findings(ID, positive, weak)

@@ -26,6 +26,7 @@ _BUNDLE_MODEL = re.compile(r"^\s*(?:registered_models|models)\s*:\s*$", re.MULTI
 
 
 def run(raw: RawResults) -> list[Finding]:
+    """One finding per place this probe sees its practice, the strongest first."""
     files = raw.importing_files("mlflow", "wandb", "sagemaker", "azureml", "azure", "google", "boto3")
     positive = raw.grep(_REGISTRY, files, first_only=False)
     bundles = [f for f in raw.files if f.suffix in (".yml", ".yaml") and "/resources/" in f"/{f.path}"]

@@ -29,6 +29,7 @@ _PROCFILE_WEB = re.compile(r"^web\s*:\s*\S+", re.MULTILINE)
 
 
 def run(raw: RawResults) -> list[Finding]:
+    """One finding per place this probe sees its practice, the strongest first."""
     positive = file_locations(raw.named("bentofile.yaml"), "BentoML build file")
     bento, weak = library(raw, modules=("bentoml",), calls=_BENTO, label="BentoML")
     positive += bento

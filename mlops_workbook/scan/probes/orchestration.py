@@ -43,6 +43,7 @@ _ARGO_API = re.compile(r"argoproj\.io/")
 
 
 def run(raw: RawResults) -> list[Finding]:
+    """One finding per place this probe sees its practice, the strongest first."""
     positive, weak = libraries(raw, _TOOLS)
     argo_files = [loc.path for loc in raw.grep(_ARGO_API, suffixes=YAML)]
     positive += raw.grep(_ARGO, argo_files, detail="Argo/Kubeflow workflow")

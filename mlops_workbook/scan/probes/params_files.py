@@ -19,6 +19,7 @@ _DEFAULTS = re.compile(r"^defaults\s*:", re.MULTILINE)
 
 
 def run(raw: RawResults) -> list[Finding]:
+    """One finding per place this probe sees its practice, the strongest first."""
     positive = file_locations(raw.named("params.yaml", "params.yml", "params.json", "hparams.yaml"), "parameters file")
     positive += raw.grep(_HYDRA, raw.importing_files("hydra", "omegaconf"), first_only=False)
     hydra_dirs = [f for f in raw.files if f.suffix in (".yaml", ".yml")

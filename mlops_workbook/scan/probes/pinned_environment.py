@@ -42,6 +42,7 @@ def _pinned_requirements(raw: RawResults) -> tuple[list[Location], list[Location
 
 
 def run(raw: RawResults) -> list[Finding]:
+    """One finding per place this probe sees its practice, the strongest first."""
     positive = file_locations(raw.named(*LOCK_FILES), "lock file")
     pinned, partly = _pinned_requirements(raw)
     positive += pinned

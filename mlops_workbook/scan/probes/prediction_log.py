@@ -25,6 +25,7 @@ _LOGGED = re.compile(r"(?=[^\n]*\bpredict\w*)(?=[^\n]*\bmodel_version\b)[^\n]*\b
 
 
 def run(raw: RawResults) -> list[Finding]:
+    """One finding per place this probe sees its practice, the strongest first."""
     code = [f.path for f in raw.with_suffix(".py")]
     positive = raw.grep(_CAPTURE, code + [f.path for f in raw.with_suffix(*YAML)], first_only=False)
     manifests = [loc.path for loc in raw.grep(_SERVING, suffixes=YAML)]

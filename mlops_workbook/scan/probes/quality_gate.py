@@ -37,6 +37,7 @@ def _gates(raw: RawResults, path: str) -> list[Location]:
 
 
 def run(raw: RawResults) -> list[Finding]:
+    """One finding per place this probe sees its practice, the strongest first."""
     callers = ci_callers(raw)
     enforced, positive = [], []
     for f in raw.with_suffix(".py"):

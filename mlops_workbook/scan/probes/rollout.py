@@ -23,6 +23,7 @@ _SELDON = re.compile(r"^\s*traffic\s*:\s*\d+", re.MULTILINE)
 
 
 def run(raw: RawResults) -> list[Finding]:
+    """Progressive rollout: canary or traffic-split configuration: one finding per place seen, the strongest first."""
     yaml = raw.with_suffix(*YAML)
     positive = raw.grep(_ROLLOUT, yaml, detail="Argo Rollouts canary")
     positive += raw.grep(_FLAGGER, [loc.path for loc in raw.grep(re.compile(r"flagger\.app/"), yaml)], detail="Flagger canary")

@@ -23,6 +23,7 @@ _ROLLBACK = re.compile(r"^#{1,4}\s*[^\n]*\b(?:roll ?back|restore a previous)\b",
 
 
 def run(raw: RawResults) -> list[Finding]:
+    """One finding per place this probe sees its practice, the strongest first."""
     docs = [f.path for f in raw.with_suffix(*DOCS)]
     incident_files = [f.path for f in raw.files if f.suffix in DOCS and re.search(r"runbook|playbook|incident|on-?call", f.name)]
     positive = [Location(p, None, "runbook") for p in incident_files]

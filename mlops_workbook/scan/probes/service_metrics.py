@@ -22,6 +22,7 @@ _PROVISIONING = re.compile(r"^\s*(?:apiVersion\s*:\s*1\s*$[\s\S]*?^\s*(?:provide
 
 
 def run(raw: RawResults) -> list[Finding]:
+    """One finding per place this probe sees its practice, the strongest first."""
     positive, weak = library(raw, modules=("prometheus_client", "prometheus_fastapi_instrumentator"),
                              packages=("prometheus-client", "prometheus-fastapi-instrumentator"),
                              calls=_METRICS, label="Prometheus metrics")

@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from .conftest import ROOT, SAMPLES
+from ..conftest import ROOT, SAMPLES
 
 HEAVY = ("scipy", "pandas", "altair", "vl_convert", "numpy", "papermill", "nbconvert", "nbclient",
          "jupyter_client", "mlops_workbook.simulation", "mlops_workbook.charts", "mlops_workbook.report.content",

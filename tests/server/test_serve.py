@@ -1,6 +1,6 @@
 """`serve`'s plan (commands, configuration, environment, token rules) and the room's capacity policy.
 
-The servers themselves are driven by tests/test_browser_room.py; here nothing is started except,
+The servers themselves are driven by tests/server/test_browser_room.py; here nothing is started except,
 for the capacity policy, a real jupyter-server kernel manager class with no kernel in it.
 """
 

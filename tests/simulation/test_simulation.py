@@ -328,7 +328,7 @@ def test_mean_interval_matches_scipy():
 
 
 def test_cli_drift_json(capsys, tmp_path):
-    from .conftest import ROOT
+    from ..conftest import ROOT
 
     code = main(["drift", str(ROOT / "data" / "reference.csv"), str(ROOT / "data" / "current.csv"), "--json"])
     data = json.loads(capsys.readouterr().out)

@@ -14,7 +14,7 @@ from mlops_workbook.simulation.scenarios import (
     get_scenario,
 )
 
-from .conftest import ROOT
+from ..conftest import ROOT
 
 
 def test_shape_and_imbalance():

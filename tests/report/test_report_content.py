@@ -8,7 +8,7 @@ from markupsafe import escape
 from mlops_workbook.errors import WorkbookError
 from mlops_workbook.report.content import ReportFailure, ReportParameters, TeamReport, build_report, resolve_parameters
 
-from .conftest import SAMPLES
+from ..conftest import SAMPLES
 
 
 @pytest.fixture

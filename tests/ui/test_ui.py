@@ -12,7 +12,7 @@ from mlops_workbook.assessment.store import load_answers
 from mlops_workbook.assessment.rubric import load_rubric
 from mlops_workbook.ui import AssessmentApp, DriftLab, WorkshopDashboard
 
-from .conftest import SAMPLES, sample_files
+from ..conftest import SAMPLES, sample_files
 
 
 @pytest.fixture
@@ -151,7 +151,7 @@ def test_answers_before_a_name_are_saved_into_it(app):
 def test_custom_rubric_by_path(tmp_path):
     import yaml
 
-    from .conftest import ROOT
+    from ..conftest import ROOT
 
     data = yaml.safe_load((ROOT / "rubrics" / "quick-check.yaml").read_text(encoding="utf-8"))
     data["id"] = "our-own"
@@ -267,7 +267,7 @@ def _upload(name: str, content: bytes) -> tuple[dict, ...]:
 
 
 def test_lab_compares_uploaded_files():
-    from .conftest import ROOT
+    from ..conftest import ROOT
 
     lab = DriftLab(levels=(0,), rows_per_week=300)
     lab.own.reference.value = _upload("reference.csv", (ROOT / "data" / "reference.csv").read_bytes())

@@ -9,7 +9,7 @@ import yaml
 from mlops_workbook.errors import RubricError
 from mlops_workbook.assessment.rubric import available_rubrics, load_rubric, parse_rubric
 
-from .conftest import ROOT
+from ..conftest import ROOT
 
 BUNDLED = sorted((ROOT / "rubrics").glob("*.yaml"))
 

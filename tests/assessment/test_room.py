@@ -4,7 +4,7 @@ import shutil
 
 from mlops_workbook.assessment.room import summarize_room
 
-from .conftest import sample_files
+from ..conftest import sample_files
 
 
 def test_room_over_samples_with_a_corrupt_and_a_temp_file(tmp_path):

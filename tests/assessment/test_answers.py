@@ -10,7 +10,7 @@ from mlops_workbook.assessment.answers import Answer, Answers, Context, check_ag
 from mlops_workbook.assessment.store import answers_path, load_answers, read_answers, save_answers
 from mlops_workbook.errors import AnswersError
 
-from .conftest import sample_files
+from ..conftest import sample_files
 
 
 def test_minimal_file(write_json, rubric):

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT
-from ._servers import OUTPUT, SAVED, free_port, require_chromium, stop, wait_until_up
+from ..conftest import ROOT
+from .._servers import OUTPUT, SAVED, free_port, require_chromium, stop, wait_until_up
 
 pytestmark = [pytest.mark.hub, pytest.mark.browser, pytest.mark.slow]
 CONFIG = ROOT / "deploy" / "jupyterhub" / "jupyterhub_config.py"

@@ -14,7 +14,7 @@ from mlops_workbook.assessment.store import load_answers, team_file_stem
 from mlops_workbook.cli import main
 from mlops_workbook.assessment.scoring import score
 
-from .conftest import SAMPLES, sample_files
+from ..conftest import SAMPLES, sample_files
 
 pytestmark = pytest.mark.slow
 

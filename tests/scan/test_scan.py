@@ -16,9 +16,9 @@ from mlops_workbook.cli import main
 from mlops_workbook.errors import RubricError
 from mlops_workbook.assessment.rubric import load_rubric, parse_rubric
 from mlops_workbook.scan import collect, probe_table_markdown, scan
-from tests.test_probes import write_tree
+from tests.scan.test_probes import write_tree
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 REALISTIC = {
     "dvc.yaml": "stages:\n  train:\n    cmd: python src/train.py\n    deps: [data/raw.csv]\n",

@@ -29,9 +29,9 @@ from mlops_workbook.scan.mlflow import (
     read_store,
     scan_mlflow,
 )
-from tests.test_probes import write_tree
+from tests.scan.test_probes import write_tree
 
-from ._servers import free_port, stop, wait_until_up
+from .._servers import free_port, stop, wait_until_up
 
 WRITER = r"""
 import json, sys, warnings
@@ -438,7 +438,7 @@ def test_reading_never_imports_mlflow():
     code = ("import sys; from mlops_workbook.scan import mlflow as m; import mlops_workbook.scan.mlflow.rest; "
             "print('mlflow' in sys.modules, m.__all__ == sorted(m.__all__))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         cwd=Path(__file__).resolve().parent.parent).stdout
+                         cwd=Path(__file__).resolve().parents[2]).stdout
     assert out.split() == ["False", "True"]
 
 

@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from ._servers import OUTPUT, free_port, require_chromium, stop, wait_until_up
-from .conftest import ROOT
+from .._servers import OUTPUT, free_port, require_chromium, stop, wait_until_up
+from ..conftest import ROOT
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 TOKEN = "room-token-for-the-tests-0123"

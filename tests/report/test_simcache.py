@@ -8,7 +8,7 @@ import sys
 from mlops_workbook import settings
 from mlops_workbook.report import simcache
 
-from .conftest import ROOT
+from ..conftest import ROOT
 
 
 def test_written_once_read_by_key(tmp_path):

@@ -11,7 +11,7 @@ from mlops_workbook.assessment.store import load_answers
 from mlops_workbook.assessment.rubric import load_rubric
 from mlops_workbook.assessment.scoring import recommend_target, score
 
-from .conftest import sample_files
+from ..conftest import sample_files
 
 RUBRIC = load_rubric("mlops-maturity")
 IDS = sorted(RUBRIC.criteria)

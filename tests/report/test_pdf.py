@@ -1,6 +1,6 @@
 """PDF reports: Debian's chromium through Playwright, offline, one browser per batch.
 
-Run with `pytest -m browser tests/test_pdf.py`. The PDF text is read back with poppler's `pdftotext`
+Run with `pytest -m browser tests/report/test_pdf.py`. The PDF text is read back with poppler's `pdftotext`
 (`make chromium` installs poppler-utils with chromium); the first page is rendered to PNG with
 `pdftoppm` into test-output/pdf/ for a person to look at.
 """
@@ -24,7 +24,7 @@ from mlops_workbook.report.content import ReportParameters, TeamReport
 from mlops_workbook.report.index import page
 from mlops_workbook.assessment.scoring import score
 
-from .conftest import ROOT, SAMPLES
+from ..conftest import ROOT, SAMPLES
 
 OUTPUT = ROOT / "test-output" / "pdf"
 browser = pytest.mark.browser

@@ -10,7 +10,7 @@ from mlops_workbook.assessment.rubric import load_rubric
 from mlops_workbook.scan import PROBES, collect
 from mlops_workbook.scan.assess import assess, run_probes
 
-from .test_probes import write_tree
+from tests.scan.test_probes import write_tree
 
 
 def run(tmp_path, probe: str, files: dict[str, str]):

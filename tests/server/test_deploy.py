@@ -6,7 +6,7 @@ import runpy
 
 import yaml
 
-from .conftest import ROOT
+from ..conftest import ROOT
 
 DEPLOY = ROOT / "deploy" / "jupyterhub"
 

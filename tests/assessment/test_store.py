@@ -21,7 +21,7 @@ from mlops_workbook.assessment.store import AnswersStore, answers_path, history_
 from mlops_workbook.cli import main
 from mlops_workbook.errors import AnswersError, WorkbookError
 
-from .conftest import ROOT, SAMPLES
+from ..conftest import ROOT, SAMPLES
 
 RUBRIC = load_rubric("quick-check")
 IDS = sorted(RUBRIC.criteria)
