@@ -34,5 +34,6 @@ def run(raw: RawResults) -> list[Finding]:
     from ._ci import ci_files
 
     places = ci_files(raw) + raw.with_suffix(".py") + raw.named(".pre-commit-config.yaml")
-    weak = raw.grep(_SECRETS, places, detail="credentials from a secret store or role, not the code")
+    weak = raw.grep(_SECRETS, places, detail="credentials from a secret store or role, not the code",
+                    needles=("secrets.", "role-to-assume", "Credential(", "secretsmanager", "SecretClient", "detect-", "gitleaks"))
     return findings(ID, positive, weak)

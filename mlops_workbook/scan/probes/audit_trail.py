@@ -22,7 +22,10 @@ _TAG = re.compile(r"\bset_tags?\s*\([^)\n]*(?:git|commit|sha|build)|\blog_param\
                   re.IGNORECASE)
 
 
+NEEDLES = ("set_tag", "log_param", "mlflow.source", "rev-parse", "tags", "tag=", "SHA", "BUILD", "COMMIT", "Build")
+
+
 def run(raw: RawResults) -> list[Finding]:
     """One finding per place this probe sees its practice, the strongest first."""
     files = [f.path for f in raw.with_suffix(".py", ".ipynb", ".sh", ".yml", ".yaml")] + [f.path for f in raw.named("makefile")]
-    return findings(ID, raw.grep(_TAG, files))
+    return findings(ID, raw.grep(_TAG, files, needles=NEEDLES))

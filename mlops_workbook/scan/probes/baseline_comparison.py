@@ -28,7 +28,8 @@ _CHAMPION = re.compile(r"\b(?:challenger|candidate)\w*\s*(?:\[[^\]]*\]\s*)?(?:\.
 def run(raw: RawResults) -> list[Finding]:
     """One finding per place this probe sees its practice, the strongest first."""
     code = [f.path for f in raw.with_suffix(".py", ".ipynb")]
-    positive = raw.grep(_CALLS, code, first_only=False)
+    positive = raw.grep(_CALLS, code, first_only=False,
+                        needles=("Threshold", "threshold", "baseline_model", "_change", "Condition", "validate_evaluation"))
     positive += [Location(loc.path, loc.line, f"champion/challenger comparison: {loc.detail}")
-                 for loc in raw.grep(_CHAMPION, code)]
+                 for loc in raw.grep(_CHAMPION, code, needles=("champion", "Champion", "CHAMPION"))]
     return findings(ID, positive)

@@ -23,5 +23,6 @@ def run(raw: RawResults) -> list[Finding]:
     """One finding per place this probe sees its practice, the strongest first."""
     scripts = [f.path for f in raw.with_suffix(".py") if not f.path.startswith(_ASIDE) and "/tests/" not in f"/{f.path}"
                and not f.name.startswith("test_")]
-    positive = [Location(loc.path, loc.line, f"training code in a script: {loc.detail}") for loc in raw.grep(_FIT, scripts)]
+    hits = raw.grep(_FIT, scripts, needles=(".fit", ".train(", "Trainer(", ".compile("))
+    positive = [Location(loc.path, loc.line, f"training code in a script: {loc.detail}") for loc in hits]
     return findings(ID, positive)  # training only in notebooks is what the criterion says is not enough

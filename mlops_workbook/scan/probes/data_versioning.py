@@ -38,7 +38,9 @@ def run(raw: RawResults) -> list[Finding]:
                                   packages=("lakefs", "lakefs-client", "lakefs-sdk", "lakefs-spec"), label="lakeFS")
     positive += lake_pos + raw.grep(_LAKEFS_URI, suffixes=CODE + (".yaml", ".yml"), detail="lakeFS URI")
     weak: list[Location] = [loc for f in configs if not remotes for loc in file_locations([f], "DVC set up, no remote")]
-    positive += raw.grep(_MANAGED, raw.with_suffix(*CODE), first_only=False, detail="versioned managed dataset")
+    positive += raw.grep(_MANAGED, raw.with_suffix(*CODE), first_only=False, detail="versioned managed dataset",
+                         needles=("create_new_version", "get_by_name", "Dataset", "versionAsOf", "timestampAsOf",
+                                  "version_as_of", "revision"))
     committed = [f for f in raw.files if f.suffix in _DATA_SUFFIXES and f.path.split("/")[0].lower() in _DATA_DIRS]
     weak += [Location(f.path, None, "data committed to the repository (git versions it; no run records which)")
              for f in committed[:3]]

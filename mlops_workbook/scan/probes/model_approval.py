@@ -27,7 +27,8 @@ _PROMOTE = re.compile(r"\b(?:transition_model_version_stage|set_registered_model
 def run(raw: RawResults) -> list[Finding]:
     """One finding per place this probe sees its practice, the strongest first."""
     code = raw.with_suffix(".py", ".ipynb", ".json", *YAML)
-    positive = raw.grep(_MANUAL, code, detail="manual approval status")
+    positive = raw.grep(_MANUAL, code, detail="manual approval status", needles=("pproval",))
     positive += raw.grep(_CI_GATE, ci_files(raw), first_only=False, detail="manual approval step in CI")
-    weak = raw.grep(_PROMOTE, raw.importing_files("mlflow"), first_only=False)
+    weak = raw.grep(_PROMOTE, raw.importing_files("mlflow"), first_only=False,
+                    needles=("transition_model_version_stage", "set_registered_model_alias"))
     return findings(ID, positive, weak)

@@ -25,11 +25,20 @@ _DECLARED = re.compile(r"\bvalidation_thresholds\s*=|\bvalue_threshold\s*=|\bGen
 _ASSERT_METRIC = re.compile(rf"^\s*assert\b[^\n]*\b{_METRIC}\b[^\n]*[<>]=?", re.IGNORECASE | re.MULTILINE)
 
 
+_DECLARED_NEEDLES = ("threshold", "FailStep", "ConditionStep")
+_FAIL_NEEDLES = ("raise", "exit(", "assert")
+
+
 def _gates(raw: RawResults, path: str) -> list[Location]:
-    found = raw.grep(_DECLARED, [path], detail="validation threshold")
-    found += [loc for loc in raw.grep(_ASSERT_METRIC, [path], first_only=False) if "/test" not in f"/{path}"]
-    lines = raw.text(path).split("\n")
-    for loc in raw.grep(_IF_BELOW, [path], first_only=False):
+    """The places in one file where a metric threshold can stop the run."""
+    text = raw.text(path)
+    found = raw.grep(_DECLARED, [path], detail="validation threshold", needles=_DECLARED_NEEDLES)
+    if not any(needle in text for needle in _FAIL_NEEDLES):
+        return found
+    found += [loc for loc in raw.grep(_ASSERT_METRIC, [path], first_only=False, needles=("assert",))
+              if "/test" not in f"/{path}"]
+    lines = text.split("\n")
+    for loc in raw.grep(_IF_BELOW, [path], first_only=False, needles=("if ",)):
         body = lines[loc.line: loc.line + 4]
         if any(_FAIL.match(line) for line in body):
             found.append(Location(path, loc.line, f"fails below a threshold: {loc.detail}"))

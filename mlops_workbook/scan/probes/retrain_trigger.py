@@ -24,7 +24,8 @@ _CONDITION = re.compile(r"^\s*(?:if|elif)\b[^\n]*\bdrift\w*", re.IGNORECASE | re
 
 def run(raw: RawResults) -> list[Finding]:
     """One finding per place this probe sees its practice, the strongest first."""
-    code = [f.path for f in raw.with_suffix(".py", ".ipynb") if _DRIFT.search(raw.text(f.path))]
+    code = [f.path for f in raw.with_suffix(".py", ".ipynb")
+            if any(word in raw.text(f.path) for word in ("drift", "Drift", "DRIFT")) and _DRIFT.search(raw.text(f.path))]
     positive = []
     for loc in raw.grep(_CONDITION, code, first_only=False):
         text = raw.text(loc.path).split("\n")[loc.line - 1: loc.line + 15]

@@ -23,6 +23,7 @@ _ANALYSIS = re.compile(r"^kind:\s*AnalysisTemplate\s*$|^\s*AutoRollbackConfigura
 def run(raw: RawResults) -> list[Finding]:
     """One finding per place this probe sees its practice, the strongest first."""
     yaml = raw.with_suffix(*YAML)
-    positive = raw.grep(_PROBES, yaml, detail="container health probe")
-    positive += raw.grep(_ANALYSIS, yaml + raw.with_suffix(".py"), detail="automated rollback")
+    positive = raw.grep(_PROBES, yaml, detail="container health probe", needles=("Probe:",))
+    positive += raw.grep(_ANALYSIS, yaml + raw.with_suffix(".py"), detail="automated rollback",
+                         needles=("AnalysisTemplate", "AutoRollback", "auto_rollback"))
     return findings(ID, positive)
