@@ -18,10 +18,13 @@ and pooled over all of them (counts summed, then divided):
 - precision: scan findings yes/partial whose label is yes/partial / all scan findings yes/partial
 - recall: labelled yes/partial that the scan found yes/partial / all labelled yes/partial
 - agreement: scan answer == label answer (no finding counts as "no") / labelled criteria
-- evidence: of the evidence lines the scan gave for criteria it got right (found yes/partial and
-  labelled yes/partial), the share whose path is one of the label's evidence paths for that
-  criterion and whose line is within 3 lines of a labelled line (an evidence location without a
-  line counts as a miss). Wrong findings are already counted by precision.
+- evidence: for each criterion the scan got right (found yes/partial and labelled yes/partial), its
+  first evidence line (the one the pre-filled answer cites first, "found in path:line") is at the
+  practice when its path is one of the label's evidence paths for that criterion and its line is
+  within 3 lines of a labelled line; a location without a line (a lock file, a runbook) is judged by
+  its path. One line per finding, as the issue counted them. Also printed, "all lines": the same test
+  over every evidence line the scan lists (up to 10 per criterion), where a correct line the labeller
+  did not list counts as a miss. Wrong findings are already counted by precision.
 
 Goals, printed beside: precision >= 0.90, recall >= 0.75, evidence >= 0.80.
 Exit 0 once it has measured (whatever the figures), 2 if a label file is invalid (one line naming
@@ -195,7 +198,7 @@ def scan_answers(tree: Path) -> tuple[dict[str, tuple[str, list[tuple[str, int |
 
 def empty_counts() -> dict:
     return {"found": 0, "found_right": 0, "labelled": 0, "labelled_found": 0, "judged": 0, "agree": 0,
-            "ev_lines": 0, "ev_hits": 0}
+            "ev_lines": 0, "ev_hits": 0, "ev_all_lines": 0, "ev_all_hits": 0}
 
 
 def compare(labels: dict, found: dict, scope: set[str]) -> dict:
@@ -216,10 +219,14 @@ def compare(labels: dict, found: dict, scope: set[str]) -> dict:
             counts["labelled_found"] += scan_answer in FOUND
             if scan_answer in FOUND:
                 wanted = [parse_location(item) for item in label["evidence"]]
-                for path, line in locations:
-                    counts["ev_lines"] += 1
-                    counts["ev_hits"] += line is not None and any(
-                        path == want_path and abs(line - want_line) <= LINE_SLACK for want_path, want_line in wanted)
+                for n, (path, line) in enumerate(locations):
+                    hit = any(path == want_path and (line is None or abs(line - want_line) <= LINE_SLACK)
+                              for want_path, want_line in wanted)
+                    counts["ev_all_lines"] += 1
+                    counts["ev_all_hits"] += hit
+                    if n == 0:
+                        counts["ev_lines"] += 1
+                        counts["ev_hits"] += hit
     return counts
 
 
@@ -233,6 +240,7 @@ def metrics(counts: dict) -> dict:
         "recall": ratio(counts["labelled_found"], counts["labelled"]),
         "agreement": ratio(counts["agree"], counts["judged"]),
         "evidence": ratio(counts["ev_hits"], counts["ev_lines"]),
+        "evidence_all_lines": ratio(counts["ev_all_hits"], counts["ev_all_lines"]),
         **counts,
     }
 
@@ -263,7 +271,8 @@ def print_table(rows: list[dict], overall: dict, skipped: list[dict]) -> None:
         print(f"goal {name:<9} >= {goal:.2f}: overall (covered) {fmt(value)}  {verdict}")
     print(f"overall counts (covered): {c['found']} scan yes/partial, {c['found_right']} right; "
           f"{c['labelled']} labelled yes/partial, {c['labelled_found']} found; "
-          f"{c['agree']}/{c['judged']} exact; {c['ev_hits']}/{c['ev_lines']} evidence lines at the practice")
+          f"{c['agree']}/{c['judged']} exact; {c['ev_hits']}/{c['ev_lines']} cited evidence lines at the practice "
+          f"({c['ev_all_hits']}/{c['ev_all_lines']} of all listed lines)")
     for row in rows:
         if row.get("files_missing_from_mirror"):
             print(f"note {row['repo']}: {row['files_missing_from_mirror']} file(s) absent from the mirror "

@@ -19,7 +19,6 @@ from mlops_workbook.assessment.answers import Answer, Answers, Context
 from mlops_workbook.assessment.store import answers_path, save_answers
 
 from .._servers import OUTPUT, SAVED, free_port, require_chromium, stop, wait_until_up
-from ..conftest import ROOT
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

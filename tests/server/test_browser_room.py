@@ -16,7 +16,6 @@ from urllib.parse import urlsplit
 import pytest
 
 from .._servers import OUTPUT, free_port, require_chromium, stop, wait_until_up
-from ..conftest import ROOT
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 TOKEN = "room-token-for-the-tests-0123"
@@ -27,9 +26,9 @@ def room(tmp_path_factory):
     require_chromium()
     root = tmp_path_factory.mktemp("room")
     answers, reports = root / "answers", root / "reports"
-    # Voila's file handler serves the notebooks folder: its reports/ (gitignored) holds one for the test
-    served = ROOT / "notebooks" / "reports" / f"room-test-{os.getpid()}.html"
-    served.parent.mkdir(exist_ok=True)
+    # serve links the reports folder into the root Voila serves: a report written there is served
+    served = reports / f"room-test-{os.getpid()}.html"
+    served.parent.mkdir(parents=True, exist_ok=True)
     served.write_text("<html><body>the blue team's report</body></html>")
     port, facilitator = free_port(), free_port()
     log_path = root / "serve.log"
