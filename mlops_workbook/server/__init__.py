@@ -1,0 +1,1 @@
+"""Serving a room: Voila servers over the bundled notebooks, with capacity, login and files rules."""
