@@ -32,6 +32,7 @@ from ..assessment.room import RoomSummary, summarize_room
 from ..assessment.rubric import DEFAULT_RUBRIC
 from ..assessment.scoring import Assessment
 from ..assessment.store import team_file_stem
+from ..formatting import plural
 from ..html import fragment, trusted
 from ..resources import REPORT_NOTEBOOK
 from ._common import COMMON, answers_dir, heading, page_link, query_parameters, reporting, reports_dir
@@ -373,7 +374,8 @@ class WorkshopDashboard(widgets.VBox):
         text = summary.to_csv()
         payload = base64.b64encode(text.encode()).decode()
         self._download.value = fragment(COMMON, "download", f"data:text/csv;base64,{payload}", "room-summary.csv",
-                                        f"room-summary.csv ({summary.team_count} teams, {len(summary.records)} rows)")
+                                        f"room-summary.csv ({plural(summary.team_count, 'team')}, "
+                                        f"{plural(len(summary.records), 'row')})")
         return text
 
     # ------------------------------------------------------------------ export all reports
@@ -423,7 +425,7 @@ class WorkshopDashboard(widgets.VBox):
         self.last_export = result
         index = page_link(result.index)
         self._export_status.value = fragment(BOARD, "export_done", len(result.outcomes) - len(result.failed),
-                                             len(result.outcomes), [o.error for o in result.failed], index,
+                                             len(result.outcomes), [o.error for o in result.failed], index, result.index,
                                              self.reports_folder, result.seconds,
                                              "HTML and PDF" if self._export_pdf else "HTML")
         self._teams.value = self._teams_html(self.summary) if self.summary and self.summary.records else self._teams.value
