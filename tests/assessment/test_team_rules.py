@@ -65,3 +65,9 @@ def test_download_keeps_the_saved_files_date(tmp_path):
     saved = json.loads(answers_path(tmp_path, "Blue", "quick-check").read_text())["date"]
     assert json.loads(session.export_json())["date"] == saved  # after a save: the date it was saved with
     assert "date" not in json.loads(AssessmentSession(tmp_path, rubric, team="New").export_json())
+
+
+def test_a_records_summary_names_its_rubric(tmp_path):
+    path = save_answers(Answers(team="Blue", rubric="quick-check", answers={"qc-build-1": Answer("yes")}),
+                        answers_path(tmp_path, "Blue", "quick-check"))
+    assert read_team(path).summary()["rubric"] == "quick-check"  # the room index's rubric column
