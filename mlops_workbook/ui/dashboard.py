@@ -35,7 +35,15 @@ from ..assessment.store import team_file_stem
 from ..formatting import plural
 from ..html import fragment, trusted
 from ..resources import REPORT_NOTEBOOK
-from ._common import COMMON, answers_dir, heading, page_link, query_parameters, reporting, reports_dir
+from ._common import (
+    COMMON,
+    answers_dir,
+    heading,
+    page_link,
+    query_parameters,
+    reporting,
+    reports_dir,
+)
 
 BOARD = "ui/dashboard.html.j2"
 
@@ -82,7 +90,7 @@ def read_places(url: str | None, *, timeout: float = 1.0) -> Places | None:
     if not url or not url.startswith("http://127.0.0.1"):
         return None
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 - loopback only, checked above
+        with urllib.request.urlopen(url, timeout=timeout) as response:
             data = json.loads(response.read(65536))
     except (OSError, ValueError):
         return None

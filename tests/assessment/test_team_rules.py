@@ -9,7 +9,13 @@ import pytest
 from mlops_workbook.assessment.answers import MAX_TEAM_NAME, Answer, Answers, Context, loads
 from mlops_workbook.assessment.rubric import load_rubric
 from mlops_workbook.assessment.session import AssessmentSession
-from mlops_workbook.assessment.store import AnswersStore, answers_path, read_team, save_answers, team_context
+from mlops_workbook.assessment.store import (
+    AnswersStore,
+    answers_path,
+    read_team,
+    save_answers,
+    team_context,
+)
 from mlops_workbook.errors import AnswersError, WorkbookError
 
 

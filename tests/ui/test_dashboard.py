@@ -58,7 +58,7 @@ def test_csv_names_each_rows_own_file(tmp_path):
 class _Room(http.server.BaseHTTPRequestHandler):
     body = b""
 
-    def do_GET(self):  # noqa: N802 - the stdlib's name
+    def do_GET(self):
         if self.path.startswith("/mlops-workbook/room.json"):
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
