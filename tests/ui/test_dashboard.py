@@ -138,7 +138,7 @@ def test_export_all_writes_html_pdf_and_the_index_into_the_reports_folder(tmp_pa
     assert "index.html" in names and len([n for n in names if n.endswith(".pdf")]) == 3
     assert len([n for n in names if n.endswith(".html")]) == 4  # three reports and the index
     assert "3 of 3 reports exported (HTML and PDF)" in board.export_status
-    assert '<a href="reports/index.html" target="_blank">the room&#39;s index</a>' in board.export_status
+    assert '<a href="reports/index.html" target="_blank">the room\'s index</a>' in board.export_status
     assert not board.export_all_button.disabled
     index = (reports / "index.html").read_text()
     assert "<th>Rubric</th>" in index and "<td>quick-check</td>" in index  # one row per team and rubric, named
