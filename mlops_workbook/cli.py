@@ -260,8 +260,12 @@ def cmd_drift(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """One offline HTML report per answers file plus the index; exit 1 when any failed."""
-    from .report.batch import print_progress, run_reports
+    from .report.batch import expand_inputs, print_progress, run_reports
 
+    _, nothing = expand_inputs(args.answers)
+    if nothing:  # a missing or empty folder is bad input: one line, exit 2, no index written
+        raise WorkbookError("no answers files found (a missing folder, an empty one, or a pattern that matches "
+                            "nothing)", source=nothing[0].source)
     result = run_reports(args.answers, args.out, rubric=args.rubric, scenario=args.scenario, seed=args.seed,
                          target_level=args.target, include_simulation=not args.no_simulation, jobs=args.jobs,
                          keep_ipynb=args.keep_ipynb, pdf=args.pdf, on_progress=None if args.quiet else print_progress)

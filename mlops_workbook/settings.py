@@ -30,9 +30,11 @@ REPORT_TIMEOUT = "MLOPS_WORKBOOK_REPORT_TIMEOUT"
 SIMULATION_CACHE = "MLOPS_WORKBOOK_SIMULATION_CACHE"
 CHROMIUM = "MLOPS_WORKBOOK_CHROMIUM"
 DEBUG = "MLOPS_WORKBOOK_DEBUG"
+JOIN_URL = "MLOPS_WORKBOOK_JOIN_URL"
 VOILA_PREHEAT = "VOILA_PREHEAT"
 VOILA_KERNEL_ID = "VOILA_KERNEL_ID"
 VOILA_BASE_URL = "VOILA_BASE_URL"
+VOILA_APP_PORT = "VOILA_APP_PORT"
 QUERY_STRING = "QUERY_STRING"
 SCRIPT_NAME = "SCRIPT_NAME"
 MLFLOW_TOKEN = "MLFLOW_TRACKING_TOKEN"
@@ -75,12 +77,18 @@ SETTINGS: tuple[Setting, ...] = (
             "The chromium binary `report --pdf` prints with (Debian's; never a downloaded browser)."),
     Setting(DEBUG, "flag", "(unset)",
             "Any non-empty value: a widget callback's error shows its traceback under the friendly line."),
+    Setting(JOIN_URL, "text", "(unset: \"not known\")",
+            "The participants' join URL (with the room token), shown again with its QR code on the "
+            "facilitator's dashboard and projector view. `serve` sets it for the facilitator's kernels."),
     Setting(VOILA_PREHEAT, "flag", "(unset)",
             "Set by Voila in a pre-heated kernel: wait for the page request before reading the query.", "voila"),
     Setting(VOILA_KERNEL_ID, "text", "(unset)", "Set by Voila in every page kernel: the code runs in Voila.",
             "voila"),
     Setting(VOILA_BASE_URL, "text", "/", "Set by Voila: the server's URL prefix (`/user/x/` under a hub).",
             "voila"),
+    Setting(VOILA_APP_PORT, "text", "(unset)",
+            "Set by Voila: the port of the server this kernel's page came from (the dashboard asks it "
+            "how many are connected).", "voila"),
     Setting(QUERY_STRING, "text", "(empty)", "Set by Voila: the page's query string (`team=...`).", "voila"),
     Setting(SCRIPT_NAME, "text", "(unset)", "Set by Voila: the page's URL path, to build links to files.",
             "voila"),
@@ -183,6 +191,17 @@ def in_voila() -> bool:
 def preheated() -> bool:
     """Whether this is a pre-heated Voila kernel (its query string arrives only with the page request)."""
     return is_set(VOILA_PREHEAT)
+
+
+def join_url() -> str:
+    """The participants' join URL ('' when nobody set it: the pages then say it is not known)."""
+    return _raw(JOIN_URL).strip()
+
+
+def app_port() -> int | None:
+    """The port of the Voila server this page kernel runs under (None outside Voila or when unreadable)."""
+    value = _raw(VOILA_APP_PORT)
+    return int(value) if value.isdigit() else None
 
 
 def query_string() -> str:

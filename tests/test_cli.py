@@ -152,3 +152,16 @@ def test_demo_reports_every_sample_team_cleanly(tmp_path):
     assert f"Open the room overview: {(out / 'index.html').resolve()}" in done.stdout
     assert len(list(out.glob("*.html"))) == len(sample_answer_files()) + 1  # the reports and the index
     assert "Traceback" not in done.stderr and "Traceback" not in done.stdout, done.stderr[-3000:]
+
+
+def test_report_on_a_missing_or_empty_folder_is_one_line_exit_2_nothing_written(tmp_path, capsys):
+    from mlops_workbook.cli import main as cli_main
+
+    (tmp_path / "empty").mkdir()
+    for folder in (tmp_path / "missing", tmp_path / "empty"):
+        out = tmp_path / f"out-{folder.name}"
+        assert cli_main(["report", str(folder), "--out", str(out)]) == 2
+        err = capsys.readouterr().err
+        assert err == f"error: {folder}: no answers files found (a missing folder, an empty one, or a pattern that " \
+                      "matches nothing)\n"
+        assert not out.exists()

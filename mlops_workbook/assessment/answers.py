@@ -32,6 +32,7 @@ DATA_CHANGE = ("slow", "moderate", "fast")
 ANSWER_ORIGINS = ("", "scan")
 YAML_SUFFIXES = (".yaml", ".yml")
 _TOP_LEVEL_KEYS = {"team", "rubric", "rubric_version", "date", "context", "answers", "notes"}
+MAX_TEAM_NAME = 80  # characters: a team name heads charts, tables and report titles; longer ran off the page
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,15 @@ def _fail(source: str, where: str | None, message: str) -> AnswersError:
     return AnswersError(message, source=source, field=where)
 
 
+def check_team_name(name: str, *, source: str | None = None) -> str:
+    """The exact name (surrounding spaces dropped) if it has at most `MAX_TEAM_NAME` characters, else one
+    line naming the field: every way a name arrives (a file, an upload, the page's box) goes through here."""
+    text = name.strip()
+    if len(text) > MAX_TEAM_NAME:
+        raise AnswersError(f"at most {MAX_TEAM_NAME} characters, got {len(text)}", source=source, field="team")
+    return text
+
+
 def _optional_int(value: Any, source: str, where: str) -> int | None:
     if value is None:
         return None
@@ -167,6 +177,7 @@ def parse_answers(data: Any, *, source: str = "<answers>") -> Answers:
             raise _fail(source, key, f"missing {key!r}")
         if not isinstance(data[key], str) or not data[key].strip():
             raise _fail(source, key, "expected non-empty text")
+    check_team_name(data["team"], source=source)
     raw_answers = data.get("answers", {})
     if raw_answers is None:
         raw_answers = {}

@@ -52,7 +52,8 @@ class TeamRecord:
         """The short form the batch's index and `report --json` show: `Assessment.overview`'s numbers
         (the same rounding as `to_dict`), the flags' kinds, the warnings and the previous levels."""
         head = self.assessment.overview()
-        summary = {key: head[key] for key in ("overall_level", "target_level", "dimension_levels", "mean_progress")}
+        summary = {key: head[key] for key in ("rubric", "overall_level", "target_level", "dimension_levels",
+                                              "mean_progress")}  # rubric: a team has one row per rubric
         summary["flags"] = sorted({flag.kind for flag in self.assessment.flags})
         summary["warnings"] = list(self.warnings)
         if self.progress is not None:

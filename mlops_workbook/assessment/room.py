@@ -1,6 +1,11 @@
 """The room: every team of an answers folder (read by `store` as TeamRecords), aggregated for the facilitator.
 
 An unreadable file is reported by name, never fatal; everything here is computed from the records.
+
+Teams, not files: a team keeps one file per rubric, so four teams that answered both rubrics are eight
+records but four teams. Tables list one row per team and rubric (with the rubric named); counts, the
+level distribution, the shares and the common gaps take each team once, by its `primary` record (its
+full assessment when it has one, else the one rubric it answered), so no team weighs twice.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import pandas as pd
 
 from .history import Movement, room_movement
 from .record import TeamRecord
+from .rubric import DEFAULT_RUBRIC
 from .scoring import Assessment
 from .store import AnswersStore
 
@@ -31,9 +37,33 @@ class RoomSummary:
         return [r.assessment for r in self.records]
 
     @property
-    def sources(self) -> dict[str, str]:
-        """Team -> the name of its file."""
-        return {r.team: r.file for r in self.records}
+    def sources(self) -> dict[tuple[str, str], str]:
+        """(team, rubric) -> the name of its file: a team has one file per rubric."""
+        return {(r.team, r.answers.rubric): r.file for r in self.records}
+
+    @property
+    def team_names(self) -> list[str]:
+        """The distinct teams, in file order (a team that answered two rubrics is one team)."""
+        return list(dict.fromkeys(r.team for r in self.records))
+
+    @property
+    def team_count(self) -> int:
+        """How many teams (distinct names), not how many files."""
+        return len(self.team_names)
+
+    @property
+    def primary(self) -> list[TeamRecord]:
+        """One record per team: its full assessment (the default rubric) when it has one, else its first."""
+        chosen: dict[str, TeamRecord] = {}
+        for r in self.records:
+            if r.team not in chosen or (r.answers.rubric == DEFAULT_RUBRIC != chosen[r.team].answers.rubric):
+                chosen[r.team] = r
+        return list(chosen.values())
+
+    @property
+    def answered_count(self) -> int:
+        """Teams that have answered at least one criterion (in any rubric)."""
+        return len({r.team for r in self.records if r.assessment.answered})
 
     @property
     def teams(self) -> pd.DataFrame:
@@ -56,31 +86,60 @@ class RoomSummary:
 
     @property
     def levels(self) -> pd.DataFrame:
-        """Long form: team, dimension, level (for the heatmap)."""
-        return pd.DataFrame([{"team": a.team, "dimension": d.name, "level": d.level}
-                             for a in self.assessments for d in a.dimensions],
-                            columns=["team", "dimension", "level"])
+        """Long form: team (the row label: the team, and its rubric when not the default), rubric,
+        dimension, level (the heatmap: one row per team and rubric, never two rows under one label)."""
+        return pd.DataFrame([{"team": row_label(a.team, a.rubric), "rubric": a.rubric, "dimension": d.name,
+                              "level": d.level} for a in self.assessments for d in a.dimensions],
+                            columns=["team", "rubric", "dimension", "level"])
 
     @property
     def distribution(self) -> pd.DataFrame:
-        """How many teams are at each overall level (0-4, every level listed)."""
-        counts = Counter(a.overall_level for a in self.assessments)
+        """How many teams are at each overall level (0-4, every level listed), each team once."""
+        counts = Counter(r.assessment.overall_level for r in self.primary)
         return pd.DataFrame({"level": list(range(5)), "teams": [counts.get(lv, 0) for lv in range(5)]})
 
     @property
     def shares(self) -> pd.DataFrame:
-        """Share of teams at each level, per dimension."""
-        levels = self.levels
+        """Teams and share of teams at each level, per dimension (each team once, by its primary record).
+
+        No team names: this is what the projector shows the room."""
+        levels = pd.DataFrame([{"dimension": d.name, "level": d.level}
+                               for r in self.primary for d in r.assessment.dimensions], columns=["dimension", "level"])
         if levels.empty:
-            return pd.DataFrame(columns=["dimension", "level", "share"])
+            return pd.DataFrame(columns=["dimension", "level", "teams", "share"])
         table = levels.groupby(["dimension", "level"], sort=False).size().rename("teams").reset_index()
         table["share"] = table["teams"] / table.groupby("dimension")["teams"].transform("sum")
-        return table[["dimension", "level", "share"]]
+        return table[["dimension", "level", "teams", "share"]]
+
+    def describe_levels(self) -> str:
+        """The heatmap in words (its text alternative): each team and rubric with its level per dimension."""
+        if not self.records:
+            return "No teams yet."
+        rows = [f"{row_label(a.team, a.rubric)}: " + ", ".join(f"{d.name} {d.level}" for d in a.dimensions)
+                for a in self.assessments]
+        return "Level per team and dimension. " + "; ".join(rows) + "."
+
+    def describe_distribution(self) -> str:
+        """The level distribution in words (its text alternative)."""
+        parts = [f"level {row.level}: {row.teams}" for row in self.distribution.itertuples()]
+        return f"Teams per overall level ({self.team_count} teams): " + ", ".join(parts) + "."
+
+    def describe_shares(self) -> str:
+        """The shares per dimension in words (their text alternative)."""
+        shares = self.shares
+        if shares.empty:
+            return "No teams yet."
+        parts = []
+        for dimension, group in shares.groupby("dimension", sort=False):
+            levels = ", ".join(f"level {row.level}: {row.teams} ({row.share:.0%})"
+                               for row in group.sort_values("level").itertuples())
+            parts.append(f"{dimension}: {levels}")
+        return "Teams at each level, per dimension. " + "; ".join(parts) + "."
 
     def common_gaps(self, top: int = 10) -> pd.DataFrame:
-        """The unmet criteria of each team's next level, counted across the room."""
+        """The unmet criteria of each team's next level, counted across the room (each team once)."""
         counter: Counter[tuple[str, str, int, str]] = Counter()
-        for a in self.assessments:
+        for a in (r.assessment for r in self.primary):
             for phase in a.roadmap:
                 for item in phase.items:
                     dim = next(d for d in a.dimensions if d.id == item.dimension)
@@ -108,6 +167,11 @@ class RoomSummary:
         if not rows:
             return pd.DataFrame(columns=columns)
         return pd.DataFrame(rows).groupby(["rubric", "dimension"], sort=False, as_index=False)[columns[2:]].sum()
+
+
+def row_label(team: str, rubric: str) -> str:
+    """How a table or chart row names a team's assessment: the team, plus the rubric when not the default."""
+    return team if rubric == DEFAULT_RUBRIC else f"{team} ({rubric})"
 
 
 def summarize_room(folder: str | Path, *, rubric: str | None = None) -> RoomSummary:

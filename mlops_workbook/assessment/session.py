@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .._files import exact_name
 from ..errors import AnswersError, WorkbookError
-from .answers import ANSWER_VALUES, Answer, Answers, Context, dumps
+from .answers import ANSWER_VALUES, Answer, Answers, Context, check_team_name, dumps
 from .rubric import Rubric
 from .store import answers_path, merge_save, read_owned
 
@@ -28,6 +28,7 @@ class _RubricState:
     answers: dict[str, Answer] = field(default_factory=dict)
     changed: set[str] = field(default_factory=set)
     loaded: bool = False
+    date: str | None = None  # the saved file's date: a download keeps it (a re-upload is the same assessment)
 
 
 class AssessmentSession:
@@ -62,7 +63,7 @@ class AssessmentSession:
         """The current rubric's answers (what the page shows and scores)."""
         return Answers(team=self.team or "unnamed team", rubric=self.rubric.id,
                        answers=dict(self._state().answers), context=self.context,
-                       rubric_version=self.rubric.version)
+                       rubric_version=self.rubric.version, date=self._state().date)
 
     def value(self, criterion_id: str) -> tuple[str | None, str]:
         """(value or None, evidence) of one criterion of the current rubric, as the page shows it."""
@@ -79,7 +80,7 @@ class AssessmentSession:
     def set_team(self, name: str) -> int:
         """Open a team: its saved answers (every rubric, lazily) replace the shown ones; answers given
         before any name was typed are kept and saved into it. Returns the answers resumed."""
-        self.team = exact_name(name)
+        self.team = check_team_name(exact_name(name))
         kept = {rid: _RubricState({c: s.answers[c] for c in s.changed if c in s.answers}, set(s.changed))
                 for rid, s in self._states.items() if s.changed}
         context = {k: self._context[k] for k in self._context_changed if k in self._context}
@@ -157,7 +158,7 @@ class AssessmentSession:
             return None
         state = self._state()
         merged = merge_save(path, self.answers, changed=state.changed, context_changed=self._context_changed)
-        state.answers, state.changed, state.loaded = dict(merged.answers), set(), True
+        state.answers, state.changed, state.loaded, state.date = dict(merged.answers), set(), True, merged.date
         self._context = merged.context.to_dict()
         self._context_changed = set()
         return path
@@ -179,6 +180,7 @@ class AssessmentSession:
         if saved is None:
             return 0
         rubric = self.rubrics[rubric_id]
+        state.date = saved.date
         from_disk = {cid: a for cid, a in saved.answers.items() if cid in rubric.criteria}
         state.answers = from_disk | {c: state.answers[c] for c in state.changed if c in state.answers}
         for name, value in saved.context.to_dict().items():

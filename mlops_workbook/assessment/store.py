@@ -81,12 +81,17 @@ def read_answers(path: str | Path) -> Answers:
 def load_answers(path: str | Path, rubric: Rubric | None = None) -> tuple[Answers, Rubric, list[str]]:
     """Read an answers file, load its rubric (unless given) and validate; returns warnings too."""
     answers = read_answers(path)
-    if rubric is None:
-        try:
-            rubric = load_rubric(answers.rubric)
-        except RubricError as exc:
-            raise AnswersError(exc.reason, source=str(path), field="rubric") from None
-    return answers, rubric, check_against_rubric(answers, rubric)
+    rub = _rubric_of(answers, rubric, path)
+    return answers, rub, check_against_rubric(answers, rub)
+
+
+def _rubric_of(answers: Answers, rubric: Rubric | None, path: str | Path) -> Rubric:
+    if rubric is not None:
+        return rubric
+    try:
+        return load_rubric(answers.rubric)
+    except RubricError as exc:
+        raise AnswersError(exc.reason, source=str(path), field="rubric") from None
 
 
 def read_team(path: str | Path, rubric: Rubric | None = None, *, target_level: int | None = None,
@@ -94,12 +99,58 @@ def read_team(path: str | Path, rubric: Rubric | None = None, *, target_level: i
     """One team's file, validated, scored and (unless `progress=False`) compared with its history.
 
     The one way to get "a team's assessment": everything that shows a team (CLI, room, reports) calls this.
+    The context is the team's, not the file's: fields this file lacks come from the team's other rubric
+    files beside it (see `team_context`).
     """
-    file = Path(path)
-    answers, rub, warnings = load_answers(file, rubric)
+    return _record(Path(path), read_answers(path), rubric, target_level=target_level, progress=progress)
+
+
+def _record(file: Path, answers: Answers, rubric: Rubric | None, *, target_level: int | None, progress: bool,
+            siblings: Iterable[Answers] | None = None) -> TeamRecord:
+    rub = _rubric_of(answers, rubric, file)
+    warnings = check_against_rubric(answers, rub)
+    answers.context = team_context(answers, file, siblings)
     assessment = score(rub, answers, target_level=target_level, warnings=warnings)
     found = find_progress(file, answers, rub, current=assessment, target_level=target_level) if progress else None
     return TeamRecord(answers.team, rub, file, answers, assessment, found, tuple(warnings))
+
+
+def team_files(folder: str | Path, team: str) -> list[Path]:
+    """Every answers file saved under this team's stem (one per rubric), the default rubric's first."""
+    stem = team_file_stem(team)
+    root = Path(folder)
+    default = root / f"{stem}.json"
+    others = sorted(p for p in answers_files(root) if p.suffix == ".json" and p.stem.startswith(f"{stem}.")
+                    and "." not in p.stem[len(stem) + 1:])
+    return ([default] if default.is_file() else []) + others
+
+
+def team_context(answers: Answers, path: str | Path | None = None,
+                 siblings: Iterable[Answers] | None = None) -> Context:
+    """The team's context: this file's fields, then those only its other rubric files give.
+
+    A team states what it runs once, usually in the full assessment; its quick-check (a file of its own)
+    is scored and reported with the same facts. `siblings` are the team's other files already read (a
+    room reads each file once); without them they are read from beside `path`. A sibling that cannot
+    be read, or holds another team, brings nothing; the default rubric's file wins over other rubrics'.
+    """
+    if siblings is None:
+        siblings = []
+        if path is not None:
+            for other in team_files(Path(path).parent, answers.team):
+                if other.resolve() == Path(path).resolve():
+                    continue
+                try:
+                    siblings.append(read_answers(other))
+                except WorkbookError:
+                    continue
+    ordered = sorted((s for s in siblings if s.team == answers.team and s.rubric != answers.rubric),
+                     key=lambda s: (s.rubric != DEFAULT_RUBRIC, s.rubric))
+    values: dict[str, object] = {}
+    for sibling in reversed(ordered):
+        values.update(sibling.context.to_dict())
+    values.update(answers.context.to_dict())
+    return Context(**values)  # type: ignore[arg-type]
 
 
 def read_owned(path: str | Path, team: str, rubric: str) -> Answers | None:
@@ -299,15 +350,35 @@ class AnswersStore:
         return read_team(path, rubric, target_level=target_level, progress=progress)
 
     def records(self, rubric: str | Rubric | None = None, *, progress: bool = True) -> Room:
-        """Every team's file, scored; an unreadable file is listed with its reason, never fatal."""
+        """Every team's file, scored; an unreadable file is listed with its reason, never fatal.
+
+        Each file is read once; a team's files share its context (`team_context`)."""
         fixed = load_rubric(rubric) if isinstance(rubric, str) else rubric
         records: list[TeamRecord] = []
         unreadable: list[tuple[str, str]] = []
+        read: list[tuple[Path, Answers]] = []
         for path in self.files():
             try:
-                records.append(read_team(path, fixed, progress=progress))
+                read.append((path, read_answers(path)))
             except WorkbookError as exc:
-                unreadable.append((path.name, exc.reason if exc.field is None else f"{exc.field}: {exc.reason}"))
+                unreadable.append((path.name, _reason(exc)))
             except OSError as exc:  # vanished between listing and reading
                 unreadable.append((path.name, exc.strerror or str(exc)))
+        by_team: dict[str, list[Answers]] = {}
+        for _, answers in read:
+            by_team.setdefault(answers.team, []).append(answers)
+        for path, answers in read:
+            siblings = [a for a in by_team[answers.team] if a is not answers]
+            try:
+                records.append(_record(path, answers, fixed, target_level=None, progress=progress, siblings=siblings))
+            except WorkbookError as exc:
+                unreadable.append((path.name, _reason(exc)))
+            except OSError as exc:
+                unreadable.append((path.name, exc.strerror or str(exc)))
+        order = {p.name: i for i, p in enumerate(self.files())} if unreadable else {}
+        unreadable.sort(key=lambda item: order.get(item[0], 0))
         return Room(tuple(records), tuple(unreadable))
+
+
+def _reason(exc: WorkbookError) -> str:
+    return exc.reason if exc.field is None else f"{exc.field}: {exc.reason}"

@@ -10,8 +10,9 @@ from typing import Any
 
 # Lazy (PEP 562): a participant's assessment kernel must not pay for the lab's SciPy and simulation
 # or the dashboard's pandas.
-_APPS = {"AssessmentApp": "assessment", "DriftLab": "lab", "WorkshopDashboard": "dashboard", "landing": "landing"}
-__all__ = ["AssessmentApp", "DriftLab", "WorkshopDashboard", "landing"]
+_APPS = {"AssessmentApp": "assessment", "DriftLab": "lab", "ProjectorView": "projector", "WorkshopDashboard": "dashboard",
+         "landing": "landing"}
+__all__ = ["AssessmentApp", "DriftLab", "ProjectorView", "WorkshopDashboard", "landing"]
 
 
 def __getattr__(name: str) -> Any:

@@ -18,7 +18,7 @@ def test_room_over_samples_with_a_corrupt_and_a_temp_file(tmp_path):
     assert [name for name, _ in summary.unreadable] == ["broken.json"]
     assert "invalid JSON" in summary.unreadable[0][1]
     assert summary.distribution.teams.sum() == len(sample_files())
-    assert set(summary.levels.columns) == {"team", "dimension", "level"}
+    assert set(summary.levels.columns) == {"team", "rubric", "dimension", "level"}
     shares = summary.shares
     assert (shares.groupby("dimension").share.sum().round(6) == 1).all()
     gaps = summary.common_gaps(5)
@@ -57,7 +57,7 @@ def test_quick_check_and_full_rubric_teams_get_their_own_aligned_tables(tmp_path
     for table, rubric in zip(tables, groups):
         dims = [html.escape(d.name) for d in load_rubric(rubric).dimensions]
         header = re.findall(r"<th>(.*?)</th>", table)
-        assert header == ["Team", "Overall", "Target", *dims, "Answered", "Report"]
+        assert header == ["Team", "Rubric", "Overall", "Target", *dims, "Answered", "Report"]
         for row in re.findall(r"<tr><td>.*?</tr>", table):
             assert row.count("<td>") == len(header)  # every row as wide as its header
     assert "Rubric quick-check: 1 team" in board.teams_html
@@ -91,3 +91,45 @@ def test_room_shows_movement_and_evidence(tmp_path):
     assert table["evidence"].sum() == 1 and table["opinion"].sum() == 1
     assert "On evidence" in board.evidence
     assert len(board.summary.assessments) == 1  # history/ is not a team
+
+
+def _two_rubric_room(folder):
+    from mlops_workbook.assessment.answers import Answer, Answers, Context
+    from mlops_workbook.assessment.store import answers_path, save_answers
+
+    for team, level_answer in (("Blue", "yes"), ("Red", "no")):
+        save_answers(Answers(team=team, rubric="mlops-maturity", context=Context(models_in_production=2),
+                             answers={"data-1-versioning": Answer(level_answer)}), answers_path(folder, team))
+        save_answers(Answers(team=team, rubric="quick-check", answers={"qc-build-1": Answer("yes")}),
+                     answers_path(folder, team, "quick-check"))
+
+
+def test_rubrics_are_not_counted_as_teams(tmp_path):
+    _two_rubric_room(tmp_path)
+    summary = summarize_room(tmp_path)
+    assert len(summary.records) == 4 and summary.team_count == 2 and summary.team_names == ["Blue", "Red"]
+    assert summary.distribution.teams.sum() == 2  # each team once, by its full assessment
+    assert [r.answers.rubric for r in summary.primary] == ["mlops-maturity", "mlops-maturity"]
+    assert summary.shares.groupby("dimension").teams.sum().max() == 2
+    # one row per team and rubric, each naming its own file
+    from mlops_workbook.assessment.store import answers_path
+
+    rows = summary.teams[["team", "rubric", "file"]].values.tolist()
+    expected = [[t, r, answers_path(tmp_path, t, r).name] for t in ("Blue", "Red") for r in ("mlops-maturity", "quick-check")]
+    assert sorted(rows) == expected and len({f for _, _, f in rows}) == 4
+    assert summary.sources[("Blue", "quick-check")] == answers_path(tmp_path, "Blue", "quick-check").name
+    assert summary.sources[("Blue", "mlops-maturity")] == answers_path(tmp_path, "Blue").name
+    labels = summary.levels.drop_duplicates(["team", "rubric"])[["team", "rubric"]]
+    assert labels.team.is_unique and "Blue (quick-check)" in set(labels.team)  # never two rows under one label
+    assert summary.answered_count == 2
+
+
+def test_charts_have_text_alternatives_in_words(tmp_path):
+    _two_rubric_room(tmp_path)
+    summary = summarize_room(tmp_path)
+    assert summary.describe_distribution().startswith("Teams per overall level (2 teams): level 0: ")
+    assert "Blue (quick-check): " in summary.describe_levels() and "Red: " in summary.describe_levels()
+    dimension = summary.shares.dimension.iloc[0]
+    assert f"{dimension}: level " in summary.describe_shares()
+    empty = summarize_room(tmp_path / "none")
+    assert empty.describe_levels() == "No teams yet." and empty.describe_shares() == "No teams yet."

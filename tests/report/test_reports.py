@@ -124,7 +124,8 @@ def test_rerun_overwrites_cleanly(batch, tmp_path):
 def test_bad_input_for_whole_batch(tmp_path, capsys):
     assert main(["report", str(SAMPLES / "heron-analytics.json"), "--out", str(tmp_path), "--rubric", "nope"]) == 2
     assert "unknown rubric 'nope'" in capsys.readouterr().err
-    assert main(["report", str(tmp_path / "nothing-here-*.json"), "--out", str(tmp_path / "o"), "--quiet"]) == 1
+    assert main(["report", str(tmp_path / "nothing-here-*.json"), "--out", str(tmp_path / "o"), "--quiet"]) == 2
+    assert not (tmp_path / "o").exists()  # bad input: nothing written
     assert "no answers files found" in capsys.readouterr().err
 
 
