@@ -234,6 +234,8 @@ def prepare(*, host: str = "127.0.0.1", port: int = 8866, answers_dir: str | Non
                           pool_size=pool, limit=max_participants, cull=cull_idle),
                    server("facilitator", bind="127.0.0.1", at=facilitator, key=secrets.token_urlsafe(MIN_TOKEN),
                           notebooks=(), pool_size=0, limit=0, cull=0)]
+    for s in servers:  # the dashboard and the projector show the join URL again
+        s.env[settings.JOIN_URL] = servers[0].url
     return ServePlan(servers, answers, reports, room, generated)
 
 
