@@ -211,7 +211,7 @@ def prepare(*, host: str = "127.0.0.1", port: int = 8866, answers_dir: str | Non
     # pages write reports through the link inside the served root, so their links stay inside it
     env.update({settings.ANSWERS_DIR: str(answers), settings.REPORTS_DIR: str(root / REPORTS_LINK)})
     # the workbook's Voila template (no CDN stylesheets, ARIA for the widgets) lives in the package
-    env["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(resources.JUPYTER_DATA), os.environ.get("JUPYTER_PATH", "")) if p)
+    env["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(resources.JUPYTER_DATA), env.get("JUPYTER_PATH", "")) if p)
     if host not in ("0.0.0.0", "::", "") and not is_loopback(host):
         env["VOILA_APP_IP"] = host  # where a pre-heated kernel asks for its page's query string
 
