@@ -162,7 +162,7 @@ def test_quick_check_with_the_keyboard_alone(server, page):  # noqa: F811
             group = groups.nth(g)
             group.locator("[role=radio][aria-checked=true]", has_text="partial").wait_for()
     page.get_by_text(SAVED).wait_for()
-    saved = server["answers"] / "Keys Only.quick-check.json"
+    saved = answers_path(server["answers"], "Keys Only", "quick-check")
     data = wait_for_answers(saved, answered)
     assert data["team"] == "Keys Only" and data["rubric"] == "quick-check"
     assert len(data["answers"]) == answered >= 14
