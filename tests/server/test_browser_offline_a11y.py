@@ -100,8 +100,6 @@ def test_page_asks_only_our_server_and_has_no_serious_violation(server, page, na
     blocking = audit(page, name)
     assert foreign(page, server["base"]) == []
     assert len(page.requested) > 3  # the recorder saw the page's own requests
-    if name == "04_workshop_dashboard":  # another part's page: its findings are reported, not fixed here
-        pytest.xfail(described(blocking)) if blocking else None
     assert blocking == [], described(blocking)
 
 

@@ -394,7 +394,9 @@ def test_rubric_picker_is_wide_enough_for_every_title(app):
 
 def test_lab_chart_choice_has_a_name():
     lab = DriftLab(levels=(0,), rows_per_week=200)
-    toggles = [w for w in _walk(lab) if isinstance(w, __import__("ipywidgets").ToggleButtons)]
+    import ipywidgets
+
+    toggles = [w for w in _walk(lab) if isinstance(w, ipywidgets.ToggleButtons)]
     assert toggles and all(t.description for t in toggles)
 
 
