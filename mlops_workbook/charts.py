@@ -1,22 +1,31 @@
 """Altair chart builders (pure functions of DataFrames) and the one offline rendering setting.
 
 Rendering: altair's default renderer loads vega, vega-lite and vega-embed from a CDN, which fails
-offline in Voila and in exported HTML. `enable_offline_rendering()` switches altair to its `svg`
-renderer: vl-convert (a PyPI wheel, no browser, no network) turns each chart into inline SVG, which
-JupyterLab, Voila and nbconvert's HTML all show as is, with no script at all. It is called once,
-here, by every notebook and report through `mlops_workbook.charts`.
+offline in Voila and in exported HTML. `enable_offline_rendering()` switches altair to this module's
+renderer: vl-convert (a PyPI wheel, no browser, no network) turns each chart into SVG, shown as an
+image with a text alternative (`alt`), which JupyterLab, Voila and nbconvert's HTML all show as is,
+with no script at all. It is called once, here, by every notebook and report through `mlops_workbook.charts`.
+
+Text alternatives: a bare SVG output becomes an `<img>` without `alt` in JupyterLab and Voila, which a
+screen reader announces as "image" and axe-core rates critical. Every builder here therefore sets the
+chart's Vega-Lite `description` to a summary of its data (the numbers the picture shows, in words),
+and the renderer puts it in `alt`.
 """
 
 from __future__ import annotations
 
+import base64
+from collections.abc import Iterable
 from typing import Any
 
 import altair as alt
 import pandas as pd
 
+from .html import fragment
 from .style import LEVEL_COLOURS, LEVEL_SHORT_NAMES, TONES
 
-RENDERER = "svg"
+RENDERER = "mlops-svg"
+CHART = "ui/chart.html.j2"
 # The level scales, from style.py (defined once): colours by level number, and by the short names the
 # simulation's tables carry in `level_name`.
 LEVEL_COLORS = list(LEVEL_COLOURS)
@@ -35,11 +44,48 @@ EVENT_SHAPES = {
 }
 
 
+def chart_text(spec: dict[str, Any]) -> str:
+    """The text alternative of a chart spec: its `description`, else its title, else "chart"."""
+    text = spec.get("description")
+    if not text:
+        title = spec.get("title")
+        text = title.get("text") if isinstance(title, dict) else title
+    return str(text or "chart")
+
+
+def offline_svg_renderer(spec: dict[str, Any], **metadata: Any) -> dict[str, str]:
+    """altair's own SVG conversion (vl-convert, offline), shown as an image whose `alt` is the chart's
+    description: the SVG alone reaches the page as an `<img>` without `alt`."""
+    from altair.utils.mimebundle import spec_to_mimebundle
+
+    bundle = spec_to_mimebundle(spec, format="svg", mode="vega-lite", vega_version=alt.VEGA_VERSION,
+                                vegaembed_version=alt.VEGAEMBED_VERSION, vegalite_version=alt.VEGALITE_VERSION,
+                                **metadata)
+    svg = bundle["image/svg+xml"]  # type: ignore[index]
+    src = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    text = chart_text(spec)
+    return {"text/html": fragment(CHART, "image", src, text), "text/plain": text}
+
+
+alt.renderers.register(RENDERER, offline_svg_renderer)
+
+
 def enable_offline_rendering() -> str:
-    """Render every altair chart as inline SVG (no CDN); returns the renderer name."""
+    """Render every altair chart as an SVG image with its text alternative (no CDN); returns the renderer name."""
     if alt.renderers.active != RENDERER:
         alt.renderers.enable(RENDERER)
     return alt.renderers.active
+
+
+def _listing(items: Iterable[str]) -> str:
+    return "; ".join(items)
+
+
+def _num(value: Any, fmt: str = "{:,.2f}") -> str:
+    try:
+        return fmt.format(float(value)) if pd.notna(value) else "no value"
+    except (TypeError, ValueError):
+        return str(value)
 
 
 def levels_chart(dimensions: pd.DataFrame, *, target: int | None = None, title: str = "Level per dimension") -> alt.Chart:
@@ -60,7 +106,10 @@ def levels_chart(dimensions: pd.DataFrame, *, target: int | None = None, title: 
         rule = alt.Chart(pd.DataFrame({"target": [target]})).mark_rule(color=TONES["error"], strokeDash=[6, 3]).encode(
             x="target:Q")
         layers.append(rule)
-    return alt.layer(*layers).properties(width=420, height=28 * max(len(data), 1), title=title)
+    text = _listing(f"{r.dimension}: level {r.level}, progress {_num(r.progress)}" for r in data.itertuples())
+    aim = f"; target level {target}" if target is not None else ""
+    return alt.layer(*layers).properties(width=420, height=28 * max(len(data), 1), title=title,
+                                         description=f"{title}. {text}{aim}.")
 
 
 def timeline_chart(timeline: pd.DataFrame, events: pd.DataFrame | None = None, *, metric: str = "accuracy",
@@ -77,7 +126,8 @@ def timeline_chart(timeline: pd.DataFrame, events: pd.DataFrame | None = None, *
     layers: list[Any] = [lines]
     if events is not None and not events.empty:
         names = dict(zip(timeline["level"], timeline["level_name"]))
-        marks = events.assign(level_name=events["level"].map(names)).merge(data, on=["week", "level_name"], how="inner")
+        events = events.assign(level_name=events["level"].map(names))
+        marks = events.merge(data, on=["week", "level_name"], how="inner")
         layers.append(alt.Chart(marks).mark_point(size=70, filled=True, opacity=0.9).encode(
             x="week:Q", y="value:Q", color=color,
             shape=alt.Shape("event:N", scale=alt.Scale(domain=list(EVENT_SHAPES), range=list(EVENT_SHAPES.values()))),
@@ -86,7 +136,26 @@ def timeline_chart(timeline: pd.DataFrame, events: pd.DataFrame | None = None, *
     if onset is not None:
         layers.append(alt.Chart(pd.DataFrame({"week": [onset]})).mark_rule(color="#555", strokeDash=[4, 4]).encode(
             x="week:Q"))
-    return alt.layer(*layers).properties(width=640, height=260, title=title or f"{metric} per week")
+    title = title or f"{metric} per week"
+    return alt.layer(*layers).properties(width=640, height=260, title=title,
+                                         description=timeline_text(data, events, metric, onset, title))
+
+
+def timeline_text(data: pd.DataFrame, events: pd.DataFrame | None, metric: str, onset: int | None, title: str) -> str:
+    """The timeline in words: the weeks, each level's first and last value and its events, the onset."""
+    if data.empty:
+        return f"{title}: no weeks."
+    weeks = f"weeks {int(data['week'].min())} to {int(data['week'].max())}"
+    parts = []
+    for name, rows in data.sort_values("week").groupby("level_name", sort=False):
+        line = f"{name} from {_num(rows['value'].iloc[0])} to {_num(rows['value'].iloc[-1])}"
+        if events is not None and not events.empty and "level_name" in events:
+            counts = events[events["level_name"] == name]["event"].value_counts()
+            if len(counts):
+                line += " (" + ", ".join(f"{n} {e}" for e, n in counts.items()) + ")"
+        parts.append(line)
+    start = f"; drift onset in week {onset}" if onset is not None else ""
+    return f"{title}, {weeks}{start}. {metric}: {_listing(parts)}."
 
 
 def drift_heatmap(drift: pd.DataFrame, *, title: str = "Drift score per feature and week") -> alt.Chart:
@@ -96,7 +165,21 @@ def drift_heatmap(drift: pd.DataFrame, *, title: str = "Drift score per feature 
         y=alt.Y("feature:N", title=None),
         color=alt.Color("statistic:Q", title="drift score", scale=alt.Scale(scheme="orangered")),
         tooltip=["week", "feature", "test", alt.Tooltip("statistic:Q", format=".3f"), "drifted"],
-    ).properties(width=640, height=16 * max(drift["feature"].nunique(), 1), title=title)
+    ).properties(width=640, height=16 * max(drift["feature"].nunique(), 1), title=title,
+                 description=heatmap_text(drift, title))
+
+
+def heatmap_text(drift: pd.DataFrame, title: str) -> str:
+    """The heatmap in words: per feature, its highest score and week and how many weeks drifted."""
+    if drift.empty:
+        return f"{title}: no weeks."
+    parts = []
+    for feature, rows in drift.groupby("feature", sort=False):
+        top = rows.loc[rows["statistic"].idxmax()]
+        drifted = int(rows["drifted"].sum()) if "drifted" in rows else 0
+        parts.append(f"{feature}: highest {_num(top['statistic'], '{:.3f}')} in week {int(top['week'])}, "
+                     f"drifted in {drifted} of {len(rows)} weeks")
+    return f"{title}. {_listing(parts)}."
 
 
 def room_heatmap(levels: pd.DataFrame, *, title: str = "Level per team and dimension") -> alt.Chart:
@@ -106,8 +189,11 @@ def room_heatmap(levels: pd.DataFrame, *, title: str = "Level per team and dimen
     rects = base.mark_rect().encode(color=alt.Color("level:O", scale=alt.Scale(domain=LEVEL_NUMBERS, range=LEVEL_COLORS)),
                                     tooltip=["team", "dimension", "level"])
     text = base.mark_text(color="white", fontWeight="bold").encode(text="level:Q")
+    teams = _listing(f"{team}: " + ", ".join(f"{r.dimension} {r.level}" for r in rows.itertuples())
+                     for team, rows in levels.groupby("team", sort=False))
     return alt.layer(rects, text).properties(width=80 * max(levels["dimension"].nunique(), 1),
-                                             height=24 * max(levels["team"].nunique(), 1), title=title)
+                                             height=24 * max(levels["team"].nunique(), 1), title=title,
+                                             description=f"{title}. {teams or 'no teams'}.")
 
 
 def distribution_chart(counts: pd.DataFrame, *, title: str = "Teams per overall level") -> alt.Chart:
@@ -115,7 +201,8 @@ def distribution_chart(counts: pd.DataFrame, *, title: str = "Teams per overall 
     return alt.Chart(counts).mark_bar().encode(
         x=alt.X("level:O", title="overall level"), y=alt.Y("teams:Q", title="teams", axis=alt.Axis(tickMinStep=1)),
         color=alt.Color("level:O", legend=None, scale=alt.Scale(domain=LEVEL_NUMBERS, range=LEVEL_COLORS)),
-    ).properties(width=260, height=180, title=title)
+    ).properties(width=260, height=180, title=title, description=f"{title}. " + _listing(
+        f"level {r.level}: {r.teams} {'team' if r.teams == 1 else 'teams'}" for r in counts.itertuples()) + ".")
 
 
 def share_chart(shares: pd.DataFrame, *, title: str = "Share of teams at each level, per dimension") -> alt.Chart:
@@ -125,7 +212,9 @@ def share_chart(shares: pd.DataFrame, *, title: str = "Share of teams at each le
         y=alt.Y("dimension:N", title=None, sort=None),
         color=alt.Color("level:O", scale=alt.Scale(domain=LEVEL_NUMBERS, range=LEVEL_COLORS)),
         tooltip=["dimension", "level", alt.Tooltip("share:Q", format=".0%")],
-    ).properties(width=420, height=28 * max(shares["dimension"].nunique(), 1), title=title)
+    ).properties(width=420, height=28 * max(shares["dimension"].nunique(), 1), title=title, description=f"{title}. " + _listing(
+        f"{dim}: " + ", ".join(f"level {r.level} {_num(r.share, '{:.0%}')}" for r in rows.itertuples())
+        for dim, rows in shares.groupby("dimension", sort=False)) + ".")
 
 
 def net_cost_chart(summary: pd.DataFrame, *, currency: str = "EUR", kpi: str = "net_cost",
@@ -143,8 +232,11 @@ def net_cost_chart(summary: pd.DataFrame, *, currency: str = "EUR", kpi: str = "
                                    alt.Tooltip("low:Q", format=",.0f"), alt.Tooltip("high:Q", format=",.0f")])
     errors = alt.Chart(data).mark_errorbar(ticks=True, color="#1f2d3a").encode(
         x=alt.X("low:Q", title=""), x2="high:Q", y=y)
-    return alt.layer(bars, errors).properties(width=520, height=30 * max(len(data), 1),
-                                              title=title or f"{kpi.replace('_', ' ')} per level")
+    title = title or f"{kpi.replace('_', ' ')} per level"
+    text = _listing(f"{r.level_name}: {_num(r.mean, '{:,.0f}')} (90% interval {_num(r.low, '{:,.0f}')} to "
+                    f"{_num(r.high, '{:,.0f}')})" for r in data.itertuples())
+    return alt.layer(bars, errors).properties(width=520, height=30 * max(len(data), 1), title=title,
+                                              description=f"{title}, thousand {currency} per year. {text}.")
 
 
 def feature_drift_chart(frame: pd.DataFrame, *, title: str = "Drift statistic per feature") -> alt.Chart:
@@ -154,4 +246,6 @@ def feature_drift_chart(frame: pd.DataFrame, *, title: str = "Drift statistic pe
         x=alt.X("statistic:Q"), y=alt.Y("feature:N", sort="-x"),
         color=alt.Color("drifted:N", scale=alt.Scale(domain=[False, True], range=[BAR, TONES["error"]])),
         tooltip=["feature", "test", "statistic", "p_value"],
-    ).properties(width=420, height=18 * len(frame), title=title)
+    ).properties(width=420, height=18 * len(frame), title=title, description=f"{title}. " + _listing(
+        f"{r.feature}: {r.test} {_num(r.statistic, '{:.3f}')}{', drifted' if r.drifted else ''}"
+        for r in frame.sort_values("statistic", ascending=False).itertuples()) + ".")

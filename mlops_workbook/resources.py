@@ -22,6 +22,11 @@ SCHEMAS = PACKAGE / "schemas"
 TEMPLATES = PACKAGE / "templates"
 COSTS = PACKAGE / "simulation" / "costs.yaml"
 SAMPLE_ANSWERS = PACKAGE / "sample_answers"
+# A Jupyter data folder inside the package holding the workbook's Voila template (`voila/templates/mlops`):
+# Voila's `lab` template without its CDN stylesheets, with the workbook's CSS and ARIA script. Voila
+# finds templates only in Jupyter data folders, so `serve` puts this one first on JUPYTER_PATH.
+JUPYTER_DATA = PACKAGE / "share" / "jupyter"
+VOILA_TEMPLATE = "mlops"
 
 # The notebooks by role: each file name is written here once.
 LANDING_NOTEBOOK = "00_start.ipynb"
@@ -54,7 +59,7 @@ def sample_answer_files() -> list[Path]:
 
 def missing() -> list[Path]:
     """Bundled files that are not there (an install without its package data): empty when all is well."""
-    needed = [VOILA_CONFIG, COSTS, schema("rubric.schema.json"), *(notebook(n) for n in ALL_NOTEBOOKS)]
+    needed = [VOILA_CONFIG, COSTS, JUPYTER_DATA / "voila" / "templates" / VOILA_TEMPLATE / "index.html.j2", schema("rubric.schema.json"), *(notebook(n) for n in ALL_NOTEBOOKS)]
     found = [p for p in needed if not p.is_file()]
     if not any(RUBRICS.glob("*.yaml")):
         found.append(RUBRICS)

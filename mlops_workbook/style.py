@@ -72,6 +72,25 @@ def level_label(level: int, rubric: _HasLevels | None = None) -> str:
     return f"Level {int(level)} ({level_name(level, rubric)})"
 
 
+def _luminance(colour: str) -> float:
+    """WCAG relative luminance of a `#rrggbb` colour."""
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(foreground: str, background: str) -> float:
+    """WCAG contrast ratio of two `#rrggbb` colours (1 to 21; body text needs 4.5)."""
+    high, low = sorted((_luminance(foreground), _luminance(background)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def text_on(background: str) -> str:
+    """White or the ink tone, whichever reads better on `background`: white on the orange, yellow and
+    green levels fell below WCAG's 4.5:1 (axe-core's "serious" colour-contrast finding in the report)."""
+    return max(("#ffffff", TONES["ink"]), key=lambda fg: contrast(fg, background))
+
+
 def level_css(prefix: str) -> str:
-    """CSS classes `.{prefix}0` ... `.{prefix}4` with each level's background, for pages and reports."""
-    return " ".join(f".{prefix}{s.level} {{ background: {s.colour}; }}" for s in LEVELS)
+    """CSS classes `.{prefix}0` ... `.{prefix}4` with each level's background and a text colour that reads on it."""
+    return " ".join(f".{prefix}{s.level} {{ background: {s.colour}; color: {text_on(s.colour)}; }}" for s in LEVELS)

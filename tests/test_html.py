@@ -92,7 +92,7 @@ def test_level_colours_and_names_are_defined_once():
     assert charts.LEVEL_DOMAIN == [style.LEVEL_SHORT_NAMES[lv] for lv in range(5)]
     css = html.render("report/_style.html.j2")
     for level, colour in enumerate(style.LEVEL_COLOURS):
-        assert f".mw-l{level} {{ background: {colour}; }}" in css
+        assert f".mw-l{level} {{ background: {colour}; color: {style.text_on(colour)}; }}" in css
 
 
 def test_charts_use_the_level_colours():
@@ -144,7 +144,7 @@ def test_index_and_server_pages_escape_user_text(tmp_path):
                                                                                     "dimension_levels": {HOSTILE: 2}})]
     index = write_index(outcomes, tmp_path, scenario=HOSTILE).read_text()
     assert "<script>" not in index and index.count(str(escape(HOSTILE))) == 4  # team, dimension, error, scenario
-    assert f".lv2 {{ background: {style.level_colour(2)}; }}" in index
+    assert f".lv2 {{ background: {style.level_colour(2)}; color: {style.text_on(style.level_colour(2))}; }}" in index
     page = html.render("server/page.html.j2", title=HOSTILE, kind="not-served", refresh=0, path=HOSTILE, start="/")
     assert "<script>" not in page and str(escape(HOSTILE)) in page
 
@@ -152,3 +152,17 @@ def test_index_and_server_pages_escape_user_text(tmp_path):
 def test_code_spans_escape_and_mark_backticks():
     assert str(html.code_spans("Run `dvc add <x>` & push")) == "Run <code>dvc add &lt;x&gt;</code> &amp; push"
     assert str(html.code_spans("one ` stray <b>")) == "one ` stray &lt;b&gt;"
+
+
+def test_level_badges_have_readable_text():
+    """Every level's badge text reaches WCAG AA (4.5:1) on its colour: white on orange, yellow and
+    green did not (axe-core: serious colour-contrast in the report)."""
+    import re
+
+    from mlops_workbook import style
+
+    css = style.level_css("mw-l")
+    for s in style.LEVELS:
+        rule = re.search(rf"\.mw-l{s.level} {{ background: (#\w+); color: (#\w+); }}", css)
+        assert rule and style.contrast(rule.group(2), rule.group(1)) >= 4.5
+    assert round(style.contrast("#ffffff", "#000000"), 1) == 21.0

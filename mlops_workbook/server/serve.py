@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import os
 import secrets
 import shutil
 import signal
@@ -118,6 +119,7 @@ def voila_config(*, pool: int = 1, dev: bool = False, cull_idle: int = 0, token:
     other users of the machine could read."""
     config: dict[str, Any] = json.loads(CONFIG.read_text(encoding="utf-8"))
     config["RoomVoila"] = {"notebooks": list(notebooks), "max_participants": max_participants}
+    config["VoilaConfiguration"]["template"] = resources.VOILA_TEMPLATE  # found through JUPYTER_PATH (prepare)
     if token:
         config.setdefault("Voila", {})["token"] = token
     pools = config.setdefault("VoilaKernelManager", {}).setdefault("kernel_pools_config", {})
@@ -208,6 +210,8 @@ def prepare(*, host: str = "127.0.0.1", port: int = 8866, answers_dir: str | Non
     env = thread_limits()
     # pages write reports through the link inside the served root, so their links stay inside it
     env.update({settings.ANSWERS_DIR: str(answers), settings.REPORTS_DIR: str(root / REPORTS_LINK)})
+    # the workbook's Voila template (no CDN stylesheets, ARIA for the widgets) lives in the package
+    env["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(resources.JUPYTER_DATA), env.get("JUPYTER_PATH", "")) if p)
     if host not in ("0.0.0.0", "::", "") and not is_loopback(host):
         env["VOILA_APP_IP"] = host  # where a pre-heated kernel asks for its page's query string
 

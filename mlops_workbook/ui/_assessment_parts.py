@@ -25,6 +25,10 @@ CHOICES = [("yes", "yes"), ("partial", "partial"), ("no", "no"), ("n/a", "n/a")]
 NOT_GIVEN = "(not given)"
 _STYLE = {"description_width": "120px"}
 PARTS = "ui/assessment.html.j2"
+# CSS classes the Voila template's ARIA script reads (templates/mlops/static/aria.js): an answer group
+# is a radiogroup named by the `LABEL` widget in its row, so a screen reader says the criterion, not "yes".
+ANSWER_GROUP = "mw-answer-group"
+LABEL = "mw-label"
 
 
 class ContextForm(widgets.VBox):
@@ -136,9 +140,11 @@ class CriteriaTabs(widgets.Tab):
         choice = widgets.ToggleButtons(options=CHOICES, value=value, style={"button_width": "70px"},
                                        tooltips=["met", "partly met", "not met", "not applicable"])
         choice.add_class(f"criterion-{crit.id}")
+        choice.add_class(ANSWER_GROUP)
         evidence = widgets.Text(value=evidence_text, placeholder="evidence (optional)", continuous_update=False,
                                 layout={"width": "320px"})
         label = widgets.HTML(fragment(PARTS, "criterion", crit), layout={"width": "46%"})
+        label.add_class(LABEL)
 
         def changed(change: dict[str, Any], cid: str = crit.id) -> None:
             if not self._quiet:

@@ -42,7 +42,10 @@ class AssessmentApp(widgets.VBox):
         options = [(f"{load_rubric(p).title} ({rid})", rid) for rid, p in available_rubrics().items()]
         if first.id not in dict(map(reversed, options)):  # type: ignore[arg-type]
             options.append((f"{first.title} ({first.id})", first.id))
-        self._rubric = widgets.Dropdown(description="Rubric", options=options, value=first.id, style=_STYLE)
+        # wide enough for the longest title: the default 300 px cut it to "MLOps maturity assessn"
+        widest = max(len(label) for label, _ in options)
+        self._rubric = widgets.Dropdown(description="Rubric", options=options, value=first.id, style=_STYLE,
+                                        layout={"width": f"calc(120px + {widest + 4}ch)", "max_width": "100%"})
         self._team = widgets.Text(description="Team", placeholder="your team's name", continuous_update=False,
                                   style=_STYLE)
         self._team.add_class("team-name")

@@ -38,7 +38,8 @@ class DriftLab(widgets.VBox):
         self.own = OwnDataPanel()
         style = {"description_width": "150px"}
         self._metric = widgets.ToggleButtons(options=[("cumulative loss", "cumulative_loss"), ("accuracy", "accuracy"),
-                                                      ("AUC", "auc")], value="cumulative_loss")
+                                                      ("AUC", "auc")], value="cumulative_loss",
+                                            description="Chart shows", style={"description_width": "150px"})
         self._log_level = widgets.Dropdown(description="Gate log for", options=[(LEVEL_SHORT_NAMES[lv], lv) for lv in levels],
                                            value=max(levels), style=style)
         self._status, self._money, self._kpis, self._gate_log, self._messages = (widgets.HTML() for _ in range(5))

@@ -373,3 +373,34 @@ def test_participants_cannot_scan_server_folders(tmp_path, monkeypatch):
 
 def read_answers_or_none(app):
     return app.path.exists() and app.answers.answers
+
+
+def test_answer_groups_are_named_by_their_criterion(app):
+    """The Voila template's ARIA script makes each `ANSWER_GROUP` a radiogroup named by the `LABEL`
+    widget in its row: both classes must be on the row's widgets, the label holding the criterion text."""
+    from mlops_workbook.ui._assessment_parts import ANSWER_GROUP, LABEL
+
+    for cid, group in app.criterion_buttons.items():
+        assert ANSWER_GROUP in group._dom_classes
+        row = next(r for r in app.tabs.children[0].children if group in getattr(r, "children", ()))
+        labels = [w for w in row.children if LABEL in w._dom_classes]
+        assert len(labels) == 1 and app.rubric.criteria[cid].text.split("<")[0][:20] in labels[0].value
+
+
+def test_rubric_picker_is_wide_enough_for_every_title(app):
+    widest = max(len(label) for label, _ in app.rubric_picker.options)
+    assert app.rubric_picker.layout.width == f"calc(120px + {widest + 4}ch)"
+
+
+def test_lab_chart_choice_has_a_name():
+    lab = DriftLab(levels=(0,), rows_per_week=200)
+    import ipywidgets
+
+    toggles = [w for w in _walk(lab) if isinstance(w, ipywidgets.ToggleButtons)]
+    assert toggles and all(t.description for t in toggles)
+
+
+def _walk(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _walk(child)

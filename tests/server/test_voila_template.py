@@ -1,0 +1,41 @@
+"""The workbook's Voila template: every server `serve` starts uses it, it is found from any install,
+and nothing in it names a host but the page's own server."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+
+from mlops_workbook import resources
+from mlops_workbook.server.serve import prepare
+
+TEMPLATE = resources.JUPYTER_DATA / "voila" / "templates" / resources.VOILA_TEMPLATE
+
+
+def test_every_server_uses_the_template_found_in_the_package(tmp_path):
+    for host in ("127.0.0.1", "0.0.0.0"):
+        plan = prepare(host=host, port=9100, answers_dir=str(tmp_path / "a"), reports_dir=str(tmp_path / "r"))
+        for server in plan.servers:
+            config = json.loads((server.cwd / "voila.json").read_text())
+            assert config["VoilaConfiguration"]["template"] == resources.VOILA_TEMPLATE
+            assert server.env["JUPYTER_PATH"].split(os.pathsep)[0] == str(resources.JUPYTER_DATA)
+
+
+def test_the_template_extends_lab_and_names_no_other_host():
+    assert json.loads((TEMPLATE / "conf.json").read_text())["base_template"] == "lab"
+    files = [p for p in TEMPLATE.rglob("*") if p.is_file()]
+    assert {"index.html.j2", "aria.js", "workbook.css"} <= {p.name for p in files}
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"https?://|//cdn|jsdelivr|cdnjs", text), path
+    index = (TEMPLATE / "index.html.j2").read_text(encoding="utf-8")
+    # the lab template's notebook_css block (with the two CDN stylesheets) is skipped, its parent kept
+    assert "super.super()" in index and "super()" not in index.replace("super.super()", "")
+    assert 'include_js("static/aria.js")' in index and 'include_css("static/workbook.css")' in index
+
+
+def test_the_template_ships_with_the_package():
+    assert resources.missing() == []
+    pyproject = (resources.PACKAGE.parent / "pyproject.toml").read_text(encoding="utf-8")
+    assert "share/jupyter/voila/templates/mlops/static/*" in pyproject
