@@ -90,8 +90,9 @@ class LevelRun:
         return self.world.measured(trained, week, guarded=self.cap.monitoring)
 
     def volume(self, week: int) -> float:
-        """The week's potential margin (every loan repaid): the scale for 'profit fell by x%'."""
-        return float(self.world.amount[week].sum() * self.world.costs.margin)
+        """The scale for 'profit fell by x%' (the loan book: the week's potential margin; a replay: the
+        spread of its stable periods), as the world defines it."""
+        return self.world.volume(week)
 
     def log(self, week: int, kind: str, detail: str, **extra) -> None:  # noqa: ANN003
         """Record an event for this level."""
