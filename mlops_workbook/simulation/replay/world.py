@@ -12,8 +12,9 @@ Two things differ from the loan book because a real stream is not the one the de
 - every threshold is calibrated on the launch periods (`calibrate`), by cross-fitting: a model fitted
   on the even launch periods is measured on the odd ones and the other way round, so the spread of
   per-period AUC, value, drift statistics and score drift is that of stable periods the model did
-  not see. A threshold is that spread's mean plus 3 standard deviations (AUC and value: 3 standard
-  deviations below the mean), whatever the period length or the stream.
+  not see. A threshold is 3 standard deviations of that spread from its mean (distances: on the log
+  scale, as they are positive and skewed; a drop in AUC or value between two periods: 3 standard
+  deviations of a difference of two periods), whatever the period length or the stream.
 """
 
 from __future__ import annotations
@@ -179,13 +180,25 @@ class Profile:
         return cls(quantiles, np.nan_to_num(std), 1 - count / rows, shares)
 
 
-def drift_statistics(reference: Profile, current: Profile) -> np.ndarray:
-    """One statistic per feature (numeric, then categorical) by the drift module's registered tests: normed
-    Wasserstein on the quantile grids, Jensen-Shannon distance on the shares. A column with no values is 1."""
+def drift_matrix(reference: Profile, quantiles: np.ndarray, shares: tuple[np.ndarray, ...],
+                 std: np.ndarray | None = None) -> np.ndarray:
+    """Drift statistics of many windows at once (`quantiles` windows x numeric x grid, one windows x
+    values array per categorical) against `reference`, by the drift module's registered tests: normed
+    Wasserstein on the quantile grids (normed by the reference's std, or by each window's own `std`),
+    Jensen-Shannon distance on the shares. A column with no values counts as drifted (1.0). Returns
+    windows x features, numeric first."""
+    scale = reference.std if std is None else std
     with np.errstate(all="ignore"):
-        numeric = np.asarray(normed_wasserstein(reference.quantiles.T, current.quantiles.T, reference.std), dtype=float)
-    categorical = [float(js_distance(p, q)) for p, q in zip(reference.shares, current.shares)]
-    return np.concatenate([np.nan_to_num(np.atleast_1d(numeric), nan=1.0), np.asarray(categorical, dtype=float)])
+        numeric = np.asarray(normed_wasserstein(reference.quantiles.T, quantiles, scale), dtype=float)
+    categorical = [np.atleast_1d(js_distance(np.broadcast_to(p, q.shape), q)) for p, q in zip(reference.shares, shares)]
+    windows = quantiles.shape[0]
+    return np.hstack([np.nan_to_num(numeric.reshape(windows, -1), nan=1.0),
+                      *(c.reshape(windows, 1) for c in categorical)])
+
+
+def drift_statistics(reference: Profile, current: Profile) -> np.ndarray:
+    """One statistic per feature (numeric, then categorical), by `drift_matrix`."""
+    return drift_matrix(reference, current.quantiles.T[None], tuple(s[None] for s in current.shares))[0]
 
 
 def drift_verdicts(statistics: np.ndarray, thresholds: np.ndarray, numeric: int) -> np.ndarray:
@@ -272,6 +285,9 @@ class HistoryWorld:
         self.y = history.y.astype(np.int64)
         self.missing_rows = np.isnan(self.numeric).any(axis=1) if self.numeric.shape[1] else np.zeros(history.n_rows, bool)
         self.profiles = [self._profile(self.rows(w)) for w in range(self.first_week, self.served)]
+        self._stack = (np.array([p.quantiles.T for p in self.profiles]),
+                       tuple(np.array([p.shares[j] for p in self.profiles]) for j in range(len(self.category_sizes))),
+                       np.array([p.std for p in self.profiles]))
         self._models: dict[tuple[int, ...], Trained] = {}
         self._scores: dict[tuple[tuple[int, ...], int, bool], np.ndarray] = {}
         self._measured: dict[tuple[tuple[int, ...], int, bool], dict[str, float]] = {}
@@ -314,7 +330,8 @@ class HistoryWorld:
         """How unlike each week's inputs are to week `live`'s: the mean drift statistic, `live` as reference."""
         if live not in self._distances:
             reference = self.profiles[live - self.first_week]
-            self._distances[live] = np.array([drift_statistics(reference, p).mean() for p in self.profiles])
+            quantiles, shares, std = self._stack
+            self._distances[live] = drift_matrix(reference, quantiles, shares, std).mean(axis=1)
         return self._distances[live]
 
     def looks_like(self, week: int, live: int) -> bool:
@@ -460,20 +477,28 @@ class HistoryWorld:
                 drift.append(drift_statistics(trained.profile, self.profiles[week - self.first_week]))
                 moved.append(self.prediction_drift(trained, s))
         self._scores.clear()  # the folds' scores are keyed by their weeks and are not the policies' models
+        # `looks_like` compares one period with another, each in turn the reference: its null is the
+        # launch periods compared pairwise, noisier than a period against a model's whole window
+        pairs = np.concatenate([np.delete(self.distances(w), w - self.first_week)[:train_periods - 1] for w in launch])
+        self._distances.clear()
         auc_values = np.asarray([a for a in auc if np.isfinite(a)])
         stats = np.vstack(drift)
         upper = lambda x: float(np.mean(x) + SPREAD * np.std(x, ddof=1))  # noqa: E731
+        # distances are positive and right-skewed: their spread is read on the log scale
+        upper_log = lambda x: float(np.exp(np.mean(np.log(np.maximum(x, 1e-12)))  # noqa: E731
+                                           + SPREAD * np.std(np.log(np.maximum(x, 1e-12)), ddof=1)))
         errors = [float(self.missing_rows[self.rows(w)].mean()) for w in launch]
         auc_mean = float(auc_values.mean()) if auc_values.size else 0.5
         auc_sd = float(auc_values.std(ddof=1)) if auc_values.size > 1 else 0.0
         worth_sd = float(np.std(worth, ddof=1))
         return Calibration(
-            drift=tuple(upper(stats[:, j]) for j in range(stats.shape[1])),
-            alike=upper(stats.mean(axis=1)),
-            prediction_drift=upper(moved),
+            drift=tuple(upper_log(stats[:, j]) for j in range(stats.shape[1])),
+            alike=upper_log(pairs),
+            prediction_drift=upper_log(moved),
             auc_floor=auc_mean - SPREAD * auc_sd,
-            auc_drop=SPREAD * auc_sd,
-            value_drop=max(SPREAD * worth_sd, 1e-9),
+            # the monitor compares one period with the champion's evaluation period: two noisy periods
+            auc_drop=SPREAD * np.sqrt(2) * auc_sd,
+            value_drop=max(SPREAD * np.sqrt(2) * worth_sd, 1e-9),
             serving_error_rate=max(upper(errors), 0.01),
             periods=train_periods,
             stable={"auc_mean": auc_mean, "auc_sd": auc_sd, "value_per_row_mean": float(np.mean(worth)),
