@@ -14,6 +14,10 @@ Every retrain trains on the last `train_weeks` labelled weeks (a quarter: one wh
 Levels without performance monitoring learn of a problem when the business complains (realised
 profit well below launch for several weeks). Policies see only inputs, labels once they are due,
 and their own signals; they never see the scenario or the true default probabilities.
+
+`LevelRun` reads its world through a narrow set of questions (labelled weeks, train, scores, measured,
+drift, validation, volume), so the same runner serves the simulated loan book (`world.World`) and a
+team's own history (`replay.world.HistoryWorld`, thresholds calibrated on that history).
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ def stream(seed: int, *, flip_at: int | None = None, shift_at: int | None = None
     x = rng.normal(size=(n, 3))
     if shift_at is not None:
         x[period >= shift_at, 1] += 3.0
-    sign = np.where(flip_at is not None and True, np.where(period >= (flip_at or PERIODS), -1.0, 1.0), 1.0)
+    sign = np.where(period >= (PERIODS if flip_at is None else flip_at), -1.0, 1.0)
     logits = 2.0 * sign * x[:, 0] - 0.8 * x[:, 2]
     y = (rng.random(n) < 1 / (1 + np.exp(-logits))).astype(int)
     return pd.DataFrame({"batch": period, "a": x[:, 0], "b": x[:, 1], "c": x[:, 2],
@@ -75,7 +75,6 @@ def test_validation_follows_the_champion_and_passes_what_every_week_shows(tmp_pa
     frame.loc[broken, "b"] *= 1000  # a feed sent in other units for two periods
     world = HistoryWorld(history(tmp_path, frame), value=OutcomeValue(), costs=load_costs(), train_periods=13)
     champion = world.train(range(world.first_week, world.first_week + 13))
-    weeks = [world.period(0) - world.first_period + p - world.first_period for p in range(20, 33)]
     weeks = [p - world.first_period for p in range(20, 33)]
     assert any(p.startswith("b:") for p in world.validation_failures(weeks, champion))
     only_broken = [p - world.first_period for p in (30, 31)]
