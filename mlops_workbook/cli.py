@@ -233,6 +233,37 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_replay(args: argparse.Namespace) -> int:
+    """Run the levels' policies on the team's own history and print KPIs with block-bootstrap intervals."""
+    from .simulation.replay import replay_file
+
+    categorical = tuple(c.strip() for c in (args.categorical or "").split(",") if c.strip())
+    result = replay_file(args.file, time=args.time, label=args.label, positive=args.positive, period=args.period,
+                         label_delay=args.label_delay, categorical=categorical, model=args.model, value=args.value,
+                         costs=args.costs, levels=args.levels, train_periods=args.train_periods)
+    if args.json:
+        _print_json(result.to_dict())
+        return EXIT_OK
+    h = result.history
+    print(f"Replay of {result.source}: {h['rows']:,} rows in {h['periods']} periods of {h['period']!r}, label delay "
+          f"{h['label_delay']}; launch model on periods 0-{h['train_periods'] - 1}, thresholds calibrated on them; "
+          f"periods {h['first_replayed_period']}-{h['periods'] - 1} replayed. Model: {result.model}. "
+          f"Value: {result.value.source}.")
+    print(f"  ({result.interval_note})")
+    priced = not result.value.counts_errors
+    for row in result.kpis.to_dict("records"):
+        money = (f"value {result.value.unit} {row['value']:,.0f} [{row['value_low']:,.0f}, {row['value_high']:,.0f}]; "
+                 if priced else "")
+        print(f"  {row['name']:<13} {money}errors {row['errors']:,.0f} [{row['errors_low']:,.0f}, "
+              f"{row['errors_high']:,.0f}]; accuracy {row['accuracy']:.3f} [{row['accuracy_low']:.3f}, "
+              f"{row['accuracy_high']:.3f}]; {row['retrains']} retrains, {row['blocked']} blocked, "
+              f"{row['deployments']} promoted, {row['rolled_back']} rolled back, {row['alerts']} alerts, "
+              f"{row['complaints']} complaints; {row['people_days']:g} people days")
+    for c in result.comparisons:
+        print(f"  L{c.a} vs L{c.b}: {c.kpi} {c.wording(result.unit(c.kpi))}")
+    return EXIT_OK
+
+
 def cmd_drift(args: argparse.Namespace) -> int:
     """The drift table of two data files, and the dataset verdict."""
     from .drift.table import drift_table, read_table
@@ -401,6 +432,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, help="worker processes for --seeds (default: every core)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_simulate)
+
+    p = sub.add_parser("replay", help="the five levels' policies on your own labelled history (CSV or Parquet)")
+    p.add_argument("file", help="CSV or Parquet: one row per prediction, a time and a label column, features")
+    p.add_argument("--time", help="the time column (dates, or integers with --period index); none: row order")
+    p.add_argument("--label", required=True, help="the label column (two values, or give --positive)")
+    p.add_argument("--positive", help="the label value that counts as positive")
+    p.add_argument("--period", default="week", help="day, week, month, index or rows:N (default: week)")
+    p.add_argument("--label-delay", type=int, default=0, help="periods until a period's labels arrive")
+    p.add_argument("--categorical", help="comma-separated features to treat as categories")
+    p.add_argument("--model", help="MODULE:CALLABLE returning an unfitted scikit-learn estimator with predict_proba")
+    p.add_argument("--value", help="YAML or JSON: what each outcome is worth (default: count errors)")
+    p.add_argument("--costs", help="YAML file overriding the people and compute cost defaults")
+    p.add_argument("--levels", type=_levels, default=(0, 1, 2, 3, 4), help="comma-separated, e.g. 0,2,4")
+    p.add_argument("--train-periods", type=int, default=13, help="periods of the launch window (default 13)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_replay)
 
     p = sub.add_parser("report", help="one offline HTML report per answers file, plus an index page")
     p.add_argument("answers", nargs="+", help="answers files, folders or globs")

@@ -172,7 +172,8 @@ class Pipeline:
         sees calibration, which the cut-off needs, as well as ranking, and is far less noisy on one week
         than the profit at a cut-off)."""
         run, cfg = self.run, self.run.config
-        validation = validation_gate(run.world.validation_failures((*challenger.key, evaluation)), mode=mode)
+        validation = validation_gate(run.world.validation_failures((*challenger.key, evaluation),
+                                                                  run.deployer.champion), mode=mode)
         ours = run.measured(challenger, evaluation)
         threshold = threshold_gate(ours, {"auc": MetricThreshold(threshold=cfg.auc_threshold)}, mode=mode)
         versus = champion_metric_gate(ours, run.measured(run.deployer.champion, evaluation), metric="log_loss",

@@ -14,6 +14,10 @@ Every retrain trains on the last `train_weeks` labelled weeks (a quarter: one wh
 Levels without performance monitoring learn of a problem when the business complains (realised
 profit well below launch for several weeks). Policies see only inputs, labels once they are due,
 and their own signals; they never see the scenario or the true default probabilities.
+
+`LevelRun` reads its world through a narrow set of questions (labelled weeks, train, scores, measured,
+drift, validation, volume), so the same runner serves the simulated loan book (`world.World`) and a
+team's own history (`replay.world.HistoryWorld`, thresholds calibrated on that history).
 """
 
 from __future__ import annotations
@@ -90,8 +94,9 @@ class LevelRun:
         return self.world.measured(trained, week, guarded=self.cap.monitoring)
 
     def volume(self, week: int) -> float:
-        """The week's potential margin (every loan repaid): the scale for 'profit fell by x%'."""
-        return float(self.world.amount[week].sum() * self.world.costs.margin)
+        """The scale for 'profit fell by x%' (the loan book: the week's potential margin; a replay: the
+        spread of its stable periods), as the world defines it."""
+        return self.world.volume(week)
 
     def log(self, week: int, kind: str, detail: str, **extra) -> None:  # noqa: ANN003
         """Record an event for this level."""

@@ -73,8 +73,10 @@ class World:
         """Which features drifted against the model's training data, by the registered tests' verdicts."""
         return drift_verdicts(self.stream.data_drift(trained, week), self.config.drift_threshold)
 
-    def validation_failures(self, weeks: Iterable[int]) -> list[str]:
-        """Data validation problems of these weeks against the reference, in words."""
+    def validation_failures(self, weeks: Iterable[int], champion: Trained) -> list[str]:
+        """Data validation problems of these weeks against the launch reference, in words. The loan feed's
+        ranges are physical (incomes, amounts) and stay fixed; a replay's world checks against the
+        `champion`'s training data instead, since a real stream's ranges move with it."""
         return self.stream.validation_failures(weeks)
 
     def measured(self, trained: Trained, week: int, *, guarded: bool = False) -> dict[str, float]:
@@ -85,6 +87,10 @@ class World:
             self._measured[key] = {**self.stream.metrics(trained, week, guarded=guarded),
                                    "profit": self.realised_profit(scores, week)}
         return self._measured[key]
+
+    def volume(self, week: int) -> float:
+        """The week's potential margin (every loan repaid): the scale for 'profit fell by x%'."""
+        return float(self.amount[week].sum() * self.costs.margin)
 
     def realised_profit(self, scores: np.ndarray, week: int) -> float:
         """Profit the approved loans made on the week's actual labels."""
