@@ -197,7 +197,7 @@ class RoomCapacity:
             old.cancel()
         if getattr(self, "_closing", False):
             return
-        loop = asyncio.get_event_loop()
+        loop = asyncio.get_running_loop()  # jupyter-server calls in from its event loop
         self._timers[kernel_id] = loop.call_later(max(self.grace, 0.0), self._release_due, kernel_id)
 
     def _release_due(self, kernel_id: str) -> None:

@@ -323,15 +323,15 @@ def serve(**options: Any) -> int:  # pragma: no cover - exercised through the br
     plan = prepare(**options)
     assert plan.workdir is not None
     logs = {s.role: plan.workdir / f"{s.role}.log" for s in plan.servers}
-    procs = []
-    for s in plan.servers:
-        with logs[s.role].open("wb") as out:  # the child keeps its own descriptor
-            # a session of its own: Ctrl-C reaches `serve` only, which stops the servers in order
-            procs.append(subprocess.Popen(s.command, env=s.env, cwd=s.cwd, stdout=out, stderr=subprocess.STDOUT,
-                                          start_new_session=True))
+    procs: list[subprocess.Popen[bytes]] = []
     previous = {signum: signal.signal(signum, _raise_stop) for signum in (signal.SIGINT, signal.SIGTERM)}
     code = 0
     try:
+        for s in plan.servers:
+            with logs[s.role].open("wb") as out:  # the child keeps its own descriptor
+                # a session of its own: Ctrl-C reaches `serve` only, which stops the servers in order
+                procs.append(subprocess.Popen(s.command, env=s.env, cwd=s.cwd, stdout=out,
+                                              stderr=subprocess.STDOUT, start_new_session=True))
         waiting = list(plan.servers)
         while waiting:
             failed = next((p for p in procs if p.poll() is not None), None)
