@@ -3,6 +3,7 @@
     python benchmarks/bench_room.py room [--participants 20 40] [--pool 5] [--busy] [--naive]
     python benchmarks/bench_room.py threads [--busy]
     python benchmarks/bench_room.py release [--participants 40] [--kill 20] [--grace 60] [--busy]
+    python benchmarks/bench_room.py landing [--visitors 10] [--busy]
 
 `room`: each participant is what a browser does on the wire, without a browser laying out the page
 on the server's own two cores: HTTP GET of the assessment page with `?team=...` (the token in the
@@ -20,6 +21,10 @@ then K of them vanish with no goodbye (the TCP connection aborted, no close fram
 what a killed browser or a lost network leaves). Printed: first-widget times, how long until the
 facilitator's `room.json` shows their places free (the grace period plus the shutdown), and whether
 the N-K others kept theirs.
+
+`landing`: V visitors open the landing page at once: `serve`'s static page, and the 00_start notebook
+as plain `voila notebooks/` renders it (what the landing was: a kernel per visit). Printed: time to
+the whole page (p50, worst) and the kernels it left running.
 
 `threads`: `simulate()` in a fresh process with OpenBLAS/OpenMP's default threads and with one.
 
@@ -504,6 +509,23 @@ def print_release(r: dict, busy: bool) -> None:
           + (f"; errors: {r['errors'][:3]}" if r["errors"] else ""), flush=True)
 
 
+async def run_landing(kind: str, visitors: int) -> dict:
+    with tempfile.TemporaryDirectory(prefix="bench-landing-") as tmp_name:
+        tmp = Path(tmp_name)
+        started = start_server(kind, tmp, 0, 0)
+        try:
+            path = "/mlops-workbook/start" if kind == "ours" else "/voila/render/00_start.ipynb"
+            url = started.base + path + (f"?token={started.token}" if started.token else "")
+            pages = await asyncio.gather(*(asyncio.to_thread(_fetch_page, url, CookieJar()) for _ in range(visitors)))
+            await asyncio.sleep(1)
+            kernels = len(kernels_of(started.proc.pid))
+        finally:
+            stop_server(started)
+    times = [p[3] for p in pages if p[0] == 200]
+    return {"kind": kind, "visitors": visitors, "ok": len(times), "p50": pct(times, .5),
+            "worst": max(times or [float("nan")]), "kernels": kernels}
+
+
 # --------------------------------------------------------------------------- threads
 
 
@@ -543,6 +565,9 @@ def main() -> None:
     release.add_argument("--grace", type=float, default=60)
     release.add_argument("--pool", type=int, default=2)
     release.add_argument("--busy", action="store_true")
+    landing = sub.add_parser("landing")
+    landing.add_argument("--visitors", type=int, default=10)
+    landing.add_argument("--busy", action="store_true")
     threads = sub.add_parser("threads")
     threads.add_argument("--busy", action="store_true")
     threads.add_argument("--repeat", type=int, default=3)
@@ -550,6 +575,14 @@ def main() -> None:
     if args.what == "release":
         with other_core_busy(args.busy):
             print_release(asyncio.run(run_release(args.participants, args.kill, args.grace, args.pool)), args.busy)
+        return
+    if args.what == "landing":
+        with other_core_busy(args.busy):
+            for kind in ("ours", "naive"):
+                r = asyncio.run(run_landing(kind, args.visitors))
+                print(f"landing {r['kind']:<6} {r['visitors']} visitors at once, other core "
+                      f"{'busy' if args.busy else 'idle'}: {r['ok']} pages, whole page p50 {r['p50']:.2f} s, "
+                      f"worst {r['worst']:.2f} s; kernels left running {r['kernels']}", flush=True)
         return
     if args.what == "threads":
         with other_core_busy(args.busy):
