@@ -2,7 +2,7 @@
 
     python benchmarks/bench_room.py room [--participants 20 40] [--pool 5] [--busy] [--naive]
     python benchmarks/bench_room.py threads [--busy]
-    python benchmarks/bench_room.py release [--participants 40] [--kill 20] [--grace 60] [--busy]
+    python benchmarks/bench_room.py release [--participants 40] [--kill 20] [--grace 60] [--silent] [--busy]
     python benchmarks/bench_room.py landing [--visitors 10] [--busy]
 
 `room`: each participant is what a browser does on the wire, without a browser laying out the page
@@ -20,7 +20,8 @@ thread limits) on the same clients.
 then K of them vanish with no goodbye (the TCP connection aborted, no close frame, no unload beacon:
 what a killed browser or a lost network leaves). Printed: first-widget times, how long until the
 facilitator's `room.json` shows their places free (the grace period plus the shutdown), and whether
-the N-K others kept theirs.
+the N-K others kept theirs. `--silent`: the K stop reading instead (a network gone: no pong, no
+close); the server notices by its websocket pings (`serve` sets 10 s: closed after 30 s), then the grace.
 
 `landing`: V visitors open the landing page at once: `serve`'s static page, and the 00_start notebook
 as plain `voila notebooks/` renders it (what the landing was: a kernel per visit). Printed: time to
@@ -455,7 +456,7 @@ def room_status(url: str) -> dict:
         return json.loads(response.read())
 
 
-async def run_release(participants: int, kill: int, grace: float, pool: int) -> dict:
+async def run_release(participants: int, kill: int, grace: float, pool: int, silent: bool = False) -> dict:
     with tempfile.TemporaryDirectory(prefix="bench-release-") as tmp_name:
         tmp = Path(tmp_name)
         started = start_server("ours", tmp, participants, pool, ("--grace", str(grace)))
@@ -478,7 +479,10 @@ async def run_release(participants: int, kill: int, grace: float, pool: int) -> 
             before = room_status(status_url)
             killed = time.perf_counter()
             for ws in sockets[:kill]:
-                ws.transport.abort()  # no close frame, no beacon: the browser is gone
+                if silent:
+                    ws.transport.pause_reading()  # the network is gone: no pong, no close, no beacon
+                else:
+                    ws.transport.abort()  # no close frame, no beacon: the browser is gone
             freed = None
             want = before["taken"] - min(kill, len(sockets))
             while time.perf_counter() - killed < grace + 120:
@@ -497,12 +501,12 @@ async def run_release(participants: int, kill: int, grace: float, pool: int) -> 
         return {"participants": participants, "kill": kill, "grace": grace, "opened": len(sockets),
                 "errors": errors, "open_wall": opened, "first_p50": pct(firsts, .5), "first_p95": pct(firsts, .95),
                 "first_max": max(firsts or [float("nan")]), "before": before, "after": after, "freed": freed,
-                "kernels_after": kernels_after, "pool": pool}
+                "kernels_after": kernels_after, "pool": pool, "how": "silent" if silent else "aborted"}
 
 
 def print_release(r: dict, busy: bool) -> None:
     freed = f"{r['freed']:.1f} s" if r["freed"] is not None else "not within grace + 120 s"
-    print(f"release N={r['participants']} killed {r['kill']} grace {r['grace']:g} s pool {r['pool']} other core "
+    print(f"release N={r['participants']} {r['how']} {r['kill']} grace {r['grace']:g} s pool {r['pool']} other core "
           f"{'busy' if busy else 'idle'}: {r['opened']} opened in {r['open_wall']:.0f} s, first widget p50 "
           f"{r['first_p50']:.1f} s, p95 {r['first_p95']:.1f} s, worst {r['first_max']:.1f} s; places free "
           f"after {freed}; before {r['before']}, 5 s after {r['after']}; kernels left {r['kernels_after']}"
@@ -564,6 +568,7 @@ def main() -> None:
     release.add_argument("--kill", type=int, default=20)
     release.add_argument("--grace", type=float, default=60)
     release.add_argument("--pool", type=int, default=2)
+    release.add_argument("--silent", action="store_true", help="the K stop reading instead of aborting")
     release.add_argument("--busy", action="store_true")
     landing = sub.add_parser("landing")
     landing.add_argument("--visitors", type=int, default=10)
@@ -574,7 +579,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.what == "release":
         with other_core_busy(args.busy):
-            print_release(asyncio.run(run_release(args.participants, args.kill, args.grace, args.pool)), args.busy)
+            print_release(asyncio.run(run_release(args.participants, args.kill, args.grace, args.pool,
+                                                  args.silent)), args.busy)
         return
     if args.what == "landing":
         with other_core_busy(args.busy):

@@ -46,6 +46,7 @@ PARTICIPANT_NOTEBOOKS = resources.PARTICIPANT_NOTEBOOKS
 ROLE_ENV = settings.ROLE  # "participants", "facilitator" or "alone": the server a kernel runs under
 MIN_TOKEN = 16
 STATUS_FILE = "room.json"
+PING_INTERVAL_MS = 10_000
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,9 @@ def voila_config(*, pool: int = 1, dev: bool = False, cull_idle: int = 0, token:
     # Voila's startup lines (its second address among them) would bury the join URL `serve` prints
     # last; warnings still go to the server's log
     config.setdefault("Voila", {})["log_level"] = "WARN"
+    # a page whose network went away answers no ping: jupyter-server closes its socket after
+    # max(3 pings, 30 s), and the grace period starts (with its default 30 s pings: 90 s)
+    config["Voila"]["tornado_settings"] = {"ws_ping_interval": PING_INTERVAL_MS}
     if token:
         config.setdefault("Voila", {})["token"] = token
     pools = config.setdefault("VoilaKernelManager", {}).setdefault("kernel_pools_config", {})

@@ -71,6 +71,8 @@ def test_room_splits_participants_from_the_facilitator(folders):
     assert p["RoomVoila"]["notebooks"] == list(PARTICIPANT_NOTEBOOKS) and p["RoomVoila"]["max_participants"] == 12
     assert p["RoomVoila"]["status_file"] == f["RoomVoila"]["room_status_from"] == str(plan.status_file)
     assert p["RoomVoila"]["grace"] == 60 and not f["RoomVoila"]["status_file"]
+    assert p["Voila"]["tornado_settings"]["ws_ping_interval"] <= 10_000  # a lost network is noticed in 30 s
+    assert p["Voila"]["log_level"] == "WARN"  # Voila's startup lines do not bury the join URL
     assert "04_workshop_dashboard.ipynb" not in PARTICIPANT_NOTEBOOKS
     assert "--Voila.ip=0.0.0.0" in participants.command
     assert "--Voila.ip=127.0.0.1" in facilitator.command and "--port=9101" in facilitator.command
