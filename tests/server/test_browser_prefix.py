@@ -21,8 +21,8 @@ import pytest
 from mlops_workbook.assessment.answers import Answer, Answers
 from mlops_workbook.assessment.store import answers_path, save_answers, team_file_stem
 
-from ..conftest import ROOT
 from .._servers import OUTPUT, SAVED, free_port, require_chromium, stop, wait_until_up
+from ..conftest import ROOT
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 PREFIX = "/user/x/"

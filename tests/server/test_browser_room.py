@@ -19,8 +19,16 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from .._servers import ARGS, CHROMIUM, OUTPUT, SAVED, free_port, require_chromium, stop, wait_until_up
-from ..conftest import ROOT
+from .._servers import (
+    ARGS,
+    CHROMIUM,
+    OUTPUT,
+    SAVED,
+    free_port,
+    require_chromium,
+    stop,
+    wait_until_up,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 TOKEN = "room-token-for-the-tests-0123"
