@@ -2,6 +2,8 @@
 
     python benchmarks/bench_room.py room [--participants 20 40] [--pool 5] [--busy] [--naive]
     python benchmarks/bench_room.py threads [--busy]
+    python benchmarks/bench_room.py release [--participants 40] [--kill 20] [--grace 60] [--silent] [--busy]
+    python benchmarks/bench_room.py landing [--visitors 10] [--busy]
 
 `room`: each participant is what a browser does on the wire, without a browser laying out the page
 on the server's own two cores: HTTP GET of the assessment page with `?team=...` (the token in the
@@ -13,6 +15,17 @@ worst), click-to-saved (p50, p95), peak kernels, RSS per kernel (median, psutil 
 children), answers lost (clicked but not in the file at the end; must be 0), pages refused.
 `--naive` adds plain `voila notebooks/` with Voila's default configuration (no pool, no limits, no
 thread limits) on the same clients.
+
+`release`: N participants open the assessment and hold their kernel websocket (widget states received);
+then K of them vanish with no goodbye (the TCP connection aborted, no close frame, no unload beacon:
+what a killed browser or a lost network leaves). Printed: first-widget times, how long until the
+facilitator's `room.json` shows their places free (the grace period plus the shutdown), and whether
+the N-K others kept theirs. `--silent`: the K stop reading instead (a network gone: no pong, no
+close); the server notices by its websocket pings (`serve` sets 10 s: closed after 30 s), then the grace.
+
+`landing`: V visitors open the landing page at once: `serve`'s static page, and the 00_start notebook
+as plain `voila notebooks/` renders it (what the landing was: a kernel per visit). Printed: time to
+the whole page (p50, worst) and the kernels it left running.
 
 `threads`: `simulate()` in a fresh process with OpenBLAS/OpenMP's default threads and with one.
 
@@ -78,7 +91,7 @@ class Started:
     token: str | None
 
 
-def start_server(kind: str, tmp: Path, participants: int, pool: int) -> Started:
+def start_server(kind: str, tmp: Path, participants: int, pool: int, extra: tuple[str, ...] = ()) -> Started:
     answers = tmp / "answers"
     answers.mkdir()
     port = free_port()
@@ -88,7 +101,7 @@ def start_server(kind: str, tmp: Path, participants: int, pool: int) -> Started:
     if kind == "ours":
         command = [sys.executable, "-m", "mlops_workbook", "serve", "--port", str(port), "--token", TOKEN,
                    "--facilitator-port", str(free_port()), "--pool", str(pool), "--max-participants",
-                   str(participants), "--cull-idle", "0", "--answers-dir", str(answers)]
+                   str(participants), "--cull-idle", "0", "--answers-dir", str(answers), *extra]
         token = TOKEN
     else:  # plain Voila, default configuration (started in an empty folder: no voila.json)
         for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -265,11 +278,10 @@ async def participant(base: str, token: str | None, i: int, watcher: AnswersWatc
         result.refused = True
         return result
     result.first_widget = first
-    match = re.search(r'"kernelId":\s*"([0-9a-f-]{36})"', body) or re.search(r"kernel[_-]?[iI]d[\"']?\s*[:=]\s*[\"']([0-9a-f-]{36})", body)
-    if not match:
+    kernel_id = _kernel_id(body)
+    if not kernel_id:
         result.error = f"no kernel id in the page (HTTP {status})"
         return result
-    kernel_id = match.group(1)
     session = uuid.uuid4().hex
     cookies = "; ".join(f"{c.name}={c.value}" for c in jar)
     ws_url = base.replace("http", "ws") + f"/api/kernels/{kernel_id}/channels?session_id={session}"
@@ -317,6 +329,12 @@ async def participant(base: str, token: str | None, i: int, watcher: AnswersWatc
         finally:
             drain.cancel()
     return result
+
+
+def _kernel_id(body: str) -> str | None:
+    match = re.search(r'"kernelId":\s*"([0-9a-f-]{36})"', body) or re.search(
+        r"kernel[_-]?[iI]d[\"']?\s*[:=]\s*[\"']([0-9a-f-]{36})", body)
+    return match.group(1) if match else None
 
 
 async def _drain(ws) -> None:
@@ -402,6 +420,116 @@ def print_row(r: dict, busy: bool) -> None:
           + (f"; errors: {r['errors'][:3]}" if r["errors"] else ""), flush=True)
 
 
+# --------------------------------------------------------------------------- places that free themselves
+
+
+async def hold(base: str, token: str, team: str) -> tuple[float | None, object]:
+    """One participant who opens the assessment and keeps its kernel websocket open (widget states
+    received, as a page does); returns the first-widget time and the open socket."""
+    import websockets
+
+    jar = CookieJar()
+    status, first, body, _ = await asyncio.to_thread(
+        _fetch_page, f"{base}/voila/render/01_assessment.ipynb?team={team}&token={token}", jar)
+    kernel_id = _kernel_id(body)
+    if status != 200 or not kernel_id:
+        raise RuntimeError(f"HTTP {status}, kernel id {kernel_id}")
+    session = uuid.uuid4().hex
+    cookies = "; ".join(f"{c.name}={c.value}" for c in jar)
+    ws = await websockets.connect(base.replace("http", "ws") + f"/api/kernels/{kernel_id}/channels?session_id="
+                                  f"{session}&token={token}", additional_headers={"Cookie": cookies},
+                                  max_size=2**26, open_timeout=60)
+    control = uuid.uuid4().hex
+    await ws.send(_message("comm_open", {"comm_id": control, "target_name": "jupyter.widget.control", "data": {}},
+                           session, {"version": "1.0.0"}))
+    await ws.send(_message("comm_msg", {"comm_id": control, "data": {"method": "request_states"}}, session))
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        msg = _decode(await asyncio.wait_for(ws.recv(), timeout=120))
+        if msg and msg.get("msg_type") == "comm_msg" and msg["content"].get("comm_id") == control:
+            break
+    return first, ws
+
+
+def room_status(url: str) -> dict:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return json.loads(response.read())
+
+
+async def run_release(participants: int, kill: int, grace: float, pool: int, silent: bool = False) -> dict:
+    with tempfile.TemporaryDirectory(prefix="bench-release-") as tmp_name:
+        tmp = Path(tmp_name)
+        started = start_server("ours", tmp, participants, pool, ("--grace", str(grace)))
+        try:
+            settle(started.proc.pid, pool)
+            deadline = time.monotonic() + 60
+            log = tmp / "ours.log"
+            while "04_workshop_dashboard" not in log.read_text() and time.monotonic() < deadline:
+                await asyncio.sleep(0.2)
+            dashboard = next(w for w in log.read_text().split() if "04_workshop_dashboard" in w)
+            status_url = dashboard.replace("voila/render/04_workshop_dashboard.ipynb", "mlops-workbook/room.json")
+            began = time.perf_counter()
+            held = await asyncio.gather(*(hold(started.base, TOKEN, f"release-{i:02d}")
+                                          for i in range(participants)), return_exceptions=True)
+            opened = time.perf_counter() - began
+            sockets = [h[1] for h in held if not isinstance(h, BaseException)]
+            errors = [str(h)[:80] for h in held if isinstance(h, BaseException)]
+            firsts = [h[0] for h in held if not isinstance(h, BaseException) and h[0] is not None]
+            await asyncio.sleep(1)
+            before = room_status(status_url)
+            killed = time.perf_counter()
+            for ws in sockets[:kill]:
+                if silent:
+                    ws.transport.pause_reading()  # the network is gone: no pong, no close, no beacon
+                else:
+                    ws.transport.abort()  # no close frame, no beacon: the browser is gone
+            freed = None
+            want = before["taken"] - min(kill, len(sockets))
+            while time.perf_counter() - killed < grace + 120:
+                now = await asyncio.to_thread(room_status, status_url)
+                if now["taken"] <= want:
+                    freed = time.perf_counter() - killed
+                    break
+                await asyncio.sleep(0.2)
+            await asyncio.sleep(5)
+            after = room_status(status_url)
+            kernels_after = len(kernels_of(started.proc.pid))
+            for ws in sockets[kill:]:
+                await ws.close()
+        finally:
+            stop_server(started)
+        return {"participants": participants, "kill": kill, "grace": grace, "opened": len(sockets),
+                "errors": errors, "open_wall": opened, "first_p50": pct(firsts, .5), "first_p95": pct(firsts, .95),
+                "first_max": max(firsts or [float("nan")]), "before": before, "after": after, "freed": freed,
+                "kernels_after": kernels_after, "pool": pool, "how": "silent" if silent else "aborted"}
+
+
+def print_release(r: dict, busy: bool) -> None:
+    freed = f"{r['freed']:.1f} s" if r["freed"] is not None else "not within grace + 120 s"
+    print(f"release N={r['participants']} {r['how']} {r['kill']} grace {r['grace']:g} s pool {r['pool']} other core "
+          f"{'busy' if busy else 'idle'}: {r['opened']} opened in {r['open_wall']:.0f} s, first widget p50 "
+          f"{r['first_p50']:.1f} s, p95 {r['first_p95']:.1f} s, worst {r['first_max']:.1f} s; places free "
+          f"after {freed}; before {r['before']}, 5 s after {r['after']}; kernels left {r['kernels_after']}"
+          + (f"; errors: {r['errors'][:3]}" if r["errors"] else ""), flush=True)
+
+
+async def run_landing(kind: str, visitors: int) -> dict:
+    with tempfile.TemporaryDirectory(prefix="bench-landing-") as tmp_name:
+        tmp = Path(tmp_name)
+        started = start_server(kind, tmp, 0, 0)
+        try:
+            path = "/mlops-workbook/start" if kind == "ours" else "/voila/render/00_start.ipynb"
+            url = started.base + path + (f"?token={started.token}" if started.token else "")
+            pages = await asyncio.gather(*(asyncio.to_thread(_fetch_page, url, CookieJar()) for _ in range(visitors)))
+            await asyncio.sleep(1)
+            kernels = len(kernels_of(started.proc.pid))
+        finally:
+            stop_server(started)
+    times = [p[3] for p in pages if p[0] == 200]
+    return {"kind": kind, "visitors": visitors, "ok": len(times), "p50": pct(times, .5),
+            "worst": max(times or [float("nan")]), "kernels": kernels}
+
+
 # --------------------------------------------------------------------------- threads
 
 
@@ -435,10 +563,33 @@ def main() -> None:
     room.add_argument("--pool", type=int, default=5)
     room.add_argument("--busy", action="store_true", help="keep the other core busy")
     room.add_argument("--naive", action="store_true", help="also plain voila with its default configuration")
+    release = sub.add_parser("release")
+    release.add_argument("--participants", type=int, default=40)
+    release.add_argument("--kill", type=int, default=20)
+    release.add_argument("--grace", type=float, default=60)
+    release.add_argument("--pool", type=int, default=2)
+    release.add_argument("--silent", action="store_true", help="the K stop reading instead of aborting")
+    release.add_argument("--busy", action="store_true")
+    landing = sub.add_parser("landing")
+    landing.add_argument("--visitors", type=int, default=10)
+    landing.add_argument("--busy", action="store_true")
     threads = sub.add_parser("threads")
     threads.add_argument("--busy", action="store_true")
     threads.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
+    if args.what == "release":
+        with other_core_busy(args.busy):
+            print_release(asyncio.run(run_release(args.participants, args.kill, args.grace, args.pool,
+                                                  args.silent)), args.busy)
+        return
+    if args.what == "landing":
+        with other_core_busy(args.busy):
+            for kind in ("ours", "naive"):
+                r = asyncio.run(run_landing(kind, args.visitors))
+                print(f"landing {r['kind']:<6} {r['visitors']} visitors at once, other core "
+                      f"{'busy' if args.busy else 'idle'}: {r['ok']} pages, whole page p50 {r['p50']:.2f} s, "
+                      f"worst {r['worst']:.2f} s; kernels left running {r['kernels']}", flush=True)
+        return
     if args.what == "threads":
         with other_core_busy(args.busy):
             for one in (True, False):

@@ -368,7 +368,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return serve(host=args.host, port=args.port, answers_dir=args.answers_dir, reports_dir=args.reports_dir,
                  pool=args.pool, dev=args.dev, token=args.token, max_participants=args.max_participants,
                  cull_idle=args.cull_idle, facilitator_port=args.facilitator_port,
-                 base_url=args.base_url)
+                 base_url=args.base_url, grace=args.grace)
 
 
 # --------------------------------------------------------------------------- demo
@@ -491,6 +491,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--cull-idle", type=int, default=3600, metavar="SECONDS",
                    help="stop a page's kernel after this long without activity (answers are saved; "
                         "default: 3600; 0: never)")
+    p.add_argument("--grace", type=float, default=None, metavar="SECONDS",
+                   help="free a participant's kernel and place this long after their page's last connection "
+                        "closed (default: $MLOPS_WORKBOOK_GRACE or 60)")
     p.add_argument("--dev", action="store_true", help="show sources and tracebacks (never for participants)")
     p.add_argument("--base-url", default="/", metavar="PREFIX",
                    help="serve under a URL prefix, as JupyterHub and Binder do (e.g. /user/x/)")

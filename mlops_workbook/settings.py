@@ -31,6 +31,7 @@ SIMULATION_CACHE = "MLOPS_WORKBOOK_SIMULATION_CACHE"
 CHROMIUM = "MLOPS_WORKBOOK_CHROMIUM"
 DEBUG = "MLOPS_WORKBOOK_DEBUG"
 JOIN_URL = "MLOPS_WORKBOOK_JOIN_URL"
+GRACE = "MLOPS_WORKBOOK_GRACE"
 VOILA_PREHEAT = "VOILA_PREHEAT"
 VOILA_KERNEL_ID = "VOILA_KERNEL_ID"
 VOILA_BASE_URL = "VOILA_BASE_URL"
@@ -75,6 +76,10 @@ SETTINGS: tuple[Setting, ...] = (
             "kernel. Set by the batch for its workers; not meant to be set by hand."),
     Setting(CHROMIUM, "path", DEFAULT_CHROMIUM,
             "The chromium binary `report --pdf` prints with (Debian's; never a downloaded browser)."),
+    Setting(GRACE, "seconds", "60",
+            "How long `serve` keeps a participant's kernel and place after the page's last connection closed "
+            "(tab, window, browser or network gone); a page that reconnects sooner keeps its kernel. "
+            "`serve --grace` overrides it."),
     Setting(DEBUG, "flag", "(unset)",
             "Any non-empty value: a widget callback's error shows its traceback under the friendly line."),
     Setting(JOIN_URL, "text", "(unset: \"not known\")",
@@ -164,6 +169,18 @@ def report_timeout() -> float:
         seconds = -1.0
     if not seconds > 0:
         raise WorkbookError(f"expected a positive number of seconds, got {value!r}", field=REPORT_TIMEOUT)
+    return seconds
+
+
+def grace() -> float:
+    """Seconds a page's kernel outlives its last connection; a negative or non-number is refused by name."""
+    value = _raw(GRACE) or "60"
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not seconds >= 0:
+        raise WorkbookError(f"expected 0 or more seconds, got {value!r}", field=GRACE)
     return seconds
 
 

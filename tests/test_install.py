@@ -97,7 +97,9 @@ def test_serve_from_an_empty_folder(installed, tmp_path):
             deadline = time.monotonic() + 300
             while True:
                 try:
-                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=120) as response:
+                    # `/` is the static landing page now (no kernel): the assessment proves the notebooks
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/voila/render/01_assessment.ipynb",
+                                                timeout=120) as response:
                         status, page = response.status, response.read().decode()
                     break
                 except OSError:

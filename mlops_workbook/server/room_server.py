@@ -6,7 +6,9 @@ What this adds to Voila 0.5 (and why each is needed; the token itself is Voila's
 by jupyter-server's identity provider, which also sets the login cookie):
 
 - `/` redirects to the landing page (Voila shows its file tree there), keeping the query string, so a
-  join URL `http://host:port/?token=...` works.
+  join URL `http://host:port/?token=...` works. The landing page is static (`landing`, at
+  `mlops-workbook/start`): no kernel, no place; the 00_start notebook's URL redirects there too.
+- The login page is the workbook's (`login`): no password form, password changes off.
 - Voila registers `/voila/files/` (exported reports) as a plain tornado file handler that never asks
   for the token: here it is served by a handler that requires the login like every page.
 - `/voila/query/<kernel id>` (a pre-heated kernel fetching its page's query string) has no login
@@ -17,17 +19,19 @@ by jupyter-server's identity provider, which also sets the login cookie):
   once a token is set, and Voila never sets that cookie: the page handler here does.
 - Capacity: `RoomVoila.max_participants` page kernels at most; one more page gets a "room is full"
   page (HTTP 503, retrying by itself) instead of a hang, and the pre-heated pool is only refilled
-  while there is room, so a burst never makes more kernels than the room allows.
+  while there is room, so a burst never makes more kernels than the room allows. A place frees itself
+  `RoomVoila.grace` seconds after its page's last kernel connection closes (`capacity`).
+- `mlops-workbook/room.json` on a server that is not the participants': pages connected and places,
+  read from the status file the participants' server writes (`RoomVoila.room_status_from`).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextvars
 import ipaddress
+import json
 import time
 from pathlib import Path
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import voila.app as voila_app
@@ -41,153 +45,13 @@ from voila.tornado.contentshandler import VoilaContentsHandler
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
+from .. import settings
 from ..html import render
-from ..resources import LANDING_NOTEBOOK
+from ..resources import DASHBOARD_NOTEBOOK, LANDING_NOTEBOOK
+from .capacity import DEFAULT_GRACE, read_status, room_kernel_manager
+from .landing import LANDING, landing_page
 
-LANDING = f"voila/render/{LANDING_NOTEBOOK}"
-
-
-# --------------------------------------------------------------------------- capacity
-
-
-@dataclass
-class _Admission:
-    """One page request holding a place in the room until its kernel exists."""
-
-    consumed: bool = False
-
-
-_admission: contextvars.ContextVar[_Admission | None] = contextvars.ContextVar("room_admission", default=None)
-
-
-class RoomCapacity:
-    """Bookkeeping mixed into Voila's kernel manager: which kernels serve pages, how many may.
-
-    A page kernel is one started for a page request, or a pre-heated kernel a page took from the
-    pool; pool kernels waiting for a page are not participants. A request holds an admission from
-    the capacity check until its kernel is recorded (a context variable follows the request's task
-    into `start_kernel` / `get_rendered_notebook`), so a burst of requests cannot all pass the check
-    before any kernel exists.
-    """
-
-    max_kernels: int = 0  # 0: unlimited
-    pool_limit: dict[str, int]
-
-    def _room_init(self) -> None:
-        if not hasattr(self, "_page_kernels"):
-            self._page_kernels: set[str] = set()
-            self._admitting = 0
-            self.pool_limit = {}
-
-    def page_kernels(self) -> int:
-        """Kernels that pages hold now (kernels that stopped are forgotten here)."""
-        self._room_init()
-        running = set(self.list_kernel_ids())  # type: ignore[attr-defined]
-        self._page_kernels &= running
-        return len(self._page_kernels)
-
-    def pooled(self) -> int:
-        """Pre-heated kernels waiting in the pools, ready or not."""
-        return sum(len(pool) for pool in getattr(self, "_pools", {}).values())
-
-    def room_left(self) -> int | None:
-        """Places left for pages (None: no limit), counting pages being admitted."""
-        self._room_init()
-        if not self.max_kernels:
-            return None
-        return self.max_kernels - self.page_kernels() - self._admitting
-
-    def admit(self) -> _Admission | None:
-        """Take a place for this request until its kernel exists; None when the room is full."""
-        left = self.room_left()
-        if left is not None and left <= 0:
-            return None
-        admission = _Admission()
-        self._admitting += 1
-        _admission.set(admission)
-        return admission
-
-    def release(self, admission: _Admission) -> None:
-        """Give the place back (once): the kernel exists now, or the request ended without one."""
-        if not admission.consumed:
-            admission.consumed = True
-            self._admitting -= 1
-
-    def _record_page_kernel(self, kernel_id: str) -> None:
-        self._room_init()
-        self._page_kernels.add(kernel_id)
-        admission = _admission.get()
-        if admission is not None:
-            self.release(admission)
-
-    # ----- hooks into Voila's kernel manager
-
-    async def start_kernel(self, *args: Any, **kwargs: Any) -> str:
-        """Kernels for page requests come through here (pool kernels do not)."""
-        self._room_init()
-        kernel_id = await super().start_kernel(*args, **kwargs)  # type: ignore[misc]
-        self._record_page_kernel(kernel_id)
-        return kernel_id
-
-    def get_pool_size(self, notebook_name: str) -> int:
-        """Only kernels that are ready: Voila counts a refill still waiting out `fill_delay`, and a
-        page given that one waits for it (a minute) where a fresh kernel takes seconds."""
-        return sum(1 for task in getattr(self, "_pools", {}).get(notebook_name, []) if _ready(task))
-
-    async def get_rendered_notebook(self, notebook_name: str, *args: Any, **kwargs: Any) -> Any:
-        """A pooled kernel for a page, a ready one first; it counts as the page's from now on."""
-        pool = getattr(self, "_pools", {}).get(notebook_name)
-        if pool:
-            pool.sort(key=lambda task: not _ready(task))  # Voila takes the first one
-        result = await super().get_rendered_notebook(notebook_name, *args, **kwargs)  # type: ignore[misc]
-        self._record_page_kernel(result[2])
-        return result
-
-    def fill_if_needed(self, delay: float | None = None, notebook_name: str | None = None, **kwargs: Any) -> None:
-        """Refill the pool only while the room has places for it (never beyond the room's size)."""
-        self._room_init()
-        pools = self.kernel_pools_config  # type: ignore[attr-defined]
-        default = pools.get("default", {})
-        config = dict(pools.get(notebook_name, default))
-        wanted = config.get("pool_size", default.get("pool_size", 1))
-        self.pool_limit.setdefault(str(notebook_name), wanted)
-        left = self.room_left()
-        if left is not None:
-            have = len(getattr(self, "_pools", {}).get(notebook_name, []))
-            others = self.pooled() - have
-            wanted = max(0, min(wanted, left - others))
-        if wanted == config.get("pool_size"):
-            super().fill_if_needed(delay, notebook_name, **kwargs)  # type: ignore[misc]
-            return
-        # Voila reads the pool size from its config; hand it the smaller size for this one fill.
-        self.kernel_pools_config = {**pools, str(notebook_name): {**config, "pool_size": wanted}}
-        try:
-            super().fill_if_needed(delay, notebook_name, **kwargs)  # type: ignore[misc]
-        finally:
-            self.kernel_pools_config = pools
-
-    async def shutdown_all(self, *args: Any, **kwargs: Any) -> None:
-        """Stop every kernel; no pool refills start while the server stops."""
-        self._closing = True  # no refills while the server stops
-        await super().shutdown_all(*args, **kwargs)  # type: ignore[misc]
-
-    async def shutdown_kernel(self, kernel_id: str, *args: Any, **kwargs: Any) -> None:
-        """A page closed or was culled: its place may go back to the pool."""
-        await super().shutdown_kernel(kernel_id, *args, **kwargs)  # type: ignore[misc]
-        self._room_init()
-        self._page_kernels.discard(kernel_id)
-        if hasattr(self, "_pools") and not getattr(self, "_closing", False):
-            for name in list(self.pool_limit):
-                self.fill_if_needed(delay=None, notebook_name=name)
-
-
-def _ready(task: asyncio.Future[Any]) -> bool:
-    return task.done() and not task.cancelled() and task.exception() is None
-
-
-def room_kernel_manager(voila_class: type, max_kernels: int) -> type:
-    """Voila's kernel manager class (pooled or not) with the room's bookkeeping on top."""
-    return type("RoomKernelManager", (RoomCapacity, voila_class), {"max_kernels": max_kernels})
+ROOM_STATUS = "mlops-workbook/room.json"  # connected / places, on the facilitator's side
 
 
 # --------------------------------------------------------------------------- handlers
@@ -223,6 +87,9 @@ class RoomRenderHandler(PlainErrors, TornadoVoilaHandler):
     @web.authenticated
     async def get(self, path: str | None = None) -> None:
         """Render the page if it is served here and the room has a place; else 404 or 'room is full' (503)."""
+        if path == LANDING_NOTEBOOK:  # the notebook's role is the static page's here: no kernel, no place
+            self.redirect(_with_query(self.base_url.rstrip("/") + "/" + LANDING, self.request.query))
+            return
         if self.allowed and path not in self.allowed:
             self.set_status(404)
             self.finish(_page("Not served here", "not-served", path=path or "", start=self.base_url))
@@ -250,7 +117,11 @@ class RoomRenderHandler(PlainErrors, TornadoVoilaHandler):
         try:
             await super().get(path=path)
         finally:
-            km.release(admission)
+            km.page_served(admission)  # a page whose browser never connects frees its place after the grace
+
+
+def _with_query(target: str, query: str) -> str:
+    return f"{target}?{query}" if query else target
 
 
 class LandingRedirectHandler(PlainErrors, JupyterHandler):
@@ -258,9 +129,44 @@ class LandingRedirectHandler(PlainErrors, JupyterHandler):
 
     def get(self) -> None:
         """Redirect to the landing page, keeping the query string (the token)."""
-        query = self.request.query
-        target = self.base_url.rstrip("/") + "/" + LANDING
-        self.redirect(f"{target}?{query}" if query else target)
+        self.redirect(_with_query(self.base_url.rstrip("/") + "/" + LANDING, self.request.query))
+
+
+class LandingHandler(PlainErrors, JupyterHandler):
+    """The static landing page (server/landing.py): rendered per request, no kernel, no place taken."""
+
+    def initialize(self, dashboard: bool = False) -> None:
+        """Whether this server serves the dashboard (only then is it linked)."""
+        self.dashboard = dashboard
+
+    @web.authenticated
+    def get(self) -> None:
+        """The landing page, for logged-in users."""
+        self.set_header("Cache-Control", "no-store")  # the team list changes as answers arrive
+        self.finish(landing_page(base_url=self.base_url, answers=settings.answers_dir(),
+                                 reports=settings.reports_dir(), dashboard=self.dashboard))
+
+
+class RoomStatusHandler(PlainErrors, JupyterHandler):
+    """`room.json`: pages connected and places, from this server or from the participants' status file."""
+
+    def initialize(self, source: str = "") -> None:
+        """`source`: the status file the participants' server writes ("": this server's own room)."""
+        self.source = source
+
+    @web.authenticated
+    def get(self) -> None:
+        """`{"connected": n, "places": m, ...}` (places is null without a limit)."""
+        km = self.kernel_manager
+        if self.source:
+            body = read_status(self.source)
+        elif hasattr(km, "status"):
+            body = km.status().as_json()
+        else:  # pragma: no cover - the room server always has its kernel manager
+            body = {"connected": 0, "places": None}
+        self.set_header("Content-Type", "application/json")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(json.dumps(body))
 
 
 def linked_folders(root: Path) -> list[str]:
@@ -322,16 +228,20 @@ class RoomVoila(Voila):
                      help="Notebooks that render (relative to the root); empty: every notebook").tag(config=True)
     max_participants = Integer(0, help="Page kernels at most (0: unlimited)").tag(config=True)
     wait_for_place = Float(5.0, help="Seconds a page waits for a place before 'room is full'").tag(config=True)
+    grace = Float(DEFAULT_GRACE, help="Seconds a page kernel outlives its page's last connection").tag(config=True)
+    status_file = Unicode("", help="Where this server writes its room's status on every change").tag(config=True)
+    room_status_from = Unicode("", help="The participants' status file room.json reports (facilitator)"
+                               ).tag(config=True)
 
     def init_settings(self) -> dict[str, Any]:
         """Voila's settings, with its kernel manager class extended by the room's capacity."""
         # Voila builds its kernel manager class inside init_settings from a module-level factory;
         # wrapping that factory for this one call is the only way to add to the class it builds.
         factory = voila_app.voila_kernel_manager_factory
-        limit = self.max_participants
+        limit, grace, status = self.max_participants, self.grace, self.status_file
 
         def room_factory(*args: Any, **kwargs: Any) -> type:
-            return room_kernel_manager(factory(*args, **kwargs), limit)
+            return room_kernel_manager(factory(*args, **kwargs), limit, grace=grace, status_file=status)
 
         voila_app.voila_kernel_manager_factory = room_factory
         try:
@@ -342,8 +252,14 @@ class RoomVoila(Voila):
     def init_handlers(self) -> list[Any]:
         """Voila's handlers, with the room's replacements (landing redirect, login on files, local query)."""
         LocalQueryHandler.local_addresses = {self.ip} if self.ip else set()
+        if hasattr(self.kernel_manager, "publish_status"):
+            self.kernel_manager.publish_status()  # the facilitator sees the room's places from the start
         restricted = bool(self.notebooks)
-        handlers = []
+        prefix = self.server_url.rstrip("/") + "/"
+        dashboard = not restricted or DASHBOARD_NOTEBOOK in self.notebooks
+        handlers: list[Any] = [(prefix + LANDING, LandingHandler, {"dashboard": dashboard})]
+        if not restricted:  # the facilitator's side (or the person alone): the room's count
+            handlers.append((prefix + ROOM_STATUS, RoomStatusHandler, {"source": self.room_status_from}))
         for handler in super().init_handlers():
             pattern, cls, *rest = handler
             options = rest[0] if rest else {}

@@ -28,22 +28,26 @@ import socket
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from .. import resources, settings
 from ..errors import WorkbookError
 from ..settings import THREAD_LIMITS, thread_limits  # noqa: F401 - THREAD_LIMITS: also read from here by the benchmarks
+from .capacity import read_status
+from .landing import REPORTS_LINK
 
 NOTEBOOKS = resources.NOTEBOOKS
 CONFIG = resources.VOILA_CONFIG
-LANDING = f"voila/render/{resources.LANDING_NOTEBOOK}"
 DASHBOARD = f"voila/render/{resources.DASHBOARD_NOTEBOOK}"
 PARTICIPANT_NOTEBOOKS = resources.PARTICIPANT_NOTEBOOKS
 ROLE_ENV = settings.ROLE  # "participants", "facilitator" or "alone": the server a kernel runs under
 MIN_TOKEN = 16
+STATUS_FILE = "room.json"
+PING_INTERVAL_MS = 10_000
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,13 @@ class ServePlan:
     token: str | None = None
     token_generated: bool = False
     notes: list[str] = field(default_factory=list)
+    workdir: Path | None = None  # the servers' private folder: their logs and the room's status file
+    grace: float = 60.0
+
+    @property
+    def status_file(self) -> Path | None:
+        """Where the participants' (or the only) server writes connected / places."""
+        return self.workdir / STATUS_FILE if self.workdir is not None else None
 
     @property
     def join_url(self) -> str:
@@ -114,12 +125,20 @@ def room_token(host: str, token: str | None) -> tuple[str | None, bool]:
 
 
 def voila_config(*, pool: int = 1, dev: bool = False, cull_idle: int = 0, token: str | None = None,
-                 notebooks: tuple[str, ...] = (), max_participants: int = 0) -> dict[str, Any]:
+                 notebooks: tuple[str, ...] = (), max_participants: int = 0, grace: float = 60.0,
+                 status_file: str = "", room_status_from: str = "") -> dict[str, Any]:
     """The repo's voila.json with this server's choices; the token goes here, not on a command line
     other users of the machine could read."""
     config: dict[str, Any] = json.loads(CONFIG.read_text(encoding="utf-8"))
-    config["RoomVoila"] = {"notebooks": list(notebooks), "max_participants": max_participants}
+    config["RoomVoila"] = {"notebooks": list(notebooks), "max_participants": max_participants, "grace": grace,
+                           "status_file": status_file, "room_status_from": room_status_from}
     config["VoilaConfiguration"]["template"] = resources.VOILA_TEMPLATE  # found through JUPYTER_PATH (prepare)
+    # Voila's startup lines (its second address among them) would bury the join URL `serve` prints
+    # last; warnings still go to the server's log
+    config.setdefault("Voila", {})["log_level"] = "WARN"
+    # a page whose network went away answers no ping: jupyter-server closes its socket after
+    # max(3 pings, 30 s), and the grace period starts (with its default 30 s pings: 90 s)
+    config["Voila"]["tornado_settings"] = {"ws_ping_interval": PING_INTERVAL_MS}
     if token:
         config.setdefault("Voila", {})["token"] = token
     pools = config.setdefault("VoilaKernelManager", {}).setdefault("kernel_pools_config", {})
@@ -145,7 +164,6 @@ def normalize_base_url(prefix: str) -> str:
     return "/" + "/".join(part for part in text.split("/") if part) + "/" if text.strip("/") else "/"
 
 
-REPORTS_LINK = "reports"  # the name of the reports folder inside the served root
 
 
 def served_root(workdir: Path, reports: Path) -> Path:
@@ -185,9 +203,12 @@ def display_host(host: str) -> str:
 def prepare(*, host: str = "127.0.0.1", port: int = 8866, answers_dir: str | None = None,
             reports_dir: str | None = None, pool: int = 1, dev: bool = False, token: str | None = None,
             max_participants: int = 0, cull_idle: int = 3600, facilitator_port: int | None = None,
-            base_url: str = "/") -> ServePlan:
+            base_url: str = "/", grace: float | None = None) -> ServePlan:
     """The servers `serve` runs (commands, environments, folders, URLs); nothing is started here."""
     prefix = normalize_base_url(base_url)  # refused before anything is created
+    grace = settings.grace() if grace is None else grace
+    if not grace >= 0:
+        raise WorkbookError(f"must be 0 or more seconds, got {grace}", field="grace")
     for name, value in (("port", port), ("facilitator-port", facilitator_port)):
         if value is not None and not 0 < value < 65536:
             raise WorkbookError(f"must be 1-65535, got {value}", field=name)
@@ -215,12 +236,16 @@ def prepare(*, host: str = "127.0.0.1", port: int = 8866, answers_dir: str | Non
     if host not in ("0.0.0.0", "::", "") and not is_loopback(host):
         env["VOILA_APP_IP"] = host  # where a pre-heated kernel asks for its page's query string
 
+    status = str(workdir / STATUS_FILE)
+
     def server(role: str, *, bind: str, at: int, key: str | None, notebooks: tuple[str, ...], pool_size: int,
                limit: int, cull: int) -> Server:
         cwd = workdir / role
         cwd.mkdir()
         config = voila_config(pool=pool_size, dev=dev, cull_idle=cull, token=key, notebooks=notebooks,
-                              max_participants=limit)
+                              max_participants=limit, grace=grace,
+                              status_file=status if role != "facilitator" else "",
+                              room_status_from=status if role == "facilitator" else "")
         path = cwd / "voila.json"
         path.touch(mode=0o600)
         path.write_text(json.dumps(config, indent=2), encoding="utf-8")
@@ -240,7 +265,7 @@ def prepare(*, host: str = "127.0.0.1", port: int = 8866, answers_dir: str | Non
                           notebooks=(), pool_size=0, limit=0, cull=0)]
     for s in servers:  # the dashboard and the projector show the join URL again
         s.env[settings.JOIN_URL] = servers[0].url
-    return ServePlan(servers, answers, reports, room, generated)
+    return ServePlan(servers, answers, reports, room, generated, workdir=workdir, grace=grace)
 
 
 # --------------------------------------------------------------------------- running
@@ -260,43 +285,91 @@ def qr_text(url: str) -> str:
 
 
 def describe(plan: ServePlan) -> str:
-    """What `serve` prints: where to go, with which token, and where answers and reports are kept."""
-    lines = [f"  answers: {plan.answers}", f"  reports: {plan.reports}"]
+    """What `serve` prints once the servers answer: the folders, the facilitator's side, and the join
+    URL with its QR code last, so it is what the terminal shows."""
+    lines = [f"  answers: {plan.answers}", f"  reports: {plan.reports}",
+             f"  a closed page's place frees {plan.grace:g} s after its last connection"]
     if len(plan.servers) == 1:
         only = plan.servers[0]
-        lines[:0] = [f"Serving the workbook on {only.page(LANDING)} (this machine only, no token)",
-                     f"  facilitator's dashboard: {only.page(DASHBOARD)}"]
+        lines += [f"Facilitator's dashboard: {only.page(DASHBOARD)}",
+                  f"Serving the workbook on {only.url} (this machine only, no token)"]
         return "\n".join(lines)
     participants, facilitator = plan.servers
     token = "generated" if plan.token_generated else "given with --token"
-    lines[:0] = [f"Participants join at (room token {token}):", f"  {participants.url}",
-                 qr_text(participants.url).rstrip("\n"),
-                 "Facilitator's dashboard (this machine only, its own token):",
-                 f"  {facilitator.page(DASHBOARD)}"]
+    lines += ["Facilitator's dashboard (this machine only, its own token):", f"  {facilitator.page(DASHBOARD)}",
+              f"Participants join at (room token {token}):", f"  {participants.url}",
+              qr_text(participants.url).rstrip("\n")]
     return "\n".join(line for line in lines if line)
 
 
+def room_line(status: dict[str, Any]) -> str:
+    """One terminal line for the room's status file: pages connected and places."""
+    places = status.get("places")
+    return f"room: {status.get('connected', 0)} connected, " + (
+        f"{status.get('taken', 0)} of {places} places taken" if places else f"{status.get('taken', 0)} pages open")
+
+
+class _Stop(Exception):
+    """Ctrl-C or SIGTERM: stop the servers, no traceback."""
+
+
+def _raise_stop(signum: int, frame: Any) -> None:
+    raise _Stop
+
+
+def _answering(server: Server) -> bool:
+    parts = urlsplit(server.base)
+    host = "127.0.0.1" if server.role == "facilitator" else (parts.hostname or "127.0.0.1")
+    try:
+        with socket.create_connection((host, parts.port or 80), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
 def serve(**options: Any) -> int:  # pragma: no cover - exercised through the browser tests
-    """Start the servers, print where to go, and stop them all when one stops or on Ctrl-C."""
+    """Start the servers (their output to logs in their private folder), print where to go once they
+    answer, show the room's count as it changes, and stop them all when one stops, on Ctrl-C or SIGTERM."""
     plan = prepare(**options)
-    print(describe(plan), flush=True)
-    procs = [subprocess.Popen(s.command, env=s.env, cwd=s.cwd) for s in plan.servers]
-
-    def stop(signum: int, frame: Any) -> None:
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, stop)
+    assert plan.workdir is not None
+    logs = {s.role: plan.workdir / f"{s.role}.log" for s in plan.servers}
+    procs: list[subprocess.Popen[bytes]] = []
+    previous = {signum: signal.signal(signum, _raise_stop) for signum in (signal.SIGINT, signal.SIGTERM)}
     code = 0
     try:
+        for s in plan.servers:
+            with logs[s.role].open("wb") as out:  # the child keeps its own descriptor
+                # a session of its own: Ctrl-C reaches `serve` only, which stops the servers in order
+                procs.append(subprocess.Popen(s.command, env=s.env, cwd=s.cwd, stdout=out,
+                                              stderr=subprocess.STDOUT, start_new_session=True))
+        waiting = list(plan.servers)
+        while waiting:
+            failed = next((p for p in procs if p.poll() is not None), None)
+            if failed is not None:
+                role = plan.servers[procs.index(failed)].role
+                tail = logs[role].read_text(errors="replace").strip().splitlines()[-15:]
+                print(f"the {role} server stopped while starting (log: {logs[role]}):", *tail, sep="\n",
+                      file=sys.stderr)
+                return 1
+            waiting = [s for s in waiting if not _answering(s)]
+            time.sleep(0.2)
+        print(f"  server logs: {plan.workdir}", describe(plan), sep="\n", flush=True)
+        shown = ""
         while all(p.poll() is None for p in procs):
-            try:
-                procs[0].wait(timeout=1)
-            except subprocess.TimeoutExpired:
-                pass
+            time.sleep(1)
+            status = plan.status_file
+            if status is not None and status.exists():
+                line = room_line(read_status(status))
+                if line != shown:
+                    print(line, flush=True)
+                    shown = line
         code = next(p.returncode for p in procs if p.returncode is not None)
-    except KeyboardInterrupt:
+        print(f"a server stopped (exit {code}); log: {plan.workdir}", file=sys.stderr)
+    except _Stop:
         pass
     finally:
+        for signum in previous:
+            signal.signal(signum, signal.SIG_IGN)  # a second Ctrl-C does not interrupt the stopping
         for p in procs:
             if p.poll() is None:
                 p.terminate()  # Voila stops its kernels on SIGTERM
@@ -306,4 +379,7 @@ def serve(**options: Any) -> int:  # pragma: no cover - exercised through the br
             except subprocess.TimeoutExpired:
                 p.kill()
                 p.wait()
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    print("Stopped the workbook's servers.", flush=True)
     return code

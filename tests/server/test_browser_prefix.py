@@ -7,11 +7,13 @@ unload call carries the `_xsrf` cookie the server now sets, instead of a 403).
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
@@ -19,8 +21,8 @@ import pytest
 from mlops_workbook.assessment.answers import Answer, Answers
 from mlops_workbook.assessment.store import answers_path, save_answers, team_file_stem
 
-from ..conftest import ROOT
 from .._servers import OUTPUT, SAVED, free_port, require_chromium, stop, wait_until_up
+from ..conftest import ROOT
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 PREFIX = "/user/x/"
@@ -34,7 +36,8 @@ def served(tmp_path_factory):
     answers = root / "answers"
     REPORTS.mkdir(parents=True, exist_ok=True)
     before = set(REPORTS.iterdir())
-    exported = REPORTS / "prefix-exported-team.html"  # an exported report the landing page must link
+    # a team's exported report, which the landing page links under the team's name
+    exported = REPORTS / f"{team_file_stem('Prefix Live Team', 'quick-check')}.html"
     exported.write_text("<html><body><h1>Exported report of the prefix test</h1></body></html>")
     save_answers(Answers(team="Prefix Live Team", rubric="quick-check", answers={"qc-build-1": Answer("yes")}),
                  answers_path(answers, "Prefix Live Team", "quick-check"))
@@ -96,19 +99,25 @@ def test_report_link_from_the_assessment_opens_the_report(served, page):
     report.screenshot(path=str(OUTPUT / "prefix-report.png"))
     report.close()
     page.goto(f"{served['base']}voila/render/00_start.ipynb")  # leaving the page shuts its kernel down
-    page.get_by_text("Reports").first.wait_for()
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and "Kernel shutdown" not in served["log"].read_text():
+    page.get_by_text("Prefix Live Team").first.wait_for()  # the static landing page (no kernel)
+    deadline = time.monotonic() + 20  # well within the grace period: the unload beacon did it
+    while time.monotonic() < deadline and room(served)["taken"]:
         time.sleep(0.5)
-    log = served["log"].read_text()
-    assert "_xsrf" not in log and "Kernel shutdown" in log
+    assert room(served)["taken"] == 0
+    logs = served["log"].read_text().split("server logs: ")[1].split()[0]
+    assert "_xsrf" not in (Path(logs) / "alone.log").read_text()
+
+
+def room(served) -> dict:
+    with urllib.request.urlopen(f"{served['base']}mlops-workbook/room.json", timeout=30) as response:
+        return json.loads(response.read())
 
 
 def test_every_landing_link_resolves_under_the_prefix(served, page):
     started = time.monotonic()
-    page.goto(f"{served['base']}voila/render/00_start.ipynb")
-    page.get_by_text("prefix-exported-team").wait_for()
+    page.goto(f"{served['base']}voila/render/00_start.ipynb")  # the static landing page
     page.get_by_text("Prefix Live Team").wait_for()
+    assert page.url == f"{served['base']}mlops-workbook/start"
     hrefs = page.locator("a[href]").evaluate_all("links => links.map(a => a.href)")  # resolved by the browser
     ours = [h for h in hrefs if h.startswith(served["origin"])]
     assert len(ours) >= 5, hrefs  # three dashboards, one exported report, one live report
@@ -116,7 +125,8 @@ def test_every_landing_link_resolves_under_the_prefix(served, page):
         assert href.startswith(served["base"]), f"{href} leaves the prefix {PREFIX}"
         assert status_of(href) == 200, href
     exported = next(h for h in ours if h.endswith(".html"))
-    assert exported == f"{served['base']}voila/files/reports/prefix-exported-team.html"
+    name = team_file_stem("Prefix Live Team", "quick-check")
+    assert exported == f"{served['base']}voila/files/reports/{name}.html"
     report = page.context.new_page()
     report.goto(exported)
     report.get_by_text("Exported report of the prefix test").wait_for()

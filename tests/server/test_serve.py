@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import stat
 from typing import ClassVar
 
 import pytest
 
 from mlops_workbook.errors import WorkbookError
+from mlops_workbook.server.landing import LANDING
 from mlops_workbook.server.serve import (
-    LANDING,
     MIN_TOKEN,
     PARTICIPANT_NOTEBOOKS,
     ROLE_ENV,
@@ -42,7 +43,7 @@ def test_loopback_without_token_is_one_server_with_every_notebook(folders):
     assert server.url == "http://127.0.0.1:9100/"
     assert "--Voila.ip=127.0.0.1" in server.command and "mlops_workbook.server.room_server" in server.command
     config = config_of(server)
-    assert config["RoomVoila"] == {"notebooks": [], "max_participants": 0}
+    assert config["RoomVoila"]["notebooks"] == [] and config["RoomVoila"]["max_participants"] == 0
     assert "token" not in config.get("Voila", {})
     assert server.env[ROLE_ENV] == "alone"
     assert plan.facilitator_url == "http://127.0.0.1:9100/voila/render/04_workshop_dashboard.ipynb"
@@ -67,11 +68,15 @@ def test_room_splits_participants_from_the_facilitator(folders):
     assert not plan.token_generated and plan.token == token
     participants, facilitator = plan.servers
     p, f = config_of(participants), config_of(facilitator)
-    assert p["RoomVoila"] == {"notebooks": list(PARTICIPANT_NOTEBOOKS), "max_participants": 12}
+    assert p["RoomVoila"]["notebooks"] == list(PARTICIPANT_NOTEBOOKS) and p["RoomVoila"]["max_participants"] == 12
+    assert p["RoomVoila"]["status_file"] == f["RoomVoila"]["room_status_from"] == str(plan.status_file)
+    assert p["RoomVoila"]["grace"] == 60 and not f["RoomVoila"]["status_file"]
+    assert p["Voila"]["tornado_settings"]["ws_ping_interval"] <= 10_000  # a lost network is noticed in 30 s
+    assert p["Voila"]["log_level"] == "WARN"  # Voila's startup lines do not bury the join URL
     assert "04_workshop_dashboard.ipynb" not in PARTICIPANT_NOTEBOOKS
     assert "--Voila.ip=0.0.0.0" in participants.command
     assert "--Voila.ip=127.0.0.1" in facilitator.command and "--port=9101" in facilitator.command
-    assert f["RoomVoila"] == {"notebooks": [], "max_participants": 0}
+    assert f["RoomVoila"]["notebooks"] == [] and f["RoomVoila"]["max_participants"] == 0
     assert f["Voila"]["token"] != token and len(f["Voila"]["token"]) >= MIN_TOKEN
     assert plan.facilitator_url.startswith("http://127.0.0.1:9101/voila/render/04_workshop_dashboard.ipynb?token=")
     assert p["VoilaKernelManager"]["kernel_pools_config"]["01_assessment.ipynb"] == {"pool_size": 3}
@@ -151,7 +156,8 @@ def test_cli_help_lists_the_room_options(capsys):
 
     assert main(["serve", "--help"]) == 0
     out = capsys.readouterr().out
-    for option in ("--host", "--token", "--max-participants", "--cull-idle", "--pool", "--facilitator-port"):
+    for option in ("--host", "--token", "--max-participants", "--cull-idle", "--pool", "--facilitator-port",
+                   "--grace"):
         assert option in out
 
 
@@ -174,6 +180,7 @@ class _Pool:
         self.kernels: list[str] = []
         self._pools: dict[str, list] = {}
         self.filled: list[int] = []
+        self.started = 0  # ids are never reused, as jupyter-server's are not
 
     def list_kernel_ids(self):
         return list(self.kernels)
@@ -184,13 +191,15 @@ class _Pool:
         self.filled.append(size)
         for _ in range(size - len(pool)):
             done = asyncio.get_event_loop().create_future()
-            kid = f"pool-{len(self.kernels)}"
+            self.started += 1
+            kid = f"pool-{self.started}"
             self.kernels.append(kid)
             done.set_result({"kernel_id": kid})
             pool.append(done)
 
     async def start_kernel(self, **kwargs):
-        kid = f"page-{len(self.kernels)}"
+        self.started += 1
+        kid = f"page-{self.started}"
         self.kernels.append(kid)
         return kid
 
@@ -202,6 +211,14 @@ class _Pool:
     async def shutdown_kernel(self, kernel_id, *args, **kwargs):
         self.kernels.remove(kernel_id)
 
+    def notify_connect(self, kernel_id):  # jupyter-server's: counts connections; the room's override adds to it
+        pass
+
+    def notify_disconnect(self, kernel_id):
+        pass
+
+    log = logging.getLogger("test-room")
+
 
 def test_capacity_admits_up_to_the_room_and_the_pool_never_overfills():
     asyncio.run(_test_capacity_admits_up_to_the_room_and_the_pool_never_overfills())
@@ -209,7 +226,7 @@ def test_capacity_admits_up_to_the_room_and_the_pool_never_overfills():
 
 async def _test_capacity_admits_up_to_the_room_and_the_pool_never_overfills():
     pytest.importorskip("voila")
-    from mlops_workbook.server.room_server import room_kernel_manager
+    from mlops_workbook.server.capacity import room_kernel_manager
 
     km = room_kernel_manager(_Pool, 4)()
     km.fill_if_needed(delay=0, notebook_name="01_assessment.ipynb")
@@ -238,7 +255,7 @@ def test_an_admission_that_never_got_a_kernel_is_given_back():
 
 async def _test_an_admission_that_never_got_a_kernel_is_given_back():
     pytest.importorskip("voila")
-    from mlops_workbook.server.room_server import room_kernel_manager
+    from mlops_workbook.server.capacity import room_kernel_manager
 
     km = room_kernel_manager(_Pool, 1)()
     admission = km.admit()
@@ -253,10 +270,121 @@ def test_unlimited_room_admits_everyone():
 
 async def _test_unlimited_room_admits_everyone():
     pytest.importorskip("voila")
-    from mlops_workbook.server.room_server import room_kernel_manager
+    from mlops_workbook.server.capacity import room_kernel_manager
 
     km = room_kernel_manager(_Pool, 0)()
     for _ in range(50):
         assert km.admit() is not None
         await km.start_kernel()
     assert km.page_kernels() == 50 and km.room_left() is None
+
+
+# --------------------------------------------------------------------------- places that free themselves
+
+
+def _run(coro):
+    return asyncio.run(coro)
+
+
+async def _page(km, notebook="01_assessment.ipynb"):
+    """One page request as RoomRenderHandler makes it: admission, a pooled kernel, the page served."""
+    admission = km.admit()
+    assert admission is not None
+    kernel_id = (await km.get_rendered_notebook(notebook))[2]
+    km.page_served(admission)
+    return kernel_id
+
+
+def test_a_page_whose_last_connection_closes_frees_its_place_after_the_grace():
+    _run(_test_grace_frees())
+
+
+async def _test_grace_frees():
+    from mlops_workbook.server.capacity import room_kernel_manager
+
+    km = room_kernel_manager(_Pool, 2, grace=0.2)()
+    km.fill_if_needed(delay=0, notebook_name="01_assessment.ipynb")
+    a, b = await _page(km), await _page(km)
+    for kid in (a, b):
+        km.notify_connect(kid)
+    assert km.admit() is None and km.status().connected == 2
+    km.notify_disconnect(a)  # the browser died: no goodbye, only the socket closing
+    await asyncio.sleep(0.05)
+    assert a in km.list_kernel_ids() and km.admit() is None  # within the grace: still held
+    await asyncio.sleep(0.4)
+    assert a not in km.list_kernel_ids() and b in km.list_kernel_ids()  # the other page keeps its kernel
+    assert km.status().taken == 1 and km.status().connected == 1
+    assert km.admit() is not None
+
+
+def test_a_page_that_reconnects_within_the_grace_keeps_its_kernel():
+    _run(_test_reconnect())
+
+
+async def _test_reconnect():
+    from mlops_workbook.server.capacity import room_kernel_manager
+
+    km = room_kernel_manager(_Pool, 2, grace=0.2)()
+    km.fill_if_needed(delay=0, notebook_name="01_assessment.ipynb")
+    a = await _page(km)
+    km.notify_connect(a)
+    km.notify_connect(a)  # two sockets (a reconnect racing the old one)
+    km.notify_disconnect(a)
+    await asyncio.sleep(0.3)
+    assert a in km.list_kernel_ids()  # one connection left: nothing scheduled
+    km.notify_disconnect(a)
+    await asyncio.sleep(0.1)
+    km.notify_connect(a)  # the network came back
+    await asyncio.sleep(0.3)
+    assert a in km.list_kernel_ids() and km.status().connected == 1
+
+
+def test_a_page_that_never_connects_frees_its_place_too():
+    _run(_test_never_connects())
+
+
+async def _test_never_connects():
+    from mlops_workbook.server.capacity import room_kernel_manager
+
+    km = room_kernel_manager(_Pool, 1, grace=0.1)()
+    km.fill_if_needed(delay=0, notebook_name="01_assessment.ipynb")
+    a = await _page(km)
+    assert km.admit() is None
+    await asyncio.sleep(0.3)
+    assert a not in km.list_kernel_ids() and km.page_kernels() == 0
+    assert len(km.list_kernel_ids()) <= 1 + 3  # never beyond participants + pool
+
+
+def test_the_status_file_follows_the_room(tmp_path):
+    _run(_test_status_file(tmp_path))
+
+
+async def _test_status_file(tmp_path):
+    from mlops_workbook.server.capacity import read_status, room_kernel_manager
+
+    status = tmp_path / "room.json"
+    assert read_status(status)["connected"] == 0  # nothing written yet: an empty room
+    km = room_kernel_manager(_Pool, 3, grace=0.1, status_file=str(status))()
+    km.fill_if_needed(delay=0, notebook_name="01_assessment.ipynb")
+    a = await _page(km)
+    km.notify_connect(a)
+    assert read_status(status) == {"connected": 1, "places": 3, "taken": 1, "kernels": len(km.list_kernel_ids())}
+    km.notify_disconnect(a)
+    assert read_status(status)["connected"] == 0 and read_status(status)["taken"] == 1
+    await asyncio.sleep(0.3)
+    assert read_status(status)["taken"] == 0
+
+
+def test_grace_is_a_setting_and_an_option(folders, monkeypatch):
+    from mlops_workbook.settings import GRACE
+
+    monkeypatch.setenv(GRACE, "15")
+    assert config_of(prepare(**folders).servers[0])["RoomVoila"]["grace"] == 15
+    assert config_of(prepare(grace=5, **folders).servers[0])["RoomVoila"]["grace"] == 5
+    monkeypatch.setenv(GRACE, "soon")
+    with pytest.raises(WorkbookError) as info:
+        prepare(**folders)
+    assert info.value.field == GRACE
+    with pytest.raises(WorkbookError) as info:
+        prepare(grace=-1, **folders)
+    assert info.value.field == "grace"

@@ -316,8 +316,16 @@ def test_links_to_generated_files_in_voila_and_in_jupyterlab(tmp_path, monkeypat
     monkeypatch.setenv("VOILA_KERNEL_ID", "k")
     assert page_link(report) == "../files/reports/a%20b.html"  # Voila's file handler
     assert page_link(tmp_path.parent / "elsewhere.html") is None
+    # the landing lists teams (never file names): a team's exported report is linked under its name
+    from mlops_workbook.assessment.store import team_file_stem
+
+    (tmp_path / "answers").mkdir()
+    sample = json.loads(sample_files()[0].read_text())
+    (tmp_path / "answers" / "t.json").write_text(json.dumps({**sample, "team": "a b", "rubric": "mlops-maturity"}))
+    (tmp_path / "reports" / f"{team_file_stem('a b')}.html").write_text("<html></html>")
     page = landing(folder=tmp_path / "answers", reports=tmp_path / "reports").value
-    assert 'href="../files/reports/a%20b.html"' in page
+    assert f'href="../files/reports/{team_file_stem("a b")}.html"' in page and "a b" in page
+    assert 'href="03_report.ipynb?team=a%20b"' in page and str(tmp_path) not in page
 
 
 def test_the_assessment_kernel_imports_no_scipy_pandas_or_altair(tmp_path):
