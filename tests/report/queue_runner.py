@@ -53,6 +53,7 @@ def make(slots: int) -> PageRunner:
 
 def page_queue(spool: Path, slots: int = 1) -> ReportQueue:
     """A queue on `spool` whose worker (a real process, lock and files) makes pages with this runner."""
+    spool = Path(spool).absolute()
     return ReportQueue(spool, worker_command=[sys.executable, "-m", "mlops_workbook.report.queue", "--spool",
                                               str(spool), "--slots", str(slots), "--idle-exit", "60",
                                               "--runner", "tests.report.queue_runner:make"])
