@@ -6,8 +6,9 @@ Against what the page did before (and what a user would write): one child proces
 starting a fresh kernel and executing the report notebook (`batch.run_report_isolated`), the four
 clicks in parallel threads as four participants' kernels would run them. Ours: the four kernels
 submit to the report queue (`report.queue`) and poll; measured with no worker running (the first
-click of the day starts it: its kernels' start-up and the shared simulation are in the time) and with
-the worker already warm (every later click). `--busy` keeps the other core busy with
+click on a machine starts it: its kernels' start-up and the shared simulation are in the time), with
+the worker already warm (every later click), and with a worker started again after an idle exit (its
+kernels start again, the simulation is kept in the spool). `--busy` keeps the other core busy with
 `python3 -c 'while 1: pass'`, stopped by its pid at the end.
 """
 
@@ -103,6 +104,9 @@ def main() -> int:
                              *queued(queue, make_files(root / "a", args.teams, "c"), root / "out-q")))
                 rows.append(("report queue, worker warm (later clicks)",
                              *queued(queue, make_files(root / "a", args.teams, "w"), root / "out-q")))
+                queue.stop_worker()  # as after an idle exit: kernels gone, the simulation kept in the spool
+                rows.append(("report queue, worker started again (simulation kept)",
+                             *queued(queue, make_files(root / "a", args.teams, "r"), root / "out-q")))
                 times = queue.times()
             finally:
                 queue.stop_worker()

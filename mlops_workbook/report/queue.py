@@ -13,6 +13,8 @@ The spool folder (`settings.report_queue_dir`) holds:
     running/<id>.json   jobs a worker slot is making (with the time it started)
     done/<id>.json      results: the report's file name or one line saying why it failed
     times.json          the last reports' run times and the worker's start-up time (the estimates)
+    simulation/<digest> the report's simulation, made by the first worker, kept for the next (the key is a
+                        digest of the package's code: a changed package simulates again)
     worker.json         the live worker: pid, slots, "starting" or "ready"
     worker.lock         held (flock) by the live worker for its whole life: a free lock means no worker
     start.lock          held by a kernel while it starts a worker, so only one starts
@@ -377,21 +379,41 @@ class Runner(Protocol):
         """Stop the kernels."""
 
 
+def code_digest() -> str:
+    """A short digest of the package's source files (names, sizes, modification times): the key of the
+    simulation a worker keeps in its spool, so an edited or upgraded package never reuses an old one."""
+    import hashlib
+
+    package = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        stat = path.stat()
+        digest.update(f"{path.relative_to(package)}:{stat.st_size}:{stat.st_mtime_ns};".encode())
+    return digest.hexdigest()[:16]
+
+
 class WarmReports:
     """The batch's machinery kept running: worker processes with a warm kernel each (`batch._worker_init`,
-    `batch._execute`), and the default simulation made once and left in their cache folder."""
+    `batch._execute`), and the default simulation made once and kept in the spool (`simulation/<code
+    digest>/`), so a worker started again after an idle exit or a crash does not simulate again."""
 
-    def __init__(self, slots: int) -> None:
-        import tempfile
+    def __init__(self, slots: int, spool: str | os.PathLike[str]) -> None:
+        import shutil
 
-        from . import batch
+        from . import batch, simcache
         from .params import REPORT_SCENARIO
 
         self.slots = slots
         self._batch = batch
-        self._cache = tempfile.mkdtemp(prefix="mlops-report-queue-")
+        kept = Path(spool) / "simulation"
+        self._cache = str(kept / code_digest())
+        for old in kept.glob("*") if kept.is_dir() else ():
+            if old.name != Path(self._cache).name:
+                shutil.rmtree(old, ignore_errors=True)  # another version's
+        Path(self._cache).mkdir(parents=True, exist_ok=True)
         self._pool = self._start_pool()
-        batch._share_simulation(self._cache, REPORT_SCENARIO, 0)  # the kernels warm up meanwhile
+        if not simcache.cache_file(self._cache, REPORT_SCENARIO, 0).is_file():
+            batch._share_simulation(self._cache, REPORT_SCENARIO, 0)  # the kernels warm up meanwhile
 
     def _start_pool(self) -> Any:
         import multiprocessing
@@ -422,13 +444,8 @@ class WarmReports:
             return self._pool.submit(*args)
 
     def close(self) -> None:
-        """Stop the processes (each stops its kernel) and remove the simulation."""
-        import shutil
-
-        try:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-        finally:
-            shutil.rmtree(self._cache, ignore_errors=True)
+        """Stop the processes (each stops its kernel); the simulation stays for the next worker."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _outcome_fields(result: Any) -> dict[str, Any]:
@@ -487,7 +504,8 @@ def run_worker(spool: str | os.PathLike[str], *, slots: int | None = None,
                poll: float = 0.1) -> int:
     """The worker's loop: take the spool's lock (or return at once: another worker has it), start the
     runner, then move jobs queue -> running -> done in arrival order, `slots` at a time, until idle
-    for `idle_exit` seconds. Returns 0; a job's failure is its result, never the worker's."""
+    for `idle_exit` seconds. Returns 0; a job's failure is its result, never the worker's. A runner that
+    cannot start fails the waiting jobs with its reason and returns 1."""
     assert fcntl is not None, "the report queue needs flock"
     root = Path(spool).absolute()
     for name in ("queue", "running", "done"):
@@ -505,7 +523,17 @@ def run_worker(spool: str | os.PathLike[str], *, slots: int | None = None,
     try:
         _write_json(root / "worker.json", info)
         _requeue_left_over(root)
-        runner = (runner_factory or WarmReports)(slots)
+        try:
+            runner = runner_factory(slots) if runner_factory else WarmReports(slots, root)
+        except Exception as exc:  # noqa: BLE001 - the waiting pages get the reason, not an endless restart
+            why = f"the report worker could not start: {type(exc).__name__}: {exc}".splitlines()[0]
+            for queued in sorted((root / "queue").glob("*.json")):
+                data = _read_json(queued)
+                if data is not None:
+                    _write_json(root / "done" / queued.name, {**data, "status": "failed", "error": why})
+                    queued.unlink(missing_ok=True)
+            print(why, file=sys.stderr, flush=True)
+            return 1
         _record_time(root, startup=_now() - started)
         _write_json(root / "worker.json", {**info, "state": "ready"})
         inflight: dict[Future[Any], tuple[Path, dict[str, Any]]] = {}

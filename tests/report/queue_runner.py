@@ -57,3 +57,8 @@ def page_queue(spool: Path, slots: int = 1) -> ReportQueue:
     return ReportQueue(spool, worker_command=[sys.executable, "-m", "mlops_workbook.report.queue", "--spool",
                                               str(spool), "--slots", str(slots), "--idle-exit", "60",
                                               "--runner", "tests.report.queue_runner:make"])
+
+
+def broken(slots: int) -> PageRunner:
+    """A runner that cannot start (what a missing kernel spec or a failing simulation looks like)."""
+    raise RuntimeError("no kernel named python3")

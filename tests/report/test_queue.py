@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sys
 import threading
 import time
 from pathlib import Path
@@ -161,3 +162,13 @@ def test_two_real_reports_through_the_queue(tmp_path):
         assert len(queue.times().durations) == 2
     finally:
         queue.stop_worker()
+
+
+def test_a_worker_that_cannot_start_fails_the_waiting_reports_with_its_reason(tmp_path):
+    spool = tmp_path / "spool"
+    queue = ReportQueue(spool, worker_command=[sys.executable, "-m", "mlops_workbook.report.queue", "--spool",
+                                               str(spool), "--runner", "tests.report.queue_runner:broken"])
+    result = queue.wait(queue.submit(answers(tmp_path, "Bees"), tmp_path / "reports"), timeout=60, poll=0.05)
+    assert result.state == "failed"
+    assert result.error == "the report worker could not start: RuntimeError: no kernel named python3"
+    assert not queue.worker_alive()
