@@ -160,8 +160,11 @@ class ReportQueue:
 
     def __init__(self, spool: str | os.PathLike[str], *, worker_command: Sequence[str] | None = None) -> None:
         self.spool = Path(spool).absolute()
+        # The owner is this kernel's parent: the Jupyter or Voila server every participant's kernel shares.
+        # The worker leaves with it (a stopped `serve` leaves no kernels behind), not with this kernel.
+        owner = os.getppid() if os.getppid() > 1 else 0
         self.worker_command = list(worker_command) if worker_command else [
-            sys.executable, "-m", "mlops_workbook.report.queue", "--spool", str(self.spool)]
+            sys.executable, "-m", "mlops_workbook.report.queue", "--spool", str(self.spool), "--owner", str(owner)]
         self._started: list[subprocess.Popen[bytes]] = []
 
     def _folder(self, name: str) -> Path:
@@ -230,7 +233,9 @@ class ReportQueue:
                                         stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
             self._started.append(proc)
             deadline = time.monotonic() + WORKER_START_WAIT
-            while not self.worker_alive() and proc.poll() is None and time.monotonic() < deadline:
+            while proc.poll() is None and time.monotonic() < deadline:  # until it says who it is
+                if self.worker_alive() and (_read_json(self.spool / "worker.json") or {}).get("pid") == proc.pid:
+                    break
                 time.sleep(0.05)
             return True
 
@@ -411,9 +416,11 @@ class WarmReports:
             if old.name != Path(self._cache).name:
                 shutil.rmtree(old, ignore_errors=True)  # another version's
         Path(self._cache).mkdir(parents=True, exist_ok=True)
-        self._pool = self._start_pool()
+        self._pool, warming = self._start_pool()
         if not simcache.cache_file(self._cache, REPORT_SCENARIO, 0).is_file():
             batch._share_simulation(self._cache, REPORT_SCENARIO, 0)  # the kernels warm up meanwhile
+        for future in warming:  # ready means warm: the start-up the page estimates, not the first report's
+            future.result(timeout=300)
 
     def _start_pool(self) -> Any:
         import multiprocessing
@@ -421,9 +428,8 @@ class WarmReports:
 
         pool = ProcessPoolExecutor(max_workers=self.slots, mp_context=multiprocessing.get_context("spawn"),
                                    initializer=self._batch._worker_init, initargs=(self._cache,))
-        for _ in range(self.slots):  # start every process and its kernel now
-            pool.submit(os.getpid)
-        return pool
+        # start every process and its kernel now (one warm-up each: a process busy warming takes no other)
+        return pool, [pool.submit(_warm_up) for _ in range(self.slots)]
 
     def submit(self, job: Mapping[str, Any]) -> Future[Any]:
         """Validate and score the answers file here (a bad one fails at once), then run it in a warm kernel."""
@@ -440,12 +446,33 @@ class WarmReports:
             return self._pool.submit(*args)
         except BrokenProcessPool:  # a process died (out of memory?): its report failed, start them again
             self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = self._start_pool()
+            self._pool, _ = self._start_pool()
             return self._pool.submit(*args)
 
     def close(self) -> None:
         """Stop the processes (each stops its kernel); the simulation stays for the next worker."""
         self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _warm_up() -> int:
+    """In a report process: wait until its kernel ran the report's imports."""
+    from . import batch
+
+    if batch._KERNEL is not None:
+        batch._KERNEL.wait_warm()
+    return os.getpid()
+
+
+def _owner_gone(owner: int) -> bool:
+    if not owner:
+        return False
+    try:
+        os.kill(owner, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
 
 
 def _outcome_fields(result: Any) -> dict[str, Any]:
@@ -501,21 +528,25 @@ def _prune_done(spool: Path) -> None:
 
 def run_worker(spool: str | os.PathLike[str], *, slots: int | None = None,
                runner_factory: Callable[[int], Runner] | None = None, idle_exit: float = IDLE_EXIT,
-               poll: float = 0.1) -> int:
+               poll: float = 0.1, owner: int = 0) -> int:
     """The worker's loop: take the spool's lock (or return at once: another worker has it), start the
     runner, then move jobs queue -> running -> done in arrival order, `slots` at a time, until idle
-    for `idle_exit` seconds. Returns 0; a job's failure is its result, never the worker's. A runner that
+    for `idle_exit` seconds or until the `owner` process (the server) is gone. Returns 0; a job's failure is its result, never the worker's. A runner that
     cannot start fails the waiting jobs with its reason and returns 1."""
     assert fcntl is not None, "the report queue needs flock"
     root = Path(spool).absolute()
     for name in ("queue", "running", "done"):
         (root / name).mkdir(parents=True, exist_ok=True)
     lock = (root / "worker.lock").open("a")
-    try:
-        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
+    for attempt in range(20):  # a page checking whether a worker runs holds the lock for an instant
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            break
+        except BlockingIOError:
+            time.sleep(0.025)
+    else:
         lock.close()
-        return 0
+        return 0  # another worker has it
     started = _now()
     slots = slots or max(1, min(os.cpu_count() or 1, MAX_SLOTS))
     info = {"pid": os.getpid(), "slots": slots, "state": "starting", "started": started}
@@ -538,7 +569,7 @@ def run_worker(spool: str | os.PathLike[str], *, slots: int | None = None,
         _write_json(root / "worker.json", {**info, "state": "ready"})
         inflight: dict[Future[Any], tuple[Path, dict[str, Any]]] = {}
         idle_since = time.monotonic()
-        while True:
+        while not _owner_gone(owner):
             for queued in sorted((root / "queue").glob("*.json")):
                 if len(inflight) >= slots:
                     break
@@ -568,9 +599,9 @@ def run_worker(spool: str | os.PathLike[str], *, slots: int | None = None,
                     except Exception as exc:  # noqa: BLE001 - a crashed process fails its report only
                         fields = {"status": "failed", "error": f"report failed: {type(exc).__name__}: {exc}"}
                     fields["error"] = _one_line(fields.get("error"), data["answers"])
+                    _record_time(root, duration=_now() - float(data["started"]))  # before a page sees it done
                     _write_json(root / "done" / running.name, {**data, **fields, "finished": _now()})
                     running.unlink(missing_ok=True)
-                    _record_time(root, duration=_now() - float(data["started"]))
                 idle_since = time.monotonic()
             else:
                 if time.monotonic() - idle_since > idle_exit:
@@ -592,13 +623,15 @@ def _terminate(signum: int, frame: Any) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m mlops_workbook.report.queue --spool DIR [--slots N] [--runner MODULE:CALLABLE]`: a worker."""
+    """`python -m mlops_workbook.report.queue --spool DIR [--slots N] [--owner PID] [--runner MODULE:CALLABLE]`:
+    a worker."""
     import importlib
 
     parser = argparse.ArgumentParser(prog="python -m mlops_workbook.report.queue", description=main.__doc__)
     parser.add_argument("--spool", required=True)
     parser.add_argument("--slots", type=int, default=None)
     parser.add_argument("--idle-exit", type=float, default=IDLE_EXIT)
+    parser.add_argument("--owner", type=int, default=0, help="exit when this process (the server) is gone")
     parser.add_argument("--runner", default="", help="MODULE:CALLABLE taking the slots, returning a Runner")
     args = parser.parse_args(argv)
     factory = None
@@ -606,7 +639,8 @@ def main(argv: list[str] | None = None) -> int:
         module, _, name = args.runner.partition(":")
         factory = getattr(importlib.import_module(module), name)
     signal.signal(signal.SIGTERM, _terminate)
-    return run_worker(args.spool, slots=args.slots, runner_factory=factory, idle_exit=args.idle_exit)
+    return run_worker(args.spool, slots=args.slots, runner_factory=factory, idle_exit=args.idle_exit,
+                      owner=args.owner)
 
 
 if __name__ == "__main__":  # pragma: no cover

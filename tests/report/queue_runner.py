@@ -51,12 +51,12 @@ def make(slots: int) -> PageRunner:
     return PageRunner(slots)
 
 
-def page_queue(spool: Path, slots: int = 1) -> ReportQueue:
+def page_queue(spool: Path, slots: int = 1, *, owner: int = 0) -> ReportQueue:
     """A queue on `spool` whose worker (a real process, lock and files) makes pages with this runner."""
     spool = Path(spool).absolute()
     return ReportQueue(spool, worker_command=[sys.executable, "-m", "mlops_workbook.report.queue", "--spool",
                                               str(spool), "--slots", str(slots), "--idle-exit", "60",
-                                              "--runner", "tests.report.queue_runner:make"])
+                                              "--owner", str(owner), "--runner", "tests.report.queue_runner:make"])
 
 
 def broken(slots: int) -> PageRunner:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -172,3 +173,22 @@ def test_a_worker_that_cannot_start_fails_the_waiting_reports_with_its_reason(tm
     assert result.state == "failed"
     assert result.error == "the report worker could not start: RuntimeError: no kernel named python3"
     assert not queue.worker_alive()
+
+
+def test_the_worker_leaves_with_the_server_that_owns_it(tmp_path):
+    server = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
+    queue = page_queue(tmp_path / "spool", owner=server.pid)
+    try:
+        assert queue.wait(queue.submit(answers(tmp_path, "Owls"), tmp_path / "reports"), timeout=60).state == "done"
+        assert queue.worker_alive()
+        server.kill()
+        server.wait()
+        wait_for(lambda: not queue.worker_alive(), seconds=20)
+    finally:
+        server.kill()
+        queue.stop_worker()
+
+
+def test_the_default_worker_is_owned_by_this_kernels_server(tmp_path):
+    command = ReportQueue(tmp_path / "spool").worker_command
+    assert command[command.index("--owner") + 1] == str(os.getppid())
