@@ -23,7 +23,7 @@ Every file appears complete (temp file + rename), and a job only moves forward (
 done), except that a worker starting up puts the jobs a dead worker left in `running/` back in line
 (once: a job that was running when two workers died fails with one line).
 
-Light on import (stdlib, settings, errors): the participant's kernel loads neither papermill nor the
+Light on import (the standard library and `_files`): the participant's kernel loads neither papermill nor the
 kernels' client; the worker's side loads in the worker process only.
 """
 
@@ -46,7 +46,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from .. import settings
 from .._files import atomic_write_text
 
 try:
