@@ -27,6 +27,7 @@ REPORTS_DIR = "MLOPS_WORKBOOK_REPORTS_DIR"
 RUBRICS = "MLOPS_WORKBOOK_RUBRICS"
 ROLE = "MLOPS_WORKBOOK_ROLE"
 REPORT_TIMEOUT = "MLOPS_WORKBOOK_REPORT_TIMEOUT"
+REPORT_QUEUE = "MLOPS_WORKBOOK_REPORT_QUEUE"
 SIMULATION_CACHE = "MLOPS_WORKBOOK_SIMULATION_CACHE"
 CHROMIUM = "MLOPS_WORKBOOK_CHROMIUM"
 DEBUG = "MLOPS_WORKBOOK_DEBUG"
@@ -70,7 +71,12 @@ SETTINGS: tuple[Setting, ...] = (
             "The server a kernel runs under: `alone`, `participants` or `facilitator`. Set by `serve`; "
             "under `participants` the assessment scans no server folders (uploads only)."),
     Setting(REPORT_TIMEOUT, "seconds", "300",
-            "The longest \"Create my report\" may run in its child process before it is stopped."),
+            "The longest one cell of a \"Create my report\" report may run in the report worker before it is "
+            "stopped; the page gives up on a report running this long beyond its estimate."),
+    Setting(REPORT_QUEUE, "path", "`.queue` inside the reports folder",
+            "The spool folder of the report queue every participant's kernel on the machine submits \"Create my "
+            "report\" to (job files, results, the recent reports' times, the worker's lock). One folder per "
+            "machine and reports folder; must be local (the worker's lock is an `flock`)."),
     Setting(SIMULATION_CACHE, "path", "(none)",
             "A folder private to one `report` batch where the parent leaves the simulation for every report "
             "kernel. Set by the batch for its workers; not meant to be set by hand."),
@@ -182,6 +188,12 @@ def grace() -> float:
     if not seconds >= 0:
         raise WorkbookError(f"expected 0 or more seconds, got {value!r}", field=GRACE)
     return seconds
+
+
+def report_queue_dir(reports: str | os.PathLike[str]) -> Path:
+    """The report queue's spool folder: $MLOPS_WORKBOOK_REPORT_QUEUE, else `.queue` inside `reports`
+    (hidden, so neither Voila's file handler nor the reports index shows it)."""
+    return Path(_raw(REPORT_QUEUE) or Path(reports) / ".queue")
 
 
 def simulation_cache() -> Path | None:

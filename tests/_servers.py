@@ -20,9 +20,9 @@ CHROMIUM = "/usr/bin/chromium"
 OUTPUT = ROOT / "test-output"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
-# The assessment's status after a save. A plain "Saved to" also matches "will be saved to" (Playwright
-# matches text case-insensitively), so a wait returned before the save and a test read the folder too early.
-SAVED = re.compile(r"\bSaved to ")
+# The assessment's status after a save ("Saved for <team> at <time>"), as a case-sensitive regex: a plain
+# string matches case-insensitively, and a wait that matched other text returned before the save.
+SAVED = re.compile(r"\bSaved for .* at \d")
 
 
 def free_port() -> int:

@@ -420,8 +420,8 @@ def run_report_isolated(path: str | os.PathLike[str], out_dir: str | os.PathLike
         return ReportOutcome(source, "", "failed", error=f"{source}: report failed: {last}")
 
 
-def _execute(job: ReportJob, out_dir: str, keep_ipynb: bool) -> ReportOutcome:
-    """Execute one report in this worker's warm kernel and export it."""
+def _execute(job: ReportJob, out_dir: str, keep_ipynb: bool, timeout: float | None = None) -> ReportOutcome:
+    """Execute one report in this worker's warm kernel and export it (`timeout`: seconds per cell)."""
     global _KERNEL
     out = Path(out_dir)
     outcome = ReportOutcome(job.source, job.team, "failed", summary=job.summary)
@@ -442,7 +442,8 @@ def _execute(job: ReportJob, out_dir: str, keep_ipynb: bool) -> ReportOutcome:
     else:
         kernel.reset()
     kernel.reports += 1
-    failed = _papermill_and_export(job, out, keep_ipynb, outcome, timings, engine_name="mlops-warm", km=kernel.km)
+    failed = _papermill_and_export(job, out, keep_ipynb, outcome, timings, engine_name="mlops-warm", km=kernel.km,
+                                   execution_timeout=timeout)
     if failed:
         _shutdown_kernel()  # a failed run may leave the kernel in any state
     outcome.timings = timings

@@ -18,8 +18,10 @@ from .. import settings
 from ..errors import WorkbookError
 from ..assessment.rubric import Rubric
 from ..assessment.scoring import Assessment
+from ..formatting import plural
 from ..html import fragment
-from ._common import COMMON, page_link, reporting, show_error
+from ..report.queue import JobStatus, ReportQueue
+from ._common import COMMON, page_link, reporting, show_error, status
 
 CHOICES = [("yes", "yes"), ("partial", "partial"), ("no", "no"), ("n/a", "n/a")]
 NOT_GIVEN = "(not given)"
@@ -98,6 +100,8 @@ class CriteriaTabs(widgets.Tab):
         self._value_of, self._on_change, self._messages = value_of, on_change, messages
         self.choices: dict[str, widgets.ToggleButtons] = {}
         self.evidence: dict[str, widgets.Text] = {}
+        self.marks: dict[str, widgets.HTML] = {}  # the "Saved for <team>" beside each built criterion
+        self._marked: str | None = None
         self._built: set[int] = set()
         self._quiet = False
         self.rubric: Rubric | None = None
@@ -106,7 +110,7 @@ class CriteriaTabs(widgets.Tab):
     def show_rubric(self, rubric: Rubric) -> None:
         """One empty tab per dimension of `rubric`; the first is built now, the others on first visit."""
         self.rubric = rubric
-        self.choices, self.evidence, self._built = {}, {}, set()
+        self.choices, self.evidence, self.marks, self._built, self._marked = {}, {}, {}, set(), None
         self.children = [widgets.VBox() for _ in rubric.dimensions]
         self.titles = [d.name for d in rubric.dimensions]
         self.selected_index = 0
@@ -153,8 +157,20 @@ class CriteriaTabs(widgets.Tab):
         handler = reporting(self._messages)(changed)
         choice.observe(handler, names="value")
         evidence.observe(handler, names="value")
-        self.choices[crit.id], self.evidence[crit.id] = choice, evidence
-        return widgets.HBox([label, choice, evidence], layout={"border_bottom": "1px solid #eee", "padding": "4px 0"})
+        mark = widgets.HTML(layout={"min_width": "140px"})
+        mark.add_class("saved-mark")
+        self.choices[crit.id], self.evidence[crit.id], self.marks[crit.id] = choice, evidence, mark
+        return widgets.HBox([label, choice, evidence, mark],
+                            layout={"border_bottom": "1px solid #eee", "padding": "4px 0"})
+
+    def mark_saved(self, criterion_id: str | None, text: str) -> None:
+        """Show `text` beside the criterion just answered (the only mark on the page): the participant
+        sees the save where they clicked, not in a status line scrolled out of sight. None clears it."""
+        if self._marked is not None and self._marked != criterion_id and self._marked in self.marks:
+            self.marks[self._marked].value = ""
+        self._marked = criterion_id if criterion_id in self.marks else None
+        if self._marked is not None:
+            self.marks[self._marked].value = status(text, "ok")
 
 
 def summary_html(a: Assessment, rubric: Rubric) -> str:
@@ -168,16 +184,44 @@ def level_bars(assessment: Assessment, rubric: Rubric) -> str:
     return fragment(PARTS, "level_bars", assessment)
 
 
-class ReportPanel(widgets.VBox):
-    """"Create my report": runs in a thread (the page stays responsive), in a separate process with a
-    clean environment and a time limit (see `reports.run_report_isolated`); errors show here."""
+def seconds_text(seconds: float) -> str:
+    """A wait as a person says it: "8 s", "2 min"."""
+    return f"{max(1, round(seconds))} s" if seconds < 90 else f"{round(seconds / 60)} min"
 
-    def __init__(self, prepare: Callable[[], tuple[Path, str]], reports_folder: Path) -> None:
+
+def waiting_text(job: JobStatus) -> str:
+    """What the page says while a report is waiting or being made: its place in line and an estimate
+    taken from the last reports' times (or that there is none yet), never a guess written in advance."""
+    when = (f"ready in about {seconds_text(job.estimate)}" if job.estimate is not None
+            else "no estimate yet (no report has been made here so far)")
+    if job.state == "running":
+        if job.estimate is not None and job.estimate <= 0:
+            return f"Making your report now ({seconds_text(job.running_for)} so far, longer than the last ones took) ..."
+        return f"Making your report now: {when} ..."
+    if job.starting:
+        return f"Starting the report workers (the first report takes longer): {when} ..."
+    if job.ahead == 0:
+        return f"Your report is next: {when} ..."
+    return (f"Waiting: {plural(job.ahead, 'report')} ahead of yours, {job.slots} made at a time; {when} ...")
+
+
+class ReportPanel(widgets.VBox):
+    """"Create my report": the report goes to the machine's report queue (`report.queue`: warm kernels
+    and one simulation shared by every participant, as the CLI's batch), so four teams clicking together
+    wait for four reports, not four kernel start-ups. While it waits the panel shows its place in line and
+    an estimate from the last reports' times; then the link, or one line saying why not. The waiting runs
+    in a thread (the page stays responsive); nothing of the report loads in this kernel."""
+
+    def __init__(self, prepare: Callable[[], tuple[Path, str]], reports_folder: Path, *,
+                 queue: ReportQueue | None = None, poll: float = 0.5) -> None:
         self.button = widgets.Button(description="Create my report", icon="file", button_style="primary")
         self.out = widgets.HTML()
         super().__init__([widgets.HBox([self.button]), self.out])
         self._prepare, self.reports_folder = prepare, reports_folder
+        self.queue = queue or ReportQueue(settings.report_queue_dir(reports_folder))
+        self.poll = poll
         self.thread: threading.Thread | None = None
+        self.job: str | None = None  # the last submitted job's id
         self.last_report: Path | None = None
         self.timeout = settings.report_timeout()
         self.button.on_click(reporting(self.out)(self._clicked))
@@ -187,23 +231,25 @@ class ReportPanel(widgets.VBox):
             return
         path, rubric = self._prepare()
         self.button.disabled = True
-        self.out.value = fragment(COMMON, "italic", "Executing your report with papermill (about half a minute) ...")
+        self.out.value = fragment(COMMON, "italic", "Sending your report to the report queue ...")
         self.thread = threading.Thread(target=self._run, args=(path, rubric), daemon=True)
         self.thread.start()
 
-    def _run(self, path: Path, rubric: str) -> None:
-        from ..report.batch import run_report_isolated
+    def _show_waiting(self, job: JobStatus) -> None:
+        self.out.value = fragment(COMMON, "italic", waiting_text(job))
 
+    def _run(self, path: Path, rubric: str) -> None:
         try:
-            outcome = run_report_isolated(path, self.reports_folder, rubric=rubric, timeout=self.timeout)
-            if not outcome.ok:
-                show_error(self.out, outcome.error or "the report failed")
+            self.job = self.queue.submit(path, self.reports_folder, rubric=rubric, timeout=self.timeout)
+            result = self.queue.wait(self.job, timeout=self.timeout, poll=self.poll, on_status=self._show_waiting)
+            if result.state != "done" or not result.html:
+                show_error(self.out, f"Your report could not be made: {result.error or 'the report failed'}")
                 return
-            target = self.reports_folder / (outcome.html or "")
+            target = self.reports_folder / result.html
             link = page_link(target)
             self.out.value = fragment(PARTS, "report_ready", target.name if link else str(target), link)
             self.last_report = target
         except Exception as exc:  # noqa: BLE001 - a thread's error must reach the page
-            show_error(self.out, f"the report failed: {type(exc).__name__}: {exc}")
+            show_error(self.out, f"Your report could not be made: {type(exc).__name__}: {exc}".splitlines()[0])
         finally:
             self.button.disabled = False

@@ -222,7 +222,7 @@ class AssessmentApp(widgets.VBox):
 
     def _criterion_changed(self, cid: str, value: str | None, evidence: str) -> None:
         self.session.set_answer(cid, value, evidence)
-        self._changed()
+        self._changed(cid)
 
     def _context_changed(self, name: str, value: Any) -> None:
         self.session.set_context(name, value)
@@ -249,23 +249,27 @@ class AssessmentApp(widgets.VBox):
         elif path is None:
             self._status.value = ""
         elif resumed:
-            self._status.value = status(f"Resumed {resumed} answers to {self.rubric.id} from {path.name}", "ok")
+            self._status.value = status(f"Resumed {resumed} answers to {self.rubric.id} for {self.team}", "ok")
         else:
-            self._status.value = status(f"New: answers to {self.rubric.id} will be saved to {path.name}")
+            self._status.value = status(f"New: {self.team}'s answers to {self.rubric.id} will be saved to this "
+                                        "server as you answer")
         self._refresh()
 
-    def _changed(self) -> None:
+    def _changed(self, criterion_id: str | None = None) -> None:
         if self.autosave and self.team:
-            self.save()
+            self.save(criterion_id)
         self._refresh()
 
-    def save(self) -> Path | None:
-        """Merge this page's changes into the team's file now (None: no team yet)."""
+    def save(self, criterion_id: str | None = None) -> Path | None:
+        """Merge this page's changes into the team's file now (None: no team yet). The status line and,
+        when the save follows a click on `criterion_id`, a mark beside that criterion say so with the
+        team's name (the file's hashed stem means nothing to a participant)."""
         path = self.session.save()
         if path is not None:
             self._tabs.refresh()  # another browser's answers to this team, merged in
             self.last_saved = path
-            self._status.value = status(f"Saved to {path.name} at {time.strftime('%H:%M:%S')}")
+            self._status.value = status(f"Saved for {self.team} at {time.strftime('%H:%M:%S')}", "ok")
+            self._tabs.mark_saved(criterion_id, f"Saved for {self.team}")
         return path
 
     def _refresh(self) -> None:

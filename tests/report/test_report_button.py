@@ -45,6 +45,23 @@ def test_the_report_function_the_button_calls_imports_nothing_heavy(tmp_path):
     assert "\n" not in result["error"]
 
 
+def test_submitting_to_the_report_queue_and_waiting_imports_nothing_heavy(tmp_path):
+    """What the button calls now: the queue's client submits, starts the worker, polls and collects the
+    result; the report's side loads in the worker only (here one that makes pages without a kernel)."""
+    answers = tmp_path / "Weight.json"
+    answers.write_text(json.dumps({"team": "Weight", "rubric": "mlops-maturity", "answers": {}}))
+    code = (
+        "from tests.report.queue_runner import page_queue\n"
+        "import mlops_workbook.ui._assessment_parts\n"
+        "queue = page_queue('spool')\n"
+        f"result = queue.wait(queue.submit({str(answers)!r}, 'reports', rubric='mlops-maturity'), timeout=60)\n"
+        "queue.stop_worker()\n"
+        "print(json.dumps({'heavy': sorted(m for m in HEAVY if m in sys.modules), 'state': result.state}))\n"
+    )
+    result = _fresh(code, tmp_path)
+    assert result == {"heavy": [], "state": "done"}
+
+
 @pytest.mark.slow
 def test_clicking_create_my_report_imports_nothing_heavy(tmp_path):
     """The real button, found by its label in the app's widget tree, clicked, and waited for."""
@@ -64,6 +81,7 @@ def test_clicking_create_my_report_imports_nothing_heavy(tmp_path):
         "    time.sleep(0.5)\n"
         "    if not button.disabled and app.last_report is None:\n"
         "        break\n"
+        "app.report_panel.queue.stop_worker()\n"
         "print(json.dumps({'before': before, 'after': sorted(m for m in HEAVY if m in sys.modules),\n"
         "                  'report': str(app.last_report)}))\n"
     )

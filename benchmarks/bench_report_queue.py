@@ -1,0 +1,127 @@
+""""Create my report" clicked by four teams at once: time until all four links.
+
+    python benchmarks/bench_report_queue.py [--teams 4] [--busy] [--skip-per-click]
+
+Against what the page did before (and what a user would write): one child process per click, each
+starting a fresh kernel and executing the report notebook (`batch.run_report_isolated`), the four
+clicks in parallel threads as four participants' kernels would run them. Ours: the four kernels
+submit to the report queue (`report.queue`) and poll; measured with no worker running (the first
+click on a machine starts it: its kernels' start-up and the shared simulation are in the time), with
+the worker already warm (every later click), and with a worker started again after an idle exit (its
+kernels start again, the simulation is kept in the spool). `--busy` keeps the other core busy with
+`python3 -c 'while 1: pass'`, stopped by its pid at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SAMPLES = sorted((ROOT / "data" / "sample_answers").glob("*.json"))
+
+
+def make_files(folder: Path, count: int, tag: str) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    files = []
+    for i in range(count):
+        data = json.loads(SAMPLES[i % len(SAMPLES)].read_text())
+        data["team"] = f"{data['team']} {tag}{i + 1}"
+        path = folder / f"{tag}-{i + 1}.json"
+        path.write_text(json.dumps(data))
+        files.append(path)
+    return files
+
+
+def together(work, files: list[Path]) -> tuple[float, list[float], list[str]]:
+    """Run `work(file)` for every file in its own thread, all at once: wall time, each one's time, errors."""
+    start = time.perf_counter()
+    times: list[float] = [0.0] * len(files)
+    errors: list[str] = []
+
+    def one(i: int, path: Path) -> None:
+        error = work(path)
+        times[i] = time.perf_counter() - start
+        if error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=one, args=(i, p)) for i, p in enumerate(files)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return time.perf_counter() - start, times, errors
+
+
+def per_click(files: list[Path], out: Path) -> tuple[float, list[float], list[str]]:
+    from mlops_workbook.report.batch import run_report_isolated
+
+    def work(path: Path) -> str | None:
+        outcome = run_report_isolated(path, out, rubric="mlops-maturity", timeout=600)
+        return None if outcome.ok else outcome.error
+
+    return together(work, files)
+
+
+def queued(queue, files: list[Path], out: Path) -> tuple[float, list[float], list[str]]:
+    from mlops_workbook.report.queue import ReportQueue
+
+    def work(path: Path) -> str | None:
+        mine = ReportQueue(queue.spool)  # each participant's kernel has its own client
+        result = mine.wait(mine.submit(path, out, rubric="mlops-maturity", timeout=600), timeout=600)
+        return None if result.state == "done" else result.error
+
+    return together(work, files)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--teams", type=int, default=4)
+    parser.add_argument("--busy", action="store_true", help="keep the other core busy meanwhile")
+    parser.add_argument("--skip-per-click", action="store_true")
+    args = parser.parse_args()
+    from mlops_workbook.report.queue import ReportQueue
+
+    spinner = subprocess.Popen([sys.executable, "-c", "while 1: pass"]) if args.busy else None
+    rows = []
+    try:
+        with tempfile.TemporaryDirectory(prefix="bench-report-queue-") as tmp:
+            root = Path(tmp)
+            if not args.skip_per_click:
+                rows.append(("one child process per click", *per_click(make_files(root / "a", args.teams, "p"),
+                                                                       root / "out-p")))
+            queue = ReportQueue(root / "spool")
+            try:
+                rows.append(("report queue, no worker yet (first clicks)",
+                             *queued(queue, make_files(root / "a", args.teams, "c"), root / "out-q")))
+                rows.append(("report queue, worker warm (later clicks)",
+                             *queued(queue, make_files(root / "a", args.teams, "w"), root / "out-q")))
+                queue.stop_worker()  # as after an idle exit: kernels gone, the simulation kept in the spool
+                rows.append(("report queue, worker started again (simulation kept)",
+                             *queued(queue, make_files(root / "a", args.teams, "r"), root / "out-q")))
+                times = queue.times()
+            finally:
+                queue.stop_worker()
+    finally:
+        if spinner is not None:
+            spinner.kill()
+            spinner.wait()
+    state = "other core busy" if args.busy else "idle"
+    print(f"{args.teams} teams at once, {state}; worker start-up {times.startup:.1f} s, "
+          f"last run times {', '.join(f'{d:.1f}' for d in times.durations)} s")
+    for name, wall, each, errors in rows:
+        print(f"| {name} | {wall:.1f} s | {', '.join(f'{t:.1f}' for t in sorted(each))} |"
+              + (f" errors: {errors}" if errors else ""))
+    return 0 if all(not r[3] for r in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
