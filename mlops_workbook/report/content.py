@@ -240,6 +240,88 @@ def _subset(result: SimulationResult, levels: tuple[int, ...]) -> SimulationResu
     )
 
 
+@dataclass(frozen=True)
+class MoneyStory:
+    """What the report says about money, for the team's book: the headline sentence, whether the money backs
+    the target, and monitoring's break-even volume. Apart from `ReportData` so each stays small."""
+    book: TeamBook
+    money: MultiSeedResult  # every level's seeds priced at the team's book
+    assessment: Assessment
+    rubric: Rubric
+    compared_levels: tuple[int, ...]
+    scenario: str
+
+    def _label(self, level: int) -> str:
+        return level_label(level, self.rubric)
+
+    def headline(self) -> str:
+        """The one sentence at the top: what moving from the team's level to its target is worth a year on
+        its book, with the seeds' paired 90% interval."""
+        now, target = self.assessment.overall_level, self.assessment.target.level
+        cur = self.book.costs.currency
+        scenario = self.scenario
+        on = f"on this book ({_large(self.book.applications_per_year)} applications a year, {scenario} drift)"
+        if now == target:
+            below = self.compared_levels[0]
+            c = self.money.compare(below, now)
+            return (f"Staying at {self._label(now)}, the target, rather than {self._label(below)} is "
+                    f"{_worth(c, cur)} {on}.")
+        c = self.money.compare(now, target)
+        return f"Moving from {self._label(now)} to {self._label(target)} is {_worth(c, cur)} {on}."
+
+    def target(self) -> str:
+        """Does the money back the recommended target? Either it does (no level costs measurably less on
+        this book), or this says which level costs less, by how much, and why the target stands."""
+        a, cur = self.assessment, self.money.costs.currency
+        target = a.target.level
+        cheaper = [(lv, self.money.compare(target, lv)) for lv in self.money.levels if lv != target]
+        cheaper = [(lv, c) for lv, c in cheaper if c.measurable and c.mean > 0]
+        if not cheaper:
+            return (f"The money agrees: on this book no level costs measurably less a year than "
+                    f"{self._label(target)}.")
+        level, c = max(cheaper, key=lambda item: item[1].mean)
+        loss = self.money.compare(target, level, "business_loss")
+        same = ("for the same loss (no measurable difference in business loss)" if not loss.measurable
+                else f"and loses {_amount(loss, cur)}" if loss.mean > 0
+                else f"though it loses {_amount(loss, cur)}")
+        scenario = self.scenario
+        if a.target.chosen:
+            why = "it is the target you chose"
+        elif level < target:
+            why = ("it follows from your context, which this simulation does not price: it runs one scenario on "
+                   "every model's book alike, while automation's value grows with many models that change fast")
+        else:
+            why = (f"it follows from your context, while the simulated drift ({scenario}) may be more than your data "
+                   f"sees; if your data can change like this, aim for {self._label(level)} (parameter target_level); "
+                   f"on stable data monitoring costs more than it saves (README, 20-seed table)")
+        return (f"The money does not back {self._label(target)} here: on this book it costs "
+                f"{_amount(c, cur)} a year more than {self._label(level)}, {same}. {self._label(target)} stays "
+                f"the target because {why}; {self._label(level)} is the cheaper stop on the way.")
+
+    def break_even(self) -> BreakEven | None:
+        """The loan volume (applications a week per model) at which monitoring (Level 3) costs no more than
+        Level 2, from the seeds (None when the seeds do not hold both levels)."""
+        if not {2, 3} <= set(self.money.levels):
+            return None
+        return break_even_volume(self.money.per_seed, self.money.costs, 2, 3)
+
+    def break_even_text(self) -> str:
+        """The break-even volume in words, with its range over the seeds."""
+        b = self.break_even()
+        if b is None:
+            return ""
+        if b.volume is None:
+            return (f"Monitoring ({self._label(3)}) does not measurably cut the business loss against "
+                    f"{self._label(2)} in this scenario, so no loan volume makes it pay for itself here.")
+        if b.volume == 0:
+            return f"Monitoring ({self._label(3)}) costs no more to run than {self._label(2)}: it pays at any volume."
+        where = "this book is above it" if b.pays_at_this_book else (
+            "this book is below it" if b.low is not None and b.applications_per_week < b.low else "this book is within it")
+        return (f"Monitoring ({self._label(3)}) pays for itself against {self._label(2)} from about "
+                f"{b.volume:,.0f} applications a week per model (90% range {b.low:,.0f} to {b.high:,.0f}, from "
+                f"the seeds' paired interval of the loss it saves; {where}: {b.applications_per_week:,.0f}).")
+
+
 # --------------------------------------------------------------------------- the report
 
 
@@ -254,8 +336,7 @@ class ReportData:
     warnings: list[str] = field(default_factory=list)
     simulation: SimulationResult | None = None
     progress: Progress | None = None
-    book: TeamBook | None = None
-    money: MultiSeedResult | None = None  # every level's seeds priced at the team's book
+    story: MoneyStory | None = None  # the money on the team's book (with a simulation of every seed)
 
     @classmethod
     def build(cls, params: ReportParameters) -> Self:
@@ -279,8 +360,10 @@ class ReportData:
                 money_seeds = replace(full.seeds, per_seed=repriced(full.seeds.per_seed, book.costs, weeks),
                                       costs=book.costs)
             priced = replace(full, kpis=repriced(full.kpis, book.costs, weeks), costs=book.costs, seeds=money_seeds)
-            report.book, report.money = book, money_seeds
             report.simulation = _subset(priced, report.compared_levels)
+            if money_seeds is not None:
+                report.story = MoneyStory(book, money_seeds, report.assessment, report.rubric, report.compared_levels,
+                                          full.scenario.name)
         return report
 
     @property
@@ -295,80 +378,6 @@ class ReportData:
         if current == target:
             return (0, current) if current else (0, 2)
         return tuple(sorted({current, target}))
-
-    def _label(self, level: int) -> str:
-        return level_label(level, self.rubric)
-
-    def money_headline(self) -> str:
-        """The one sentence at the top: what moving from the team's level to its target is worth a year on
-        its book, with the seeds' paired 90% interval ("" without a simulation)."""
-        if self.money is None or self.book is None:
-            return ""
-        now, target = self.assessment.overall_level, self.assessment.target.level
-        cur = self.book.costs.currency
-        scenario = self.simulation.scenario.name if self.simulation is not None else self.params.scenario
-        on = f"on this book ({_large(self.book.applications_per_year)} applications a year, {scenario} drift)"
-        if now == target:
-            below = self.compared_levels[0]
-            c = self.money.compare(below, now)
-            return (f"Staying at {self._label(now)}, the target, rather than {self._label(below)} is "
-                    f"{_worth(c, cur)} {on}.")
-        c = self.money.compare(now, target)
-        return f"Moving from {self._label(now)} to {self._label(target)} is {_worth(c, cur)} {on}."
-
-    def target_money(self) -> str:
-        """Does the money back the recommended target? Either it does (no level costs measurably less on
-        this book), or this says which level costs less, by how much, and why the target stands."""
-        if self.money is None:
-            return ""
-        a, cur = self.assessment, self.money.costs.currency
-        target = a.target.level
-        cheaper = [(lv, self.money.compare(target, lv)) for lv in self.money.levels if lv != target]
-        cheaper = [(lv, c) for lv, c in cheaper if c.measurable and c.mean > 0]
-        if not cheaper:
-            return (f"The money agrees: on this book no level costs measurably less a year than "
-                    f"{self._label(target)}.")
-        level, c = max(cheaper, key=lambda item: item[1].mean)
-        loss = self.money.compare(target, level, "business_loss")
-        same = ("for the same loss (no measurable difference in business loss)" if not loss.measurable
-                else f"and loses {_amount(loss, cur)}" if loss.mean > 0
-                else f"though it loses {_amount(loss, cur)}")
-        scenario = self.simulation.scenario.name if self.simulation is not None else self.params.scenario
-        if a.target.chosen:
-            why = "it is the target you chose"
-        elif level < target:
-            why = ("it follows from your context, which this simulation does not price: it runs one scenario on "
-                   "every model's book alike, while automation's value grows with many models that change fast")
-        else:
-            why = (f"it follows from your context, while the simulated drift ({scenario}) may be more than your data "
-                   f"sees; if your data can change like this, aim for {self._label(level)} (parameter target_level); "
-                   f"on stable data monitoring costs more than it saves (README, 20-seed table)")
-        return (f"The money does not back {self._label(target)} here: on this book it costs "
-                f"{_amount(c, cur)} a year more than {self._label(level)}, {same}. {self._label(target)} stays "
-                f"the target because {why}; {self._label(level)} is the cheaper stop on the way.")
-
-    def break_even(self) -> BreakEven | None:
-        """The loan volume (applications a week per model) at which monitoring (Level 3) costs no more than
-        Level 2, from the seeds (None without a simulation)."""
-        if self.money is None or not {2, 3} <= set(self.money.levels):
-            return None
-        return break_even_volume(self.money.per_seed, self.money.costs, 2, 3)
-
-    def break_even_text(self) -> str:
-        """The break-even volume in words, with its range over the seeds."""
-        b = self.break_even()
-        if b is None:
-            return ""
-        if b.volume is None:
-            return (f"Monitoring ({self._label(3)}) does not measurably cut the business loss against "
-                    f"{self._label(2)} in this scenario, so no loan volume makes it pay for itself here.")
-        if b.volume == 0:
-            return f"Monitoring ({self._label(3)}) costs no more to run than {self._label(2)}: it pays at any volume."
-        where = "this book is above it" if b.pays_at_this_book else (
-            "this book is below it" if b.low is not None and b.applications_per_week < b.low else "this book is within it")
-        return (f"Monitoring ({self._label(3)}) pays for itself against {self._label(2)} from about "
-                f"{b.volume:,.0f} applications a week per model (90% range {b.low:,.0f} to {b.high:,.0f}, from "
-                f"the seeds' paired interval of the loss it saves; {where}: {b.applications_per_week:,.0f}).")
 
     def headline(self) -> str:
         """One paragraph in plain words (plain text: the templates escape it)."""
@@ -421,8 +430,9 @@ class TeamReport(ReportData):
         """Title, overall and target badges (named as in the headline), headline, the dimension table."""
         return self._render("summary", team=self.team, rubric=self.rubric, answers=self.answers,
                             a=self.assessment, headline=self.headline(), warnings=self.warnings,
-                            money_headline=self.money_headline(), target_money=self.target_money(),
-                            book=self.book.sentence() if self.book is not None else "")
+                            money_headline=self.story.headline() if self.story else "",
+                            target_money=self.story.target() if self.story else "",
+                            book=self.story.book.sentence() if self.story else "")
 
     def since_html(self) -> str:
         """Levels on the previous assessment's date and now, criteria gained and lost ("" without history)."""
@@ -488,8 +498,9 @@ class TeamReport(ReportData):
                       f"with 90% intervals; the comparison is paired (same streams).") if multi is not None else ""
         return self._render("simulation", scenario=sim.scenario, level_names=[level_label(lv, self.rubric) for lv in levels],
                             rows=rows, verdicts=verdicts, seeds_text=seeds_text, config=sim.config,
-                            book=self.book.sentence() if self.book is not None else "",
-                            break_even=self.break_even_text(), bad_models=_bad_models_text(summary, levels))
+                            book=self.story.book.sentence() if self.story else "",
+                            break_even=self.story.break_even_text() if self.story else "",
+                            bad_models=_bad_models_text(summary, levels))
 
     def simulation_chart(self) -> Any:
         """What each compared level costs over the simulated year, or None when the report has no simulation."""
