@@ -153,16 +153,21 @@ def _decides_alike(costs: Costs, other: Costs) -> bool:
     return all(getattr(costs, f) == getattr(other, f) for f in DECISION_FIELDS)
 
 
-@lru_cache(maxsize=8)
 def cached_simulation(scenario: str, seed: int, costs: Costs | None = None) -> SimulationResult:
     """All five levels once per (scenario, seed, the loan book's decision fields): a kernel that renders
     many reports pays once, and a batch computes the default book once in the parent and hands it over
-    through $MLOPS_WORKBOOK_SIMULATION_CACHE (a folder private to that batch)."""
+    through $MLOPS_WORKBOOK_SIMULATION_CACHE (a folder private to that batch). Teams that differ only in
+    what is repriced (models, people, upkeep) share one run."""
     if costs is None or _decides_alike(costs, load_costs()):
+        return _cached(scenario, seed, None)
+    return _cached(scenario, seed, replace(load_costs(), **{f: getattr(costs, f) for f in DECISION_FIELDS}))
+
+
+@lru_cache(maxsize=8)
+def _cached(scenario: str, seed: int, costs: Costs | None) -> SimulationResult:
+    if costs is None:
         shared = simcache.read(scenario, seed)
-        if shared is not None:
-            return shared
-        return report_simulation(scenario, seed)
+        return shared if shared is not None else report_simulation(scenario, seed)
     return report_simulation(scenario, seed, costs)
 
 
