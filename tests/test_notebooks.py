@@ -38,12 +38,14 @@ def test_report_notebook_has_one_parameters_cell():
     first_code = next(c for c in nb.cells if c.cell_type == "code")
     assert first_code is tagged[0]
     names = [line.split("=")[0].strip() for line in tagged[0].source.splitlines() if "=" in line]
-    assert names == ["answers_path", "rubric", "target_level", "scenario", "seed", "include_simulation"]
+    from mlops_workbook.report.params import PARAMETER_NAMES
+
+    assert names == list(PARAMETER_NAMES) and names[-1] == "costs"
 
 
 def test_papermill_sees_the_parameters():
     from papermill.inspection import inspect_notebook
 
     params = inspect_notebook(str(ROOT / "notebooks" / "03_report.ipynb"))
-    assert set(params) == {"answers_path", "rubric", "target_level", "scenario", "seed", "include_simulation"}
+    assert set(params) == {"answers_path", "rubric", "target_level", "scenario", "seed", "include_simulation", "costs"}
     assert params["target_level"]["default"] == "None"

@@ -254,8 +254,8 @@ def recommend_target(context: Context, rubric: Rubric | None = None) -> Target:
         level4.append("a high cost of a stale model")
     if level4:
         reason = (
-            f"{label(4)} pays off here: " + _join(level4) + ". Models should retrain themselves when "
-            "drift is detected, with automatic evaluation and promotion."
+            f"{label(4)} is recommended for " + _join(level4) + ": models retrain themselves when "
+            "drift is detected, with automatic evaluation and promotion (the report says what it costs on your book)."
         )
         return Target(4, reason, 4)
     level3 = []

@@ -26,7 +26,10 @@ from ..assessment.store import AnswersStore, read_team
 from ..errors import WorkbookError
 from ..formatting import detection, interval, money, never_or
 from ..html import render
-from ..simulation import SimulationResult, simulate, simulate_seeds
+from ..simulation import Costs, MultiSeedResult, SimulationResult, load_costs, simulate, simulate_seeds
+from ..simulation.costs import repriced
+from ..simulation.money import BreakEven, break_even_volume
+from ..simulation.uncertainty import Comparison
 from ..style import level_label
 from . import simcache
 from .params import REPORT_SCENARIO
@@ -46,6 +49,7 @@ class ReportParameters:
     scenario: str = REPORT_SCENARIO
     seed: int = 0
     include_simulation: bool = True
+    costs: str = ""  # a costs file (YAML, like simulation/costs.yaml); "": the shipped defaults
 
 
 def _parse_bool(text: str) -> bool:
@@ -65,17 +69,19 @@ def resolve_parameters(
     scenario: str = REPORT_SCENARIO,
     seed: int = 0,
     include_simulation: bool = True,
+    costs: str = "",
     query_string: str | None = None,
     answers_dir: str | os.PathLike[str] | None = None,
 ) -> ReportParameters:
     """Papermill's injected values, overridden by a Voila query string when there is one.
 
     From the URL only names are taken, never paths: `team=blue` becomes `<answers dir>/blue.json`
-    through the same safe-name rule the assessment saves with.
+    through the same safe-name rule the assessment saves with (so `costs`, a path, is never read from it).
     """
     if int(seed) < 0:
         raise WorkbookError(f"expected a whole number >= 0, got {seed!r}", field="seed")
-    params = ReportParameters(str(answers_path), rubric or "", target_level, scenario, int(seed), bool(include_simulation))
+    params = ReportParameters(str(answers_path), rubric or "", target_level, scenario, int(seed), bool(include_simulation),
+                              str(costs or ""))
     if not query_string:
         return params
     query = {k: v[-1] for k, v in parse_qs(query_string.lstrip("?"), keep_blank_values=True).items()}
@@ -130,20 +136,99 @@ REPORT_SEEDS = 20  # seeds behind the report's means and intervals
 REPORT_ROWS_PER_WEEK = 1000  # money is scaled to the loan book, so half the rows keep the same units
 
 
-def report_simulation(scenario: str, seed: int) -> SimulationResult:
+def report_simulation(scenario: str, seed: int, costs: Costs | None = None) -> SimulationResult:
     """Seed `seed` for the week-by-week chart, plus seeds seed..seed+19 for means and intervals."""
-    result = simulate(scenario=scenario, seed=seed, rows_per_week=REPORT_ROWS_PER_WEEK, drift=False)
+    result = simulate(scenario=scenario, seed=seed, rows_per_week=REPORT_ROWS_PER_WEEK, drift=False, costs=costs)
     result.seeds = simulate_seeds(result.config, seeds=REPORT_SEEDS, costs=result.costs)
     return result
 
 
+# The loan book's fields that change what a policy decides (its cut-off, its "profit fell" alarm) or the
+# money per simulated row: a team's costs file that changes one of them is simulated again; any other
+# field (people, upkeep, models) is repriced from the kept runs.
+DECISION_FIELDS = ("applications_per_week", "margin", "loss_given_default", "cutoff")
+
+
+def _decides_alike(costs: Costs, other: Costs) -> bool:
+    return all(getattr(costs, f) == getattr(other, f) for f in DECISION_FIELDS)
+
+
+def cached_simulation(scenario: str, seed: int, costs: Costs | None = None) -> SimulationResult:
+    """All five levels once per (scenario, seed, the loan book's decision fields): a kernel that renders
+    many reports pays once, and a batch computes the default book once in the parent and hands it over
+    through $MLOPS_WORKBOOK_SIMULATION_CACHE (a folder private to that batch). Teams that differ only in
+    what is repriced (models, people, upkeep) share one run."""
+    if costs is None or _decides_alike(costs, load_costs()):
+        return _cached(scenario, seed, None)
+    return _cached(scenario, seed, replace(load_costs(), **{f: getattr(costs, f) for f in DECISION_FIELDS}))
+
+
 @lru_cache(maxsize=8)
-def cached_simulation(scenario: str, seed: int) -> SimulationResult:
-    """All five levels once per (scenario, seed): a kernel that renders many reports pays once, and a
-    batch computes it once in the parent and hands it over through $MLOPS_WORKBOOK_SIMULATION_CACHE
-    (a folder private to that batch)."""
-    shared = simcache.read(scenario, seed)
-    return shared if shared is not None else report_simulation(scenario, seed)
+def _cached(scenario: str, seed: int, costs: Costs | None) -> SimulationResult:
+    if costs is None:
+        shared = simcache.read(scenario, seed)
+        return shared if shared is not None else report_simulation(scenario, seed)
+    return report_simulation(scenario, seed, costs)
+
+
+@dataclass(frozen=True)
+class TeamBook:
+    """The book a team's money is about: the costs it is priced at (the team's file, its models in
+    production from the context) and what that book is in applications and money a year."""
+    costs: Costs
+    source: str  # the costs file, or "the shipped costs"
+    models_from_context: bool
+    mean_amount: float  # the simulated stream's mean loan amount applied for
+
+    @property
+    def applications_per_year(self) -> float:
+        """Every model's applications a year."""
+        return self.costs.applications_per_week * 52 * self.costs.models
+
+    @property
+    def amount_per_year(self) -> float:
+        """What those applications ask for a year."""
+        return self.applications_per_year * self.mean_amount
+
+    def sentence(self) -> str:
+        """The book in one sentence (plain text)."""
+        c = self.costs
+        models = int(c.models) if float(c.models).is_integer() else c.models
+        if models != 1:
+            each = f"{models} models in production (from the team's context), each deciding"
+        else:
+            each = "1 model in production" + (" (from the team's context)" if self.models_from_context else "") + ", deciding"
+        return (f"The book simulated: {each} {c.applications_per_week:,.0f} loan applications a week; "
+                f"{self.applications_per_year:,.0f} applications a year asking for {c.currency} "
+                f"{_large(self.amount_per_year)} (mean loan {money(self.mean_amount, c.currency)}); margin "
+                f"{c.margin:.0%} on a repaid loan, {c.loss_given_default:.0%} lost on a default; priced with "
+                f"{self.source}.")
+
+
+def _large(value: float) -> str:
+    """Money in words a stakeholder reads at a glance: 1.9 billion, 380 million."""
+    for size, word in ((1e9, "billion"), (1e6, "million")):
+        if abs(value) >= size:
+            return f"{value / size:,.1f} {word}"
+    return f"{value:,.0f}"
+
+
+@lru_cache(maxsize=1)
+def mean_loan_amount() -> float:
+    """The stream's mean amount applied for (every scenario draws the same population before week 0)."""
+    from ..simulation.scenarios import get_scenario, generate_week
+
+    return float(generate_week(-1, 20_000, get_scenario("none"), 0).loan_amount.mean())
+
+
+def team_book(params: ReportParameters, context: Any) -> TeamBook:
+    """The team's costs file (or the defaults) with the models in production its context gives."""
+    costs = load_costs(params.costs or None)
+    models = getattr(context, "models_in_production", None)
+    if models:
+        costs = replace(costs, models=float(models))
+    return TeamBook(costs, f"the costs file {os.path.basename(params.costs)}" if params.costs else "the shipped costs",
+                    bool(models), mean_loan_amount())
 
 
 def _subset(result: SimulationResult, levels: tuple[int, ...]) -> SimulationResult:
@@ -160,6 +245,88 @@ def _subset(result: SimulationResult, levels: tuple[int, ...]) -> SimulationResu
     )
 
 
+@dataclass(frozen=True)
+class MoneyStory:
+    """What the report says about money, for the team's book: the headline sentence, whether the money backs
+    the target, and monitoring's break-even volume. Apart from `ReportData` so each stays small."""
+    book: TeamBook
+    money: MultiSeedResult  # every level's seeds priced at the team's book
+    assessment: Assessment
+    rubric: Rubric
+    compared_levels: tuple[int, ...]
+    scenario: str
+
+    def _label(self, level: int) -> str:
+        return level_label(level, self.rubric)
+
+    def headline(self) -> str:
+        """The one sentence at the top: what moving from the team's level to its target is worth a year on
+        its book, with the seeds' paired 90% interval."""
+        now, target = self.assessment.overall_level, self.assessment.target.level
+        cur = self.book.costs.currency
+        scenario = self.scenario
+        on = f"on this book ({_large(self.book.applications_per_year)} applications a year, {scenario} drift)"
+        if now == target:
+            below = self.compared_levels[0]
+            c = self.money.compare(below, now)
+            return (f"Staying at {self._label(now)}, the target, rather than {self._label(below)} is "
+                    f"{_worth(c, cur)} {on}.")
+        c = self.money.compare(now, target)
+        return f"Moving from {self._label(now)} to {self._label(target)} is {_worth(c, cur)} {on}."
+
+    def target(self) -> str:
+        """Does the money back the recommended target? Either it does (no level costs measurably less on
+        this book), or this says which level costs less, by how much, and why the target stands."""
+        a, cur = self.assessment, self.money.costs.currency
+        target = a.target.level
+        cheaper = [(lv, self.money.compare(target, lv)) for lv in self.money.levels if lv != target]
+        cheaper = [(lv, c) for lv, c in cheaper if c.measurable and c.mean > 0]
+        if not cheaper:
+            return (f"The money agrees: on this book no level costs measurably less a year than "
+                    f"{self._label(target)}.")
+        level, c = max(cheaper, key=lambda item: item[1].mean)
+        loss = self.money.compare(target, level, "business_loss")
+        same = ("for the same loss (no measurable difference in business loss)" if not loss.measurable
+                else f"and loses {_amount(loss, cur)}" if loss.mean > 0
+                else f"though it loses {_amount(loss, cur)}")
+        scenario = self.scenario
+        if a.target.chosen:
+            why = "it is the target you chose"
+        elif level < target:
+            why = ("it follows from your context, which this simulation does not price: it runs one scenario on "
+                   "every model's book alike, while automation's value grows with many models that change fast")
+        else:
+            why = (f"it follows from your context, while the simulated drift ({scenario}) may be more than your data "
+                   f"sees; if your data can change like this, aim for {self._label(level)} (parameter target_level); "
+                   f"on stable data monitoring costs more than it saves (README, 20-seed table)")
+        return (f"The money does not back {self._label(target)} here: on this book it costs "
+                f"{_amount(c, cur)} a year more than {self._label(level)}, {same}. {self._label(target)} stays "
+                f"the target because {why}; {self._label(level)} is the cheaper stop on the way.")
+
+    def break_even(self) -> BreakEven | None:
+        """The loan volume (applications a week per model) at which monitoring (Level 3) costs no more than
+        Level 2, from the seeds (None when the seeds do not hold both levels)."""
+        if not {2, 3} <= set(self.money.levels):
+            return None
+        return break_even_volume(self.money.per_seed, self.money.costs, 2, 3)
+
+    def break_even_text(self) -> str:
+        """The break-even volume in words, with its range over the seeds."""
+        b = self.break_even()
+        if b is None:
+            return ""
+        if b.volume is None:
+            return (f"Monitoring ({self._label(3)}) does not measurably cut the business loss against "
+                    f"{self._label(2)} in this scenario, so no loan volume makes it pay for itself here.")
+        if b.volume == 0:
+            return f"Monitoring ({self._label(3)}) costs no more to run than {self._label(2)}: it pays at any volume."
+        where = "this book is above it" if b.pays_at_this_book else (
+            "this book is below it" if b.low is not None and b.applications_per_week < b.low else "this book is within it")
+        return (f"Monitoring ({self._label(3)}) pays for itself against {self._label(2)} from about "
+                f"{b.volume:,.0f} applications a week per model (90% range {b.low:,.0f} to {b.high:,.0f}, from "
+                f"the seeds' paired interval of the loss it saves; {where}: {b.applications_per_week:,.0f}).")
+
+
 # --------------------------------------------------------------------------- the report
 
 
@@ -174,6 +341,7 @@ class ReportData:
     warnings: list[str] = field(default_factory=list)
     simulation: SimulationResult | None = None
     progress: Progress | None = None
+    story: MoneyStory | None = None  # the money on the team's book (with a simulation of every seed)
 
     @classmethod
     def build(cls, params: ReportParameters) -> Self:
@@ -189,7 +357,18 @@ class ReportData:
         report = cls(params, record.answers, record.rubric, record.assessment, list(record.warnings),
                      progress=record.progress)
         if params.include_simulation:
-            report.simulation = _subset(cached_simulation(params.scenario, params.seed), report.compared_levels)
+            book = team_book(params, record.answers.context)
+            full = cached_simulation(params.scenario, params.seed, book.costs)
+            weeks = full.config.weeks
+            money_seeds = None
+            if full.seeds is not None:
+                money_seeds = replace(full.seeds, per_seed=repriced(full.seeds.per_seed, book.costs, weeks),
+                                      costs=book.costs)
+            priced = replace(full, kpis=repriced(full.kpis, book.costs, weeks), costs=book.costs, seeds=money_seeds)
+            report.simulation = _subset(priced, report.compared_levels)
+            if money_seeds is not None:
+                report.story = MoneyStory(book, money_seeds, report.assessment, report.rubric, report.compared_levels,
+                                          full.scenario.name)
         return report
 
     @property
@@ -255,7 +434,10 @@ class TeamReport(ReportData):
     def summary_html(self) -> str:
         """Title, overall and target badges (named as in the headline), headline, the dimension table."""
         return self._render("summary", team=self.team, rubric=self.rubric, answers=self.answers,
-                            a=self.assessment, headline=self.headline(), warnings=self.warnings)
+                            a=self.assessment, headline=self.headline(), warnings=self.warnings,
+                            money_headline=self.story.headline() if self.story else "",
+                            target_money=self.story.target() if self.story else "",
+                            book=self.story.book.sentence() if self.story else "")
 
     def since_html(self) -> str:
         """Levels on the previous assessment's date and now, criteria gained and lost ("" without history)."""
@@ -320,7 +502,10 @@ class TeamReport(ReportData):
         seeds_text = (f"Means over {len(multi.seeds)} simulated years (seeds {multi.seeds[0]}-{multi.seeds[-1]}), "
                       f"with 90% intervals; the comparison is paired (same streams).") if multi is not None else ""
         return self._render("simulation", scenario=sim.scenario, level_names=[level_label(lv, self.rubric) for lv in levels],
-                            rows=rows, verdicts=verdicts, seeds_text=seeds_text, config=sim.config)
+                            rows=rows, verdicts=verdicts, seeds_text=seeds_text, config=sim.config,
+                            book=self.story.book.sentence() if self.story else "",
+                            break_even=self.story.break_even_text() if self.story else "",
+                            bad_models=_bad_models_text(summary, levels))
 
     def simulation_chart(self) -> Any:
         """What each compared level costs over the simulated year, or None when the report has no simulation."""
@@ -354,17 +539,50 @@ class TeamReport(ReportData):
                             context=self.answers.context.to_dict())
 
 
+def _worth(c: Comparison, currency: str) -> str:
+    """`c` is (from-level - to-level) net cost: "worth EUR X a year (90% interval ...)" or its opposite."""
+    if not c.measurable:
+        return f"worth no measurable amount a year (90% interval {currency} {c.low:,.0f} to {c.high:,.0f})"
+    if c.mean > 0:
+        return f"worth {currency} {c.mean:,.0f} a year (90% interval {currency} {c.low:,.0f} to {c.high:,.0f})"
+    return f"a cost of {currency} {-c.mean:,.0f} a year (90% interval {currency} {-c.high:,.0f} to {-c.low:,.0f})"
+
+
+def _amount(c: Comparison, currency: str) -> str:
+    """|mean| with its interval: "EUR 41,040 (90% interval 39,000 to 43,000)"."""
+    low, high = sorted((abs(c.low), abs(c.high)))
+    return f"{currency} {abs(c.mean):,.0f} (90% interval {low:,.0f} to {high:,.0f})"
+
+
+def _bad_models_text(summary: pd.DataFrame, levels: tuple[int, ...]) -> str:
+    """What "bad models shipped" means, next to the releases it is a share of."""
+    parts = []
+    for lv in levels:
+        if {"bad_models_shipped", "deployments"} <= set(summary.columns):
+            parts.append(f"{summary.loc[lv, 'bad_models_shipped']:.2f} of {summary.loc[lv, 'deployments']:.1f}"
+                         f" releases at Level {lv}")
+    return ("A bad model shipped is a release that, over the weeks it served, earned more than 2% of the "
+            "oracle's profit less than the model it replaced would have. Read it against the releases: a level "
+            "that never retrains cannot ship a bad model, one that releases every four weeks, or right after a "
+            "change when few labelled weeks of the new data exist, sometimes does; its gates and rollback catch "
+            "most, not all. " + ("Here: " + "; ".join(parts) + "." if parts else ""))
+
+
 def _simulation_metrics(currency: str) -> list[tuple[str, str, str | None]]:
     """(label, KPI column, format): money columns (format None) carry their 90% interval."""
     return [
         (f"Net cost ({currency} per year)", "net_cost", None),
         (f"Business loss vs an oracle ({currency})", "business_loss", None),
-        (f"Run cost: compute, people, build ({currency})", "run_cost", None),
+        (f"Run cost ({currency}): build + people + compute", "run_cost", None),
+        (f"of which build, amortised ({currency})", "build_cost", None),
+        (f"of which people: retrains, reviews, incidents, alerts, on-call, oversight ({currency})", "people_cost", None),
+        (f"of which compute and platform upkeep ({currency})", "compute_cost", None),
+        ("Releases", "deployments", "{:.1f}"),
         ("Mean AUC", "mean_auc", "{:.3f}"), ("Mean accuracy", "mean_accuracy", "{:.1%}"),
         ("Accuracy-weeks lost vs the oracle", "accuracy_weeks_lost", "{:.2f}"),
         ("Weeks to detect the drift", "weeks_to_detect", "{:.1f}"), ("Alerts", "alerts", "{:.1f}"),
         ("Retrains", "retrains", "{:.1f}"), ("Deployments blocked", "blocked", "{:.1f}"),
-        ("Bad models shipped", "bad_models_shipped", "{:.2f}"),
+        ("Bad models shipped (see below the table)", "bad_models_shipped", "{:.2f}"),
         ("Manual interventions", "manual_interventions", "{:.1f}"),
     ]
 
@@ -388,14 +606,14 @@ class ReportFailure:
 
 
 def build_report(*, answers_path: str, rubric: str = "", target_level: int | None = None,
-                 scenario: str = REPORT_SCENARIO, seed: int = 0, include_simulation: bool = True,
+                 scenario: str = REPORT_SCENARIO, seed: int = 0, include_simulation: bool = True, costs: str = "",
                  query_string: str | None = None) -> TeamReport | ReportFailure:
     """The report notebook's one call. Under papermill an error raises (the batch reports it); in
     Voila (a query string is present) it becomes a friendly message in the page."""
     try:
         params = resolve_parameters(answers_path=answers_path, rubric=rubric, target_level=target_level,
                                     scenario=scenario, seed=seed, include_simulation=include_simulation,
-                                    query_string=query_string)
+                                    costs=costs, query_string=query_string)
         return TeamReport.build(params)
     except WorkbookError as exc:
         if query_string is None:

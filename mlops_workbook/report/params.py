@@ -12,4 +12,4 @@ from __future__ import annotations
 REPORT_SCENARIO = "concept-drift"
 
 # The names of the `parameters` cell of notebooks/03_report.ipynb, in order (a test compares them).
-PARAMETER_NAMES = ("answers_path", "rubric", "target_level", "scenario", "seed", "include_simulation")
+PARAMETER_NAMES = ("answers_path", "rubric", "target_level", "scenario", "seed", "include_simulation", "costs")

@@ -68,21 +68,23 @@ def level_kpis(level: int, ledger: Ledger, timeline: pd.DataFrame, truth: Truth,
     weeks_to_detect = float(min(e.week for e in detections) - scenario.onset) if detections else math.nan
     alerts = [e for e in events if e.kind == "alert"]
     false_alerts = sum(1 for e in alerts if e.data_week is None or not truth.active(e.data_week))
-    business_loss = float((t.oracle_profit - t.profit).sum()) * scale
+    loss_per_model = float((t.oracle_profit - t.profit).sum()) * scale / costs.models
     compute = sum(e.compute for e in events) + (costs.monitoring_week * weeks if monitoring else 0.0)
     people_days = sum(e.people_days for e in events)
-    people = costs.people_cost(people_days)
-    build = costs.build_cost(level, weeks)
-    run_cost = compute + people + build
+    deployments = sum(1 for e in events if e.kind == "promoted")
+    price = costs.price(level, weeks, loss_per_model=loss_per_model, people_days=people_days, compute=compute,
+                        releases=deployments)
     return {
         "level": level,
         "name": LEVEL_NAMES[level],
-        "business_loss": business_loss,
-        "run_cost": run_cost,
-        "net_cost": business_loss + run_cost,
-        "compute_cost": compute,
-        "people_cost": people,
-        "build_cost": build,
+        "business_loss": price.business_loss,
+        "run_cost": price.run_cost,
+        "net_cost": price.net_cost,
+        "compute_cost": price.compute,
+        "people_cost": price.people,
+        "build_cost": price.build,
+        "loss_per_model": loss_per_model,
+        "model_compute": compute,
         "mean_auc": float(t.auc.mean()),
         "mean_accuracy": float(t.accuracy.mean()),
         "accuracy_weeks_lost": float((t.oracle_accuracy - t.accuracy).sum()),
@@ -90,7 +92,7 @@ def level_kpis(level: int, ledger: Ledger, timeline: pd.DataFrame, truth: Truth,
         "alerts": len(alerts),
         "false_alerts": int(false_alerts),
         "retrains": sum(1 for e in events if e.kind == "retrain"),
-        "deployments": sum(1 for e in events if e.kind == "promoted"),
+        "deployments": deployments,
         "blocked": sum(1 for e in events if e.kind == "blocked"),
         "rolled_back": sum(1 for e in events if e.kind == "rolled back"),
         "bad_models_shipped": _bad_models(events, t, truth, models, guarded, scores_of),

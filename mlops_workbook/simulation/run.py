@@ -106,7 +106,7 @@ def _simulate(config: SimulationConfig, costs: Costs, drift: bool) -> Simulation
                 "events": "; ".join(f"{e.kind}: {e.detail}" for e in ledger.events[before:]),
             })
     timeline = pd.DataFrame(rows)
-    scale = costs.applications_per_week / config.rows_per_week
+    scale = costs.book_scale(config.rows_per_week)
     timeline["business_loss"] = (timeline.oracle_profit - timeline.profit) * scale
     timeline["cumulative_loss"] = timeline.groupby("level").business_loss.cumsum() / 1000  # thousands
     kpis = pd.DataFrame([

@@ -28,10 +28,11 @@ import pandas as pd
 from scipy.special import stdtrit  # Student t quantiles, without importing all of scipy.stats
 
 from .config import LEVEL_NAMES, SimulationConfig
-from .costs import Costs, load_costs
+from .costs import Costs, load_costs, repriced  # noqa: F401  (repriced: the lab's import)
 from .run import SimulationResult, clean, simulate
 
-PER_SEED_COLUMNS = ["seed", "level", "business_loss", "run_cost", "net_cost", "accuracy_weeks_lost", "weeks_to_detect",
+PER_SEED_COLUMNS = ["seed", "level", "business_loss", "run_cost", "net_cost", "build_cost", "people_cost", "compute_cost",
+                    "accuracy_weeks_lost", "weeks_to_detect",
                     "bad_models_shipped"]
 CONFIDENCE = 0.9
 
@@ -125,17 +126,6 @@ class MultiSeedResult:
             "comparisons": [{k: clean(v) for k, v in c.items()} for c in comparisons],
             "per_seed": [{k: clean(v) for k, v in row.items()} for row in self.per_seed[PER_SEED_COLUMNS].to_dict("records")],
         }
-
-
-def repriced(kpis: pd.DataFrame, costs: Costs, weeks: int) -> pd.DataFrame:
-    """The same runs priced at `costs`' day rate. No policy decision depends on the day rate (only on
-    the loan book), so people and build costs are recomputed and nothing is simulated again."""
-    out = kpis.copy()
-    out["people_cost"] = out.people_days * costs.day_rate
-    out["build_cost"] = [costs.build_cost(int(level), weeks) for level in out.level]
-    out["run_cost"] = out.compute_cost + out.people_cost + out.build_cost
-    out["net_cost"] = out.business_loss + out.run_cost
-    return out
 
 
 def compare_levels(per_seed: pd.DataFrame, a: int, b: int, kpi: str = "net_cost") -> Comparison:

@@ -236,3 +236,62 @@ def test_roadmap_shows_the_remediation_of_the_probes_beside_their_criterion():
     for item in without:
         row = next(r for r in html.split("<tr>") if str(escape(item.text)) in r)
         assert "probe " not in row
+
+
+# --------------------------------------------------------------------------- issue 18: the money survives a stakeholder
+
+
+def _team_reports(**params):
+    from mlops_workbook.resources import sample_answer_files
+
+    files = sample_answer_files()
+    assert files, "no sample answers"
+    return [TeamReport.build(ReportParameters(str(f), **params)) for f in files]
+
+
+def test_every_sample_teams_money_headline_and_target_agree():
+    """The headline states what the move to the target is worth on the team's own book; the target either
+    is backed by the money (no level costs measurably less) or the report names the cheaper level and why."""
+    from mlops_workbook.style import level_label
+
+    books = set()
+    for report in _team_reports():
+        a, money = report.assessment, report.story.money
+        label = level_label(a.target.level, report.rubric)
+        head, note = report.story.headline(), report.story.target()
+        assert label in head and "a year (90% interval" in head and "on this book" in head, head
+        cheaper = [lv for lv in money.levels if lv != a.target.level
+                   and money.compare(a.target.level, lv).measurable and money.compare(a.target.level, lv).mean > 0]
+        if cheaper:
+            assert note.startswith(f"The money does not back {label}") and "stays the target because" in note, note
+            assert any(level_label(lv, report.rubric) in note for lv in cheaper)
+        else:
+            assert note.startswith("The money agrees"), note
+        html = report.summary_html()
+        assert str(escape(head)) in html and str(escape(note)) in html
+        assert html.index(str(escape(head))) < html.index("Recommended target")  # near the top
+        books.add(round(report.story.book.applications_per_year))
+        assert report.story.book.costs.models == (report.answers.context.models_in_production or 1)
+    assert len(books) > 1, "every team is simulated on the same book"
+
+
+def test_falcon_is_told_what_level_4_costs_against_level_3():
+    falcon = next(r for r in _team_reports() if r.team == "Falcon Payments")
+    assert falcon.assessment.target.level == 4
+    note = falcon.story.target()
+    assert "Level 3 (" in note and "a year more than" in note and "for the same loss" in note, note
+
+
+def test_a_team_costs_file_is_a_report_parameter(tmp_path):
+    from mlops_workbook.report.params import PARAMETER_NAMES
+
+    assert "costs" in PARAMETER_NAMES
+    path = tmp_path / "our-costs.yaml"
+    path.write_text("people:\n  day_rate: 1600\n")
+    ours = TeamReport.build(ReportParameters(str(SAMPLES / "otter-retail.json"), costs=str(path)))
+    shipped = TeamReport.build(ReportParameters(str(SAMPLES / "otter-retail.json")))
+    assert "our-costs.yaml" in ours.story.book.sentence() and ours.story.book.costs.day_rate == 1600
+    ours_cost = ours.story.money.summary().set_index("level").people_cost
+    assert (ours_cost > shipped.story.money.summary().set_index("level").people_cost).all()
+    html = ours.simulation_html()
+    assert "of which build" in html and "A bad model shipped is a release" in html and "applications a year" in html

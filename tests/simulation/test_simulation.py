@@ -265,7 +265,7 @@ def test_cli_simulate_seeds_json(capsys):
     assert [k["level"] for k in data["kpis"]] == [0, 4]
     low, high = data["kpis"][0]["intervals"]["net_cost"]
     assert low <= data["kpis"][0]["net_cost"] <= high
-    assert {"seed", "level", "business_loss", "run_cost", "net_cost", "accuracy_weeks_lost", "weeks_to_detect",
+    assert {"seed", "level", "business_loss", "run_cost", "net_cost", "build_cost", "people_cost", "compute_cost", "accuracy_weeks_lost", "weeks_to_detect",
             "bad_models_shipped"} == set(data["per_seed"][0])
     assert len(data["per_seed"]) == 6 and data["comparisons"][0]["a"] == 4
 
