@@ -22,22 +22,20 @@ from mlops_workbook.assessment.answers import Answer, Answers
 from mlops_workbook.assessment.store import answers_path, save_answers, team_file_stem
 
 from .._servers import OUTPUT, SAVED, free_port, require_chromium, stop, wait_until_up
-from ..conftest import ROOT
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 PREFIX = "/user/x/"
-REPORTS = ROOT / "notebooks" / "reports"  # inside the served folder, as `serve` has it by default
 
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     require_chromium()
     root = tmp_path_factory.mktemp("prefix")
-    answers = root / "answers"
-    REPORTS.mkdir(parents=True, exist_ok=True)
-    before = set(REPORTS.iterdir())
+    # reports in a folder of their own, as `serve` has them by default (it links them into what it serves)
+    answers, reports = root / "answers", root / "reports"
+    reports.mkdir(parents=True, exist_ok=True)
     # a team's exported report, which the landing page links under the team's name
-    exported = REPORTS / f"{team_file_stem('Prefix Live Team', 'quick-check')}.html"
+    exported = reports / f"{team_file_stem('Prefix Live Team', 'quick-check')}.html"
     exported.write_text("<html><body><h1>Exported report of the prefix test</h1></body></html>")
     save_answers(Answers(team="Prefix Live Team", rubric="quick-check", answers={"qc-build-1": Answer("yes")}),
                  answers_path(answers, "Prefix Live Team", "quick-check"))
@@ -46,7 +44,7 @@ def served(tmp_path_factory):
     log = log_path.open("w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "mlops_workbook", "serve", "--port", str(port), "--base-url", PREFIX,
-         "--answers-dir", str(answers), "--reports-dir", str(REPORTS)],
+         "--answers-dir", str(answers), "--reports-dir", str(reports)],
         stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}{PREFIX}"
     try:
@@ -58,8 +56,6 @@ def served(tmp_path_factory):
     yield {"base": base, "origin": f"http://127.0.0.1:{port}", "log": log_path, "answers": answers}
     stop(proc)
     log.close()
-    for created in set(REPORTS.iterdir()) - before:
-        created.unlink()
 
 
 @pytest.fixture
