@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import os
 import re
 import subprocess
@@ -12,6 +11,7 @@ import tomllib
 from mlops_workbook import resources
 
 from .conftest import ROOT
+from .test_html import _strings
 
 PACKAGE = ROOT / "mlops_workbook"
 NOTEBOOK_NAME = re.compile(r"\b0\d_[a-z_]+\.ipynb\b")
@@ -46,16 +46,8 @@ def test_the_repository_paths_are_symlinks_into_the_package():
 
 
 def _code_strings(path):
-    """String constants of a module that are not docstrings."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    docstrings = set()
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
-            first = node.body[0]
-            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
-                docstrings.add(id(first.value))
-    return [n.value for n in ast.walk(tree)
-            if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in docstrings]
+    """String constants of a module that are not docstrings (test_html's reader, values only)."""
+    return [value for _, value in _strings(path)]
 
 
 def test_notebook_file_names_are_written_only_in_resources():
