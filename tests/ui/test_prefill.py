@@ -13,6 +13,8 @@ from mlops_workbook.scan import ScanError
 from mlops_workbook.scan.archive import extract_zip
 from mlops_workbook.ui.prefill import PrefillPanel
 
+from ..conftest import ROOT
+
 
 def make_repo(root):
     (root / "src").mkdir(parents=True)
@@ -113,3 +115,77 @@ def test_panel_in_status_on_bad_zip():
     panel = PrefillPanel(on_findings=lambda items: None)
     panel.scan_zip(b"garbage", "x.zip")
     assert "x.zip: not a zip archive" in panel.status
+
+
+# --------------------------------------------------------------------------- what to add next
+
+
+def _items(html: str) -> list[str]:
+    return [part.split("</li>", 1)[0] for part in html.split("<li>")[1:]]
+
+
+def test_after_a_scan_the_panel_says_what_to_add_next(tmp_path):
+    from markupsafe import escape
+
+    from mlops_workbook.scan.probes import PROBE_INFO
+    from mlops_workbook.ui.prefill import PER_EFFORT
+
+    panel = PrefillPanel()
+    assert panel.next_steps == ""  # nothing before a scan
+    panel.path.value = str(make_repo(tmp_path / "repo"))
+    panel.button.click()
+    html = panel.next_steps
+    assert "What to add next" in html
+    items = _items(html)
+    assert items
+    plain = [item.replace("<code>", "`").replace("</code>", "`") for item in items]
+    # data-validation covers criteria the scan did not find: its remediation is listed, escaped, with the criterion
+    validation = next(item for item in plain if "(probe data-validation)" in item)
+    assert str(escape(PROBE_INFO["data-validation"].remediation)) in validation
+    assert "Each new training batch passes automated data validation" in validation
+    # data-versioning's criteria are found (yes, or partial where the rubric caps it): nothing to add
+    assert not [item for item in plain if "(probe data-versioning)" in item]
+    # the panel scans a folder: a tracking store's remediation is not its to give
+    assert "mlflow-store" not in html
+    # grouped by effort, least first, a short list in each group
+    groups = html.split('class="mw-prefill-effort"')[1:]
+    assert [g.split("(effort ", 1)[1].split(")", 1)[0] for g in groups] == ["low", "medium", "high"]
+    assert all(len(_items(g)) <= PER_EFFORT for g in groups)
+    assert "more of this effort" in html
+    assert "found partial that the scan cannot confirm further" in html  # data-2-lineage, capped by the rubric
+
+
+def test_next_steps_escape_the_rubrics_text_and_clear_on_a_failed_scan(tmp_path):
+    import yaml
+
+    from mlops_workbook.assessment.rubric import parse_rubric
+
+    data = yaml.safe_load((ROOT / "rubrics" / "quick-check.yaml").read_text())
+    for dim in data["dimensions"]:
+        for block in dim["levels"]:
+            for other in block["criteria"]:
+                other.pop("evidence", None)
+    crit = data["dimensions"][0]["levels"][0]["criteria"][0]
+    crit["text"], crit["evidence"] = "Batches <script>alert(1)</script> are validated", ["data-validation"]
+    panel = PrefillPanel(rubric=parse_rubric(data))
+    panel.path.value = str(make_repo(tmp_path / "repo"))
+    panel.button.click()
+    (item,) = _items(panel.next_steps)  # the one criterion with a probe, not found
+    assert "Batches &lt;script&gt;alert(1)&lt;/script&gt; are validated" in item and "<script>" not in panel.next_steps
+    panel.path.value = str(tmp_path / "missing")
+    panel.button.click()
+    assert "no such folder" in panel.status and panel.next_steps == ""
+
+
+def test_effort_groups_keep_every_action_counted(tmp_path):
+    from mlops_workbook.assessment.rubric import load_rubric
+    from mlops_workbook.scan import scan
+    from mlops_workbook.scan.table import actions, next_steps
+    from mlops_workbook.ui.prefill import effort_groups
+
+    rubric = load_rubric("mlops-maturity")
+    steps = next_steps(scan(tmp_path, rubric), rubric)  # an empty folder: every probed criterion is missing
+    groups = effort_groups(steps, per_effort=2)
+    in_repo = [a for a in actions(steps) if a.probe.source == "repository"]
+    assert sum(len(g.actions) + g.more for g in groups) == len(in_repo) > 6
+    assert all(len(g.actions) <= 2 for g in groups)
