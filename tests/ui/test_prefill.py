@@ -127,8 +127,9 @@ def _items(html: str) -> list[str]:
 def test_after_a_scan_the_panel_says_what_to_add_next(tmp_path):
     from markupsafe import escape
 
-    from mlops_workbook.scan.probes import PROBE_INFO
-    from mlops_workbook.ui.prefill import PER_EFFORT
+    from mlops_workbook.assessment.rubric import load_rubric
+    from mlops_workbook.scan.table import next_steps
+    from mlops_workbook.ui.prefill import PER_EFFORT, effort_groups
 
     panel = PrefillPanel()
     assert panel.next_steps == ""  # nothing before a scan
@@ -136,18 +137,20 @@ def test_after_a_scan_the_panel_says_what_to_add_next(tmp_path):
     panel.button.click()
     html = panel.next_steps
     assert "What to add next" in html
+    found = {f.criterion: f.answer for f in panel.last_result.findings}
+    shown = [a for g in effort_groups(next_steps(panel.last_result, load_rubric("mlops-maturity"))) for a in g.actions]
     items = _items(html)
-    assert items
-    plain = [item.replace("<code>", "`").replace("</code>", "`") for item in items]
-    # data-validation covers criteria the scan did not find: its remediation is listed, escaped, with the criterion
-    validation = next(item for item in plain if "(probe data-validation)" in item)
-    assert str(escape(PROBE_INFO["data-validation"].remediation)) in validation
-    assert "Each new training batch passes automated data validation" in validation
+    assert len(items) == len(shown) > 0
+    for item, action in zip(items, shown):  # each action: its remediation, escaped, and the criteria it evidences
+        plain = item.replace("<code>", "`").replace("</code>", "`")
+        assert str(escape(action.probe.remediation)) in plain and f"(probe {action.probe.id})" in item
+        assert str(escape(action.steps[0].criterion.text[:60])) in item
+        assert all(found.get(step.criterion.id) != "yes" for step in action.steps)  # a yes needs nothing
     # data-versioning's criteria are found (yes, or partial where the rubric caps it): nothing to add
-    assert not [item for item in plain if "(probe data-versioning)" in item]
+    assert found["data-1-versioning"] == "yes" and "(probe data-versioning)" not in html
     # the panel scans a folder: a tracking store's remediation is not its to give
     assert "mlflow-store" not in html
-    # grouped by effort, least first, a short list in each group
+    # grouped by effort, least first, a short list in each group, the rest counted
     groups = html.split('class="mw-prefill-effort"')[1:]
     assert [g.split("(effort ", 1)[1].split(")", 1)[0] for g in groups] == ["low", "medium", "high"]
     assert all(len(_items(g)) <= PER_EFFORT for g in groups)
