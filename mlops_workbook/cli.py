@@ -316,43 +316,31 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_scan(args: argparse.Namespace) -> int:
-    """Pre-fill answers from a repository's files; `--team/--out` saves them through the store."""
+    """Pre-fill answers from a repository's files (and a tracking store with `--mlflow`); `--team/--out`
+    saves them through the store."""
     from .assessment.rubric import load_rubric
     from .assessment.store import save_answers
     from .scan import scan, to_answers
-    from .scan.mlflow import merge_results, scan_mlflow
-    from .scan.table import missing_lines
+    from .scan.table import findings_lines, missing_lines, next_steps
 
     if bool(args.team) != bool(args.out):
         raise WorkbookError("--team and --out go together (the answers file needs a team name)", field="--out")
     rubric = load_rubric(args.rubric)
-    result = scan(args.path, rubric)
-    store = scan_mlflow(args.mlflow, rubric) if args.mlflow else None  # unreadable: one line, exit 2
-    if store is not None:
-        result = merge_results(result, store.findings, order=list(rubric.criteria))
+    result = scan(args.path, rubric, mlflow=args.mlflow)  # a store that cannot be read: one line, exit 2
     if args.out:
         written = save_answers(to_answers(result, args.team, rubric), args.out)
         print(f"wrote {len(result.findings)} pre-filled answers to {written}", file=sys.stderr)
     if args.json:
-        _print_json({**result.to_dict(), **({"mlflow": store.to_dict()} if store else {})})
+        _print_json({**result.to_dict(), "remediation": [step.to_dict() for step in next_steps(result, rubric)]})
         return EXIT_OK
-    criteria = rubric.criteria
     print(f"Scanned {result.files_scanned} files in {result.seconds:.2f} s: {args.path} (rubric {rubric.id})")
-    if store is not None:
-        print(f"Read {store.summary()} in {store.seconds:.2f} s")
-    missing = missing_lines(result, rubric)
-    if not result.findings:
+    if result.mlflow is not None:
+        print(f"Read {result.mlflow.summary()} in {result.mlflow.seconds:.2f} s")
+    if result.findings:
+        print("\n" + "\n".join(findings_lines(result, rubric)))
+    else:
         print("No evidence found; every criterion stays for the team to answer.")
-        if missing:
-            print("\n" + "\n".join(missing))
-        return EXIT_OK
-    print(f"\n{'criterion':<34} {'answer':<8} where")
-    for f in result.findings:
-        where = ", ".join(f"{loc.ref()} ({loc.detail})" for loc in f.evidence[:2])
-        more = f" +{len(f.evidence) - 2} more" if len(f.evidence) > 2 else ""
-        print(f"{f.criterion:<34} {f.answer:<8} {where}{more}  [{f.probe}]")
-    print(f"\n{len(result.findings)} of {len(criteria)} criteria have evidence; the others stay unanswered "
-          "(no evidence is not a no).")
+    missing = missing_lines(result, rubric)
     if missing:
         print("\n" + "\n".join(missing))
     return EXIT_OK

@@ -466,12 +466,13 @@ class TeamReport(ReportData):
         return self._render("flags", flags=self.assessment.flags)
 
     def roadmap_html(self) -> str:
-        """The phases to the target; beside each criterion, what the scan's probes for it suggest doing."""
+        """The phases to the target; beside each criterion, what the scan's probes for it suggest doing
+        (whether or not the team was scanned), and where the scan found partial evidence when it did."""
         from ..scan.table import criterion_remediation
 
         advice = {item.criterion: criterion_remediation(self.rubric.criteria[item.criterion])
                   for phase in self.assessment.roadmap for item in phase.items}
-        return self._render("roadmap", a=self.assessment, rubric=self.rubric, advice=advice)
+        return self._render("roadmap", a=self.assessment, rubric=self.rubric, advice=advice, answers=self.answers)
 
     def simulation_html(self) -> str:
         """What the compared levels cost on the sample stream; weeks and label delay come from the run's

@@ -7,7 +7,7 @@ A collector walks the tree once (`collector.collect`), probes read its raw resul
 
 from __future__ import annotations
 
-from .assess import SCAN_ORIGIN, assess, parse_ref, run_probes, scan, to_answer, to_answers
+from .assess import SCAN_ORIGIN, assess, parse_ref, run_probes, scan, scan_mlflow, to_answer, to_answers
 from .collector import RawResults, ScanError, collect
 from .findings import CriterionFinding, Finding, Location, ScanResult
 from .probes import PROBE_IDS, PROBES
@@ -16,5 +16,5 @@ from .table import default_evidence, probe_table_markdown
 __all__ = [
     "PROBES", "PROBE_IDS", "SCAN_ORIGIN", "CriterionFinding", "Finding", "Location", "RawResults", "ScanError",
     "ScanResult", "assess", "collect", "default_evidence", "parse_ref", "probe_table_markdown", "run_probes", "scan",
-    "to_answer", "to_answers",
+    "scan_mlflow", "to_answer", "to_answers",
 ]

@@ -3,7 +3,9 @@
 Rule: a criterion gets "yes" when a probe it lists found positive (or enforced) evidence and the rubric
 lists the probe plainly; `probe-id:enforced` gives "yes" only for evidence that CI enforces (a step that
 can fail the job); `probe-id:partial` caps the probe at partial. Any other finding gives "partial".
-Criteria with no finding stay unanswered: absent evidence is not a "no".
+Criteria with no finding stay unanswered: absent evidence is not a "no". A finding scoped to a
+criterion (the tracking store's, one rule per criterion) counts only for that criterion among those the
+probe's CRITERIA name; a criterion of another rubric that lists the probe counts all its findings.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from ..assessment.rubric import DEFAULT_RUBRIC, Criterion, Rubric, load_rubric
 from ..errors import RubricError
 from .collector import RawResults, collect
 from .findings import CriterionFinding, Finding, ScanResult
-from .probes import PROBES
+from .mlflow import MAX_RUNS, StoreRead, read_store
+from .probes import PROBE_INFO, PROBES
 
 SCAN_ORIGIN = "scan"
 MAX_EVIDENCE = 10
@@ -72,13 +75,22 @@ def evidence_rank(finding: Finding) -> tuple[int, int, int]:
     return (finding.outcome != "enforced", path.endswith(".ipynb"), side)
 
 
+def findings_for(criterion: Criterion, probe: str, found: tuple[Finding, ...]) -> tuple[Finding, ...]:
+    """The probe's findings that speak to `criterion`: unscoped ones, and those scoped to it; all of them
+    for a criterion the probe does not name (another rubric's, listing the probe in its `evidence:`)."""
+    info = PROBE_INFO.get(probe)
+    if info is None or criterion.id not in info.criteria:
+        return found
+    return tuple(f for f in found if f.criterion in ("", criterion.id))
+
+
 def _judge(criterion: Criterion, probe_findings: dict[str, tuple[Finding, ...]]) -> CriterionFinding | None:
     """The strongest answer any of the criterion's probes supports: yes over partial, then enforced over
     positive over weak evidence."""
     best, best_rank = None, (False, False, False)
     for ref in criterion.evidence:
         probe, cap = parse_ref(ref)
-        found = probe_findings.get(probe)
+        found = findings_for(criterion, probe, probe_findings.get(probe, ()))
         if not found:
             continue
         ordered = sorted(found, key=evidence_rank)  # stable: the probe's order breaks ties
@@ -98,16 +110,38 @@ def assess(rubric: Rubric, probe_findings: dict[str, tuple[Finding, ...]]) -> tu
     return tuple(f for f in judged if f is not None)
 
 
-def scan(path: str | Path, rubric: Rubric | str | Path = DEFAULT_RUBRIC, **collect_options: int) -> ScanResult:
-    """Walk `path` once, run every probe, and map the findings onto `rubric`'s criteria."""
+def scan(path: str | Path, rubric: Rubric | str | Path = DEFAULT_RUBRIC, *, mlflow: str | None = None,
+         max_runs: int = MAX_RUNS, **collect_options: int) -> ScanResult:
+    """Walk `path` once, run every probe, and map the findings onto `rubric`'s criteria.
+
+    With `mlflow` (a tracking URI), the store is read first, read-only (one that cannot be read raises
+    MlflowStoreError before the walk), and the `mlflow-store` probe judges it with the others."""
     rub = check_evidence(rubric if isinstance(rubric, Rubric) else load_rubric(rubric))
+    store, read = None, None
+    if mlflow is not None:
+        started = time.perf_counter()
+        store = read_store(mlflow, max_runs=max_runs)
+        read = store.read(time.perf_counter() - started)
     start = time.perf_counter()
     raw = collect(path, **collect_options)
+    raw.mlflow = store
+    return _result(str(path), rub, raw, start, read)
+
+
+def scan_mlflow(uri: str, rubric: Rubric | str | Path = DEFAULT_RUBRIC, *, max_runs: int = MAX_RUNS) -> ScanResult:
+    """A tracking store alone, without a repository: read `uri` (read-only) and judge it against `rubric`."""
+    rub = check_evidence(rubric if isinstance(rubric, Rubric) else load_rubric(rubric))
+    start = time.perf_counter()
+    store = read_store(uri, max_runs=max_runs)
+    read = store.read(time.perf_counter() - start)
+    return _result(store.uri, rub, RawResults(root="", mlflow=store), start, read)
+
+
+def _result(path: str, rubric: Rubric, raw: RawResults, start: float, read: StoreRead | None) -> ScanResult:
     probe_findings = run_probes(raw)
-    findings = assess(rub, probe_findings)
-    return ScanResult(path=str(path), rubric=rub.id, findings=findings, probe_findings=probe_findings,
-                      files_scanned=raw.files_scanned, skipped=dict(raw.skipped),
-                      seconds=time.perf_counter() - start)
+    return ScanResult(path=path, rubric=rubric.id, findings=assess(rubric, probe_findings),
+                      probe_findings=probe_findings, files_scanned=raw.files_scanned, skipped=dict(raw.skipped),
+                      seconds=time.perf_counter() - start, mlflow=read)
 
 
 def to_answer(finding: CriterionFinding) -> Answer:
@@ -117,7 +151,8 @@ def to_answer(finding: CriterionFinding) -> Answer:
 
 def to_answers(result: ScanResult, team: str, rubric: Rubric) -> Answers:
     """An answers file's content: only the criteria with evidence are answered."""
+    store = f" and the MLflow store {result.mlflow.uri}" if result.mlflow is not None else ""
     return Answers(team=team, rubric=rubric.id, rubric_version=rubric.version,
                    answers={f.criterion: to_answer(f) for f in result.findings},
-                   notes=f"Pre-filled by `mlops-workbook scan` from {result.files_scanned} files; "
+                   notes=f"Pre-filled by `mlops-workbook scan` from {result.files_scanned} files{store}; "
                          "answers marked origin=scan are evidence found in the repository, to be confirmed.")

@@ -20,9 +20,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import WorkbookError
 from .findings import Location
+
+if TYPE_CHECKING:
+    from .mlflow.records import StoreSnapshot
 
 MAX_FILE_BYTES = 1_000_000
 MAX_FILES = 200_000
@@ -99,6 +103,7 @@ class RawResults:
     imports: dict[str, list[Location]] = field(default_factory=dict)
     dependencies: dict[str, list[Location]] = field(default_factory=dict)
     skipped: Counter[str] = field(default_factory=Counter)
+    mlflow: StoreSnapshot | None = None  # the team's tracking store, when `scan --mlflow URI` read one
 
     @property
     def files_scanned(self) -> int:

@@ -10,7 +10,10 @@ declared dependency or a bare import is no finding, and no evidence is no findin
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from .mlflow.records import StoreRead
 
 Outcome = Literal["enforced", "positive", "weak"]
 ScanAnswer = Literal["yes", "partial"]
@@ -35,11 +38,14 @@ class Location:
 
 @dataclass(frozen=True)
 class Finding:
-    """One observation of one probe."""
+    """One observation of one probe. `criterion` scopes it: empty, it counts for every criterion that
+    lists the probe; set, only for that criterion (a tracking store's rules judge each criterion apart:
+    many tracked runs are a "yes" for tracking and say nothing about the audit trail)."""
 
     probe: str
     outcome: Outcome
     location: Location
+    criterion: str = ""
 
 
 @dataclass(frozen=True)
@@ -73,10 +79,12 @@ class ScanResult:
     files_scanned: int = 0
     skipped: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    mlflow: StoreRead | None = None  # what `--mlflow URI` read, when a tracking store was scanned too
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready, for `scan --json`."""
         return {"path": self.path, "rubric": self.rubric,
                 "findings": [f.to_dict() for f in self.findings],
                 "files_scanned": self.files_scanned, "skipped": dict(self.skipped),
-                "seconds": round(self.seconds, 3)}
+                "seconds": round(self.seconds, 3),
+                **({"mlflow": self.mlflow.to_dict()} if self.mlflow is not None else {})}

@@ -1,10 +1,18 @@
-"""What the probes look for, as data for the README and for the bundled rubric's `evidence:` lists."""
+"""What the probes look for and what to do when they find nothing: the README's probe table, the bundled
+rubric's default `evidence:` lists, and the remediation a scan hands back (`scan`'s table, `scan --json`,
+the pre-fill panel; the report's roadmap uses `criterion_remediation`)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any, Literal
+
 from ..assessment.rubric import Criterion, Rubric
+from .assess import findings_for, parse_ref
 from .findings import ScanResult
-from .probes import PROBE_INFO, PROBES, ProbeInfo
+from .probes import EFFORTS, PROBE_INFO, PROBES, ProbeInfo
+
+StepStatus = Literal["missing", "partial"]
 
 
 def probe_table_markdown() -> str:
@@ -37,16 +45,94 @@ def criterion_remediation(criterion: Criterion) -> tuple[ProbeInfo, ...]:
     return tuple(infos)
 
 
-def missing_lines(result: ScanResult, rubric: Rubric) -> list[str]:
-    """`scan`'s table of what is missing: each criterion that names probes but has no finding, with the
-    remediation (and effort) of those probes. Plain text lines for the terminal."""
-    found = {f.criterion for f in result.findings}
-    lines: list[str] = []
-    for criterion in rubric.iter_criteria():
-        if criterion.id in found:
+@dataclass(frozen=True)
+class NextStep:
+    """A criterion the scan found no evidence for ("missing") or only partial evidence ("partial"), with
+    the probes whose remediation would give the evidence it lacks. For a partial criterion those are the
+    probes that could still raise it to "yes"; none when the rubric caps every probe at partial."""
+
+    criterion: Criterion
+    status: StepStatus
+    probes: tuple[ProbeInfo, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready, for `scan --json` (its "remediation" list)."""
+        return {"criterion": self.criterion.id, "status": self.status,
+                "probes": [{"probe": p.id, "remediation": p.remediation, "effort": p.effort} for p in self.probes]}
+
+
+def _can_raise(criterion: Criterion, result: ScanResult) -> tuple[ProbeInfo, ...]:
+    """The probes of a partial criterion whose evidence could still make it "yes": listed without a cap
+    and with no positive finding, or asking for CI enforcement that is not there yet."""
+    raising: list[ProbeInfo] = []
+    for ref in criterion.evidence:
+        probe, cap = parse_ref(ref)
+        info = PROBE_INFO.get(probe)
+        if info is None or cap == "partial" or info in raising:
             continue
-        for info in criterion_remediation(criterion):
-            lines.append(f"{criterion.id:<34} {info.effort:<8} {info.remediation}  [{info.id}]")
+        found = findings_for(criterion, probe, result.probe_findings.get(probe, ()))
+        wanted = ("enforced",) if cap == "enforced" else ("enforced", "positive")
+        if not any(f.outcome in wanted for f in found):
+            raising.append(info)
+    return tuple(raising)
+
+
+def next_steps(result: ScanResult, rubric: Rubric) -> tuple[NextStep, ...]:
+    """What to add next, in rubric order: every criterion with probes that the scan did not find, and every
+    criterion it found only partial, with the remediation of the probes that cover it."""
+    found = {f.criterion: f for f in result.findings}
+    steps: list[NextStep] = []
+    for criterion in rubric.iter_criteria():
+        finding = found.get(criterion.id)
+        if finding is None:
+            probes = criterion_remediation(criterion)
+            if probes:
+                steps.append(NextStep(criterion, "missing", probes))
+        elif finding.answer == "partial":
+            steps.append(NextStep(criterion, "partial", _can_raise(criterion, result)))
+    return tuple(steps)
+
+
+@dataclass(frozen=True)
+class Action:
+    """One probe's remediation and the criteria it would evidence: a line of "what to add next"."""
+
+    probe: ProbeInfo
+    steps: tuple[NextStep, ...]
+
+
+def actions(steps: tuple[NextStep, ...]) -> tuple[Action, ...]:
+    """The next steps grouped by what to do: one action per probe, the least effort first, then the one
+    that evidences most criteria (ties: probe id)."""
+    by_probe: dict[str, list[NextStep]] = {}
+    infos: dict[str, ProbeInfo] = {}
+    for step in steps:
+        for info in step.probes:
+            by_probe.setdefault(info.id, []).append(step)
+            infos[info.id] = info
+    ordered = sorted(by_probe, key=lambda pid: (EFFORTS.index(infos[pid].effort), -len(by_probe[pid]), pid))
+    return tuple(Action(infos[pid], tuple(by_probe[pid])) for pid in ordered)
+
+
+def findings_lines(result: ScanResult, rubric: Rubric) -> list[str]:
+    """`scan`'s table of what was found: criterion, answer, the first places and the probe; then a count."""
+    lines = [f"{'criterion':<34} {'answer':<8} where"]
+    for f in result.findings:
+        where = ", ".join(f"{loc.ref()} ({loc.detail})" for loc in f.evidence[:2])
+        more = f" +{len(f.evidence) - 2} more" if len(f.evidence) > 2 else ""
+        lines.append(f"{f.criterion:<34} {f.answer:<8} {where}{more}  [{f.probe}]")
+    lines.append(f"\n{len(result.findings)} of {len(rubric.criteria)} criteria have evidence; the others stay "
+                 "unanswered (no evidence is not a no).")
+    return lines
+
+
+def missing_lines(result: ScanResult, rubric: Rubric) -> list[str]:
+    """`scan`'s table of what to add next: each criterion without evidence ("missing") or with partial
+    evidence that a probe could raise ("partial"), with the remediation and effort of those probes."""
+    lines: list[str] = []
+    for step in next_steps(result, rubric):
+        for info in step.probes:
+            lines.append(f"{step.criterion.id:<34} {step.status:<8} {info.effort:<8} {info.remediation}  [{info.id}]")
     if lines:
-        lines.insert(0, f"{'missing evidence':<34} {'effort':<8} what would count")
+        lines.insert(0, f"{'what to add next':<34} {'now':<8} {'effort':<8} what would count")
     return lines

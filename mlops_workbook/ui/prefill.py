@@ -1,11 +1,13 @@
 """'Pre-fill from a repository': scan a folder on the server (or an uploaded zip on Binder) and hand
 the answers the evidence supports to the assessment, each marked "found in `path:line` - confirm"
-for the participant to confirm or change."""
+for the participant to confirm or change. Below, what to add next: for the criteria the scan did not
+find or found only partial, the probes' remediation, grouped by effort (`scan.table.next_steps`)."""
 
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +18,39 @@ from ..assessment.rubric import Rubric, load_rubric
 from ..html import fragment
 from ..scan import CriterionFinding, ScanResult, scan
 from ..scan.archive import extract_zip
+from ..scan.probes import EFFORTS
+from ..scan.table import Action, NextStep, actions, next_steps
 from ._common import COMMON, reporting, show_error
 
 PARTS = "ui/assessment.html.j2"
+PER_EFFORT = 3  # actions shown per effort group: a short list, the rest counted
+PER_ACTION = 2  # criteria named per action
 
 Prefilled = list[tuple[str, Answer]]
+
+
+@dataclass(frozen=True)
+class EffortGroup:
+    """The actions of one effort (low, medium, high) that the panel shows, and how many it leaves out."""
+
+    effort: str
+    actions: tuple[Action, ...]
+    more: int
+
+
+def effort_groups(steps: Sequence[NextStep], *, per_effort: int = PER_EFFORT) -> tuple[EffortGroup, ...]:
+    """What to add to the repository next, as a short list: the steps grouped by probe (one action each),
+    then by effort, least effort first, at most `per_effort` actions a group (those evidencing most
+    criteria first). Probes of the repository only: this panel scans a folder, not a tracking store."""
+    in_repo = tuple(replace(step, probes=tuple(p for p in step.probes if p.source == "repository"))
+                    for step in steps)
+    grouped = actions(in_repo)
+    out = []
+    for effort in EFFORTS:
+        of_effort = tuple(a for a in grouped if a.probe.effort == effort)
+        if of_effort:
+            out.append(EffortGroup(effort, of_effort[:per_effort], max(0, len(of_effort) - per_effort)))
+    return tuple(out)
 
 
 def confirm_note(finding: CriterionFinding, *, limit: int = 3) -> str:
@@ -50,11 +80,12 @@ class PrefillPanel(widgets.VBox):
         self._scan = widgets.Button(description="Scan", icon="search", button_style="primary")
         self._upload = widgets.FileUpload(accept=".zip", multiple=False, description="Upload a zip")
         self._status = widgets.HTML()
+        self._next = widgets.HTML()
         self._scan.on_click(self._scan_clicked)
         self._upload.observe(self._uploaded, names="value")
         intro = widgets.HTML(fragment(PARTS, "prefill_intro"))
         rows = [widgets.HBox([self._path, self._scan])] if allow_paths else []
-        super().__init__([intro, *rows, self._upload, self._status])
+        super().__init__([intro, *rows, self._upload, self._status, self._next])
 
     @property
     def path(self) -> widgets.Text:
@@ -75,6 +106,11 @@ class PrefillPanel(widgets.VBox):
     def status(self) -> str:
         """What the last scan found (or why it could not run), as HTML."""
         return self._status.value
+
+    @property
+    def next_steps(self) -> str:
+        """After a scan, what to add next (the probes' remediation for what it did not find), as HTML."""
+        return self._next.value
 
     def _current_rubric(self) -> Rubric:
         rubric = self._rubric() if callable(self._rubric) else self._rubric
@@ -97,6 +133,8 @@ class PrefillPanel(widgets.VBox):
         self._run_upload(data, name)
 
     def _run_upload(self, data: bytes, name: str) -> None:
+        self._next.value = ""
+
         @reporting(self._status)
         def go() -> None:
             with tempfile.TemporaryDirectory(prefix="mlops-scan-") as tmp:
@@ -109,6 +147,8 @@ class PrefillPanel(widgets.VBox):
         go()
 
     def _run(self, path: str, *, label: str) -> None:
+        self._next.value = ""
+
         @reporting(self._status)
         def go() -> None:
             if not self.allow_paths:
@@ -126,6 +166,9 @@ class PrefillPanel(widgets.VBox):
         self._status.value = fragment(COMMON, "text", f"Scanning {label}…")
         result = scan(folder, rubric)
         self.last_result = result
+        steps = next_steps(result, rubric)
+        capped = sum(1 for step in steps if step.status == "partial" and not step.probes)
+        self._next.value = fragment(PARTS, "prefill_next", effort_groups(steps), capped, per_action=PER_ACTION)
         prefilled = prefilled_answers(result)
         if self.on_findings is not None:
             self.on_findings(prefilled)

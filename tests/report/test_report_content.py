@@ -295,3 +295,48 @@ def test_a_team_costs_file_is_a_report_parameter(tmp_path):
     assert (ours_cost > shipped.story.money.summary().set_index("level").people_cost).all()
     html = ours.simulation_html()
     assert "of which build" in html and "A bad model shipped is a release" in html and "applications a year" in html
+
+
+def _roadmap_rows(report):
+    html = report.roadmap_html()
+    items = [i for phase in report.assessment.roadmap for i in phase.items]
+    return {i.criterion: next(r for r in html.split("<tr>") if str(escape(i.text)) in r) for i in items}
+
+
+def _shows_remediation(row, criterion):
+    from mlops_workbook.scan.table import criterion_remediation
+
+    plain = row.replace("<code>", "").replace("</code>", "")
+    return all(str(escape(info.remediation.replace("`", ""))) in plain and f"probe {info.id}" in row
+               for info in criterion_remediation(criterion)) and bool(criterion_remediation(criterion))
+
+
+def test_roadmap_of_a_scanned_team_shows_the_remediation_beside_each_criterion(tmp_path):
+    """A team whose answers the scan pre-filled: the criteria it found partial and those it did not find
+    both show, in their roadmap row, what the probes would count as evidence; an unscanned team (the same
+    team answering by hand) sees the same remediation as the way to evidence each criterion."""
+    from mlops_workbook.assessment.answers import Answers
+    from mlops_workbook.assessment.rubric import load_rubric
+    from mlops_workbook.assessment.store import save_answers
+    from mlops_workbook.scan import scan, to_answers
+    from tests.scan.test_probes import write_tree
+
+    rubric = load_rubric("mlops-maturity")
+    repo = write_tree(tmp_path / "repo", {"tests/test_train.py": "import mlflow\nmlflow.log_metric('auc', 1.0)\n"})
+    scanned_file = save_answers(to_answers(scan(repo, rubric), "Scanned", rubric), tmp_path / "scanned.json")
+    scanned = TeamReport.build(ReportParameters(str(scanned_file), include_simulation=False))
+    assert scanned.answers.answers["model-1-experiment-tracking"].origin == "scan"
+    rows = _roadmap_rows(scanned)
+    partial = rows["model-1-experiment-tracking"]  # found in tests only: partial, on the roadmap
+    assert "partly met<br>" in partial and "scan: found in tests/test_train.py:2" in partial  # where it found it
+    assert _shows_remediation(partial, rubric.criteria["model-1-experiment-tracking"])
+    assert "probe mlflow-store" in partial  # the tracking store counts too
+    missing = rows["data-1-versioning"]  # not found by the scan
+    assert _shows_remediation(missing, rubric.criteria["data-1-versioning"])
+    by_hand = save_answers(Answers(team="By hand", rubric=rubric.id), tmp_path / "by-hand.json")
+    unscanned_rows = _roadmap_rows(TeamReport.build(ReportParameters(str(by_hand), include_simulation=False)))
+    for cid in ("model-1-experiment-tracking", "data-1-versioning", "gov-2-audit-trail"):
+        assert _shows_remediation(unscanned_rows[cid], rubric.criteria[cid]), cid
+    no_probe = next(cid for cid in unscanned_rows if not rubric.criteria[cid].evidence)
+    assert "probe " not in unscanned_rows[no_probe]
+    assert "scan: " not in "".join(unscanned_rows.values())  # nothing claimed for a team nobody scanned

@@ -20,15 +20,9 @@ from pathlib import Path
 import pytest
 
 from mlops_workbook.errors import WorkbookError
-from mlops_workbook.scan import Location, scan
+from mlops_workbook.scan import scan, scan_mlflow
 from mlops_workbook.scan.findings import CriterionFinding
-from mlops_workbook.scan.mlflow import (
-    MlflowStoreError,
-    merge_findings,
-    merge_results,
-    read_store,
-    scan_mlflow,
-)
+from mlops_workbook.scan.mlflow import MlflowStoreError, read_store
 from tests.scan.test_probes import write_tree
 
 from .._servers import free_port, stop, wait_until_up
@@ -130,9 +124,10 @@ def sqlite_store(tmp_path_factory) -> tuple[Path, dict]:
 def check_full(result, ids: dict) -> dict[str, CriterionFinding]:
     """The answers FULL supports, whichever kind of store holds it."""
     found = by_criterion(result.findings)
-    assert result.runs == 3 and result.models == 1  # the deleted run is not counted
-    assert result.versions == 2  # nor the deleted version
-    assert result.experiments == 2  # churn and Default; the deleted experiment is not counted
+    read = result.mlflow
+    assert read.runs == 3 and read.models == 1  # the deleted run is not counted
+    assert read.versions == 2  # nor the deleted version
+    assert read.experiments == 2  # churn and Default; the deleted experiment is not counted
     assert {c: f.answer for c, f in found.items()} == {
         "model-1-experiment-tracking": "yes", "model-2-versioning": "partial", "model-3-advanced-tracking": "partial",
         "deploy-1-known-version": "partial", "gov-2-model-registry": "yes", "gov-2-approval-workflow": "partial",
@@ -157,7 +152,7 @@ def test_file_store_written_by_mlflow(file_store):
     approval = [loc.path for loc in found["gov-2-approval-workflow"].evidence]
     assert "mlruns/models/churn/aliases/champion" in approval
     assert "mlruns/models/churn/version-1/meta.yaml" in approval  # the Staging transition
-    assert result.kind == "file" and "3 runs" in result.summary()
+    assert result.mlflow.kind == "file" and "3 runs" in result.mlflow.summary()
 
 
 def test_file_store_with_a_fifo_does_not_hang(file_store, tmp_path):
@@ -174,7 +169,7 @@ def test_file_store_with_a_fifo_does_not_hang(file_store, tmp_path):
 
 def test_file_uri_and_truncation(file_store):
     root, _ = file_store
-    assert scan_mlflow(root.as_uri()).runs == 3
+    assert scan_mlflow(root.as_uri()).mlflow.runs == 3
     capped = read_store(str(root), max_runs=2)
     assert capped.truncated and len(capped.runs) == 2
 
@@ -186,7 +181,7 @@ def test_sqlite_store_written_by_mlflow(sqlite_store):
     for uri in (f"sqlite:///{db}", str(db)):
         result = scan_mlflow(uri)
         found = check_full(result, ids)
-        assert result.kind == "sqlite"
+        assert result.mlflow.kind == "sqlite"
     assert hashlib.sha256(db.read_bytes()).hexdigest() == digest  # not one byte written
     assert sorted(p.name for p in db.parent.iterdir()) == listing  # no journal or WAL file left behind
     approval = [loc.path for loc in found["gov-2-approval-workflow"].evidence]
@@ -215,7 +210,7 @@ def test_tracking_server_over_rest(sqlite_store, tmp_path):
         base = f"http://127.0.0.1:{port}"
         result = scan_mlflow(base + "/")
         found = check_full(result, ids)
-        assert result.kind == "rest" and result.uri == base
+        assert result.mlflow.kind == "rest" and result.mlflow.uri == base
         assert f"{base} registered model 'churn' v2 alias champion" in [
             loc.path for loc in found["deploy-1-known-version"].evidence]
         assert f"{base} registered model 'churn' v1" in [loc.path for loc in found["gov-2-model-registry"].evidence]
@@ -263,20 +258,37 @@ def test_registered_model_without_versions_is_partial_registry(tmp_path):
 def test_empty_store_claims_nothing(tmp_path):
     write_store((tmp_path / "mlruns").as_uri(), {}, tmp_path)
     result = scan_mlflow(str(tmp_path / "mlruns"))
-    assert result.findings == () and result.experiments == 2
+    assert result.findings == () and result.mlflow.experiments == 2
 
 
 def test_other_rubric_through_its_evidence_lists(file_store):
+    """A rubric of its own lists `mlflow-store` in `evidence:` like any probe, capped as it says."""
     found = by_criterion(scan_mlflow(str(file_store[0]), "quick-check").findings)
     assert {c: f.answer for c, f in found.items()} == {"qc-build-2": "partial", "qc-ship-1": "partial",
                                                         "qc-ship-2b": "partial"}
-    assert "capped at partial by the rubric (experiment-tracking:partial)" in found["qc-build-2"].evidence[0].detail
+    assert all(f.probe == "mlflow-store" and f.evidence[0].path.startswith("mlruns/") for f in found.values())
 
 
-# --------------------------------------------------------------------------- merging with the repository scan
+def test_the_store_is_a_probe_of_the_registry():
+    """Discovered like the others (no list names it), with its metadata shown to the user, and its
+    CRITERIA the criteria its rules judge."""
+    from mlops_workbook.scan import PROBES, RawResults, probe_table_markdown
+    from mlops_workbook.scan.mlflow import RULES
+    from mlops_workbook.scan.probes import PROBE_INFO
+
+    info = PROBE_INFO["mlflow-store"]
+    assert PROBES["mlflow-store"].__name__.endswith(".probes.mlflow_store") and info.source == "mlflow"
+    assert set(info.criteria) == set(RULES)
+    assert "| `mlflow-store` | With `scan --mlflow URI`" in probe_table_markdown()
+    assert PROBES["mlflow-store"].run(RawResults(root="")) == []  # a repository alone: no store, no finding
 
 
-def test_merge_with_repository_scan(file_store, tmp_path):
+# --------------------------------------------------------------------------- with the repository scan
+
+
+def test_store_and_repository_in_one_scan(file_store, tmp_path):
+    from mlops_workbook.assessment.rubric import load_rubric
+
     repo = write_tree(tmp_path / "repo", {
         "tests/test_train.py": "import mlflow\nmlflow.log_metric('auc', 1.0)\n",  # tried in tests only: partial
         "src/train.py": "import mlflow\nmlflow.register_model('runs:/x/model', 'churn')\n",
@@ -285,35 +297,32 @@ def test_merge_with_repository_scan(file_store, tmp_path):
     repo_found = by_criterion(repo_result.findings)
     assert repo_found["model-1-experiment-tracking"].answer == "partial"
     assert repo_found["gov-2-model-registry"].answer == "yes"
-    store = scan_mlflow(str(file_store[0]))
-    from mlops_workbook.assessment.rubric import load_rubric
-
-    order = [c.id for c in load_rubric("mlops-maturity").iter_criteria()]
-    merged = merge_results(repo_result, store.findings, order=order)
-    found = by_criterion(merged.findings)
+    assert "gov-2-audit-trail" not in repo_found and repo_result.mlflow is None
+    result = scan(repo, mlflow=str(file_store[0]))
+    found = by_criterion(result.findings)
     tracking = found["model-1-experiment-tracking"]
     assert tracking.answer == "yes" and tracking.probe == "mlflow-store"  # the stronger answer wins
-    assert tracking.evidence[0].path.startswith("mlruns/")
-    assert "tests/test_train.py" in [loc.path for loc in tracking.evidence]  # evidence kept from both
+    assert tracking.evidence and all(loc.path.startswith("mlruns/") for loc in tracking.evidence)
     registry = found["gov-2-model-registry"]
     assert registry.answer == "yes" and registry.probe == "model-registry"  # a tie keeps the repository's
     assert registry.evidence[0].path == "src/train.py"
-    assert any(loc.path.startswith("mlruns/models/churn/") for loc in registry.evidence)
-    assert found["gov-2-audit-trail"].answer == "yes"  # only the store has it
-    assert [f.criterion for f in merged.findings] == [c for c in order if c in found]
-    assert "mlflow-store" in merged.probe_findings and merged.files_scanned == repo_result.files_scanned
+    assert found["gov-2-audit-trail"].answer == "yes" and found["gov-2-audit-trail"].probe == "mlflow-store"
+    order = list(load_rubric("mlops-maturity").criteria)
+    assert [f.criterion for f in result.findings] == [c for c in order if c in found]
+    assert result.files_scanned == repo_result.files_scanned and result.mlflow.runs == 3
+    store_findings = result.probe_findings["mlflow-store"]
+    assert {f.criterion for f in store_findings} == {  # each store finding names the criterion its rule judged
+        "model-1-experiment-tracking", "model-2-versioning", "model-3-advanced-tracking", "gov-2-model-registry",
+        "deploy-1-known-version", "gov-2-approval-workflow", "gov-2-audit-trail"}
 
 
-def test_merge_findings_stronger_answer_wins_either_side():
-    loc_a, loc_b = Location("a.py", 3, "call"), Location("mlruns/1/r/tags/x", None, "rule")
-    partial = CriterionFinding("c", "partial", "p", (loc_a,))
-    yes = CriterionFinding("c", "yes", "mlflow-store", (loc_b,))
-    for first, second in ((partial, yes), (yes, partial)):
-        (merged,) = merge_findings([first], [second])
-        assert merged.answer == "yes" and merged.probe == "mlflow-store"
-        assert merged.evidence == (loc_b, loc_a)
-    (same,) = merge_findings([partial], [partial])
-    assert same.evidence == (loc_a,)  # the same place once
+def test_a_store_finding_counts_for_its_own_criterion_only(tmp_path):
+    """Three complete runs and no registered model: a yes for tracking, and no registry, audit or
+    approval claim although the probe found positive evidence."""
+    write_store((tmp_path / "mlruns").as_uri(), {"runs": [_run(0), _run(1), _run(2)]}, tmp_path)
+    repo = write_tree(tmp_path / "repo", {"a.py": "x = 1\n"})
+    found = by_criterion(scan(repo, mlflow=str(tmp_path / "mlruns")).findings)
+    assert {c: f.answer for c, f in found.items()} == {"model-1-experiment-tracking": "yes"}
 
 
 # --------------------------------------------------------------------------- stores that cannot be read
@@ -454,9 +463,13 @@ def test_cli_scan_with_mlflow_merges_the_store_and_reports_it(sqlite_store, tmp_
     answers = {f["criterion"]: f for f in out["findings"]}
     assert answers["model-1-experiment-tracking"]["probe"] == "mlflow-store"
     assert out["mlflow"]["kind"] == "sqlite" and out["mlflow"]["runs"] > 0 and out["mlflow"]["uri"] == str(sqlite_store[0])
+    steps = {s["criterion"]: s for s in out["remediation"]}
+    assert "model-1-experiment-tracking" not in steps  # a yes needs nothing more
+    approval = steps["gov-2-approval-workflow"]  # partial from the store: the approval probe could make it yes
+    assert approval["status"] == "partial" and [p["probe"] for p in approval["probes"]] == ["model-approval"]
     assert main(["scan", str(repo), "--mlflow", str(sqlite_store[0])]) == 0
     text = capsys.readouterr().out
-    assert "Read MLflow store" in text and "mlflow-store" in text and "missing evidence" in text
+    assert "Read MLflow store" in text and "[mlflow-store]" in text and "what to add next" in text
 
 
 def test_cli_scan_with_an_unreadable_store_is_one_line_and_exit_2(tmp_path, capsys):

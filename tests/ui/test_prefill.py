@@ -13,6 +13,8 @@ from mlops_workbook.scan import ScanError
 from mlops_workbook.scan.archive import extract_zip
 from mlops_workbook.ui.prefill import PrefillPanel
 
+from ..conftest import ROOT
+
 
 def make_repo(root):
     (root / "src").mkdir(parents=True)
@@ -113,3 +115,80 @@ def test_panel_in_status_on_bad_zip():
     panel = PrefillPanel(on_findings=lambda items: None)
     panel.scan_zip(b"garbage", "x.zip")
     assert "x.zip: not a zip archive" in panel.status
+
+
+# --------------------------------------------------------------------------- what to add next
+
+
+def _items(html: str) -> list[str]:
+    return [part.split("</li>", 1)[0] for part in html.split("<li>")[1:]]
+
+
+def test_after_a_scan_the_panel_says_what_to_add_next(tmp_path):
+    from markupsafe import escape
+
+    from mlops_workbook.assessment.rubric import load_rubric
+    from mlops_workbook.scan.table import next_steps
+    from mlops_workbook.ui.prefill import PER_EFFORT, effort_groups
+
+    panel = PrefillPanel()
+    assert panel.next_steps == ""  # nothing before a scan
+    panel.path.value = str(make_repo(tmp_path / "repo"))
+    panel.button.click()
+    html = panel.next_steps
+    assert "What to add next" in html
+    found = {f.criterion: f.answer for f in panel.last_result.findings}
+    shown = [a for g in effort_groups(next_steps(panel.last_result, load_rubric("mlops-maturity"))) for a in g.actions]
+    items = _items(html)
+    assert len(items) == len(shown) > 0
+    for item, action in zip(items, shown):  # each action: its remediation, escaped, and the criteria it evidences
+        plain = item.replace("<code>", "`").replace("</code>", "`")
+        assert str(escape(action.probe.remediation)) in plain and f"(probe {action.probe.id})" in item
+        assert str(escape(action.steps[0].criterion.text[:60])) in item
+        assert all(found.get(step.criterion.id) != "yes" for step in action.steps)  # a yes needs nothing
+    # data-versioning's criteria are found (yes, or partial where the rubric caps it): nothing to add
+    assert found["data-1-versioning"] == "yes" and "(probe data-versioning)" not in html
+    # the panel scans a folder: a tracking store's remediation is not its to give
+    assert "mlflow-store" not in html
+    # grouped by effort, least first, a short list in each group, the rest counted
+    groups = html.split('class="mw-prefill-effort"')[1:]
+    assert [g.split("(effort ", 1)[1].split(")", 1)[0] for g in groups] == ["low", "medium", "high"]
+    assert all(len(_items(g)) <= PER_EFFORT for g in groups)
+    assert "more of this effort" in html
+    assert "found partial that the scan cannot confirm further" in html  # data-2-lineage, capped by the rubric
+
+
+def test_next_steps_escape_the_rubrics_text_and_clear_on_a_failed_scan(tmp_path):
+    import yaml
+
+    from mlops_workbook.assessment.rubric import parse_rubric
+
+    data = yaml.safe_load((ROOT / "rubrics" / "quick-check.yaml").read_text())
+    for dim in data["dimensions"]:
+        for block in dim["levels"]:
+            for other in block["criteria"]:
+                other.pop("evidence", None)
+    crit = data["dimensions"][0]["levels"][0]["criteria"][0]
+    crit["text"], crit["evidence"] = "Batches <script>alert(1)</script> are validated", ["data-validation"]
+    panel = PrefillPanel(rubric=parse_rubric(data))
+    panel.path.value = str(make_repo(tmp_path / "repo"))
+    panel.button.click()
+    (item,) = _items(panel.next_steps)  # the one criterion with a probe, not found
+    assert "Batches &lt;script&gt;alert(1)&lt;/script&gt; are validated" in item and "<script>" not in panel.next_steps
+    panel.path.value = str(tmp_path / "missing")
+    panel.button.click()
+    assert "no such folder" in panel.status and panel.next_steps == ""
+
+
+def test_effort_groups_keep_every_action_counted(tmp_path):
+    from mlops_workbook.assessment.rubric import load_rubric
+    from mlops_workbook.scan import scan
+    from mlops_workbook.scan.table import actions, next_steps
+    from mlops_workbook.ui.prefill import effort_groups
+
+    rubric = load_rubric("mlops-maturity")
+    steps = next_steps(scan(tmp_path, rubric), rubric)  # an empty folder: every probed criterion is missing
+    groups = effort_groups(steps, per_effort=2)
+    in_repo = [a for a in actions(steps) if a.probe.source == "repository"]
+    assert sum(len(g.actions) + g.more for g in groups) == len(in_repo) > 6
+    assert all(len(g.actions) <= 2 for g in groups)

@@ -1,31 +1,27 @@
 """`scan --mlflow URI`: a team's MLflow tracking store as evidence, read-only.
 
 Three kinds of store give the same records (`records`): an `mlruns/` folder (`filestore`), an
-`mlflow.db` SQLite file (`sqlitestore`), a tracking server over REST (`rest`). The rules in `evidence`
-turn them into the same CriterionFinding objects the repository scan produces (probe "mlflow-store"),
-and `merge` combines both: per criterion the stronger answer wins, evidence kept from both sides.
+`mlflow.db` SQLite file (`sqlitestore`), a tracking server over REST (`rest`). The store is evidence
+through the probe registry like the repository: `scan` puts the snapshot in the raw results, the
+`mlflow-store` probe (`probes/mlflow_store.py`) turns it into findings with the rules of `evidence`,
+and the rubric's `evidence:` lists judge them with every other probe's (the stronger answer wins).
 A URI that cannot be read raises MlflowStoreError (a WorkbookError: one line naming the URI, exit 2).
 """
 
 from __future__ import annotations
 
-import time
 import urllib.parse
 import urllib.request
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from ...assessment.rubric import DEFAULT_RUBRIC, Rubric, load_rubric
-from ..findings import CriterionFinding
-from .evidence import MANY_RUNS, PROBE, RULES, judge_store
+from .evidence import MANY_RUNS, RULES
 from .filestore import read_file_store
-from .merge import merge_findings, merge_results, store_probe_findings
 from .records import (
     GIT_COMMIT_TAG,
     Layout,
     MlflowStoreError,
     RunRecord,
+    StoreRead,
     StoreSnapshot,
     VersionRecord,
 )
@@ -35,40 +31,6 @@ from .sqlitestore import read_sqlite_store
 MAX_RUNS = 20_000
 SQLITE_MAGIC = b"SQLite format 3\x00"
 SUPPORTED = "an mlruns/ folder, sqlite:///path/mlflow.db, or http(s)://host:port"
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")
-
-
-@dataclass(frozen=True)
-class MlflowScan:
-    """What one store gave: the findings for a rubric, and how much was read (for the one-line summary)."""
-
-    uri: str
-    kind: str
-    rubric: str
-    findings: tuple[CriterionFinding, ...]
-    experiments: int
-    runs: int
-    models: int
-    versions: int
-    truncated: bool
-    seconds: float
-
-    def summary(self) -> str:
-        """'MLflow store mlruns (file): 2 experiments, 12 runs, 1 registered model, 3 versions'."""
-        more = f" (first {self.runs} runs only)" if self.truncated else ""
-        return (f"MLflow store {self.uri} ({self.kind}): {_count(self.experiments, 'experiment')}, "
-                f"{_count(self.runs, 'run')}{more}, {_count(self.models, 'registered model')}, "
-                f"{_count(self.versions, 'version')}")
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready, for `scan --json`."""
-        return {"uri": self.uri, "kind": self.kind, "rubric": self.rubric,
-                "findings": [f.to_dict() for f in self.findings], "experiments": self.experiments,
-                "runs": self.runs, "models": self.models, "versions": self.versions,
-                "truncated": self.truncated, "seconds": round(self.seconds, 3)}
 
 
 def _local_path(uri: str) -> Path | None:
@@ -120,19 +82,7 @@ def read_store(uri: str, *, max_runs: int = MAX_RUNS) -> StoreSnapshot:
         raise
 
 
-def scan_mlflow(uri: str, rubric: Rubric | str | Path = DEFAULT_RUBRIC, *, max_runs: int = MAX_RUNS) -> MlflowScan:
-    """Read the store at `uri` and judge it against `rubric`'s criteria (see `evidence` for the rules)."""
-    rub = rubric if isinstance(rubric, Rubric) else load_rubric(rubric)
-    start = time.perf_counter()
-    store = read_store(uri, max_runs=max_runs)
-    findings = judge_store(store, rub.iter_criteria())
-    return MlflowScan(uri=store.uri, kind=store.layout.kind, rubric=rub.id, findings=findings,
-                      experiments=store.experiments, runs=len(store.runs), models=len(store.models),
-                      versions=len(store.versions), truncated=store.truncated, seconds=time.perf_counter() - start)
-
-
 __all__ = [
-    "GIT_COMMIT_TAG", "Layout", "MANY_RUNS", "MAX_RUNS", "MlflowScan", "MlflowStoreError", "PROBE",
-    "RULES", "RunRecord", "StoreSnapshot", "VersionRecord", "judge_store", "merge_findings",
-    "merge_results", "read_store", "scan_mlflow", "store_probe_findings",
+    "GIT_COMMIT_TAG", "Layout", "MANY_RUNS", "MAX_RUNS", "MlflowStoreError", "RULES", "RunRecord", "StoreRead",
+    "StoreSnapshot", "VersionRecord", "read_store",
 ]

@@ -13,24 +13,18 @@ The rules (each finding's locations repeat the rule that gave its answer, so a t
   registry recorded; who approved them is not recorded by MLflow.
 - audit (gov-2-audit-trail): yes when every version traces to a run with a git commit and a known user;
   partial when at least one version traces to a run with a git commit.
-Criteria of other rubrics are judged through their `evidence:` lists: one that names the
-`experiment-tracking` probe gets the tracking rule, `model-registry` the registry rule, capped at partial
-where the rubric caps the probe ("model-registry:partial").
+The `mlflow-store` probe (`probes/mlflow_store.py`) runs these rules and gives each judgement as findings
+scoped to its criterion; a criterion of another rubric that lists the probe counts all of them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import replace
 
-from ...assessment.rubric import Criterion
-from ..assess import parse_ref
-from ..findings import CriterionFinding, Location, ScanAnswer
+from ..findings import Location, ScanAnswer
 from .records import RunRecord, StoreSnapshot, VersionRecord
 
-PROBE = "mlflow-store"
 MANY_RUNS = 3
-MAX_EVIDENCE = 10
 
 Judgement = tuple[ScanAnswer, list[Location]] | None
 Rule = Callable[[StoreSnapshot], Judgement]
@@ -161,7 +155,7 @@ def audit(store: StoreSnapshot) -> Judgement:
                  f"{' by ' + r.user if r.known_user else ''}; {rule}") for v, r in with_commit]
 
 
-# criterion id (default rubric) -> the rule that judges it; a rubric without the criterion gets no finding
+# criterion id (default rubric) -> the rule that judges it; the mlflow-store probe's CRITERIA name the same ids
 RULES: dict[str, Rule] = {
     "model-1-experiment-tracking": tracking,
     "model-2-versioning": versioning,
@@ -171,38 +165,3 @@ RULES: dict[str, Rule] = {
     "gov-2-approval-workflow": approval,
     "gov-2-audit-trail": audit,
 }
-
-
-# repository probe -> the store rule that stands for it, for rubrics whose criteria are not in RULES
-PROBE_RULES: dict[str, Rule] = {"experiment-tracking": tracking, "model-registry": registry}
-
-
-def _via_evidence(store: StoreSnapshot, evidence: Iterable[str]) -> Judgement:
-    """The strongest judgement of the probes a criterion's `evidence:` names, capped as the rubric says."""
-    best: Judgement = None
-    for ref in evidence:
-        probe, cap = parse_ref(ref)
-        rule = PROBE_RULES.get(probe)
-        judged = rule(store) if rule else None
-        if judged is None:
-            continue
-        answer, places = judged
-        if cap == "partial" and answer == "yes":
-            answer = "partial"
-            places = [replace(loc, detail=f"{loc.detail}; capped at partial by the rubric ({ref})")
-                      for loc in places]
-        if best is None or (answer == "yes" and best[0] != "yes"):
-            best = (answer, places)
-    return best
-
-
-def judge_store(store: StoreSnapshot, criteria: Iterable[Criterion]) -> tuple[CriterionFinding, ...]:
-    """One finding per criterion (in the order given) that the store's content supports."""
-    out = []
-    for criterion in criteria:
-        rule = RULES.get(criterion.id)
-        judged = rule(store) if rule else _via_evidence(store, criterion.evidence)
-        if judged is not None:
-            answer, places = judged
-            out.append(CriterionFinding(criterion.id, answer, PROBE, tuple(places[:MAX_EVIDENCE])))
-    return tuple(out)

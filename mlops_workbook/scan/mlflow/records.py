@@ -9,7 +9,7 @@ written in a finding ("mlruns/1/<run>/tags/mlflow.source.git.commit", "mlflow.db
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from ..collector import ScanError
 
@@ -134,3 +134,40 @@ class StoreSnapshot:
     def run_by_id(self) -> dict[str, RunRecord]:
         """Runs by id, to follow a version back to the run that produced it."""
         return {r.run_id: r for r in self.runs}
+
+    def read(self, seconds: float) -> StoreRead:
+        """What was read, for the scan's summary line and its JSON (the findings come from the probe)."""
+        return StoreRead(uri=self.uri, kind=self.layout.kind, experiments=self.experiments, runs=len(self.runs),
+                         models=len(self.models), versions=len(self.versions), truncated=self.truncated,
+                         seconds=seconds)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+@dataclass(frozen=True)
+class StoreRead:
+    """How much one store gave (what `scan` prints and `scan --json` reports under "mlflow")."""
+
+    uri: str
+    kind: StoreKind
+    experiments: int
+    runs: int
+    models: int
+    versions: int
+    truncated: bool
+    seconds: float
+
+    def summary(self) -> str:
+        """'MLflow store mlruns (file): 2 experiments, 12 runs, 1 registered model, 3 versions'."""
+        more = f" (first {self.runs} runs only)" if self.truncated else ""
+        return (f"MLflow store {self.uri} ({self.kind}): {_count(self.experiments, 'experiment')}, "
+                f"{_count(self.runs, 'run')}{more}, {_count(self.models, 'registered model')}, "
+                f"{_count(self.versions, 'version')}")
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready, for `scan --json`."""
+        return {"uri": self.uri, "kind": self.kind, "experiments": self.experiments, "runs": self.runs,
+                "models": self.models, "versions": self.versions, "truncated": self.truncated,
+                "seconds": round(self.seconds, 3)}

@@ -5,7 +5,9 @@ shared helpers): adding a probe is adding a module, with no list to keep in step
 ID (kebab-case, what rubrics name in `evidence:`), SHORT (what it looks for), CRITERIA (the default
 mlops-maturity criteria it supports, each "yes", "enforced" (yes only when CI enforces it) or "partial"), REMEDIATION (what to do when it finds
 nothing; shown beside the criterion in the report's roadmap and in `scan`'s table), EFFORT (low,
-medium, high) and run(). `PROBE_INFO` holds the metadata as frozen records for whoever shows it.
+medium, high) and run(). A probe may name its SOURCE: "repository" (the default: the collected tree)
+or "mlflow" (the tracking store `scan --mlflow URI` read into the raw results; without one it finds
+nothing). `PROBE_INFO` holds the metadata as frozen records for whoever shows it.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from types import ModuleType
 from typing import Any
 
 EFFORTS = ("low", "medium", "high")
+SOURCES = ("repository", "mlflow")
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,7 @@ class ProbeInfo:
     remediation: str
     effort: str
     run: Callable[[Any], list[Any]]
+    source: str = "repository"
 
 
 def _info(module: ModuleType) -> ProbeInfo:
@@ -42,7 +46,11 @@ def _info(module: ModuleType) -> ProbeInfo:
         raise ValueError(f"probe module {name}: EFFORT must be one of {', '.join(EFFORTS)}, got {module.EFFORT!r}")
     if not str(module.REMEDIATION).strip():
         raise ValueError(f"probe module {name}: REMEDIATION is empty")
-    return ProbeInfo(module.ID, module.SHORT, dict(module.CRITERIA), module.REMEDIATION, module.EFFORT, module.run)
+    source = getattr(module, "SOURCE", SOURCES[0])
+    if source not in SOURCES:
+        raise ValueError(f"probe module {name}: SOURCE must be one of {', '.join(SOURCES)}, got {source!r}")
+    return ProbeInfo(module.ID, module.SHORT, dict(module.CRITERIA), module.REMEDIATION, module.EFFORT, module.run,
+                     source)
 
 
 def discover(package: ModuleType | None = None) -> dict[str, ModuleType]:
@@ -64,4 +72,4 @@ PROBES: dict[str, ModuleType] = discover()
 PROBE_IDS: frozenset[str] = frozenset(PROBES)
 PROBE_INFO: dict[str, ProbeInfo] = {probe_id: _info(module) for probe_id, module in PROBES.items()}
 
-__all__ = ["EFFORTS", "PROBES", "PROBE_IDS", "PROBE_INFO", "ProbeInfo", "discover"]
+__all__ = ["EFFORTS", "PROBES", "PROBE_IDS", "PROBE_INFO", "ProbeInfo", "SOURCES", "discover"]
