@@ -11,6 +11,7 @@ import subprocess
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -23,6 +24,19 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
 # The assessment's status after a save ("Saved for <team> at <time>"), as a case-sensitive regex: a plain
 # string matches case-insensitively, and a wait that matched other text returned before the save.
 SAVED = re.compile(r"\bSaved for .* at \d")
+
+
+# what makes a browser fetch something: src/href attributes, CSS url(...) and @import
+_LOADS = re.compile(r"""(?:\b(?:src|href)\s*=\s*["']|url\(\s*["']?|@import\s+["'])([^"')\s]+)""", re.IGNORECASE)
+
+
+def foreign_references(html: str, base: str) -> list[str]:
+    """The URLs a page would fetch from any host but `base`'s (relative and data: URLs are ours).
+
+    Only what a browser loads counts: an XML namespace (`http://www.w3.org/2000/svg`) is text."""
+    ours = urlsplit(base).netloc
+    return [url for url in _LOADS.findall(html)
+            if (url.startswith("//") or urlsplit(url).scheme in ("http", "https")) and urlsplit(url).netloc != ours]
 
 
 def free_port() -> int:
