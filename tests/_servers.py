@@ -26,8 +26,10 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
 SAVED = re.compile(r"\bSaved for .* at \d")
 
 
-# what makes a browser fetch something: src/href attributes, CSS url(...) and @import
-_LOADS = re.compile(r"""(?:\b(?:src|href)\s*=\s*["']|url\(\s*["']?|@import\s+["'])([^"')\s]+)""", re.IGNORECASE)
+# what makes a browser fetch something: src/href attributes, CSS url(...) and @import, and the URLs of
+# the page config (`"fullMathjaxUrl": ...`) that JupyterLab's plugins load from
+_LOADS = re.compile(r"""(?:\b(?:src|href)\s*=\s*["']|url\(\s*["']?|@import\s+["']|"\w*Url"\s*:\s*")([^"')\s]+)""",
+                    re.IGNORECASE)
 
 
 def foreign_references(html: str, base: str) -> list[str]:
