@@ -167,3 +167,5 @@ def test_voila_in_jupyter_server_uses_the_workbook_template(installed, tmp_path)
     assert "application/vnd.jupyter.widget-view+json" in page and "Traceback" not in page
     assert "/voila/templates/mlops/static/workbook.css" in page
     assert foreign_references(page, base) == [], foreign_references(page, base)
+    # both null: Voila's page script then typesets with the MathJax 3 it bundles, not MathJax 2 from a CDN
+    assert '"fullMathjaxUrl": null' in page and '"mathjaxConfig": null' in page
