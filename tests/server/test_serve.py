@@ -7,9 +7,9 @@ for the capacity policy, a real jupyter-server kernel manager class with no kern
 from __future__ import annotations
 
 import asyncio
-import os
 import json
 import logging
+import os
 import stat
 from typing import ClassVar
 
