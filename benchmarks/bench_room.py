@@ -4,6 +4,13 @@
     python benchmarks/bench_room.py threads [--busy]
     python benchmarks/bench_room.py release [--participants 40] [--kill 20] [--grace 60] [--silent] [--busy]
     python benchmarks/bench_room.py landing [--visitors 10] [--busy]
+    python benchmarks/bench_room.py pages [--pool 1] [--repeat 3] [--busy]
+    python benchmarks/bench_room.py issue19 [--busy]     # pages, then room 20 pool 5, then release 40 kill 20
+
+"First usable widget" (every mode): from the page's GET until its widget states have come over the
+kernel websocket (ipywidgets' control comm), the moment a browser can draw the widgets and take a click;
+the page's HTML having its first widget output is printed beside it. `--busy` keeps the other core
+busy (`python -c 'while 1: pass'`) for the whole run.
 
 `room`: each participant is what a browser does on the wire, without a browser laying out the page
 on the server's own two cores: HTTP GET of the assessment page with `?team=...` (the token in the
@@ -26,6 +33,10 @@ close); the server notices by its websocket pings (`serve` sets 10 s: closed aft
 `landing`: V visitors open the landing page at once: `serve`'s static page, and the 00_start notebook
 as plain `voila notebooks/` renders it (what the landing was: a kernel per visit). Printed: time to
 the whole page (p50, worst) and the kernels it left running.
+
+`pages`: one participant opens the assessment, then the lab, and the facilitator the dashboard, one at a
+time, each run on a fresh `serve` room with its pool settled: the first usable widget per page (median of
+the runs). `room` prints the peak kernel count against participants + pool, which it must not exceed.
 
 `threads`: `simulate()` in a fresh process with OpenBLAS/OpenMP's default threads and with one.
 
@@ -123,6 +134,8 @@ def start_server(kind: str, tmp: Path, participants: int, pool: int, extra: tupl
             if proc.poll() is not None:
                 raise RuntimeError((tmp / f"{kind}.log").read_text()[-2000:]) from None
             time.sleep(0.5)
+    if kind == "ours" and not report_worker_ready(tmp / "reports"):
+        print("note: the report worker was not warm within 300 s; measuring anyway", flush=True)
     return Started(proc, base, answers, token)
 
 
@@ -138,13 +151,37 @@ def stop_server(started: Started) -> None:
 
 
 def kernels_of(pid: int) -> list:
+    """The page kernels under `pid`: its descendant ipykernels, without the report worker's (`serve`
+    starts the report queue's worker, whose warm kernels are no page's and take no place)."""
     import psutil
 
     try:
         children = psutil.Process(pid).children(recursive=True)
     except psutil.Error:
         return []
-    return [p for p in children if "ipykernel_launcher" in " ".join(_cmdline(p))]
+    reports: set[int] = set()
+    for proc in children:
+        if "mlops_workbook.report.queue" in " ".join(_cmdline(proc)):
+            try:
+                reports.update(p.pid for p in proc.children(recursive=True))
+            except psutil.Error:
+                pass
+    return [p for p in children if p.pid not in reports and "ipykernel_launcher" in " ".join(_cmdline(p))]
+
+
+def report_worker_ready(reports: Path, seconds: float = 300) -> bool:
+    """Wait until the report worker `serve` started is warm, as it is when a room starts joining
+    minutes after `serve` (its start-up would otherwise compete with the first pages)."""
+    from mlops_workbook import settings
+    from mlops_workbook.report.queue import ReportQueue
+
+    queue = ReportQueue(settings.report_queue_dir(reports))
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if queue.worker().get("state") == "ready":
+            return True
+        time.sleep(0.5)
+    return False
 
 
 def _cmdline(proc) -> list[str]:
@@ -179,7 +216,8 @@ def settle(pid: int, want: int, seconds: float = 300) -> None:
 @dataclass
 class Result:
     team: str
-    first_widget: float | None = None
+    first_widget: float | None = None  # the page's HTML has its first widget output
+    usable: float | None = None  # ... and the widget states came over the kernel's websocket
     refused: bool = False
     error: str = ""
     clicks: dict[str, str] = field(default_factory=dict)  # criterion -> answer clicked
@@ -264,46 +302,78 @@ def _decode(raw) -> dict | None:
     return json.loads(raw[offsets[0]:end])
 
 
-async def participant(base: str, token: str | None, i: int, watcher: AnswersWatcher, result: Result) -> Result:
-    """One participant; fills `result` as it goes, so a participant cut off by the time limit keeps its
-    measurements so far."""
+@dataclass
+class Opened:
+    """A page as a browser opens it: the HTML (its first widget output), then the kernel websocket and
+    the widget states over ipywidgets' control comm. `usable`: seconds from the request until the
+    states arrived, the moment a browser can draw the widgets and take a click (first usable widget)."""
+
+    status: int
+    first_widget: float | None = None
+    usable: float | None = None
+    error: str = ""
+    session: str = ""
+    ws: object = None
+    states: dict = field(default_factory=dict)
+
+
+async def open_page(base: str, token: str | None, path: str, query: str = "") -> Opened:
+    """GET `path` (a /voila/render/ page), connect its kernel, receive its widget states; the socket
+    stays open in the result (the caller closes it, or aborts it as a killed browser would)."""
     import websockets
 
-    team = result.team
     jar = CookieJar()
-    query = f"team={team}" + (f"&token={token}" if token else "")
-    status, first, body, _ = await asyncio.to_thread(
-        _fetch_page, f"{base}/voila/render/01_assessment.ipynb?{query}", jar)
-    if status == 503:
-        result.refused = True
-        return result
-    result.first_widget = first
+    query = "&".join(q for q in (query, f"token={token}" if token else "") if q)
+    began = time.perf_counter()
+    status, first, body, _ = await asyncio.to_thread(_fetch_page, f"{base}{path}" + (f"?{query}" if query else ""), jar)
+    opened = Opened(status, first)
+    if status != 200:
+        opened.error = f"HTTP {status}"
+        return opened
     kernel_id = _kernel_id(body)
     if not kernel_id:
-        result.error = f"no kernel id in the page (HTTP {status})"
-        return result
-    session = uuid.uuid4().hex
+        opened.error = f"no kernel id in the page (HTTP {status})"
+        return opened
+    opened.session = session = uuid.uuid4().hex
     cookies = "; ".join(f"{c.name}={c.value}" for c in jar)
     ws_url = base.replace("http", "ws") + f"/api/kernels/{kernel_id}/channels?session_id={session}"
     if token:
         ws_url += f"&token={token}"
-    async with websockets.connect(ws_url, additional_headers={"Cookie": cookies}, max_size=2**26,
-                                  open_timeout=60) as ws:
-        control = uuid.uuid4().hex
-        await ws.send(_message("comm_open", {"comm_id": control, "target_name": "jupyter.widget.control",
-                                             "data": {}}, session, {"version": "1.0.0"}))
-        await ws.send(_message("comm_msg", {"comm_id": control, "data": {"method": "request_states"}}, session))
-        states = None
-        deadline = time.monotonic() + 120
-        while states is None and time.monotonic() < deadline:
-            msg = _decode(await asyncio.wait_for(ws.recv(), timeout=120))
-            if msg and msg.get("msg_type") == "comm_msg" and msg["content"].get("comm_id") == control:
-                data = msg["content"]["data"]
-                if data.get("method") == "update_states":
-                    states = data["states"]
-        if states is None:
-            result.error = "no widget states"
-            return result
+    opened.ws = ws = await websockets.connect(ws_url, additional_headers={"Cookie": cookies}, max_size=2**26,
+                                              open_timeout=60)
+    control = uuid.uuid4().hex
+    await ws.send(_message("comm_open", {"comm_id": control, "target_name": "jupyter.widget.control",
+                                         "data": {}}, session, {"version": "1.0.0"}))
+    await ws.send(_message("comm_msg", {"comm_id": control, "data": {"method": "request_states"}}, session))
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        msg = _decode(await asyncio.wait_for(ws.recv(), timeout=120))
+        if msg and msg.get("msg_type") == "comm_msg" and msg["content"].get("comm_id") == control:
+            data = msg["content"]["data"]
+            if data.get("method") == "update_states":
+                opened.states = data["states"]
+                opened.usable = time.perf_counter() - began
+                return opened
+    opened.error = "no widget states"
+    return opened
+
+
+async def participant(base: str, token: str | None, i: int, watcher: AnswersWatcher, result: Result) -> Result:
+    """One participant; fills `result` as it goes, so a participant cut off by the time limit keeps its
+    measurements so far."""
+    team = result.team
+    opened = await open_page(base, token, "/voila/render/01_assessment.ipynb", f"team={team}")
+    if opened.status == 503:
+        result.refused = True
+        return result
+    result.first_widget, result.usable = opened.first_widget, opened.usable
+    if opened.ws is None or opened.usable is None:
+        result.error = opened.error
+        if opened.ws is not None:
+            await opened.ws.close()
+        return result
+    ws, session, states = opened.ws, opened.session, opened.states
+    async with ws:
         toggles = {}
         for model_id, entry in states.items():
             state = entry.get("state", entry)
@@ -401,21 +471,28 @@ async def run_room(kind: str, participants: int, pool: int) -> dict:
             stop_server(started)
         done = results
         firsts = [r.first_widget for r in done if r.first_widget is not None]
+        usable = [r.usable for r in done if r.usable is not None]
         saved = [s for r in done for s in r.saved]
         return {"kind": kind, "participants": participants, "pool": pool if kind == "ours" else 0,
                 "served": len(firsts), "refused": sum(r.refused for r in done),
                 "errors": [r.error for r in done if r.error],
                 "first_p50": pct(firsts, .5), "first_p95": pct(firsts, .95), "first_max": max(firsts or [float("nan")]),
+                "usable_p50": pct(usable, .5), "usable_p95": pct(usable, .95),
+                "usable_max": max(usable or [float("nan")]),
                 "saved_p50": pct(saved, .5), "saved_p95": pct(saved, .95), "clicks": len(saved),
                 "peak_kernels": peak, "rss_median": statistics.median(rss) if rss else float("nan"),
                 "lost": answers_lost(done, started.answers), "wall": wall}
 
 
 def print_row(r: dict, busy: bool) -> None:
+    bound = r["participants"] + r["pool"]  # kernels never above participants + pool (ours)
+    kernels = (f"peak kernels {r['peak_kernels']} ({'within' if r['peak_kernels'] <= bound else 'ABOVE'} "
+               f"participants + pool = {bound})") if r["kind"] == "ours" else f"peak kernels {r['peak_kernels']}"
     print(f"{r['kind']:<6} N={r['participants']:<3} pool={r['pool']:<3} other core {'busy' if busy else 'idle'}: "
-          f"served {r['served']}, refused {r['refused']}; first widget p50 {r['first_p50']:.1f} s, "
-          f"p95 {r['first_p95']:.1f} s, worst {r['first_max']:.1f} s; click-to-saved p50 {r['saved_p50']:.2f} s, "
-          f"p95 {r['saved_p95']:.2f} s ({r['clicks']} clicks); peak kernels {r['peak_kernels']}; "
+          f"served {r['served']}, refused {r['refused']}; first usable widget p50 {r['usable_p50']:.1f} s, "
+          f"p95 {r['usable_p95']:.1f} s, worst {r['usable_max']:.1f} s (first widget in the HTML p50 "
+          f"{r['first_p50']:.1f} s, p95 {r['first_p95']:.1f} s); click-to-saved p50 {r['saved_p50']:.2f} s, "
+          f"p95 {r['saved_p95']:.2f} s ({r['clicks']} clicks); {kernels}; "
           f"RSS/kernel {r['rss_median']:.0f} MiB; answers lost {r['lost']}; wall {r['wall']:.0f} s"
           + (f"; errors: {r['errors'][:3]}" if r["errors"] else ""), flush=True)
 
@@ -425,30 +502,13 @@ def print_row(r: dict, busy: bool) -> None:
 
 async def hold(base: str, token: str, team: str) -> tuple[float | None, object]:
     """One participant who opens the assessment and keeps its kernel websocket open (widget states
-    received, as a page does); returns the first-widget time and the open socket."""
-    import websockets
-
-    jar = CookieJar()
-    status, first, body, _ = await asyncio.to_thread(
-        _fetch_page, f"{base}/voila/render/01_assessment.ipynb?team={team}&token={token}", jar)
-    kernel_id = _kernel_id(body)
-    if status != 200 or not kernel_id:
-        raise RuntimeError(f"HTTP {status}, kernel id {kernel_id}")
-    session = uuid.uuid4().hex
-    cookies = "; ".join(f"{c.name}={c.value}" for c in jar)
-    ws = await websockets.connect(base.replace("http", "ws") + f"/api/kernels/{kernel_id}/channels?session_id="
-                                  f"{session}&token={token}", additional_headers={"Cookie": cookies},
-                                  max_size=2**26, open_timeout=60)
-    control = uuid.uuid4().hex
-    await ws.send(_message("comm_open", {"comm_id": control, "target_name": "jupyter.widget.control", "data": {}},
-                           session, {"version": "1.0.0"}))
-    await ws.send(_message("comm_msg", {"comm_id": control, "data": {"method": "request_states"}}, session))
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        msg = _decode(await asyncio.wait_for(ws.recv(), timeout=120))
-        if msg and msg.get("msg_type") == "comm_msg" and msg["content"].get("comm_id") == control:
-            break
-    return first, ws
+    received, as a page does); returns the first-usable-widget time and the open socket."""
+    opened = await open_page(base, token, "/voila/render/01_assessment.ipynb", f"team={team}")
+    if opened.usable is None:
+        if opened.ws is not None:
+            await opened.ws.close()
+        raise RuntimeError(opened.error)
+    return opened.usable, opened.ws
 
 
 def room_status(url: str) -> dict:
@@ -507,7 +567,7 @@ async def run_release(participants: int, kill: int, grace: float, pool: int, sil
 def print_release(r: dict, busy: bool) -> None:
     freed = f"{r['freed']:.1f} s" if r["freed"] is not None else "not within grace + 120 s"
     print(f"release N={r['participants']} {r['how']} {r['kill']} grace {r['grace']:g} s pool {r['pool']} other core "
-          f"{'busy' if busy else 'idle'}: {r['opened']} opened in {r['open_wall']:.0f} s, first widget p50 "
+          f"{'busy' if busy else 'idle'}: {r['opened']} opened in {r['open_wall']:.0f} s, first usable widget p50 "
           f"{r['first_p50']:.1f} s, p95 {r['first_p95']:.1f} s, worst {r['first_max']:.1f} s; places free "
           f"after {freed}; before {r['before']}, 5 s after {r['after']}; kernels left {r['kernels_after']}"
           + (f"; errors: {r['errors'][:3]}" if r["errors"] else ""), flush=True)
@@ -528,6 +588,62 @@ async def run_landing(kind: str, visitors: int) -> dict:
     times = [p[3] for p in pages if p[0] == 200]
     return {"kind": kind, "visitors": visitors, "ok": len(times), "p50": pct(times, .5),
             "worst": max(times or [float("nan")]), "kernels": kernels}
+
+
+# --------------------------------------------------------------------------- one participant's pages
+
+
+PAGES = (("assessment", "participants", "/voila/render/01_assessment.ipynb", "team=bench-one"),
+         ("lab", "participants", "/voila/render/02_drift_gating_lab.ipynb", ""),
+         ("dashboard", "facilitator", "/voila/render/04_workshop_dashboard.ipynb", ""))
+
+
+def facilitator_of(log: Path, seconds: float = 60) -> tuple[str, str]:
+    """The facilitator's server (base URL, token) from the dashboard URL `serve` printed."""
+    from urllib.parse import parse_qs, urlsplit
+
+    deadline = time.monotonic() + seconds
+    while "04_workshop_dashboard" not in log.read_text() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    url = urlsplit(next(w for w in log.read_text().split() if "04_workshop_dashboard" in w))
+    return f"{url.scheme}://{url.netloc}", parse_qs(url.query)["token"][0]
+
+
+async def run_pages(pool: int) -> dict:
+    """One participant opens the assessment, then the lab, and the facilitator the dashboard, one at a
+    time, on a fresh `serve` (a room: token, its pool settled, so the assessment gets a pre-heated kernel
+    as the first participant of a room does). Seconds to the first usable widget per page."""
+    with tempfile.TemporaryDirectory(prefix="bench-pages-") as tmp_name:
+        tmp = Path(tmp_name)
+        started = start_server("ours", tmp, 0, pool)
+        try:
+            settle(started.proc.pid, pool)
+            servers = {"participants": (started.base, started.token), "facilitator": facilitator_of(tmp / "ours.log")}
+            out = {}
+            for name, side, path, query in PAGES:
+                base, token = servers[side]
+                opened = await open_page(base, token, path, query)
+                if opened.ws is not None:
+                    await opened.ws.close()
+                out[name] = {"usable": opened.usable, "first": opened.first_widget, "error": opened.error}
+            out["kernels"] = len(kernels_of(started.proc.pid))
+        finally:
+            stop_server(started)
+    return out
+
+
+def print_pages(runs: list[dict], pool: int, busy: bool) -> None:
+    """Per page: the median first usable widget over the runs (each run a fresh server), and each run's."""
+    for name, *_ in PAGES:
+        usable = [r[name]["usable"] for r in runs if r[name]["usable"] is not None]
+        firsts = [r[name]["first"] for r in runs if r[name]["first"] is not None]
+        errors = [r[name]["error"] for r in runs if r[name]["error"]]
+        print(f"pages {name:<10} one participant, pool {pool}, other core {'busy' if busy else 'idle'}: first usable "
+              f"widget median {statistics.median(usable) if usable else float('nan'):.2f} s (runs "
+              f"{', '.join(f'{u:.2f}' for u in usable)}); first widget in the HTML median "
+              f"{statistics.median(firsts) if firsts else float('nan'):.2f} s"
+              + (f"; errors: {errors[:3]}" if errors else ""), flush=True)
+    print(f"pages: kernels left after the three pages {[r['kernels'] for r in runs]}", flush=True)
 
 
 # --------------------------------------------------------------------------- threads
@@ -573,10 +689,29 @@ def main() -> None:
     landing = sub.add_parser("landing")
     landing.add_argument("--visitors", type=int, default=10)
     landing.add_argument("--busy", action="store_true")
+    pages = sub.add_parser("pages", help="one participant: first usable widget of the assessment, the lab, "
+                                         "the dashboard")
+    pages.add_argument("--pool", type=int, default=1)
+    pages.add_argument("--repeat", type=int, default=3, help="runs, each on a fresh server")
+    pages.add_argument("--busy", action="store_true", help="keep the other core busy")
+    everything = sub.add_parser("issue19", help="the figures issue 19 asks for, in one go: pages, 20 joining "
+                                                "at once, 20 of 40 killed (add --busy for the other core busy)")
+    everything.add_argument("--busy", action="store_true", help="keep the other core busy")
+    everything.add_argument("--repeat", type=int, default=3)
     threads = sub.add_parser("threads")
     threads.add_argument("--busy", action="store_true")
     threads.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
+    if args.what == "pages":
+        with other_core_busy(args.busy):
+            print_pages([asyncio.run(run_pages(args.pool)) for _ in range(args.repeat)], args.pool, args.busy)
+        return
+    if args.what == "issue19":
+        with other_core_busy(args.busy):
+            print_pages([asyncio.run(run_pages(1)) for _ in range(args.repeat)], 1, args.busy)
+            print_row(asyncio.run(run_room("ours", 20, 5)), args.busy)
+            print_release(asyncio.run(run_release(40, 20, 60, 2)), args.busy)
+        return
     if args.what == "release":
         with other_core_busy(args.busy):
             print_release(asyncio.run(run_release(args.participants, args.kill, args.grace, args.pool,

@@ -356,7 +356,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return serve(host=args.host, port=args.port, answers_dir=args.answers_dir, reports_dir=args.reports_dir,
                  pool=args.pool, dev=args.dev, token=args.token, max_participants=args.max_participants,
                  cull_idle=args.cull_idle, facilitator_port=args.facilitator_port,
-                 base_url=args.base_url, grace=args.grace)
+                 base_url=args.base_url, grace=args.grace, report_worker=args.report_worker)
 
 
 # --------------------------------------------------------------------------- demo
@@ -483,6 +483,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="free a participant's kernel and place this long after their page's last connection "
                         "closed (default: $MLOPS_WORKBOOK_GRACE or 60)")
     p.add_argument("--dev", action="store_true", help="show sources and tracebacks (never for participants)")
+    p.add_argument("--no-report-worker", dest="report_worker", action="store_false",
+                   help="do not start the report worker with the servers (its warm kernels take ~250 MiB each); "
+                        "the first 'Create my report' then starts it and waits for it")
     p.add_argument("--base-url", default="/", metavar="PREFIX",
                    help="serve under a URL prefix, as JupyterHub and Binder do (e.g. /user/x/)")
     p.set_defaults(func=cmd_serve)

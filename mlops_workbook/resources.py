@@ -27,6 +27,11 @@ SAMPLE_ANSWERS = PACKAGE / "sample_answers"
 # finds templates only in Jupyter data folders, so `serve` puts this one first on JUPYTER_PATH.
 JUPYTER_DATA = PACKAGE / "share" / "jupyter"
 VOILA_TEMPLATE = "mlops"
+# Voila as a jupyter-server extension (Binder, a JupyterHub single-user server, JupyterLab) reads
+# `voila.json` from every folder of the Jupyter config path: this one names the template and nothing
+# else. An install copies it, and the template, to {sys.prefix}/etc/jupyter and {sys.prefix}/share/jupyter
+# (pyproject's data-files); the hub's config puts these package copies on the paths instead.
+JUPYTER_CONFIG = PACKAGE / "etc" / "jupyter"
 
 # The notebooks by role: each file name is written here once.
 LANDING_NOTEBOOK = "00_start.ipynb"
@@ -59,7 +64,7 @@ def sample_answer_files() -> list[Path]:
 
 def missing() -> list[Path]:
     """Bundled files that are not there (an install without its package data): empty when all is well."""
-    needed = [VOILA_CONFIG, COSTS, JUPYTER_DATA / "voila" / "templates" / VOILA_TEMPLATE / "index.html.j2", schema("rubric.schema.json"), *(notebook(n) for n in ALL_NOTEBOOKS)]
+    needed = [VOILA_CONFIG, JUPYTER_CONFIG / "voila.json", COSTS, JUPYTER_DATA / "voila" / "templates" / VOILA_TEMPLATE / "index.html.j2", schema("rubric.schema.json"), *(notebook(n) for n in ALL_NOTEBOOKS)]
     found = [p for p in needed if not p.is_file()]
     if not any(RUBRICS.glob("*.yaml")):
         found.append(RUBRICS)

@@ -13,6 +13,7 @@ never on the path: the test asserts that `mlops_workbook` imports from the fresh
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -25,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from ._servers import free_port
+from ._servers import foreign_references, free_port, stop
 from .conftest import ROOT, SAMPLES
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(1200)]
@@ -118,3 +119,53 @@ def test_serve_from_an_empty_folder(installed, tmp_path):
     # what serve writes goes under the folder it started in, never into the installed package
     assert (cwd / "answers").is_dir() and (cwd / "reports").is_dir()
     assert not any((installed["site"] / "mlops_workbook" / "notebooks").glob("*/"))
+
+
+def test_voila_in_jupyter_server_uses_the_workbook_template(installed, tmp_path):
+    """What Binder's `urlpath=voila/render/...` and a hub's single-user server run: Voila as a
+    jupyter-server extension, which reads no `serve` config. The install's {prefix}/etc/jupyter/voila.json
+    and {prefix}/share/jupyter template make its pages the workbook's: no CDN stylesheet, our ARIA script."""
+    prefix = installed["bin"].parent
+    assert (prefix / "etc" / "jupyter" / "voila.json").is_file()
+    assert (prefix / "share" / "jupyter" / "voila" / "templates" / "mlops" / "index.html.j2").is_file()
+    # the shared venv (where the stock templates come from) has no workbook template: ours is the wheel's
+    assert not (Path(sys.prefix) / "share" / "jupyter" / "voila" / "templates" / "mlops").exists()
+    root, home = _empty(tmp_path), tmp_path / "home"
+    home.mkdir()
+    shutil.copy(installed["site"] / "mlops_workbook" / "notebooks" / "01_assessment.ipynb", root)
+    port, token = free_port(), "install-test-token-0123456789"
+    env = {**installed["env"], "HOME": str(home), "JUPYTER_CONFIG_DIR": str(home / ".jupyter"),
+           "JUPYTER_RUNTIME_DIR": str(home / "runtime"), "MLOPS_WORKBOOK_ANSWERS_DIR": str(tmp_path / "answers")}
+    command = [str(installed["bin"] / "python"), "-m", "jupyter_server", "--no-browser", "--ip=127.0.0.1",
+               f"--port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
+               f"--ServerApp.root_dir={root}", "--ServerApp.jpserver_extensions=voila=True"]
+    if os.geteuid() == 0:
+        command.append("--allow-root")
+    log_path = tmp_path / "jupyter-server.log"
+    base = f"http://127.0.0.1:{port}/"
+    with log_path.open("w") as log:
+        proc = subprocess.Popen(command, env=env, cwd=root, stdout=log, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+        try:
+            deadline = time.monotonic() + 300
+            while True:
+                try:
+                    with urllib.request.urlopen(f"{base}voila/render/01_assessment.ipynb?token={token}",
+                                                timeout=120) as response:
+                        page = response.read().decode()
+                    break
+                except OSError:
+                    if proc.poll() is not None or time.monotonic() > deadline:
+                        pytest.fail(f"jupyter server did not answer: {log_path.read_text()[-3000:]}")
+                    time.sleep(1)
+            aria = re.search(r'src="(/voila/templates/mlops/static/aria\.js[^"]*)"', page)
+            assert aria, page[:3000]
+            with urllib.request.urlopen(f"{base}{aria.group(1).lstrip('/')}&token={token}", timeout=60) as response:
+                assert response.status == 200 and b"aria" in response.read()
+        finally:
+            stop(proc)
+    assert "application/vnd.jupyter.widget-view+json" in page and "Traceback" not in page
+    assert "/voila/templates/mlops/static/workbook.css" in page
+    assert foreign_references(page, base) == [], foreign_references(page, base)
+    # both null: Voila's page script then typesets with the MathJax 3 it bundles, not MathJax 2 from a CDN
+    assert '"fullMathjaxUrl": null' in page and '"mathjaxConfig": null' in page

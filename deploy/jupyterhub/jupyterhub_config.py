@@ -40,6 +40,7 @@ from pathlib import Path
 c = get_config()  # noqa: F821 - provided by JupyterHub when it loads this file
 
 HOME = Path(os.environ.get("MLOPS_WORKBOOK_HOME") or Path(__file__).resolve().parents[2]).resolve()
+PACKAGE = HOME / "mlops_workbook"
 ANSWERS = Path(os.environ.get("MLOPS_WORKBOOK_ANSWERS_DIR", "/srv/mlops-workbook/answers")).resolve()
 FACILITATOR = os.environ.get("MLOPS_WORKBOOK_FACILITATOR", "facilitator")
 ASSESSMENT_URL = "/voila/render/notebooks/01_assessment.ipynb"
@@ -78,9 +79,13 @@ c.Spawner.environment = {
     # Reports inside the served folder, so the assessment's "Create my report" link opens them;
     # file names come from team names, so teams do not collide.
     "MLOPS_WORKBOOK_REPORTS_DIR": str(HOME / "notebooks" / "reports"),
-    # Voila's server extension reads voila.json from here: stripped sources, no tracebacks, and
-    # only reports/ allow-listed for download (never answers/).
-    "JUPYTER_CONFIG_PATH": str(HOME),
+    # Voila's server extension reads voila.json from every folder here: the checkout's (stripped
+    # sources, no tracebacks, only reports/ allow-listed for download, never answers/) and the
+    # package's, which picks the workbook's template (no CDN stylesheets, ARIA for the widgets) ...
+    "JUPYTER_CONFIG_PATH": os.pathsep.join([str(HOME), str(PACKAGE / "etc" / "jupyter")]),
+    # ... found here: Voila looks for templates only in Jupyter data folders (an install also copies
+    # it to {sys.prefix}/share/jupyter; a checkout with an older editable install may not have it)
+    "JUPYTER_PATH": str(PACKAGE / "share" / "jupyter"),
 }
 if os.geteuid() == 0 and os.environ.get("MLOPS_WORKBOOK_HUB_SPAWNER", "simple") == "simple":
     c.Spawner.args = ["--ServerApp.allow_root=True"]  # every server runs as the Hub's user, here root

@@ -154,16 +154,25 @@ class ReportQueue:
     """The participant's side of the queue (and the facilitator's: `stop_worker`): submit, ask, wait.
 
     `worker_command` is what starts a worker (default: this Python running this module on the spool);
-    tests name a runner that makes reports without kernels.
+    tests name a runner that makes reports without kernels. `owner`: the process the worker leaves with
+    (default: this process's parent, the server a participant's kernel runs under); `idle_exit`: how long
+    an idle worker waits for reports; `env`: the environment the worker starts from (default: this
+    process's). `serve` starts the worker before anyone clicks, owned by the participants' server and
+    never idle-exiting, so the first "Create my report" finds warm kernels.
     """
 
-    def __init__(self, spool: str | os.PathLike[str], *, worker_command: Sequence[str] | None = None) -> None:
+    def __init__(self, spool: str | os.PathLike[str], *, worker_command: Sequence[str] | None = None,
+                 owner: int | None = None, idle_exit: float | None = None,
+                 env: Mapping[str, str] | None = None) -> None:
         self.spool = Path(spool).absolute()
         # The owner is this kernel's parent: the Jupyter or Voila server every participant's kernel shares.
         # The worker leaves with it (a stopped `serve` leaves no kernels behind), not with this kernel.
-        owner = os.getppid() if os.getppid() > 1 else 0
+        if owner is None:
+            owner = os.getppid() if os.getppid() > 1 else 0
         self.worker_command = list(worker_command) if worker_command else [
-            sys.executable, "-m", "mlops_workbook.report.queue", "--spool", str(self.spool), "--owner", str(owner)]
+            sys.executable, "-m", "mlops_workbook.report.queue", "--spool", str(self.spool), "--owner", str(owner),
+            *(["--idle-exit", str(idle_exit)] if idle_exit is not None else [])]
+        self.env = dict(env) if env is not None else None
         self._started: list[subprocess.Popen[bytes]] = []
 
     def _folder(self, name: str) -> Path:
@@ -222,7 +231,7 @@ class ReportQueue:
                 return False
             from .batch import clean_environment
 
-            env = clean_environment()
+            env = clean_environment(self.env)
             package_parent = str(Path(__file__).resolve().parents[2])
             paths = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
             if package_parent not in paths:  # a kernel that imported the package from its folder

@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -20,7 +17,7 @@ import pytest
 from mlops_workbook.assessment.answers import Answer, Answers, Context
 from mlops_workbook.assessment.store import answers_path, save_answers
 
-from .._servers import OUTPUT, SAVED, free_port, require_chromium, stop, wait_until_up
+from .._servers import OUTPUT, SAVED, require_chromium, start_serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -28,26 +25,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     require_chromium()
-    root = tmp_path_factory.mktemp("served")
     # reports in a folder of their own, outside the package's notebooks, as `serve` has them by default:
     # the served root links them, so the report button's link still opens
-    answers, reports = root / "answers", root / "reports"
-    reports.mkdir(parents=True, exist_ok=True)
-    before = set(reports.iterdir())
-    port = free_port()
-    log = (root / "voila.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "mlops_workbook", "serve", "--port", str(port), "--answers-dir", str(answers),
-         "--reports-dir", str(reports)], stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(f"{base}/voila/tree", proc, root / "voila.log", what="voila")
-        yield {"base": base, "answers": answers, "reports": reports, "log": root / "voila.log"}
-    finally:
-        stop(proc)  # Voila and the kernels it started
-        log.close()
-    for created in set(reports.iterdir()) - before:  # reports, and the report queue's spool folder
-        shutil.rmtree(created) if created.is_dir() else created.unlink()
+    with start_serve(tmp_path_factory.mktemp("served")) as served:
+        yield {"base": served.base, "answers": served.answers, "reports": served.reports, "log": served.log}
 
 
 @pytest.fixture

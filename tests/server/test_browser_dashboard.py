@@ -5,10 +5,7 @@ no team name, before or after Reveal, and the room's picture only after it. Scre
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -17,7 +14,7 @@ import pytest
 from mlops_workbook.assessment.answers import Answer, Answers, Context
 from mlops_workbook.assessment.store import answers_path, save_answers
 
-from .._servers import OUTPUT, free_port, require_chromium, stop, wait_until_up
+from .._servers import OUTPUT, require_chromium, start_serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 TEAMS = ("Marmot Models", "Quokka Quants")
@@ -28,24 +25,9 @@ CHARTS = "figure[role=img] svg"
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     require_chromium()
-    root = tmp_path_factory.mktemp("facilitator")
-    answers, reports = root / "answers", root / "reports"
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    log_path = root / "serve.log"
-    log = log_path.open("w")
-    # serve would set the join URL for the facilitator's kernels; alone, this test sets it as a person may
-    env = {**os.environ, "MLOPS_WORKBOOK_JOIN_URL": f"{base}/"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "mlops_workbook", "serve", "--port", str(port), "--answers-dir", str(answers),
-         "--reports-dir", str(reports), "--pool", "0"], stdout=log, stderr=subprocess.STDOUT,
-        start_new_session=True, env=env)
-    try:
-        wait_until_up(f"{base}/voila/tree", proc, log_path, what="voila")
-        yield {"base": base, "answers": answers}
-    finally:
-        stop(proc)
-        log.close()
+    # serve gives its kernels the join URL (alone: its own), which the dashboard and the projector show
+    with start_serve(tmp_path_factory.mktemp("facilitator"), "--pool", "0", "--no-report-worker") as served:
+        yield {"base": served.base, "answers": served.answers}
 
 
 @pytest.fixture

@@ -8,12 +8,9 @@ unload call carries the `_xsrf` cookie the server now sets, instead of a 403).
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
@@ -21,7 +18,7 @@ import pytest
 from mlops_workbook.assessment.answers import Answer, Answers
 from mlops_workbook.assessment.store import answers_path, save_answers, team_file_stem
 
-from .._servers import OUTPUT, SAVED, free_port, require_chromium, stop, wait_until_up
+from .._servers import OUTPUT, SAVED, require_chromium, start_serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 PREFIX = "/user/x/"
@@ -39,23 +36,9 @@ def served(tmp_path_factory):
     exported.write_text("<html><body><h1>Exported report of the prefix test</h1></body></html>")
     save_answers(Answers(team="Prefix Live Team", rubric="quick-check", answers={"qc-build-1": Answer("yes")}),
                  answers_path(answers, "Prefix Live Team", "quick-check"))
-    port = free_port()
-    log_path = root / "voila.log"
-    log = log_path.open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "mlops_workbook", "serve", "--port", str(port), "--base-url", PREFIX,
-         "--answers-dir", str(answers), "--reports-dir", str(reports)],
-        stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}{PREFIX}"
-    try:
-        wait_until_up(f"{base}voila/tree", proc, log_path, what="voila")
-    except BaseException:
-        stop(proc)
-        log.close()
-        raise
-    yield {"base": base, "origin": f"http://127.0.0.1:{port}", "log": log_path, "answers": answers}
-    stop(proc)
-    log.close()
+    with start_serve(root, base_url=PREFIX) as serving:
+        yield {"base": serving.base, "origin": serving.origin, "log": serving.log, "answers": answers,
+               "workdir": serving.workdir}
 
 
 @pytest.fixture
@@ -100,8 +83,7 @@ def test_report_link_from_the_assessment_opens_the_report(served, page):
     while time.monotonic() < deadline and room(served)["taken"]:
         time.sleep(0.5)
     assert room(served)["taken"] == 0
-    logs = served["log"].read_text().split("server logs: ")[1].split()[0]
-    assert "_xsrf" not in (Path(logs) / "alone.log").read_text()
+    assert "_xsrf" not in (served["workdir"] / "alone.log").read_text()
 
 
 def room(served) -> dict:

@@ -13,7 +13,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from urllib.parse import urlsplit
 
@@ -26,7 +25,7 @@ from .._servers import (
     SAVED,
     free_port,
     require_chromium,
-    stop,
+    start_serve,
     wait_until_up,
 )
 
@@ -39,33 +38,16 @@ GRACE = 10
 def room(tmp_path_factory):
     require_chromium()
     root = tmp_path_factory.mktemp("room")
-    answers, reports = root / "answers", root / "reports"
     # `serve` links the reports folder into the root it serves: a report there is a `voila/files/reports/` URL
-    served = reports / "room-test.html"
-    reports.mkdir()
+    served = root / "reports" / "room-test.html"
+    served.parent.mkdir()
     served.write_text("<html><body>the blue team's report</body></html>")
-    port, facilitator = free_port(), free_port()
-    log_path = root / "serve.log"
-    log = log_path.open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "mlops_workbook", "serve", "--port", str(port), "--token", TOKEN,
-         "--facilitator-port", str(facilitator), "--max-participants", "2", "--pool", "1", "--grace", str(GRACE),
-         "--answers-dir", str(answers), "--reports-dir", str(reports)],
-        stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        wait_until_up(f"http://127.0.0.1:{port}/login", proc, log_path)
-        wait_until_up(f"http://127.0.0.1:{facilitator}/login", proc, log_path)
-        deadline = time.monotonic() + 60
-        while "Participants join" not in log_path.read_text() and time.monotonic() < deadline:
-            time.sleep(0.2)
-        printed = log_path.read_text()
-        dashboard = next(line.strip() for line in printed.splitlines() if "04_workshop_dashboard" in line)
-        yield {"base": f"http://127.0.0.1:{port}", "facilitator": dashboard,
-               "status": dashboard.replace("voila/render/04_workshop_dashboard.ipynb", "mlops-workbook/room.json"), "report": f"reports/{served.name}",
-               "log": log_path, "printed": printed}
-    finally:
-        stop(proc)  # serve stops both servers and their kernels
-        log.close()
+    with start_serve(root, "--max-participants", "2", "--pool", "1", "--grace", str(GRACE), "--no-report-worker",
+                     token=TOKEN) as serving:
+        dashboard = serving.facilitator
+        yield {"base": serving.base, "facilitator": dashboard,
+               "status": dashboard.replace("voila/render/04_workshop_dashboard.ipynb", "mlops-workbook/room.json"),
+               "report": f"reports/{served.name}", "log": serving.log, "printed": serving.printed}
 
 
 @pytest.fixture

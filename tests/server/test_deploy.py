@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import os
 import runpy
+from pathlib import Path
 
 import yaml
+
+from mlops_workbook import resources
 
 from ..conftest import ROOT
 
@@ -30,6 +35,13 @@ def test_hub_config_serves_the_assessment_and_shares_one_answers_folder(tmp_path
     assert spawner["environment"]["MLOPS_WORKBOOK_ANSWERS_DIR"] == str((tmp_path / "shared").resolve())
     assert (tmp_path / "shared").is_dir()
     assert config["Authenticator"]["admin_users"] == {"facilitator"}
+    # the single-user servers' Voila finds the workbook's template and the setting that picks it
+    env = spawner["environment"]
+    template = Path(env["JUPYTER_PATH"]) / "voila" / "templates" / resources.VOILA_TEMPLATE / "index.html.j2"
+    assert template.is_file()
+    picked = [json.loads((Path(d) / "voila.json").read_text()).get("VoilaConfiguration", {}).get("template")
+              for d in env["JUPYTER_CONFIG_PATH"].split(os.pathsep) if (Path(d) / "voila.json").is_file()]
+    assert resources.VOILA_TEMPLATE in picked and set(picked) <= {resources.VOILA_TEMPLATE, None}
     for url in (namespace["ASSESSMENT_URL"], namespace["DASHBOARD_URL"]):
         assert (ROOT / url.removeprefix("/voila/render/")).is_file(), url
 

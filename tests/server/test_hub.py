@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from ..conftest import ROOT
-from .._servers import OUTPUT, SAVED, free_port, require_chromium, stop, wait_until_up
+from .._servers import OUTPUT, SAVED, foreign_references, free_port, require_chromium, stop, wait_until_up
 
 pytestmark = [pytest.mark.hub, pytest.mark.browser, pytest.mark.slow]
 CONFIG = ROOT / "deploy" / "jupyterhub" / "jupyterhub_config.py"
@@ -77,6 +77,10 @@ def test_two_participants_and_the_facilitator(hub, browser):
     for (team, page), user in zip(pages.items(), ("alice", "bob"), strict=True):
         page.wait_for_url(f"**/user/{user}/voila/render/notebooks/01_assessment.ipynb")
         page.get_by_text("Overall: Level 0").wait_for()
+        # the single-user server's Voila renders with the workbook's template: no CDN stylesheet, our ARIA
+        html = page.content()
+        assert f"/user/{user}/voila/templates/mlops/static/aria.js" in html
+        assert foreign_references(html, hub["base"]) == []
         team_box = page.get_by_placeholder("your team's name")
         team_box.fill(team)
         team_box.press("Enter")

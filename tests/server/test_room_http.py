@@ -11,15 +11,12 @@ import json
 import os
 import re
 import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 import pytest
 
-from .._servers import free_port, stop, wait_until_up
+from .._servers import start_serve
 
 TOKEN = "room-token-for-the-http-tests-01"
 NEW_PASSWORD = "a-participant-password-1234"
@@ -28,35 +25,18 @@ NEW_PASSWORD = "a-participant-password-1234"
 @pytest.fixture(scope="module")
 def room(tmp_path_factory):
     root = tmp_path_factory.mktemp("room-http")
-    answers, reports, home = root / "answers", root / "reports", root / "home"
+    answers, home = root / "answers", root / "home"
     answers.mkdir()
     home.mkdir()
     sample = json.loads(next((Path(__file__).parents[2] / "mlops_workbook" / "sample_answers").glob("*.json"))
                         .read_text())
     (answers / "blue.json").write_text(json.dumps({**sample, "team": "Blue <team>", "rubric": "mlops-maturity"}))
-    port, facilitator = free_port(), free_port()
-    log_path = root / "serve.log"
-    log = log_path.open("w")
     env = {**os.environ, "HOME": str(home), "JUPYTER_CONFIG_DIR": str(home / ".jupyter")}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "mlops_workbook", "serve", "--port", str(port), "--token", TOKEN,
-         "--facilitator-port", str(facilitator), "--max-participants", "2", "--pool", "0", "--grace", "3",
-         "--answers-dir", str(answers), "--reports-dir", str(reports)],
-        stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=env, cwd=root)
-    try:
-        wait_until_up(f"http://127.0.0.1:{port}/login", proc, log_path)
-        wait_until_up(f"http://127.0.0.1:{facilitator}/login", proc, log_path)
-        deadline = time.monotonic() + 60
-        while "Participants join" not in log_path.read_text() and time.monotonic() < deadline:
-            time.sleep(0.2)
-        printed = log_path.read_text()
-        dashboard = next(w for w in printed.split() if "04_workshop_dashboard" in w)
-        yield {"base": f"http://127.0.0.1:{port}", "facilitator": dashboard, "answers": answers, "root": root,
-               "home": home, "printed": printed, "proc": proc, "log": log_path}
-    finally:
-        if proc.poll() is None:
-            stop(proc)
-        log.close()
+    with start_serve(root, "--max-participants", "2", "--pool", "0", "--grace", "3", "--no-report-worker",
+                     token=TOKEN, env=env, cwd=root) as served:
+        yield {"base": served.base, "facilitator": served.facilitator, "answers": answers, "root": root,
+               "home": home, "printed": served.printed, "proc": served.proc, "log": served.log,
+               "spool": served.spool}
 
 
 def request(method: str, url: str, *, body: str | bytes | None = None,
@@ -158,6 +138,13 @@ def test_room_json_is_the_facilitators_and_counts_places(room):
     assert status == 302  # the facilitator's login
     status, _, _ = request("GET", f"{room['base']}/mlops-workbook/room.json", headers=auth())
     assert status == 404  # not on the participants' server
+
+
+def test_no_report_worker_when_told(room):
+    """`--no-report-worker`: no warm report kernels wait here (the first click would start them)."""
+    from mlops_workbook.report.queue import ReportQueue
+
+    assert ReportQueue(room["spool"]).worker() == {} and not (room["spool"] / "worker.json").exists()
 
 
 def test_the_terminal_ends_on_the_join_url_and_ctrl_c_stops_cleanly(room):

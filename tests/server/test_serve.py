@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import stat
 from typing import ClassVar
 
@@ -388,3 +389,23 @@ def test_grace_is_a_setting_and_an_option(folders, monkeypatch):
     with pytest.raises(WorkbookError) as info:
         prepare(grace=-1, **folders)
     assert info.value.field == "grace"
+
+
+def test_the_report_worker_serve_starts_is_the_one_the_pages_find(folders):
+    """Owned by the pages' server, never idle-exiting, in the pages' spool and environment;
+    `--no-report-worker` leaves it to the first click (the worker itself: test_serve_report_worker.py)."""
+    from mlops_workbook import settings
+    from mlops_workbook.server.serve import report_queue
+
+    plan = prepare(**folders)
+    assert plan.report_worker and not prepare(**folders, report_worker=False).report_worker
+    pages = plan.servers[0]
+    queue = report_queue(plan, owner=4242)
+    # what a page's kernel computes from its environment: the reports folder through the served root's link
+    assert queue.spool == settings.report_queue_dir(pages.env[settings.REPORTS_DIR]).absolute()
+    assert queue.spool.resolve() == (plan.reports / ".queue").resolve()
+    command = queue.worker_command
+    assert command[command.index("--owner") + 1] == "4242" and float(command[command.index("--idle-exit") + 1]) == float("inf")
+    assert queue.env is not None and all(queue.env[k] == v for k, v in THREAD_LIMITS.items() if k not in os.environ)
+    room = prepare(**folders, host="0.0.0.0")
+    assert report_queue(room, owner=1).env[ROLE_ENV] == "participants"  # never the facilitator's server

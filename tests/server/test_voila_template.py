@@ -39,3 +39,29 @@ def test_the_template_ships_with_the_package():
     assert resources.missing() == []
     pyproject = (resources.PACKAGE.parent / "pyproject.toml").read_text(encoding="utf-8")
     assert "share/jupyter/voila/templates/mlops/static/*" in pyproject
+
+
+def test_an_install_sets_voila_up_as_a_server_extension_with_the_template():
+    """Binder's `urlpath=voila/render/...` and a hub's single-user server run Voila inside jupyter-server,
+    which finds templates in {sys.prefix}/share/jupyter and reads voila.json from {sys.prefix}/etc/jupyter:
+    pyproject's data-files put every file of the template and the setting there (the wheel itself is
+    installed and served in tests/test_install.py)."""
+    import glob
+    import tomllib
+
+    pyproject = tomllib.loads((resources.PACKAGE.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    data_files = pyproject["tool"]["setuptools"]["data-files"]
+    installed = {}
+    for destination, patterns in data_files.items():
+        for pattern in patterns:
+            matched = glob.glob(pattern, root_dir=resources.PACKAGE.parent)
+            assert matched, pattern  # a pattern that matches nothing ships nothing
+            for source in matched:
+                installed[f"{destination}/{os.path.basename(source)}"] = resources.PACKAGE.parent / source
+    template = {f"share/jupyter/{p.relative_to(resources.JUPYTER_DATA).as_posix()}": p
+                for p in TEMPLATE.rglob("*") if p.is_file()}
+    assert template and template.items() <= installed.items()
+    setting = installed["etc/jupyter/voila.json"]
+    assert setting == resources.JUPYTER_CONFIG / "voila.json"
+    # the template and nothing else: the file is read by every Voila of the environment
+    assert json.loads(setting.read_text(encoding="utf-8")) == {"VoilaConfiguration": {"template": resources.VOILA_TEMPLATE}}

@@ -423,3 +423,25 @@ def _walk(widget):
     yield widget
     for child in getattr(widget, "children", ()):
         yield from _walk(child)
+
+
+def test_the_start_notebook_shows_participants_none_of_the_facilitators_side(tmp_path, monkeypatch):
+    """00_start is what a participant opens on Binder, under a hub or in a plain Voila: its text and its
+    team list name no facilitator's page (dashboard, projector), no server path or file name, no command."""
+    import nbformat
+
+    from mlops_workbook import resources
+    from mlops_workbook.ui import landing
+
+    monkeypatch.chdir(tmp_path)
+    answers = tmp_path / "answers"
+    answers.mkdir()
+    sample = json.loads(sample_files()[0].read_text())
+    (answers / "blue.json").write_text(json.dumps({**sample, "team": "Blue", "rubric": "mlops-maturity"}))
+    notebook = nbformat.read(resources.notebook(resources.LANDING_NOTEBOOK), as_version=4)
+    text = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+    shown = text + landing(folder=answers, reports=tmp_path / "reports").value
+    assert "01_assessment.ipynb" in text and "02_drift_gating_lab.ipynb" in text and "Blue" in shown
+    facilitators = [*resources.FACILITATOR_NOTEBOOKS, "dashboard", "Dashboard", "projector", "facilitator",
+                    "mlops-workbook ", "serve", str(tmp_path), "blue.json", "?team=<"]
+    assert [word for word in facilitators if word in shown] == []
