@@ -102,6 +102,9 @@ class Started:
     token: str | None
 
 
+LAB_POOL = 1  # serve's default: one lab kernel pre-heated beside the assessment's pool
+
+
 def start_server(kind: str, tmp: Path, participants: int, pool: int, extra: tuple[str, ...] = ()) -> Started:
     answers = tmp / "answers"
     answers.mkdir()
@@ -111,7 +114,7 @@ def start_server(kind: str, tmp: Path, participants: int, pool: int, extra: tupl
                MLOPS_WORKBOOK_REPORTS_DIR=str(tmp / "reports"))
     if kind == "ours":
         command = [sys.executable, "-m", "mlops_workbook", "serve", "--port", str(port), "--token", TOKEN,
-                   "--facilitator-port", str(free_port()), "--pool", str(pool), "--max-participants",
+                   "--facilitator-port", str(free_port()), "--pool", str(pool), "--lab-pool", str(LAB_POOL), "--max-participants",
                    str(participants), "--cull-idle", "0", "--answers-dir", str(answers), *extra]
         token = TOKEN
     else:  # plain Voila, default configuration (started in an empty folder: no voila.json)
@@ -151,21 +154,28 @@ def stop_server(started: Started) -> None:
 
 
 def kernels_of(pid: int) -> list:
-    """The page kernels under `pid`: its descendant ipykernels, without the report worker's (`serve`
-    starts the report queue's worker, whose warm kernels are no page's and take no place)."""
+    """The participants' page kernels under `pid`: its descendant ipykernels, without the report
+    worker's (`serve` starts the report queue's worker, whose warm kernels are no page's and take no
+    place) and without the facilitator's server's."""
     import psutil
 
     try:
         children = psutil.Process(pid).children(recursive=True)
     except psutil.Error:
         return []
+    from mlops_workbook.server.serve import ROLE_ENV
+
     reports: set[int] = set()
     for proc in children:
-        if "mlops_workbook.report.queue" in " ".join(_cmdline(proc)):
-            try:
+        command = " ".join(_cmdline(proc))
+        try:
+            # the report worker's kernels, and the facilitator's server's (its pre-heated dashboard):
+            # no participant's page, no place in the room
+            if "mlops_workbook.report.queue" in command or (
+                    "room_server" in command and proc.environ().get(ROLE_ENV) == "facilitator"):
                 reports.update(p.pid for p in proc.children(recursive=True))
-            except psutil.Error:
-                pass
+        except psutil.Error:
+            pass
     return [p for p in children if p.pid not in reports and "ipykernel_launcher" in " ".join(_cmdline(p))]
 
 
@@ -485,9 +495,9 @@ async def run_room(kind: str, participants: int, pool: int) -> dict:
 
 
 def print_row(r: dict, busy: bool) -> None:
-    bound = r["participants"] + r["pool"]  # kernels never above participants + pool (ours)
+    bound = r["participants"] + r["pool"] + LAB_POOL  # kernels never above participants + pools (ours)
     kernels = (f"peak kernels {r['peak_kernels']} ({'within' if r['peak_kernels'] <= bound else 'ABOVE'} "
-               f"participants + pool = {bound})") if r["kind"] == "ours" else f"peak kernels {r['peak_kernels']}"
+               f"participants + pool + lab pool = {bound})") if r["kind"] == "ours" else f"peak kernels {r['peak_kernels']}"
     print(f"{r['kind']:<6} N={r['participants']:<3} pool={r['pool']:<3} other core {'busy' if busy else 'idle'}: "
           f"served {r['served']}, refused {r['refused']}; first usable widget p50 {r['usable_p50']:.1f} s, "
           f"p95 {r['usable_p95']:.1f} s, worst {r['usable_max']:.1f} s (first widget in the HTML p50 "

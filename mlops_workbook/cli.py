@@ -354,7 +354,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from .server.serve import serve
 
     return serve(host=args.host, port=args.port, answers_dir=args.answers_dir, reports_dir=args.reports_dir,
-                 pool=args.pool, dev=args.dev, token=args.token, max_participants=args.max_participants,
+                 pool=args.pool, lab_pool=args.lab_pool, dev=args.dev, token=args.token, max_participants=args.max_participants,
                  cull_idle=args.cull_idle, facilitator_port=args.facilitator_port,
                  base_url=args.base_url, grace=args.grace, report_worker=args.report_worker)
 
@@ -474,6 +474,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--answers-dir", help="shared answers folder (default: notebooks/answers)")
     p.add_argument("--reports-dir", help="exported reports folder (default: notebooks/reports)")
     p.add_argument("--pool", type=int, default=1, help="preheated kernels kept ready for the assessment")
+    p.add_argument("--lab-pool", type=int, default=1, metavar="N",
+                   help="preheated kernels kept ready for the lab, its first simulation already run (default: 1)")
     p.add_argument("--max-participants", type=int, default=0, metavar="N",
                    help="open pages (kernels) at most; one more gets a 'room is full' page (default: 0, no limit)")
     p.add_argument("--cull-idle", type=int, default=3600, metavar="SECONDS",

@@ -4,8 +4,8 @@ Mixed into Voila's kernel manager by `room_server` (`room_kernel_manager`). Thre
 
 - At most `max_kernels` page kernels (0: no limit). A page kernel is one started for a page request,
   or a pre-heated kernel a page took from the pool; pool kernels waiting for a page are not
-  participants, and the pool is refilled only while the room has places for it, so kernels never
-  exceed participants + pool.
+  participants, and the pools (the assessment's, the lab's) are refilled only while the room has
+  places for them, so kernels never exceed participants + the pools' sizes.
 - A place frees itself: when the last kernel websocket of a page kernel closes, however it went (tab
   closed, window closed, browser killed, network lost: jupyter-server calls `notify_disconnect` for
   all of them, the last one after its ping timeout), the kernel is shut down `grace` seconds later

@@ -137,11 +137,13 @@ def room_token(host: str, token: str | None) -> tuple[str | None, bool]:
     return secrets.token_urlsafe(MIN_TOKEN), True
 
 
-def voila_config(*, pool: int = 1, dev: bool = False, cull_idle: int = 0, token: str | None = None,
+def voila_config(*, pools: dict[str, int] | None = None, dev: bool = False, cull_idle: int = 0, token: str | None = None,
                  notebooks: tuple[str, ...] = (), max_participants: int = 0, grace: float = 60.0,
                  status_file: str = "", room_status_from: str = "") -> dict[str, Any]:
     """The repo's voila.json with this server's choices; the token goes here, not on a command line
-    other users of the machine could read."""
+    other users of the machine could read. `pools` maps a notebook to its pre-heated kernels (default:
+    one for the assessment): Voila runs a pooled kernel's notebook before anyone asks, so the page's
+    widgets are there when it opens (the lab's first simulation took 17 s without one)."""
     config: dict[str, Any] = json.loads(CONFIG.read_text(encoding="utf-8"))
     config["RoomVoila"] = {"notebooks": list(notebooks), "max_participants": max_participants, "grace": grace,
                            "status_file": status_file, "room_status_from": room_status_from}
@@ -154,10 +156,14 @@ def voila_config(*, pool: int = 1, dev: bool = False, cull_idle: int = 0, token:
     config["Voila"]["tornado_settings"] = {"ws_ping_interval": PING_INTERVAL_MS}
     if token:
         config.setdefault("Voila", {})["token"] = token
-    pools = config.setdefault("VoilaKernelManager", {}).setdefault("kernel_pools_config", {})
-    for key in (resources.ASSESSMENT_NOTEBOOK, f"notebooks/{resources.ASSESSMENT_NOTEBOOK}"):
-        pools[key] = {"pool_size": max(pool, 0)}
-    if pool <= 0:
+    sizes = {resources.ASSESSMENT_NOTEBOOK: 1} if pools is None else pools
+    manager = config.setdefault("VoilaKernelManager", {})
+    # this server's pools only: the repo's file pre-heats the assessment for a plain `voila` run
+    configured = manager["kernel_pools_config"] = {"default": {"pool_size": 0}}
+    for notebook, size in sizes.items():
+        for key in (notebook, f"notebooks/{notebook}"):
+            configured[key] = {"pool_size": max(size, 0)}
+    if not any(size > 0 for size in sizes.values()):
         config["VoilaConfiguration"]["preheat_kernel"] = False
     if dev:
         config["VoilaConfiguration"].update({"show_tracebacks": True, "strip_sources": False})
@@ -214,7 +220,7 @@ def display_host(host: str) -> str:
 
 
 def prepare(*, host: str = "127.0.0.1", port: int = 8866, answers_dir: str | None = None,
-            reports_dir: str | None = None, pool: int = 1, dev: bool = False, token: str | None = None,
+            reports_dir: str | None = None, pool: int = 1, lab_pool: int = 1, dev: bool = False, token: str | None = None,
             max_participants: int = 0, cull_idle: int = 3600, facilitator_port: int | None = None,
             base_url: str = "/", grace: float | None = None, report_worker: bool = True) -> ServePlan:
     """The servers `serve` runs (commands, environments, folders, URLs); nothing is started here."""
@@ -225,7 +231,8 @@ def prepare(*, host: str = "127.0.0.1", port: int = 8866, answers_dir: str | Non
     for name, value in (("port", port), ("facilitator-port", facilitator_port)):
         if value is not None and not 0 < value < 65536:
             raise WorkbookError(f"must be 1-65535, got {value}", field=name)
-    for name, value in (("pool", pool), ("max-participants", max_participants), ("cull-idle", cull_idle)):
+    for name, value in (("pool", pool), ("lab-pool", lab_pool), ("max-participants", max_participants),
+                        ("cull-idle", cull_idle)):
         if value < 0:
             raise WorkbookError(f"must be 0 or more, got {value}", field=name)
     if dev and not is_loopback(host):
@@ -251,11 +258,11 @@ def prepare(*, host: str = "127.0.0.1", port: int = 8866, answers_dir: str | Non
 
     status = str(workdir / STATUS_FILE)
 
-    def server(role: str, *, bind: str, at: int, key: str | None, notebooks: tuple[str, ...], pool_size: int,
-               limit: int, cull: int) -> Server:
+    def server(role: str, *, bind: str, at: int, key: str | None, notebooks: tuple[str, ...],
+               pools: dict[str, int], limit: int, cull: int) -> Server:
         cwd = workdir / role
         cwd.mkdir()
-        config = voila_config(pool=pool_size, dev=dev, cull_idle=cull, token=key, notebooks=notebooks,
+        config = voila_config(pools=pools, dev=dev, cull_idle=cull, token=key, notebooks=notebooks,
                               max_participants=limit, grace=grace,
                               status_file=status if role != "facilitator" else "",
                               room_status_from=status if role == "facilitator" else "")
@@ -265,17 +272,19 @@ def prepare(*, host: str = "127.0.0.1", port: int = 8866, answers_dir: str | Non
         return Server(role, voila_command(host=bind, port=at, base_url=prefix, root=root), {**env, ROLE_ENV: role}, cwd,
                       f"http://{display_host(bind)}:{at}{prefix}", key)
 
+    participant_pools = {resources.ASSESSMENT_NOTEBOOK: pool, resources.LAB_NOTEBOOK: lab_pool}
     if room is None:
-        servers = [server("alone", bind=host, at=port, key=None, notebooks=(), pool_size=pool,
+        servers = [server("alone", bind=host, at=port, key=None, notebooks=(), pools=participant_pools,
                           limit=max_participants, cull=cull_idle)]
     else:
         facilitator = facilitator_port or port + 1
         if facilitator == port:
             raise WorkbookError(f"must differ from --port {port}", field="facilitator-port")
         servers = [server("participants", bind=host, at=port, key=room, notebooks=PARTICIPANT_NOTEBOOKS,
-                          pool_size=pool, limit=max_participants, cull=cull_idle),
+                          pools=participant_pools, limit=max_participants, cull=cull_idle),
+                   # the facilitator's dashboard is pre-heated too: it opens at the start of the workshop
                    server("facilitator", bind="127.0.0.1", at=facilitator, key=secrets.token_urlsafe(MIN_TOKEN),
-                          notebooks=(), pool_size=0, limit=0, cull=0)]
+                          notebooks=(), pools={resources.DASHBOARD_NOTEBOOK: 1}, limit=0, cull=0)]
     for s in servers:  # the dashboard and the projector show the join URL again
         s.env[settings.JOIN_URL] = servers[0].url
     return ServePlan(servers, answers, reports, room, generated, workdir=workdir, grace=grace,

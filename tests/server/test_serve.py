@@ -80,8 +80,11 @@ def test_room_splits_participants_from_the_facilitator(folders):
     assert f["RoomVoila"]["notebooks"] == [] and f["RoomVoila"]["max_participants"] == 0
     assert f["Voila"]["token"] != token and len(f["Voila"]["token"]) >= MIN_TOKEN
     assert plan.facilitator_url.startswith("http://127.0.0.1:9101/voila/render/04_workshop_dashboard.ipynb?token=")
-    assert p["VoilaKernelManager"]["kernel_pools_config"]["01_assessment.ipynb"] == {"pool_size": 3}
-    assert f["VoilaConfiguration"]["preheat_kernel"] is False  # the facilitator needs no pool
+    pools, facilitator_pools = (c["VoilaKernelManager"]["kernel_pools_config"] for c in (p, f))
+    assert pools["01_assessment.ipynb"] == {"pool_size": 3}
+    assert pools["02_drift_gating_lab.ipynb"] == {"pool_size": 1}  # --lab-pool's default
+    assert "04_workshop_dashboard.ipynb" not in pools and "01_assessment.ipynb" not in facilitator_pools
+    assert facilitator_pools["04_workshop_dashboard.ipynb"] == {"pool_size": 1}  # opened first, ready at once
     assert p["MappingKernelManager"] == {"cull_idle_timeout": 600, "cull_connected": True, "cull_interval": 60}
     assert "MappingKernelManager" not in f
     assert participants.env[ROLE_ENV] == "participants" and facilitator.env[ROLE_ENV] == "facilitator"
@@ -113,7 +116,7 @@ def test_token_rules():
         assert generated and len(token) >= MIN_TOKEN
 
 
-@pytest.mark.parametrize("options, field", [({"port": 0}, "port"), ({"pool": -1}, "pool"),
+@pytest.mark.parametrize("options, field", [({"port": 0}, "port"), ({"pool": -1}, "pool"), ({"lab_pool": -1}, "lab-pool"),
                                             ({"max_participants": -2}, "max-participants"),
                                             ({"cull_idle": -1}, "cull-idle"),
                                             ({"port": 9100, "facilitator_port": 9100, "token": "y" * 16},
@@ -139,7 +142,7 @@ def test_thread_limits_respect_an_explicit_setting():
 
 
 def test_culling_off_and_no_pool():
-    config = voila_config(pool=0, cull_idle=0)
+    config = voila_config(pools={"01_assessment.ipynb": 0, "02_drift_gating_lab.ipynb": 0}, cull_idle=0)
     assert "MappingKernelManager" not in config and config["VoilaConfiguration"]["preheat_kernel"] is False
     assert voila_config(cull_idle=10)["MappingKernelManager"]["cull_interval"] == 5
 
