@@ -17,12 +17,27 @@ EFFORT = "low"
 _FIT = re.compile(r"\.fit\s*\(|\btrainer\.train\s*\(|\bTrainer\s*\(|\.train\s*\(\s*\)|\bxgb\.train\s*\(|\blgb\.train\s*\(|"
                   r"\bmodel\.compile\s*\(")
 _ASIDE = ("tests/", "test/", "docs/", "examples/")
+# The call that trains a model, over a preprocessor's `.fit` or a model being configured (`compile`, `Trainer(`).
+_MODEL_FIT = re.compile(r"\b(?:model|clf|classifier|regressor|estimator|learner|booster|trainer|net|search|pipeline|pipe|"
+                        r"grid|automl)\w*\.(?:fit|train)\s*\(|\b(?:xgb|lgb|xgboost|lightgbm)\.train|\.train\s*\(\s*\)",
+                        re.IGNORECASE)
+_TRAINING_FILE = re.compile(r"train|fit", re.IGNORECASE)
+
+
+def _order(raw: RawResults, location: Location) -> tuple[bool, bool]:
+    """A model's training call in a training script first: a file named for training, then the call that
+    fits a model (not a scaler's `.fit`, not `model.compile`)."""
+    name = location.path.rsplit("/", 1)[-1]
+    lines = raw.text(location.path).split("\n")
+    line = lines[location.line - 1] if location.line and location.line <= len(lines) else ""
+    return (not _TRAINING_FILE.search(name), not _MODEL_FIT.search(line))
 
 
 def run(raw: RawResults) -> list[Finding]:
     """One finding per place this probe sees its practice, the strongest first."""
     scripts = [f.path for f in raw.with_suffix(".py") if not f.path.startswith(_ASIDE) and "/tests/" not in f"/{f.path}"
                and not f.name.startswith("test_")]
-    hits = raw.grep(_FIT, scripts, needles=(".fit", ".train(", "Trainer(", ".compile("))
-    positive = [Location(loc.path, loc.line, f"training code in a script: {loc.detail}") for loc in hits]
+    hits = raw.grep(_FIT, scripts, first_only=False, needles=(".fit", ".train(", "Trainer(", ".compile("))
+    positive = [Location(loc.path, loc.line, f"training code in a script: {loc.detail}") 
+                for loc in sorted(hits, key=lambda loc: _order(raw, loc))]
     return findings(ID, positive)  # training only in notebooks is what the criterion says is not enough
