@@ -156,3 +156,49 @@ def test_databricks_registered_model_resource_in_an_included_file(tmp_path):
     files = {"databricks.yml": "bundle:\n  name: p\ninclude:\n  - assets/*.yml\n",
              "assets/artifacts.yml": "resources:\n  registered_models:\n    model:\n      name: m\n"}
     assert first(tmp_path, "model-registry", files) == ("assets/artifacts.yml", 2)
+
+
+# -- CI --------------------------------------------------------------------------------------
+
+WORKFLOW = "on: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n"
+
+
+def test_a_step_name_is_not_the_command_it_labels(tmp_path):
+    named = {".github/workflows/ci.yml": WORKFLOW + "      - name: Run tests with pytest\n        run: |\n          pytest -q\n"}
+    assert first(tmp_path / "a", "ci-tests", named) == (".github/workflows/ci.yml", 8)
+    label_only = {".github/workflows/ci.yml": WORKFLOW + "      - name: pytest would go here\n        run: echo later\n"}
+    assert first(tmp_path / "b", "ci-tests", label_only) is None
+
+
+def test_ci_training_cites_the_training_command_before_another_pipeline(tmp_path):
+    files = {".gitlab-ci.yml": "score:\n  script:\n    - python -m pipelines.batchscore_pipeline\n"
+                               "train:\n  script:\n    - python -m pipelines.train_pipeline\n"}
+    assert first(tmp_path, "ci-training", files) == (".gitlab-ci.yml", 6)
+
+
+def test_azure_ml_cli_model_deploy_is_a_ci_deployment(tmp_path):
+    files = {"azure-pipelines.yml": "steps:\n- bash: |\n    set -e\n    az ml model deploy --name svc --model m:3\n"}
+    assert first(tmp_path / "a", "ci-deploy", files) == ("azure-pipelines.yml", 4)
+    listing = {"azure-pipelines.yml": "steps:\n- bash: az ml model list --query '[0]'\n"}
+    assert first(tmp_path / "b", "ci-deploy", listing) is None
+
+
+def test_tracking_cites_the_training_scripts_logging_before_an_analysis_step(tmp_path):
+    files = {"steps/analyze.py": "import mlflow\nmlflow.log_metric('rows', 10)\n",
+             "steps/train_model.py": "import mlflow\nmlflow.log_metric('auc', 0.9)\n"}
+    assert first(tmp_path, "experiment-tracking", files) == ("steps/train_model.py", 2)
+
+
+# -- ML tests --------------------------------------------------------------------------------
+
+
+def test_ml_tests_cite_the_test_that_trains_not_the_import(tmp_path):
+    files = {"tests/test_model.py": "from churn.model import train\n\n\ndef test_load():\n    assert load()\n\n\n"
+                                    "def test_train_returns_a_model():\n    assert train([1])\n"}
+    assert first(tmp_path, "ml-tests", files) == ("tests/test_model.py", 8)
+
+
+def test_script_style_ml_test_cites_the_evaluation(tmp_path):
+    files = {"ml/3_test.py": "import tensorflow as tf\n\nmodel = tf.keras.models.load_model('m')\n"
+                             "loss, acc = model.evaluate(x, y)\n"}
+    assert first(tmp_path, "ml-tests", files) == ("ml/3_test.py", 4)

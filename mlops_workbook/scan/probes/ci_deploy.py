@@ -23,7 +23,7 @@ DEPLOY = re.compile(
     r"\baz\s+webapp\s+(?:up|deploy)\b|\bdatabricks\s+bundle\s+deploy\b|\b(?:sam|cdk|serverless|sls)\s+deploy\b|"
     r"\banyscale\s+service\s+(?:deploy|rollout)\b|\bgit\s+push\s+heroku\b|\bheroku\s+container:release\b|"
     r"\bterraform\s+apply\b|\bpython3?\s+[\w./-]*deploy\w*\.py\b|\bbentoml\s+deploy\b|\bmlflow\s+deployments\s+create\b|"
-    r"\bdocker\s+push\b")
+    r"\bdocker\s+push\b|\baz\s+ml\s+model\s+deploy\b|\bgcloud\s+builds\s+submit\b[^\n]*deploy")
 
 
 def run(raw: RawResults) -> list[Finding]:

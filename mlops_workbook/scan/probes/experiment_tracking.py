@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..collector import RawResults
-from ..findings import Finding
+from ..findings import Finding, Location
 from ._util import file_locations, findings, library
 
 ID = "experiment-tracking"
@@ -39,12 +39,14 @@ _RECORDS = re.compile(r"log_|logs to|\.log\s*\(|autolog|Logger|setup_mlflow|\.lo
 _OPENS = re.compile(r"start_run|init|Experiment|load_run")
 
 
-def _order(location) -> int:
-    """0 for a call that records, 1 for a run opened, 2 for set-up, 3 for a file-level or config location."""
+def _order(location: Location) -> tuple[int, bool]:
+    """The call that records (0), a run opened (1), set-up (2), a file-level or config location (3);
+    within each, a training script's before another's (a data-analysis step also logs)."""
+    training = "train" in location.path.rsplit("/", 1)[-1].lower()
     if location.line is None:
-        return 3
+        return 3, not training
     detail = location.detail
-    return 0 if _RECORDS.search(detail) else 1 if _OPENS.search(detail) else 2
+    return (0 if _RECORDS.search(detail) else 1 if _OPENS.search(detail) else 2), not training
 
 
 def run(raw: RawResults) -> list[Finding]:
