@@ -195,3 +195,33 @@ def test_frameworks_of_the_field(tmp_path):
     for n, ((probe, name), files) in enumerate(cases.items()):
         found = run(tmp_path / str(n), probe, files)
         assert any(f.outcome == "positive" for f in found), name
+
+
+def test_managed_model_monitors_answer_drift_but_not_performance_against_labels(tmp_path):
+    vertex = ("from google.cloud import aiplatform as vertex_ai\n\n"
+              "job = vertex_ai.ModelDeploymentMonitoringJob.create(display_name='m', endpoint=endpoint)\n")
+    found = answers(tmp_path, {"monitoring/job.py": vertex})
+    assert found["monitor-2-basic-drift"] == "yes" and found["data-3-quality-monitoring"] == "partial"
+    assert "monitor-2-performance-labels" not in found
+
+
+def test_cloudformation_data_capture_is_a_prediction_log(tmp_path):
+    stack = ("from aws_cdk import aws_sagemaker as sagemaker\n\n"
+             "config.data_capture_config = sagemaker.CfnEndpointConfig.DataCaptureConfigProperty(enable_capture=True)\n")
+    assert answers(tmp_path / "a", {"infra/stack.py": stack})["monitor-1-prediction-log"] == "yes"
+    off = "from aws_cdk import aws_sagemaker as sagemaker\n\nconfig = sagemaker.CfnEndpointConfig(production_variants=[])\n"
+    assert "monitor-1-prediction-log" not in answers(tmp_path / "b", {"infra/stack.py": off})
+
+
+def test_pipeline_failure_emails_and_cloud_alarms_are_partial_alerting(tmp_path):
+    dag = "from airflow import DAG\n\ndefault_args = {'email_on_failure': True}\nwith DAG('train', default_args=default_args):\n    pass\n"
+    assert answers(tmp_path / "a", {"dags/train.py": dag})["monitor-2-alerting"] == "partial"
+    quiet = dag.replace("True", "False")
+    assert "monitor-2-alerting" not in answers(tmp_path / "b", {"dags/train.py": quiet})
+
+
+def test_ci_that_trains_or_deploys_without_tests_is_partial_basic_cicd(tmp_path):
+    gitlab = "train:\n  script:\n    - python train.py\ndeploy:\n  script:\n    - git push heroku main\n"
+    assert answers(tmp_path / "a", {".gitlab-ci.yml": gitlab})["deploy-1-basic-cicd"] == "partial"
+    lint = "lint:\n  script:\n    - ruff check .\n"
+    assert "deploy-1-basic-cicd" not in answers(tmp_path / "b", {".gitlab-ci.yml": lint})

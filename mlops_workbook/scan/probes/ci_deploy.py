@@ -13,7 +13,7 @@ ID = "ci-deploy"
 SHORT = ("A CI step that deploys: `kubectl apply`, `helm upgrade`, `gcloud run deploy` / `ai endpoints deploy-model`, "
          "`az ml online-deployment`, `databricks bundle deploy`, `sam`/`cdk`/`serverless deploy`, `anyscale service "
          "rollout`, `git push heroku`, a SageMaker or Vertex deploy script")
-CRITERIA = {"deploy-2-automated-deploy": "yes", "deploy-1-script": "yes"}
+CRITERIA = {"deploy-2-automated-deploy": "yes", "deploy-1-script": "yes", "deploy-1-basic-cicd": "partial"}
 REMEDIATION = "Deploy from CI: the pipeline that tests the model also ships it, with no manual copy step."
 EFFORT = "medium"
 

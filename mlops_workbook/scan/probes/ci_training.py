@@ -13,7 +13,7 @@ ID = "ci-training"
 SHORT = ("CI that trains or evaluates: CML (`iterative/setup-cml`, `cml comment`), `dvc repro`, `python train.py`, "
          "`mlflow run`, `kedro run`, `databricks bundle run`, `anyscale jobs submit`, Vertex AI / SageMaker pipeline "
          "submissions, directly or through the make target or script it calls")
-CRITERIA = {"deploy-3-cicdct": "partial", "model-2-pipeline": "partial"}
+CRITERIA = {"deploy-3-cicdct": "partial", "model-2-pipeline": "partial", "deploy-1-basic-cicd": "partial"}
 REMEDIATION = "Let CI retrain and evaluate on data or code changes (CML or `dvc repro` in a workflow) and report metrics."
 EFFORT = "medium"  # low: an afternoon, medium: days, high: weeks
 
