@@ -225,3 +225,30 @@ def test_ci_that_trains_or_deploys_without_tests_is_partial_basic_cicd(tmp_path)
     assert answers(tmp_path / "a", {".gitlab-ci.yml": gitlab})["deploy-1-basic-cicd"] == "partial"
     lint = "lint:\n  script:\n    - ruff check .\n"
     assert "deploy-1-basic-cicd" not in answers(tmp_path / "b", {".gitlab-ci.yml": lint})
+
+
+def test_committed_data_is_partial_versioning_but_no_lineage(tmp_path):
+    files = {"src/trips-2021-01.parquet": "PAR1", "src/orchestrate.py": "import pandas as pd\n"
+             "df = pd.read_parquet('src/trips-2021-01.parquet')\n", "monitoring/ref.parquet": "PAR1"}
+    found = answers(tmp_path, files)
+    assert found["data-1-versioning"] == "partial" and "data-2-lineage" not in found
+    cited = PROBES["committed-data"].run(collect(tmp_path))
+    assert cited[0].location.path == "src/trips-2021-01.parquet"  # the file the code reads, before another
+
+
+def test_run_artifacts_of_metaflow_and_zenml_version_the_data(tmp_path):
+    flow = ("from metaflow import FlowSpec, step\n\n\nclass Train(FlowSpec):\n    @step\n    def start(self):\n"
+            "        self.dataset = client.fetch_all(query)\n        self.next(self.end)\n")
+    found = run(tmp_path / "a", "data-versioning", {"flow.py": flow})
+    assert [(f.outcome, f.location.line) for f in found] == [("weak", 7)]
+    zen = "from zenml import pipeline\n\n\n@pipeline\ndef training():\n    raw = load_data()\n    model = train(raw)\n"
+    assert [f.location.line for f in run(tmp_path / "b", "data-versioning", {"pipeline.py": zen})] == [6]
+    plain = "import pandas as pd\n\n\ndef training():\n    raw = load_data()\n"
+    assert run(tmp_path / "c", "data-versioning", {"pipeline.py": plain}) == []
+
+
+def test_tests_of_other_code_are_partial_unit_tests(tmp_path):
+    files = {"tests/test_helpers.py": "from app.strings import slug\n\n\ndef test_slug():\n    assert slug('A b') == 'a-b'\n"}
+    assert answers(tmp_path / "a", files)["model-1-unit-tests"] == "partial"
+    stub = {"tests/test_helpers.py": "def test_nothing():\n    assert True\n"}
+    assert "model-1-unit-tests" not in answers(tmp_path / "b", stub)

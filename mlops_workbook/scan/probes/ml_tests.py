@@ -103,5 +103,10 @@ def run(raw: RawResults) -> list[Finding]:
     stubs = {p for p in by_file if _placeholder(raw.text(p))}
     cited = {p: _test_site(raw.text(p), by_file[p]) for p in by_file if p not in stubs}
     positive = [loc for p, (_tier, loc) in sorted(cited.items(), key=lambda item: _file_order(item[0], item[1][0]))]
-    # A test file that touches no ML or project code tests something else: no evidence for ML tests.
-    return findings(ID, positive)
+    # Tests of other code (helpers, infrastructure) are unit tests, not of the ML code: partial.
+    others = [p for p in tests if p not in by_file and _TEST_DEF.search(raw.text(p)) and not _placeholder(raw.text(p))]
+    weak = []
+    for path in others:
+        _tier, loc = _test_site(raw.text(path), Location(path, 1, "test"))
+        weak.append(Location(path, loc.line, f"{loc.detail.split(' (', 1)[0]} (tests other code than the ML code)"))
+    return findings(ID, positive, weak)
