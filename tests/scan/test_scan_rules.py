@@ -252,3 +252,14 @@ def test_tests_of_other_code_are_partial_unit_tests(tmp_path):
     assert answers(tmp_path / "a", files)["model-1-unit-tests"] == "partial"
     stub = {"tests/test_helpers.py": "def test_nothing():\n    assert True\n"}
     assert "model-1-unit-tests" not in answers(tmp_path / "b", stub)
+
+
+def test_what_registries_and_ci_record_by_themselves_is_a_partial_audit_trail(tmp_path):
+    promote = "from zenml.client import Client\n\nClient().get_model_version('m', 3).set_stage('production')\n"
+    assert answers(tmp_path / "a", {"promote.py": promote})["gov-2-audit-trail"] == "partial"
+    gitlab = "deploy:\n  script:\n    - ./deploy.sh\n  environment:\n    name: production\n"
+    assert answers(tmp_path / "b", {".gitlab-ci.yml": gitlab})["gov-2-audit-trail"] == "partial"
+    bundle = "resources:\n  jobs:\n    train:\n      parameters:\n        - name: git\n          default: ${bundle.git.commit}\n"
+    assert answers(tmp_path / "c", {"resources/train.yml": bundle})["gov-2-audit-trail"] == "partial"
+    untracked = "deploy:\n  script:\n    - ./deploy.sh\n"
+    assert "gov-2-audit-trail" not in answers(tmp_path / "d", {".gitlab-ci.yml": untracked})
