@@ -263,3 +263,12 @@ def test_what_registries_and_ci_record_by_themselves_is_a_partial_audit_trail(tm
     assert answers(tmp_path / "c", {"resources/train.yml": bundle})["gov-2-audit-trail"] == "partial"
     untracked = "deploy:\n  script:\n    - ./deploy.sh\n"
     assert "gov-2-audit-trail" not in answers(tmp_path / "d", {".gitlab-ci.yml": untracked})
+
+
+def test_a_feature_engineering_section_or_a_feature_schema_is_partial_feature_documentation(tmp_path):
+    docs = {"docs/data.md": "# Data\n\n## Feature engineering\n\nWavelet coefficients of each beat.\n"}
+    assert answers(tmp_path / "a", docs)["data-1-documented-features"] == "partial"
+    schema = {"src/raw_schema/schema.pbtxt": 'feature {\n  name: "trip_miles"\n  type: FLOAT\n}\n'}
+    assert answers(tmp_path / "b", schema)["data-1-documented-features"] == "partial"
+    product = {"README.md": "# Churn\n\n## Features\n\n- fast\n- small\n"}
+    assert "data-1-documented-features" not in answers(tmp_path / "c", product)
