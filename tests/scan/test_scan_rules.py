@@ -272,3 +272,27 @@ def test_a_feature_engineering_section_or_a_feature_schema_is_partial_feature_do
     assert answers(tmp_path / "b", schema)["data-1-documented-features"] == "partial"
     product = {"README.md": "# Churn\n\n## Features\n\n- fast\n- small\n"}
     assert "data-1-documented-features" not in answers(tmp_path / "c", product)
+
+
+def test_stored_predictions_are_a_prediction_log_with_the_version_and_partial_without(tmp_path):
+    batch = ("def score(model_version):\n    preds = model.predict(df)\n    out = preds.withColumn('model_version', v)\n"
+             "    out.write.format('delta').saveAsTable('predictions')\n")
+    found = run(tmp_path / "a", "prediction-log", {"batch/predict.py": batch})
+    assert [(f.outcome, f.location.line) for f in found] == [("positive", 4)]
+    app = ("import sys\nfrom flask import Flask\nsys.path.insert(0, '.')\napp = Flask(__name__)\n\n\n"
+           "def predict():\n    p = Prediction(proba=model.predict_proba(x))\n    p.save()\n")
+    found = run(tmp_path / "b", "prediction-log", {"app.py": app})
+    assert [(f.outcome, f.location.line) for f in found] == [("weak", 9)]
+    served = "import sys\nfrom flask import Flask\nsys.path.insert(0, '.')\n\n\ndef predict():\n    return model.predict(x)\n"
+    assert run(tmp_path / "c", "prediction-log", {"app.py": served}) == []
+
+
+def test_a_codepipeline_deploy_stage_and_a_cloudformation_endpoint_in_cdk_code(tmp_path):
+    stack = ("from aws_cdk import aws_codepipeline_actions as actions\nfrom aws_cdk import aws_sagemaker as sagemaker\n\n"
+             "deploy = actions.CloudFormationCreateUpdateStackAction(action_name='Deploy', stack_name='prod')\n"
+             "endpoint = sagemaker.CfnEndpoint(self, 'Endpoint', endpoint_config_name=name)\n")
+    found = answers(tmp_path / "a", {"infra/pipeline.py": stack})
+    assert found["deploy-2-automated-deploy"] == "yes" and found["deploy-1-script"] == "yes"
+    assert [f.location.line for f in run(tmp_path / "b", "model-serving", {"infra/pipeline.py": stack})] == [5]
+    synth_only = "from aws_cdk import aws_codepipeline_actions as actions\n\nbuild = actions.CodeBuildAction(action_name='Synth')\n"
+    assert "deploy-2-automated-deploy" not in answers(tmp_path / "c", {"infra/pipeline.py": synth_only})

@@ -5,14 +5,15 @@ from __future__ import annotations
 import re
 
 from ..collector import RawResults
-from ..findings import Finding
+from ..findings import Finding, Location
 from ._ci import ci_commands, located
 from ._util import findings
 
 ID = "ci-deploy"
 SHORT = ("A CI step that deploys: `kubectl apply`, `helm upgrade`, `gcloud run deploy` / `ai endpoints deploy-model`, "
          "`az ml online-deployment`, `databricks bundle deploy`, `sam`/`cdk`/`serverless deploy`, `anyscale service "
-         "rollout`, `git push heroku`, a SageMaker or Vertex deploy script")
+         "rollout`, `git push heroku`, `az ml model deploy`, a SageMaker or Vertex deploy script; an AWS CodePipeline "
+         "deploy action defined with the CDK")
 CRITERIA = {"deploy-2-automated-deploy": "yes", "deploy-1-script": "yes", "deploy-1-basic-cicd": "partial"}
 REMEDIATION = "Deploy from CI: the pipeline that tests the model also ships it, with no manual copy step."
 EFFORT = "medium"
@@ -26,10 +27,18 @@ DEPLOY = re.compile(
     r"\bdocker\s+push\b|\baz\s+ml\s+model\s+deploy\b|\bgcloud\s+builds\s+submit\b[^\n]*deploy")
 
 
+_CODEPIPELINE_DEPLOY = re.compile(r"\b(?:CloudFormationCreateUpdateStackAction|CloudFormationDeployStackSetAction|"
+                                  r"CloudFormationCreateReplaceChangeSetAction|CodeDeployServerDeployAction|"
+                                  r"CodeDeployEcsDeployAction|EcsDeployAction|ElasticBeanstalkDeployAction)\s*\(")
+
+
 def run(raw: RawResults) -> list[Finding]:
     """One finding per place this probe sees its practice, the strongest first."""
     positive, weak = [], []
     for command in ci_commands(raw):
         if DEPLOY.search(command.text):
             (positive if command.can_fail else weak).append(located(command, "CI deploys"))
+    # A CD pipeline defined as code (AWS CDK): CodePipeline's deploy actions run on every change it watches.
+    positive += [Location(loc.path, loc.line, f"CodePipeline deploy stage: {loc.detail}")
+                 for loc in raw.grep(_CODEPIPELINE_DEPLOY, raw.importing_files("aws_cdk"), first_only=False)]
     return findings(ID, positive, weak)

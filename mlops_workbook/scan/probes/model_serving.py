@@ -10,8 +10,8 @@ from ._util import YAML, file_locations, findings, library
 
 ID = "model-serving"
 SHORT = ("Serving definitions: BentoML (`bentofile.yaml`, `@bentoml.service`), Seldon `SeldonDeployment`, "
-         "KServe `InferenceService`, Triton `config.pbtxt`, TorchServe, Ray Serve deployments, SageMaker and Vertex AI "
-         "endpoints, a Heroku `Procfile` web process, or a FastAPI/Flask app with a Dockerfile or Procfile "
+         "KServe `InferenceService`, Triton `config.pbtxt`, TorchServe, Ray Serve deployments, SageMaker (SDK or CDK "
+         "`CfnEndpoint`) and Vertex AI endpoints, a Heroku `Procfile` web process, or a FastAPI/Flask app with a Dockerfile or Procfile "
          "(an app alone is no evidence)")
 CRITERIA = {"deploy-1-script": "partial", "deploy-1-known-version": "partial"}
 REMEDIATION = "Package the model as a service with a definition in the repository (BentoML, KServe or a container)."
@@ -25,6 +25,7 @@ _FROM = re.compile(r"^\s*FROM\s+\S+", re.MULTILINE | re.IGNORECASE)
 _RAY_SERVE = re.compile(r"@serve\.deployment\b|\bserve\.run\s*\(")
 _CLOUD_ENDPOINT = re.compile(r"\.deploy\s*\(\s*(?:initial_instance_count|instance_type|endpoint|machine_type|deployed_model)|"
                              r"\bcreate_endpoint(?:_config)?\s*\(|\baiplatform\.Endpoint\.create\s*\(")
+_CFN_ENDPOINT = re.compile(r"\b(?:sagemaker\.)?CfnEndpoint\s*\(")
 _PROCFILE_WEB = re.compile(r"^web\s*:\s*\S+", re.MULTILINE)
 
 
@@ -40,6 +41,8 @@ def run(raw: RawResults) -> list[Finding]:
                                                                                                      "dockerfile", "makefile"))
     positive += raw.grep(_RAY_SERVE, raw.importing_files("ray"), first_only=False)
     positive += raw.grep(_CLOUD_ENDPOINT, raw.importing_files("sagemaker", "google", "boto3"), first_only=False)
+    positive += raw.grep(_CFN_ENDPOINT, raw.importing_files("aws_cdk"), first_only=False,
+                         detail="SageMaker endpoint as infrastructure code")
     dockerfiles = [f for f in raw.files if f.name in ("dockerfile", "containerfile") or f.name.startswith("dockerfile.")]
     procfiles = raw.grep(_PROCFILE_WEB, raw.named("procfile"), detail="Heroku Procfile web process")
     apps = raw.grep(_WEB, raw.importing_files("fastapi", "flask", "litestar"))
