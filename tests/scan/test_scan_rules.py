@@ -296,3 +296,15 @@ def test_a_codepipeline_deploy_stage_and_a_cloudformation_endpoint_in_cdk_code(t
     assert [f.location.line for f in run(tmp_path / "b", "model-serving", {"infra/pipeline.py": stack})] == [5]
     synth_only = "from aws_cdk import aws_codepipeline_actions as actions\n\nbuild = actions.CodeBuildAction(action_name='Synth')\n"
     assert "deploy-2-automated-deploy" not in answers(tmp_path / "c", {"infra/pipeline.py": synth_only})
+
+
+def test_cdk_iam_terraform_key_vaults_and_ci_credential_variables_are_access_control(tmp_path):
+    cdk = "from aws_cdk import aws_iam as iam\n\nrole = iam.Role(self, 'Deploy', assumed_by=iam.ServicePrincipal('sagemaker'))\n"
+    assert answers(tmp_path / "a", {"infra/roles.py": cdk})["gov-1-access-control"] == "partial"
+    tf = 'resource "azurerm_key_vault" "kv" {\n  name = "kv"\n}\n'
+    assert answers(tmp_path / "b", {"infra/main.tf": tf})["gov-1-access-control"] == "partial"
+    gitlab = "deploy:\n  script:\n    - echo \"$SSH_PRIVATE_KEY\" > id_rsa\n    - scp -i id_rsa app.zip host:\n"
+    found = run(tmp_path / "c", "access-control", {".gitlab-ci.yml": gitlab})
+    assert [(f.outcome, f.location.line) for f in found] == [("weak", 3)]
+    plain = "deploy:\n  script:\n    - echo \"$CI_PROJECT_NAME\"\n"
+    assert run(tmp_path / "d", "access-control", {".gitlab-ci.yml": plain}) == []
