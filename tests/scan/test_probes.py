@@ -210,6 +210,10 @@ FIXTURES: dict[str, tuple[dict[str, str], dict[str, str]]] = {
         {".circleci/config.yml": "version: 2.1\nworkflows:\n  release:\n    jobs:\n      - train\n      - deploy:\n"
                                  "          requires: [train]\n"},
     ),
+    "served-version": (
+        {"serve/app.py": "import mlflow\n\nmodel = mlflow.pyfunc.load_model('models:/churn@champion')\n"},
+        {"serve/app.py": "import joblib\n\nmodel = joblib.load('model.pkl')\n"},
+    ),
     "committed-data": (
         {"titanic.csv": "age,survived\n22,0\n", "train.py": "import pandas as pd\ndf = pd.read_csv('titanic.csv')\n"},
         {"tests/fixtures/rows.csv": "a\n1\n", "data/sample.parquet": "PAR1", "train.py": PY},

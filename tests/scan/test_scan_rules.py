@@ -308,3 +308,15 @@ def test_cdk_iam_terraform_key_vaults_and_ci_credential_variables_are_access_con
     assert [(f.outcome, f.location.line) for f in found] == [("weak", 3)]
     plain = "deploy:\n  script:\n    - echo \"$CI_PROJECT_NAME\"\n"
     assert run(tmp_path / "d", "access-control", {".gitlab-ci.yml": plain}) == []
+
+
+def test_the_served_version_is_known_from_the_deployment_not_from_registering(tmp_path):
+    cd = "steps:\n- bash: |\n    set -e\n    az ml model deploy --name svc --model '$(MODEL_NAME):$(MODEL_VERSION)'\n"
+    found = answers(tmp_path / "a", {"azure-pipelines.yml": cd,
+                                     "register.py": "from azureml.core import Model\nModel.register(workspace=ws, model_name='m', model_path='p')\n"})
+    assert found["deploy-1-known-version"] == "yes"
+    assert PROBES["served-version"].run(collect(tmp_path / "a"))[0].location.path == "azure-pipelines.yml"
+    constant = {"app.py": "from flask import Flask\nMODEL_VERSION = 'model_V0.pkl'\napp = Flask(__name__)\n"}
+    assert answers(tmp_path / "b", constant)["deploy-1-known-version"] == "partial"
+    unknown = {"app.py": "from flask import Flask\nimport joblib\nmodel = joblib.load('model.pkl')\napp = Flask(__name__)\n"}
+    assert "deploy-1-known-version" not in answers(tmp_path / "c", unknown)
