@@ -202,3 +202,31 @@ def test_script_style_ml_test_cites_the_evaluation(tmp_path):
     files = {"ml/3_test.py": "import tensorflow as tf\n\nmodel = tf.keras.models.load_model('m')\n"
                              "loss, acc = model.evaluate(x, y)\n"}
     assert first(tmp_path, "ml-tests", files) == ("ml/3_test.py", 4)
+
+
+# -- environments and serving ----------------------------------------------------------------
+
+
+def test_pinned_environment_cites_the_requirements_a_dockerfile_installs_first(tmp_path):
+    files = {"dev/requirements-lint.txt": "ruff==0.4.0\n",
+             "service/requirements.txt": "flask==3.0.0\nscikit-learn==1.4.0\n",
+             "service/Dockerfile": "FROM python:3.11-slim\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\n"}
+    assert first(tmp_path / "a", "pinned-environment", files) == ("service/requirements.txt", None)
+    del files["service/Dockerfile"]
+    assert first(tmp_path / "b", "pinned-environment", files) == ("dev/requirements-lint.txt", None)
+
+
+def test_serving_cites_the_procfile_and_the_app_that_predicts(tmp_path):
+    heroku = {"Procfile": "web: gunicorn app:app\n",
+              "app.py": "from flask import Flask\napp = Flask(__name__)\n\n@app.route('/predict')\ndef predict():\n    return 1\n"}
+    assert first(tmp_path / "a", "model-serving", heroku) == ("Procfile", 1)
+    compose = {"Dockerfile": "FROM python:3.11\n",
+               "a_hooks/webhook.py": "from flask import Flask\nhook = Flask(__name__)\n",
+               "api/server.py": "from flask import Flask\napi = Flask(__name__)\n\ndef predict():\n    return model.predict(x)\n"}
+    assert first(tmp_path / "b", "model-serving", compose) == ("api/server.py", 2)
+
+
+def test_a_vertex_endpoint_deploy_with_the_model_first_is_serving(tmp_path):
+    files = {"build/utils.py": "from google.cloud import aiplatform as vertex_ai\n\n"
+                               "deployed = endpoint.deploy(model=model, traffic_percentage=100)\n"}
+    assert first(tmp_path, "model-serving", files) == ("build/utils.py", 3)
