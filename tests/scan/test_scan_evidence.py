@@ -230,3 +230,10 @@ def test_a_vertex_endpoint_deploy_with_the_model_first_is_serving(tmp_path):
     files = {"build/utils.py": "from google.cloud import aiplatform as vertex_ai\n\n"
                                "deployed = endpoint.deploy(model=model, traffic_percentage=100)\n"}
     assert first(tmp_path, "model-serving", files) == ("build/utils.py", 3)
+
+
+def test_workflow_docs_cite_the_section_that_reaches_production(tmp_path):
+    readme = "# Deploying churn models\n\n## Training\n\nRun make train.\n\n## Deployment\n\nMerge to main.\n"
+    assert first(tmp_path / "a", "workflow-docs", {"README.md": readme}) == ("README.md", 7)
+    only_training = "# Churn\n\n## Training\n\nRun make train.\n"
+    assert first(tmp_path / "b", "workflow-docs", {"README.md": only_training}) is None
