@@ -29,7 +29,7 @@ def run(raw: RawResults) -> list[Finding]:
     docs = [f.path for f in raw.with_suffix(".md", ".markdown", ".rst")]
     positive = raw.grep(_SECTION, docs, detail="workflow section")
     for path in docs:
-        train, ship = raw.grep(_TRAIN, [path]), raw.grep(_SHIP, [path])
+        train, ship = raw.grep(_TRAIN, [path]), raw.grep(_SHIP, [path], first_only=False)
         if train and ship:
             sections = [loc for loc in ship if loc.line != 1] or ship  # a document's title is not its section
             positive.append(Location(path, sections[0].line, "documents the path from training to deployment"))
