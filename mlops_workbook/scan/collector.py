@@ -160,6 +160,19 @@ class RawResults:
         """The text of a read file; empty for a file recorded by name only (binary, too large, not wanted)."""
         return self.texts.get(path, "")
 
+    @cached_property
+    def _lines(self) -> dict[str, list[str]]:
+        return {}
+
+    def line(self, path: str, number: int | None) -> str:
+        """Line `number` (1-based) of a read file, "" when there is none; each file is split once per scan."""
+        if not number:
+            return ""
+        lines = self._lines.get(path)
+        if lines is None:
+            lines = self._lines[path] = self.text(path).split("\n")
+        return lines[number - 1] if number <= len(lines) else ""
+
     # -- content queries ----------------------------------------------------------------------
     def grep(self, pattern: re.Pattern[str], files: Iterable[RepoFile | str] | None = None, *,
              suffixes: Iterable[str] = (), detail: str = "", first_only: bool = True,

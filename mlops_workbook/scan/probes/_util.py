@@ -79,10 +79,7 @@ def _aside(path: str) -> str:
 
 def line_text(raw: RawResults, location: Location) -> str:
     """The text of a location's line ("" for a whole-file location)."""
-    if not location.line:
-        return ""
-    lines = raw.text(location.path).split("\n")
-    return lines[location.line - 1] if location.line <= len(lines) else ""
+    return raw.line(location.path, location.line)
 
 
 def bundle_files(raw: RawResults) -> list[RepoFile]:

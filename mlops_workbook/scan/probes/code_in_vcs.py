@@ -28,16 +28,17 @@ def _order(raw: RawResults, location: Location) -> tuple[bool, bool]:
     """A model's training call in a training script first: a file named for training, then the call that
     fits a model (not a scaler's `.fit`, not `model.compile`)."""
     name = location.path.rsplit("/", 1)[-1]
-    lines = raw.text(location.path).split("\n")
-    line = lines[location.line - 1] if location.line and location.line <= len(lines) else ""
-    return (not _TRAINING_FILE.search(name), not _MODEL_FIT.search(line))
+    return (not _TRAINING_FILE.search(name), not _MODEL_FIT.search(raw.line(location.path, location.line)))
 
 
 def run(raw: RawResults) -> list[Finding]:
     """One finding per place this probe sees its practice, the strongest first."""
     scripts = [f.path for f in raw.with_suffix(".py") if not f.path.startswith(_ASIDE) and "/tests/" not in f"/{f.path}"
                and not f.name.startswith("test_")]
-    hits = raw.grep(_FIT, scripts, first_only=False, needles=(".fit", ".train(", "Trainer(", ".compile("))
+    hits = raw.grep(_FIT, scripts, needles=(".fit", ".train(", "Trainer(", ".compile("))
+    # In a training script the model's own fit may come after a compile or a scaler's fit: look for it there.
+    training = [p for p in scripts if _TRAINING_FILE.search(p.rsplit("/", 1)[-1])]
+    hits += raw.grep(_MODEL_FIT, training, needles=(".fit", ".train"))
     positive = [Location(loc.path, loc.line, f"training code in a script: {loc.detail}") 
                 for loc in sorted(hits, key=lambda loc: _order(raw, loc))]
     return findings(ID, positive)  # training only in notebooks is what the criterion says is not enough

@@ -58,6 +58,4 @@ def run(raw: RawResults) -> list[Finding]:
 
 
 def _defines(raw: RawResults, location: Location) -> bool:
-    lines = raw.text(location.path).split("\n")
-    line = lines[location.line - 1] if location.line and location.line <= len(lines) else ""
-    return _DEFINITION.match(line) is not None
+    return _DEFINITION.match(raw.line(location.path, location.line)) is not None

@@ -56,9 +56,8 @@ def _at_definition(raw: RawResults, location: Location) -> Location:
     """A decorator (`@pipeline(`, `@flow`, `@dag`) is cited at the function it defines, which names the pipeline."""
     if not _DECORATOR.match(line_text(raw, location)):
         return location
-    lines = raw.text(location.path).split("\n")
-    for number in range(location.line or 1, min(len(lines), (location.line or 1) + 30) + 1):
-        if _DEF.match(lines[number - 1]):
+    for number in range(location.line or 1, (location.line or 1) + 31):
+        if _DEF.match(raw.line(location.path, number)):
             return Location(location.path, number, location.detail)
     return location
 
