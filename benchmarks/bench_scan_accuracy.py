@@ -3,6 +3,7 @@
     python benchmarks/bench_scan_accuracy.py                 # every labels/*.json, table
     python benchmarks/bench_scan_accuracy.py --json          # the same figures as JSON
     python benchmarks/bench_scan_accuracy.py --mirror DIR --labels DIR
+    python benchmarks/bench_scan_accuracy.py --misses        # also what to fix, criterion by criterion
 
 Each label file (benchmarks/scan_corpus/labels/<owner>__<name>.json, see the corpus README) names a
 public repository, the commit that was read, and an answer for every rubric criterion, written by
@@ -177,13 +178,17 @@ def relative(path: str | Path, tree: Path) -> str:
 
 
 def scan_answers(tree: Path) -> tuple[dict[str, tuple[str, list[tuple[str, int | None]]]], dict]:
-    """criterion -> (answer, evidence locations) from the scan's public API, plus run facts."""
+    """criterion -> (answer, evidence locations) from the scan's public API, plus run facts (and, under
+    "details", criterion -> (probe, first location's detail) for --misses)."""
     from mlops_workbook.scan import scan
 
     result = scan(tree)
     rank = {"no": 0, "partial": 1, "yes": 2}
     out: dict[str, tuple[str, list[tuple[str, int | None]]]] = {}
+    details: dict[str, tuple[str, str]] = {}
     for finding in result.findings:
+        if finding.evidence:
+            details.setdefault(finding.criterion, (finding.probe, finding.evidence[0].detail))
         answer = getattr(finding.answer, "value", finding.answer)
         answer = str(answer).lower()
         answer = answer if answer in rank else "no"
@@ -193,7 +198,7 @@ def scan_answers(tree: Path) -> tuple[dict[str, tuple[str, list[tuple[str, int |
             answer = answer if rank[answer] >= rank[old_answer] else old_answer
             locations = old_locations + locations
         out[finding.criterion] = (answer, locations)
-    return out, {"files_scanned": result.files_scanned, "seconds": round(result.seconds, 2)}
+    return out, {"files_scanned": result.files_scanned, "seconds": round(result.seconds, 2), "details": details}
 
 
 def empty_counts() -> dict:
@@ -228,6 +233,33 @@ def compare(labels: dict, found: dict, scope: set[str]) -> dict:
                         counts["ev_lines"] += 1
                         counts["ev_hits"] += hit
     return counts
+
+
+def misses(labels: dict, found: dict, details: dict, scope: set[str]) -> list[str]:
+    """What to fix, one line each: right answers whose first evidence line is not at the practice
+    (the scan's line beside the label's), practices the scan did not find (the label's evidence), and
+    findings the label says are not there."""
+    out = []
+    for cid in sorted(scope):
+        label = labels[cid]
+        if label["answer"] == "unknown":
+            continue
+        scan_answer, locations = found.get(cid, ("no", []))
+        labelled = label["answer"] in FOUND
+        want = ", ".join(label.get("evidence", []))
+        probe, detail = details.get(cid, ("", ""))
+        if labelled and scan_answer in FOUND and locations:
+            path, line = locations[0]
+            wanted = [parse_location(item) for item in label["evidence"]]
+            if not any(path == p and (line is None or abs(line - n) <= LINE_SLACK) for p, n in wanted):
+                out.append(f"  CITED  {cid} [{probe}] scan {path}:{line} ({detail[:70]}) | label {want}")
+        elif labelled and scan_answer not in FOUND:
+            out.append(f"  MISSED {cid} ({label['answer']}) label {want} | {label.get('note', '')[:110]}")
+        elif not labelled and scan_answer in FOUND:
+            first = f"{locations[0][0]}:{locations[0][1]}" if locations else ""
+            out.append(f"  WRONG  {cid} [{probe}] scan {scan_answer} at {first} ({detail[:60]}) | label no: "
+                       f"{label.get('note', '')[:80]}")
+    return out
 
 
 def ratio(num: int, den: int) -> float | None:
@@ -286,6 +318,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--labels", type=Path, default=DEFAULT_LABELS, help="folder of <owner>__<name>.json label files")
     parser.add_argument("--mirror", type=Path, default=DEFAULT_MIRROR, help="folder of fetch mirrors (<owner>+<name>/repo)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--misses", action="store_true",
+                        help="also print, per repository, badly cited, missed and wrong findings (all criteria)")
     args = parser.parse_args(argv)
 
     ids, covered = rubric_criteria()
@@ -319,7 +353,10 @@ def main(argv: list[str] | None = None) -> int:
             except Exception as err:  # noqa: BLE001 - one broken repository must not hide the others' figures
                 skipped.append({"repo": repo, "reason": f"{type(err).__name__}: {err}"})
                 continue
+        details = facts.pop("details")
         row = {"repo": repo, "commit": commit, "level": data["level"], **facts}
+        if args.misses:
+            row["misses"] = misses(data["labels"], found, details, set(ids))
         for scope_name, scope in (("covered", covered), ("all", set(ids))):
             counts = compare(data["labels"], found, scope)
             add(totals[scope_name], counts)
@@ -333,6 +370,9 @@ def main(argv: list[str] | None = None) -> int:
                           "criteria": len(ids), "repositories": rows, "overall": overall, "skipped": skipped}, indent=1))
     else:
         print_table(rows, overall, skipped)
+        for row in rows if args.misses else ():
+            print(f"\n{row['repo']}")
+            print("\n".join(row["misses"]))
     return 0 if rows else 1
 
 

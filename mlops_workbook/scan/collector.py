@@ -84,6 +84,27 @@ class RepoFile:
     size: int
 
 
+# Files where a line starting with "#" is a comment (not Markdown, where it is a heading).
+_HASH_COMMENT_SUFFIXES = frozenset({".py", ".sh", ".bash", ".yml", ".yaml", ".toml", ".cfg", ".ini", ".tf", ".conf", ".txt"})
+_HASH_COMMENT_NAMES = frozenset({"makefile", "dockerfile", "procfile", "mlproject", "justfile", "containerfile"})
+
+
+def _hash_comments(path: str) -> bool:
+    name = path.rsplit("/", 1)[-1].lower()
+    dot = name.rfind(".")
+    return (name[dot:] if dot > 0 else "") in _HASH_COMMENT_SUFFIXES or name in _HASH_COMMENT_NAMES
+
+
+def _commented(text: str, offset: int) -> bool:
+    """True when the match at `offset` stands after a "#" on its line (a comment, or commented-out code)."""
+    prefix = text[text.rfind("\n", 0, offset) + 1:offset]
+    hash_at = prefix.find("#")
+    if hash_at < 0:
+        return False
+    before = prefix[:hash_at]
+    return before.count('"') % 2 == 0 and before.count("'") % 2 == 0  # not a "#" inside a string
+
+
 def _line_of(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
 
@@ -144,6 +165,19 @@ class RawResults:
         """The text of a read file; empty for a file recorded by name only (binary, too large, not wanted)."""
         return self.texts.get(path, "")
 
+    @cached_property
+    def _lines(self) -> dict[str, list[str]]:
+        return {}
+
+    def line(self, path: str, number: int | None) -> str:
+        """Line `number` (1-based) of a read file, "" when there is none; each file is split once per scan."""
+        if not number:
+            return ""
+        lines = self._lines.get(path)
+        if lines is None:
+            lines = self._lines[path] = self.text(path).split("\n")
+        return lines[number - 1] if number <= len(lines) else ""
+
     # -- content queries ----------------------------------------------------------------------
     def grep(self, pattern: re.Pattern[str], files: Iterable[RepoFile | str] | None = None, *,
              suffixes: Iterable[str] = (), detail: str = "", first_only: bool = True,
@@ -165,14 +199,19 @@ class RawResults:
             text = self.texts.get(path)
             if not text or (required and not any(n in text for n in required)):
                 continue
-            matches = [pattern.search(text)] if first_only else pattern.finditer(text)
+            hashed = _hash_comments(path)
+            matches = pattern.finditer(text) if first_only is False or hashed else [pattern.search(text)]
             line, offset = 1, 0
             for match in matches:
                 if match is not None:
+                    if hashed and _commented(text, match.start()):
+                        continue  # commented-out code is no evidence
                     line += text.count("\n", offset, match.start())
                     offset = match.start()
                     snippet = detail or " ".join(match.group(0).split())[:80].rstrip("( :=")
                     found.append(Location(path, line, snippet))
+                    if first_only:
+                        break
         return found
 
     def imported(self, *modules: str) -> list[Location]:

@@ -193,6 +193,36 @@ FIXTURES: dict[str, tuple[dict[str, str], dict[str, str]]] = {
         {"label.py": "from snorkel.labeling import labeling_function\n@labeling_function()\ndef lf(x):\n    return 1\n"},
         {"label.py": "labels = pd.read_csv('labels.csv')\n"},
     ),
+    "model-monitor": (
+        {"infra/monitor.py": "from sagemaker.model_monitor import DefaultModelMonitor\n\n"
+                             "monitor = DefaultModelMonitor(role=role, instance_count=1)\n"
+                             "monitor.create_monitoring_schedule(endpoint_input='churn', schedule_cron_expression='cron(0 * ? * * *)')\n"},
+        {"infra/monitor.py": "import boto3\n# DefaultModelMonitor( would go here\nclient = boto3.client('sagemaker')\n"},
+    ),
+    "batch-scoring": (
+        {"pipelines/batch.py": "from azureml.pipeline.steps import ParallelRunStep\n\n"
+                               "step = ParallelRunStep(name='score', parallel_run_config=config, inputs=[data])\n"},
+        {"pipelines/batch.py": "import pandas as pd\n\nfor chunk in pd.read_csv('x.csv', chunksize=100):\n    print(chunk)\n"},
+    ),
+    "deploy-approval": (
+        {".circleci/config.yml": "version: 2.1\nworkflows:\n  release:\n    jobs:\n      - train\n      - hold:\n"
+                                 "          type: approval\n          requires: [train]\n      - deploy:\n          requires: [hold]\n"},
+        {".circleci/config.yml": "version: 2.1\nworkflows:\n  release:\n    jobs:\n      - train\n      - deploy:\n"
+                                 "          requires: [train]\n"},
+    ),
+    "served-version": (
+        {"serve/app.py": "import mlflow\n\nmodel = mlflow.pyfunc.load_model('models:/churn@champion')\n"},
+        {"serve/app.py": "import joblib\n\nmodel = joblib.load('model.pkl')\n"},
+    ),
+    "committed-data": (
+        {"titanic.csv": "age,survived\n22,0\n", "train.py": "import pandas as pd\ndf = pd.read_csv('titanic.csv')\n"},
+        {"tests/fixtures/rows.csv": "a\n1\n", "data/sample.parquet": "PAR1", "train.py": PY},
+    ),
+    "feature-importance": (
+        {"src/train.py": "import xgboost as xgb\n\nbooster = xgb.train(params, dtrain)\nxgb.plot_importance(booster)\n"},
+        {"src/train.py": "import xgboost as xgb\n\nbooster = xgb.train(params, dtrain)\n",
+         "notebooks/explore.py": "xgb.plot_importance(booster)\n"},
+    ),
 }
 
 

@@ -245,5 +245,6 @@ def test_markdown_entry_point():
 
 def test_rubric_loads_with_evidence():
     rubric = load_rubric("mlops-maturity")
-    assert rubric.criteria["data-1-versioning"].evidence == ("data-versioning",)
-    assert rubric.to_dict()["dimensions"][0]["levels"][0]["criteria"][0]["evidence"] == ["data-versioning"]
+    assert rubric.criteria["data-1-versioning"].evidence == ("data-versioning", "committed-data:partial")
+    assert rubric.to_dict()["dimensions"][0]["levels"][0]["criteria"][0]["evidence"] == ["data-versioning",
+                                                                                         "committed-data:partial"]

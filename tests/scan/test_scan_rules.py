@@ -195,3 +195,128 @@ def test_frameworks_of_the_field(tmp_path):
     for n, ((probe, name), files) in enumerate(cases.items()):
         found = run(tmp_path / str(n), probe, files)
         assert any(f.outcome == "positive" for f in found), name
+
+
+def test_managed_model_monitors_answer_drift_but_not_performance_against_labels(tmp_path):
+    vertex = ("from google.cloud import aiplatform as vertex_ai\n\n"
+              "job = vertex_ai.ModelDeploymentMonitoringJob.create(display_name='m', endpoint=endpoint)\n")
+    found = answers(tmp_path, {"monitoring/job.py": vertex})
+    assert found["monitor-2-basic-drift"] == "yes" and found["data-3-quality-monitoring"] == "partial"
+    assert "monitor-2-performance-labels" not in found
+
+
+def test_cloudformation_data_capture_is_a_prediction_log(tmp_path):
+    stack = ("from aws_cdk import aws_sagemaker as sagemaker\n\n"
+             "config.data_capture_config = sagemaker.CfnEndpointConfig.DataCaptureConfigProperty(enable_capture=True)\n")
+    assert answers(tmp_path / "a", {"infra/stack.py": stack})["monitor-1-prediction-log"] == "yes"
+    off = "from aws_cdk import aws_sagemaker as sagemaker\n\nconfig = sagemaker.CfnEndpointConfig(production_variants=[])\n"
+    assert "monitor-1-prediction-log" not in answers(tmp_path / "b", {"infra/stack.py": off})
+
+
+def test_pipeline_failure_emails_and_cloud_alarms_are_partial_alerting(tmp_path):
+    dag = "from airflow import DAG\n\ndefault_args = {'email_on_failure': True}\nwith DAG('train', default_args=default_args):\n    pass\n"
+    assert answers(tmp_path / "a", {"dags/train.py": dag})["monitor-2-alerting"] == "partial"
+    quiet = dag.replace("True", "False")
+    assert "monitor-2-alerting" not in answers(tmp_path / "b", {"dags/train.py": quiet})
+
+
+def test_ci_that_trains_or_deploys_without_tests_is_partial_basic_cicd(tmp_path):
+    gitlab = "train:\n  script:\n    - python train.py\ndeploy:\n  script:\n    - git push heroku main\n"
+    assert answers(tmp_path / "a", {".gitlab-ci.yml": gitlab})["deploy-1-basic-cicd"] == "partial"
+    lint = "lint:\n  script:\n    - ruff check .\n"
+    assert "deploy-1-basic-cicd" not in answers(tmp_path / "b", {".gitlab-ci.yml": lint})
+
+
+def test_committed_data_is_partial_versioning_but_no_lineage(tmp_path):
+    files = {"src/trips-2021-01.parquet": "PAR1", "src/orchestrate.py": "import pandas as pd\n"
+             "df = pd.read_parquet('src/trips-2021-01.parquet')\n", "monitoring/ref.parquet": "PAR1"}
+    found = answers(tmp_path, files)
+    assert found["data-1-versioning"] == "partial" and "data-2-lineage" not in found
+    cited = PROBES["committed-data"].run(collect(tmp_path))
+    assert cited[0].location.path == "src/trips-2021-01.parquet"  # the file the code reads, before another
+
+
+def test_run_artifacts_of_metaflow_and_zenml_version_the_data(tmp_path):
+    flow = ("from metaflow import FlowSpec, step\n\n\nclass Train(FlowSpec):\n    @step\n    def start(self):\n"
+            "        self.dataset = client.fetch_all(query)\n        self.next(self.end)\n")
+    found = run(tmp_path / "a", "data-versioning", {"flow.py": flow})
+    assert [(f.outcome, f.location.line) for f in found] == [("weak", 7)]
+    zen = "from zenml import pipeline\n\n\n@pipeline\ndef training():\n    raw = load_data()\n    model = train(raw)\n"
+    assert [f.location.line for f in run(tmp_path / "b", "data-versioning", {"pipeline.py": zen})] == [6]
+    plain = "import pandas as pd\n\n\ndef training():\n    raw = load_data()\n"
+    assert run(tmp_path / "c", "data-versioning", {"pipeline.py": plain}) == []
+
+
+def test_tests_of_other_code_are_partial_unit_tests(tmp_path):
+    files = {"tests/test_helpers.py": "from app.strings import slug\n\n\ndef test_slug():\n    assert slug('A b') == 'a-b'\n"}
+    assert answers(tmp_path / "a", files)["model-1-unit-tests"] == "partial"
+    stub = {"tests/test_helpers.py": "def test_nothing():\n    assert True\n"}
+    assert "model-1-unit-tests" not in answers(tmp_path / "b", stub)
+
+
+def test_what_registries_and_ci_record_by_themselves_is_a_partial_audit_trail(tmp_path):
+    promote = "from zenml.client import Client\n\nClient().get_model_version('m', 3).set_stage('production')\n"
+    assert answers(tmp_path / "a", {"promote.py": promote})["gov-2-audit-trail"] == "partial"
+    gitlab = "deploy:\n  script:\n    - ./deploy.sh\n  environment:\n    name: production\n"
+    assert answers(tmp_path / "b", {".gitlab-ci.yml": gitlab})["gov-2-audit-trail"] == "partial"
+    bundle = "resources:\n  jobs:\n    train:\n      parameters:\n        - name: git\n          default: ${bundle.git.commit}\n"
+    assert answers(tmp_path / "c", {"resources/train.yml": bundle})["gov-2-audit-trail"] == "partial"
+    untracked = "deploy:\n  script:\n    - ./deploy.sh\n"
+    assert "gov-2-audit-trail" not in answers(tmp_path / "d", {".gitlab-ci.yml": untracked})
+
+
+def test_a_feature_engineering_section_or_a_feature_schema_is_partial_feature_documentation(tmp_path):
+    docs = {"docs/data.md": "# Data\n\n## Feature engineering\n\nWavelet coefficients of each beat.\n"}
+    assert answers(tmp_path / "a", docs)["data-1-documented-features"] == "partial"
+    schema = {"src/raw_schema/schema.pbtxt": 'feature {\n  name: "trip_miles"\n  type: FLOAT\n}\n'}
+    assert answers(tmp_path / "b", schema)["data-1-documented-features"] == "partial"
+    product = {"README.md": "# Churn\n\n## Features\n\n- fast\n- small\n"}
+    assert "data-1-documented-features" not in answers(tmp_path / "c", product)
+
+
+def test_stored_predictions_are_a_prediction_log_with_the_version_and_partial_without(tmp_path):
+    batch = ("def score(model_version):\n    preds = model.predict(df)\n    out = preds.withColumn('model_version', v)\n"
+             "    out.write.format('delta').saveAsTable('predictions')\n")
+    found = run(tmp_path / "a", "prediction-log", {"batch/predict.py": batch})
+    assert [(f.outcome, f.location.line) for f in found] == [("positive", 4)]
+    app = ("import sys\nfrom flask import Flask\nsys.path.insert(0, '.')\napp = Flask(__name__)\n\n\n"
+           "def predict():\n    p = Prediction(proba=model.predict_proba(x))\n    p.save()\n")
+    found = run(tmp_path / "b", "prediction-log", {"app.py": app})
+    assert [(f.outcome, f.location.line) for f in found] == [("weak", 9)]
+    served = "import sys\nfrom flask import Flask\nsys.path.insert(0, '.')\n\n\ndef predict():\n    return model.predict(x)\n"
+    assert run(tmp_path / "c", "prediction-log", {"app.py": served}) == []
+
+
+def test_a_codepipeline_deploy_stage_and_a_cloudformation_endpoint_in_cdk_code(tmp_path):
+    stack = ("from aws_cdk import aws_codepipeline_actions as actions\nfrom aws_cdk import aws_sagemaker as sagemaker\n\n"
+             "deploy = actions.CloudFormationCreateUpdateStackAction(action_name='Deploy', stack_name='prod')\n"
+             "endpoint = sagemaker.CfnEndpoint(self, 'Endpoint', endpoint_config_name=name)\n")
+    found = answers(tmp_path / "a", {"infra/pipeline.py": stack})
+    assert found["deploy-2-automated-deploy"] == "yes" and found["deploy-1-script"] == "yes"
+    assert [f.location.line for f in run(tmp_path / "b", "model-serving", {"infra/pipeline.py": stack})] == [5]
+    synth_only = "from aws_cdk import aws_codepipeline_actions as actions\n\nbuild = actions.CodeBuildAction(action_name='Synth')\n"
+    assert "deploy-2-automated-deploy" not in answers(tmp_path / "c", {"infra/pipeline.py": synth_only})
+
+
+def test_cdk_iam_terraform_key_vaults_and_ci_credential_variables_are_access_control(tmp_path):
+    cdk = "from aws_cdk import aws_iam as iam\n\nrole = iam.Role(self, 'Deploy', assumed_by=iam.ServicePrincipal('sagemaker'))\n"
+    assert answers(tmp_path / "a", {"infra/roles.py": cdk})["gov-1-access-control"] == "partial"
+    tf = 'resource "azurerm_key_vault" "kv" {\n  name = "kv"\n}\n'
+    assert answers(tmp_path / "b", {"infra/main.tf": tf})["gov-1-access-control"] == "partial"
+    gitlab = "deploy:\n  script:\n    - echo \"$SSH_PRIVATE_KEY\" > id_rsa\n    - scp -i id_rsa app.zip host:\n"
+    found = run(tmp_path / "c", "access-control", {".gitlab-ci.yml": gitlab})
+    assert [(f.outcome, f.location.line) for f in found] == [("weak", 3)]
+    plain = "deploy:\n  script:\n    - echo \"$CI_PROJECT_NAME\"\n"
+    assert run(tmp_path / "d", "access-control", {".gitlab-ci.yml": plain}) == []
+
+
+def test_the_served_version_is_known_from_the_deployment_not_from_registering(tmp_path):
+    cd = "steps:\n- bash: |\n    set -e\n    az ml model deploy --name svc --model '$(MODEL_NAME):$(MODEL_VERSION)'\n"
+    found = answers(tmp_path / "a", {"azure-pipelines.yml": cd,
+                                     "register.py": "from azureml.core import Model\nModel.register(workspace=ws, model_name='m', model_path='p')\n"})
+    assert found["deploy-1-known-version"] == "yes"
+    assert PROBES["served-version"].run(collect(tmp_path / "a"))[0].location.path == "azure-pipelines.yml"
+    constant = {"app.py": "from flask import Flask\nMODEL_VERSION = 'model_V0.pkl'\napp = Flask(__name__)\n"}
+    assert answers(tmp_path / "b", constant)["deploy-1-known-version"] == "partial"
+    unknown = {"app.py": "from flask import Flask\nimport joblib\nmodel = joblib.load('model.pkl')\napp = Flask(__name__)\n"}
+    assert "deploy-1-known-version" not in answers(tmp_path / "c", unknown)

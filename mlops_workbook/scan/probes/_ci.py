@@ -68,6 +68,11 @@ _MAKE = re.compile(r"\bmake\s+(?:-\S+\s+)*([A-Za-z0-9_./-]+)")
 _SCRIPT = re.compile(r"(?:\b(?:bash|sh|zsh)\s+|(?:^|[\s;&|])\./)((?:[\w.-]+/)*[\w.-]+\.(?:sh|bash))\b")
 
 
+# A step's or job's label says what it is for, it runs nothing: "- name: Run tests with pytest" is
+# not the line that runs pytest.
+_LABEL_KEY = re.compile(r"^(?:-\s+)?(?:name|displayName|description|label|title|stage|id)\s*:(?!\s*[|>])")
+
+
 def _indent(line: str) -> int:
     return len(line) - len(line.lstrip(" "))
 
@@ -113,7 +118,7 @@ def _commands_in(path: str, text: str, *, yaml: bool) -> Iterator[Command]:
     lines = text.split("\n")
     for number, line in enumerate(lines, start=1):
         stripped = line.strip()
-        if not stripped or stripped.startswith(("#", "//")):
+        if not stripped or stripped.startswith(("#", "//")) or (yaml and _LABEL_KEY.match(stripped)):
             continue
         why = ""
         if _SWALLOW.search(line):

@@ -75,3 +75,56 @@ def _aside(path: str) -> str:
         if part.lower() in ASIDE_FOLDERS:
             return part
     return ""
+
+
+def line_text(raw: RawResults, location: Location) -> str:
+    """The text of a location's line ("" for a whole-file location)."""
+    return raw.line(location.path, location.line)
+
+
+def bundle_files(raw: RawResults) -> list[RepoFile]:
+    """A Databricks asset bundle's configuration: each `databricks.yml` and the files its `include:`
+    globs name (relative to the bundle's folder), plus YAML under a `resources/` folder."""
+    import fnmatch
+
+    found: dict[str, RepoFile] = {}
+    yaml_files = [f for f in raw.files if f.suffix in YAML]
+    for bundle in raw.named("databricks.yml", "databricks.yaml"):
+        found[bundle.path] = bundle
+        base = bundle.path.rsplit("/", 1)[0] + "/" if "/" in bundle.path else ""
+        text = raw.text(bundle.path)
+        block = re.search(r"^include\s*:\s*\n((?:[ \t]+.*\n|[ \t]*#.*\n|\s*\n)*)", text + "\n", re.MULTILINE)
+        globs = re.findall(r"^\s*-\s*['\"]?([^'\"#\n]+?)['\"]?\s*$", block.group(1), re.MULTILINE) if block else []
+        for pattern in globs:
+            wanted = base + pattern.strip().removeprefix("./")
+            for f in yaml_files:
+                if fnmatch.fnmatch(f.path, wanted):
+                    found[f.path] = f
+    for f in yaml_files:
+        if "/resources/" in f"/{f.path}":
+            found.setdefault(f.path, f)
+    return sorted(found.values(), key=lambda f: f.path)
+
+
+def yaml_children(text: str, key: str) -> list[tuple[int, str]]:
+    """(line, name) of each key directly under every `key:` mapping of a YAML text (the jobs under
+    `jobs:`), found by indentation."""
+    lines = text.split("\n")
+    out: list[tuple[int, str]] = []
+    for row, line in enumerate(lines):
+        if not re.match(rf"^\s*{re.escape(key)}\s*:\s*(?:#.*)?$", line):
+            continue
+        indent = len(line) - len(line.lstrip())
+        child = None
+        for number, text_line in enumerate(lines[row + 1:], start=row + 2):
+            stripped = text_line.strip()
+            if not stripped or stripped.startswith("#"):
+                continue
+            here = len(text_line) - len(text_line.lstrip())
+            if here <= indent:
+                break
+            child = here if child is None else child
+            name = re.match(r"^\s*([\w.-]+)\s*:", text_line)
+            if here == child and name:
+                out.append((number, name.group(1)))
+    return out

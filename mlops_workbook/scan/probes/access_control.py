@@ -10,14 +10,20 @@ from ._util import YAML, findings
 
 ID = "access-control"
 SHORT = ("Access control as code: Terraform IAM resources (`aws_iam_*`, `google_*_iam_*`, `azurerm_role_assignment`, "
-         "`databricks_permissions`, `databricks_grants`), Kubernetes `Role`/`RoleBinding`, bundle `permissions:`; "
-         "credentials from a secret store, an assumed role or a managed identity are partial")
+         "`databricks_permissions`, `databricks_grants`, service accounts, key vaults, secrets), AWS CDK `iam.Role`/"
+         "`iam.PolicyStatement`, Kubernetes `Role`/`RoleBinding`, bundle `permissions:`; "
+         "credentials from a secret store, an assumed role, a managed identity or a CI variable are partial")
 CRITERIA = {"gov-1-access-control": "partial"}
 REMEDIATION = "Declare who may read training data, models and deployment credentials as code (Terraform IAM or RBAC), and log access."
 EFFORT = "medium"
 
 _TERRAFORM = re.compile(r'^\s*resource\s+"(aws_iam_\w+|google_\w*iam_\w+|azurerm_role_assignment|databricks_permissions|'
-                        r'databricks_grants?|aws_lakeformation_permissions)"', re.MULTILINE)
+                        r'databricks_grants?|aws_lakeformation_permissions|google_service_account\w*|azurerm_key_vault\w*|'
+                        r'aws_secretsmanager_secret\w*)"', re.MULTILINE)
+# AWS CDK: roles and policies declared in code.
+_CDK_IAM = re.compile(r"\biam\.(?:Role|PolicyStatement|ManagedPolicy|Policy|ServicePrincipal)(?:\.from_\w+)?\s*\(")
+# A credential the CI system injects as a variable (`$SSH_PRIVATE_KEY`, `${API_TOKEN}`): kept out of the code.
+_CI_VARIABLE = re.compile(r"\$\{?[A-Z0-9_]*(?:KEY|TOKEN|PASSWORD|PASSWD|SECRET|CREDENTIALS?)[A-Z0-9_]*\}?")
 _RBAC = re.compile(r"^kind:\s*(?:Role|ClusterRole|RoleBinding|ClusterRoleBinding)\s*$", re.MULTILINE)
 _BUNDLE = re.compile(r"^\s*permissions\s*:\s*$", re.MULTILINE)
 # Credentials kept out of the code: the CI's secret store, an assumed role, a managed identity.
@@ -36,4 +42,6 @@ def run(raw: RawResults) -> list[Finding]:
     places = ci_files(raw) + raw.with_suffix(".py") + raw.named(".pre-commit-config.yaml")
     weak = raw.grep(_SECRETS, places, detail="credentials from a secret store or role, not the code",
                     needles=("secrets.", "role-to-assume", "Credential(", "secretsmanager", "SecretClient", "detect-", "gitleaks"))
+    positive += raw.grep(_CDK_IAM, raw.importing_files("aws_cdk"), detail="IAM roles and policies as code (AWS CDK)")
+    weak += raw.grep(_CI_VARIABLE, ci_files(raw), detail="credentials from the CI system's variables, not the code")
     return findings(ID, positive, weak)

@@ -9,7 +9,8 @@ from ..findings import Finding
 from ._util import YAML, findings
 
 ID = "alerting"
-SHORT = "Alert rules: Prometheus `groups:`/`alert:` rules or `PrometheusRule`, Alertmanager `route`/`receivers`, Grafana alert rules"
+SHORT = ("Alert rules: Prometheus `groups:`/`alert:` rules or `PrometheusRule`, Alertmanager `route`/`receivers`, Grafana "
+         "alert rules; CloudWatch alarms, monitoring-job e-mail alerts and Airflow failure e-mails are partial")
 CRITERIA = {"monitor-2-alerting": "yes"}
 REMEDIATION = "Write alert rules for serving errors and metric thresholds, routed to the model's owner."
 EFFORT = "medium"  # low: an afternoon, medium: days, high: weeks
@@ -20,6 +21,10 @@ _ALERTMANAGER = re.compile(r"^route\s*:[\s\S]*?^receivers\s*:", re.MULTILINE)
 _GRAFANA = re.compile(r"^\s*(?:contactPoints|policies)\s*:", re.MULTILINE)
 
 
+_MANAGED_ALERT = re.compile(r"\b(?:cloudwatch\.)?(?:Cfn)?Alarm\s*\(|\bput_metric_alarm\s*\(|\bEmailAlertConfig\s*\(|"
+                            r"['\"]?email_on_failure['\"]?\s*[:=]\s*True|\bEmailOperator\s*\(|\bsend_email\s*\(")
+
+
 def run(raw: RawResults) -> list[Finding]:
     """One finding per place this probe sees its practice, the strongest first."""
     yaml = raw.with_suffix(*YAML)
@@ -28,4 +33,9 @@ def run(raw: RawResults) -> list[Finding]:
     positive += raw.grep(_ALERTMANAGER, yaml, detail="Alertmanager routing")
     positive += raw.grep(_GRAFANA, [f for f in yaml if "grafana" in f.path.lower() or "alert" in f.name],
                          detail="Grafana alerting")
-    return findings(ID, positive)
+    # Alerts a managed service or an orchestrator sends: a CloudWatch alarm, a monitoring job's e-mail alert,
+    # an Airflow task that e-mails on failure. They reach a person, on a pipeline or a monitor, not on serving
+    # errors and latency: partial.
+    weak = raw.grep(_MANAGED_ALERT, raw.with_suffix(".py", ".ipynb"), first_only=False,
+                    needles=("Alarm", "alarm", "EmailAlertConfig", "email_on_failure", "EmailOperator", "send_email"))
+    return findings(ID, positive, weak)

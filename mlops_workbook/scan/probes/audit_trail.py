@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 
 from ..collector import RawResults
-from ..findings import Finding
+from ..findings import Finding, Location
+from ._ci import ci_files
 from ._util import findings
 
 ID = "audit-trail"
 SHORT = ("Runs and releases recorded with their code version: `mlflow.source.git.commit` or a `git_sha`/`commit` tag "
-         "logged, `git rev-parse HEAD` written into run metadata, model version descriptions naming the commit")
+         "logged, `git rev-parse HEAD` written into run metadata, model version descriptions naming the commit; partial: "
+         "registry promotions, CI deployments to an environment or approval gates, names built from the git SHA")
 CRITERIA = {"gov-2-audit-trail": "partial"}
 REMEDIATION = "Record the git commit, the data version and who approved with every registered model version."
 EFFORT = "low"
@@ -18,14 +20,36 @@ EFFORT = "low"
 _TAG = re.compile(r"\bset_tags?\s*\([^)\n]*(?:git|commit|sha|build)|\blog_param\w*\s*\([^)\n]*(?:git_?commit|git_?sha|commit_?sha)|"
                   r"mlflow\.source\.git\.commit|\bgit\s+rev-parse\s+(?:--short\s+)?HEAD\b[^\n]*(?:tag|log|param|label|>)|"
                   r"\btags?\s*=\s*\{[^}\n]*(?:git|commit|sha|build_?id|BuildId|run_?id)|"
+                  r"\$\{bundle\.git\.commit\}|"
                   r"\b(?:GITHUB_SHA|CI_COMMIT_SHA|BUILD_BUILDID|BUILD_SOURCEVERSION|CIRCLE_SHA1|GIT_COMMIT|BUILD_ID)\b[^\n]*(?:tag|label|description|param)",
                   re.IGNORECASE)
 
 
-NEEDLES = ("set_tag", "log_param", "mlflow.source", "rev-parse", "tags", "tag=", "SHA", "BUILD", "COMMIT", "Build")
+NEEDLES = ("set_tag", "bundle.git", "log_param", "mlflow.source", "rev-parse", "tags", "tag=", "SHA", "BUILD", "COMMIT", "Build")
+
+
+# What the platforms record by themselves, each a partial trail: a registry keeps who moved which version
+# to which stage or alias and when; a CI/CD system keeps each deployment to a named environment and who
+# approved a manual gate; a name or tag built from the git SHA ties an artifact to its commit.
+_PROMOTION = re.compile(r"\b(?:transition_model_version_stage|set_registered_model_alias|update_model_package)\s*\(|"
+                        r"\.set_stage\s*\(|\bModelApprovalStatus\s*=|\bapproval_status\s*=")
+_CI_RECORDS = re.compile(r"^\s*environment\s*:\s*(?:\S|$)|^\s*type\s*:\s*approval\b|^\s*when\s*:\s*manual\s*$",
+                         re.MULTILINE)
+_GIT_SHA = re.compile(r"\bgit_?sha\s*=\s*\w", re.IGNORECASE)
 
 
 def run(raw: RawResults) -> list[Finding]:
-    """One finding per place this probe sees its practice, the strongest first."""
+    """Runs and releases tagged with their commit first; then names built from the commit, then what a
+    registry or CI records by itself."""
     files = [f.path for f in raw.with_suffix(".py", ".ipynb", ".sh", ".yml", ".yaml")] + [f.path for f in raw.named("makefile")]
-    return findings(ID, raw.grep(_TAG, files, needles=NEEDLES))
+    positive = raw.grep(_TAG, files, needles=NEEDLES)
+    code = [f.path for f in raw.with_suffix(".py", ".ipynb")]
+    weak = [Location(loc.path, loc.line, f"named after the git commit: {loc.detail}")
+            for loc in raw.grep(_GIT_SHA, code, needles=("sha", "SHA"))]
+    weak += [Location(loc.path, loc.line, f"the registry records this promotion: {loc.detail}")
+            for loc in raw.grep(_PROMOTION, code, first_only=False,
+                                needles=("transition_model_version_stage", "set_registered_model_alias", "set_stage",
+                                         "update_model_package", "pproval"))]
+    weak += [Location(loc.path, loc.line, f"CI/CD records deployments and approvals: {loc.detail}")
+             for loc in raw.grep(_CI_RECORDS, ci_files(raw))]
+    return findings(ID, positive, weak)

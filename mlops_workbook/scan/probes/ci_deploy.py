@@ -5,15 +5,16 @@ from __future__ import annotations
 import re
 
 from ..collector import RawResults
-from ..findings import Finding
+from ..findings import Finding, Location
 from ._ci import ci_commands, located
 from ._util import findings
 
 ID = "ci-deploy"
 SHORT = ("A CI step that deploys: `kubectl apply`, `helm upgrade`, `gcloud run deploy` / `ai endpoints deploy-model`, "
          "`az ml online-deployment`, `databricks bundle deploy`, `sam`/`cdk`/`serverless deploy`, `anyscale service "
-         "rollout`, `git push heroku`, a SageMaker or Vertex deploy script")
-CRITERIA = {"deploy-2-automated-deploy": "yes", "deploy-1-script": "yes"}
+         "rollout`, `git push heroku`, `az ml model deploy`, a SageMaker or Vertex deploy script; an AWS CodePipeline "
+         "deploy action defined with the CDK")
+CRITERIA = {"deploy-2-automated-deploy": "yes", "deploy-1-script": "yes", "deploy-1-basic-cicd": "partial"}
 REMEDIATION = "Deploy from CI: the pipeline that tests the model also ships it, with no manual copy step."
 EFFORT = "medium"
 
@@ -23,7 +24,12 @@ DEPLOY = re.compile(
     r"\baz\s+webapp\s+(?:up|deploy)\b|\bdatabricks\s+bundle\s+deploy\b|\b(?:sam|cdk|serverless|sls)\s+deploy\b|"
     r"\banyscale\s+service\s+(?:deploy|rollout)\b|\bgit\s+push\s+heroku\b|\bheroku\s+container:release\b|"
     r"\bterraform\s+apply\b|\bpython3?\s+[\w./-]*deploy\w*\.py\b|\bbentoml\s+deploy\b|\bmlflow\s+deployments\s+create\b|"
-    r"\bdocker\s+push\b")
+    r"\bdocker\s+push\b|\baz\s+ml\s+model\s+deploy\b|\bgcloud\s+builds\s+submit\b[^\n]*deploy")
+
+
+_CODEPIPELINE_DEPLOY = re.compile(r"\b(?:CloudFormationCreateUpdateStackAction|CloudFormationDeployStackSetAction|"
+                                  r"CloudFormationCreateReplaceChangeSetAction|CodeDeployServerDeployAction|"
+                                  r"CodeDeployEcsDeployAction|EcsDeployAction|ElasticBeanstalkDeployAction)\s*\(")
 
 
 def run(raw: RawResults) -> list[Finding]:
@@ -32,4 +38,7 @@ def run(raw: RawResults) -> list[Finding]:
     for command in ci_commands(raw):
         if DEPLOY.search(command.text):
             (positive if command.can_fail else weak).append(located(command, "CI deploys"))
+    # A CD pipeline defined as code (AWS CDK): CodePipeline's deploy actions run on every change it watches.
+    positive += [Location(loc.path, loc.line, f"CodePipeline deploy stage: {loc.detail}")
+                 for loc in raw.grep(_CODEPIPELINE_DEPLOY, raw.importing_files("aws_cdk"), first_only=False)]
     return findings(ID, positive, weak)

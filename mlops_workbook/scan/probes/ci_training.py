@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..collector import RawResults
-from ..findings import Finding
+from ..findings import Finding, Location
 from ._ci import ci_commands, located
 from ._util import findings
 
@@ -13,7 +13,7 @@ ID = "ci-training"
 SHORT = ("CI that trains or evaluates: CML (`iterative/setup-cml`, `cml comment`), `dvc repro`, `python train.py`, "
          "`mlflow run`, `kedro run`, `databricks bundle run`, `anyscale jobs submit`, Vertex AI / SageMaker pipeline "
          "submissions, directly or through the make target or script it calls")
-CRITERIA = {"deploy-3-cicdct": "partial", "model-2-pipeline": "partial"}
+CRITERIA = {"deploy-3-cicdct": "partial", "model-2-pipeline": "partial", "deploy-1-basic-cicd": "partial"}
 REMEDIATION = "Let CI retrain and evaluate on data or code changes (CML or `dvc repro` in a workflow) and report metrics."
 EFFORT = "medium"  # low: an afternoon, medium: days, high: weeks
 
@@ -30,4 +30,13 @@ def run(raw: RawResults) -> list[Finding]:
     for command in ci_commands(raw):
         if TRAIN.search(command.text):
             (positive if command.can_fail else weak).append(located(command, "CI trains or evaluates"))
-    return findings(ID, (), weak, enforced=positive)
+    return findings(ID, (), sorted(weak, key=_order), enforced=sorted(positive, key=_order))
+
+
+_NAMES_TRAINING = re.compile(r"train|\brepro\b|\bexp\s+run|\bmlflow\s+run", re.IGNORECASE)
+
+
+def _order(location: Location) -> bool:
+    """A command that says it trains before one that runs some other pipeline or an evaluation."""
+    command = location.detail.split(": ", 1)[-1].split(" (run by CI at", 1)[0]
+    return not _NAMES_TRAINING.search(command)

@@ -17,6 +17,18 @@ EFFORT = "low"
 _FIT = re.compile(r"\.fit\s*\(|\btrainer\.train\s*\(|\bTrainer\s*\(|\.train\s*\(\s*\)|\bxgb\.train\s*\(|\blgb\.train\s*\(|"
                   r"\bmodel\.compile\s*\(")
 _ASIDE = ("tests/", "test/", "docs/", "examples/")
+# The call that trains a model, over a preprocessor's `.fit` or a model being configured (`compile`, `Trainer(`).
+_MODEL_FIT = re.compile(r"\b(?:model|clf|classifier|regressor|estimator|learner|booster|trainer|net|search|pipeline|pipe|"
+                        r"grid|automl)\w*\.(?:fit|train)\s*\(|\b(?:xgb|lgb|xgboost|lightgbm)\.train|\.train\s*\(\s*\)",
+                        re.IGNORECASE)
+_TRAINING_FILE = re.compile(r"train|fit", re.IGNORECASE)
+
+
+def _order(raw: RawResults, location: Location) -> tuple[bool, bool]:
+    """A model's training call in a training script first: a file named for training, then the call that
+    fits a model (not a scaler's `.fit`, not `model.compile`)."""
+    name = location.path.rsplit("/", 1)[-1]
+    return (not _TRAINING_FILE.search(name), not _MODEL_FIT.search(raw.line(location.path, location.line)))
 
 
 def run(raw: RawResults) -> list[Finding]:
@@ -24,5 +36,9 @@ def run(raw: RawResults) -> list[Finding]:
     scripts = [f.path for f in raw.with_suffix(".py") if not f.path.startswith(_ASIDE) and "/tests/" not in f"/{f.path}"
                and not f.name.startswith("test_")]
     hits = raw.grep(_FIT, scripts, needles=(".fit", ".train(", "Trainer(", ".compile("))
-    positive = [Location(loc.path, loc.line, f"training code in a script: {loc.detail}") for loc in hits]
+    # In a training script the model's own fit may come after a compile or a scaler's fit: look for it there.
+    training = [p for p in scripts if _TRAINING_FILE.search(p.rsplit("/", 1)[-1])]
+    hits += raw.grep(_MODEL_FIT, training, needles=(".fit", ".train"))
+    positive = [Location(loc.path, loc.line, f"training code in a script: {loc.detail}") 
+                for loc in sorted(hits, key=lambda loc: _order(raw, loc))]
     return findings(ID, positive)  # training only in notebooks is what the criterion says is not enough

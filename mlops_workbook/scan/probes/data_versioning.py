@@ -10,7 +10,8 @@ from ._util import CODE, file_locations, findings, library
 
 ID = "data-versioning"
 SHORT = ("DVC files (`dvc.yaml`, `*.dvc`), a DVC remote in `.dvc/config`, lakeFS (client, `lakefs://` URIs, `.lakectl.yaml`), "
-         "platform dataset versions (Azure ML, Vertex AI, Delta time travel); data committed under data/ is partial")
+         "platform dataset versions (Azure ML, Vertex AI, Delta time travel); data loaded into Metaflow artifacts or ZenML "
+         "step outputs (versioned per run) is partial")
 CRITERIA = {"data-1-versioning": "yes", "data-2-lineage": "partial"}
 REMEDIATION = "Track training data with DVC (`dvc add`, a remote in .dvc/config) or lakeFS, so each run names its data version."
 EFFORT = "medium"  # low: an afternoon, medium: days, high: weeks
@@ -22,8 +23,23 @@ _LAKEFS_URI = re.compile(r"lakefs://[\w.-]+")
 _MANAGED = re.compile(r"\bcreate_new_version\s*=\s*True|\bDataset\.get_by_name\s*\([^)\n]*version|"
                       r"\baiplatform\.(?:Tabular|Image|Text|TimeSeries)Dataset(?:\.create)?\s*\(|"
                       r"\b(?:versionAsOf|timestampAsOf|version_as_of)\b|\bload_dataset\s*\([^)\n]*\brevision\s*=")
-_DATA_SUFFIXES = (".csv", ".parquet", ".npz", ".feather", ".jsonl", ".tsv")
-_DATA_DIRS = ("data", "dataset", "datasets")
+
+
+# Orchestrators that version every step's output with the run: Metaflow keeps each `self.x` artifact of a
+# step, ZenML each step output. A dataset loaded into one is versioned per run, not named or pinned: partial.
+_METAFLOW_DATA = re.compile(r"^\s*self\.\w+\s*=\s*[^\n]*\b\w*(?:fetch|read|load|query|download)\w*\s*\(", re.MULTILINE)
+_ZENML_DATA = re.compile(r"^\s*\w+\s*=\s*\w*(?:load|read|ingest|fetch|import)\w*\s*\(", re.MULTILINE)
+_ZENML_PIPELINE = re.compile(r"@pipeline\b")
+
+
+def _run_artifacts(raw: RawResults) -> list[Location]:
+    """Where a Metaflow step stores loaded data as an artifact, or a ZenML pipeline loads its data as a step output."""
+    flows = [p for p in raw.importing_files("metaflow") if "FlowSpec" in raw.text(p)]
+    out = [Location(loc.path, loc.line, "data stored as a Metaflow artifact of each run") for loc in raw.grep(_METAFLOW_DATA, flows)]
+    pipelines = [p for p in raw.importing_files("zenml") if _ZENML_PIPELINE.search(raw.text(p))]
+    out += [Location(loc.path, loc.line, "data loaded as a ZenML step output, versioned with each run")
+            for loc in raw.grep(_ZENML_DATA, pipelines)]
+    return out
 
 
 def run(raw: RawResults) -> list[Finding]:
@@ -41,7 +57,5 @@ def run(raw: RawResults) -> list[Finding]:
     positive += raw.grep(_MANAGED, raw.with_suffix(*CODE), first_only=False, detail="versioned managed dataset",
                          needles=("create_new_version", "get_by_name", "Dataset", "versionAsOf", "timestampAsOf",
                                   "version_as_of", "revision"))
-    committed = [f for f in raw.files if f.suffix in _DATA_SUFFIXES and f.path.split("/")[0].lower() in _DATA_DIRS]
-    weak += [Location(f.path, None, "data committed to the repository (git versions it; no run records which)")
-             for f in committed[:3]]
+    weak += _run_artifacts(raw)
     return findings(ID, positive, weak + lake_weak)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 
 from ..collector import RawResults
-from ..findings import Finding
+from ..findings import Finding, Location
 from ._util import file_locations, findings, library
 
 ID = "experiment-tracking"
-SHORT = ("MLflow (`MLproject`, `mlflow.log_*`, `mlflow.autolog`, `mlflow.start_run`), "
-         "W&B (`wandb.init`, `wandb.log`), Comet, Neptune")
+SHORT = ("MLflow (`MLproject`, `mlflow.log_*`, `mlflow.autolog`, `mlflow.start_run`, kedro-mlflow, Ray's "
+         "`MLflowLoggerCallback`), W&B (`wandb.init`, `wandb.log`), Comet, Neptune, Vertex AI Experiments, SageMaker "
+         "Experiments, Azure ML `run.log`, ZenML `log_metadata`; cited at the call that records")
 CRITERIA = {"model-1-experiment-tracking": "yes", "model-2-versioning": "partial"}
 REMEDIATION = "Log parameters, metrics and the code version of every training run (mlflow.autolog() is one line)."
 EFFORT = "low"  # low: an afternoon, medium: days, high: weeks
@@ -20,10 +21,32 @@ _WANDB = re.compile(r"\bwandb\.(?:init|log|config)\b")
 _COMET = re.compile(r"\bExperiment\s*\(|\.log_(?:metric|parameter|metrics|parameters)\s*\(")
 _NEPTUNE = re.compile(r"\bneptune\.init(?:_run)?\s*\(")
 _RAY_MLFLOW = re.compile(r"\b(?:MLflowLoggerCallback|setup_mlflow)\s*\(")
-_VERTEX = re.compile(r"\baiplatform\.(?:init\s*\([^)]*experiment|start_run|log_metrics|log_params|log_time_series_metrics)\b")
+# Vertex AI Experiments, however the module is named (`from google.cloud import aiplatform as vertex_ai`).
+_VERTEX = re.compile(r"\b(?:aiplatform|vertex_ai|vertexai)\.(?:init\s*\([^)]*experiment|start_run|log_metrics|log_params|"
+                     r"log_time_series_metrics)\b")
+# Azure ML SDK v1: the run context of a pipeline step logs metrics (`run = Run.get_context()`, `run.log(k, v)`).
+_AZUREML = re.compile(r"\brun\.(?:log|log_list|log_row|log_table|log_image)\s*\(")
+# ZenML: metadata logged on the run, step or model version is its experiment record.
+_ZENML = re.compile(r"\blog_(?:model_|artifact_|step_)?metadata\s*\(")
 _SAGEMAKER = re.compile(r"\b(?:run|Run)\s*\.\s*log_(?:metric|parameters?)\s*\(|\bload_run\s*\(")
-# kedro-mlflow: conf/<env>/mlflow.yml makes every `kedro run` a tracked run.
+# kedro-mlflow: conf/<env>/mlflow.yml makes every `kedro run` a tracked run; its datasets in the catalog
+# log metrics and artifacts to the run.
 _KEDRO_MLFLOW = re.compile(r"^\s*(?:server|tracking)\s*:", re.MULTILINE)
+_KEDRO_MLFLOW_DATASET = re.compile(r"^\s*type\s*:\s*kedro_mlflow\.io\.\w+\.Mlflow\w+", re.MULTILINE)
+# What an answer cites first: the call that records (a logged metric, parameter or model, autologging),
+# then the run it records into, then the experiment's set-up; a configuration file last.
+_RECORDS = re.compile(r"log_|logs to|\.log\s*\(|autolog|Logger|setup_mlflow|\.log\b|wandb\.log")
+_OPENS = re.compile(r"start_run|init|Experiment|load_run")
+
+
+def _order(location: Location) -> tuple[int, bool]:
+    """The call that records (0), a run opened (1), set-up (2), a file-level or config location (3);
+    within each, a training script's before another's (a data-analysis step also logs)."""
+    training = "train" in location.path.rsplit("/", 1)[-1].lower()
+    if location.line is None:
+        return 3, not training
+    detail = location.detail
+    return (0 if _RECORDS.search(detail) else 1 if _OPENS.search(detail) else 2), not training
 
 
 def run(raw: RawResults) -> list[Finding]:
@@ -31,6 +54,9 @@ def run(raw: RawResults) -> list[Finding]:
     positive = file_locations(raw.named("mlproject"), "MLflow project")
     kedro_mlflow = [f for f in raw.named("mlflow.yml") if "conf/" in f"/{f.path}" or f.path.startswith("conf/")]
     if raw.declared("kedro-mlflow") or raw.imported("kedro_mlflow"):
+        catalogs = [f for f in raw.with_suffix(".yml", ".yaml") if "conf/" in f"/{f.path}" and "catalog" in f.name]
+        positive += raw.grep(_KEDRO_MLFLOW_DATASET, catalogs, first_only=False, needles=("kedro_mlflow",),
+                             detail="kedro-mlflow dataset logs to the run")
         positive += raw.grep(_KEDRO_MLFLOW, kedro_mlflow, detail="kedro-mlflow tracking configuration")
     weak = []
     for modules, packages, calls, label in (
@@ -41,8 +67,10 @@ def run(raw: RawResults) -> list[Finding]:
         (("ray",), ("ray",), _RAY_MLFLOW, "MLflow through Ray"),
         (("google",), ("google-cloud-aiplatform",), _VERTEX, "Vertex AI Experiments"),
         (("sagemaker",), ("sagemaker",), _SAGEMAKER, "SageMaker Experiments"),
+        (("azureml",), ("azureml-core", "azureml-sdk"), _AZUREML, "Azure ML run"),
+        (("zenml",), ("zenml",), _ZENML, "ZenML metadata"),
     ):
         pos, wk = library(raw, modules=modules, packages=packages, calls=calls, label=label)
         positive += pos
         weak += wk
-    return findings(ID, positive, weak)
+    return findings(ID, sorted(positive, key=_order), sorted(weak, key=_order))

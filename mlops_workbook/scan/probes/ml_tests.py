@@ -57,6 +57,37 @@ def _placeholder(source: str) -> bool:
     return all(all(trivial(stmt) for stmt in t.body) for t in tests)
 
 
+_TEST_DEF = re.compile(r"^[ \t]*(?:async[ \t]+)?def[ \t]+(test\w*)", re.MULTILINE)
+# Test names by what they exercise: training first, then the model's behaviour, then its data and features.
+_ML_TIERS = (re.compile(r"train|fit", re.IGNORECASE),
+             re.compile(r"model|predict|evaluat|infer|scor|classif|regress", re.IGNORECASE),
+             re.compile(r"preprocess|feature|transform|drift|metric|data|pipeline|split", re.IGNORECASE))
+_ML_CALL = re.compile(r"\.(?:evaluate|predict|predict_proba|score|fit)\s*\(")
+
+
+def _test_site(source: str, found: Location) -> tuple[int, Location]:
+    """Where a test file tests the ML code: its first test function about the model or the data (else its
+    first test, else a model's evaluate/predict call in a script-style test), not the import that told us."""
+    tests = list(_TEST_DEF.finditer(source))
+    tiers = [[m for m in tests if tier.search(m.group(1))] for tier in _ML_TIERS]
+    tier, chosen = next(((n, hits[0]) for n, hits in enumerate(tiers) if hits), (len(tiers), tests[0] if tests else None))
+    if chosen is None:
+        chosen = _ML_CALL.search(source)
+        if chosen is None:
+            return len(_ML_TIERS) + 1, found
+        label = "test calls the model: " + " ".join(chosen.group(0).split())
+    else:
+        label = f"test of ML code: {chosen.group(1)}" if tier < len(tiers) else f"test: {chosen.group(1)}"
+    line = source.count("\n", 0, chosen.start()) + 1
+    return tier, Location(found.path, line, f"{label} ({found.detail.removeprefix('test ')})")
+
+
+def _file_order(path: str, tier: int) -> tuple[int, bool, str]:
+    """Test files whose cited test trains, then tests the model, then its data, first; then those in a tests folder."""
+    in_tests = any(part.lower() in ("tests", "test") for part in path.split("/")[:-1])
+    return (tier, not in_tests, path)
+
+
 def run(raw: RawResults) -> list[Finding]:
     """One finding per place this probe sees its practice, the strongest first."""
     tests = [f.path for f in raw.files if _is_test_file(f.path, f.name)]
@@ -70,6 +101,12 @@ def run(raw: RawResults) -> list[Finding]:
             if loc.path in test_set and loc.path not in by_file:
                 by_file[loc.path] = Location(loc.path, loc.line, f"test imports {module}")
     stubs = {p for p in by_file if _placeholder(raw.text(p))}
-    positive = [by_file[p] for p in sorted(by_file) if p not in stubs]
-    # A test file that touches no ML or project code tests something else: no evidence for ML tests.
-    return findings(ID, positive)
+    cited = {p: _test_site(raw.text(p), by_file[p]) for p in by_file if p not in stubs}
+    positive = [loc for p, (_tier, loc) in sorted(cited.items(), key=lambda item: _file_order(item[0], item[1][0]))]
+    # Tests of other code (helpers, infrastructure) are unit tests, not of the ML code: partial.
+    others = [p for p in tests if p not in by_file and _TEST_DEF.search(raw.text(p)) and not _placeholder(raw.text(p))]
+    weak = []
+    for path in others:
+        _tier, loc = _test_site(raw.text(path), Location(path, 1, "test"))
+        weak.append(Location(path, loc.line, f"{loc.detail.split(' (', 1)[0]} (tests other code than the ML code)"))
+    return findings(ID, positive, weak)

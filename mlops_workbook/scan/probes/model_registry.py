@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 
 from ..collector import RawResults
-from ..findings import Finding
-from ._util import findings
+from ..findings import Finding, Location
+from ._util import bundle_files, findings
 
 ID = "model-registry"
 SHORT = ("Model registry calls: MLflow `register_model`, `registered_model_name=`, "
          "`transition_model_version_stage`, `set_registered_model_alias`; W&B `link_model`; SageMaker model packages "
-         "(`RegisterModel`, `model_package_group_name=`); Vertex AI `Model.upload`; Databricks bundle model resources")
+         "(`RegisterModel`, `model_package_group_name=`); Vertex AI `Model.upload`; Azure ML `Model.register`; ZenML "
+         "Model Control Plane (`model=Model(`, `set_stage`); Databricks bundle model resources; cited at the registration")
 CRITERIA = {"gov-2-model-registry": "yes", "model-2-versioning": "partial", "deploy-1-known-version": "partial"}
 REMEDIATION = "Register every model you ship (mlflow.register_model) and promote versions with an alias or stage."
 EFFORT = "low"  # low: an afternoon, medium: days, high: weeks
@@ -21,6 +22,25 @@ _REGISTRY = re.compile(r"\b(?:register_model|create_registered_model|create_mode
                        r"create_model_package(?:_group)?|update_model_package)\s*\(|"
                        r"\bregistered_model_name\s*=|\bRegisterModel\s*\(|\bmodel_package_group_name\s*=|"
                        r"\baiplatform\.Model\.upload\s*\(|\bModel\.upload\s*\(|\bparent_model\s*=")
+# Azure ML (`Model.register(workspace=...)`, imported as any alias of `azureml.core.Model`), ZenML's Model
+# Control Plane (a pipeline's `model=Model(...)`, a version's `set_stage(`).
+_AZUREML = re.compile(r"\b\w*Model\.register\s*\(")
+_ZENML = re.compile(r"\bmodel\s*=\s*Model\s*\(|\.set_stage\s*\(")
+# What an answer cites first: the call that puts a model version in the registry, then a promotion
+# (stage, alias, approval), then the registry's set-up (a model package group, a resource).
+_REGISTERS = re.compile(r"regist|create_model_version|upload|link_model|model_package_group_name|parent_model|"
+                        r"model\s*=\s*Model", re.IGNORECASE)
+_PROMOTES = re.compile(r"transition|alias|set_stage|update_model_package")
+_DEFINITION = re.compile(r"^\s*(?:async\s+)?def\s", re.MULTILINE)
+
+
+def _order(location: Location) -> int:
+    detail = location.detail
+    if _PROMOTES.search(detail):
+        return 1
+    return 0 if _REGISTERS.search(detail) and "group" not in detail.lower() else 2
+
+
 # Databricks asset bundles declare registered models as resources.
 _BUNDLE_MODEL = re.compile(r"^\s*(?:registered_models|models)\s*:\s*$", re.MULTILINE)
 
@@ -29,6 +49,13 @@ def run(raw: RawResults) -> list[Finding]:
     """One finding per place this probe sees its practice, the strongest first."""
     files = raw.importing_files("mlflow", "wandb", "sagemaker", "azureml", "azure", "google", "boto3")
     positive = raw.grep(_REGISTRY, files, first_only=False)
-    bundles = [f for f in raw.files if f.suffix in (".yml", ".yaml") and "/resources/" in f"/{f.path}"]
+    bundles = bundle_files(raw)
     positive += raw.grep(_BUNDLE_MODEL, bundles, detail="Databricks registered model resource")
-    return findings(ID, positive)
+    positive += raw.grep(_AZUREML, raw.importing_files("azureml"), first_only=False, detail="Azure ML Model.register")
+    positive += raw.grep(_ZENML, raw.importing_files("zenml"), first_only=False)
+    positive = [loc for loc in positive if not _defines(raw, loc)]  # `def register_model(` is not a call
+    return findings(ID, sorted(positive, key=_order))
+
+
+def _defines(raw: RawResults, location: Location) -> bool:
+    return _DEFINITION.match(raw.line(location.path, location.line)) is not None

@@ -10,8 +10,8 @@ from ._util import YAML, file_locations, findings, library
 
 ID = "model-serving"
 SHORT = ("Serving definitions: BentoML (`bentofile.yaml`, `@bentoml.service`), Seldon `SeldonDeployment`, "
-         "KServe `InferenceService`, Triton `config.pbtxt`, TorchServe, Ray Serve deployments, SageMaker and Vertex AI "
-         "endpoints, a Heroku `Procfile` web process, or a FastAPI/Flask app with a Dockerfile or Procfile "
+         "KServe `InferenceService`, Triton `config.pbtxt`, TorchServe, Ray Serve deployments, SageMaker (SDK or CDK "
+         "`CfnEndpoint`) and Vertex AI endpoints, a Heroku `Procfile` web process, or a FastAPI/Flask app with a Dockerfile or Procfile "
          "(an app alone is no evidence)")
 CRITERIA = {"deploy-1-script": "partial", "deploy-1-known-version": "partial"}
 REMEDIATION = "Package the model as a service with a definition in the repository (BentoML, KServe or a container)."
@@ -23,8 +23,10 @@ _BENTO = re.compile(r"@bentoml\.(?:service|api)\b|\bbentoml\.Service\s*\(")
 _WEB = re.compile(r"\b(?:FastAPI|Flask|Litestar)\s*\(")
 _FROM = re.compile(r"^\s*FROM\s+\S+", re.MULTILINE | re.IGNORECASE)
 _RAY_SERVE = re.compile(r"@serve\.deployment\b|\bserve\.run\s*\(")
-_CLOUD_ENDPOINT = re.compile(r"\.deploy\s*\(\s*(?:initial_instance_count|instance_type|endpoint|machine_type|deployed_model)|"
+_CLOUD_ENDPOINT = re.compile(r"\.deploy\s*\(\s*(?:initial_instance_count|instance_type|endpoint|machine_type|deployed_model|"
+                             r"model\s*=)|"
                              r"\bcreate_endpoint(?:_config)?\s*\(|\baiplatform\.Endpoint\.create\s*\(")
+_CFN_ENDPOINT = re.compile(r"\b(?:sagemaker\.)?CfnEndpoint\s*\(")
 _PROCFILE_WEB = re.compile(r"^web\s*:\s*\S+", re.MULTILINE)
 
 
@@ -40,13 +42,18 @@ def run(raw: RawResults) -> list[Finding]:
                                                                                                      "dockerfile", "makefile"))
     positive += raw.grep(_RAY_SERVE, raw.importing_files("ray"), first_only=False)
     positive += raw.grep(_CLOUD_ENDPOINT, raw.importing_files("sagemaker", "google", "boto3"), first_only=False)
+    positive += raw.grep(_CFN_ENDPOINT, raw.importing_files("aws_cdk"), first_only=False,
+                         detail="SageMaker endpoint as infrastructure code")
     dockerfiles = [f for f in raw.files if f.name in ("dockerfile", "containerfile") or f.name.startswith("dockerfile.")]
     procfiles = raw.grep(_PROCFILE_WEB, raw.named("procfile"), detail="Heroku Procfile web process")
     apps = raw.grep(_WEB, raw.importing_files("fastapi", "flask", "litestar"))
     # A web app is a deployment only with what deploys it (a container image or a Procfile); an app
     # alone is code that could be served, not evidence that it is.
+    # A Procfile's web line is where the service is deployed: it comes before the app it runs. Among apps, one
+    # that predicts (a model-serving route) comes before a webhook or an admin app.
+    positive += procfiles
     if apps and (raw.grep(_FROM, dockerfiles) or procfiles):
         how = "in a container" if raw.grep(_FROM, dockerfiles) else "run by a Procfile"
+        apps.sort(key=lambda loc: "predict" not in raw.text(loc.path))
         positive += [Location(loc.path, loc.line, f"web service {how}: {loc.detail}") for loc in apps]
-    positive += procfiles
     return findings(ID, positive, weak)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from ..collector import RawResults
-from ..findings import Finding
-from ._util import YAML, findings, libraries
+from ..findings import Finding, Location
+from ._util import YAML, bundle_files, findings, libraries, line_text, yaml_children
 
 ID = "orchestration"
 SHORT = ("Pipeline definitions: Airflow DAGs, Dagster assets/jobs, Prefect flows, Kubeflow Pipelines (`kfp`, "
@@ -35,20 +35,55 @@ _TOOLS = (
     (("ray",), ("ray",), re.compile(r"\b(?:TorchTrainer|XGBoostTrainer|LightGBMTrainer|DataParallelTrainer|TensorflowTrainer)\s*\("),
      "Ray Train"),
 )
-# Databricks Jobs and asset bundles: the job (its tasks) is the pipeline.
-_BUNDLE_JOB = re.compile(r"^\s*(?:tasks|notebook_task|spark_python_task|python_wheel_task|pipeline_task)\s*:", re.MULTILINE)
-_BUNDLE_API = re.compile(r"^\s*(?:bundle|resources|targets|jobs)\s*:", re.MULTILINE)
+# Kedro: `register_pipelines()` in pipeline_registry.py names the pipelines `kedro run --pipeline` runs.
+_KEDRO_REGISTERED = re.compile(r"^\s*[\"']([\w-]+)[\"']\s*:\s*\w+", re.MULTILINE)
 _ARGO = re.compile(r"^kind:\s*(?:Workflow|CronWorkflow|WorkflowTemplate)\s*$", re.MULTILINE)
 _ARGO_API = re.compile(r"argoproj\.io/")
+# A pipeline as a whole (a DAG, a flow, a pipeline object, a job), over one of its steps or tasks.
+_STEP_LEVEL = re.compile(r"@task|@step|@op\b|@asset|@multi_asset|\bnode\b|@graph", re.IGNORECASE)
+_DECORATOR = re.compile(r"^\s*@")
+_DEF = re.compile(r"^\s*(?:async\s+)?def\s+\w+")
+# What a pipeline that trains says: the training pipeline is the one model-2-pipeline asks about.
+_TRAINS = re.compile(r"train", re.IGNORECASE)  # in a file name or the pipeline's name
+# ... or in its code: a fit, a trainer or training step, a training function called, a training DAG triggered.
+_TRAINS_CODE = re.compile(r"\.fit\s*\(|\b\w*(?:Trainer|TrainingStep|Estimator)\s*\(|\btrain(?!_test_split)\w*\s*\(|"
+                          r"\btrigger_dag_id\s*=\s*['\"][^'\"\n]*train")
+_SCHEDULED = re.compile(r"\bschedule(?:_interval)?\s*=\s*(?!None\b)['\"@\w(]|quartz_cron_expression|\bcron\s*[:=]|"
+                        r"Schedule\.(?:expression|cron|rate)\s*\(")
+
+
+def _at_definition(raw: RawResults, location: Location) -> Location:
+    """A decorator (`@pipeline(`, `@flow`, `@dag`) is cited at the function it defines, which names the pipeline."""
+    if not _DECORATOR.match(line_text(raw, location)):
+        return location
+    for number in range(location.line or 1, (location.line or 1) + 31):
+        if _DEF.match(raw.line(location.path, number)):
+            return Location(location.path, number, location.detail)
+    return location
+
+
+def _order(raw: RawResults, location: Location) -> tuple[bool, bool, bool, bool]:
+    """The training pipeline first: a pipeline (not a step), that trains (by its file, its name or its
+    code), that is scheduled, then one whose file or name says it trains."""
+    text = raw.text(location.path)
+    named = bool(_TRAINS.search(location.path.rsplit("/", 1)[-1]) or _TRAINS.search(location.detail))
+    trains = named or bool(_TRAINS_CODE.search(text))
+    return (bool(_STEP_LEVEL.search(location.detail)), not trains, not _SCHEDULED.search(text), not named)
 
 
 def run(raw: RawResults) -> list[Finding]:
     """One finding per place this probe sees its practice, the strongest first."""
     positive, weak = libraries(raw, _TOOLS)
+    positive = [_at_definition(raw, loc) for loc in positive]
+    registries = [f for f in raw.named("pipeline_registry.py") if raw.imported("kedro")]
+    positive += [Location(loc.path, loc.line, f"Kedro pipeline registered: {loc.detail}")
+                 for loc in raw.grep(_KEDRO_REGISTERED, registries, first_only=False)
+                 if not loc.detail.startswith(("\"__default__", "'__default__"))]
     argo_files = [loc.path for loc in raw.grep(_ARGO_API, suffixes=YAML)]
     positive += raw.grep(_ARGO, argo_files, detail="Argo/Kubeflow workflow")
-    bundle_files = [f for f in raw.files if f.suffix in YAML
-                    and (f.name == "databricks.yml" or "/resources/" in f"/{f.path}")
-                    and _BUNDLE_API.search(raw.text(f.path))]
-    positive += raw.grep(_BUNDLE_JOB, bundle_files, detail="Databricks job")
-    return findings(ID, positive, weak)
+    # Databricks Jobs and asset bundles: a job (its tasks) is the pipeline, cited at the job's name.
+    for f in bundle_files(raw):
+        text = raw.text(f.path)
+        positive += [Location(f.path, line, f"Databricks job: {name}") for line, name in yaml_children(text, "jobs")
+                     if re.search(r"^\s*tasks\s*:", text, re.MULTILINE)]
+    return findings(ID, sorted(positive, key=lambda loc: _order(raw, loc)), weak)

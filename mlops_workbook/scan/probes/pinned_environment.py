@@ -49,4 +49,16 @@ def run(raw: RawResults) -> list[Finding]:
     dockerfiles = [f for f in raw.files if f.name in ("dockerfile", "containerfile") or f.name.startswith("dockerfile.")
                    or f.suffix == ".dockerfile"]
     positive += raw.grep(_FROM, dockerfiles, detail="container image")
-    return findings(ID, positive, partly)
+    # The environment that runs is the one a container installs: requirements a Dockerfile (or a compose or
+    # CI file) names come first, then the rest; the image itself after the files that pin it.
+    builders = dockerfiles + raw.named("docker-compose.yml", "docker-compose.yaml", "compose.yml", "compose.yaml")
+
+    def used(loc: Location) -> bool:
+        """A file that a Dockerfile or compose file beside (or above) it names by its relative path."""
+        for f in builders:
+            base = f.path.rsplit("/", 1)[0] + "/" if "/" in f.path else ""
+            if loc.line is None and loc.path.startswith(base) and loc.path[len(base):] in raw.text(f.path):
+                return True
+        return False
+
+    return findings(ID, sorted(positive, key=lambda loc: not used(loc)), sorted(partly, key=lambda loc: not used(loc)))

@@ -29,8 +29,9 @@ def run(raw: RawResults) -> list[Finding]:
     docs = [f.path for f in raw.with_suffix(".md", ".markdown", ".rst")]
     positive = raw.grep(_SECTION, docs, detail="workflow section")
     for path in docs:
-        train, ship = raw.grep(_TRAIN, [path]), raw.grep(_SHIP, [path])
+        train, ship = raw.grep(_TRAIN, [path]), raw.grep(_SHIP, [path], first_only=False)
         if train and ship:
-            first = min(train[0], ship[0], key=lambda loc: loc.line or 0)
-            positive.append(Location(path, first.line, "documents the path from training to deployment"))
-    return findings(ID, positive)
+            sections = [loc for loc in ship if loc.line != 1] or ship  # a document's title is not its section
+            positive.append(Location(path, sections[0].line, "documents the path from training to deployment"))
+    # Cited at the section that reaches production; the root README (what a newcomer reads) first.
+    return findings(ID, sorted(positive, key=lambda loc: loc.path.lower() != "readme.md"))

@@ -1,0 +1,46 @@
+"""Batch scoring as code: a platform's batch-prediction job or a pipeline step or job that scores in bulk."""
+
+from __future__ import annotations
+
+import re
+
+from ..collector import RawResults
+from ..findings import Finding, Location
+from ._util import YAML, findings, libraries
+
+ID = "batch-scoring"
+SHORT = ("A batch-scoring path defined as code: Azure ML `ParallelRunStep`, SageMaker batch transform (`Transformer`, "
+         "`TransformStep`), Vertex AI `BatchPredictionJob`/`batch_predict`, TFX `BulkInferrer`, Databricks "
+         "`score_batch`/`spark_udf`, Ray Data `map_batches(predictor…)`, or a job or step named for batch inference")
+CRITERIA = {"data-2-batch-and-realtime": "partial"}
+REMEDIATION = ("Define the batch-scoring path as a pipeline beside the online service, reusing the same feature code, "
+               "and test both.")
+EFFORT = "medium"  # low: an afternoon, medium: days, high: weeks
+
+_TOOLS = (
+    (("azureml",), ("azureml-pipeline-steps",), re.compile(r"\bParallelRun(?:Step|Config)\s*\("), "Azure ML batch scoring"),
+    (("sagemaker",), ("sagemaker",), re.compile(r"\b(?:Transformer|TransformStep)\s*\(|\.transformer\s*\("),
+     "SageMaker batch transform"),
+    (("google",), ("google-cloud-aiplatform",), re.compile(r"\bBatchPredictionJob(?:\.create)?\s*\(|\.batch_predict\s*\("),
+     "Vertex AI batch prediction"),
+    (("tfx",), ("tfx",), re.compile(r"\bBulkInferrer\s*\("), "TFX BulkInferrer"),
+    (("databricks", "mlflow"), ("databricks-feature-store",), re.compile(r"\.score_batch\s*\(|\bspark_udf\s*\("),
+     "Databricks batch scoring"),
+    (("ray",), ("ray",), re.compile(r"\.map_batches\s*\(\s*\w*predict"), "Ray Data batch inference"),
+)
+# A job, step or component whose name says it scores in bulk (a bundle's `batch_inference_job:`, a
+# component `vertex_batch_prediction(`): the batch path as the pipeline names it.
+_NAMED = re.compile(r"\b\w*batch[_-]?(?:inference|prediction|predict|scoring|score)\w*\b\s*[:(=]", re.IGNORECASE)
+
+
+def run(raw: RawResults) -> list[Finding]:
+    """The platform's batch-prediction call first, then a job or step named for batch scoring."""
+    positive, weak = libraries(raw, _TOOLS)
+    files = [f.path for f in raw.with_suffix(".py", *YAML) if not _in_tests(f.path)]
+    named = raw.grep(_NAMED, files, needles=("batch", "Batch"))
+    positive += [Location(loc.path, loc.line, f"batch scoring step or job: {loc.detail}") for loc in named]
+    return findings(ID, positive, weak)
+
+
+def _in_tests(path: str) -> bool:
+    return any(part in ("tests", "test") for part in path.lower().split("/")[:-1]) or path.rsplit("/", 1)[-1].startswith("test_")

@@ -1,0 +1,33 @@
+"""A person approves before a model is deployed: a manual gate in the CI/CD system's own configuration."""
+
+from __future__ import annotations
+
+import re
+
+from ..collector import RawResults
+from ..findings import Finding
+from ._ci import ci_files
+from ._util import findings
+
+ID = "deploy-approval"
+SHORT = ("A manual approval gate before deployment, in the CI/CD system's own terms: CircleCI `type: approval`, GitLab "
+         "`when: manual`, Azure Pipelines `ManualValidation@`, Buildkite `block:`, AWS CodePipeline "
+         "`ManualApprovalAction`; the check list behind it is not visible, so partial")
+CRITERIA = {"deploy-1-manual-validation": "partial"}
+REMEDIATION = ("Put a manual approval step before the production deployment (an environment with required reviewers, "
+               "a CircleCI approval job, a CodePipeline approval action) and record what the approver checked.")
+EFFORT = "low"  # low: an afternoon, medium: days, high: weeks
+
+_CI_GATE = re.compile(r"^\s*when\s*:\s*manual\s*$|^\s*-?\s*task\s*:\s*ManualValidation@|^\s*type\s*:\s*approval\b|"
+                      r"^\s*-\s*block\s*:", re.MULTILINE)
+# AWS CDK / CloudFormation: a CodePipeline stage that waits for a person.
+_PIPELINE_GATE = re.compile(r"\bManualApprovalAction\s*\(|['\"]?Category['\"]?\s*[:=]\s*['\"]Approval['\"]")
+
+
+def run(raw: RawResults) -> list[Finding]:
+    """One finding per gate, CI configurations first."""
+    positive = raw.grep(_CI_GATE, ci_files(raw), first_only=False, detail="manual approval step in CI/CD")
+    code = [f.path for f in raw.with_suffix(".py", ".json", ".yml", ".yaml", ".ts")]
+    positive += raw.grep(_PIPELINE_GATE, code, first_only=False, needles=("ManualApprovalAction", "Approval"),
+                         detail="manual approval stage in CodePipeline")
+    return findings(ID, positive)

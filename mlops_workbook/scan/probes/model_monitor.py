@@ -1,0 +1,38 @@
+"""Managed model monitoring: SageMaker Model Monitor, Vertex AI Model Monitoring, Azure ML data drift monitors."""
+
+from __future__ import annotations
+
+import re
+
+from ..collector import RawResults
+from ..findings import Finding
+from ._util import findings, libraries
+
+ID = "model-monitor"
+SHORT = ("Managed monitors of a deployed model's inputs against its training baseline, on a schedule: SageMaker Model "
+         "Monitor (`DefaultModelMonitor`, `create_monitoring_schedule`, CloudFormation `CfnMonitoringSchedule`), Vertex AI "
+         "Model Monitoring (`ModelDeploymentMonitoringJob`, skew and drift detection configs), Azure ML `DataDriftDetector`")
+CRITERIA = {"monitor-2-basic-drift": "yes", "monitor-3-data-drift": "partial", "monitor-3-prediction-drift": "partial",
+            "data-3-quality-monitoring": "partial"}
+REMEDIATION = ("Schedule the platform's model monitor on the endpoint (SageMaker Model Monitor, Vertex AI Model "
+               "Monitoring, Azure ML data drift) against the training baseline, with thresholds per feature.")
+EFFORT = "medium"  # low: an afternoon, medium: days, high: weeks
+
+# Each is the platform's own API: a monitor compares captured production data with a baseline on a schedule.
+_TOOLS = (
+    (("sagemaker", "aws_cdk"), ("sagemaker",), re.compile(
+        r"\b(?:DefaultModelMonitor|ModelQualityMonitor|ModelMonitor|CfnMonitoringSchedule|CfnDataQualityJobDefinition|"
+        r"CfnModelQualityJobDefinition)\s*\(|\bcreate_monitoring_schedule\s*\("), "SageMaker Model Monitor"),
+    (("google",), ("google-cloud-aiplatform",), re.compile(
+        r"\bModelDeploymentMonitoringJob(?:\.create)?\s*\(|\b(?:TrainingPredictionSkewDetectionConfig|"
+        r"PredictionDriftDetectionConfig|SkewDetectionConfig|DriftDetectionConfig)\s*\("), "Vertex AI Model Monitoring"),
+    (("azureml",), ("azureml-datadrift",), re.compile(r"\bDataDriftDetector(?:\.create_from_\w+)?\s*\("),
+     "Azure ML data drift monitor"),
+)
+
+
+def run(raw: RawResults) -> list[Finding]:
+    """The monitor's definition, schedule first (the monitoring job itself), then its detection configs."""
+    positive, weak = libraries(raw, _TOOLS)
+    order = lambda loc: ("Config" in loc.detail, loc.path)  # noqa: E731 - a sort key
+    return findings(ID, sorted(positive, key=order), sorted(weak, key=order))

@@ -1,0 +1,58 @@
+"""Which model version is serving: the deployment names a registry version, alias or stage, or the service reports it."""
+
+from __future__ import annotations
+
+import re
+
+from ..collector import RawResults
+from ..findings import Finding, Location
+from ._ci import ci_commands, located
+from ._util import YAML, findings
+
+ID = "served-version"
+SHORT = ("The served model's version is known: serving code loads a registry version, stage or alias (`models:/…` URIs, "
+         "`get_model_version_by_alias`, `get_latest_versions`), a deployment names `--model name:version` or a SageMaker "
+         "model package, or the service exposes a version endpoint; a version constant, a version file or the latest "
+         "registered version looked up at start-up is partial")
+CRITERIA = {"deploy-1-known-version": "yes"}
+REMEDIATION = ("Deploy a named registry version or alias (models:/churn@champion), and expose it: a /version endpoint and "
+               "the version in every prediction log line.")
+EFFORT = "low"  # low: an afternoon, medium: days, high: weeks
+
+_REGISTRY_LOAD = re.compile(r"[\"'f]models:/|\bget_model_version_by_alias\s*\(|\bget_latest_versions\s*\(")
+_PACKAGE = re.compile(r"\bmodel_package_arn\b|\bModelPackageName\s*=|\bModelPackageArn\b|\bmodel_package_name\s*=")
+_VERSION_ROUTE = re.compile(r"@\w+\.(?:get|route|api_route)\s*\(\s*[\"'][^\"']*/(?:version|run_id|model[-_]version|model[-_]info)"
+                            r"/?[\"']")
+_CLI_VERSION = re.compile(r"--model\s+['\"]?[\w$().{}-]+:[\w$().{}-]+")
+# Partial: the version is a constant or a file edited by hand, or the latest one is looked up when the service starts.
+_HINT = re.compile(r"^\s*MODEL_VERSION\s*=\s*['\"\d]|\bmodel_version\.txt\b|\bsearch_model_versions\s*\(", re.MULTILINE)
+_RUN_ID_CONFIG = re.compile(r"^\s*run_id\s*:\s*\S", re.MULTILINE)
+
+
+def run(raw: RawResults) -> list[Finding]:
+    """The deployment's version first (a CI deploy naming it, a registry load), then a version endpoint, then hints."""
+    code = [f.path for f in raw.with_suffix(".py", ".ipynb")]
+    positive = [located(c, "deploys a named model version") for c in ci_commands(raw) if _CLI_VERSION.search(c.text)]
+    positive += raw.grep(_REGISTRY_LOAD, code, first_only=False, needles=("models:/", "get_model_version_by_alias",
+                                                                           "get_latest_versions"),
+                         detail="serves a registry version, stage or alias")
+    positive += raw.grep(_PACKAGE, raw.importing_files("sagemaker", "aws_cdk", "boto3"), first_only=False,
+                         detail="deploys a named SageMaker model package")
+    positive += [Location(loc.path, loc.line, f"the service reports its model version: {loc.detail}")
+                 for loc in raw.grep(_VERSION_ROUTE, raw.importing_files("flask", "fastapi", "litestar", "ray"))]
+    weak = raw.grep(_HINT, code, first_only=False, needles=("MODEL_VERSION", "model_version.txt", "search_model_versions"),
+                    detail="the served version is a constant, a version file or the latest registered")
+    catalogs = [f.path for f in raw.with_suffix(*YAML) if "conf/" in f"/{f.path}" and raw.imported("kedro_mlflow")]
+    weak += raw.grep(_RUN_ID_CONFIG, catalogs, detail="the served model is the run id in the configuration")
+    return findings(ID, sorted(positive, key=_order), sorted(weak, key=_order))
+
+
+_DEPLOYING = re.compile(r"deploy|serv|endpoint", re.IGNORECASE)
+_SCORING = re.compile(r"api|app|inference|predict|scor", re.IGNORECASE)
+
+
+def _order(location: Location) -> tuple[bool, int]:
+    """Deployment and serving code first, then scoring code (a test loading a version says nothing of what serves)."""
+    name = location.path.rsplit("/", 1)[-1].lower()
+    test = name.startswith("test") or name.endswith(("_test.py", "_tests.py")) or "/tests/" in f"/{location.path}"
+    return test, 0 if _DEPLOYING.search(location.path) else 1 if _SCORING.search(location.path) else 2
