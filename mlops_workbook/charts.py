@@ -15,8 +15,10 @@ and the renderer puts it in `alt`.
 from __future__ import annotations
 
 import base64
+import json
 import math
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 import altair as alt
@@ -80,8 +82,20 @@ def enable_offline_rendering() -> str:
 
 def chart_html(chart: alt.TopLevelMixin) -> str:
     """A chart as the page shows it (the SVG image with its text alternative), for an HTML widget:
-    a widget's value can be set from any thread and read in a test, an Output's display cannot."""
-    return offline_svg_renderer(chart.to_dict())["text/html"]
+    a widget's value can be set from any thread and read in a test, an Output's display cannot.
+    The same spec is drawn once (the lab's slider moved back to a kept setting redraws nothing)."""
+    return _spec_html(json.dumps(chart.to_dict(validate=False), sort_keys=True))  # tests/test_charts.py validates
+
+
+@lru_cache(maxsize=48)  # a lab's charts are 20-300 kB each
+def _spec_html(spec: str) -> str:
+    return offline_svg_renderer(json.loads(spec))["text/html"]
+
+
+def _tips(*fields: str | alt.Tooltip) -> list[alt.Tooltip]:
+    """Tooltip channels as objects: altair turns each bare string into one through a schema lookup that
+    costs milliseconds apiece (a third of the lab's chart time)."""
+    return [f if isinstance(f, alt.Tooltip) else alt.Tooltip(f) for f in fields]
 
 
 def _listing(items: Iterable[str]) -> str:
@@ -128,7 +142,7 @@ def timeline_chart(timeline: pd.DataFrame, events: pd.DataFrame | None = None, *
         x=alt.X("week:Q", title="week"),
         y=alt.Y("value:Q", title=metric, scale=alt.Scale(zero=False)),
         color=color,
-        tooltip=["week", "level_name", alt.Tooltip("value:Q", format=".3f")],
+        tooltip=_tips("week", "level_name", alt.Tooltip("value:Q", format=".3f")),
     )
     layers: list[Any] = [lines]
     if events is not None and not events.empty:
@@ -136,13 +150,13 @@ def timeline_chart(timeline: pd.DataFrame, events: pd.DataFrame | None = None, *
         events = events.assign(level_name=events["level"].map(names))
         marks = events.merge(data, on=["week", "level_name"], how="inner")
         layers.append(alt.Chart(marks).mark_point(size=70, filled=True, opacity=0.9).encode(
-            x="week:Q", y="value:Q", color=color,
+            x=alt.X("week:Q"), y=alt.Y("value:Q"), color=color,
             shape=alt.Shape("event:N", scale=alt.Scale(domain=list(EVENT_SHAPES), range=list(EVENT_SHAPES.values()))),
-            tooltip=["week", "level_name", "event", "detail"],
+            tooltip=_tips("week", "level_name", "event", "detail"),
         ))
     if onset is not None:
         layers.append(alt.Chart(pd.DataFrame({"week": [onset]})).mark_rule(color="#555", strokeDash=[4, 4]).encode(
-            x="week:Q"))
+            x=alt.X("week:Q")))
     title = title or f"{metric} per week"
     return alt.layer(*layers).properties(width=640, height=260, title=title,
                                          description=timeline_text(data, events, metric, onset, title))
@@ -171,7 +185,7 @@ def drift_heatmap(drift: pd.DataFrame, *, title: str = "Drift score per feature 
         x=alt.X("week:O", title="week", axis=alt.Axis(labelAngle=0, values=list(range(0, 520, 4)))),
         y=alt.Y("feature:N", title=None),
         color=alt.Color("statistic:Q", title="drift score", scale=alt.Scale(scheme="orangered")),
-        tooltip=["week", "feature", "test", alt.Tooltip("statistic:Q", format=".3f"), "drifted"],
+        tooltip=_tips("week", "feature", "test", alt.Tooltip("statistic:Q", format=".3f"), "drifted"),
     ).properties(width=640, height=16 * max(drift["feature"].nunique(), 1), title=title,
                  description=heatmap_text(drift, title))
 
@@ -265,12 +279,12 @@ def level_interval_chart(summary: pd.DataFrame, *, kpi: str, unit: str, title: s
     bar_x = alt.X("mean:Q", title=x_title, scale=x_scale)
     bars = alt.Chart(data).mark_bar(opacity=0.75, clip=True).encode(
         x=bar_x, **({"x2": alt.datum(axis[0])} if axis else {}), y=y, color=color,
-        tooltip=["level_name", alt.Tooltip("mean:Q", format=",.0f"), alt.Tooltip("low:Q", format=",.0f"),
-                 alt.Tooltip("high:Q", format=",.0f")])
+        tooltip=_tips("level_name", alt.Tooltip("mean:Q", format=",.0f"), alt.Tooltip("low:Q", format=",.0f"),
+                      alt.Tooltip("high:Q", format=",.0f")))
     errors = alt.Chart(data).mark_errorbar(ticks=True, color="#1f2d3a").encode(
-        x=alt.X("low:Q", title="", scale=x_scale), x2="high:Q", y=y)
+        x=alt.X("low:Q", title="", scale=x_scale), x2=alt.X2("high"), y=y)
     labels = alt.Chart(data).mark_text(align="left", dx=6, color=TONES["ink"]).encode(
-        x=alt.X("high:Q", scale=x_scale), y=y, text="label:N")
+        x=alt.X("high:Q", scale=x_scale), y=y, text=alt.Text("label:N"))
     text = _listing(f"{r.level_name}: {r.label} ({interval_note} {_num(r.low, '{:,.0f}')} to "
                     f"{_num(r.high, '{:,.0f}')})" for r in data.itertuples())
     where = f" The {start} ({unit}), so that the bars show their differences." if start else ""
