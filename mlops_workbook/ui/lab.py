@@ -178,9 +178,10 @@ class DriftLab(widgets.VBox):
 
         if self.multi is None:
             return
-        self._money_chart.value = chart_html(net_cost_chart(self.multi.summary(), currency=self.multi.costs.currency))
-        self._money.value = money_table_html(self.multi)
-        self._headline.value = fragment(LAB, "headline", money_headline(self.multi))
+        summary = self.multi.summary()
+        self._money_chart.value = chart_html(net_cost_chart(summary, currency=self.multi.costs.currency))
+        self._money.value = money_table_html(self.multi, summary)
+        self._headline.value = fragment(LAB, "headline", money_headline(self.multi, summary))
 
     def _draw_log(self) -> None:
         if self.result is None or self._log_level.value not in self.result.decisions:

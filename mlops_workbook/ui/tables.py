@@ -30,9 +30,11 @@ REPLAY_COLUMNS = [("errors", "Errors", "{:,.0f}", True), ("accuracy", "Accuracy"
                   ("people_days", "People days", "{:g}", False)]
 
 
-def money_table_html(multi: MultiSeedResult) -> str:
-    """Mean and 90% interval per level over seeds, then each level against the one below (paired)."""
-    summary, currency = multi.summary(), multi.costs.currency
+def money_table_html(multi: MultiSeedResult, summary: pd.DataFrame | None = None) -> str:
+    """Mean and 90% interval per level over seeds, then each level against the one below (paired).
+    `summary`: `multi.summary()` when the caller has it already."""
+    summary = multi.summary() if summary is None else summary
+    currency = multi.costs.currency
     levels = list(summary.level)
     notes = [f"{level_label(high)} vs {level_label(low)}: net cost {multi.compare(high, low).wording(currency + ' ')}"
              for low, high in zip(levels, levels[1:])]
@@ -71,9 +73,9 @@ def winner_sentence(means: Mapping[int, float], compare: Callable[[int, int], Co
     return text + "."
 
 
-def money_headline(multi: MultiSeedResult) -> str:
+def money_headline(multi: MultiSeedResult, summary: pd.DataFrame | None = None) -> str:
     """The lab's headline: which level's net cost is lowest over the seeds, and by how much."""
-    summary = multi.summary()
+    summary = multi.summary() if summary is None else summary
     currency = multi.costs.currency
     return winner_sentence(dict(zip(summary.level, summary.net_cost)), multi.compare, unit=f"{currency} ",
                            least="loses least", less="less", per=" a year",
