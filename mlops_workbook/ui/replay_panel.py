@@ -190,11 +190,12 @@ class ReplayPanel(widgets.VBox):
         self.rows.layout.display = "" if self.period.value == "rows" else "none"
 
     def _guarded(self, func: Any) -> Any:
+        """A callback whose errors show as one line in the panel (a widget callback's error vanishes otherwise)."""
         def wrapper(*args: Any) -> Any:
             try:
                 return func(*args)
-            except WorkbookError as exc:
-                self.out.value, self.chart.value = fragment("ui/common.html.j2", "error", str(exc)), ""
+            except Exception as exc:  # noqa: BLE001 - the page must keep working
+                self.out.value, self.chart.value = fragment("ui/common.html.j2", "error", _one_line(exc)), ""
                 self.status.value = ""
                 self._busy(False)
             return None
