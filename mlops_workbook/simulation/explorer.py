@@ -34,10 +34,6 @@ class Explored:
 
 
 Key = tuple[SimulationConfig, Costs]
-# The lab's workers: at nice 4 (scheduler weight 423 against 1,024) the kernel's own stream gets a whole core
-# while its two workers share the other one, and the workers still get 40% of a nice-0 process's share
-# from everything else on the machine (at nice 10, 11%: on a loaded machine the money waited 7 s).
-WORKER_NICENESS = 4
 
 
 @dataclass(frozen=True)
@@ -64,6 +60,11 @@ class Exploration:
         """True when `wait()` returns at once (kept runs, or every seed back)."""
         return self._flight is None or self._flight.seeds.done()
 
+    def release(self) -> None:
+        """The caller's own work is done: send the seeds held back for its core."""
+        if self._flight is not None:
+            self._flight.seeds.release()
+
     def cancel(self) -> None:
         """Drop this setting's seeds that no worker has started (nothing is kept for it)."""
         if self._flight is not None:
@@ -88,11 +89,12 @@ class Exploration:
 
 class Explorer:
     """The `keep` settings used last, each with its runs; the one unused the longest is dropped first.
-    `niceness`: how much the worker processes yield the CPU to this one (`WORKER_NICENESS`: the own
-    stream, which the page waits for, runs first; the other seeds take what is left)."""
+    A new setting's seeds go to all worker processes but one at once, to the last one on `release()`
+    (or `wait()`): until then its core is the caller's own stream's and charts' (on two cores the
+    page's first answer then waits for no worker)."""
 
-    def __init__(self, seeds: int, keep: int = 16, *, niceness: int = 0):
-        self.seeds, self.keep, self.niceness = seeds, keep, niceness
+    def __init__(self, seeds: int, keep: int = 16):
+        self.seeds, self.keep = seeds, keep
         self._runs: OrderedDict[Key, tuple[SimulationResult, MultiSeedResult]] = OrderedDict()
         self._flight: _Flight | None = None  # the one setting whose seeds are still out
         self._lock = threading.Lock()  # `wait` may run on another thread than `begin`
@@ -112,7 +114,7 @@ class Explorer:
                 self._flight.seeds.cancel()  # the lab moved on: free the workers for this setting
                 self._flight = None
         if flight is None:
-            seeds = send_seeds(config, seeds=self.seeds, costs=costs, caller_runs_first=True, niceness=self.niceness)
+            seeds = send_seeds(config, seeds=self.seeds, costs=costs, caller_runs_first=True, held=1)
             flight = _Flight(key, simulate(config, costs=costs), seeds)  # here, while the workers run the others
             with self._lock:
                 self._flight = flight

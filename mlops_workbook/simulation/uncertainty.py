@@ -14,9 +14,10 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
 import types
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
@@ -145,14 +146,11 @@ def _seed_rows(result: SimulationResult, seed: int) -> pd.DataFrame:
     return kpis
 
 
-def _worker_setup(niceness: int = 0) -> None:
+def _worker_setup() -> None:
     """SIGINT is the caller's: a Jupyter kernel interrupted or shut down signals its whole process group,
     and each worker printed a KeyboardInterrupt traceback into the report batch's output. (BLAS threads
-    need nothing here: `simulate()` runs with one.) A positive `niceness` makes the worker yield the CPU
-    to its caller (the lab's kernel draws its own stream while the workers run the other seeds)."""
+    need nothing here: `simulate()` runs with one.)"""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if niceness > 0 and hasattr(os, "nice"):
-        os.nice(niceness)
 
 
 _LANES: list[ProcessPoolExecutor] = []
@@ -182,16 +180,16 @@ def _caller_script_hidden() -> Iterator[None]:
         sys.modules["__main__"] = main
 
 
-def _lanes(count: int, niceness: int = 0) -> list[ProcessPoolExecutor]:
+def _lanes(count: int) -> list[ProcessPoolExecutor]:
     """Worker processes kept for the life of this one, one executor each, so the same seed always goes
     to the same process and finds its stream and models in that process's cache (the lab's next
-    threshold or cost re-runs only the policies). `niceness` applies to workers started by this call."""
+    threshold or cost re-runs only the policies)."""
     context = _lane_context()
     for lane in [lane for lane in _LANES if getattr(lane, "_broken", False)]:  # a worker died: start another
         _LANES.remove(lane)
         lane.shutdown(wait=False, cancel_futures=True)
     while len(_LANES) < count:
-        lane = ProcessPoolExecutor(1, mp_context=context, initializer=_worker_setup, initargs=(niceness,))
+        lane = ProcessPoolExecutor(1, mp_context=context, initializer=_worker_setup)
         atexit.register(lane.shutdown, cancel_futures=True)
         with _caller_script_hidden():
             started = lane.submit(os.getpid)  # the executor starts its one worker on the first call
@@ -200,11 +198,15 @@ def _lanes(count: int, niceness: int = 0) -> list[ProcessPoolExecutor]:
     return _LANES[:count]
 
 
-def _submit(todo: list[SimulationConfig], costs: Costs, workers: int, niceness: int = 0) -> list[Future]:
-    """Seed i to lane i % workers, one future per seed (a seed not yet started can be cancelled)."""
-    def send() -> list[Future]:
-        lanes = _lanes(workers, niceness)
-        return [lanes[i % workers].submit(_one_seed, c, costs) for i, c in enumerate(todo)]
+def _submit(todo: list[SimulationConfig], costs: Costs, workers: int, lanes: range | None = None) -> list[Future | None]:
+    """Seed i to lane i % workers, one future per seed (a seed not yet started can be cancelled); only
+    the seeds of `lanes` (default: all), None in place of the others."""
+    wanted = range(workers) if lanes is None else lanes
+
+    def send() -> list[Future | None]:
+        kept = _lanes(workers)
+        return [kept[i % workers].submit(_one_seed, c, costs) if i % workers in wanted else None
+                for i, c in enumerate(todo)]
 
     try:
         return send()
@@ -218,41 +220,63 @@ def _done(value: pd.DataFrame) -> Future:
     return future
 
 
-@dataclass(frozen=True)
 class SeedsInFlight:
     """Seeds sent to the kept worker processes, gathered later: the caller does its own work meanwhile
-    (the lab draws its own stream's charts before the other seeds are back)."""
+    (the lab draws its own stream's charts before the other seeds are back). The seeds of `held`
+    lanes wait for `release()` (or `gather`): the caller keeps that core for its own work first."""
 
-    config: SimulationConfig
-    configs: tuple[SimulationConfig, ...]  # every seed's config, config.seed first
-    costs: Costs
-    futures: tuple[Future, ...]  # one per seed sent: configs[1:] when the caller runs the first, else all
-    workers: int
-    niceness: int = 0
+    def __init__(self, config: SimulationConfig, configs: tuple[SimulationConfig, ...], costs: Costs,
+                 todo: list[SimulationConfig], workers: int, *, held: int = 0):
+        self.config, self.configs, self.costs, self.workers = config, configs, costs, workers
+        self._todo = todo
+        self._lock = threading.Lock()
+        self._cancelled = False
+        if workers <= 1 or len(todo) <= 1:
+            self._futures: list[Future | None] = [_done(_one_seed(c, costs)) for c in todo]
+            self._held = range(0)
+        else:
+            self._held = range(workers - min(held, workers - 1), workers)  # never every lane
+            self._futures = _submit(todo, costs, workers, range(self._held.start))
 
     @property
     def caller_runs_first(self) -> bool:
         """True when the first seed is the caller's to run (and to pass to `gather`)."""
-        return len(self.futures) < len(self.configs)
+        return len(self._todo) < len(self.configs)
+
+    def release(self) -> None:
+        """Send the held lanes' seeds (once; nothing after `cancel`)."""
+        with self._lock:
+            if not self._held or self._cancelled:
+                return
+            for i, future in enumerate(_submit(self._todo, self.costs, self.workers, self._held)):
+                if future is not None:
+                    self._futures[i] = future
+            self._held = range(0)
 
     def done(self) -> bool:
-        """True once every sent seed has finished (or was cancelled)."""
-        return all(f.done() for f in self.futures)
+        """True once every seed has been sent and has finished (or was cancelled)."""
+        return all(f is not None and f.done() for f in self._futures)
 
     def cancel(self) -> None:
-        """Drop the seeds no worker has started (the lab moved on); the running ones finish."""
-        for future in self.futures:
-            future.cancel()
+        """Drop the seeds no worker has started (the caller moved on); the running ones finish."""
+        with self._lock:
+            self._cancelled = True
+            for future in self._futures:
+                if future is not None:
+                    future.cancel()
 
     def gather(self, first: SimulationResult | None = None) -> MultiSeedResult:
-        """Wait for every seed and combine them, `first` (the caller's own run of config.seed) in front."""
+        """Wait for every seed and combine them, `first` (the caller's own run of config.seed) in front.
+        Raises `concurrent.futures.CancelledError` after `cancel`."""
         if self.caller_runs_first and first is None:
             raise ValueError("the caller's own run of the first seed is missing")
-        todo = list(self.configs[len(self.configs) - len(self.futures):])
+        self.release()
+        if self._cancelled:
+            raise CancelledError()
         try:
-            frames = [future.result() for future in self.futures]
+            frames = [future.result() for future in self._futures if future is not None]
         except BrokenProcessPool:  # a worker died (killed, out of memory): once more on fresh ones
-            frames = [future.result() for future in _submit(todo, self.costs, self.workers, self.niceness)]
+            frames = [future.result() for future in _submit(self._todo, self.costs, self.workers) if future is not None]
         if first is not None:
             frames.insert(0, _seed_rows(first, self.config.seed))
         per_seed = pd.concat(frames, ignore_index=True)
@@ -260,11 +284,11 @@ class SeedsInFlight:
 
 
 def send_seeds(config: SimulationConfig, *, seeds: int, costs: Costs, jobs: int | None = None,
-               caller_runs_first: bool = False, niceness: int = 0) -> SeedsInFlight:
+               caller_runs_first: bool = False, held: int = 0) -> SeedsInFlight:
     """Send seeds config.seed .. config.seed + seeds - 1 to `jobs` kept worker processes (default: every
-    core) and return at once; with `caller_runs_first` the first seed is left to the caller. With one
-    worker (or one seed to send) the seeds run here, before this returns. `niceness`: how much the
-    workers this call starts yield the CPU to this process (kept workers keep theirs)."""
+    core) and return at once; with `caller_runs_first` the first seed is left to the caller. `held`
+    lanes (at most all but one) start only on `release()`, leaving their cores to the caller's own
+    work first. With one worker (or one seed to send) the seeds run here, before this returns."""
     config.validate()
     if seeds < 1:
         from ..errors import DataError
@@ -273,11 +297,7 @@ def send_seeds(config: SimulationConfig, *, seeds: int, costs: Costs, jobs: int 
     configs = tuple(replace(config, seed=config.seed + i) for i in range(seeds))
     todo = list(configs[1:] if caller_runs_first else configs)
     workers = min(jobs or os.cpu_count() or 1, max(len(todo), 1))
-    if workers <= 1 or len(todo) <= 1:
-        futures = [_done(_one_seed(c, costs)) for c in todo]
-    else:
-        futures = _submit(todo, costs, workers, niceness)
-    return SeedsInFlight(config, configs, costs, tuple(futures), workers, niceness)
+    return SeedsInFlight(config, configs, costs, todo, workers, held=held)
 
 
 def simulate_seeds(config: SimulationConfig | None = None, *, seeds: int = 20, costs: Costs | None = None,

@@ -22,7 +22,7 @@ import ipywidgets as widgets
 
 from ..html import fragment
 from ..simulation import MultiSeedResult, SimulationConfig, SimulationResult
-from ..simulation.explorer import WORKER_NICENESS, Explored, Explorer
+from ..simulation.explorer import Explored, Explorer
 from ..style import LEVEL_SHORT_NAMES
 from ._common import heading, in_background, reporting, show_error
 from .lab_controls import LabControls
@@ -46,7 +46,7 @@ class DriftLab(widgets.VBox):
         self.seed, self.rows_per_week = seed, rows_per_week
         self.result: SimulationResult | None = None
         self.multi: MultiSeedResult | None = None
-        self.explorer = Explorer(LAB_SEEDS, niceness=WORKER_NICENESS)
+        self.explorer = Explorer(LAB_SEEDS)
         self.seconds = 0.0  # the last move's answer, the seeds included
         self.own_seconds = 0.0  # until its one-stream charts were drawn
         self.controls = LabControls(scenario=scenario, levels=levels)
@@ -109,6 +109,7 @@ class DriftLab(widgets.VBox):
             raise
         finally:
             self.controls.hold(False)
+        exploration.release()  # this kernel's core is free again: the last worker starts its seeds
         self.own_seconds = time.perf_counter() - start
         if wait or exploration.ready():
             self._pending = None

@@ -40,7 +40,7 @@ def test_a_new_setting_is_answered_in_two_steps_and_cancels_the_last_ones_seeds(
 
     configs = [SimulationConfig(scenario="gradual-drift", seed=0, weeks=30, rows_per_week=300, magnitude=m,
                                 levels=(0, 3)) for m in (0.8, 1.2)]
-    explorer = Explorer(seeds=8, keep=4, niceness=5)
+    explorer = Explorer(seeds=8, keep=4)
     first = explorer.begin(configs[0], load_costs())
     assert first.result.config == configs[0] and first.simulated  # the own stream, before the other seeds
     second = explorer.begin(configs[1], load_costs())  # before the first's seeds are back
