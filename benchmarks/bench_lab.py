@@ -24,7 +24,7 @@ from dataclasses import replace
 
 
 def bench(moves: int) -> dict[str, list[float]]:
-    from mlops_workbook.charts import chart_html, drift_heatmap, net_cost_chart, timeline_chart
+    from mlops_workbook.charts import drift_heatmap, net_cost_chart, offline_svg_renderer, timeline_chart
     from mlops_workbook.simulation import simulate
     from mlops_workbook.simulation.uncertainty import _one_seed
     from mlops_workbook.ui.lab import DriftLab
@@ -49,6 +49,10 @@ def bench(moves: int) -> dict[str, list[float]]:
             work()
             times[name].append(time.perf_counter() - start)
         result, multi = lab.result, lab.multi
+
+        def chart_html(chart):  # noqa: ANN001, ANN202 - as charts.chart_html, without its cache of drawn specs
+            return offline_svg_renderer(chart.to_dict(validate=False))["text/html"]
+
         parts = {
             "timeline chart": lambda: chart_html(timeline_chart(result.timeline, result.events, metric="cumulative_loss",
                                                                 onset=result.scenario.onset)),
