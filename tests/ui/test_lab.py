@@ -70,9 +70,15 @@ def test_an_upload_fills_the_column_choices_and_replays_as_the_cli_does(tmp_path
     assert [v for _, v in panel.label.options] == columns and panel.label.value == "rain"
     assert panel.period.value == "rows" and not panel.button.disabled  # no time-like column: row blocks
     panel.rows.value, panel.delay.value = 20, 1
+    order: list[str] = []
+    for name in ("status", "out", "chart"):
+        getattr(panel, name).observe(lambda change, n=name: order.append(n), names="value")
+    panel.button.observe(lambda change: order.append(f"disabled={change['new']}"), names="disabled")
     panel.button.click()
     result = panel.wait()
     assert result is not None, panel.out.value
+    assert order[:2] == ["disabled=True", "status"]  # busy first: the button held, "Replaying ..." said
+    assert order.index("out") < order.index("chart") < len(order) - 2 and order[-2:] == ["status", "disabled=False"]
     assert main(["replay", str(path), "--label", "rain", "--period", "rows:20", "--label-delay", "1", "--json"]) == 0
     cli = json.loads(capsys.readouterr().out)
     assert result.to_dict()["kpis"] == cli["kpis"] and result.to_dict()["comparisons"] == cli["comparisons"]
