@@ -41,26 +41,23 @@ def bench(moves: int) -> dict[str, list[float]]:
         lab.wait()
         times["money"].append(time.perf_counter() - start)
     config, costs = lab.config, lab.controls.costs
-    for i in range(moves):  # the parts, one at a time, on settings of their own (nothing cached)
+    result, multi = lab.result, lab.multi
+
+    def chart_html(chart):  # noqa: ANN001, ANN202 - as charts.chart_html, without its cache of drawn specs
+        return offline_svg_renderer(chart.to_dict(validate=False))["text/html"]
+
+    parts = {
+        "timeline chart": lambda: chart_html(timeline_chart(result.timeline, result.events, metric="cumulative_loss",
+                                                            onset=result.scenario.onset)),
+        "heatmap chart": lambda: chart_html(drift_heatmap(result.drift)),
+        "net-cost chart": lambda: chart_html(net_cost_chart(multi.summary())),
+        "tables": lambda: (kpi_table_html(result.kpis), money_table_html(multi), money_headline(multi)),
+    }
+    for i in range(moves):  # the parts, one at a time; the simulations on settings of their own (nothing cached)
         fresh = replace(config, magnitude=round(0.15 + 0.1 * i, 2))
-        for name, work in (("own stream alone", lambda: simulate(fresh, costs=costs)),
-                           ("one worker seed", lambda: _one_seed(replace(fresh, seed=1), costs))):
-            start = time.perf_counter()
-            work()
-            times[name].append(time.perf_counter() - start)
-        result, multi = lab.result, lab.multi
-
-        def chart_html(chart):  # noqa: ANN001, ANN202 - as charts.chart_html, without its cache of drawn specs
-            return offline_svg_renderer(chart.to_dict(validate=False))["text/html"]
-
-        parts = {
-            "timeline chart": lambda: chart_html(timeline_chart(result.timeline, result.events, metric="cumulative_loss",
-                                                                onset=result.scenario.onset)),
-            "heatmap chart": lambda: chart_html(drift_heatmap(result.drift)),
-            "net-cost chart": lambda: chart_html(net_cost_chart(multi.summary())),
-            "tables": lambda: (kpi_table_html(result.kpis), money_table_html(multi), money_headline(multi)),
-        }
-        for name, work in parts.items():
+        timed = {"own stream alone": lambda f=fresh: simulate(f, costs=costs),
+                 "one worker seed": lambda f=fresh: _one_seed(replace(f, seed=1), costs), **parts}
+        for name, work in timed.items():
             start = time.perf_counter()
             work()
             times[name].append(time.perf_counter() - start)

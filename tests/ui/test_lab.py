@@ -8,7 +8,6 @@ import json
 import re
 
 import pandas as pd
-import pytest
 
 from mlops_workbook import charts, resources
 from mlops_workbook.cli import main
