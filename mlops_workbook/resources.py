@@ -63,10 +63,12 @@ def sample_answer_files() -> list[Path]:
 
 def missing() -> list[Path]:
     """Bundled files that are not there (an install without its package data): empty when all is well."""
-    needed = [VOILA_CONFIG, COSTS, RAINFALL, JUPYTER_DATA / "voila" / "templates" / VOILA_TEMPLATE / "index.html.j2", schema("rubric.schema.json"), *(notebook(n) for n in ALL_NOTEBOOKS)]
+    needed = [VOILA_CONFIG, COSTS, JUPYTER_DATA / "voila" / "templates" / VOILA_TEMPLATE / "index.html.j2", schema("rubric.schema.json"), *(notebook(n) for n in ALL_NOTEBOOKS)]
     found = [p for p in needed if not p.is_file()]
     if not any(RUBRICS.glob("*.yaml")):
         found.append(RUBRICS)
     if not sample_answer_files():
         found.append(SAMPLE_ANSWERS)
+    if not RAINFALL.is_file():
+        found.append(RAINFALL)
     return found
