@@ -120,8 +120,8 @@ class DriftLab(widgets.VBox):
             self._status.value = fragment(LAB, "live_status", f"{self._size} levels x {self.result.config.weeks} weeks: "
                                           f"this stream drawn in {self.own_seconds:.2f} s; simulating {LAB_SEEDS - 1} "
                                           "more seeds for the money chart…", busy=True)
-            self._pending = in_background(exploration.wait,
-                                          lambda explored, error: self._money_back(token, explored, error))
+            back = reporting(self._messages)(lambda explored, error: self._money_back(token, explored, error))
+            self._pending = in_background(exploration.wait, back)  # errors drawing the money: one line below
         return self.result
 
     def wait(self, timeout: float | None = 120) -> MultiSeedResult | None:

@@ -145,7 +145,7 @@ class ReplayPanel(widgets.VBox):
             except WorkbookError as exc:
                 raise _named(exc, name) from None
 
-        self._running = in_background(work, lambda result, error: self._show(result, error, name))
+        self._running = in_background(work, self._guarded(lambda result, error: self._show(result, error, name)))
         return self._running
 
     def wait(self, timeout: float | None = 300) -> ReplayResult | None:
