@@ -45,7 +45,7 @@ def winner_sentence(means: Mapping[int, float], compare: Callable[[int, int], Co
                     least: str, less: str, basis: str, per: str = "") -> str:
     """Which level has the lowest mean of a cost and by how much, against the lowest level run (or,
     when the lowest level wins, the next best), with the paired 90% interval; "no measurable
-    difference" when that interval includes 0. `least` says what winning is ("loses least"), `less`
+    difference" when that interval includes 0, and the other levels it cannot be told apart from. `least` says what winning is ("loses least"), `less`
     how the amount reads ("less"), `per` what it is per (" a year"), `basis` what the interval is over."""
     levels = sorted(means)
     if len(levels) < 2:
@@ -62,14 +62,17 @@ def winner_sentence(means: Mapping[int, float], compare: Callable[[int, int], Co
         text = (f"{level_label(best)} has the lowest mean here, {unit}{abs(c.mean):,.0f} {less} than "
                 f"{level_label(other)}{per}, but the 90% interval ({unit}{c.low:,.0f} to {unit}{c.high:,.0f}) includes 0: "
                 f"no measurable difference, {basis}")
-    runner = ranked[1]
-    if runner not in (best, other):
+    ties = []
+    for level in ranked[1:]:
+        if level == other:
+            continue
         try:
-            close = compare(best, runner)
+            if not compare(best, level).measurable:
+                ties.append(level_label(level))
         except KeyError:  # a pair the source did not compare
-            return text + "."
-        if not close.measurable:
-            text += f"; against {level_label(runner)}, the next best, no measurable difference"
+            continue
+    if ties:
+        text += f"; against {' or '.join(ties)}, no measurable difference"
     return text + "."
 
 

@@ -122,6 +122,7 @@ def test_the_headline_names_the_winner_and_by_how_much_with_its_interval():
     assert line.startswith("Level 2 loses least here: EUR ")
     assert f"EUR {abs(diff.mean):,.0f} less than Level 0 a year (90% interval EUR " in line
     assert f"{abs(diff.high):,.0f} to EUR {abs(diff.low):,.0f})" in line and "4 simulated years" in line
+    assert multi.compare(2, 4).measurable == ("Level 4, no measurable difference" not in line)
 
 
 def test_a_headline_without_a_measurable_winner_says_so():
