@@ -15,7 +15,10 @@ and the renderer puts it in `alt`.
 from __future__ import annotations
 
 import base64
+import json
+import math
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 import altair as alt
@@ -77,6 +80,24 @@ def enable_offline_rendering() -> str:
     return alt.renderers.active
 
 
+def chart_html(chart: alt.TopLevelMixin) -> str:
+    """A chart as the page shows it (the SVG image with its text alternative), for an HTML widget:
+    a widget's value can be set from any thread and read in a test, an Output's display cannot.
+    The same spec is drawn once (the lab's slider moved back to a kept setting redraws nothing)."""
+    return _spec_html(json.dumps(chart.to_dict(validate=False), sort_keys=True))  # tests/test_charts.py validates
+
+
+@lru_cache(maxsize=48)  # a lab's charts are 20-300 kB each
+def _spec_html(spec: str) -> str:
+    return offline_svg_renderer(json.loads(spec))["text/html"]
+
+
+def _tips(*fields: str | alt.Tooltip) -> list[alt.Tooltip]:
+    """Tooltip channels as objects: altair turns each bare string into one through a schema lookup that
+    costs milliseconds apiece (a third of the lab's chart time)."""
+    return [f if isinstance(f, alt.Tooltip) else alt.Tooltip(f) for f in fields]
+
+
 def _listing(items: Iterable[str]) -> str:
     return "; ".join(items)
 
@@ -121,7 +142,7 @@ def timeline_chart(timeline: pd.DataFrame, events: pd.DataFrame | None = None, *
         x=alt.X("week:Q", title="week"),
         y=alt.Y("value:Q", title=metric, scale=alt.Scale(zero=False)),
         color=color,
-        tooltip=["week", "level_name", alt.Tooltip("value:Q", format=".3f")],
+        tooltip=_tips("week", "level_name", alt.Tooltip("value:Q", format=".3f")),
     )
     layers: list[Any] = [lines]
     if events is not None and not events.empty:
@@ -129,13 +150,13 @@ def timeline_chart(timeline: pd.DataFrame, events: pd.DataFrame | None = None, *
         events = events.assign(level_name=events["level"].map(names))
         marks = events.merge(data, on=["week", "level_name"], how="inner")
         layers.append(alt.Chart(marks).mark_point(size=70, filled=True, opacity=0.9).encode(
-            x="week:Q", y="value:Q", color=color,
+            x=alt.X("week:Q"), y=alt.Y("value:Q"), color=color,
             shape=alt.Shape("event:N", scale=alt.Scale(domain=list(EVENT_SHAPES), range=list(EVENT_SHAPES.values()))),
-            tooltip=["week", "level_name", "event", "detail"],
+            tooltip=_tips("week", "level_name", "event", "detail"),
         ))
     if onset is not None:
         layers.append(alt.Chart(pd.DataFrame({"week": [onset]})).mark_rule(color="#555", strokeDash=[4, 4]).encode(
-            x="week:Q"))
+            x=alt.X("week:Q")))
     title = title or f"{metric} per week"
     return alt.layer(*layers).properties(width=640, height=260, title=title,
                                          description=timeline_text(data, events, metric, onset, title))
@@ -164,7 +185,7 @@ def drift_heatmap(drift: pd.DataFrame, *, title: str = "Drift score per feature 
         x=alt.X("week:O", title="week", axis=alt.Axis(labelAngle=0, values=list(range(0, 520, 4)))),
         y=alt.Y("feature:N", title=None),
         color=alt.Color("statistic:Q", title="drift score", scale=alt.Scale(scheme="orangered")),
-        tooltip=["week", "feature", "test", alt.Tooltip("statistic:Q", format=".3f"), "drifted"],
+        tooltip=_tips("week", "feature", "test", alt.Tooltip("statistic:Q", format=".3f"), "drifted"),
     ).properties(width=640, height=16 * max(drift["feature"].nunique(), 1), title=title,
                  description=heatmap_text(drift, title))
 
@@ -217,26 +238,70 @@ def share_chart(shares: pd.DataFrame, *, title: str = "Share of teams at each le
         for dim, rows in shares.groupby("dimension", sort=False)) + ".")
 
 
-def net_cost_chart(summary: pd.DataFrame, *, currency: str = "EUR", kpi: str = "net_cost",
-                   title: str | None = None) -> alt.Chart:
-    """Mean cost per level over seeds, with its 90% interval as an error bar (in thousands)."""
+ZOOM_SPREAD = 0.5  # bars start near their smallest value when all of them lie within this share of the largest
+# (the lab's default: L2-L4 within 0.1M on 6.3M and L0 1.4M above; from 0 the three look equal)
+
+
+def value_axis(lows: Iterable[float], highs: Iterable[float]) -> tuple[float, float] | None:
+    """Where a bar chart's value axis should run: None for from 0 (the default), or (start, end) when
+    every value is positive and they all lie close together (the spread of the intervals under
+    `ZOOM_SPREAD` of the largest value), so bars from 0 would look equal (0.1M apart on 15M). The
+    start is a round number below the lowest interval, stated wherever the chart is (axis title and
+    text alternative)."""
+    low = [float(v) for v in lows if pd.notna(v)]
+    high = [float(v) for v in highs if pd.notna(v)]
+    if not low or not high or min(low) <= 0:
+        return None
+    bottom, top = min(low), max(high)
+    span = top - bottom
+    if span >= ZOOM_SPREAD * top:
+        return None
+    pad = span * 0.25 if span > 0 else abs(top) * 0.01
+    step = 10 ** math.floor(math.log10(span if span > 0 else pad))  # a round start: 14,800, not 14,823
+    start = max(0.0, math.floor((bottom - pad) / step) * step)
+    return start, top + pad
+
+
+def level_interval_chart(summary: pd.DataFrame, *, kpi: str, unit: str, title: str, scale: float = 1.0,
+                         interval_note: str = "90% interval") -> alt.Chart:
+    """One bar per level (its mean) with its interval as an error bar and the mean written beside it.
+    Columns: name, `kpi`, `kpi`_low, `kpi`_high; values are divided by `scale` (1000: thousands). When
+    the values lie close together the axis starts near the lowest (`value_axis`) and says so."""
     data = pd.DataFrame({
-        "level_name": summary["name"], "mean": summary[kpi] / 1000,
-        "low": summary[f"{kpi}_low"] / 1000, "high": summary[f"{kpi}_high"] / 1000,
+        "level_name": summary["name"], "mean": summary[kpi] / scale,
+        "low": summary[f"{kpi}_low"] / scale, "high": summary[f"{kpi}_high"] / scale,
     })
+    data["label"] = data["mean"].map(lambda v: _num(v, "{:,.0f}"))
+    axis = value_axis(data["low"], data["high"])
+    start = f"axis starts at {_num(axis[0], '{:,.0f}')}, not 0" if axis else ""
+    x_title = f"{unit} ({interval_note})" + (f"; {start}" if start else "")
+    x_scale = alt.Scale(domain=list(axis), zero=False, nice=False) if axis else alt.Undefined
     y = alt.Y("level_name:N", sort=None, title=None)
     color = alt.Color("level_name:N", legend=None, scale=alt.Scale(domain=LEVEL_DOMAIN, range=LEVEL_COLORS))
-    bars = alt.Chart(data).mark_bar(opacity=0.75).encode(
-        x=alt.X("mean:Q", title=f"{kpi.replace('_', ' ')} per year, thousand {currency} (mean, 90% interval)"),
-        y=y, color=color, tooltip=["level_name", alt.Tooltip("mean:Q", format=",.0f"),
-                                   alt.Tooltip("low:Q", format=",.0f"), alt.Tooltip("high:Q", format=",.0f")])
+    bar_x = alt.X("mean:Q", title=x_title, scale=x_scale)
+    bars = alt.Chart(data).mark_bar(opacity=0.75, clip=True).encode(
+        x=bar_x, **({"x2": alt.datum(axis[0])} if axis else {}), y=y, color=color,
+        tooltip=_tips("level_name", alt.Tooltip("mean:Q", format=",.0f"), alt.Tooltip("low:Q", format=",.0f"),
+                      alt.Tooltip("high:Q", format=",.0f")))
     errors = alt.Chart(data).mark_errorbar(ticks=True, color="#1f2d3a").encode(
-        x=alt.X("low:Q", title=""), x2="high:Q", y=y)
-    title = title or f"{kpi.replace('_', ' ')} per level"
-    text = _listing(f"{r.level_name}: {_num(r.mean, '{:,.0f}')} (90% interval {_num(r.low, '{:,.0f}')} to "
+        x=alt.X("low:Q", title="", scale=x_scale), x2=alt.X2("high"), y=y)
+    labels = alt.Chart(data).mark_text(align="left", dx=6, color=TONES["ink"]).encode(
+        x=alt.X("high:Q", scale=x_scale), y=y, text=alt.Text("label:N"))
+    text = _listing(f"{r.level_name}: {r.label} ({interval_note} {_num(r.low, '{:,.0f}')} to "
                     f"{_num(r.high, '{:,.0f}')})" for r in data.itertuples())
-    return alt.layer(bars, errors).properties(width=520, height=30 * max(len(data), 1), title=title,
-                                              description=f"{title}, thousand {currency} per year. {text}.")
+    where = f" The {start} ({unit}), so that the bars show their differences." if start else ""
+    return alt.layer(bars, errors, labels).properties(
+        width=520, height=30 * max(len(data), 1), title=title,
+        description=f"{title}, {unit}. {text}.{where}")
+
+
+def net_cost_chart(summary: pd.DataFrame, *, currency: str = "EUR", kpi: str = "net_cost",
+                   title: str | None = None) -> alt.Chart:
+    """Mean cost per level over seeds, with its 90% interval as an error bar (in thousands); the axis
+    starts near the lowest cost when the levels are close (`value_axis`), and says so."""
+    what = kpi.replace("_", " ")
+    return level_interval_chart(summary, kpi=kpi, scale=1000, title=title or f"{what} per level",
+                                unit=f"thousand {currency} per year", interval_note="90% interval")
 
 
 def feature_drift_chart(frame: pd.DataFrame, *, title: str = "Drift statistic per feature") -> alt.Chart:

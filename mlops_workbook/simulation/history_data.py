@@ -196,6 +196,14 @@ def load_history(
     )
 
 
+def history_columns(path: str | Path) -> list[str]:
+    """The columns `load_history` sees in a file (a CSV's written index left out): what a user picks
+    the time and the label from. Bad input raises `DataError` naming the file."""
+    source = Path(path)
+    frame = _read(source)
+    return list(_drop_written_index(frame, keep=set(), csv=_FORMATS[_suffix(source)] == "CSV").columns)
+
+
 # --------------------------------------------------------------------------- reading
 
 

@@ -14,9 +14,10 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
 import types
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
@@ -197,10 +198,15 @@ def _lanes(count: int) -> list[ProcessPoolExecutor]:
     return _LANES[:count]
 
 
-def _submit(todo: list[SimulationConfig], costs: Costs, workers: int) -> list[Future]:
-    """Seed i to lane i % workers."""
-    def send() -> list[Future]:
-        return [lane.submit(_seeds_rows, todo[i::workers], costs) for i, lane in enumerate(_lanes(workers))]
+def _submit(todo: list[SimulationConfig], costs: Costs, workers: int, lanes: range | None = None) -> list[Future | None]:
+    """Seed i to lane i % workers, one future per seed (a seed not yet started can be cancelled); only
+    the seeds of `lanes` (default: all), None in place of the others."""
+    wanted = range(workers) if lanes is None else lanes
+
+    def send() -> list[Future | None]:
+        kept = _lanes(workers)
+        return [kept[i % workers].submit(_one_seed, c, costs) if i % workers in wanted else None
+                for i, c in enumerate(todo)]
 
     try:
         return send()
@@ -208,8 +214,90 @@ def _submit(todo: list[SimulationConfig], costs: Costs, workers: int) -> list[Fu
         return send()
 
 
-def _seeds_rows(configs: list[SimulationConfig], costs: Costs) -> list[pd.DataFrame]:
-    return [_one_seed(c, costs) for c in configs]
+def _done(value: pd.DataFrame) -> Future:
+    future: Future = Future()
+    future.set_result(value)
+    return future
+
+
+class SeedsInFlight:
+    """Seeds sent to the kept worker processes, gathered later: the caller does its own work meanwhile
+    (the lab draws its own stream's charts before the other seeds are back). The seeds of `held`
+    lanes wait for `release()` (or `gather`): the caller keeps that core for its own work first."""
+
+    def __init__(self, config: SimulationConfig, configs: tuple[SimulationConfig, ...], costs: Costs,
+                 todo: list[SimulationConfig], workers: int, *, held: int = 0):
+        self.config, self.configs, self.costs, self.workers = config, configs, costs, workers
+        self._todo = todo
+        self._lock = threading.Lock()
+        self._cancelled = False
+        if workers <= 1 or len(todo) <= 1:
+            self._futures: list[Future | None] = [_done(_one_seed(c, costs)) for c in todo]
+            self._held = range(0)
+        else:
+            self._held = range(workers - min(held, workers - 1), workers)  # never every lane
+            self._futures = _submit(todo, costs, workers, range(self._held.start))
+
+    @property
+    def caller_runs_first(self) -> bool:
+        """True when the first seed is the caller's to run (and to pass to `gather`)."""
+        return len(self._todo) < len(self.configs)
+
+    def release(self) -> None:
+        """Send the held lanes' seeds (once; nothing after `cancel`)."""
+        with self._lock:
+            if not self._held or self._cancelled:
+                return
+            for i, future in enumerate(_submit(self._todo, self.costs, self.workers, self._held)):
+                if future is not None:
+                    self._futures[i] = future
+            self._held = range(0)
+
+    def done(self) -> bool:
+        """True once every seed has been sent and has finished (or was cancelled)."""
+        return all(f is not None and f.done() for f in self._futures)
+
+    def cancel(self) -> None:
+        """Drop the seeds no worker has started (the caller moved on); the running ones finish."""
+        with self._lock:
+            self._cancelled = True
+            for future in self._futures:
+                if future is not None:
+                    future.cancel()
+
+    def gather(self, first: SimulationResult | None = None) -> MultiSeedResult:
+        """Wait for every seed and combine them, `first` (the caller's own run of config.seed) in front.
+        Raises `concurrent.futures.CancelledError` after `cancel`."""
+        if self.caller_runs_first and first is None:
+            raise ValueError("the caller's own run of the first seed is missing")
+        self.release()
+        if self._cancelled:
+            raise CancelledError()
+        try:
+            frames = [future.result() for future in self._futures if future is not None]
+        except BrokenProcessPool:  # a worker died (killed, out of memory): once more on fresh ones
+            frames = [future.result() for future in _submit(self._todo, self.costs, self.workers) if future is not None]
+        if first is not None:
+            frames.insert(0, _seed_rows(first, self.config.seed))
+        per_seed = pd.concat(frames, ignore_index=True)
+        return MultiSeedResult(self.config, tuple(c.seed for c in self.configs), per_seed, self.costs)
+
+
+def send_seeds(config: SimulationConfig, *, seeds: int, costs: Costs, jobs: int | None = None,
+               caller_runs_first: bool = False, held: int = 0) -> SeedsInFlight:
+    """Send seeds config.seed .. config.seed + seeds - 1 to `jobs` kept worker processes (default: every
+    core) and return at once; with `caller_runs_first` the first seed is left to the caller. `held`
+    lanes (at most all but one) start only on `release()`, leaving their cores to the caller's own
+    work first. With one worker (or one seed to send) the seeds run here, before this returns."""
+    config.validate()
+    if seeds < 1:
+        from ..errors import DataError
+
+        raise DataError("seeds must be at least 1", field="seeds")
+    configs = tuple(replace(config, seed=config.seed + i) for i in range(seeds))
+    todo = list(configs[1:] if caller_runs_first else configs)
+    workers = min(jobs or os.cpu_count() or 1, max(len(todo), 1))
+    return SeedsInFlight(config, configs, costs, todo, workers, held=held)
 
 
 def simulate_seeds(config: SimulationConfig | None = None, *, seeds: int = 20, costs: Costs | None = None,
@@ -219,31 +307,10 @@ def simulate_seeds(config: SimulationConfig | None = None, *, seeds: int = 20, c
     `alongside`: the caller's own full run of config.seed (same config and costs; the lab's timeline
     and heatmap need one), run in this process while the pool runs the other seeds, and reused."""
     config = replace(config or SimulationConfig(), **overrides)
-    config.validate()
-    if seeds < 1:
-        from ..errors import DataError
-
-        raise DataError("seeds must be at least 1", field="seeds")
     costs = costs or load_costs()
-    configs = [replace(config, seed=config.seed + i) for i in range(seeds)]
-    todo = configs[1:] if alongside is not None else configs
-    workers = min(jobs or os.cpu_count() or 1, max(len(todo), 1))
-    if workers <= 1 or len(todo) <= 1:
-        first = alongside() if alongside is not None else None
-        frames = [_one_seed(c, costs) for c in todo]
-    else:
-        # Seed i always goes to lane i % workers; every lane's share is submitted before `alongside` runs.
-        pending = _submit(todo, costs, workers)
-        first = alongside() if alongside is not None else None
-        try:
-            shares = [future.result() for future in pending]
-        except BrokenProcessPool:  # a worker died (killed, out of memory): once more on fresh ones
-            shares = [future.result() for future in _submit(todo, costs, workers)]
-        frames = [shares[i % workers][i // workers] for i in range(len(todo))]
-    if first is not None:
-        frames.insert(0, _seed_rows(first, config.seed))
-    per_seed = pd.concat(frames, ignore_index=True)
-    return MultiSeedResult(config, tuple(c.seed for c in configs), per_seed, costs)
+    flight = send_seeds(config, seeds=seeds, costs=costs, jobs=jobs, caller_runs_first=alongside is not None)
+    first = alongside() if alongside is not None else None  # every lane's share is sent before it runs
+    return flight.gather(first)
 
 
 @lru_cache(maxsize=32)

@@ -7,6 +7,7 @@ import os
 import posixpath
 import traceback
 from collections.abc import Callable
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, unquote
@@ -127,3 +128,37 @@ def status(text: str, tone: str = "muted") -> str:
 def heading(text: str, level: int = 3) -> widgets.HTML:
     """A section heading as a widget (the apps' `<h3>` titles), rendered through the one environment."""
     return widgets.HTML(fragment(COMMON, "heading", text, level))
+
+
+def in_background(work: Callable[[], Any], then: Callable[[Any, BaseException | None], None]) -> Future:
+    """Run `work()` on a thread of its own and hand its result (or its error) to `then(value, error)` on
+    the kernel's event loop, where every widget callback runs, so widgets are only ever changed from
+    one thread. Outside a kernel (tests, scripts) `then` runs on the work's thread. The returned
+    future is done once `then` has run (its result is `then`'s)."""
+    import asyncio
+    import threading
+
+    try:
+        loop: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+    except RuntimeError:
+        loop = None
+    finished: Future = Future()
+
+    def hand_over(value: Any, error: BaseException | None) -> None:
+        try:
+            finished.set_result(then(value, error))
+        except BaseException as exc:  # noqa: BLE001 - kept for whoever waits on the future
+            finished.set_exception(exc)
+
+    def body() -> None:
+        try:
+            value, error = work(), None
+        except BaseException as exc:  # noqa: BLE001 - handed to `then`, which decides what the page says
+            value, error = None, exc
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(hand_over, value, error)
+        else:
+            hand_over(value, error)
+
+    threading.Thread(target=body, daemon=True, name="mlops-workbook-background").start()
+    return finished

@@ -66,10 +66,20 @@ class LabControls(widgets.HBox):
             self.apply(SCENARIOS[change["new"]])
             on_change()
 
-        for control in (self.onset, self.magnitude, self.duration, self.delay, self.auc_gate, self.drift_threshold,
-                        self.levels, self.margin, self.lgd, self.day_rate):
+        for control in self.inputs[1:]:
             control.observe(wrap(moved), names="value")
         self.scenario.observe(wrap(switched), names="value")
+
+    @property
+    def inputs(self) -> tuple[widgets.Widget, ...]:
+        """Every input, the scenario first."""
+        return (self.scenario, self.onset, self.magnitude, self.duration, self.delay, self.auc_gate,
+                self.drift_threshold, self.levels, self.margin, self.lgd, self.day_rate)
+
+    def hold(self, busy: bool) -> None:
+        """Disable every input while a move is simulated (the page shows it is busy), enable them after."""
+        for control in self.inputs:
+            control.disabled = busy
 
     def apply(self, spec: Scenario) -> None:
         """A scenario's own onset, magnitude and duration, set without a run per slider."""

@@ -31,3 +31,26 @@ def test_it_keeps_the_settings_used_last():
     explorer.run(configs[2], load_costs())  # one too many: the setting unused the longest goes
     assert explorer.run(configs[0], load_costs()).result is runs[0].result
     assert explorer.run(configs[1], load_costs()).result is not runs[1].result
+
+
+def test_a_new_setting_is_answered_in_two_steps_and_cancels_the_last_ones_seeds():
+    from concurrent.futures import CancelledError
+
+    import pytest
+
+    configs = [SimulationConfig(scenario="gradual-drift", seed=0, weeks=30, rows_per_week=300, magnitude=m,
+                                levels=(0, 3)) for m in (0.8, 1.2)]
+    explorer = Explorer(seeds=8, keep=4)
+    first = explorer.begin(configs[0], load_costs())
+    assert first.result.config == configs[0] and first.simulated  # the own stream, before the other seeds
+    second = explorer.begin(configs[1], load_costs())  # before the first's seeds are back
+    with pytest.raises(CancelledError):
+        first.wait()
+    explored = second.wait()
+    assert explored.multi.seeds == tuple(range(8)) and explored.result is second.result
+    fresh = simulate_seeds(configs[1], seeds=8, costs=load_costs(), jobs=1)
+    pd.testing.assert_frame_equal(explored.multi.per_seed, fresh.per_seed)
+    again = explorer.begin(configs[1], load_costs())  # kept now: ready at once
+    assert again.ready() and not again.simulated and again.wait().multi is explored.multi
+    redo = explorer.begin(configs[0], load_costs())
+    assert redo.simulated and redo.wait().multi.seeds == tuple(range(8))  # the cancelled setting was not kept
