@@ -33,7 +33,6 @@ from .._files import atomic_write_text
 from ..errors import ReportError, WorkbookError
 from . import simcache
 from .index import page, write_index
-from .params import REPORT_SCENARIO
 
 REPORT_NOTEBOOK = resources.notebook(resources.REPORT_NOTEBOOK)
 KERNEL_NAME = "python3"
@@ -54,6 +53,7 @@ class ReportJob:
     slug: str
     parameters: dict[str, Any]
     summary: dict[str, Any]
+    simulation: tuple[str, tuple[tuple[str, Any], ...]] | None = None  # (scenario, overrides) its report simulates
 
 
 @dataclass
@@ -125,10 +125,12 @@ def expand_inputs(items: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], 
 
 
 def plan_jobs(
-    paths: Sequence[Path], *, rubric: str | None = None, scenario: str = REPORT_SCENARIO, seed: int = 0,
-    target_level: int | None = None, include_simulation: bool = True,
+    paths: Sequence[Path], *, rubric: str | None = None, scenario: str = "", seed: int = 0,
+    target_level: int | None = None, include_simulation: bool = True, costs: str = "", replay: str = "",
 ) -> tuple[list[ReportJob], list[ReportOutcome]]:
-    """Validate and score every answers file up front: bad ones fail here, before a kernel starts."""
+    """Validate and score every answers file up front: bad ones fail here, before a kernel starts. Each job
+    knows the simulation its report shows (the scenario and settings its context gives, unless `scenario`
+    is given: `simulation.from_context`), so the batch simulates each distinct one once."""
     from ..assessment.rubric import load_rubric
     from ..assessment.store import read_team, team_file_stem
 
@@ -148,6 +150,13 @@ def plan_jobs(
             slug, n = f"{base}-{n}", n + 1
         used.add(slug)
         summary = record.summary()
+        simulation = None
+        if include_simulation and not replay:  # with a replay the report shows the team's history, no simulation
+            from ..simulation.from_context import team_simulation
+
+            settings = team_simulation(record.answers.context, scenario=scenario)
+            simulation = (settings.scenario, settings.overrides)
+            summary = {**summary, "scenario": settings.scenario}
         parameters = {
             "answers_path": str(Path(path).resolve()),
             "rubric": str(Path(rubric).resolve()) if rubric and Path(rubric).is_file() else (rubric or ""),
@@ -155,8 +164,10 @@ def plan_jobs(
             "scenario": scenario,
             "seed": seed,
             "include_simulation": include_simulation,
+            "costs": str(Path(costs).resolve()) if costs else "",
+            "replay": str(Path(replay).resolve()) if replay else "",
         }
-        jobs.append(ReportJob(str(path), record.team, slug, parameters, summary))
+        jobs.append(ReportJob(str(path), record.team, slug, parameters, summary, simulation))
     return jobs, failures
 
 
@@ -293,11 +304,11 @@ def _register_engine() -> None:
     papermill_engines.register("mlops-warm", WarmKernelEngine)
 
 
-def _share_simulation(cache: str, scenario: str, seed: int) -> None:
+def _share_simulation(cache: str, scenario: str, seed: int, overrides: tuple[tuple[str, Any], ...] = ()) -> None:
     """Simulate once in the parent and leave it where every report kernel looks first."""
     from .content import report_simulation
 
-    simcache.write(cache, scenario, seed, report_simulation(scenario, seed))
+    simcache.write(cache, scenario, seed, report_simulation(scenario, seed, overrides=overrides), overrides)
 
 
 def _worker_init(cache: str = "") -> None:
@@ -361,7 +372,7 @@ def _papermill_and_export(job: ReportJob, out: Path, keep_ipynb: bool, outcome: 
 
 
 def run_report(path: str | os.PathLike[str], out_dir: str | os.PathLike[str], *, rubric: str | None = None,
-               scenario: str = REPORT_SCENARIO, seed: int = 0, include_simulation: bool = True,
+               scenario: str = "", seed: int = 0, include_simulation: bool = True,
                timeout: float | None = None) -> ReportOutcome:
     """One report in this process with a fresh kernel (`timeout`: seconds per cell, None: no limit)."""
     out = Path(out_dir)
@@ -458,10 +469,12 @@ def run_reports(
     out_dir: str | os.PathLike[str],
     *,
     rubric: str | None = None,
-    scenario: str = REPORT_SCENARIO,
+    scenario: str = "",
     seed: int = 0,
     target_level: int | None = None,
     include_simulation: bool = True,
+    costs: str = "",
+    replay: str = "",
     jobs: int | None = None,
     keep_ipynb: bool = False,
     pdf: bool = False,
@@ -470,13 +483,24 @@ def run_reports(
     """Execute one report per answers file in parallel worker processes; write the HTML and an index.
 
     With `pdf`, one chromium prints each report as soon as its HTML is written (while the workers run
-    the next ones); a PDF that fails fails its report only.
+    the next ones); a PDF that fails fails its report only. `scenario` "": each team's from its context;
+    `costs`: a costs file for every report (validated here: a bad field is bad input for the batch);
+    `replay`: a saved `replay --json` result every report shows instead of the loan book (validated here too).
     """
     from contextlib import nullcontext
 
-    from ..simulation.scenarios import get_scenario
+    if scenario:
+        from ..simulation.scenarios import get_scenario
 
-    get_scenario(scenario)  # an unknown scenario is bad input for the whole batch
+        get_scenario(scenario)  # an unknown scenario is bad input for the whole batch
+    if costs:
+        from ..simulation.costs import load_costs
+
+        load_costs(costs)  # one line naming the file and the field, before any kernel starts
+    if replay:
+        from ..simulation.replay.saved import load_saved_replay
+
+        load_saved_replay(replay)
     if pdf:
         from .pdf import chromium_path
 
@@ -486,7 +510,7 @@ def run_reports(
     out.mkdir(parents=True, exist_ok=True)
     paths, outcomes = expand_inputs(inputs)
     planned, failures = plan_jobs(paths, rubric=rubric, scenario=scenario, seed=seed, target_level=target_level,
-                                  include_simulation=include_simulation)
+                                  include_simulation=include_simulation, costs=costs, replay=replay)
     outcomes += failures
     total = len(planned) + len(outcomes)
     done = 0
@@ -505,9 +529,14 @@ def run_reports(
                 (PdfPrinter() if pdf else nullcontext()) as printer:
             for _ in range(workers):  # start every worker and its kernel now, while the simulation runs
                 pool.submit(os.getpid)
-            if include_simulation:  # before any report runs: a report that found no file simulated again
-                _share_simulation(cache, scenario, seed)
-            futures = {pool.submit(_execute, job, str(out), keep_ipynb): job for job in planned}
+            # each distinct simulation the teams' contexts ask for, once, before the reports that show it
+            # (a report that found no file would simulate again); the workers run the reports of one
+            # while the parent simulates the next
+            futures = {}
+            for key, group in _by_simulation(planned).items():
+                if key is not None:
+                    _share_simulation(cache, key[0], seed, key[1])
+                futures.update({pool.submit(_execute, job, str(out), keep_ipynb): job for job in group})
             for future in as_completed(futures):
                 job = futures[future]
                 try:
@@ -523,8 +552,18 @@ def run_reports(
                     on_progress(done, total, outcome)
     order = {str(p): i for i, p in enumerate(paths)}
     outcomes.sort(key=lambda o: (order.get(o.source, len(order)), o.source))
-    index = write_index(outcomes, out, scenario=scenario)
+    simulated = (f"the team's own history ({Path(replay).name})" if replay else scenario
+                 or "each team's own, from its context (how fast its data changes)")
+    index = write_index(outcomes, out, scenario=simulated)
     return BatchResult(outcomes, index, time.perf_counter() - started)
+
+
+def _by_simulation(planned: Sequence[ReportJob]) -> dict[Any, list[ReportJob]]:
+    """The jobs grouped by the simulation they show, those without one first, then in input order."""
+    groups: dict[Any, list[ReportJob]] = {None: []}
+    for job in planned:
+        groups.setdefault(job.simulation, []).append(job)
+    return groups
 
 
 def print_pdf(printer: Any, outcome: ReportOutcome, out: Path) -> None:

@@ -405,7 +405,7 @@ class WarmReports:
         import shutil
 
         from . import batch, simcache
-        from .params import REPORT_SCENARIO
+        from ..simulation.from_context import team_simulation
 
         self.slots = slots
         self._batch = batch
@@ -416,8 +416,9 @@ class WarmReports:
                 shutil.rmtree(old, ignore_errors=True)  # another version's
         Path(self._cache).mkdir(parents=True, exist_ok=True)
         self._pool, warming = self._start_pool()
-        if not simcache.cache_file(self._cache, REPORT_SCENARIO, 0).is_file():
-            batch._share_simulation(self._cache, REPORT_SCENARIO, 0)  # the kernels warm up meanwhile
+        default = team_simulation(None)  # a team without context; the others' are kept by the first kernel to run one
+        if not simcache.cache_file(self._cache, default.scenario, 0, default.overrides).is_file():
+            batch._share_simulation(self._cache, default.scenario, 0, default.overrides)  # the kernels warm up meanwhile
         for future in warming:  # ready means warm: the start-up the page estimates, not the first report's
             future.result(timeout=300)
 
