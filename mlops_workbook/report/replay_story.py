@@ -8,6 +8,7 @@ periods of one history, with moving-block bootstrap intervals, and says so where
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -121,7 +122,8 @@ class ReplayStory:
             for lv in self.compared_levels:
                 value = kpis.loc[lv, column]
                 low, high = kpis.loc[lv].get(f"{column}_low"), kpis.loc[lv].get(f"{column}_high")
-                spread = interval(low, high, fmt) if low is not None and high is not None and low == low else ""  # NaN: none
+                known = low is not None and high is not None and not (math.isnan(low) or math.isnan(high))
+                spread = interval(low, high, fmt) if known else ""
                 cells.append({"value": fmt.format(value), "interval": spread})
             out.append({"label": label, "cells": cells})
         return out

@@ -53,7 +53,7 @@ def test_the_target_agrees_with_the_history_or_says_why_not(saved):
                   and story.replay.gain(target, lv).measurable and story.replay.gain(target, lv).mean > 0]
         note = story.target()
         if better:
-            assert note.startswith(f"Your history does not back") and "stays the target because" in note, note
+            assert note.startswith("Your history does not back") and "stays the target because" in note, note
         else:
             assert note.startswith("Your history agrees"), note
 
