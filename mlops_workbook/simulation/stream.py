@@ -163,19 +163,24 @@ def validation_window(champion_key: tuple[int, ...], train_weeks: int, first_wee
 
 
 def validation_problems(outside: Sequence[np.ndarray], nulls: Sequence[np.ndarray], sizes: Sequence[float],
-                        names: Sequence[str], rules: ValidationRules = ValidationRules()) -> list[str]:
+                        names: Sequence[str], rules: ValidationRules = ValidationRules(), *,
+                        lasting_after: int = 1) -> list[str]:
     """Data validation of some weeks against the champion's training data, in words (gating's rules): the
     one verdict of the loan book and the replay. `outside` and `nulls` hold per week and column the share
     of values outside the champion's validated range and the rise of the missing share over its training
     data's; pooled over the weeks (weighted by `sizes`), a share over its limit is a problem, unless every
-    one of the weeks shows it: that is the stream as it now is (a lasting change), not a fault in some
-    weeks, and it passes, else a level whose champion predates the change would block every retrain after it."""
+    one of at least `lasting_after` weeks shows it: that is the stream as it now is (a lasting change), not a
+    fault in some weeks, and it passes, else a level whose champion predates the change would block every
+    retrain after it. A replay takes any run of weeks that all show it (1: a real stream's new sensor); the
+    loan book only a whole training window (its broken feed lasts weeks and is then fixed: a retrain on the
+    few weeks since it broke must not pass as "the stream as it now is")."""
     weights = np.asarray(sizes, dtype=float)[:, None]
+    long_enough = len(weights) >= lasting_after
     problems = []
     for share, limit, word in ((np.asarray(outside), rules.max_out_of_range, "out of range"),
                                (np.asarray(nulls), rules.max_null_increase, "more missing")):
         pooled = (share * weights).sum(axis=0) / weights.sum()
-        lasting = (share > limit).all(axis=0)
+        lasting = (share > limit).all(axis=0) & long_enough
         problems += [f"{name}: {pooled[i]:.0%} {word}" for i, name in enumerate(names)
                      if pooled[i] > limit and not lasting[i]]
     return problems
@@ -354,7 +359,8 @@ class Stream:
 
     def validation_failures(self, weeks: Iterable[int], window: Sequence[int]) -> list[str]:
         """Data validation of training and evaluation weeks against the data of `window` (the serving
-        champion's, `validation_window`): the ranges follow the champion, as in a replay (`validation_problems`)."""
+        champion's, `validation_window`): the ranges follow the champion, as in a replay; a problem passes as
+        lasting only when a whole window's worth of weeks shows it (`validation_problems`)."""
         low, high, reference_nulls = self.validated(tuple(window))
         weeks = [w for w in weeks if w in self.weeks]
         outside, nulls = [], []
@@ -363,7 +369,8 @@ class Stream:
             with np.errstate(invalid="ignore"):
                 outside.append(((values < low) | (values > high)).mean(axis=0))
             nulls.append(np.isnan(values).mean(axis=0) - reference_nulls)
-        return validation_problems(outside, nulls, [len(self.weeks[w]) for w in weeks], NUMERIC_FEATURES)
+        return validation_problems(outside, nulls, [len(self.weeks[w]) for w in weeks], NUMERIC_FEATURES,
+                                   lasting_after=len(window))
 
     def validated(self, window: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The validated ranges and missing shares of these weeks' data, cached per window."""

@@ -44,3 +44,17 @@ def test_a_problem_in_every_week_is_the_stream_as_it_is_one_in_some_is_a_fault()
     assert validation_problems([bad, bad], [good, good], [100, 100], names) == []
     assert validation_problems([good, good], [np.array([0.0, 0.2])] * 1 + [good], [100, 100], names) == \
         ["b: 10% more missing"]
+
+
+def test_the_loan_book_takes_a_problem_as_lasting_only_over_a_whole_window():
+    """A retrain on the few weeks since the feed broke (all broken) is refused on the loan book: the bug is
+    fixed weeks later. The same weeks in a replay pass (`lasting_after=1`: a real stream's new sensor)."""
+    world = World(SimulationConfig(scenario="data-quality-bug", rows_per_week=400, weeks=30), load_costs(),
+                  cached=False)
+    champion = world.train(range(world.first_week, world.first_week + 13))
+    onset = world.scenario.onset
+    since = list(range(onset, onset + 4))  # every week broken
+    assert any(p.startswith("income:") for p in world.validation_failures(since, champion))
+    bad, names = np.array([0.5]), ("a",)
+    assert validation_problems([bad] * 4, [np.zeros(1)] * 4, [1] * 4, names) == []
+    assert validation_problems([bad] * 4, [np.zeros(1)] * 4, [1] * 4, names, lasting_after=13) == ["a: 50% out of range"]
