@@ -303,21 +303,26 @@ class MoneyStory:
         level, c = max(cheaper, key=lambda item: item[1].mean)
         loss = self.money.compare(target, level, "business_loss")
         same = ("for the same loss (no measurable difference in business loss)" if not loss.measurable
-                else f"and loses {_amount(loss, cur)}" if loss.mean > 0
-                else f"though it loses {_amount(loss, cur)}")
+                else f"and loses {_amount(loss, cur)} more" if loss.mean > 0
+                else f"though it loses {_amount(loss, cur)} less")
         scenario = self.scenario
+        from_context = any(s.name == "scenario" and s.source == "context" for s in self.book.simulation.settings)
         if a.target.chosen:
             why = "it is the target you chose"
         elif level < target:
             why = ("it follows from your context, which this simulation does not price: it runs one scenario on "
                    "every model's book alike, while automation's value grows with many models that change fast")
+        elif from_context:
+            why = (f"it is the rule of thumb for your context, while on the drift your answers describe ({scenario}) "
+                   f"{self._label(level)} does better on this book: aim for it if you can (parameter target_level)")
         else:
             why = (f"it follows from your context, while the simulated drift ({scenario}) may be more than your data "
                    f"sees; if your data can change like this, aim for {self._label(level)} (parameter target_level); "
                    f"on stable data monitoring costs more than it saves (README, 20-seed table)")
+        stop = f"; {self._label(level)} is the cheaper stop on the way." if level < target else "."
         return (f"The money does not back {self._label(target)} here: on this book it costs "
                 f"{_amount(c, cur)} a year more than {self._label(level)}, {same}. {self._label(target)} stays "
-                f"the target because {why}; {self._label(level)} is the cheaper stop on the way.")
+                f"the target because {why}{stop}")
 
     def break_even(self) -> BreakEven | None:
         """The loan volume (applications a week per model) at which monitoring (Level 3) costs no more than
