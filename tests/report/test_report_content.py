@@ -349,3 +349,18 @@ def test_a_team_costs_file_is_a_report_parameter(tmp_path):
     assert (ours_cost > shipped.story.money.summary().set_index("level").people_cost).all()
     html = ours.simulation_html()
     assert "of which build" in html and "A bad model shipped is a release" in html and "applications a year" in html
+
+
+def test_a_cheaper_level_above_the_target_on_the_teams_own_drift_is_named_as_worth_aiming_for():
+    """Otter (moderate data change: seasonal, monthly retraining) is at target 3; on its own drift L4 costs
+    less. The note says so in its context's terms, not as "a stop on the way" to a lower target."""
+    otter = TeamReport.build(ReportParameters(str(SAMPLES / "otter-retail.json")))
+    note, target = otter.story.target(), otter.assessment.target.level
+    cheaper = [lv for lv in otter.story.money.levels if lv != target
+               and otter.story.money.compare(target, lv).measurable and otter.story.money.compare(target, lv).mean > 0]
+    if not cheaper:
+        assert note.startswith("The money agrees"), note
+        return
+    if max(cheaper) > target:
+        assert "on the drift your answers describe (seasonal)" in note and "aim for it if you can" in note, note
+        assert "cheaper stop on the way" not in note and "may be more than your data sees" not in note, note
