@@ -336,21 +336,6 @@ def test_a_scenario_parameter_wins_over_the_context_and_says_so(tmp_path):
     assert "chosen for this report (parameter scenario); your context alone would give seasonal" in report.simulation_html()
 
 
-def test_a_team_costs_file_is_a_report_parameter(tmp_path):
-    from mlops_workbook.report.params import PARAMETER_NAMES
-
-    assert "costs" in PARAMETER_NAMES
-    path = tmp_path / "our-costs.yaml"
-    path.write_text("people:\n  day_rate: 1600\n")
-    ours = TeamReport.build(ReportParameters(str(SAMPLES / "otter-retail.json"), costs=str(path)))
-    shipped = TeamReport.build(ReportParameters(str(SAMPLES / "otter-retail.json")))
-    assert "our-costs.yaml" in ours.story.book.sentence() and ours.story.book.costs.day_rate == 1600
-    ours_cost = ours.story.money.summary().set_index("level").people_cost
-    assert (ours_cost > shipped.story.money.summary().set_index("level").people_cost).all()
-    html = ours.simulation_html()
-    assert "of which build" in html and "A bad model shipped is a release" in html and "applications a year" in html
-
-
 def test_a_cheaper_level_above_the_target_on_the_teams_own_drift_is_named_as_worth_aiming_for():
     """Otter (moderate data change: seasonal, monthly retraining) is at target 3; on its own drift L4 costs
     less. The note says so in its context's terms, not as "a stop on the way" to a lower target."""
@@ -364,3 +349,18 @@ def test_a_cheaper_level_above_the_target_on_the_teams_own_drift_is_named_as_wor
     if max(cheaper) > target:
         assert "on the drift your answers describe (seasonal)" in note and "aim for it if you can" in note, note
         assert "cheaper stop on the way" not in note and "may be more than your data sees" not in note, note
+
+
+def test_a_team_costs_file_is_a_report_parameter(tmp_path):
+    from mlops_workbook.report.params import PARAMETER_NAMES
+
+    assert "costs" in PARAMETER_NAMES
+    path = tmp_path / "our-costs.yaml"
+    path.write_text("people:\n  day_rate: 1600\n")
+    ours = TeamReport.build(ReportParameters(str(SAMPLES / "otter-retail.json"), costs=str(path)))
+    shipped = TeamReport.build(ReportParameters(str(SAMPLES / "otter-retail.json")))
+    assert "our-costs.yaml" in ours.story.book.sentence() and ours.story.book.costs.day_rate == 1600
+    ours_cost = ours.story.money.summary().set_index("level").people_cost
+    assert (ours_cost > shipped.story.money.summary().set_index("level").people_cost).all()
+    html = ours.simulation_html()
+    assert "of which build" in html and "A bad model shipped is a release" in html and "applications a year" in html
