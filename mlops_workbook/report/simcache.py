@@ -1,8 +1,9 @@
 """The simulation cache of a report batch: one owner for its key, its reader, its writer and its setting.
 
-Why: every report shows the same simulation (one per scenario and seed) and it costs seconds, so a
-batch simulates once in the parent and leaves a pickle in a folder private to that batch; every
-report kernel looks there first. The file name (the key), the writer, the reader and the variable
+Why: teams whose contexts give the same settings show the same simulation (one per scenario, seed and
+the team's other settings, such as its retraining cadence) and it costs seconds, so a batch simulates
+each once in the parent and leaves a pickle in a folder private to that batch; every report kernel
+looks there first, and one that had to simulate leaves its own for the next. The file name (the key), the writer, the reader and the variable
 that tells a kernel where the folder is were split over two modules; they live here together.
 
 Light on purpose: importing this loads neither pandas nor the simulation (the pickle does, when read).
