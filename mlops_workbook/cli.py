@@ -297,8 +297,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     if nothing:  # a missing or empty folder is bad input: one line, exit 2, no index written
         raise WorkbookError("no answers files found (a missing folder, an empty one, or a pattern that matches "
                             "nothing)", source=nothing[0].source)
-    result = run_reports(args.answers, args.out, rubric=args.rubric, scenario=args.scenario, seed=args.seed,
-                         target_level=args.target, include_simulation=not args.no_simulation, jobs=args.jobs,
+    result = run_reports(args.answers, args.out, rubric=args.rubric, scenario=args.scenario or "", seed=args.seed,
+                         target_level=args.target, include_simulation=not args.no_simulation, costs=args.costs or "",
+                         replay=args.replay or "", jobs=args.jobs,
                          keep_ipynb=args.keep_ipynb, pdf=args.pdf, on_progress=None if args.quiet else print_progress)
     for outcome in result.failed:
         print(f"error: {outcome.error}", file=sys.stderr)
@@ -441,10 +442,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("answers", nargs="+", help="answers files, folders or globs")
     p.add_argument("--out", required=True, help="output folder")
     p.add_argument("--rubric", help="rubric id or path for every file (default: the one each file names)")
-    p.add_argument("--scenario", default="concept-drift", choices=scenarios, metavar="SCENARIO",
-                   help="one of %(choices)s")
+    p.add_argument("--scenario", default=None, choices=scenarios, metavar="SCENARIO",
+                   help="one of %(choices)s (default: the one each team's context gives: how fast its data changes)")
     p.add_argument("--seed", type=_seed, default=0)
     p.add_argument("--target", type=int, choices=range(5), metavar="LEVEL", help="override the recommended target")
+    p.add_argument("--costs", metavar="FILE",
+                   help="the team's own costs (YAML like mlops_workbook/simulation/costs.yaml) for every report")
+    p.add_argument("--replay", metavar="FILE",
+                   help="a saved `replay ... --json` result: the money from the team's own history, not the loan book")
     p.add_argument("--no-simulation", action="store_true", help="leave out the simulation section")
     p.add_argument("--jobs", type=int, default=None, help="parallel workers (default: number of CPUs)")
     p.add_argument("--keep-ipynb", action="store_true", help="keep the executed notebooks beside the HTML")

@@ -20,9 +20,9 @@ def money(value: float, currency: str | None = None) -> str:
     return f"{currency} {text}" if currency else text
 
 
-def interval(low: float, high: float) -> str:
-    """A 90% interval of money: "1,200 to 3,400"."""
-    return f"{low:,.0f} to {high:,.0f}"
+def interval(low: float, high: float, fmt: str = "{:,.0f}") -> str:
+    """A 90% interval, of money unless `fmt` says otherwise: "1,200 to 3,400"."""
+    return f"{fmt.format(low)} to {fmt.format(high)}"
 
 
 def weeks(value: float, *, digits: int = 0) -> str:

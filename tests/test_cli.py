@@ -165,3 +165,68 @@ def test_report_on_a_missing_or_empty_folder_is_one_line_exit_2_nothing_written(
         assert err == f"error: {folder}: no answers files found (a missing folder, an empty one, or a pattern that " \
                       "matches nothing)\n"
         assert not out.exists()
+
+
+def test_report_costs_with_a_bad_field_is_one_line_naming_the_file_and_field_exit_2(tmp_path, capsys):
+    costs = tmp_path / "our-costs.yaml"
+    costs.write_text("people:\n  day_rate: lots\n")
+    out = tmp_path / "out"
+    code, _, err = run(capsys, "report", str(ROOT / "data" / "sample_answers" / "heron-analytics.json"), "--out",
+                       str(out), "--costs", str(costs))
+    assert code == 2 and len(err.strip().splitlines()) == 1, err
+    assert str(costs) in err and "day_rate" in err and "Traceback" not in err
+    assert not (out / "index.html").exists()  # no kernel ran, no index written
+
+
+def test_report_replay_that_is_not_a_replay_is_one_line_exit_2(tmp_path, capsys):
+    bad = tmp_path / "not-a-replay.json"
+    bad.write_text(json.dumps({"kpis": []}))
+    code, _, err = run(capsys, "report", str(ROOT / "data" / "sample_answers" / "heron-analytics.json"), "--out",
+                       str(tmp_path / "out"), "--replay", str(bad))
+    assert code == 2 and len(err.strip().splitlines()) == 1 and str(bad) in err and "kpis" in err, err
+
+
+def test_report_help_names_costs_replay_and_the_context_scenario(capsys):
+    code, out, _ = run(capsys, "report", "--help")
+    assert code == 0
+    assert "--costs FILE" in out and "--replay FILE" in out and "context" in out
+
+
+@pytest.mark.slow
+def test_report_with_a_teams_costs_and_replay_runs_papermill_and_shows_them(tmp_path):
+    """The README's examples, through the real CLI: papermill executes the report with the costs file
+    and the saved replay as parameters; the HTML shows the team's own history and its intervals."""
+    cli = [sys.executable, "-m", "mlops_workbook.cli"]
+    history = tmp_path / "history.csv"
+    from .simulation.test_replay import stream
+
+    stream(0, flip_at=30).to_csv(history, index=False)
+    saved = tmp_path / "replay.json"
+    done = subprocess.run([*cli, "replay", str(history), "--time", "batch", "--label", "y", "--period", "index",
+                           "--json"], capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-2000:]
+    saved.write_text(done.stdout)
+    costs = tmp_path / "our-costs.yaml"
+    costs.write_text("people:\n  day_rate: 1600\n")
+    answers = ROOT / "data" / "sample_answers"
+    for extra, out in ((["--replay", str(saved)], tmp_path / "replayed"), (["--costs", str(costs)], tmp_path / "costed")):
+        done = subprocess.run([*cli, "report", str(answers / "magpie-ai.json"), str(answers / "heron-analytics.json"),
+                               "--out", str(out), "--jobs", "2", "--quiet", "--keep-ipynb", *extra],
+                              capture_output=True, text=True, timeout=600, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr[-3000:]
+    magpie = _only((tmp_path / "replayed").glob("magpie-ai*.html")).read_text()
+    assert "on your own history" in magpie and "moving-block bootstrap" in magpie and "replay.json" in magpie
+    assert "loan applications a week" not in magpie
+    heron = _only((tmp_path / "costed").glob("heron-analytics*.html")).read_text()
+    assert "priced with the costs file our-costs.yaml" in heron
+    assert "You said your data changes slowly, so this simulates gradual-drift" in heron
+    params = json.loads(_only((tmp_path / "costed").glob("heron-analytics*.ipynb")).read_text())["metadata"]["papermill"]["parameters"]
+    assert params["costs"] == str(costs.resolve()) and params["scenario"] == "" and params["replay"] == ""
+    magpie_costed = _only((tmp_path / "costed").glob("magpie-ai*.html")).read_text()
+    assert "You said your data changes moderately, so this simulates seasonal" in magpie_costed
+
+
+def _only(paths):
+    found = list(paths)
+    assert len(found) == 1, found
+    return found[0]

@@ -40,12 +40,14 @@ def test_report_notebook_has_one_parameters_cell():
     names = [line.split("=")[0].strip() for line in tagged[0].source.splitlines() if "=" in line]
     from mlops_workbook.report.params import PARAMETER_NAMES
 
-    assert names == list(PARAMETER_NAMES) and names[-1] == "costs"
+    assert names == list(PARAMETER_NAMES) and names[-2:] == ["costs", "replay"]
 
 
 def test_papermill_sees_the_parameters():
     from papermill.inspection import inspect_notebook
 
     params = inspect_notebook(str(ROOT / "notebooks" / "03_report.ipynb"))
-    assert set(params) == {"answers_path", "rubric", "target_level", "scenario", "seed", "include_simulation", "costs"}
+    assert set(params) == {"answers_path", "rubric", "target_level", "scenario", "seed", "include_simulation", "costs",
+                           "replay"}
+    assert params["scenario"]["default"] == "\"\"" and params["replay"]["default"] == "\"\""  # "": the context, the loan book
     assert params["target_level"]["default"] == "None"

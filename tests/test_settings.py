@@ -16,7 +16,7 @@ from .conftest import ROOT
 
 PACKAGE = ROOT / "mlops_workbook"
 # Functions that build a child's environment from this process's: passing it on, not reading a setting.
-PASSES_ENVIRONMENTS = {("report/batch.py", "__init__"), ("report/batch.py", "clean_environment"),
+PASSES_ENVIRONMENTS = {("report/kernel_pool.py", "__init__"), ("report/batch.py", "clean_environment"),
                        ("settings.py", "_raw"), ("settings.py", "is_set"), ("settings.py", "thread_limits")}
 
 

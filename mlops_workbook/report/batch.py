@@ -2,11 +2,11 @@
 offline HTML, and an index page links them all.
 
 Where the time goes in a naive loop is mostly not the report: a fresh kernel per notebook, then the
-imports inside it (pandas, SciPy, altair), then nbconvert's own start-up. Here each worker process
-imports papermill and nbconvert once, keeps one warm kernel (started ahead, imports done), resets its
-namespace between reports (`%reset -f`: variables go, loaded modules stay) and restarts it every
-`REPORTS_PER_KERNEL` reports or after a failure. Execution is still papermill's, with the parameters
-injected after the `parameters` cell and recorded in the notebook's metadata.
+imports inside it (pandas, SciPy, altair), then nbconvert's own start-up. The batch plans every job
+first (`jobs`: validated and scored up front, each with the simulation its report shows), simulates
+each distinct simulation once in the parent, and hands the jobs to worker processes that each keep a
+warm kernel (`kernel_pool`). Execution is still papermill's, with the parameters injected after the
+`parameters` cell and recorded in the notebook's metadata.
 
 Robustness: answers files are validated before any kernel runs; a failing file or execution is one
 line on stderr and a row in the index, the other reports are still produced; every output appears
@@ -15,66 +15,22 @@ only complete (temp file + rename); team names become safe file names inside the
 
 from __future__ import annotations
 
-import glob
 import json
 import multiprocessing
 import os
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import resources, settings
-from .._files import atomic_write_text
-from ..errors import ReportError, WorkbookError
 from . import simcache
 from .index import page, write_index
-from .params import REPORT_SCENARIO
-
-REPORT_NOTEBOOK = resources.notebook(resources.REPORT_NOTEBOOK)
-KERNEL_NAME = "python3"
-REPORTS_PER_KERNEL = 12
-WARM_UP_CODE = (
-    "import mlops_workbook.report.content, mlops_workbook.charts, IPython.display\n"
-    "mlops_workbook.charts.enable_offline_rendering()"
-)
-_KERNEL_ENV_DROP = ("QUERY_STRING", "VOILA_PREHEAT", "VOILA_KERNEL_ID")
-
-
-@dataclass(frozen=True)
-class ReportJob:
-    """One report to execute: validated and scored up front, so a worker only runs the notebook."""
-
-    source: str
-    team: str
-    slug: str
-    parameters: dict[str, Any]
-    summary: dict[str, Any]
-
-
-@dataclass
-class ReportOutcome:
-    """What became of one answers file: its files, its error, its summary and timings (index.json rows)."""
-
-    source: str
-    team: str
-    status: str  # "ok" or "failed"
-    html: str | None = None
-    ipynb: str | None = None
-    pdf: str | None = None
-    pdf_blocked_requests: int = 0  # requests the page tried to make off the machine while printing, aborted
-    error: str | None = None
-    summary: dict[str, Any] = field(default_factory=dict)
-    timings: dict[str, float] = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        """Whether the report was produced."""
-        return self.status == "ok"
+from .jobs import ReportJob, ReportOutcome, by_simulation, expand_inputs, plan_jobs
+from .kernel_pool import REPORT_NOTEBOOK, _execute, _papermill_and_export, _worker_init, export_html
 
 
 @dataclass
@@ -96,272 +52,15 @@ class BatchResult:
         return not self.failed
 
 
-# --------------------------------------------------------------------------- inputs
-
-
-def expand_inputs(items: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[ReportOutcome]]:
-    """Files, folders (their answers files) and globs -> answers files; what matches nothing is a failure."""
-    from ..assessment.store import answers_files
-
-    found: list[Path] = []
-    seen: set[Path] = set()
-    missing: list[ReportOutcome] = []
-    for item in items:
-        text = str(item)
-        path = Path(text)
-        if path.is_dir():
-            matches = answers_files(path)
-        elif path.is_file():
-            matches = [path]
-        else:
-            matches = sorted(Path(p) for p in glob.glob(text) if Path(p).is_file())
-        if not matches:
-            missing.append(ReportOutcome(text, Path(text).stem, "failed", error=f"{text}: no answers files found"))
-        for match in matches:
-            if match.resolve() not in seen:
-                seen.add(match.resolve())
-                found.append(match)
-    return found, missing
-
-
-def plan_jobs(
-    paths: Sequence[Path], *, rubric: str | None = None, scenario: str = REPORT_SCENARIO, seed: int = 0,
-    target_level: int | None = None, include_simulation: bool = True,
-) -> tuple[list[ReportJob], list[ReportOutcome]]:
-    """Validate and score every answers file up front: bad ones fail here, before a kernel starts."""
-    from ..assessment.rubric import load_rubric
-    from ..assessment.store import read_team, team_file_stem
-
-    fixed = load_rubric(rubric) if rubric else None  # an unknown --rubric is bad input for the whole batch
-    jobs: list[ReportJob] = []
-    failures: list[ReportOutcome] = []
-    used: set[str] = set()
-    for path in paths:
-        try:
-            record = read_team(path, fixed, target_level=target_level)
-        except WorkbookError as exc:
-            failures.append(ReportOutcome(str(path), path.stem, "failed", error=str(exc)))
-            continue
-        slug = base = team_file_stem(record.team, record.answers.rubric)  # distinct teams never share a report file
-        n = 2
-        while slug in used or slug == "index":
-            slug, n = f"{base}-{n}", n + 1
-        used.add(slug)
-        summary = record.summary()
-        parameters = {
-            "answers_path": str(Path(path).resolve()),
-            "rubric": str(Path(rubric).resolve()) if rubric and Path(rubric).is_file() else (rubric or ""),
-            "target_level": target_level,
-            "scenario": scenario,
-            "seed": seed,
-            "include_simulation": include_simulation,
-        }
-        jobs.append(ReportJob(str(path), record.team, slug, parameters, summary))
-    return jobs, failures
-
-
-# --------------------------------------------------------------------------- HTML export
-
-
-_EXPORTER: Any = None
-
-
-def export_html(notebook: Any, title: str) -> str:
-    """nbconvert's `basic` template (outputs only, code excluded) inside our offline page.
-
-    The `lab` and `classic` templates load MathJax, require.js and Mermaid from CDNs; `basic`
-    renders just the cells, so the page references nothing outside itself.
-    """
-    global _EXPORTER
-    if _EXPORTER is None:
-        from nbconvert import HTMLExporter
-
-        _EXPORTER = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
-                                 exclude_output_prompt=True)
-    body, _ = _EXPORTER.from_notebook_node(notebook)
-    return page(title, body)
-
-
-# --------------------------------------------------------------------------- the worker
-
-
-class _WarmKernel:
-    """One kernel, started ahead with the report's imports running, reused for several reports.
-
-    Each conversation with it uses a fresh client (papermill opens its own for the notebook): a
-    client kept across a papermill run stops receiving its replies, as they share one session.
-    """
-
-    def __init__(self) -> None:
-        from jupyter_client import KernelManager
-
-        # one BLAS/OpenMP thread per kernel: the workers' kernels already share the cores
-        env = settings.thread_limits({k: v for k, v in os.environ.items() if k not in _KERNEL_ENV_DROP})
-        if _CACHE:
-            env.update(simcache.environment(_CACHE))  # where the batch left the simulation
-        self.started = time.perf_counter()
-        # Unix sockets instead of TCP ports on loopback: no port races between workers, no
-        # plain-TCP warning. The socket path must be absolute: the kernel runs in notebooks/.
-        self._sockets = tempfile.mkdtemp(prefix="mlops-kernel-")
-        self.km = KernelManager(kernel_name=KERNEL_NAME, transport="ipc", ip=os.path.join(self._sockets, "k"))
-        self.km.start_kernel(cwd=str(REPORT_NOTEBOOK.parent), env=env)
-        self._warming = self.km.client()
-        self._warming.start_channels()
-        self._warming.wait_for_ready(timeout=120)
-        self.ready_seconds = time.perf_counter() - self.started
-        self._warm_msg = self._warming.execute(WARM_UP_CODE, store_history=False)
-        self.import_seconds = 0.0
-        self.reports = 0
-
-    def wait_warm(self) -> float:
-        """Block until the warm-up imports ran (they overlap the previous report); returns the wait."""
-        if self._warming is None:
-            return 0.0
-        start = time.perf_counter()
-        try:
-            _wait_reply(self._warming, self._warm_msg)
-        finally:
-            self._warming.stop_channels()
-            self._warming = None
-        self.import_seconds = time.perf_counter() - self.started - self.ready_seconds
-        return time.perf_counter() - start
-
-    def reset(self) -> None:
-        """Forget the previous report's variables; imported modules stay loaded."""
-        client = self.km.client()
-        client.start_channels()
-        try:
-            client.wait_for_ready(timeout=60)
-            _wait_reply(client, client.execute("get_ipython().run_line_magic('reset', '-f')", store_history=False))
-        finally:
-            client.stop_channels()
-
-    def shutdown(self) -> None:
-        import shutil
-
-        try:
-            if self._warming is not None:
-                self._warming.stop_channels()
-            self.km.shutdown_kernel(now=True)
-        finally:
-            shutil.rmtree(self._sockets, ignore_errors=True)
-
-
-def _wait_reply(client: Any, msg_id: str, timeout: float = 300) -> None:
-    import queue
-
-    deadline = time.monotonic() + timeout
-    while True:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise ReportError("the kernel did not answer in time")
-        try:
-            reply = client.get_shell_msg(timeout=remaining)
-        except queue.Empty:
-            continue
-        if reply["parent_header"].get("msg_id") == msg_id:
-            if reply["content"].get("status") != "ok":
-                raise ReportError(f"kernel set-up failed: {reply['content'].get('evalue', '')}")
-            return
-
-
-_KERNEL: _WarmKernel | None = None
-_CACHE = ""  # this worker's batch's simulation cache folder ("" outside a batch)
-
-
-def _register_engine() -> None:
-    from papermill.clientwrap import PapermillNotebookClient
-    from papermill.engines import NBClientEngine, papermill_engines
-
-    class WarmKernelEngine(NBClientEngine):
-        """papermill's nbclient engine, on a kernel we started (papermill neither starts nor stops it)."""
-
-        @classmethod
-        def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, km: Any = None, **kwargs: Any) -> Any:
-            import logging
-
-            client = PapermillNotebookClient(nb_man, km=km, kernel_name=kernel_name,
-                                             timeout=kwargs.get("execution_timeout"),
-                                             startup_timeout=kwargs.get("start_timeout", 60),
-                                             log=logging.getLogger("papermill"), log_output=False)
-            try:
-                return client.execute()
-            finally:
-                if client.kc is not None:
-                    client.kc.stop_channels()
-
-    papermill_engines.register("mlops-warm", WarmKernelEngine)
-
-
-def _share_simulation(cache: str, scenario: str, seed: int) -> None:
+def _share_simulation(cache: str, scenario: str, seed: int, overrides: tuple[tuple[str, Any], ...] = ()) -> None:
     """Simulate once in the parent and leave it where every report kernel looks first."""
     from .content import report_simulation
 
-    simcache.write(cache, scenario, seed, report_simulation(scenario, seed))
-
-
-def _worker_init(cache: str = "") -> None:
-    """Runs once per worker process: imports, the engine, and a first kernel warming up."""
-    global _KERNEL, _CACHE
-    import papermill  # noqa: F401 - imported once per worker, not once per report
-    from multiprocessing import util
-
-    _CACHE = cache  # handed to the kernels this worker starts
-
-    _register_engine()
-    util.Finalize(None, _shutdown_kernel, exitpriority=10)
-    try:
-        _KERNEL = _WarmKernel()
-    except Exception:  # noqa: BLE001 - the first report retries and reports the reason
-        _KERNEL = None
-
-
-def _shutdown_kernel() -> None:
-    global _KERNEL
-    if _KERNEL is not None:
-        _KERNEL.shutdown()
-        _KERNEL = None
-
-
-def _papermill_and_export(job: ReportJob, out: Path, keep_ipynb: bool, outcome: ReportOutcome,
-                          timings: dict[str, float], **engine: Any) -> bool:
-    """Execute the report notebook with papermill, export it, write both atomically; True if it failed."""
-    import nbformat
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
-
-    ipynb_tmp = out / f".{job.slug}.{os.getpid()}.tmp.ipynb"
-    start = time.perf_counter()
-    try:
-        papermill.execute_notebook(str(REPORT_NOTEBOOK), str(ipynb_tmp), parameters=job.parameters,
-                                   kernel_name=KERNEL_NAME, progress_bar=False, log_output=False, **engine)
-    except PapermillExecutionError as exc:
-        outcome.error = f"{job.source}: report failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue}".strip()
-    except Exception as exc:  # noqa: BLE001 - any other failure is reported, the batch goes on
-        outcome.error = f"{job.source}: report failed: {type(exc).__name__}: {exc}".splitlines()[0]
-    timings["execute"] = time.perf_counter() - start
-    try:
-        if outcome.error is None:
-            start = time.perf_counter()
-            notebook = nbformat.read(ipynb_tmp, as_version=4)
-            html_path = out / f"{job.slug}.html"
-            atomic_write_text(html_path, export_html(notebook, f"MLOps maturity report: {job.team}"))
-            timings["export"] = time.perf_counter() - start
-            outcome.status, outcome.html = "ok", html_path.name
-        if keep_ipynb and ipynb_tmp.exists():
-            final = out / (f"{job.slug}.ipynb" if outcome.ok else f"{job.slug}.failed.ipynb")
-            os.replace(ipynb_tmp, final)
-            outcome.ipynb = final.name
-    except Exception as exc:  # noqa: BLE001
-        outcome.status = "failed"
-        outcome.error = f"{job.source}: export failed: {type(exc).__name__}: {exc}".splitlines()[0]
-    finally:
-        ipynb_tmp.unlink(missing_ok=True)
-    return outcome.error is not None
+    simcache.write(cache, scenario, seed, report_simulation(scenario, seed, overrides=overrides), overrides)
 
 
 def run_report(path: str | os.PathLike[str], out_dir: str | os.PathLike[str], *, rubric: str | None = None,
-               scenario: str = REPORT_SCENARIO, seed: int = 0, include_simulation: bool = True,
+               scenario: str = "", seed: int = 0, include_simulation: bool = True,
                timeout: float | None = None) -> ReportOutcome:
     """One report in this process with a fresh kernel (`timeout`: seconds per cell, None: no limit)."""
     out = Path(out_dir)
@@ -420,36 +119,6 @@ def run_report_isolated(path: str | os.PathLike[str], out_dir: str | os.PathLike
         return ReportOutcome(source, "", "failed", error=f"{source}: report failed: {last}")
 
 
-def _execute(job: ReportJob, out_dir: str, keep_ipynb: bool, timeout: float | None = None) -> ReportOutcome:
-    """Execute one report in this worker's warm kernel and export it (`timeout`: seconds per cell)."""
-    global _KERNEL
-    out = Path(out_dir)
-    outcome = ReportOutcome(job.source, job.team, "failed", summary=job.summary)
-    timings: dict[str, float] = {}
-    if _KERNEL is None or _KERNEL.reports >= REPORTS_PER_KERNEL:
-        _shutdown_kernel()
-        try:
-            _KERNEL = _WarmKernel()
-        except Exception as exc:  # noqa: BLE001
-            outcome.error = f"{job.source}: no kernel to run the report: {type(exc).__name__}: {exc}".splitlines()[0]
-            return outcome
-    kernel = _KERNEL
-    if kernel.reports == 0:
-        timings["kernel_start"] = kernel.ready_seconds
-    timings["wait_for_imports"] = kernel.wait_warm()
-    if kernel.reports == 0:
-        timings["imports_in_kernel"] = kernel.import_seconds
-    else:
-        kernel.reset()
-    kernel.reports += 1
-    failed = _papermill_and_export(job, out, keep_ipynb, outcome, timings, engine_name="mlops-warm", km=kernel.km,
-                                   execution_timeout=timeout)
-    if failed:
-        _shutdown_kernel()  # a failed run may leave the kernel in any state
-    outcome.timings = timings
-    return outcome
-
-
 # --------------------------------------------------------------------------- the batch
 
 
@@ -458,10 +127,12 @@ def run_reports(
     out_dir: str | os.PathLike[str],
     *,
     rubric: str | None = None,
-    scenario: str = REPORT_SCENARIO,
+    scenario: str = "",
     seed: int = 0,
     target_level: int | None = None,
     include_simulation: bool = True,
+    costs: str = "",
+    replay: str = "",
     jobs: int | None = None,
     keep_ipynb: bool = False,
     pdf: bool = False,
@@ -470,13 +141,24 @@ def run_reports(
     """Execute one report per answers file in parallel worker processes; write the HTML and an index.
 
     With `pdf`, one chromium prints each report as soon as its HTML is written (while the workers run
-    the next ones); a PDF that fails fails its report only.
+    the next ones); a PDF that fails fails its report only. `scenario` "": each team's from its context;
+    `costs`: a costs file for every report (validated here: a bad field is bad input for the batch);
+    `replay`: a saved `replay --json` result every report shows instead of the loan book (validated here too).
     """
     from contextlib import nullcontext
 
-    from ..simulation.scenarios import get_scenario
+    if scenario:
+        from ..simulation.scenarios import get_scenario
 
-    get_scenario(scenario)  # an unknown scenario is bad input for the whole batch
+        get_scenario(scenario)  # an unknown scenario is bad input for the whole batch
+    if costs:
+        from ..simulation.costs import load_costs
+
+        load_costs(costs)  # one line naming the file and the field, before any kernel starts
+    if replay:
+        from ..simulation.replay.saved import load_saved_replay
+
+        load_saved_replay(replay)
     if pdf:
         from .pdf import chromium_path
 
@@ -486,7 +168,7 @@ def run_reports(
     out.mkdir(parents=True, exist_ok=True)
     paths, outcomes = expand_inputs(inputs)
     planned, failures = plan_jobs(paths, rubric=rubric, scenario=scenario, seed=seed, target_level=target_level,
-                                  include_simulation=include_simulation)
+                                  include_simulation=include_simulation, costs=costs, replay=replay)
     outcomes += failures
     total = len(planned) + len(outcomes)
     done = 0
@@ -505,9 +187,14 @@ def run_reports(
                 (PdfPrinter() if pdf else nullcontext()) as printer:
             for _ in range(workers):  # start every worker and its kernel now, while the simulation runs
                 pool.submit(os.getpid)
-            if include_simulation:  # before any report runs: a report that found no file simulated again
-                _share_simulation(cache, scenario, seed)
-            futures = {pool.submit(_execute, job, str(out), keep_ipynb): job for job in planned}
+            # each distinct simulation the teams' contexts ask for, once, before the reports that show it
+            # (a report that found no file would simulate again); the workers run the reports of one
+            # while the parent simulates the next
+            futures = {}
+            for key, group in by_simulation(planned).items():
+                if key is not None:
+                    _share_simulation(cache, key[0], seed, key[1])
+                futures.update({pool.submit(_execute, job, str(out), keep_ipynb): job for job in group})
             for future in as_completed(futures):
                 job = futures[future]
                 try:
@@ -523,7 +210,9 @@ def run_reports(
                     on_progress(done, total, outcome)
     order = {str(p): i for i, p in enumerate(paths)}
     outcomes.sort(key=lambda o: (order.get(o.source, len(order)), o.source))
-    index = write_index(outcomes, out, scenario=scenario)
+    simulated = (f"the team's own history ({Path(replay).name})" if replay else scenario
+                 or "each team's own, from its context (how fast its data changes)")
+    index = write_index(outcomes, out, scenario=simulated)
     return BatchResult(outcomes, index, time.perf_counter() - started)
 
 
@@ -555,3 +244,7 @@ def print_progress(done: int, total: int, outcome: ReportOutcome) -> None:
     detail = f"{outcome.html} ({seconds:.1f} s)" if outcome.ok else outcome.error
     print(f"[{bar}] {done}/{total} {'ok    ' if outcome.ok else 'FAILED'} {outcome.team}: {detail}",
           file=sys.stderr, flush=True)
+
+
+__all__ = ["BatchResult", "ReportJob", "ReportOutcome", "clean_environment", "expand_inputs", "export_html", "page",
+           "plan_jobs", "print_pdf", "print_progress", "run_report", "run_report_isolated", "run_reports"]

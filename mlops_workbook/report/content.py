@@ -17,6 +17,7 @@ from urllib.parse import parse_qs
 import pandas as pd
 
 from .. import settings
+from ..simulation.replay.saved import load_saved_replay
 from ..assessment.answers import Answers
 from ..assessment.history import Progress
 from ..assessment.record import TeamRecord
@@ -28,11 +29,12 @@ from ..formatting import detection, interval, money, never_or
 from ..html import render
 from ..simulation import Costs, MultiSeedResult, SimulationResult, load_costs, simulate, simulate_seeds
 from ..simulation.costs import repriced
+from ..simulation.from_context import TeamSimulation, team_simulation
 from ..simulation.money import BreakEven, break_even_volume
 from ..simulation.uncertainty import Comparison
 from ..style import level_label
 from . import simcache
-from .params import REPORT_SCENARIO
+from .replay_story import ReplayStory
 
 STATUS_LABELS = {"yes": "met", "partial": "partly met", "no": "not met", "n/a": "not applicable", None: "unanswered"}
 
@@ -46,10 +48,11 @@ class ReportParameters:
     answers_path: str
     rubric: str = ""
     target_level: int | None = None
-    scenario: str = REPORT_SCENARIO
+    scenario: str = ""  # a registered scenario; "": the one the team's context gives (`simulation.from_context`)
     seed: int = 0
     include_simulation: bool = True
     costs: str = ""  # a costs file (YAML, like simulation/costs.yaml); "": the shipped defaults
+    replay: str = ""  # a saved `replay --json` result: the money from the team's own history instead of the loan book
 
 
 def _parse_bool(text: str) -> bool:
@@ -66,22 +69,24 @@ def resolve_parameters(
     answers_path: str,
     rubric: str = "",
     target_level: int | None = None,
-    scenario: str = REPORT_SCENARIO,
+    scenario: str = "",
     seed: int = 0,
     include_simulation: bool = True,
     costs: str = "",
+    replay: str = "",
     query_string: str | None = None,
     answers_dir: str | os.PathLike[str] | None = None,
 ) -> ReportParameters:
     """Papermill's injected values, overridden by a Voila query string when there is one.
 
     From the URL only names are taken, never paths: `team=blue` becomes `<answers dir>/blue.json`
-    through the same safe-name rule the assessment saves with (so `costs`, a path, is never read from it).
+    through the same safe-name rule the assessment saves with (so `costs` and `replay`, paths, are never read
+    from it).
     """
     if int(seed) < 0:
         raise WorkbookError(f"expected a whole number >= 0, got {seed!r}", field="seed")
-    params = ReportParameters(str(answers_path), rubric or "", target_level, scenario, int(seed), bool(include_simulation),
-                              str(costs or ""))
+    params = ReportParameters(str(answers_path), rubric or "", target_level, scenario or "", int(seed),
+                              bool(include_simulation), str(costs or ""), str(replay or ""))
     if not query_string:
         return params
     query = {k: v[-1] for k, v in parse_qs(query_string.lstrip("?"), keep_blank_values=True).items()}
@@ -136,9 +141,12 @@ REPORT_SEEDS = 20  # seeds behind the report's means and intervals
 REPORT_ROWS_PER_WEEK = 1000  # money is scaled to the loan book, so half the rows keep the same units
 
 
-def report_simulation(scenario: str, seed: int, costs: Costs | None = None) -> SimulationResult:
-    """Seed `seed` for the week-by-week chart, plus seeds seed..seed+19 for means and intervals."""
-    result = simulate(scenario=scenario, seed=seed, rows_per_week=REPORT_ROWS_PER_WEEK, drift=False, costs=costs)
+def report_simulation(scenario: str, seed: int, costs: Costs | None = None,
+                      overrides: tuple[tuple[str, Any], ...] = ()) -> SimulationResult:
+    """Seed `seed` for the week-by-week chart, plus seeds seed..seed+19 for means and intervals;
+    `overrides`: the team's other settings (`TeamSimulation.overrides`, e.g. its retraining cadence)."""
+    result = simulate(scenario=scenario, seed=seed, rows_per_week=REPORT_ROWS_PER_WEEK, drift=False, costs=costs,
+                      **dict(overrides))
     result.seeds = simulate_seeds(result.config, seeds=REPORT_SEEDS, costs=result.costs)
     return result
 
@@ -153,22 +161,29 @@ def _decides_alike(costs: Costs, other: Costs) -> bool:
     return all(getattr(costs, f) == getattr(other, f) for f in DECISION_FIELDS)
 
 
-def cached_simulation(scenario: str, seed: int, costs: Costs | None = None) -> SimulationResult:
+def cached_simulation(scenario: str, seed: int, costs: Costs | None = None,
+                      overrides: tuple[tuple[str, Any], ...] = ()) -> SimulationResult:
     """All five levels once per (scenario, seed, the loan book's decision fields): a kernel that renders
     many reports pays once, and a batch computes the default book once in the parent and hands it over
     through $MLOPS_WORKBOOK_SIMULATION_CACHE (a folder private to that batch). Teams that differ only in
     what is repriced (models, people, upkeep) share one run."""
     if costs is None or _decides_alike(costs, load_costs()):
-        return _cached(scenario, seed, None)
-    return _cached(scenario, seed, replace(load_costs(), **{f: getattr(costs, f) for f in DECISION_FIELDS}))
+        return _cached(scenario, seed, None, overrides)
+    return _cached(scenario, seed, replace(load_costs(), **{f: getattr(costs, f) for f in DECISION_FIELDS}), overrides)
 
 
 @lru_cache(maxsize=8)
-def _cached(scenario: str, seed: int, costs: Costs | None) -> SimulationResult:
+def _cached(scenario: str, seed: int, costs: Costs | None, overrides: tuple[tuple[str, Any], ...]) -> SimulationResult:
     if costs is None:
-        shared = simcache.read(scenario, seed)
-        return shared if shared is not None else report_simulation(scenario, seed)
-    return report_simulation(scenario, seed, costs)
+        shared = simcache.read(scenario, seed, overrides=overrides)
+        if shared is not None:
+            return shared
+        result = report_simulation(scenario, seed, overrides=overrides)
+        folder = settings.simulation_cache()
+        if folder is not None:  # under a batch or the room's queue: the next kernel with this key reads it
+            simcache.write(folder, scenario, seed, result, overrides)
+        return result
+    return report_simulation(scenario, seed, costs, overrides)
 
 
 @dataclass(frozen=True)
@@ -179,6 +194,7 @@ class TeamBook:
     source: str  # the costs file, or "the shipped costs"
     models_from_context: bool
     mean_amount: float  # the simulated stream's mean loan amount applied for
+    simulation: TeamSimulation  # the scenario and settings simulated, and which context answers gave them
 
     @property
     def applications_per_year(self) -> float:
@@ -222,13 +238,13 @@ def mean_loan_amount() -> float:
 
 
 def team_book(params: ReportParameters, context: Any) -> TeamBook:
-    """The team's costs file (or the defaults) with the models in production its context gives."""
-    costs = load_costs(params.costs or None)
-    models = getattr(context, "models_in_production", None)
-    if models:
-        costs = replace(costs, models=float(models))
+    """The team's costs file (or the defaults) with what its context gives (`simulation.from_context`: the
+    models in production, the scenario, the retraining cadence; an explicit `scenario` parameter wins)."""
+    settings = team_simulation(context, scenario=params.scenario)
+    costs = settings.costs(load_costs(params.costs or None))
+    models = next(s for s in settings.settings if s.name == "models")
     return TeamBook(costs, f"the costs file {os.path.basename(params.costs)}" if params.costs else "the shipped costs",
-                    bool(models), mean_loan_amount())
+                    models.source == "context", mean_loan_amount(), settings)
 
 
 def _subset(result: SimulationResult, levels: tuple[int, ...]) -> SimulationResult:
@@ -265,7 +281,7 @@ class MoneyStory:
         now, target = self.assessment.overall_level, self.assessment.target.level
         cur = self.book.costs.currency
         scenario = self.scenario
-        on = f"on this book ({_large(self.book.applications_per_year)} applications a year, {scenario} drift)"
+        on = f"on this book ({_large(self.book.applications_per_year)} applications a year, the {scenario} scenario)"
         if now == target:
             below = self.compared_levels[0]
             c = self.money.compare(below, now)
@@ -287,21 +303,26 @@ class MoneyStory:
         level, c = max(cheaper, key=lambda item: item[1].mean)
         loss = self.money.compare(target, level, "business_loss")
         same = ("for the same loss (no measurable difference in business loss)" if not loss.measurable
-                else f"and loses {_amount(loss, cur)}" if loss.mean > 0
-                else f"though it loses {_amount(loss, cur)}")
+                else f"and loses {_amount(loss, cur)} more" if loss.mean > 0
+                else f"though it loses {_amount(loss, cur)} less")
         scenario = self.scenario
+        from_context = any(s.name == "scenario" and s.source == "context" for s in self.book.simulation.settings)
         if a.target.chosen:
             why = "it is the target you chose"
         elif level < target:
             why = ("it follows from your context, which this simulation does not price: it runs one scenario on "
                    "every model's book alike, while automation's value grows with many models that change fast")
+        elif from_context:
+            why = (f"it is the rule of thumb for your context, while on the drift your answers describe ({scenario}) "
+                   f"{self._label(level)} does better on this book: aim for it if you can (parameter target_level)")
         else:
             why = (f"it follows from your context, while the simulated drift ({scenario}) may be more than your data "
                    f"sees; if your data can change like this, aim for {self._label(level)} (parameter target_level); "
                    f"on stable data monitoring costs more than it saves (README, 20-seed table)")
+        stop = f"; {self._label(level)} is the cheaper stop on the way." if level < target else "."
         return (f"The money does not back {self._label(target)} here: on this book it costs "
                 f"{_amount(c, cur)} a year more than {self._label(level)}, {same}. {self._label(target)} stays "
-                f"the target because {why}; {self._label(level)} is the cheaper stop on the way.")
+                f"the target because {why}{stop}")
 
     def break_even(self) -> BreakEven | None:
         """The loan volume (applications a week per model) at which monitoring (Level 3) costs no more than
@@ -342,6 +363,7 @@ class ReportData:
     simulation: SimulationResult | None = None
     progress: Progress | None = None
     story: MoneyStory | None = None  # the money on the team's book (with a simulation of every seed)
+    replay_story: ReplayStory | None = None  # the money on the team's own history (parameter `replay`)
 
     @classmethod
     def build(cls, params: ReportParameters) -> Self:
@@ -356,9 +378,12 @@ class ReportData:
         """A report of a team already read (`store.read_team`)."""
         report = cls(params, record.answers, record.rubric, record.assessment, list(record.warnings),
                      progress=record.progress)
-        if params.include_simulation:
+        if params.include_simulation and params.replay:
+            report.replay_story = ReplayStory.build(load_saved_replay(params.replay), report.assessment,
+                                                    report.rubric, report.compared_levels)
+        elif params.include_simulation:
             book = team_book(params, record.answers.context)
-            full = cached_simulation(params.scenario, params.seed, book.costs)
+            full = cached_simulation(book.simulation.scenario, params.seed, book.costs, book.simulation.overrides)
             weeks = full.config.weeks
             money_seeds = None
             if full.seeds is not None:
@@ -433,11 +458,13 @@ class TeamReport(ReportData):
 
     def summary_html(self) -> str:
         """Title, overall and target badges (named as in the headline), headline, the dimension table."""
+        story = self.replay_story or self.story
+        book = (self.story.book.sentence() if self.story else
+                self.replay_story.book_sentence() if self.replay_story else "")
         return self._render("summary", team=self.team, rubric=self.rubric, answers=self.answers,
                             a=self.assessment, headline=self.headline(), warnings=self.warnings,
-                            money_headline=self.story.headline() if self.story else "",
-                            target_money=self.story.target() if self.story else "",
-                            book=self.story.book.sentence() if self.story else "")
+                            money_headline=story.headline() if story else "",
+                            target_money=story.target() if story else "", book=book)
 
     def since_html(self) -> str:
         """Levels on the previous assessment's date and now, criteria gained and lost ("" without history)."""
@@ -477,6 +504,11 @@ class TeamReport(ReportData):
     def simulation_html(self) -> str:
         """What the compared levels cost on the sample stream; weeks and label delay come from the run's
         config, the levels are named by the rubric ("" without a simulation)."""
+        if self.replay_story is not None:
+            r = self.replay_story
+            return self._render("replay", story=r, replay=r.replay, rows=r.rows(), verdicts=r.verdicts(),
+                                level_names=[level_label(lv, self.rubric) for lv in r.compared_levels],
+                                costs_file=os.path.basename(self.params.costs))
         if self.simulation is None:
             return ""
         sim = self.simulation
@@ -505,6 +537,7 @@ class TeamReport(ReportData):
         return self._render("simulation", scenario=sim.scenario, level_names=[level_label(lv, self.rubric) for lv in levels],
                             rows=rows, verdicts=verdicts, seeds_text=seeds_text, config=sim.config,
                             book=self.story.book.sentence() if self.story else "",
+                            settings=self.story.book.simulation if self.story else None,
                             break_even=self.story.break_even_text() if self.story else "",
                             bad_models=_bad_models_text(summary, levels))
 
@@ -607,14 +640,14 @@ class ReportFailure:
 
 
 def build_report(*, answers_path: str, rubric: str = "", target_level: int | None = None,
-                 scenario: str = REPORT_SCENARIO, seed: int = 0, include_simulation: bool = True, costs: str = "",
-                 query_string: str | None = None) -> TeamReport | ReportFailure:
+                 scenario: str = "", seed: int = 0, include_simulation: bool = True, costs: str = "",
+                 replay: str = "", query_string: str | None = None) -> TeamReport | ReportFailure:
     """The report notebook's one call. Under papermill an error raises (the batch reports it); in
     Voila (a query string is present) it becomes a friendly message in the page."""
     try:
         params = resolve_parameters(answers_path=answers_path, rubric=rubric, target_level=target_level,
                                     scenario=scenario, seed=seed, include_simulation=include_simulation,
-                                    costs=costs, query_string=query_string)
+                                    costs=costs, replay=replay, query_string=query_string)
         return TeamReport.build(params)
     except WorkbookError as exc:
         if query_string is None:

@@ -7,9 +7,10 @@ pay for those to click a button. `content` takes its default from here (one defi
 
 from __future__ import annotations
 
-# Concept drift separates the levels most clearly (each level loses less than the one below it),
-# so it is what "what your level costs you" shows unless a scenario is chosen.
-REPORT_SCENARIO = "concept-drift"
+# The `scenario` parameter's default: "" = the scenario the team's context gives (how fast its data
+# changes, `simulation.from_context`; without an answer, concept drift, which separates the levels most clearly).
+REPORT_SCENARIO = ""
 
 # The names of the `parameters` cell of notebooks/03_report.ipynb, in order (a test compares them).
-PARAMETER_NAMES = ("answers_path", "rubric", "target_level", "scenario", "seed", "include_simulation", "costs")
+PARAMETER_NAMES = ("answers_path", "rubric", "target_level", "scenario", "seed", "include_simulation", "costs",
+                   "replay")

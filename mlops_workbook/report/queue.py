@@ -381,7 +381,7 @@ class ReportQueue:
 
 class Runner(Protocol):
     """What makes the reports inside the worker: `slots` at once, each job a dict from its job file;
-    the future's result has the fields of `batch.ReportOutcome` (status, html, team, error)."""
+    the future's result has the fields of `jobs.ReportOutcome` (status, html, team, error)."""
 
     slots: int
 
@@ -406,18 +406,18 @@ def code_digest() -> str:
 
 
 class WarmReports:
-    """The batch's machinery kept running: worker processes with a warm kernel each (`batch._worker_init`,
-    `batch._execute`), and the default simulation made once and kept in the spool (`simulation/<code
+    """The batch's machinery kept running: worker processes with a warm kernel each (`kernel_pool._worker_init`,
+    `kernel_pool._execute`), and the default simulation made once and kept in the spool (`simulation/<code
     digest>/`), so a worker started again after an idle exit or a crash does not simulate again."""
 
     def __init__(self, slots: int, spool: str | os.PathLike[str]) -> None:
         import shutil
 
-        from . import batch, simcache
-        from .params import REPORT_SCENARIO
+        from . import batch, kernel_pool, simcache
+        from ..simulation.from_context import team_simulation
 
         self.slots = slots
-        self._batch = batch
+        self._batch, self._pool_side = batch, kernel_pool
         kept = Path(spool) / "simulation"
         self._cache = str(kept / code_digest())
         for old in kept.glob("*") if kept.is_dir() else ():
@@ -425,8 +425,9 @@ class WarmReports:
                 shutil.rmtree(old, ignore_errors=True)  # another version's
         Path(self._cache).mkdir(parents=True, exist_ok=True)
         self._pool, warming = self._start_pool()
-        if not simcache.cache_file(self._cache, REPORT_SCENARIO, 0).is_file():
-            batch._share_simulation(self._cache, REPORT_SCENARIO, 0)  # the kernels warm up meanwhile
+        default = team_simulation(None)  # a team without context; the others' are kept by the first kernel to run one
+        if not simcache.cache_file(self._cache, default.scenario, 0, default.overrides).is_file():
+            batch._share_simulation(self._cache, default.scenario, 0, default.overrides)  # the kernels warm up meanwhile
         for future in warming:  # ready means warm: the start-up the page estimates, not the first report's
             future.result(timeout=300)
 
@@ -435,7 +436,7 @@ class WarmReports:
         from concurrent.futures import ProcessPoolExecutor
 
         pool = ProcessPoolExecutor(max_workers=self.slots, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=self._batch._worker_init, initargs=(self._cache,))
+                                   initializer=self._pool_side._worker_init, initargs=(self._cache,))
         # start every process and its kernel now (one warm-up each: a process busy warming takes no other)
         return pool, [pool.submit(_warm_up) for _ in range(self.slots)]
 
@@ -449,7 +450,7 @@ class WarmReports:
             future.set_result(failures[0])
             return future
         Path(job["out"]).mkdir(parents=True, exist_ok=True)
-        args = (self._batch._execute, planned[0], job["out"], False, job.get("timeout"))
+        args = (self._pool_side._execute, planned[0], job["out"], False, job.get("timeout"))
         try:
             return self._pool.submit(*args)
         except BrokenProcessPool:  # a process died (out of memory?): its report failed, start them again
@@ -464,10 +465,10 @@ class WarmReports:
 
 def _warm_up() -> int:
     """In a report process: wait until its kernel ran the report's imports."""
-    from . import batch
+    from . import kernel_pool
 
-    if batch._KERNEL is not None:
-        batch._KERNEL.wait_warm()
+    if kernel_pool._KERNEL is not None:
+        kernel_pool._KERNEL.wait_warm()
     return os.getpid()
 
 

@@ -26,6 +26,8 @@ class SimulationConfig:
     levels: tuple[int, ...] = (0, 1, 2, 3, 4)
     label_delay: int = 2
     train_weeks: int = 13  # a quarter: one whole business cycle in every training window
+    retrain_every: int | None = None  # weeks between scheduled retrains of every level that has a schedule (L1 and up);
+    # None: the capability table's own (13 weeks at L1, 4 from L2)
     # gates
     gate_mode: str = "enabled"
     auc_threshold: float = 0.70
@@ -51,6 +53,9 @@ class SimulationConfig:
             raise DataError(f"levels must be among 0-4, got {list(self.levels)}", field="levels")
         if self.label_delay < 0 or self.train_weeks < 1:
             raise DataError("label_delay must be >= 0 and train_weeks >= 1", field="label_delay")
+        if self.retrain_every is not None and not 1 <= self.retrain_every <= self.weeks:
+            raise DataError(f"retrain_every must be between 1 and weeks ({self.weeks}), got {self.retrain_every}",
+                            field="retrain_every")
         if not 1 <= self.min_weeks_after_change < self.train_weeks:
             raise DataError("min_weeks_after_change must be at least 1 and under train_weeks (a retrain after a change "
                             "waits for that many labelled weeks of it)", field="min_weeks_after_change")

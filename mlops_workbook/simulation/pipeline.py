@@ -76,7 +76,7 @@ class Pipeline:
 
     def step(self, week: int) -> None:
         """Run a scheduled or due retrain this week, unless a change's retrain must wait for its labels."""
-        schedule = self.run.cap.schedule_weeks
+        schedule = self.run.schedule_weeks
         scheduled = bool(schedule) and (week + 1) % schedule == 0
         signalled = self.pending is not None and week >= self.pending.due
         if not (scheduled or signalled):

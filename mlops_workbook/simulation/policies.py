@@ -10,6 +10,9 @@ Each level keeps what the level below does and adds to it (the rubric's gating):
 | L3 monitored | every 4 weeks | yes | yes | yes | a person reading an alert (1 week) |
 | L4 optimized | every 4 weeks | yes | yes | yes | the alert itself, at once |
 
+`SimulationConfig.retrain_every` replaces the scheduled column's 13 and 4 weeks with one cadence (a
+team's own, from its context) for every level that has a schedule; L0 still has none.
+
 Every retrain trains on the last `train_weeks` labelled weeks (a quarter: one whole business cycle).
 Levels without performance monitoring learn of a problem when the business complains (realised
 profit well below launch for several weeks). Policies see only inputs, labels once they are due,
@@ -84,6 +87,14 @@ class LevelRun:
         self.monitor.check(week, served)
         self.pipeline.step(week)
         return served
+
+    @property
+    def schedule_weeks(self) -> int | None:
+        """Weeks between this level's scheduled retrains: the table's, or the run's `retrain_every` (a team's own
+        cadence) for every level that retrains on a schedule; None for a level without one (L0)."""
+        if self.cap.schedule_weeks is None:
+            return None
+        return self.config.retrain_every or self.cap.schedule_weeks
 
     def scores(self, trained: Trained, week: int) -> np.ndarray:
         """Monitoring levels serve behind the input guard (a broken feed is imputed, not extrapolated)."""

@@ -14,7 +14,7 @@ called on 200 quantiles per column so one (model, week) check costs microseconds
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -154,6 +154,38 @@ def validated_range(values: np.ndarray, rules: ValidationRules = ValidationRules
     return lo - rules.range_margin * np.abs(lo), hi + rules.range_margin * np.abs(hi)
 
 
+def validation_window(champion_key: tuple[int, ...], train_weeks: int, first_week: int) -> list[int]:
+    """The weeks whose data a candidate is validated against: the serving champion's training weeks and
+    the whole training window that ends at its newest one (a champion trained only on the weeks since a
+    change is held to a whole cycle, so two months of a seasonal stream do not make the next season a fault)."""
+    newest = champion_key[-1]
+    return sorted(set(champion_key) | set(range(max(first_week, newest - train_weeks + 1), newest + 1)))
+
+
+def validation_problems(outside: Sequence[np.ndarray], nulls: Sequence[np.ndarray], sizes: Sequence[float],
+                        names: Sequence[str], rules: ValidationRules = ValidationRules(), *,
+                        lasting_after: int = 1) -> list[str]:
+    """Data validation of some weeks against the champion's training data, in words (gating's rules): the
+    one verdict of the loan book and the replay. `outside` and `nulls` hold per week and column the share
+    of values outside the champion's validated range and the rise of the missing share over its training
+    data's; pooled over the weeks (weighted by `sizes`), a share over its limit is a problem, unless every
+    one of at least `lasting_after` weeks shows it: that is the stream as it now is (a lasting change), not a
+    fault in some weeks, and it passes, else a level whose champion predates the change would block every
+    retrain after it. A replay takes any run of weeks that all show it (1: a real stream's new sensor); the
+    loan book only a whole training window (its broken feed lasts weeks and is then fixed: a retrain on the
+    few weeks since it broke must not pass as "the stream as it now is")."""
+    weights = np.asarray(sizes, dtype=float)[:, None]
+    long_enough = len(weights) >= lasting_after
+    problems = []
+    for share, limit, word in ((np.asarray(outside), rules.max_out_of_range, "out of range"),
+                               (np.asarray(nulls), rules.max_null_increase, "more missing")):
+        pooled = (share * weights).sum(axis=0) / weights.sum()
+        lasting = (share > limit).all(axis=0) & long_enough
+        problems += [f"{name}: {pooled[i]:.0%} {word}" for i, name in enumerate(names)
+                     if pooled[i] > limit and not lasting[i]]
+    return problems
+
+
 def score_quantiles(scores: np.ndarray) -> np.ndarray:
     """A model's scores summarised on the 200-point quantile grid (for prediction drift)."""
     column = np.sort(scores)[:, None]
@@ -215,7 +247,7 @@ class Stream:
         self.reference = Profile.of(history, np.vstack([self.weeks[w].codes for w in range(first_week, 0)]))
         self.low, self.high = validated_range(history)
         self.reference_nulls = 1 - self.reference.count / self.reference.rows
-        self._outside: dict[int, np.ndarray] = {}
+        self._validated: dict[tuple[int, ...], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         self._models: dict[tuple[int, ...], Trained] = {}
         self._scores: dict[tuple[tuple[int, ...], int, bool], np.ndarray] = {}
         self._drift: dict[tuple[tuple[int, ...], int], np.ndarray] = {}
@@ -325,25 +357,25 @@ class Stream:
             self._drift[key] = drift_statistics(trained.profile, self.profiles[week])
         return self._drift[key]
 
-    def validation_failures(self, weeks: Iterable[int]) -> list[str]:
-        """Data validation of training and evaluation weeks against the original reference (as gating's rules)."""
-        rules = ValidationRules()
+    def validation_failures(self, weeks: Iterable[int], window: Sequence[int]) -> list[str]:
+        """Data validation of training and evaluation weeks against the data of `window` (the serving
+        champion's, `validation_window`): the ranges follow the champion, as in a replay; a problem passes as
+        lasting only when a whole window's worth of weeks shows it (`validation_problems`)."""
+        low, high, reference_nulls = self.validated(tuple(window))
         weeks = [w for w in weeks if w in self.weeks]
-        rows = sum(self.profiles[w].rows for w in weeks)
-        nulls = 1 - np.sum([self.profiles[w].count for w in weeks], axis=0) / rows
-        outside = np.sum([self.outside(w) for w in weeks], axis=0) / rows
-        problems = []
-        for i, name in enumerate(NUMERIC_FEATURES):
-            if nulls[i] - self.reference_nulls[i] > rules.max_null_increase:
-                problems.append(f"{name}: {nulls[i]:.0%} missing")
-            if outside[i] > rules.max_out_of_range:
-                problems.append(f"{name}: {outside[i]:.0%} out of range")
-        return problems
-
-    def outside(self, week: int) -> np.ndarray:
-        """Values outside the reference's validated range, per numeric column."""
-        if week not in self._outside:
-            values = self.weeks[week].numeric
+        outside, nulls = [], []
+        for w in weeks:
+            values = self.weeks[w].numeric
             with np.errstate(invalid="ignore"):
-                self._outside[week] = ((values < self.low) | (values > self.high)).sum(axis=0)
-        return self._outside[week]
+                outside.append(((values < low) | (values > high)).mean(axis=0))
+            nulls.append(np.isnan(values).mean(axis=0) - reference_nulls)
+        return validation_problems(outside, nulls, [len(self.weeks[w]) for w in weeks], NUMERIC_FEATURES,
+                                   lasting_after=len(window))
+
+    def validated(self, window: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The validated ranges and missing shares of these weeks' data, cached per window."""
+        if window not in self._validated:
+            values = np.vstack([self.weeks[w].numeric for w in window])
+            low, high = validated_range(values)
+            self._validated[window] = (low, high, np.isnan(values).mean(axis=0))
+        return self._validated[window]

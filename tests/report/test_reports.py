@@ -103,7 +103,9 @@ def test_executed_notebooks_record_papermill_parameters(batch):
     nb = nbformat.read(out / f"{stem_of(inputs / 'heron-analytics.json')}.ipynb", as_version=4)
     params = nb.metadata["papermill"]["parameters"]
     assert params["answers_path"] == str((inputs / "heron-analytics.json").resolve())
-    assert params["scenario"] == "concept-drift"
+    assert params["scenario"] == "" and params["costs"] == "" and params["replay"] == ""  # "": from the context
+    html = (out / f"{stem_of(inputs / 'heron-analytics.json')}.html").read_text()
+    assert "You said your data changes slowly, so this simulates gradual-drift" in html  # Heron's data_change
     tags = [c.metadata.get("tags", []) for c in nb.cells]
     assert ["parameters"] in tags and ["injected-parameters"] in tags
     assert all(c.get("outputs") is not None for c in nb.cells if c.cell_type == "code")

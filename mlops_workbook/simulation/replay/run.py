@@ -84,7 +84,7 @@ class ReplayResult:
             kpis.append(entry)
         return {
             "source": self.source, "history": self.history, "model": self.model, "value": self.value.to_dict(),
-            "calibration": self.calibration, "confidence": LEVEL, "intervals": self.interval_note,
+            "calibration": self.calibration, "confidence": LEVEL, "intervals": self.interval_note, "block": self.block,
             "currency": self.currency,
             "kpis": kpis,
             "comparisons": [{"kpi": c.kpi, "a": c.a, "b": c.b, "mean": clean(c.mean), "low": clean(c.low),

@@ -33,7 +33,7 @@ from ...metrics import accuracy, roc_auc
 from ..config import SimulationConfig
 from ..costs import Costs
 from ..model import column_scaling, fit_logistic
-from ..stream import column_quantiles, score_quantiles, validated_range
+from ..stream import column_quantiles, score_quantiles, validated_range, validation_problems, validation_window
 from ..history_data import History
 from .value import OutcomeValue
 
@@ -427,7 +427,6 @@ class HistoryWorld:
         (two months of a seasonal stream would make the next winter a fault). A problem found in every one of the weeks is not a fault in
         some of them but the stream as it now is (a new sensor, a new product): it passes, else a level
         whose champion predates a lasting change would block every retrain after it."""
-        rules = ValidationRules()
         weeks = list(weeks)
         if not self.numeric.shape[1]:
             return []
@@ -438,23 +437,14 @@ class HistoryWorld:
             with np.errstate(invalid="ignore"):
                 outside.append(((values < low) | (values > high)).mean(axis=0))
             nulls.append(np.isnan(values).mean(axis=0) - reference_nulls)
-        sizes = np.array([self.rows(w).stop - self.rows(w).start for w in weeks], dtype=float)[:, None]
-        problems = []
-        for share, limit, word in ((np.array(outside), rules.max_out_of_range, "out of range"),
-                                   (np.array(nulls), rules.max_null_increase, "more missing")):
-            pooled = (share * sizes).sum(axis=0) / sizes.sum()
-            lasting = (share > limit).all(axis=0)
-            problems += [f"{name}: {pooled[i]:.0%} {word}" for i, name in enumerate(self.numeric_names)
-                         if pooled[i] > limit and not lasting[i]]
-        return problems
+        sizes = [self.rows(w).stop - self.rows(w).start for w in weeks]
+        return validation_problems(outside, nulls, sizes, self.numeric_names)
 
     def validated(self, champion: Trained) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The ranges and missing shares data validation holds a candidate to: the champion's training
         weeks with the whole training window that ends at its newest one, cached per champion."""
         if champion.key not in self._validated:
-            newest = champion.key[-1]
-            weeks = sorted(set(champion.key) | set(range(max(self.first_week, newest - self.config.train_weeks + 1),
-                                                         newest + 1)))
+            weeks = validation_window(champion.key, self.config.train_weeks, self.first_week)
             values = self.numeric[self._index(weeks)]
             low, high = validated_range(values)
             self._validated[champion.key] = (low, high, np.isnan(values).mean(axis=0))
