@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _load import other_core_busy  # benchmarks/ is on sys.path when a benchmark runs
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -64,8 +65,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--busy", action="store_true", help="keep one core busy while measuring")
     args = parser.parse_args()
-    busy = subprocess.Popen([sys.executable, "-c", "while 1: pass"]) if args.busy else None
-    try:
+    with other_core_busy(args.busy):
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp)
             pages = make_pages(folder, args.reports)
@@ -73,10 +73,6 @@ def main() -> None:
             for _ in range(args.repeat):
                 ours.append(one_browser(pages, folder))
                 naive.append(browser_per_report(pages, folder))
-    finally:
-        if busy is not None:
-            busy.kill()
-            busy.wait()
     o, n = statistics.median(ours), statistics.median(naive)
     state = "other core busy" if args.busy else "idle (shared machine)"
     print(f"{args.reports} reports, median of {args.repeat}, {state}")

@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
+
+from _load import other_core_busy  # benchmarks/ is on sys.path when a benchmark runs
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -90,9 +91,8 @@ def main() -> int:
     args = parser.parse_args()
     from mlops_workbook.report.queue import ReportQueue
 
-    spinner = subprocess.Popen([sys.executable, "-c", "while 1: pass"]) if args.busy else None
     rows = []
-    try:
+    with other_core_busy(args.busy):
         with tempfile.TemporaryDirectory(prefix="bench-report-queue-") as tmp:
             root = Path(tmp)
             if not args.skip_per_click:
@@ -110,10 +110,6 @@ def main() -> int:
                 times = queue.times()
             finally:
                 queue.stop_worker()
-    finally:
-        if spinner is not None:
-            spinner.kill()
-            spinner.wait()
     state = "other core busy" if args.busy else "idle"
     print(f"{args.teams} teams at once, {state}; worker start-up {times.startup:.1f} s, "
           f"last run times {', '.join(f'{d:.1f}' for d in times.durations)} s")

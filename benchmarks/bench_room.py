@@ -59,10 +59,11 @@ import tempfile
 import time
 import urllib.request
 import uuid
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.cookiejar import CookieJar
 from pathlib import Path
+
+from _load import other_core_busy  # benchmarks/ is on sys.path when a benchmark runs
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "bench-room-token-0123456789"
@@ -79,16 +80,6 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@contextmanager
-def other_core_busy(busy: bool):
-    """`python3 -c 'while 1: pass'` beside the measurement, as the house rules ask."""
-    proc = subprocess.Popen([sys.executable, "-c", "while 1: pass"]) if busy else None
-    try:
-        yield
-    finally:
-        if proc is not None:
-            proc.kill()
-            proc.wait()
 
 
 # --------------------------------------------------------------------------- server

@@ -15,10 +15,11 @@ import argparse
 import os
 import random
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _load import other_core_busy  # benchmarks/ is on sys.path when a benchmark runs
 
 from mlops_workbook.scan import scan
 from mlops_workbook.scan.collector import PRUNED_DIRS
@@ -113,16 +114,9 @@ def main() -> None:
         result = scan(root)
         print(f"scan: {result.files_scanned} files, {len(result.findings)} criteria with evidence, skipped {result.skipped}")
         for state in ("idle", "other core busy"):
-            busy = None
-            if state != "idle":
-                busy = subprocess.Popen([sys.executable, "-c", "while 1: pass"])
-            try:
+            with other_core_busy(state != "idle"):
                 # first, a cold-ish pass is not separated: the tree was just written, so the page cache is warm
                 times = measure(root, args.runs)
-            finally:
-                if busy is not None:
-                    busy.kill()
-                    busy.wait()
             print(f"\n{state} (best of {args.runs}):")
             for name, seconds in times.items():
                 print(f"  {name:<20} {seconds:7.3f} s")

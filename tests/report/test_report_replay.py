@@ -10,19 +10,14 @@ from markupsafe import escape
 
 from mlops_workbook.errors import WorkbookError
 from mlops_workbook.report.content import ReportParameters, TeamReport
-from mlops_workbook.simulation.replay import replay
 
 from ..conftest import SAMPLES
-from ..simulation.test_replay import history, stream
+from ..simulation.test_replay import saved_replay
 
 
 @pytest.fixture(scope="module")
 def saved(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("replay")
-    result = replay(history(folder, stream(0, flip_at=30)))
-    path = folder / "our-history.json"
-    path.write_text(json.dumps(result.to_dict()))
-    return result, path
+    return saved_replay(tmp_path_factory.mktemp("replay"), "our-history.json")
 
 
 def test_the_report_shows_the_teams_own_history_not_the_loan_book(saved):

@@ -39,6 +39,14 @@ def history(tmp_path, frame: pd.DataFrame, **kwargs):
     return load_history(path, time="batch", label="y", period="index", **kwargs)
 
 
+def saved_replay(folder, name: str = "replay.json"):
+    """A replay of a stream whose label flips at period 30, and the file `replay --json` would write."""
+    result = replay(history(folder, stream(0, flip_at=30)))
+    path = folder / name
+    path.write_text(json.dumps(result.to_dict()))
+    return result, path
+
+
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_after_a_concept_change_retraining_levels_beat_the_never_retrained(tmp_path, seed):
     result = replay(history(tmp_path, stream(seed, flip_at=30)))

@@ -8,18 +8,14 @@ import json
 import pytest
 
 from mlops_workbook.errors import DataError
-from mlops_workbook.simulation.replay import load_saved_replay, replay
+from mlops_workbook.simulation.replay import load_saved_replay
 
-from .test_replay import history, stream
+from .test_replay import saved_replay
 
 
 @pytest.fixture(scope="module")
 def saved(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("replay")
-    result = replay(history(folder, stream(0, flip_at=30)))
-    path = folder / "replay.json"
-    path.write_text(json.dumps(result.to_dict()))
-    return result, path
+    return saved_replay(tmp_path_factory.mktemp("replay"))
 
 
 def test_a_saved_replay_reads_back_with_the_replays_own_figures(saved):
