@@ -19,8 +19,11 @@ import pandas as pd
 from .history import Movement, room_movement
 from .record import TeamRecord
 from .rubric import DEFAULT_RUBRIC
-from .scoring import Assessment
+from .scoring import DECIMALS, Assessment
 from .store import AnswersStore
+
+LEVEL_COLUMN = "level: "  # the teams table's per-dimension columns: "level: Data", ...
+WHOLE_NUMBERS = ("overall_level", "target_level", "answered", "total")
 
 
 @dataclass
@@ -74,7 +77,7 @@ class RoomSummary:
             rows.append({"team": r.team, "file": r.file, "rubric": a["rubric"],
                          "overall_level": a["overall_level"], "target_level": a["target_level"],
                          "mean_progress": a["mean_progress"], "answered": a["answered"], "total": a["total"],
-                         **{f"level: {name}": level for name, level in a["dimension_levels"].items()}})
+                         **{f"{LEVEL_COLUMN}{name}": level for name, level in a["dimension_levels"].items()}})
         return pd.DataFrame(rows)
 
     def by_rubric(self) -> dict[str, list[Assessment]]:
@@ -111,13 +114,28 @@ class RoomSummary:
         table["share"] = table["teams"] / table.groupby("dimension")["teams"].transform("sum")
         return table[["dimension", "level", "teams", "share"]]
 
-    def describe_levels(self) -> str:
-        """The heatmap in words (its text alternative): each team and rubric with its level per dimension."""
-        if not self.records:
+    @property
+    def rubric_titles(self) -> dict[str, str]:
+        """Each rubric answered in the room (first seen first): its id -> its title, for labels."""
+        return {r.answers.rubric: r.rubric.title for r in self.records}
+
+    def rubric_levels(self, rubric: str) -> pd.DataFrame:
+        """One rubric's heatmap, long form: team (its name: the rubric is the chart's), dimension, level,
+        for the teams that answered that rubric; the dimensions are that rubric's only."""
+        return pd.DataFrame([{"team": a.team, "dimension": d.name, "level": d.level}
+                             for a in self.by_rubric().get(rubric, []) for d in a.dimensions],
+                            columns=["team", "dimension", "level"])
+
+    def describe_levels(self, rubric: str | None = None) -> str:
+        """The heatmap in words (its text alternative): each team (of `rubric`, or every team and rubric)
+        with its level per dimension."""
+        chosen = [a for a in self.assessments if rubric is None or a.rubric == rubric]
+        if not chosen:
             return "No teams yet."
-        rows = [f"{row_label(a.team, a.rubric)}: " + ", ".join(f"{d.name} {d.level}" for d in a.dimensions)
-                for a in self.assessments]
-        return "Level per team and dimension. " + "; ".join(rows) + "."
+        rows = [f"{a.team if rubric else row_label(a.team, a.rubric)}: " + ", ".join(f"{d.name} {d.level}" for d in a.dimensions)
+                for a in chosen]
+        where = f" (rubric {self.rubric_titles.get(rubric, rubric)})" if rubric else ""
+        return f"Level per team and dimension{where}. " + "; ".join(rows) + "."
 
     def describe_distribution(self) -> str:
         """The level distribution in words (its text alternative)."""
@@ -150,8 +168,14 @@ class RoomSummary:
         return pd.DataFrame(rows, columns=["criterion", "dimension", "level", "text", "teams"])
 
     def to_csv(self) -> str:
-        """The teams table as CSV text (the dashboard's download)."""
-        return self.teams.to_csv(index=False)
+        """The teams table as CSV text (the dashboard's download), every number in one format: levels and
+        counts as whole numbers (a level column empty for a row whose rubric has no such dimension, never
+        "0.0"), the mean progress with `DECIMALS` places. The one place the CSV's numbers are formatted."""
+        table = self.teams
+        for column in table.columns:
+            if column in WHOLE_NUMBERS or column.startswith(LEVEL_COLUMN):
+                table[column] = table[column].astype("Int64")
+        return table.to_csv(index=False, float_format=f"%.{DECIMALS}f")
 
     def movement(self) -> list[Movement]:
         """Teams with an earlier assessment kept in `history/`: then and now, biggest climb first."""

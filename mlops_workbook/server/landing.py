@@ -3,7 +3,10 @@
 Why static: as a notebook, every visit started a kernel (no pool), took a place in the room, cost
 about 140 MiB and took 10-19 s to open while four people joined. It only lists links, so the room
 server renders it from a template on each request: the teams that answered (read through the
-store), each with its live report and, once exported, its report; the assessment and the lab.
+store), one row per team with each rubric it answered named, its live report and, once exported, its
+report; the assessment and the lab. Names only, never levels or scores: every participant sees this
+page, and a room's levels are the facilitator's to reveal on the projector (no group-think before);
+a name is there so that a team can find its report and resume.
 Nothing of the facilitator's side: no server paths, no file names, no CLI command, and the dashboard
 link only on a server that serves the dashboard. Every link is absolute under the server's prefix
 (`/user/x/` under a hub), so it holds wherever the page is opened from.
@@ -30,28 +33,37 @@ FILES = "voila/files/"
 
 
 @dataclass(frozen=True)
-class TeamLink:
-    """One team on the landing page: its name and level, its live report, its exported report if any."""
+class RubricLink:
+    """One rubric a team answered: the rubric's title, its live report, its exported report if any."""
 
-    team: str
-    level: int
-    target: int
+    rubric: str
+    title: str
     live: str
     exported: str | None
 
 
+@dataclass(frozen=True)
+class TeamLink:
+    """One team on the landing page: its name and, per rubric it answered, its reports. No level, no
+    score: the landing page is every participant's, the levels are revealed on the projector."""
+
+    team: str
+    rubrics: tuple[RubricLink, ...]
+
+
 def team_links(answers: Path, reports: Path, *, live: Callable[[str, str], str],
                exported: Callable[[Path], str | None]) -> list[TeamLink]:
-    """Every team in the answers folder, with links built by the caller (the server and the notebook
-    link differently); unreadable files are left out here (the dashboard lists them with the reason)."""
-    links = []
+    """Every team in the answers folder, once (first seen first), with its rubrics' links built by the
+    caller (the server and the notebook link differently); unreadable files are left out here (the
+    dashboard lists them with the reason)."""
+    teams: dict[str, list[RubricLink]] = {}
     for record in AnswersStore(answers).records(progress=False).records:
-        a = record.assessment
-        query = f"team={quote(a.team)}" + (f"&rubric={quote(a.rubric)}" if a.rubric != DEFAULT_RUBRIC else "")
-        report = reports / f"{team_file_stem(a.team, a.rubric)}.html"
-        links.append(TeamLink(a.team, a.overall_level, a.target.level, live(REPORT_NOTEBOOK, query),
-                              exported(report) if report.is_file() else None))
-    return links
+        team, rubric = record.team, record.answers.rubric
+        query = f"team={quote(team)}" + (f"&rubric={quote(rubric)}" if rubric != DEFAULT_RUBRIC else "")
+        report = reports / f"{team_file_stem(team, rubric)}.html"
+        teams.setdefault(team, []).append(RubricLink(rubric, record.rubric.title, live(REPORT_NOTEBOOK, query),
+                                                     exported(report) if report.is_file() else None))
+    return [TeamLink(team, tuple(links)) for team, links in teams.items()]
 
 
 def landing_page(*, base_url: str, answers: Path, reports: Path, dashboard: bool) -> str:

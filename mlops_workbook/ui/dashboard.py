@@ -48,6 +48,7 @@ from ._common import (
 BOARD = "ui/dashboard.html.j2"
 
 REPORT_NOTEBOOK_URL = REPORT_NOTEBOOK  # relative: the dashboard is served beside it by Voila
+CSV_NAME = "room-summary.csv"
 ROOM_JSON = "mlops-workbook/room.json"  # on the facilitator's server: {"connected": n, "places": m}
 
 
@@ -177,7 +178,7 @@ class AutoRefresh:
 
 
 class WorkshopDashboard(widgets.VBox):
-    """Teams x dimensions heatmap, level distribution, shares, common gaps, CSV export, auto-refresh,
+    """One teams x dimensions heatmap per rubric, level distribution, shares, common gaps, CSV export, auto-refresh,
     "Export all reports", the join URL and QR again, and how full the room is.
 
     The answers folder is fixed when the dashboard is built (by `serve`, through the environment),
@@ -207,6 +208,7 @@ class WorkshopDashboard(widgets.VBox):
                                                  layout={"width": "220px"})
         self._join_box = widgets.HTML()
         self._heatmap = widgets.HTML()
+        self._heatmaps: list[str] = [""]
         self._distribution = widgets.HTML()
         self._shares = widgets.HTML()
         self._gaps = widgets.HTML()
@@ -217,7 +219,6 @@ class WorkshopDashboard(widgets.VBox):
 
         self._upload = AnswersUpload(self._folder, on_imported=lambda outcomes: self.refresh())
         self._unreadable = widgets.HTML()
-        self._export = widgets.Button(description="Export CSV", icon="download")
         self._export_all = widgets.Button(description="Export all reports", icon="file-pdf-o",
                                           tooltip="HTML and PDF of every team's report, and the room's index, "
                                                   "into the reports folder", layout={"width": "200px"})
@@ -232,14 +233,13 @@ class WorkshopDashboard(widgets.VBox):
             heading("Teams"), self._teams,
             heading("Movement since earlier assessments"), self._movement,
             heading("Evidence or opinion: where the answers come from"), self._evidence,
-            widgets.HBox([self._export, self._download]),
+            self._download,
             widgets.HBox([self._export_all]), self._export_status,
             heading("Answers files from participants"), self._upload, self._messages,
         ]
         safe = reporting(self._messages)
         self._auto_refresh = AutoRefresh(self.refresh, lambda: self._interval.value, self._refresh_failed)
         self._refresh_button.on_click(safe(lambda button: self.refresh()))
-        self._export.on_click(safe(lambda button: self.export_csv()))
         self._export_all.on_click(safe(lambda button: self.start_export_all()))
         self._join_button.observe(safe(lambda change: self._show_join()), names="value")
         self._auto.observe(safe(lambda change: self._auto_refresh.set(change["new"])), names="value")
@@ -284,8 +284,9 @@ class WorkshopDashboard(widgets.VBox):
 
     @property
     def charts(self) -> list[str]:
-        """The three charts (heatmap, distribution, shares) as HTML: inline SVG with a text alternative."""
-        return [self._heatmap.value, self._distribution.value, self._shares.value]
+        """The charts as HTML, inline SVG with a text alternative: one heatmap per rubric answered (each
+        titled with its rubric: rubrics have different dimensions), then the distribution and the shares."""
+        return [*self._heatmaps, self._distribution.value, self._shares.value]
 
     @property
     def unreadable(self) -> str:
@@ -314,7 +315,9 @@ class WorkshopDashboard(widgets.VBox):
 
     @property
     def download(self) -> str:
-        """The CSV download link made by `export_csv` ("" before), as HTML."""
+        """The CSV download link, as HTML: one click saves the room's CSV; redrawn on every refresh (""
+        while the room is empty). ipywidgets has no download widget and a page script cannot run here, so
+        the link itself is the control, with the CSV inline as a `data:` URI (offline)."""
         return self._download.value
 
     @property
@@ -333,11 +336,16 @@ class WorkshopDashboard(widgets.VBox):
         self._places.value = fragment(BOARD, "places", read_places(self._places_url))
         self._unreadable.value = fragment(BOARD, "unreadable", summary.unreadable)
         if not summary.records:
-            self._heatmap.value = self._distribution.value = self._shares.value = ""
+            self._heatmaps = [""]
+            self._heatmap.value = self._distribution.value = self._shares.value = self._download.value = ""
             self._gaps.value = self._teams.value = fragment(COMMON, "note", "No answers yet: teams appear here as they answer.")
             self._movement.value = self._evidence.value = ""
             return summary
-        self._heatmap.value = chart_html(room_heatmap(summary.levels), summary.describe_levels())
+        self._heatmaps = [chart_html(room_heatmap(summary.rubric_levels(rubric),
+                                                  title=f"Level per team and dimension: {title}"),
+                                     summary.describe_levels(rubric))
+                          for rubric, title in summary.rubric_titles.items()]
+        self._heatmap.value = "".join(self._heatmaps)
         self._distribution.value = chart_html(distribution_chart(summary.distribution), summary.describe_distribution())
         self._shares.value = chart_html(share_chart(summary.shares), summary.describe_shares())
         gaps = summary.common_gaps()
@@ -345,6 +353,7 @@ class WorkshopDashboard(widgets.VBox):
         self._teams.value = self._teams_html(summary)
         self._movement.value = movement_html(summary)
         self._evidence.value = evidence_html(summary)
+        self._download.value = csv_download_html(summary)
         return summary
 
     def _refresh_failed(self, exc: Exception) -> None:
@@ -373,18 +382,14 @@ class WorkshopDashboard(widgets.VBox):
             exported = self.reports_folder / f"{team_file_stem(a.team, a.rubric)}.html"
             link = page_link(exported) if exported.is_file() else None
             rows.append({"a": a, "live": live, "export_link": link,  # a path when outside the served folder
-                         "export_path": str(exported) if exported.is_file() and not link else ""})
+                         "export_path": str(exported.resolve()) if exported.is_file() and not link else ""})
         return fragment(BOARD, "teams_table", assessments[0].dimensions, rows)
 
     def export_csv(self) -> str:
-        """The room summary as CSV: a download link in the page (works offline) and the text returned."""
+        """The room summary as CSV text (`RoomSummary.to_csv`), the same text the download link holds."""
         summary = self.summary or self.refresh()
-        text = summary.to_csv()
-        payload = base64.b64encode(text.encode()).decode()
-        self._download.value = fragment(COMMON, "download", f"data:text/csv;base64,{payload}", "room-summary.csv",
-                                        f"room-summary.csv ({plural(summary.team_count, 'team')}, "
-                                        f"{plural(len(summary.records), 'row')})")
-        return text
+        self._download.value = csv_download_html(summary)
+        return summary.to_csv()
 
     # ------------------------------------------------------------------ export all reports
 
@@ -431,13 +436,29 @@ class WorkshopDashboard(widgets.VBox):
 
         result = run_reports([self.folder], self.reports_folder, pdf=self._export_pdf, jobs=2, on_progress=progress)
         self.last_export = result
-        index = page_link(result.index)
-        self._export_status.value = fragment(BOARD, "export_done", len(result.outcomes) - len(result.failed),
-                                             len(result.outcomes), [o.error for o in result.failed], index, result.index,
-                                             self.reports_folder, result.seconds,
-                                             "HTML and PDF" if self._export_pdf else "HTML")
+        self._export_status.value = export_done_html(result, self.reports_folder,
+                                                     "HTML and PDF" if self._export_pdf else "HTML")
         self._teams.value = self._teams_html(self.summary) if self.summary and self.summary.records else self._teams.value
         return result
+
+
+def csv_download_html(summary: RoomSummary) -> str:
+    """The one-click CSV download: a link carrying `summary.to_csv()` as a `data:` URI ("" for no teams)."""
+    if not summary.records:
+        return ""
+    payload = base64.b64encode(summary.to_csv().encode()).decode()
+    return fragment(BOARD, "csv_download", f"data:text/csv;base64,{payload}", CSV_NAME,
+                    f"{CSV_NAME} ({plural(summary.team_count, 'team')}, {plural(len(summary.records), 'row')})")
+
+
+def export_done_html(result: Any, reports: Path, kinds: str) -> str:
+    """What "Export all reports" says when done: how many, into which folder (the real one: under `serve`
+    the kernels' reports folder is the served root's link to the facilitator's `--reports-dir`, resolved
+    here), and the index's served URL (or its path when no page can reach it)."""
+    index_url = page_link(result.index)
+    return fragment(BOARD, "export_done", len(result.outcomes) - len(result.failed), len(result.outcomes),
+                    [o.error for o in result.failed], index_url, Path(result.index).resolve(),
+                    Path(reports).resolve(), result.seconds, kinds)
 
 
 def movement_html(summary: RoomSummary) -> str:
