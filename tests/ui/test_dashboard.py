@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import base64
+import csv
+import html
 import http.server
+import io
 import json
 import re
 import shutil
@@ -12,9 +16,11 @@ import threading
 import pytest
 
 from mlops_workbook.assessment.answers import Answer, Answers
+from mlops_workbook.assessment.rubric import load_rubric
 from mlops_workbook.assessment.store import answers_path, save_answers
 from mlops_workbook.ui import WorkshopDashboard
-from mlops_workbook.ui.dashboard import join_info, read_places
+from mlops_workbook.report.batch import BatchResult
+from mlops_workbook.ui.dashboard import export_done_html, join_info, read_places
 
 from ..conftest import sample_files
 
@@ -40,19 +46,85 @@ def test_charts_appear_as_teams_arrive_with_auto_refresh_on(tmp_path):
     assert "1 team</b> (2 assessments" in board.status
     for chart in board.charts:  # inline SVG in widget state, each with a text alternative
         assert re.match(r'<figure role="img" aria-label="[^"]{10,}"', chart) and "<svg" in chart
-    assert "Arrived Team (quick-check)" in board.charts[0]  # the heatmap's alternative names every row
+    assert len(board.charts) == 4  # a heatmap per rubric, the distribution, the shares
+    assert "Arrived Team" in board.charts[0] and "Arrived Team" in board.charts[1]  # every row named
     assert "<td>quick-check</td>" in board.teams_html and "<td>mlops-maturity</td>" in board.teams_html
 
 
-def test_csv_names_each_rows_own_file(tmp_path):
+def _label(chart: str) -> str:
+    return html.unescape(re.match(r'<figure role="img" aria-label="([^"]*)"', chart).group(1))
+
+
+def test_one_heatmap_per_rubric_each_with_its_rubrics_dimensions_only(tmp_path):
+    """A quick check and a full assessment share no chart: no sparse rows, no column of one under the other's."""
+    _save(tmp_path, "Blue")
+    _save(tmp_path, "Blue", "quick-check")
+    _save(tmp_path, "Green", "quick-check")
+    board = WorkshopDashboard(folder=tmp_path, places_url="")
+    full, quick = load_rubric("mlops-maturity"), load_rubric("quick-check")
+    heatmaps = board.charts[:-2]
+    assert len(heatmaps) == 2
+    for chart, rubric, teams in ((heatmaps[0], full, ["Blue"]), (heatmaps[1], quick, ["Blue", "Green"])):
+        label = _label(chart)
+        assert rubric.title in label and rubric.title in chart  # labelled: alternative text and chart title
+        rows = label.split(". ", 1)[1].rstrip(".").split("; ")
+        assert [row.split(":")[0] for row in rows] == teams
+        for row in rows:  # each row lists exactly its rubric's dimensions, in order
+            assert [cell.rsplit(" ", 1)[0] for cell in row.split(": ", 1)[1].split(", ")] == \
+                [d.name for d in rubric.dimensions]
+
+
+def _csv_rows(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_csv_names_each_rows_own_file_and_writes_every_number_one_way(tmp_path):
     _save(tmp_path, "Blue")
     _save(tmp_path, "Blue", "quick-check")
     board = WorkshopDashboard(folder=tmp_path, places_url="")
-    lines = board.export_csv().splitlines()[1:]
-    files = {line.split(",")[2]: line.split(",")[1] for line in lines}
-    assert files == {"mlops-maturity": answers_path(tmp_path, "Blue").name,
-                     "quick-check": answers_path(tmp_path, "Blue", "quick-check").name}
+    rows = _csv_rows(board.export_csv())
+    assert {r["rubric"]: r["file"] for r in rows} == {
+        "mlops-maturity": answers_path(tmp_path, "Blue").name,
+        "quick-check": answers_path(tmp_path, "Blue", "quick-check").name}
+    levels = [k for k in rows[0] if k.startswith("level: ")]
+    cells = [r[k] for r in rows for k in (*levels, "overall_level", "target_level", "answered", "total")]
+    assert all(re.fullmatch(r"\d*", c) for c in cells), cells  # whole numbers, never "0.0"
+    assert "" in cells  # a level column the row's rubric does not have stays empty
+    assert all(re.fullmatch(r"\d+\.\d{3}", r["mean_progress"]) for r in rows)
     assert "room-summary.csv (1 team, 2 rows)" in board.download
+
+
+def test_the_csv_downloads_in_one_click_from_the_first_refresh(tmp_path):
+    """No button to press first: the link is there (and current) after every refresh, and it holds the CSV."""
+    board = WorkshopDashboard(folder=tmp_path, places_url="")
+    assert board.download == ""  # an empty room: nothing to download
+    _save(tmp_path, "Blue")
+    board.refresh()
+    href = re.search(r'<a download="room-summary.csv" href="data:text/csv;base64,([^"]+)"', board.download)
+    assert href and base64.b64decode(href.group(1)).decode() == board.summary.to_csv()
+    _save(tmp_path, "Green")
+    board.refresh()
+    assert "(2 teams, 2 rows)" in board.download
+    assert not [w for w in board.children if getattr(w, "description", "") == "Export CSV"]  # no second control
+
+
+def test_export_says_the_real_reports_folder_and_the_index_url(tmp_path, monkeypatch):
+    """Under `serve` the kernels write through the served root's `reports` link: the page names the
+    facilitator's folder (the link resolved) and the index's served URL."""
+    real = tmp_path / "walk" / "reports"
+    real.mkdir(parents=True)
+    root = tmp_path / "served-root"
+    root.mkdir()
+    (root / "reports").symlink_to(real, target_is_directory=True)
+    monkeypatch.chdir(root)
+    monkeypatch.delenv("VOILA_KERNEL_ID", raising=False)
+    monkeypatch.delenv("VOILA_PREHEAT", raising=False)
+    (real / "index.html").write_text("<html></html>")
+    said = export_done_html(BatchResult([], root / "reports" / "index.html", 2.0), root / "reports", "HTML")
+    assert f"into <code>{real.resolve()}</code>" in said and str(root) not in said
+    assert '<a href="reports/index.html" target="_blank">reports/index.html</a>' in said
+    elsewhere = export_done_html(BatchResult([], real / "index.html", 2.0), real, "HTML")  # outside the served root
+    assert f"<code>{(real / 'index.html').resolve()}</code>" in elsewhere and "<a href" not in elsewhere
 
 
 class _Room(http.server.BaseHTTPRequestHandler):
@@ -138,7 +210,8 @@ def test_export_all_writes_html_pdf_and_the_index_into_the_reports_folder(tmp_pa
     assert "index.html" in names and len([n for n in names if n.endswith(".pdf")]) == 3
     assert len([n for n in names if n.endswith(".html")]) == 4  # three reports and the index
     assert "3 of 3 reports exported (HTML and PDF)" in board.export_status
-    assert '<a href="reports/index.html" target="_blank">the room\'s index</a>' in board.export_status
+    assert '<a href="reports/index.html" target="_blank">reports/index.html</a>' in board.export_status
+    assert f"<code>{reports.resolve()}</code>" in board.export_status
     assert not board.export_all_button.disabled
     index = (reports / "index.html").read_text()
     assert "<th>Rubric</th>" in index and "<td>quick-check</td>" in index  # one row per team and rubric, named
