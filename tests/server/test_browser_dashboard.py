@@ -72,12 +72,13 @@ def test_dashboard_draws_its_charts_as_teams_arrive(server, page):
     _save(server["answers"], TEAMS[0])
     _save(server["answers"], TEAMS[0], "quick-check")
     _save(server["answers"], TEAMS[1])
-    page.wait_for_function(f"document.querySelectorAll('{CHARTS}').length === 3", timeout=60_000)
+    page.wait_for_function(f"document.querySelectorAll('{CHARTS}').length === 4", timeout=60_000)
     page.get_by_text("2 teams").first.wait_for()  # teams, not files (three assessments)
     assert page.get_by_text("3 assessments").count() >= 1
     assert page.locator("th", has_text="Rubric").count() >= 1
     labels = page.locator("figure[role=img]").evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")
-    assert len(labels) == 3 and all(len(label) > 20 for label in labels)
+    assert len(labels) == 4 and all(len(label) > 20 for label in labels)  # a heatmap per rubric
+    assert page.locator('a[download="room-summary.csv"]').count() == 1  # one click saves the CSV
     page.get_by_text("Connected:").first.wait_for()
     # the server answers room.json: who is connected, and no limit without --max-participants
     places = page.locator("p", has_text="Connected:").first.inner_text()
