@@ -33,7 +33,7 @@ def test_a_team_with_two_rubrics_is_one_row_with_each_rubric_named(tmp_path):
     assert [t.team for t in links] == ["Blue", "Green"]
     assert [r.rubric for r in links[0].rubrics] == ["mlops-maturity", "quick-check"]
     page = _teams_part(landing_page(base_url="/", answers=answers, reports=reports, dashboard=False))
-    rows = re.findall(r"<li>(.*?)</li>", page, re.S)
+    rows = re.findall(r"<li>(.*?)</li>", page, re.DOTALL)
     assert len(rows) == 2 and rows[0].count("<strong>Blue</strong>") == 1 and "Blue" not in rows[1]
     full, quick = load_rubric("mlops-maturity").title, load_rubric("quick-check").title
     assert full in rows[0] and quick in rows[0] and quick in rows[1] and full not in rows[1]

@@ -18,8 +18,8 @@ import pytest
 from mlops_workbook.assessment.answers import Answer, Answers
 from mlops_workbook.assessment.rubric import load_rubric
 from mlops_workbook.assessment.store import answers_path, save_answers
-from mlops_workbook.ui import WorkshopDashboard
 from mlops_workbook.report.batch import BatchResult
+from mlops_workbook.ui import WorkshopDashboard
 from mlops_workbook.ui.dashboard import export_done_html, join_info, read_places
 
 from ..conftest import sample_files
