@@ -246,9 +246,9 @@ class AssessmentApp(widgets.VBox):
         self._changed(cid)
 
     def _context_changed(self, name: str, value: Any) -> None:
-        if self._team_problem:
+        if self._team_problem:  # greyed out; a change that raced it is undone (the status line says why)
             self._context.show(self.session.context)
-            self.check_team()
+            return
         self.session.set_context(name, value)
         self._changed()
 
