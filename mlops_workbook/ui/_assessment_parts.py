@@ -24,6 +24,7 @@ from ..report.queue import JobStatus, ReportQueue
 from ._common import COMMON, page_link, reporting, show_error, status
 
 CHOICES = [("yes", "yes"), ("partial", "partial"), ("no", "no"), ("n/a", "n/a")]
+BUTTON_WIDTH = "58px"  # "partial" whole; four fit beside the criterion at 1024 px
 NOT_GIVEN = "(not given)"
 _STYLE = {"description_width": "120px"}
 PARTS = "ui/assessment.html.j2"
@@ -62,6 +63,11 @@ class ContextForm(widgets.VBox):
         for name, control in c.items():
             handler = reporting(messages)(lambda change, name=name: self._changed(name, change["new"], on_change))
             control.observe(handler, names="value")
+
+    def set_enabled(self, enabled: bool) -> None:
+        """Take input (True) or refuse it, greyed out (False: the team name in the box cannot be used)."""
+        for control in self.controls.values():
+            control.disabled = not enabled
 
     def _changed(self, name: str, raw: Any, on_change: Callable[[str, Any], None]) -> None:
         if self._quiet:
@@ -102,6 +108,7 @@ class CriteriaTabs(widgets.Tab):
         self.evidence: dict[str, widgets.Text] = {}
         self.marks: dict[str, widgets.HTML] = {}  # the "Saved for <team>" beside each built criterion
         self._marked: str | None = None
+        self.enabled = True  # False while the team name in the box cannot be used: nothing is taken
         self._built: set[int] = set()
         self._quiet = False
         self.rubric: Rubric | None = None
@@ -126,6 +133,25 @@ class CriteriaTabs(widgets.Tab):
         finally:
             self._quiet = False
 
+    def set_enabled(self, enabled: bool) -> None:
+        """Take answers (True) or refuse them, the buttons and evidence boxes greyed out (False), in the
+        tabs built so far and in those built later."""
+        self.enabled = enabled
+        for cid, choice in self.choices.items():
+            choice.disabled = self.evidence[cid].disabled = not enabled
+
+    def refuse(self, criterion_id: str, message: str) -> None:
+        """Undo a click the page cannot take (the model keeps its value) and say why in one line beside
+        that criterion, where the participant looks."""
+        if criterion_id in self.choices:
+            value, evidence = self._value_of(criterion_id)
+            self._quiet = True
+            try:
+                self.choices[criterion_id].value, self.evidence[criterion_id].value = value, evidence
+            finally:
+                self._quiet = False
+        self._mark(criterion_id, status(message, "error"))
+
     def _build(self, index: int | None) -> None:
         rubric = self.rubric
         if rubric is None or index is None or index in self._built or index >= len(rubric.dimensions):
@@ -141,13 +167,18 @@ class CriteriaTabs(widgets.Tab):
 
     def _row(self, crit: Any) -> widgets.HBox:
         value, evidence_text = self._value_of(crit.id)
-        choice = widgets.ToggleButtons(options=CHOICES, value=value, style={"button_width": "70px"},
-                                       tooltips=["met", "partly met", "not met", "not applicable"])
+        # the four buttons are one unit that never shrinks (shrunk, "n/a" wrapped under "yes" at 1280 px):
+        # the criterion's text and the evidence box give way instead
+        choice = widgets.ToggleButtons(options=CHOICES, value=value, style={"button_width": BUTTON_WIDTH},
+                                       tooltips=["met", "partly met", "not met", "not applicable"],
+                                       disabled=not self.enabled, layout={"width": "auto", "flex": "0 0 auto"})
         choice.add_class(f"criterion-{crit.id}")
         choice.add_class(ANSWER_GROUP)
         evidence = widgets.Text(value=evidence_text, placeholder="evidence (optional)", continuous_update=False,
-                                layout={"width": "320px"})
-        label = widgets.HTML(fragment(PARTS, "criterion", crit), layout={"width": "46%"})
+                                disabled=not self.enabled,
+                                layout={"width": "auto", "flex": "1 1 160px", "min_width": "120px",
+                                        "max_width": "320px"})
+        label = widgets.HTML(fragment(PARTS, "criterion", crit), layout={"flex": "1 1 46%", "min_width": "200px"})
         label.add_class(LABEL)
 
         def changed(change: dict[str, Any], cid: str = crit.id) -> None:
@@ -157,7 +188,7 @@ class CriteriaTabs(widgets.Tab):
         handler = reporting(self._messages)(changed)
         choice.observe(handler, names="value")
         evidence.observe(handler, names="value")
-        mark = widgets.HTML(layout={"min_width": "140px"})
+        mark = widgets.HTML(layout={"flex": "0 0 130px", "width": "130px"})
         mark.add_class("saved-mark")
         self.choices[crit.id], self.evidence[crit.id], self.marks[crit.id] = choice, evidence, mark
         return widgets.HBox([label, choice, evidence, mark],
@@ -166,11 +197,14 @@ class CriteriaTabs(widgets.Tab):
     def mark_saved(self, criterion_id: str | None, text: str) -> None:
         """Show `text` beside the criterion just answered (the only mark on the page): the participant
         sees the save where they clicked, not in a status line scrolled out of sight. None clears it."""
+        self._mark(criterion_id, status(text, "ok"))
+
+    def _mark(self, criterion_id: str | None, html: str) -> None:
         if self._marked is not None and self._marked != criterion_id and self._marked in self.marks:
             self.marks[self._marked].value = ""
         self._marked = criterion_id if criterion_id in self.marks else None
         if self._marked is not None:
-            self.marks[self._marked].value = status(text, "ok")
+            self.marks[self._marked].value = html
 
 
 def summary_html(a: Assessment, rubric: Rubric) -> str:

@@ -31,7 +31,8 @@ def server_paths_allowed() -> bool:
 def apply_scan(app: AssessmentApp, items: list[tuple[str, Answer]]) -> tuple[int, int, int]:
     """Pre-fill unanswered criteria, mark agreeing answers as evidenced, keep disagreeing ones.
 
-    Returns (filled, confirmed, kept)."""
+    Returns (filled, confirmed, kept); nothing is taken while the team name in the box cannot be used."""
+    app.check_team()
     session = app.session
     filled = confirmed = kept = 0
     for cid, found in items:

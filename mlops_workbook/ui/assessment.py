@@ -36,6 +36,7 @@ class AssessmentApp(widgets.VBox):
         self.assessment: Assessment | None = None
         self.last_saved: Path | None = None
         self.score_seconds = 0.0
+        self._team_problem = ""  # why the name in the box cannot be used; while set, nothing is taken or saved
         first = load_rubric(rubric or DEFAULT_RUBRIC)  # an id or a path: a custom rubric's id need not be its name
         self.session = AssessmentSession(self.folder, first)
         self._messages = widgets.HTML()
@@ -58,11 +59,14 @@ class AssessmentApp(widgets.VBox):
         from ._assessment_sources import AnswerSources  # the scan's code loads only with the assessment
 
         self._sources = AnswerSources(self)
+        # the page's error line sits under the team and the context, where most errors come from; a
+        # refused click says so beside its criterion, a report's trouble beside its button
         self.children = [
-            widgets.HBox([self._team, self._rubric]), self._status, self._sources, self._context,
+            widgets.HBox([self._team, self._rubric], layout={"flex_flow": "row wrap"}), self._status,
+            self._sources, self._context, self._messages,
             widgets.HBox([self._progress, self._progress_label]),
             widgets.HBox([self._summary, self._level_bars], layout={"flex_flow": "row wrap"}),
-            self._tabs, self._report, self._messages,
+            self._tabs, self._report,
         ]
         self._rubric.observe(reporting(self._messages)(self._rubric_changed), names="value")
         self._team.observe(reporting(self._messages)(self._team_changed), names="value")
@@ -104,6 +108,17 @@ class AssessmentApp(widgets.VBox):
     def team(self) -> str:
         """The team's exact name ("" until typed)."""
         return self.session.team
+
+    @property
+    def team_problem(self) -> str:
+        """Why the name in the team box cannot be used ("" when it can): while it cannot, the page takes
+        no answer and saves nothing, so nothing lands in another team's file."""
+        return self._team_problem
+
+    def check_team(self) -> None:
+        """Raise the one-line `WorkbookError` while the name in the team box cannot be used."""
+        if self._team_problem:
+            raise WorkbookError(f"{self._team_problem}: fix the team name first, nothing was taken", field="team")
 
     @property
     def path(self) -> Path | None:
@@ -194,11 +209,13 @@ class AssessmentApp(widgets.VBox):
     def set_answer(self, criterion_id: str, value: str | None, evidence: str | None = None, *,
                    origin: str = "") -> None:
         """Answer one criterion as a click would (scan results, scripts, tests)."""
+        self.check_team()
         self.session.set_answer(criterion_id, value, evidence, origin=origin)
         self.answers_changed()
 
     def merge_answers(self, uploaded: Answers) -> int:
         """Take an uploaded answers file's answers and context as if entered here; saved at once."""
+        self.check_team()
         count = self.session.merge(uploaded)
         self._context.show(self.session.context)
         self.answers_changed()
@@ -207,6 +224,7 @@ class AssessmentApp(widgets.VBox):
     def take_uploaded(self, uploaded: Answers) -> int:
         """"Load answers": show the file's rubric (bundled ones), take its team when none is typed yet,
         then merge its answers into that team's."""
+        self.check_team()
         if uploaded.rubric != self._rubric.value and uploaded.rubric in available_rubrics():
             self._rubric.value = uploaded.rubric
         if not self.team:
@@ -221,10 +239,16 @@ class AssessmentApp(widgets.VBox):
     # ------------------------------------------------------------------ reactions
 
     def _criterion_changed(self, cid: str, value: str | None, evidence: str) -> None:
+        if self._team_problem:  # a click that raced the greying-out: undone, and said beside it
+            self._tabs.refuse(cid, "Not saved: fix the team name first")
+            return
         self.session.set_answer(cid, value, evidence)
         self._changed(cid)
 
     def _context_changed(self, name: str, value: Any) -> None:
+        if self._team_problem:  # greyed out; a change that raced it is undone (the status line says why)
+            self._context.show(self.session.context)
+            return
         self.session.set_context(name, value)
         self._changed()
 
@@ -232,27 +256,56 @@ class AssessmentApp(widgets.VBox):
         resumed = self.session.select_rubric(load_rubric(change["new"]) if change["new"] not in
                                              self.session.rubrics else self.session.rubrics[change["new"]])
         self._tabs.show_rubric(self.session.rubric)
-        self._show_opened(resumed)
+        self._show_opened(resumed, switched=change["old"])
 
     def _team_changed(self, change: dict[str, Any]) -> None:
-        resumed = self.session.set_team(change["new"])
+        try:
+            resumed = self.session.set_team(change["new"])
+        except WorkbookError as exc:  # never truncated: the name is the participant's; never the old team's file
+            self._refuse_team(str(exc))
+            return
+        self._team_problem = ""
+        self._tabs.set_enabled(True)
+        self._context.set_enabled(True)
         self._tabs.refresh()
         self._context.show(self.session.context)
         self._show_opened(resumed)
         if self.session.unsaved and self.autosave:  # answers given before the name was typed
             self.save()
 
-    def _show_opened(self, resumed: int) -> None:
+    def _refuse_team(self, problem: str) -> None:
+        """The name in the box cannot be used: say so under the box, take no answers until it can."""
+        self._team_problem = problem
+        self.session.set_team("")  # let go of the previous team: its answers are not shown under this name
+        self._tabs.refresh()
+        self._context.show(self.session.context)
+        self._tabs.set_enabled(False)
+        self._context.set_enabled(False)
+        self._tabs.mark_saved(None, "")
+        self._status.value = status(f"{problem}: shorten the name; until then no answer is taken or saved",
+                                    "error")
+        self._refresh()
+
+    def _show_opened(self, resumed: int, switched: str | None = None) -> None:
         path = self.path
+        if self._team_problem:
+            self._refresh()
+            return
         if self.session.warning:
-            self._status.value = status(self.session.warning, "error")
+            text, tone = self.session.warning, "error"
         elif path is None:
-            self._status.value = ""
+            text, tone = "", "muted"
         elif resumed:
-            self._status.value = status(f"Resumed {resumed} answers to {self.rubric.id} for {self.team}", "ok")
+            text, tone = f"Resumed {resumed} answers to {self.rubric.id} for {self.team}", "ok"
         else:
-            self._status.value = status(f"New: {self.team}'s answers to {self.rubric.id} will be saved to this "
-                                        "server as you answer")
+            text, tone = (f"New: {self.team}'s answers to {self.rubric.id} will be saved to this server as you "
+                          "answer"), "muted"
+        if switched is not None and tone != "error":  # an empty set of answers is not a loss: say so
+            whose = f"{self.team}'s" if self.team else "your"
+            note = (f"Each rubric keeps its own answers: {whose} answers to {switched} are kept, switching back "
+                    "restores them")
+            text = f"{text}. {note}" if text else note
+        self._status.value = status(text, tone) if text else ""
         self._refresh()
 
     def _changed(self, criterion_id: str | None = None) -> None:
@@ -263,7 +316,9 @@ class AssessmentApp(widgets.VBox):
     def save(self, criterion_id: str | None = None) -> Path | None:
         """Merge this page's changes into the team's file now (None: no team yet). The status line and,
         when the save follows a click on `criterion_id`, a mark beside that criterion say so with the
-        team's name (the file's hashed stem means nothing to a participant)."""
+        team's name (the file's hashed stem means nothing to a participant). While the name in the box
+        cannot be used it raises instead and nothing is written."""
+        self.check_team()
         path = self.session.save()
         if path is not None:
             self._tabs.refresh()  # another browser's answers to this team, merged in
@@ -283,6 +338,7 @@ class AssessmentApp(widgets.VBox):
         self._level_bars.value = level_bars(a, rubric)
 
     def _prepare_report(self) -> tuple[Path, str]:
+        self.check_team()
         if not self.team:
             raise WorkbookError("enter your team's name first", field="team")
         path = self.save()
