@@ -300,7 +300,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     result = run_reports(args.answers, args.out, rubric=args.rubric, scenario=args.scenario or "", seed=args.seed,
                          target_level=args.target, include_simulation=not args.no_simulation, costs=args.costs or "",
                          replay=args.replay or "", jobs=args.jobs,
-                         keep_ipynb=args.keep_ipynb, pdf=args.pdf, on_progress=None if args.quiet else print_progress)
+                         keep_ipynb=args.keep_ipynb, pdf=args.pdf, on_progress=None if args.quiet else print_progress,
+                         strict=True)  # every file invalid: bad input, one line, exit 2, nothing written
     for outcome in result.failed:
         print(f"error: {outcome.error}", file=sys.stderr)
     ok = len(result.outcomes) - len(result.failed)

@@ -230,3 +230,13 @@ def _only(paths):
     found = list(paths)
     assert len(found) == 1, found
     return found[0]
+
+
+def test_report_on_an_invalid_answers_file_is_one_line_naming_file_and_field_exit_2(tmp_path, capsys):
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"team": "Blue", "rubric": "quick-check", "answers": {"qc-build-1": "perhaps"}}))
+    out = tmp_path / "out"
+    code, stdout, err = run(capsys, "report", str(bad), "--out", str(out))
+    assert code == 2 and stdout == "", (code, err)
+    assert err.startswith(f"error: {bad}: answers.qc-build-1: ") and err.count("\n") == 1, err
+    assert not out.exists()  # validated first: nothing written
