@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,11 +18,23 @@ from .errors import WorkbookError
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
 
+def _bad_input_line(exc: WorkbookError) -> str:
+    """The one line every bad input prints on stderr: `error: <file>: <field>: <reason>`."""
+    return f"error: {exc}\n"
+
+
+_ARGUMENT = re.compile(r"argument (?P<field>[^:]+): (?P<reason>.*)", re.S)
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse, but usage errors are one line and exit 2 like every other bad input."""
+    """argparse, but a usage error is bad input like any other: the same one line
+    (`error: --seed: expected ...`, the option as its field), no usage block, exit 2."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n")
+        match = _ARGUMENT.fullmatch(message)
+        exc = (WorkbookError(match["reason"], field=match["field"].split("/")[-1]) if match
+               else WorkbookError(message))
+        self.exit(EXIT_BAD_INPUT, _bad_input_line(exc))
 
 
 class _Lazy(Sequence[str]):
@@ -300,7 +313,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     result = run_reports(args.answers, args.out, rubric=args.rubric, scenario=args.scenario or "", seed=args.seed,
                          target_level=args.target, include_simulation=not args.no_simulation, costs=args.costs or "",
                          replay=args.replay or "", jobs=args.jobs,
-                         keep_ipynb=args.keep_ipynb, pdf=args.pdf, on_progress=None if args.quiet else print_progress)
+                         keep_ipynb=args.keep_ipynb, pdf=args.pdf, on_progress=None if args.quiet else print_progress,
+                         strict=True)  # every file invalid: bad input, one line, exit 2, nothing written
     for outcome in result.failed:
         print(f"error: {outcome.error}", file=sys.stderr)
     ok = len(result.outcomes) - len(result.failed)
@@ -517,7 +531,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except WorkbookError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        sys.stderr.write(_bad_input_line(exc))
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

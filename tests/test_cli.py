@@ -230,3 +230,25 @@ def _only(paths):
     found = list(paths)
     assert len(found) == 1, found
     return found[0]
+
+
+def test_report_on_an_invalid_answers_file_is_one_line_naming_file_and_field_exit_2(tmp_path, capsys):
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"team": "Blue", "rubric": "quick-check", "answers": {"qc-build-1": "perhaps"}}))
+    out = tmp_path / "out"
+    code, stdout, err = run(capsys, "report", str(bad), "--out", str(out))
+    assert code == 2 and stdout == "", (code, err)
+    assert err.startswith(f"error: {bad}: answers.qc-build-1: ") and err.count("\n") == 1, err
+    assert not out.exists()  # validated first: nothing written
+
+
+@pytest.mark.parametrize("argv, line", [
+    (["simulate", "--seed", "-1"], "error: --seed: expected a whole number >= 0, got '-1'\n"),
+    (["report", "x.json", "--out", "o", "--seed", "x"], "error: --seed: expected a whole number >= 0, got 'x'\n"),
+    (["simulate", "--levels", "9"], "error: --levels: levels must be among 0-4, got '9'\n"),
+    (["simulate", "--bogus"], "error: unrecognized arguments: --bogus\n"),
+    (["simulate", "--seeds", "0"], "error: --seeds: must be at least 1\n"),  # the command's own check: the same form
+])
+def test_bad_options_are_one_line_error_naming_the_option_exit_2(capsys, argv, line):
+    code, out, err = run(capsys, *argv)
+    assert (code, out, err) == (2, "", line)

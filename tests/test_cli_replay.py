@@ -58,3 +58,18 @@ def test_replay_bad_input_is_one_line_exit_2(history_file, capsys, extra, words)
     err = capsys.readouterr().err
     assert code == 2
     assert err.count("\n") == 1 and words in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("name, words", [
+    ("nonexistent.csv", "no such file"),
+    ("history.json", "not a CSV or Parquet file"),
+])
+def test_replay_names_a_missing_or_other_format_file_before_any_column(tmp_path, capsys, name, words):
+    path = tmp_path / name
+    if path.suffix == ".json":
+        path.write_text('{"rain": [1, 0]}', encoding="utf-8")
+    code = main(["replay", str(path), "--label", "rain"])  # no --time: the file comes first, not the time column
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.count("\n") == 1 and str(path) in err and words in err
+    assert "time" not in err.replace(str(path), "")

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..errors import WorkbookError
 from . import simcache
 from .index import page, write_index
 from .jobs import ReportJob, ReportOutcome, by_simulation, expand_inputs, plan_jobs
@@ -137,6 +138,7 @@ def run_reports(
     keep_ipynb: bool = False,
     pdf: bool = False,
     on_progress: Callable[[int, int, ReportOutcome], None] | None = None,
+    strict: bool = False,
 ) -> BatchResult:
     """Execute one report per answers file in parallel worker processes; write the HTML and an index.
 
@@ -144,6 +146,8 @@ def run_reports(
     the next ones); a PDF that fails fails its report only. `scenario` "": each team's from its context;
     `costs`: a costs file for every report (validated here: a bad field is bad input for the batch);
     `replay`: a saved `replay --json` result every report shows instead of the loan book (validated here too).
+    `strict` (the CLI): when no file can be reported (every one invalid), raise `WorkbookError` with the first
+    file's one-line error before anything is written: that is bad input, not a batch in which some work failed.
     """
     from contextlib import nullcontext
 
@@ -164,12 +168,14 @@ def run_reports(
 
         chromium_path()  # no chromium: one line and exit 2 before any kernel starts
     started = time.perf_counter()
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     paths, outcomes = expand_inputs(inputs)
     planned, failures = plan_jobs(paths, rubric=rubric, scenario=scenario, seed=seed, target_level=target_level,
                                   include_simulation=include_simulation, costs=costs, replay=replay)
     outcomes += failures
+    if strict and not planned and outcomes:
+        raise WorkbookError(_first_error(outcomes))
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
     total = len(planned) + len(outcomes)
     done = 0
     for outcome in outcomes:
@@ -216,6 +222,13 @@ def run_reports(
     return BatchResult(outcomes, index, time.perf_counter() - started)
 
 
+def _first_error(failed: list[ReportOutcome]) -> str:
+    """One line for a batch in which no file can be reported: the first file's error, the others named."""
+    first = failed[0].error or f"{failed[0].source}: cannot be reported"
+    others = [o.source for o in failed[1:]]
+    return first + (f" (and {len(others)} more invalid: {', '.join(others)})" if others else "")
+
+
 def print_pdf(printer: Any, outcome: ReportOutcome, out: Path) -> None:
     """`<team>.pdf` beside an exported report; a failure fails this report (no stale PDF left behind)."""
     target = out / f"{Path(outcome.html).stem}.pdf" if outcome.html else None
@@ -236,13 +249,14 @@ def print_pdf(printer: Any, outcome: ReportOutcome, out: Path) -> None:
 
 
 def print_progress(done: int, total: int, outcome: ReportOutcome) -> None:
-    """One status line per report on stderr (a progress bar that also reads well in CI logs)."""
+    """One status line per report on stderr (a progress bar that also reads well in CI logs); a failure's
+    error is not repeated here: the caller prints it once, as `error: ...`, when the batch is done."""
     width = 20
     filled = int(width * done / total) if total else width
     bar = "#" * filled + "." * (width - filled)
     seconds = sum(outcome.timings.values())
-    detail = f"{outcome.html} ({seconds:.1f} s)" if outcome.ok else outcome.error
-    print(f"[{bar}] {done}/{total} {'ok    ' if outcome.ok else 'FAILED'} {outcome.team}: {detail}",
+    detail = f": {outcome.html} ({seconds:.1f} s)" if outcome.ok else " (the error follows the batch)"
+    print(f"[{bar}] {done}/{total} {'ok    ' if outcome.ok else 'FAILED'} {outcome.team}{detail}",
           file=sys.stderr, flush=True)
 
 

@@ -38,6 +38,21 @@ PRUNED_DIRS = frozenset({
     "mlruns", "wandb", ".terraform", ".hypothesis", ".gradle", "target",
 })
 PRUNED_PATHS = frozenset({".dvc/cache", ".dvc/tmp"})
+# Build output: copies of the repository's own files (setuptools' build/lib*, build/bdist.*, build/temp.*;
+# dist/; *.egg-info; __pypackages__), which would show every piece of evidence twice.
+PRUNED_BUILD_DIRS = frozenset({"dist", "__pypackages__", "pip-wheel-metadata"})
+_SETUPTOOLS_BUILD = re.compile(r"(?:lib|bdist|temp|scripts)(?:[.-].*)?")
+
+
+def pruned(name: str, rel_dir: str) -> bool:
+    """Whether the walk skips the folder `name` inside `rel_dir` ("" at the root, else ending in "/"):
+    tool state and caches (`PRUNED_DIRS`, `PRUNED_PATHS`) and build output (`PRUNED_BUILD_DIRS`,
+    `*.egg-info`, and `lib*`, `bdist.*`, `temp.*`, `scripts-*` inside a `build` folder)."""
+    if name in PRUNED_DIRS or name in PRUNED_BUILD_DIRS or f"{rel_dir}{name}" in PRUNED_PATHS:
+        return True
+    if name.endswith(".egg-info"):
+        return True
+    return rel_dir.rstrip("/").rsplit("/", 1)[-1] == "build" and bool(_SETUPTOOLS_BUILD.fullmatch(name))
 
 # Only what some probe reads is read: code, configuration, dependency files and documentation
 # (Markdown and reStructuredText: READMEs, docs/, model cards, runbooks). Data and lock files are
@@ -289,7 +304,7 @@ def _walk(root: str, raw: RawResults, max_files: int) -> Iterator[tuple[str, str
                 continue
             mode = st.st_mode
             if stat.S_ISDIR(mode):
-                if entry.name in PRUNED_DIRS or rel in PRUNED_PATHS:
+                if pruned(entry.name, rel_dir):
                     raw.skipped["pruned"] += 1
                 else:
                     subdirs.append((entry.path, rel + "/"))

@@ -137,6 +137,7 @@ def load_history(
     `categorical` forces named features to be categorical (a code with many values, e.g. a region).
     """
     source = Path(path)
+    _check_file(source)  # the file itself first: a missing file or another format is not a column problem
     block = _parse_period(period, time, source)
     if isinstance(label_delay, bool) or not isinstance(label_delay, (int, np.integer)) or label_delay < 0:
         raise DataError(f"must be a whole number of periods >= 0, got {label_delay!r}", source=source, field="label_delay")
@@ -211,14 +212,20 @@ def _suffix(source: Path) -> str:
     return source.suffix.lower()
 
 
-def _read(source: Path) -> pd.DataFrame:
+def _check_file(source: Path) -> str:
+    """The file's format ("CSV" or "Parquet"); a missing, empty or other-format file raises `DataError`."""
     kind = _FORMATS.get(_suffix(source))
     if kind is None or (_suffix(source) == ".gz" and not source.name.lower().endswith(".csv.gz")):
-        raise DataError("not a .csv, .csv.gz, .parquet or .pq file", source=source)
+        raise DataError("not a CSV or Parquet file (.csv, .csv.gz, .parquet or .pq)", source=source)
     if not source.is_file():
-        raise DataError("no such file", source=source)
+        raise DataError("no such file" if not source.exists() else "not a file", source=source)
     if source.stat().st_size == 0:
         raise DataError("the file is empty", source=source)
+    return kind
+
+
+def _read(source: Path) -> pd.DataFrame:
+    kind = _check_file(source)
     try:
         if kind == "CSV":
             frame = pd.read_csv(source, low_memory=False, **_ROUND_TRIP)

@@ -394,3 +394,23 @@ def test_scan_table_shows_remediation_for_what_is_missing(tmp_path):
     versioning = [line for line in lines if line.startswith("data-1-versioning ")]
     assert versioning and PROBE_INFO["data-versioning"].remediation in versioning[0]
     assert PROBE_INFO["data-versioning"].effort in versioning[0]
+
+
+# Probes whose practice lives beside production code: ML tests in tests/, documentation in docs/.
+ASIDE_IS_EVIDENCE = {"ml-tests", "feature-docs", "model-cards", "model-docs", "runbooks", "workflow-docs"}
+
+
+@pytest.mark.parametrize("probe_id", sorted(set(TREE_PROBES) - ASIDE_IS_EVIDENCE))
+def test_probe_evidence_found_only_in_tests_is_weak(probe_id, tmp_path):
+    raw = collect(write_tree(tmp_path, {f"tests/{rel}": text for rel, text in FIXTURES[probe_id][0].items()}))
+    assert not [f for f in PROBES[probe_id].run(raw) if f.outcome == "positive"]
+
+
+def test_model_registry_used_only_in_tests_answers_partial_not_yes(tmp_path):
+    from mlops_workbook.scan import scan
+
+    code = "import mlflow\n\nclient = mlflow.MlflowClient()\nclient.create_registered_model('m')\n"
+    found = {f.criterion: f for f in scan(write_tree(tmp_path, {"tests/scan/test_store.py": code})).findings}
+    assert found["gov-2-model-registry"].answer == "partial" and found["model-2-versioning"].answer == "partial"
+    found = {f.criterion: f for f in scan(write_tree(tmp_path / "prod", {"src/register.py": code})).findings}
+    assert found["gov-2-model-registry"].answer == "yes"

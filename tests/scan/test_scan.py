@@ -58,6 +58,19 @@ def test_pruned_folders_are_not_read(tmp_path):
     assert scan(tmp_path).findings == ()
 
 
+def test_build_output_is_not_read_twice(tmp_path):
+    train = "import mlflow\nmlflow.autolog()\n"
+    write_tree(tmp_path, {"src/pkg/train.py": train, "build/lib/pkg/train.py": train,
+                          "build/lib.linux-x86_64-cpython-311/pkg/train.py": train,
+                          "build/bdist.linux-x86_64/pkg/train.py": train, "dist/pkg-1.0/pkg/train.py": train,
+                          "src/pkg.egg-info/SOURCES.txt": "src/pkg/train.py\n", "build/Dockerfile": "FROM python:3.11\n",
+                          "src/library/x.py": "x = 1\n"})
+    raw = collect(tmp_path)
+    assert sorted(raw.texts) == ["build/Dockerfile", "src/library/x.py", "src/pkg/train.py"]
+    tracking = {f.criterion: f for f in scan(tmp_path).findings}["model-1-experiment-tracking"]
+    assert [e.path for e in tracking.evidence] == ["src/pkg/train.py"]
+
+
 def test_invalid_utf8_and_binaries(tmp_path):
     (tmp_path / "train.py").write_bytes(b"\xff\xfe import mlflow\nimport mlflow\nmlflow.autolog()\n")
     (tmp_path / "blob.py").write_bytes(b"\0import wandb\nwandb.init()\n")

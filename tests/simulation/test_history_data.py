@@ -237,7 +237,7 @@ def test_unreadable_and_empty_files(tmp_path):
     binary.write_bytes(b"\xff\xfe\x00\x81" * 100)
     assert "cannot be read as CSV" in one_line_error(binary, time="when", label="label")
     assert "no such file" in one_line_error(tmp_path / "missing.csv", time="when", label="label")
-    assert "not a .csv" in one_line_error(tmp_path / "h.xlsx", time="when", label="label")
+    assert "not a CSV or Parquet file" in one_line_error(tmp_path / "h.xlsx", time="when", label="label")
 
 
 def test_bad_time_values_and_options(tmp_path):

@@ -13,8 +13,18 @@ YAML = (".yaml", ".yml")
 
 
 def findings(probe: str, positive: Iterable[Location], weak: Iterable[Location] = (),
-             enforced: Iterable[Location] = ()) -> list[Finding]:
-    """Enforced findings first, then positive, then weak; one per location (path, line), the strongest."""
+             enforced: Iterable[Location] = (), *, aside_is_evidence: bool = False) -> list[Finding]:
+    """Enforced findings first, then positive, then weak; one per location (path, line), the strongest.
+
+    The one place the tests-only rule holds for every probe: a positive location in a folder beside
+    production code (tests, benchmarks, examples, docs: `ASIDE_FOLDERS`) is weak, the practice tried,
+    not run, so alone it gives "partial", never "yes". `aside_is_evidence` is for the probes whose
+    practice lives there (ML tests in tests/, documentation in docs/)."""
+    positive = list(positive)
+    if not aside_is_evidence:
+        weak = [*(Location(loc.path, loc.line, f"{loc.detail} (in {_aside(loc.path)} only)")
+                  for loc in positive if _aside(loc.path)), *weak]
+        positive = [loc for loc in positive if not _aside(loc.path)]
     out: list[Finding] = []
     seen: set[tuple[str, int | None]] = set()
     for outcome, locations in (("enforced", enforced), ("positive", positive), ("weak", weak)):

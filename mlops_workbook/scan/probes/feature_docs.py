@@ -42,4 +42,4 @@ def run(raw: RawResults) -> list[Finding]:
     weak += raw.grep(_SCHEMA, [f.path for f in raw.with_suffix(".pbtxt") if "schema" in f.name], detail="feature schema (names and types)")
     dbt = [f.path for f in raw.files if f.name in ("schema.yml", "schema.yaml") or "models/" in f.path and f.suffix in (".yml", ".yaml")]
     weak += raw.grep(_DBT_MODEL, dbt, detail="dbt model descriptions")
-    return findings(ID, positive, weak)
+    return findings(ID, positive, weak, aside_is_evidence=True)  # docs/ is where documentation lives

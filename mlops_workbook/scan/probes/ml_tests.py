@@ -109,4 +109,4 @@ def run(raw: RawResults) -> list[Finding]:
     for path in others:
         _tier, loc = _test_site(raw.text(path), Location(path, 1, "test"))
         weak.append(Location(path, loc.line, f"{loc.detail.split(' (', 1)[0]} (tests other code than the ML code)"))
-    return findings(ID, positive, weak)
+    return findings(ID, positive, weak, aside_is_evidence=True)  # tests are where ML tests live

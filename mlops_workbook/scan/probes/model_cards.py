@@ -26,4 +26,5 @@ def run(raw: RawResults) -> list[Finding]:
     positive = file_locations(cards, "model card")
     generated, weak = library(raw, modules=("model_card_toolkit", "huggingface_hub"),
                               packages=("model-card-toolkit",), calls=_GENERATE, label="generated model card")
-    return findings(ID, positive + generated, [w for w in weak if "model_card" in w.detail or "model-card" in w.detail])
+    return findings(ID, positive + generated, [w for w in weak if "model_card" in w.detail or "model-card" in w.detail],
+                    aside_is_evidence=True)  # docs/ is where model cards live

@@ -23,4 +23,5 @@ def run(raw: RawResults) -> list[Finding]:
     """One finding per place this probe sees its practice, the strongest first."""
     docs = [f.path for f in raw.with_suffix(".md", ".markdown", ".rst")
             if f.path.count("/") == 0 or f.path.lower().startswith("docs/")]
-    return findings(ID, raw.grep(_SECTION, docs, detail="documents the model"))
+    return findings(ID, raw.grep(_SECTION, docs, detail="documents the model"),
+                    aside_is_evidence=True)  # docs/ is where documentation lives

@@ -29,4 +29,4 @@ def run(raw: RawResults) -> list[Finding]:
     positive = [Location(p, None, "runbook") for p in incident_files]
     positive += raw.grep(_INCIDENT, docs, detail="incident or on-call section")
     weak = raw.grep(_ROLLBACK, docs, detail="rollback section, no incident process")
-    return findings(ID, positive, weak)
+    return findings(ID, positive, weak, aside_is_evidence=True)  # docs/ is where runbooks live

@@ -34,4 +34,5 @@ def run(raw: RawResults) -> list[Finding]:
             sections = [loc for loc in ship if loc.line != 1] or ship  # a document's title is not its section
             positive.append(Location(path, sections[0].line, "documents the path from training to deployment"))
     # Cited at the section that reaches production; the root README (what a newcomer reads) first.
-    return findings(ID, sorted(positive, key=lambda loc: loc.path.lower() != "readme.md"))
+    return findings(ID, sorted(positive, key=lambda loc: loc.path.lower() != "readme.md"),
+                    aside_is_evidence=True)  # docs/ is where documentation lives
