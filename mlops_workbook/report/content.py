@@ -540,10 +540,10 @@ class TeamReport(ReportData):
                 return {"value": never_or(value, fmt or "{:.1f}"), "interval": "",
                         "note": f"noticed in {detected_years(multi.per_seed, lv)} of {len(multi.seeds)} years"}
             if fmt is not None:
-                return {"value": never_or(value, fmt), "interval": ""}
+                return {"value": never_or(value, fmt), "interval": "", "note": ""}
             spread = (interval(summary.loc[lv, column + "_low"], summary.loc[lv, column + "_high"])
                       if f"{column}_low" in summary.columns else "")
-            return {"value": money(value), "interval": spread}
+            return {"value": money(value), "interval": spread, "note": ""}
 
         rows = [{"label": label, "cells": [cell(column, lv, fmt) for lv in levels]}
                 for label, column, fmt in _simulation_metrics(currency)]
@@ -555,12 +555,12 @@ class TeamReport(ReportData):
         seeds_text = (f"Means over {len(multi.seeds)} simulated years (seeds {multi.seeds[0]}-{multi.seeds[-1]}), "
                       f"with 90% intervals; the comparison is paired (same streams).") if multi is not None else ""
         return self._render("simulation", scenario=sim.scenario, scenario_text=scenario_words(sim.scenario.name),
-                            detection_rule=detection_rule(sim.config, sim.scenario.onset), level_names=[level_label(lv, self.rubric) for lv in levels],
+                            detection_rule=detection_rule(sim.config, sim.scenario.onset, len(multi.seeds) if multi is not None else 1), level_names=[level_label(lv, self.rubric) for lv in levels],
                             rows=rows, verdicts=verdicts, seeds_text=seeds_text, config=sim.config,
                             book=self.story.book.sentence() if self.story else "",
                             settings=self.story.book.simulation if self.story else None,
                             break_even=self.story.break_even_text() if self.story else "",
-                            bad_models=_bad_models_text(summary, levels))
+                            bad_models=_bad_models_text(summary, levels, self.rubric))
 
     def simulation_chart(self) -> Any:
         """What each compared level costs over the simulated year, or None when the report has no simulation."""
@@ -595,7 +595,7 @@ class TeamReport(ReportData):
 class LevelMeasures:
     """What the simulation measured at one level, from the same source as the table of "What your level costs
     you" (the seeds' means when there are seeds, else the one simulated year), said in words."""
-    source: str  # "means over 20 simulated years (seeds 0-19), as in the table above" or "one simulated year (seed 0)"
+    source: str  # "means over 20 simulated years, seeds 0-19, as in the table above" or "one simulated year, seed 0"
     detect: str  # "7.4 weeks" or "never"
     detected_years: int | None  # years (seeds) in which the drift was noticed; None for one year
     years: int
@@ -623,12 +623,12 @@ def level_measures(sim: SimulationResult, level: int) -> LevelMeasures:
     if multi is not None:
         row = multi.summary().set_index("level").loc[level]
         years = len(multi.seeds)
-        source = (f"means over {years} simulated years (seeds {multi.seeds[0]}-{multi.seeds[-1]}), "
+        source = (f"means over {years} simulated years, seeds {multi.seeds[0]}-{multi.seeds[-1]}, "
                   f"as in the table above")
         found: int | None = detected_years(multi.per_seed, level)
     else:
         row = sim.kpis.set_index("level").loc[level]
-        years, source, found = 1, f"one simulated year (seed {sim.config.seed})", None
+        years, source, found = 1, f"one simulated year, seed {sim.config.seed}", None
     return LevelMeasures(source, detection(row["weeks_to_detect"], digits=1 if multi is not None else 0), found,
                          years, count_words(row["retrains"], "retrain"),
                          count_words(row["manual_interventions"], "manual intervention"), weeks)
@@ -649,13 +649,13 @@ def _amount(c: Comparison, currency: str) -> str:
     return f"{currency} {abs(c.mean):,.0f} (90% interval {low:,.0f} to {high:,.0f})"
 
 
-def _bad_models_text(summary: pd.DataFrame, levels: tuple[int, ...]) -> str:
+def _bad_models_text(summary: pd.DataFrame, levels: tuple[int, ...], rubric: Rubric | None = None) -> str:
     """What "bad models shipped" means, next to the releases it is a share of."""
     parts = []
     for lv in levels:
         if {"bad_models_shipped", "deployments"} <= set(summary.columns):
             parts.append(f"{summary.loc[lv, 'bad_models_shipped']:.2f} of {summary.loc[lv, 'deployments']:.1f}"
-                         f" releases at Level {lv}")
+                         f" releases at {level_label(lv, rubric)}")
     return ("A bad model shipped is a release that, over the weeks it served, earned more than 2% of the "
             "oracle's profit less than the model it replaced would have. Read it against the releases: a level "
             "that never retrains cannot ship a bad model, one that releases every four weeks, or right after a "

@@ -62,10 +62,12 @@ CAPABILITIES: dict[int, Capabilities] = {
 
 
 def _levels(levels: list[int]) -> str:
-    return f"Level {levels[0]}" if len(levels) == 1 else f"Levels {levels[0]} to {levels[-1]}"
+    if len(levels) == 1:
+        return f"Level {levels[0]}"
+    return f"Levels {levels[0]} {'and' if len(levels) == 2 else 'to'} {levels[-1]}"
 
 
-def detection_rule(config: SimulationConfig, onset: int) -> str:
+def detection_rule(config: SimulationConfig, onset: int, years: int = 1) -> str:
     """What "weeks to detect the drift" counts, in words (plain text), as `ledger.level_kpis` computes it: the
     first alert or complaint about a data week on which the drift is on, counted from the onset."""
     watched = [lv for lv, c in CAPABILITIES.items() if c.monitoring]
@@ -79,8 +81,9 @@ def detection_rule(config: SimulationConfig, onset: int) -> str:
             f"(labels arrive {delay} week{'' if delay == 1 else 's'} late, so at least "
             f"{config.complaint_weeks - 1 + delay} weeks after the change), or a serving-error alert "
             f"({_levels(logged)}). A scheduled retrain that happens to repair the model is not counted as noticing. "
-            f"The figure is the mean over the simulated years in which the level noticed the drift (the cell says "
-            f"in how many); \"never\" when it noticed it in none.")
+            + (f"The figure is the mean over those of the {years} simulated years in which the level noticed the drift "
+               f"(the cell says in how many); \"never\" when it noticed it in none." if years > 1 else
+               "\"Never\": the level did not notice it in the simulated year."))
 
 
 class LevelRun:
