@@ -354,13 +354,13 @@ class MoneyStory:
 
     def _break_even_sentence(self, b: BreakEven) -> str:
         if b.volume is None:
-            return (f"Monitoring ({self._label(3)}) does not measurably cut the business loss against "
+            return (f"Monitoring, at {self._label(3)}, does not measurably cut the business loss against "
                     f"{self._label(2)} in this scenario, so no loan volume makes it pay for itself here.")
         if b.volume == 0:
-            return f"Monitoring ({self._label(3)}) costs no more to run than {self._label(2)}: it pays at any volume."
+            return f"Monitoring, at {self._label(3)}, costs no more to run than {self._label(2)}: it pays at any volume."
         where = "this book is above it" if b.pays_at_this_book else (
             "this book is below it" if b.low is not None and b.applications_per_week < b.low else "this book is within it")
-        return (f"Monitoring ({self._label(3)}) pays for itself against {self._label(2)} from about "
+        return (f"Monitoring, at {self._label(3)}, pays for itself against {self._label(2)} from about "
                 f"{b.volume:,.0f} applications a week per model (90% range {b.low:,.0f} to {b.high:,.0f}, from "
                 f"the seeds' paired interval of the loss it saves; {where}: {b.applications_per_week:,.0f}).")
 

@@ -40,7 +40,7 @@ def test_the_kpi_sentence_uses_the_tables_means_not_one_seed():
     assert f"{manual} manual intervention" in kpis, kpis
     assert f"{_table_cell(table, 'Weeks to detect', column)} weeks after it began" in kpis, kpis
     noticed = int(seeds.per_seed.loc[seeds.per_seed.level == level, "weeks_to_detect"].notna().sum())
-    assert f"noticed in {noticed} of {len(seeds.seeds)} years" in kpis and f"means over {len(seeds.seeds)} simulated years" in kpis
+    assert f"noticed in {noticed} of the {len(seeds.seeds)} years" in kpis and f"means over {len(seeds.seeds)} simulated years" in kpis
 
 
 def test_weeks_to_detect_is_defined_beside_the_table():
