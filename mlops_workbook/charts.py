@@ -112,7 +112,7 @@ def _num(value: Any, fmt: str = "{:,.2f}") -> str:
 def levels_chart(dimensions: pd.DataFrame, *, target: int | None = None, title: str = "Level per dimension") -> alt.Chart:
     """Bars of each dimension's progress (level + share of the next level met), a tick at the solid
     level, and the target level as a rule. Columns: dimension, level, progress."""
-    data = dimensions.assign(label=dimensions["level"].map(lambda v: f"L{v}"))
+    data = dimensions.assign(label=dimensions["level"].map(lambda v: f"Level {v}"))
     y = alt.Y("dimension:N", sort=None, title=None)
     x_scale = alt.Scale(domain=[0, 4.0])
     bars = alt.Chart(data).mark_bar(color=BAR).encode(
@@ -263,12 +263,15 @@ def value_axis(lows: Iterable[float], highs: Iterable[float]) -> tuple[float, fl
 
 
 def level_interval_chart(summary: pd.DataFrame, *, kpi: str, unit: str, title: str, scale: float = 1.0,
-                         interval_note: str = "90% interval") -> alt.Chart:
+                         interval_note: str = "90% interval", names: dict[int, str] | None = None) -> alt.Chart:
     """One bar per level (its mean) with its interval as an error bar and the mean written beside it.
-    Columns: name, `kpi`, `kpi`_low, `kpi`_high; values are divided by `scale` (1000: thousands). When
-    the values lie close together the axis starts near the lowest (`value_axis`) and says so."""
+    Columns: name (or level, with `names`: each level's label, e.g. the rubric's), `kpi`, `kpi`_low,
+    `kpi`_high; values are divided by `scale` (1000: thousands). When the values lie close together the
+    axis starts near the lowest (`value_axis`) and says so."""
+    labels_of = names or LEVEL_SHORT_NAMES
+    domain = [labels_of.get(lv, LEVEL_SHORT_NAMES[lv]) for lv in LEVEL_NUMBERS]
     data = pd.DataFrame({
-        "level_name": summary["name"], "mean": summary[kpi] / scale,
+        "level_name": summary["level"].map(labels_of) if names else summary["name"], "mean": summary[kpi] / scale,
         "low": summary[f"{kpi}_low"] / scale, "high": summary[f"{kpi}_high"] / scale,
     })
     data["label"] = data["mean"].map(lambda v: _num(v, "{:,.0f}"))
@@ -277,7 +280,7 @@ def level_interval_chart(summary: pd.DataFrame, *, kpi: str, unit: str, title: s
     x_title = f"{unit} ({interval_note})" + (f"; {start}" if start else "")
     x_scale = alt.Scale(domain=list(axis), zero=False, nice=False) if axis else alt.Undefined
     y = alt.Y("level_name:N", sort=None, title=None)
-    color = alt.Color("level_name:N", legend=None, scale=alt.Scale(domain=LEVEL_DOMAIN, range=LEVEL_COLORS))
+    color = alt.Color("level_name:N", legend=None, scale=alt.Scale(domain=domain, range=LEVEL_COLORS))
     bar_x = alt.X("mean:Q", title=x_title, scale=x_scale)
     bars = alt.Chart(data).mark_bar(opacity=0.75, clip=True).encode(
         x=bar_x, **({"x2": alt.datum(axis[0])} if axis else {}), y=y, color=color,
@@ -296,12 +299,13 @@ def level_interval_chart(summary: pd.DataFrame, *, kpi: str, unit: str, title: s
 
 
 def net_cost_chart(summary: pd.DataFrame, *, currency: str = "EUR", kpi: str = "net_cost",
-                   title: str | None = None) -> alt.Chart:
+                   title: str | None = None, names: dict[int, str] | None = None) -> alt.Chart:
     """Mean cost per level over seeds, with its 90% interval as an error bar (in thousands); the axis
-    starts near the lowest cost when the levels are close (`value_axis`), and says so."""
+    starts near the lowest cost when the levels are close (`value_axis`), and says so. `names`: each
+    level's label (the report's `level_label` with its rubric), else the short names."""
     what = kpi.replace("_", " ")
     return level_interval_chart(summary, kpi=kpi, scale=1000, title=title or f"{what} per level",
-                                unit=f"thousand {currency} per year", interval_note="90% interval")
+                                unit=f"thousand {currency} per year", interval_note="90% interval", names=names)
 
 
 def feature_drift_chart(frame: pd.DataFrame, *, title: str = "Drift statistic per feature") -> alt.Chart:

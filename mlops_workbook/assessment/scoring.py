@@ -70,7 +70,8 @@ class Target:
 
 @dataclass(frozen=True)
 class RoadmapItem:
-    """One unmet criterion on the way to the target, with its effort and tools."""
+    """One unmet criterion on the way to the target, with its effort and the tools the criterion itself names
+    (empty when it names none: the level's tool categories are the phase's, `Rubric.tools_for_level`)."""
 
     dimension: str
     dimension_name: str
@@ -414,7 +415,6 @@ def build_roadmap(
     for dim_result, dimension in zip(dims, rubric.dimensions):
         for level in range(dim_result.level + 1, target + 1):
             info = rubric.level(level)
-            categories = [f"{t.name} ({', '.join(t.examples[:3])})" for t in rubric.tools_for_level(level)]
             for criterion in dimension.criteria_at(level):
                 value = answers.value(criterion.id)
                 if value in ("yes", "n/a"):
@@ -428,7 +428,7 @@ def build_roadmap(
                         text=criterion.text,
                         status=value or "unanswered",
                         effort=info.effort,
-                        tools=criterion.tools or tuple(categories),
+                        tools=criterion.tools,
                     )
                 )
     phases = []

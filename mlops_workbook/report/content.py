@@ -25,12 +25,13 @@ from ..assessment.rubric import Rubric
 from ..assessment.scoring import Assessment
 from ..assessment.store import AnswersStore, read_team
 from ..errors import WorkbookError
-from ..formatting import detection, interval, money, never_or
+from ..formatting import detection, interval, money, never_or, plural
 from ..html import render
 from ..simulation import Costs, MultiSeedResult, SimulationResult, load_costs, simulate, simulate_seeds
 from ..simulation.costs import repriced
 from ..simulation.from_context import TeamSimulation, team_simulation
 from ..simulation.money import BreakEven, break_even_volume
+from ..simulation.policies import detection_rule
 from ..simulation.uncertainty import Comparison
 from ..style import level_label
 from . import simcache
@@ -221,6 +222,11 @@ class TeamBook:
                 f"{self.source}.")
 
 
+def scenario_words(name: str) -> str:
+    """The one way the report names a simulated scenario in a sentence: "the concept-drift scenario"."""
+    return f"the {name} scenario"
+
+
 def _large(value: float) -> str:
     """Money in words a stakeholder reads at a glance: 1.9 billion, 380 million."""
     for size, word in ((1e9, "billion"), (1e6, "million")):
@@ -280,8 +286,8 @@ class MoneyStory:
         its book, with the seeds' paired 90% interval."""
         now, target = self.assessment.overall_level, self.assessment.target.level
         cur = self.book.costs.currency
-        scenario = self.scenario
-        on = f"on this book ({_large(self.book.applications_per_year)} applications a year, the {scenario} scenario)"
+        on = (f"on this book ({_large(self.book.applications_per_year)} applications a year, "
+              f"{scenario_words(self.scenario)})")
         if now == target:
             below = self.compared_levels[0]
             c = self.money.compare(below, now)
@@ -313,11 +319,12 @@ class MoneyStory:
             why = ("it follows from your context, which this simulation does not price: it runs one scenario on "
                    "every model's book alike, while automation's value grows with many models that change fast")
         elif from_context:
-            why = (f"it is the rule of thumb for your context, while on the drift your answers describe ({scenario}) "
-                   f"{self._label(level)} does better on this book: aim for it if you can (parameter target_level)")
+            why = (f"it is the rule of thumb for your context, while in {scenario_words(scenario)}, which your answers "
+                   f"describe, {self._label(level)} does better on this book: aim for it if you can (parameter "
+                   f"target_level)")
         else:
-            why = (f"it follows from your context, while the simulated drift ({scenario}) may be more than your data "
-                   f"sees; if your data can change like this, aim for {self._label(level)} (parameter target_level); "
+            why = (f"it follows from your context, while {scenario_words(scenario)} simulated here may be more than "
+                   f"your data sees; if your data can change like this, aim for {self._label(level)} (parameter target_level); "
                    f"on stable data monitoring costs more than it saves (README, 20-seed table)")
         stop = f"; {self._label(level)} is the cheaper stop on the way." if level < target else "."
         return (f"The money does not back {self._label(target)} here: on this book it costs "
@@ -336,14 +343,24 @@ class MoneyStory:
         b = self.break_even()
         if b is None:
             return ""
+        return self._break_even_sentence(b) + self._why_level_2()
+
+    def _why_level_2(self) -> str:
+        """Why the break-even names Level 2 when the table above does not show it."""
+        if 2 in self.compared_levels:
+            return ""
+        return (f" {self._label(2)}, the last level without monitoring, is not in the table above; it was simulated "
+                f"on the same {len(self.money.seeds)} years, so the comparison is paired like the table's.")
+
+    def _break_even_sentence(self, b: BreakEven) -> str:
         if b.volume is None:
-            return (f"Monitoring ({self._label(3)}) does not measurably cut the business loss against "
+            return (f"Monitoring, at {self._label(3)}, does not measurably cut the business loss against "
                     f"{self._label(2)} in this scenario, so no loan volume makes it pay for itself here.")
         if b.volume == 0:
-            return f"Monitoring ({self._label(3)}) costs no more to run than {self._label(2)}: it pays at any volume."
+            return f"Monitoring, at {self._label(3)}, costs no more to run than {self._label(2)}: it pays at any volume."
         where = "this book is above it" if b.pays_at_this_book else (
             "this book is below it" if b.low is not None and b.applications_per_week < b.low else "this book is within it")
-        return (f"Monitoring ({self._label(3)}) pays for itself against {self._label(2)} from about "
+        return (f"Monitoring, at {self._label(3)}, pays for itself against {self._label(2)} from about "
                 f"{b.volume:,.0f} applications a week per model (90% range {b.low:,.0f} to {b.high:,.0f}, from "
                 f"the seeds' paired interval of the loss it saves; {where}: {b.applications_per_week:,.0f}).")
 
@@ -485,7 +502,7 @@ class TeamReport(ReportData):
 
     def dimensions_html(self) -> str:
         """Every criterion per dimension with the team's answer and evidence (escaped by the template)."""
-        return self._render("dimensions", answers=self.answers,
+        return self._render("dimensions", answers=self.answers, rubric=self.rubric,
                             dimensions=list(zip(self.rubric.dimensions, self.assessment.dimensions)))
 
     def flags_html(self) -> str:
@@ -519,11 +536,14 @@ class TeamReport(ReportData):
 
         def cell(column: str, lv: int, fmt: str | None) -> dict[str, str]:
             value = summary.loc[lv, column]
+            if column == "weeks_to_detect" and multi is not None:
+                return {"value": never_or(value, fmt or "{:.1f}"), "interval": "",
+                        "note": f"noticed in {detected_years(multi.per_seed, lv)} of {len(multi.seeds)} years"}
             if fmt is not None:
-                return {"value": never_or(value, fmt), "interval": ""}
+                return {"value": never_or(value, fmt), "interval": "", "note": ""}
             spread = (interval(summary.loc[lv, column + "_low"], summary.loc[lv, column + "_high"])
                       if f"{column}_low" in summary.columns else "")
-            return {"value": money(value), "interval": spread}
+            return {"value": money(value), "interval": spread, "note": ""}
 
         rows = [{"label": label, "cells": [cell(column, lv, fmt) for lv in levels]}
                 for label, column, fmt in _simulation_metrics(currency)]
@@ -534,12 +554,13 @@ class TeamReport(ReportData):
                                 f": {multi.compare(high, low).wording(currency + ' ')}.")
         seeds_text = (f"Means over {len(multi.seeds)} simulated years (seeds {multi.seeds[0]}-{multi.seeds[-1]}), "
                       f"with 90% intervals; the comparison is paired (same streams).") if multi is not None else ""
-        return self._render("simulation", scenario=sim.scenario, level_names=[level_label(lv, self.rubric) for lv in levels],
+        return self._render("simulation", scenario=sim.scenario, scenario_text=scenario_words(sim.scenario.name),
+                            detection_rule=detection_rule(sim.config, sim.scenario.onset, len(multi.seeds) if multi is not None else 1), level_names=[level_label(lv, self.rubric) for lv in levels],
                             rows=rows, verdicts=verdicts, seeds_text=seeds_text, config=sim.config,
                             book=self.story.book.sentence() if self.story else "",
                             settings=self.story.book.simulation if self.story else None,
                             break_even=self.story.break_even_text() if self.story else "",
-                            bad_models=_bad_models_text(summary, levels))
+                            bad_models=_bad_models_text(summary, levels, self.rubric))
 
     def simulation_chart(self) -> Any:
         """What each compared level costs over the simulated year, or None when the report has no simulation."""
@@ -551,7 +572,8 @@ class TeamReport(ReportData):
         sim = self.simulation
         if sim.seeds is not None:
             return net_cost_chart(sim.seeds.summary(), currency=sim.seeds.costs.currency,
-                                  title="Net cost per year: mean over seeds, 90% interval")
+                                  title="Net cost per year: mean over seeds, 90% interval",
+                                  names={lv: level_label(lv, self.rubric) for lv in range(5)})
         events = sim.events[sim.events.event.isin(["alert", "complaint", "promoted", "blocked", "rolled back"])]
         return timeline_chart(sim.timeline, events, metric="cumulative_loss", onset=sim.scenario.onset,
                               title="Business loss so far, thousands (markers: alerts, complaints, promotions)")
@@ -559,11 +581,7 @@ class TeamReport(ReportData):
     def kpis_html(self) -> str:
         """The KPIs to track now and from the next level, and what the simulation measured at this one."""
         a = self.assessment
-        measured = None
-        if self.simulation is not None:
-            row = self.simulation.kpis.set_index("level").loc[a.overall_level]
-            measured = {"detect": detection(row["weeks_to_detect"]), "weeks": self.simulation.config.weeks,
-                        "retrains": int(row["retrains"]), "manual": int(row["manual_interventions"])}
+        measured = level_measures(self.simulation, a.overall_level) if self.simulation is not None else None
         return self._render("kpis", level=a.overall_level, rubric=self.rubric, measured=measured,
                             now=[k for k in a.kpis if k.when == "now"], next=[k for k in a.kpis if k.when == "next"])
 
@@ -571,6 +589,49 @@ class TeamReport(ReportData):
         """Every answer as given, with the context and the notes."""
         return self._render("appendix", rubric=self.rubric, answers=self.answers,
                             context=self.answers.context.to_dict())
+
+
+@dataclass(frozen=True)
+class LevelMeasures:
+    """What the simulation measured at one level, from the same source as the table of "What your level costs
+    you" (the seeds' means when there are seeds, else the one simulated year), said in words."""
+    source: str  # "means over 20 simulated years, seeds 0-19, as in the table above" or "one simulated year, seed 0"
+    detect: str  # "7.4 weeks" or "never"
+    detected_years: int | None  # years (seeds) in which the drift was noticed; None for one year
+    years: int
+    retrains: str  # "52 retrains", "1 retrain", "2.2 retrains"
+    manual: str  # "2.2 manual interventions"
+    weeks: int
+
+
+def count_words(value: float, word: str) -> str:
+    """A count, or a mean of counts, with its noun: "1 retrain", "52 retrains", "2.2 retrains"."""
+    if float(value).is_integer():
+        return plural(int(value), word)
+    return f"{value:.1f} {word}s"
+
+
+def detected_years(per_seed: pd.DataFrame, level: int) -> int:
+    """In how many of the simulated years (seeds) `level` noticed the drift at all."""
+    return int(per_seed.loc[per_seed.level == level, "weeks_to_detect"].notna().sum())
+
+
+def level_measures(sim: SimulationResult, level: int) -> LevelMeasures:
+    """The KPIs sentence's figures at `level`, from the table's source: the seeds' means, or the one run."""
+    weeks = sim.config.weeks
+    multi = sim.seeds
+    if multi is not None:
+        row = multi.summary().set_index("level").loc[level]
+        years = len(multi.seeds)
+        source = (f"means over {years} simulated years, seeds {multi.seeds[0]}-{multi.seeds[-1]}, "
+                  f"as in the table above")
+        found: int | None = detected_years(multi.per_seed, level)
+    else:
+        row = sim.kpis.set_index("level").loc[level]
+        years, source, found = 1, f"one simulated year, seed {sim.config.seed}", None
+    return LevelMeasures(source, detection(row["weeks_to_detect"], digits=1 if multi is not None else 0), found,
+                         years, count_words(row["retrains"], "retrain"),
+                         count_words(row["manual_interventions"], "manual intervention"), weeks)
 
 
 def _worth(c: Comparison, currency: str) -> str:
@@ -588,13 +649,13 @@ def _amount(c: Comparison, currency: str) -> str:
     return f"{currency} {abs(c.mean):,.0f} (90% interval {low:,.0f} to {high:,.0f})"
 
 
-def _bad_models_text(summary: pd.DataFrame, levels: tuple[int, ...]) -> str:
+def _bad_models_text(summary: pd.DataFrame, levels: tuple[int, ...], rubric: Rubric | None = None) -> str:
     """What "bad models shipped" means, next to the releases it is a share of."""
     parts = []
     for lv in levels:
         if {"bad_models_shipped", "deployments"} <= set(summary.columns):
             parts.append(f"{summary.loc[lv, 'bad_models_shipped']:.2f} of {summary.loc[lv, 'deployments']:.1f}"
-                         f" releases at Level {lv}")
+                         f" releases at {level_label(lv, rubric)}")
     return ("A bad model shipped is a release that, over the weeks it served, earned more than 2% of the "
             "oracle's profit less than the model it replaced would have. Read it against the releases: a level "
             "that never retrains cannot ship a bad model, one that releases every four weeks, or right after a "
@@ -614,7 +675,7 @@ def _simulation_metrics(currency: str) -> list[tuple[str, str, str | None]]:
         ("Releases", "deployments", "{:.1f}"),
         ("Mean AUC", "mean_auc", "{:.3f}"), ("Mean accuracy", "mean_accuracy", "{:.1%}"),
         ("Accuracy-weeks lost vs the oracle", "accuracy_weeks_lost", "{:.2f}"),
-        ("Weeks to detect the drift", "weeks_to_detect", "{:.1f}"), ("Alerts", "alerts", "{:.1f}"),
+        ("Weeks to detect the drift (see below the table)", "weeks_to_detect", "{:.1f}"), ("Alerts", "alerts", "{:.1f}"),
         ("Retrains", "retrains", "{:.1f}"), ("Deployments blocked", "blocked", "{:.1f}"),
         ("Bad models shipped (see below the table)", "bad_models_shipped", "{:.2f}"),
         ("Manual interventions", "manual_interventions", "{:.1f}"),

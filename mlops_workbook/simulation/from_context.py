@@ -75,7 +75,8 @@ def _retrain_said(answer: str, weeks: int | None) -> str:
         return (f"You said you never retrain; the levels compared keep their own schedules ({_schedules()}), "
                 f"since how a level retrains is what the comparison is about.")
     finer = " (the simulation's shortest step: its data arrives weekly)" if answer in ("daily", "continuous") else ""
-    return (f"You said you retrain {answer}, so every level that retrains on a schedule (Level 1 and up) does so "
+    how = "continuously" if answer == "continuous" else answer  # "you retrain continuous" read as a typo
+    return (f"You said you retrain {how}, so every level that retrains on a schedule (Level 1 and up) does so "
             f"{_weeks(weeks)}{finer}, instead of the defaults ({_schedules()}).")
 
 

@@ -61,6 +61,31 @@ CAPABILITIES: dict[int, Capabilities] = {
 }
 
 
+def _levels(levels: list[int]) -> str:
+    if len(levels) == 1:
+        return f"Level {levels[0]}"
+    return f"Levels {levels[0]} {'and' if len(levels) == 2 else 'to'} {levels[-1]}"
+
+
+def detection_rule(config: SimulationConfig, onset: int, years: int = 1) -> str:
+    """What "weeks to detect the drift" counts, in words (plain text), as `ledger.level_kpis` computes it: the
+    first alert or complaint about a data week on which the drift is on, counted from the onset."""
+    watched = [lv for lv, c in CAPABILITIES.items() if c.monitoring]
+    blind = [lv for lv, c in CAPABILITIES.items() if not c.monitoring]
+    logged = [lv for lv in blind if CAPABILITIES[lv].error_log]
+    delay = config.label_delay
+    return (f"Weeks to detect the drift: the weeks from the drift's onset (week {onset}) to the first week the level "
+            f"noticed it while the drift was on. With monitoring ({_levels(watched)}) that is an alert (data drift, "
+            f"prediction drift, or performance on the labels). Without it ({_levels(blind)}) it is the business "
+            f"complaining once realised profit has fallen for {config.complaint_weeks} labelled weeks in a row "
+            f"(labels arrive {delay} week{'' if delay == 1 else 's'} late, so at least "
+            f"{config.complaint_weeks - 1 + delay} weeks after the change), or a serving-error alert "
+            f"({_levels(logged)}). A scheduled retrain that happens to repair the model is not counted as noticing. "
+            + (f"The figure is the mean over those of the {years} simulated years in which the level noticed the drift "
+               f"(the cell says in how many); \"never\" when it noticed it in none." if years > 1 else
+               "\"Never\": the level did not notice it in the simulated year."))
+
+
 class LevelRun:
     """One level over the stream: its monitor raises signals, its pipeline retrains and gates, its deployer serves."""
 

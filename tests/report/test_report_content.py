@@ -347,7 +347,7 @@ def test_a_cheaper_level_above_the_target_on_the_teams_own_drift_is_named_as_wor
         assert note.startswith("The money agrees"), note
         return
     if max(cheaper) > target:
-        assert "on the drift your answers describe (seasonal)" in note and "aim for it if you can" in note, note
+        assert "in the seasonal scenario, which your answers describe" in note and "aim for it if you can" in note, note
         assert "cheaper stop on the way" not in note and "may be more than your data sees" not in note, note
 
 
