@@ -41,19 +41,21 @@ def installed(tmp_path_factory):
         shutil.copy(ROOT / name, src / name)
     shutil.copytree(ROOT / "mlops_workbook", src / "mlops_workbook", symlinks=True,
                     ignore=shutil.ignore_patterns("__pycache__", "answers", "reports", ".ipynb_checkpoints"))
+    # the caller's PYTHONPATH (a worktree's checkout) must not reach pip or the fresh venv
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV", "MLOPS_WORKBOOK_"))}
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(base / "dist"), str(src)],
-                   check=True, timeout=600, capture_output=True)
+                   check=True, timeout=600, capture_output=True, env=clean)
     wheel = next((base / "dist").glob("mlops_workbook-*.whl"))
     target = base / "venv"
     venv.EnvBuilder(with_pip=False).create(target)
     python = target / "bin" / "python"
     # installed while the fresh venv sees nothing else, so pip never touches another environment
     subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "--no-index",
-                    "--quiet", str(wheel)], check=True, timeout=600, capture_output=True)
+                    "--quiet", str(wheel)], check=True, timeout=600, capture_output=True, env=clean)
     site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
                           check=True, capture_output=True, text=True).stdout.strip()
     Path(site, "shared-venv-dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV", "MLOPS_WORKBOOK_"))}
+    env = dict(clean)
     env.update(PATH=f"{target / 'bin'}{os.pathsep}{env.get('PATH', '/usr/bin:/bin')}", VIRTUAL_ENV=str(target),
                JUPYTER_PATH=str(Path(sys.prefix) / "share" / "jupyter"))
     return {"bin": target / "bin", "site": Path(site), "env": env}
