@@ -13,6 +13,7 @@ import pytest
 from mlops_workbook.assessment.store import load_answers, team_file_stem
 from mlops_workbook.cli import main
 from mlops_workbook.assessment.scoring import score
+from mlops_workbook.style import level_label
 
 from ..conftest import SAMPLES, sample_files
 
@@ -57,7 +58,8 @@ def test_each_report_shows_the_levels_scoring_computes(batch):
         assert f"MLOps maturity report: {escape(answers.team)}" in page
         assert f'Overall: <span class="mw-level mw-l{result.overall_level}">Level {result.overall_level}' in page
         for dim in result.dimensions:
-            assert (f'<td>{escape(dim.name)}</td><td><span class="mw-level mw-l{dim.level}">Level {dim.level}</span>'
+            badge = escape(level_label(dim.level, rubric))  # "Level 2 (Automated Pipeline)": one name per level
+            assert (f'<td>{escape(dim.name)}</td><td><span class="mw-level mw-l{dim.level}">{badge}</span>'
                     in page), (path.name, dim.name)
 
 
