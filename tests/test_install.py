@@ -15,7 +15,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import sysconfig
@@ -61,6 +60,21 @@ def installed(tmp_path_factory):
     return {"bin": target / "bin", "site": Path(site), "env": env}
 
 
+def _first_answer(url: str, proc: subprocess.Popen, log_path: Path, what: str,
+                  seconds: float = 300) -> tuple[int, str]:
+    """Poll `url` until the server started as `proc` answers (status, page); fail with its log's tail
+    if it exits or does not answer within `seconds`."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=120) as response:
+                return response.status, response.read().decode()
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"{what} did not answer: {log_path.read_text()[-3000:]}")
+            time.sleep(1)
+
+
 def _empty(tmp_path: Path) -> Path:
     folder = tmp_path / "elsewhere"
     folder.mkdir()
@@ -97,25 +111,11 @@ def test_serve_from_an_empty_folder(installed, tmp_path):
                                 env=installed["env"], cwd=cwd, stdout=log, stderr=subprocess.STDOUT,
                                 start_new_session=True)
         try:
-            deadline = time.monotonic() + 300
-            while True:
-                try:
-                    # `/` is the static landing page now (no kernel): the assessment proves the notebooks
-                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/voila/render/01_assessment.ipynb",
-                                                timeout=120) as response:
-                        status, page = response.status, response.read().decode()
-                    break
-                except OSError:
-                    if proc.poll() is not None or time.monotonic() > deadline:
-                        pytest.fail(f"serve did not answer: {log_path.read_text()[-3000:]}")
-                    time.sleep(1)
+            # `/` is the static landing page now (no kernel): the assessment proves the notebooks
+            status, page = _first_answer(f"http://127.0.0.1:{port}/voila/render/01_assessment.ipynb", proc,
+                                         log_path, "serve")
         finally:
-            os.killpg(proc.pid, signal.SIGTERM)  # the server and the kernels it started
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+            stop(proc)  # the server and the kernels it started
     assert status == 200 and "application/vnd.jupyter.widget-view+json" in page, log_path.read_text()[-3000:]
     assert "Traceback" not in page
     # what serve writes goes under the folder it started in, never into the installed package
@@ -149,17 +149,8 @@ def test_voila_in_jupyter_server_uses_the_workbook_template(installed, tmp_path)
         proc = subprocess.Popen(command, env=env, cwd=root, stdout=log, stderr=subprocess.STDOUT,
                                 start_new_session=True)
         try:
-            deadline = time.monotonic() + 300
-            while True:
-                try:
-                    with urllib.request.urlopen(f"{base}voila/render/01_assessment.ipynb?token={token}",
-                                                timeout=120) as response:
-                        page = response.read().decode()
-                    break
-                except OSError:
-                    if proc.poll() is not None or time.monotonic() > deadline:
-                        pytest.fail(f"jupyter server did not answer: {log_path.read_text()[-3000:]}")
-                    time.sleep(1)
+            _, page = _first_answer(f"{base}voila/render/01_assessment.ipynb?token={token}", proc, log_path,
+                                    "jupyter server")
             aria = re.search(r'src="(/voila/templates/mlops/static/aria\.js[^"]*)"', page)
             assert aria, page[:3000]
             with urllib.request.urlopen(f"{base}{aria.group(1).lstrip('/')}&token={token}", timeout=60) as response:
