@@ -4,6 +4,8 @@
     python benchmarks/bench_scan_accuracy.py --json          # the same figures as JSON
     python benchmarks/bench_scan_accuracy.py --mirror DIR --labels DIR
     python benchmarks/bench_scan_accuracy.py --misses        # also what to fix, criterion by criterion
+    python benchmarks/bench_scan_accuracy.py --review-sheet FILE   # cited lines no reviewer has judged yet
+    python benchmarks/bench_scan_accuracy.py --add-reviews FILE    # merge a reviewer's verdicts
 
 Each label file (benchmarks/scan_corpus/labels/<owner>__<name>.json, see the corpus README) names a
 public repository, the commit that was read, and an answer for every rubric criterion, written by
@@ -26,6 +28,12 @@ and pooled over all of them (counts summed, then divided):
   its path. One line per finding, as the issue counted them. Also printed, "all lines": the same test
   over every evidence line the scan lists (up to 10 per criterion), where a correct line the labeller
   did not list counts as a miss. Wrong findings are already counted by precision.
+- evidence (reviewed): the same first lines, each judged by a blind reviewer who read it in its file
+  (benchmarks/_evidence_review.py: the reviewer never saw the labels, the scan's reason, or whether
+  the line matched): at the practice when the verdict is "practice". A line not yet reviewed falls
+  back to the label match, and the table says how many did. Printed beside: how often the reviewer
+  called "practice" a line that matched a label and one that did not, so a reader sees how far the
+  two measures agree.
 
 Goals, printed beside: precision >= 0.90, recall >= 0.75, evidence >= 0.80.
 Exit 0 once it has measured (whatever the figures), 2 if a label file is invalid (one line naming
@@ -43,6 +51,8 @@ import tempfile
 from pathlib import Path
 
 import yaml
+
+import _evidence_review as review  # benchmarks/ is on sys.path when a benchmark runs
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_LABELS = ROOT / "benchmarks" / "scan_corpus" / "labels"
@@ -70,6 +80,13 @@ def rubric_criteria(path: Path = RUBRIC) -> tuple[list[str], set[str]]:
                 if crit.get("evidence"):
                     covered.add(crit["id"])
     return ids, covered
+
+
+def criterion_texts(path: Path = RUBRIC) -> dict[str, str]:
+    """Criterion id -> its text and guidance, what a reviewer judges a line against."""
+    rubric = yaml.safe_load(path.read_text())
+    return {crit["id"]: " ".join(filter(None, (crit.get("text"), crit.get("guidance"))))
+            for dim in rubric["dimensions"] for level in dim["levels"] for crit in level["criteria"]}
 
 
 def parse_location(text: str) -> tuple[str, int]:
@@ -203,10 +220,33 @@ def scan_answers(tree: Path) -> tuple[dict[str, tuple[str, list[tuple[str, int |
 
 def empty_counts() -> dict:
     return {"found": 0, "found_right": 0, "labelled": 0, "labelled_found": 0, "judged": 0, "agree": 0,
-            "ev_lines": 0, "ev_hits": 0, "ev_all_lines": 0, "ev_all_hits": 0}
+            "ev_lines": 0, "ev_hits": 0, "ev_all_lines": 0, "ev_all_hits": 0,
+            "ev_reviewed_hits": 0, "ev_unreviewed": 0,
+            "rev_matched": 0, "rev_matched_practice": 0, "rev_unmatched": 0, "rev_unmatched_practice": 0}
 
 
-def compare(labels: dict, found: dict, scope: set[str]) -> dict:
+def first_lines(labels: dict, found: dict, scope: set[str]) -> dict[str, tuple[str, int | None]]:
+    """The first evidence line of each right finding (labelled and found yes/partial), by criterion."""
+    return {cid: found[cid][1][0] for cid in scope
+            if labels[cid]["answer"] in FOUND and cid in found and found[cid][0] in FOUND and found[cid][1]}
+
+
+def review_counts(counts: dict, cid: str, location: tuple[str, int | None], hit: bool,
+                  verdicts: dict[str, review.Verdict]) -> None:
+    """Count one first line under the reviewed measure, and the two measures' agreement."""
+    verdict = verdicts.get(review.key(cid, *location))
+    if verdict is None:
+        counts["ev_unreviewed"] += 1
+        counts["ev_reviewed_hits"] += hit
+        return
+    practice = verdict.verdict == "practice"
+    counts["ev_reviewed_hits"] += practice
+    side = "rev_matched" if hit else "rev_unmatched"
+    counts[side] += 1
+    counts[f"{side}_practice"] += practice
+
+
+def compare(labels: dict, found: dict, scope: set[str], verdicts: dict[str, review.Verdict] | None = None) -> dict:
     counts = empty_counts()
     for cid in scope:
         label = labels[cid]
@@ -232,6 +272,7 @@ def compare(labels: dict, found: dict, scope: set[str]) -> dict:
                     if n == 0:
                         counts["ev_lines"] += 1
                         counts["ev_hits"] += hit
+                        review_counts(counts, cid, (path, line), hit, verdicts or {})
     return counts
 
 
@@ -273,6 +314,9 @@ def metrics(counts: dict) -> dict:
         "agreement": ratio(counts["agree"], counts["judged"]),
         "evidence": ratio(counts["ev_hits"], counts["ev_lines"]),
         "evidence_all_lines": ratio(counts["ev_all_hits"], counts["ev_all_lines"]),
+        "evidence_reviewed": ratio(counts["ev_reviewed_hits"], counts["ev_lines"]),
+        "reviewer_practice_when_matched": ratio(counts["rev_matched_practice"], counts["rev_matched"]),
+        "reviewer_practice_when_unmatched": ratio(counts["rev_unmatched_practice"], counts["rev_unmatched"]),
         **counts,
     }
 
@@ -287,24 +331,33 @@ def fmt(value: float | None) -> str:
 
 
 def print_table(rows: list[dict], overall: dict, skipped: list[dict]) -> None:
-    head = f"{'repository':<52} {'lvl':>3} | {'covered: P':>10} {'R':>5} {'agree':>5} {'evid':>5} | {'all: P':>6} {'R':>5} {'agree':>5}"
+    head = (f"{'repository':<52} {'lvl':>3} | {'covered: P':>10} {'R':>5} {'agree':>5} {'evid':>5} {'rev':>5} |"
+            f" {'all: P':>6} {'R':>5} {'agree':>5}")
     print(head)
     print("-" * len(head))
     for row in rows + [overall]:
         c, a = row["covered"], row["all"]
         lvl = "" if row.get("level") is None else str(row["level"])
         print(f"{row['repo'][:52]:<52} {lvl:>3} | {fmt(c['precision']):>10} {fmt(c['recall']):>5} {fmt(c['agreement']):>5}"
-              f" {fmt(c['evidence']):>5} | {fmt(a['precision']):>6} {fmt(a['recall']):>5} {fmt(a['agreement']):>5}")
+              f" {fmt(c['evidence']):>5} {fmt(c['evidence_reviewed']):>5} | {fmt(a['precision']):>6}"
+              f" {fmt(a['recall']):>5} {fmt(a['agreement']):>5}")
     print()
     c = overall["covered"]
     for name, goal in GOALS.items():
-        value = c[name]
-        verdict = "n/a" if value is None else ("meets" if value >= goal else "below")
-        print(f"goal {name:<9} >= {goal:.2f}: overall (covered) {fmt(value)}  {verdict}")
+        for measure in (name, "evidence_reviewed") if name == "evidence" else (name,):
+            value = c[measure]
+            verdict = "n/a" if value is None else ("meets" if value >= goal else "below")
+            label = "evidence (labels' lines)" if measure == "evidence" else (
+                "evidence (blind review)" if measure == "evidence_reviewed" else name)
+            print(f"goal {label:<24} >= {goal:.2f}: overall (covered) {fmt(value)}  {verdict}")
     print(f"overall counts (covered): {c['found']} scan yes/partial, {c['found_right']} right; "
           f"{c['labelled']} labelled yes/partial, {c['labelled_found']} found; "
           f"{c['agree']}/{c['judged']} exact; {c['ev_hits']}/{c['ev_lines']} cited evidence lines at the practice "
           f"({c['ev_all_hits']}/{c['ev_all_lines']} of all listed lines)")
+    print(f"blind review: {c['ev_reviewed_hits']}/{c['ev_lines']} first lines at the practice, "
+          f"{c['ev_unreviewed']} not yet reviewed (judged by the label match); the reviewer called 'practice' "
+          f"{c['rev_matched_practice']}/{c['rev_matched']} lines that matched a label and "
+          f"{c['rev_unmatched_practice']}/{c['rev_unmatched']} that did not")
     for row in rows:
         if row.get("files_missing_from_mirror"):
             print(f"note {row['repo']}: {row['files_missing_from_mirror']} file(s) absent from the mirror "
@@ -320,17 +373,37 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--misses", action="store_true",
                         help="also print, per repository, badly cited, missed and wrong findings (all criteria)")
+    parser.add_argument("--review-sheet", type=Path, metavar="FILE",
+                        help="write the first evidence lines no reviewer has judged yet (JSON, blind) and exit")
+    parser.add_argument("--add-reviews", type=Path, metavar="FILE",
+                        help="merge a reviewer's verdicts (JSON list of {id, verdict, why, by}) and exit")
     args = parser.parse_args(argv)
 
     ids, covered = rubric_criteria()
     files = sorted(args.labels.glob("*.json"))
-    labelled = []
+    labelled, verdicts = [], {}
     for file in files:
         try:
             labelled.append(load_label(file, ids))
         except LabelError as err:
             print(f"invalid label file {file.name}: {err}", file=sys.stderr)
             return 2
+        data = labelled[-1]
+        try:
+            verdicts[data["repo"]] = review.load(review.review_file(args.labels, data["repo"]), data["commit"])
+        except review.ReviewError as err:
+            print(f"invalid review file {review.review_file(args.labels, data['repo']).name}: {err}", file=sys.stderr)
+            return 2
+    if args.add_reviews:
+        try:
+            added = review.add_verdicts(args.labels, {d["repo"]: d["commit"] for d in labelled}, args.add_reviews)
+        except review.ReviewError as err:
+            print(err, file=sys.stderr)
+            return 2
+        print(f"{added} verdict(s) merged into {review.review_dir(args.labels)}")
+        return 0
+    sheet: list[dict] = []
+    texts = criterion_texts()
 
     rows, skipped = [], []
     totals = {"covered": empty_counts(), "all": empty_counts()}
@@ -350,6 +423,9 @@ def main(argv: list[str] | None = None) -> int:
                 missing = export_tree(git_dir, commit, Path(tmp))
                 found, facts = scan_answers(Path(tmp))
                 facts["files_missing_from_mirror"] = missing
+                if args.review_sheet:
+                    sheet += review.sheet_items(repo, commit, Path(tmp), first_lines(data["labels"], found, covered),
+                                                verdicts[repo], texts)
             except Exception as err:  # noqa: BLE001 - one broken repository must not hide the others' figures
                 skipped.append({"repo": repo, "reason": f"{type(err).__name__}: {err}"})
                 continue
@@ -358,11 +434,15 @@ def main(argv: list[str] | None = None) -> int:
         if args.misses:
             row["misses"] = misses(data["labels"], found, details, set(ids))
         for scope_name, scope in (("covered", covered), ("all", set(ids))):
-            counts = compare(data["labels"], found, scope)
+            counts = compare(data["labels"], found, scope, verdicts[repo])
             add(totals[scope_name], counts)
             row[scope_name] = metrics(counts)
         rows.append(row)
 
+    if args.review_sheet:
+        args.review_sheet.write_text(json.dumps(sheet, indent=1, ensure_ascii=False) + "\n")
+        print(f"{len(sheet)} line(s) to review written to {args.review_sheet}")
+        return 0 if rows else 1
     overall = {"repo": f"OVERALL ({len(rows)} repositories)", "level": None,
                "covered": metrics(totals["covered"]), "all": metrics(totals["all"])}
     if args.json:

@@ -1,0 +1,133 @@
+"""Blind review of the scan's evidence lines: the second measure of "evidence at the practice".
+
+Why: the labels list the lines a labeller happened to cite for a practice (one to four, when a
+practice often has more call sites), so "the scan's line is one of the label's lines" under-counts a
+scan that cites another call of the same practice, and over-counts a line that sits within three
+lines of a labelled one but is an import. The issue's own count was a reader's judgement of each
+line. So a reviewer who never sees the labels, the scan's reasons, or whether a line matched, reads
+each cited line in its file and says what it is:
+
+- ``practice``: the line carries the practice out (the call, the CI step, the config entry that does it);
+- ``near``: an import, a dependency line, a constructor or a mention next to the practice;
+- ``unsupported``: it does not support the claim.
+
+Reviews are kept per repository beside the labels (``<labels>/../reviews/<owner>__<name>.json``),
+keyed by criterion, path and line, so a line the scan still cites after a probe change keeps its
+verdict and a new line waits for a reviewer (until then the label match decides, and the benchmark
+prints how many lines that was).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+VERDICTS = ("practice", "near", "unsupported")
+CONTEXT = 6  # lines shown either side of the cited line
+
+
+class ReviewError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Verdict:
+    verdict: str
+    why: str
+    by: str
+
+
+def key(criterion: str, path: str, line: int | None) -> str:
+    """One cited line's identity: what a verdict is about."""
+    return f"{criterion}@{path}:{'' if line is None else line}"
+
+
+def review_dir(labels: Path) -> Path:
+    return labels.resolve().parent / "reviews"
+
+
+def review_file(labels: Path, repo: str) -> Path:
+    return review_dir(labels) / f"{repo.replace('/', '__')}.json"
+
+
+def load(file: Path, commit: str) -> dict[str, Verdict]:
+    """One repository's verdicts; raise ReviewError('<field>: <why>') on the first problem."""
+    if not file.is_file():
+        return {}
+    try:
+        data = json.loads(file.read_text())
+    except (OSError, ValueError) as err:
+        raise ReviewError(f"(file): not readable JSON ({err})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("lines"), dict):
+        raise ReviewError("lines: must be an object keyed by 'criterion@path:line'")
+    if data.get("commit") != commit:
+        raise ReviewError(f"commit: {data.get('commit')!r} is not the labelled commit {commit}")
+    out = {}
+    for name, entry in data["lines"].items():
+        if not isinstance(entry, dict) or entry.get("verdict") not in VERDICTS:
+            raise ReviewError(f"lines.{name}.verdict: must be one of {', '.join(VERDICTS)}")
+        if not str(entry.get("by", "")).strip():
+            raise ReviewError(f"lines.{name}.by: says who reviewed it")
+        out[name] = Verdict(entry["verdict"], str(entry.get("why", "")), str(entry["by"]))
+    return out
+
+
+def snippet(tree: Path, path: str, line: int | None) -> str:
+    """The cited line with its neighbours, numbered like `cat -n`, the cited one marked with '>'."""
+    try:
+        lines = (tree / path).read_text(errors="replace").splitlines()
+    except OSError:
+        return "(file not readable)"
+    if line is None:
+        return "\n".join(f"  {n:>5}  {text[:160]}" for n, text in enumerate(lines[:2 * CONTEXT], 1))
+    start, end = max(1, line - CONTEXT), min(len(lines), line + CONTEXT)
+    return "\n".join(f"{'>' if n == line else ' '} {n:>5}  {lines[n - 1][:160]}" for n in range(start, end + 1))
+
+
+def sheet_items(repo: str, commit: str, tree: Path, cited: dict[str, tuple[str, int | None]],
+                reviewed: dict[str, Verdict], criteria: dict[str, str]) -> list[dict]:
+    """What a reviewer still has to judge for one repository: blind (no label, no scan reason)."""
+    items = []
+    for criterion, (path, line) in sorted(cited.items()):
+        name = key(criterion, path, line)
+        if name in reviewed:
+            continue
+        items.append({"id": f"{repo}#{name}", "repo": repo, "commit": commit, "criterion": criterion,
+                      "criterion_text": criteria.get(criterion, ""), "path": path, "line": line,
+                      "context": snippet(tree, path, line)})
+    return items
+
+
+def add_verdicts(labels: Path, commits: dict[str, str], incoming: Path) -> int:
+    """Merge a reviewer's file (a JSON list of {id, verdict, why, by}) into the per-repository files."""
+    try:
+        entries = json.loads(incoming.read_text())
+    except (OSError, ValueError) as err:
+        raise ReviewError(f"{incoming}: (file): not readable JSON ({err})") from None
+    if not isinstance(entries, list):
+        raise ReviewError(f"{incoming}: (file): must be a JSON list")
+    grouped: dict[str, dict[str, dict]] = {}
+    for n, entry in enumerate(entries):
+        ident = entry.get("id", "") if isinstance(entry, dict) else ""
+        repo, sep, name = str(ident).partition("#")
+        if not sep or repo not in commits:
+            raise ReviewError(f"{incoming}: [{n}].id: {ident!r} names no labelled repository")
+        if entry.get("verdict") not in VERDICTS:
+            raise ReviewError(f"{incoming}: [{n}].verdict: must be one of {', '.join(VERDICTS)}")
+        if not str(entry.get("by", "")).strip():
+            raise ReviewError(f"{incoming}: [{n}].by: says who reviewed it")
+        grouped.setdefault(repo, {})[name] = {"verdict": entry["verdict"], "why": str(entry.get("why", "")),
+                                              "by": str(entry["by"])}
+    for repo, lines in grouped.items():
+        file = review_file(labels, repo)
+        data = json.loads(file.read_text()) if file.is_file() else {
+            "repo": repo, "commit": commits[repo],
+            "how": "blind review: the reviewer saw the criterion's text and the cited line in its file, never "
+                   "the labels, the scan's reason or whether the line matched a label (benchmarks/_evidence_review.py)",
+            "lines": {}}
+        data["lines"].update(lines)
+        data["lines"] = dict(sorted(data["lines"].items()))
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n")
+    return sum(len(lines) for lines in grouped.values())
