@@ -120,6 +120,13 @@ def _commented(text: str, offset: int) -> bool:
     return before.count('"') % 2 == 0 and before.count("'") % 2 == 0  # not a "#" inside a string
 
 
+def _text_start(match: re.Match[str]) -> int:
+    """Where a match's text begins: a pattern such as `^\\s*KEY` under re.MULTILINE also matches the
+    blank lines before KEY, and the evidence line must be KEY's, not the first blank one."""
+    matched = match.group(0)
+    return match.start() + len(matched) - len(matched.lstrip())
+
+
 def _line_of(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
 
@@ -219,10 +226,11 @@ class RawResults:
             line, offset = 1, 0
             for match in matches:
                 if match is not None:
-                    if hashed and _commented(text, match.start()):
+                    start = _text_start(match)
+                    if hashed and _commented(text, start):
                         continue  # commented-out code is no evidence
-                    line += text.count("\n", offset, match.start())
-                    offset = match.start()
+                    line += text.count("\n", offset, start)
+                    offset = start
                     snippet = detail or " ".join(match.group(0).split())[:80].rstrip("( :=")
                     found.append(Location(path, line, snippet))
                     if first_only:

@@ -414,3 +414,13 @@ def test_model_registry_used_only_in_tests_answers_partial_not_yes(tmp_path):
     assert found["gov-2-model-registry"].answer == "partial" and found["model-2-versioning"].answer == "partial"
     found = {f.criterion: f for f in scan(write_tree(tmp_path / "prod", {"src/register.py": code})).findings}
     assert found["gov-2-model-registry"].answer == "yes"
+
+
+def test_a_line_anchored_pattern_cites_the_line_of_its_text_not_the_blank_line_before(tmp_path):
+    import re
+
+    raw = collect(write_tree(tmp_path, {"app.py": "import os\n\n\nMODEL_VERSION = 'v3'\n"}))
+    pattern = re.compile(r"^\s*MODEL_VERSION\s*=", re.MULTILINE)
+    assert [loc.line for loc in raw.grep(pattern, ["app.py"], first_only=False)] == [4]
+    served = PROBES["served-version"].run(raw)
+    assert served and served[0].location.line == 4
