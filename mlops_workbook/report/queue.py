@@ -428,8 +428,17 @@ class WarmReports:
         default = team_simulation(None)  # a team without context; the others' are kept by the first kernel to run one
         if not simcache.cache_file(self._cache, default.scenario, 0, default.overrides).is_file():
             batch._share_simulation(self._cache, default.scenario, 0, default.overrides)  # the kernels warm up meanwhile
+        self._prewarm = self._simulate_ahead()
         for future in warming:  # ready means warm: the start-up the page estimates, not the first report's
             future.result(timeout=300)
+
+    def _simulate_ahead(self) -> Any:
+        """Start `report.prewarm` on the spool (every other setting a context can give, under nice)."""
+        from .. import settings
+
+        return subprocess.Popen([sys.executable, "-m", "mlops_workbook.report.prewarm", self._cache],
+                                env={**os.environ, **settings.THREAD_LIMITS}, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def _start_pool(self) -> Any:
         import multiprocessing
@@ -459,7 +468,11 @@ class WarmReports:
             return self._pool.submit(*args)
 
     def close(self) -> None:
-        """Stop the processes (each stops its kernel); the simulation stays for the next worker."""
+        """Stop the processes (each stops its kernel) and the simulating ahead; what was simulated stays for
+        the next worker."""
+        if self._prewarm.poll() is None:
+            self._prewarm.terminate()
+            self._prewarm.wait(timeout=30)
         self._pool.shutdown(wait=True, cancel_futures=True)
 
 

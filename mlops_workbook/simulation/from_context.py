@@ -186,5 +186,21 @@ def team_simulation(context: Context | None, *, scenario: str = "") -> TeamSimul
     return TeamSimulation(tuple(settings))
 
 
+def possible_simulations() -> tuple[tuple[str, tuple[tuple[str, Any], ...]], ...]:
+    """Every (scenario, overrides) a team's context can give, the default first, then each scenario with
+    the default schedules, then every cadence: what the room's report worker simulates ahead, so that a
+    team's "Create my report" never waits for its simulation. Read through `team_simulation`, the one
+    reader of the table, so a new rule or answer shows up here by itself."""
+    changes = (None, *DATA_CHANGE_SCENARIOS)
+    cadences = (None, *RETRAINING_WEEKS)
+    seen: dict[tuple[str, tuple[tuple[str, Any], ...]], None] = {}
+    for cadence_first in (False, True):
+        for change in changes:
+            for cadence in cadences if cadence_first else (None,):
+                team = team_simulation(Context(data_change=change, retraining_frequency=cadence))
+                seen.setdefault((team.scenario, team.overrides), None)
+    return tuple(seen)
+
+
 __all__ = ["CONTEXT_RULES", "DATA_CHANGE_SCENARIOS", "DEFAULT_SCENARIO", "RETRAINING_WEEKS", "ContextRule", "Setting",
-           "TeamSimulation", "team_simulation"]
+           "TeamSimulation", "possible_simulations", "team_simulation"]

@@ -4,6 +4,8 @@ one leaves the default and says so, an explicit scenario wins, and the cadence r
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mlops_workbook.assessment.answers import DATA_CHANGE, RETRAINING_FREQUENCIES, Context
 from mlops_workbook.errors import DataError
@@ -13,6 +15,7 @@ from mlops_workbook.simulation.from_context import (
     DATA_CHANGE_SCENARIOS,
     DEFAULT_SCENARIO,
     RETRAINING_WEEKS,
+    possible_simulations,
     team_simulation,
 )
 from mlops_workbook.simulation.scenarios import SCENARIOS
@@ -75,3 +78,19 @@ def test_a_cadence_outside_the_run_is_one_error_naming_the_field(every):
     with pytest.raises(DataError) as err:
         SimulationConfig(retrain_every=every).validate()
     assert err.value.field == "retrain_every"
+
+
+@given(change=st.sampled_from((None, *DATA_CHANGE)), cadence=st.sampled_from((None, *RETRAINING_FREQUENCIES)),
+       models=st.one_of(st.none(), st.integers(0, 500)), team_size=st.one_of(st.none(), st.integers(1, 200)))
+def test_every_context_simulates_one_of_the_settings_the_room_simulates_ahead(change, cadence, models, team_size):
+    team = team_simulation(Context(data_change=change, retraining_frequency=cadence, models_in_production=models,
+                                   team_size=team_size))
+    assert (team.scenario, team.overrides) in possible_simulations()
+
+
+def test_the_settings_simulated_ahead_are_distinct_and_start_with_the_default():
+    settings = possible_simulations()
+    assert len(set(settings)) == len(settings)
+    assert settings[0] == (team_simulation(None).scenario, team_simulation(None).overrides)
+    assert {scenario for scenario, _ in settings[:len(DATA_CHANGE_SCENARIOS) + 1]} == (
+        {DEFAULT_SCENARIO} | {scenario for scenario, _ in DATA_CHANGE_SCENARIOS.values()})
