@@ -131,3 +131,30 @@ def add_verdicts(labels: Path, commits: dict[str, str], incoming: Path) -> int:
         file.parent.mkdir(parents=True, exist_ok=True)
         file.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n")
     return sum(len(lines) for lines in grouped.values())
+
+
+@dataclass(frozen=True)
+class Agreement:
+    lines: int
+    same_verdict: int
+    same_practice: int  # both said "practice" or both did not
+    kappa: float | None  # Cohen's kappa on practice / not practice
+
+
+def agreement(file: Path, first: dict[str, Verdict]) -> Agreement | None:
+    """How far a second blind reviewer's verdicts (`file`: {"lines": [{id, verdict, ...}]}) agree with
+    the first ones (`first`: id -> verdict, ids as in a sheet): the reader's check that the reviewed
+    measure is a judgement two people share, not one reviewer's taste."""
+    if not file.is_file():
+        return None
+    pairs = [(first[e["id"]].verdict, e["verdict"]) for e in json.loads(file.read_text())["lines"] if e["id"] in first]
+    if not pairs:
+        return None
+    n = len(pairs)
+    same = sum(a == b for a, b in pairs)
+    both = [(a == "practice", b == "practice") for a, b in pairs]
+    observed = sum(a == b for a, b in both) / n
+    p1, p2 = sum(a for a, _ in both) / n, sum(b for _, b in both) / n
+    chance = p1 * p2 + (1 - p1) * (1 - p2)
+    kappa = None if chance == 1 else round((observed - chance) / (1 - chance), 3)
+    return Agreement(n, same, sum(a == b for a, b in both), kappa)

@@ -57,6 +57,7 @@ import _evidence_review as review  # benchmarks/ is on sys.path when a benchmark
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_LABELS = ROOT / "benchmarks" / "scan_corpus" / "labels"
 DEFAULT_MIRROR = Path("/work/.mirror")
+AGREEMENT = ROOT / "benchmarks" / "scan_corpus" / "review_agreement.json"  # a second reviewer on a sample
 RUBRIC = ROOT / "rubrics" / "mlops-maturity.yaml"
 ANSWERS = ("yes", "partial", "no", "unknown")
 FOUND = ("yes", "partial")
@@ -330,7 +331,7 @@ def fmt(value: float | None) -> str:
     return "  -  " if value is None else f"{value:.2f}"
 
 
-def print_table(rows: list[dict], overall: dict, skipped: list[dict]) -> None:
+def print_table(rows: list[dict], overall: dict, skipped: list[dict], agreed: review.Agreement | None = None) -> None:
     head = (f"{'repository':<52} {'lvl':>3} | {'covered: P':>10} {'R':>5} {'agree':>5} {'evid':>5} {'rev':>5} |"
             f" {'all: P':>6} {'R':>5} {'agree':>5}")
     print(head)
@@ -358,6 +359,9 @@ def print_table(rows: list[dict], overall: dict, skipped: list[dict]) -> None:
           f"{c['ev_unreviewed']} not yet reviewed (judged by the label match); the reviewer called 'practice' "
           f"{c['rev_matched_practice']}/{c['rev_matched']} lines that matched a label and "
           f"{c['rev_unmatched_practice']}/{c['rev_unmatched']} that did not")
+    if agreed is not None:
+        print(f"second blind reviewer on {agreed.lines} of these lines: same verdict {agreed.same_verdict}/{agreed.lines}, "
+              f"same practice / not practice {agreed.same_practice}/{agreed.lines} (Cohen's kappa {agreed.kappa})")
     for row in rows:
         if row.get("files_missing_from_mirror"):
             print(f"note {row['repo']}: {row['files_missing_from_mirror']} file(s) absent from the mirror "
@@ -449,7 +453,8 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps({"goals": GOALS, "line_slack": LINE_SLACK, "covered_criteria": len(covered),
                           "criteria": len(ids), "repositories": rows, "overall": overall, "skipped": skipped}, indent=1))
     else:
-        print_table(rows, overall, skipped)
+        first = {f"{repo}#{name}": verdict for repo, lines in verdicts.items() for name, verdict in lines.items()}
+        print_table(rows, overall, skipped, review.agreement(AGREEMENT, first))
         for row in rows if args.misses else ():
             print(f"\n{row['repo']}")
             print("\n".join(row["misses"]))

@@ -95,3 +95,16 @@ def test_the_reviewed_measure_uses_a_verdict_where_there_is_one_and_the_label_ma
     assert counts["evidence_reviewed"] == pytest.approx(2 / 3, abs=1e-3)  # c-2 and c-3 (unreviewed, label match)
     assert counts["ev_unreviewed"] == 1
     assert counts["reviewer_practice_when_matched"] == 0.0 and counts["reviewer_practice_when_unmatched"] == 1.0
+
+
+def test_a_second_reviewers_agreement_is_counted_on_the_lines_both_judged(tmp_path):
+    second = tmp_path / "agreement.json"
+    second.write_text(json.dumps({"lines": [
+        {"id": "o/r#a@f:1", "verdict": "practice"}, {"id": "o/r#b@f:2", "verdict": "near"},
+        {"id": "o/r#c@f:3", "verdict": "unsupported"}, {"id": "o/r#d@f:4", "verdict": "near"},
+        {"id": "x/y#z@f:1", "verdict": "near"}]}))
+    first = {f"o/r#{c}@f:{n}": review.Verdict(v, "", "R") for c, n, v in
+             (("a", 1, "practice"), ("b", 2, "practice"), ("c", 3, "near"), ("d", 4, "near"))}
+    agreed = review.agreement(second, first)
+    assert (agreed.lines, agreed.same_verdict, agreed.same_practice) == (4, 2, 3)
+    assert agreed.kappa == pytest.approx(0.5)  # observed 0.75, chance 0.5
