@@ -288,7 +288,7 @@ def test_lab_compares_uploaded_files():
     assert "credit_score" in lab.own.out.value
     lab.own.current.value = _upload("broken.parquet", b"this is not parquet")
     lab.own.compare_button.click()
-    assert "broken.parquet: cannot read this file" in lab.own.out.value
+    assert "broken.parquet: cannot be read as Parquet" in lab.own.out.value
 
 
 def test_dashboard_aggregates_a_folder_with_a_corrupt_file(tmp_path):
