@@ -397,7 +397,7 @@ def read_answers_or_none(app):
 def test_answer_groups_are_named_by_their_criterion(app):
     """The Voila template's ARIA script makes each `ANSWER_GROUP` a radiogroup named by the `LABEL`
     widget in its row: both classes must be on the row's widgets, the label holding the criterion text."""
-    from mlops_workbook.ui._assessment_parts import ANSWER_GROUP, LABEL
+    from mlops_workbook.ui._criteria_tabs import ANSWER_GROUP, LABEL
 
     for cid, group in app.criterion_buttons.items():
         assert ANSWER_GROUP in group._dom_classes
