@@ -21,6 +21,7 @@ from pyarrow import ArrowException
 from .errors import DataError
 
 FORMATS = {".csv": "CSV", ".gz": "CSV", ".parquet": "Parquet", ".pq": "Parquet"}  # by suffix (".gz": ".csv.gz")
+ACCEPT = ".csv,.csv.gz,.parquet,.pq"  # the names read, as a file picker's `accept`
 # pandas < 3 parses CSV floats to within an ulp unless asked for round_trip (then a CSV and a Parquet
 # copy of one table differ in the last bit); pandas 3 parses exactly by default and deprecates the option
 _ROUND_TRIP = {"float_precision": "round_trip"} if int(pd.__version__.split(".")[0]) < 3 else {}

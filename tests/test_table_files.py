@@ -87,3 +87,9 @@ def test_check_table_file_looks_before_reading(tmp_path: Path):
     assert check_table_file(path) == "CSV"
     with pytest.raises(DataError, match="no such file"):
         check_table_file(tmp_path / "other.pq")
+
+
+def test_every_name_a_file_picker_accepts_is_read():
+    from mlops_workbook.table_files import ACCEPT
+
+    assert [table_format(f"t{suffix}") for suffix in ACCEPT.split(",")] == ["CSV", "CSV", "Parquet", "Parquet"]

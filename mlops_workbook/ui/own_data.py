@@ -8,7 +8,7 @@ import pandas as pd
 from ..drift.table import DriftReport, drift_table
 from ..errors import DataError
 from ..html import fragment, trusted
-from ..table_files import read_table_bytes
+from ..table_files import ACCEPT, read_table_bytes
 from ._common import reporting, show
 from .tables import frame_html
 from .upload import uploaded_files
@@ -19,8 +19,8 @@ class OwnDataPanel(widgets.VBox):
 
     def __init__(self, **kwargs):  # noqa: ANN003
         super().__init__(**kwargs)
-        self.reference = widgets.FileUpload(accept=".csv,.parquet", multiple=False, description="Reference")
-        self.current = widgets.FileUpload(accept=".csv,.parquet", multiple=False, description="Current")
+        self.reference = widgets.FileUpload(accept=ACCEPT, multiple=False, description="Reference")
+        self.current = widgets.FileUpload(accept=ACCEPT, multiple=False, description="Current")
         self.compare_button = widgets.Button(description="Compare my data", icon="search")
         self.out = widgets.HTML()
         self.chart = widgets.Output()
