@@ -17,7 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from _load import other_core_busy  # benchmarks/ is on sys.path when a benchmark runs
+from _answers import SAMPLES  # benchmarks/ is on sys.path when a benchmark runs
+from _load import other_core_busy
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -27,10 +28,9 @@ def make_pages(folder: Path, count: int) -> list[Path]:
     from mlops_workbook.report.content import ReportParameters, TeamReport
     from mlops_workbook.report.batch import page
 
-    samples = sorted((ROOT / "data" / "sample_answers").glob("*.json"))
     pages = []
     for i in range(count):
-        report = TeamReport.build(ReportParameters(str(samples[i % len(samples)]), include_simulation=False))
+        report = TeamReport.build(ReportParameters(str(SAMPLES[i % len(SAMPLES)]), include_simulation=False))
         body = "".join([report.summary_html(), report.flags_html(), report.roadmap_html(), report.kpis_html(),
                         report.dimensions_html(), report.appendix_html()])
         path = folder / f"team-{i:02d}.html"

@@ -15,31 +15,17 @@ kernels start again, the simulation is kept in the spool). `--busy` keeps the ot
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
 
-from _load import other_core_busy  # benchmarks/ is on sys.path when a benchmark runs
+from _answers import answers_files  # benchmarks/ is on sys.path when a benchmark runs
+from _load import other_core_busy
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-
-SAMPLES = sorted((ROOT / "data" / "sample_answers").glob("*.json"))
-
-
-def make_files(folder: Path, count: int, tag: str) -> list[Path]:
-    folder.mkdir(parents=True, exist_ok=True)
-    files = []
-    for i in range(count):
-        data = json.loads(SAMPLES[i % len(SAMPLES)].read_text())
-        data["team"] = f"{data['team']} {tag}{i + 1}"
-        path = folder / f"{tag}-{i + 1}.json"
-        path.write_text(json.dumps(data))
-        files.append(path)
-    return files
 
 
 def together(work, files: list[Path]) -> tuple[float, list[float], list[str]]:
@@ -95,18 +81,21 @@ def main() -> int:
     with other_core_busy(args.busy):
         with tempfile.TemporaryDirectory(prefix="bench-report-queue-") as tmp:
             root = Path(tmp)
+
+            def teams(tag: str) -> list[Path]:  # this run's answers files: "<tag>-1.json", team "<sample> <tag>1"
+                return answers_files(root / "a", args.teams, stem=tag + "-{i}", team=tag + "{i}")
+
             if not args.skip_per_click:
-                rows.append(("one child process per click", *per_click(make_files(root / "a", args.teams, "p"),
-                                                                       root / "out-p")))
+                rows.append(("one child process per click", *per_click(teams("p"), root / "out-p")))
             queue = ReportQueue(root / "spool")
             try:
                 rows.append(("report queue, no worker yet (first clicks)",
-                             *queued(queue, make_files(root / "a", args.teams, "c"), root / "out-q")))
+                             *queued(queue, teams("c"), root / "out-q")))
                 rows.append(("report queue, worker warm (later clicks)",
-                             *queued(queue, make_files(root / "a", args.teams, "w"), root / "out-q")))
+                             *queued(queue, teams("w"), root / "out-q")))
                 queue.stop_worker()  # as after an idle exit: kernels gone, the simulation kept in the spool
                 rows.append(("report queue, worker started again (simulation kept)",
-                             *queued(queue, make_files(root / "a", args.teams, "r"), root / "out-q")))
+                             *queued(queue, teams("r"), root / "out-q")))
                 times = queue.times()
             finally:
                 queue.stop_worker()

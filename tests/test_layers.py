@@ -26,7 +26,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("gating",),
     ("drift",),
     ("__init__", "errors", "_files", "charts", "metrics", "templates", "html", "settings", "resources",
-     "style", "formatting", "limits", "schemas"),
+     "style", "formatting", "limits", "schemas", "table_files"),
 ]
 
 

@@ -19,7 +19,6 @@ from .table import (
     compare_column,
     drift_table,
     prediction_drift,
-    read_table,
 )
 
 __all__ = [
@@ -38,6 +37,5 @@ __all__ = [
     "get_stattest",
     "prediction_drift",
     "profile_column",
-    "read_table",
     "register",
 ]

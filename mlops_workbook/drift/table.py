@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
+from ..table_files import read_table  # noqa: F401 - owned by table_files; cli.cmd_drift still imports it from here
 from .profiles import ColumnProfile, category_counts, is_numeric, numeric_values, profile_column
 from .stattests import STATTESTS, TestResult
 
@@ -277,24 +278,3 @@ def prediction_drift(reference_scores: np.ndarray, current_scores: np.ndarray, *
     if threshold is not None:
         limits[chosen] = threshold
     return compare_column(profile, pd.Series(np.asarray(current_scores, dtype=float)), test=chosen, thresholds=limits)
-
-
-def read_table(path: str) -> pd.DataFrame:
-    """Read a CSV or Parquet file for `drift`; errors name the file."""
-    from pathlib import Path
-
-    file = Path(path)
-    if not file.is_file():
-        raise DataError("file not found", source=path)
-    try:
-        if file.suffix.lower() in (".parquet", ".pq"):
-            frame = pd.read_parquet(file)
-        else:
-            frame = pd.read_csv(file)
-    except Exception as exc:  # noqa: BLE001 - any parser failure becomes one line naming the file
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise DataError(f"cannot read as {'Parquet' if file.suffix.lower() in ('.parquet', '.pq') else 'CSV'} "
-                        f"({reason})", source=path) from None
-    if frame.shape[1] == 0 or frame.shape[0] == 0:
-        raise DataError("no rows or no columns", source=path)
-    return frame

@@ -45,20 +45,16 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from pyarrow import ArrowException
 
 from ..drift.profiles import DISCRETE_MAX
 from ..errors import DataError
+from ..table_files import check_table_file, read_table, table_format
 
 CALENDAR = ("day", "week", "month")
 MIN_PERIODS = 8  # periods whose labels become visible within the file: fewer cannot train and then test
 POSITIVE_WORDS = ("1", "1.0", "true", "yes")
 _ROWS = re.compile(r"rows:(\d+)")
-_FORMATS = {".csv": "CSV", ".gz": "CSV", ".parquet": "Parquet", ".pq": "Parquet"}
 _MAX_LISTED = 12
-# pandas < 3 parses CSV floats to within an ulp unless asked for round_trip (then a CSV and a Parquet
-# copy of one table differ in the last bit); pandas 3 parses exactly by default and deprecates the option
-_ROUND_TRIP = {"float_precision": "round_trip"} if int(pd.__version__.split(".")[0]) < 3 else {}
 
 
 @dataclass(frozen=True, eq=False)
@@ -137,12 +133,11 @@ def load_history(
     `categorical` forces named features to be categorical (a code with many values, e.g. a region).
     """
     source = Path(path)
-    _check_file(source)  # the file itself first: a missing file or another format is not a column problem
+    check_table_file(source)  # the file itself first: a missing file or another format is not a column problem
     block = _parse_period(period, time, source)
     if isinstance(label_delay, bool) or not isinstance(label_delay, (int, np.integer)) or label_delay < 0:
         raise DataError(f"must be a whole number of periods >= 0, got {label_delay!r}", source=source, field="label_delay")
-    frame = _read(source)
-    frame = _drop_written_index(frame, keep={time, label}, csv=_FORMATS[_suffix(source)] == "CSV")
+    frame = _columns(source, keep={time, label})
     for field, name in (("time", time), ("label", label)):
         if name is not None and name not in frame.columns:
             raise DataError(f"no column {name!r} (columns: {_listing(frame.columns)})", source=source, field=field)
@@ -200,48 +195,19 @@ def load_history(
 def history_columns(path: str | Path) -> list[str]:
     """The columns `load_history` sees in a file (a CSV's written index left out): what a user picks
     the time and the label from. Bad input raises `DataError` naming the file."""
-    source = Path(path)
-    frame = _read(source)
-    return list(_drop_written_index(frame, keep=set(), csv=_FORMATS[_suffix(source)] == "CSV").columns)
+    return list(_columns(Path(path), keep=set()).columns)
 
 
 # --------------------------------------------------------------------------- reading
 
 
-def _suffix(source: Path) -> str:
-    return source.suffix.lower()
-
-
-def _check_file(source: Path) -> str:
-    """The file's format ("CSV" or "Parquet"); a missing, empty or other-format file raises `DataError`."""
-    kind = _FORMATS.get(_suffix(source))
-    if kind is None or (_suffix(source) == ".gz" and not source.name.lower().endswith(".csv.gz")):
-        raise DataError("not a CSV or Parquet file (.csv, .csv.gz, .parquet or .pq)", source=source)
-    if not source.is_file():
-        raise DataError("no such file" if not source.exists() else "not a file", source=source)
-    if source.stat().st_size == 0:
-        raise DataError("the file is empty", source=source)
-    return kind
-
-
-def _read(source: Path) -> pd.DataFrame:
-    kind = _check_file(source)
-    try:
-        if kind == "CSV":
-            frame = pd.read_csv(source, low_memory=False, **_ROUND_TRIP)
-        else:
-            frame = pd.read_parquet(source)
-    except pd.errors.EmptyDataError:
-        raise DataError("the file is empty", source=source) from None
-    except (OSError, ValueError, UnicodeError, ArrowException, pd.errors.ParserError) as exc:
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise DataError(f"cannot be read as {kind}: {reason}", source=source) from None
+def _columns(source: Path, *, keep: set[str | None]) -> pd.DataFrame:
+    """The file's table with every column a history may use: a Parquet file's stored index becomes a column
+    like any other, and a CSV's written index (an unnamed first column holding 0..n-1) is dropped."""
+    frame = read_table(source)
     if not isinstance(frame.index, pd.RangeIndex):
-        frame = frame.reset_index()  # a Parquet file's stored index is a column like any other
-    if frame.empty:
-        raise DataError("the file has a header but no rows", source=source)
-    frame.columns = [str(c) for c in frame.columns]
-    return frame
+        frame = frame.reset_index()
+    return _drop_written_index(frame, keep=keep, csv=table_format(source) == "CSV")
 
 
 def _drop_written_index(frame: pd.DataFrame, *, keep: set[str | None], csv: bool) -> pd.DataFrame:

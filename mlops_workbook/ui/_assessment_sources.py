@@ -14,6 +14,7 @@ import ipywidgets as widgets
 from .. import settings
 from ..assessment.answers import Answer, Answers
 from ..html import fragment
+from ._common import ASSESSMENT
 from .prefill import PrefillPanel
 from .transfer import AnswersTransfer
 
@@ -72,7 +73,7 @@ class AnswerSources(widgets.Accordion):
 
     def _scanned(self, items: list[tuple[str, Answer]]) -> None:
         filled, confirmed, kept = apply_scan(self._app, items)
-        self._note.value = fragment("ui/assessment.html.j2", "scan_note", filled, confirmed, kept)
+        self._note.value = fragment(ASSESSMENT, "scan_note", filled, confirmed, kept)
 
     def _loaded(self, uploaded: Answers) -> None:
         self._app.take_uploaded(uploaded)

@@ -20,6 +20,8 @@ from ..errors import WorkbookError
 from ..html import fragment
 
 COMMON = "ui/common.html.j2"  # the widgets' shared fragments (status lines, headings, notes, errors)
+ASSESSMENT = "ui/assessment.html.j2"  # the assessment page's fragments (its parts, the pre-fill, the sources)
+FORM_STYLE = {"description_width": "120px"}  # the assessment page's label column: team, rubric, context line up
 
 answers_dir = settings.answers_dir
 reports_dir = settings.reports_dir

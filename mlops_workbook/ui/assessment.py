@@ -13,17 +13,27 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as widgets
 
 from ..assessment.answers import Answers
-from ..errors import WorkbookError
 from ..assessment.rubric import DEFAULT_RUBRIC, Rubric, available_rubrics, load_rubric
 from ..assessment.scoring import Assessment, score
 from ..assessment.session import AssessmentSession
-from ._assessment_parts import ContextForm, CriteriaTabs, ReportPanel, level_bars, summary_html
-from ._common import answers_dir, query_parameters, reporting, reports_dir, show_error, status
+from ..errors import WorkbookError
+from ..html import fragment
+from ._common import (
+    ASSESSMENT,
+    FORM_STYLE,
+    answers_dir,
+    query_parameters,
+    reporting,
+    reports_dir,
+    show_error,
+    status,
+)
+from ._context_form import ContextForm
+from ._criteria_tabs import CriteriaTabs
+from ._report_panel import ReportPanel
 
 if TYPE_CHECKING:
     from ._assessment_sources import AnswerSources
-
-_STYLE = {"description_width": "120px"}
 
 
 class AssessmentApp(widgets.VBox):
@@ -45,13 +55,13 @@ class AssessmentApp(widgets.VBox):
             options.append((f"{first.title} ({first.id})", first.id))
         # wide enough for the longest title: the default 300 px cut it to "MLOps maturity assessn"
         widest = max(len(label) for label, _ in options)
-        self._rubric = widgets.Dropdown(description="Rubric", options=options, value=first.id, style=_STYLE,
+        self._rubric = widgets.Dropdown(description="Rubric", options=options, value=first.id, style=FORM_STYLE,
                                         layout={"width": f"calc(120px + {widest + 4}ch)", "max_width": "100%"})
         self._team = widgets.Text(description="Team", placeholder="your team's name", continuous_update=False,
-                                  style=_STYLE)
+                                  style=FORM_STYLE)
         self._team.add_class("team-name")
         self._status, self._progress_label, self._level_bars = widgets.HTML(), widgets.HTML(), widgets.HTML()
-        self._progress = widgets.IntProgress(min=0, max=1, value=0, description="Answered", style=_STYLE)
+        self._progress = widgets.IntProgress(min=0, max=1, value=0, description="Answered", style=FORM_STYLE)
         self._summary = widgets.HTML(layout={"width": "440px", "min_width": "320px"})
         self._context = ContextForm(self._context_changed, self._messages)
         self._tabs = CriteriaTabs(self.session.value, self._criterion_changed, self._messages)
@@ -334,8 +344,10 @@ class AssessmentApp(widgets.VBox):
         self.score_seconds = time.perf_counter() - start
         self._progress.max, self._progress.value = a.total, a.answered
         self._progress_label.value = f"{a.answered} of {a.total} criteria"
-        self._summary.value = summary_html(a, rubric)
-        self._level_bars.value = level_bars(a, rubric)
+        self._summary.value = fragment(ASSESSMENT, "summary", a, rubric)  # level, target and why, next three steps
+        # levels as HTML bars, target marked: no chart library in the participant's kernel (altair, pandas
+        # and a PNG renderer cost ~100 MiB per kernel), and it renders offline
+        self._level_bars.value = fragment(ASSESSMENT, "level_bars", a)
 
     def _prepare_report(self) -> tuple[Path, str]:
         self.check_team()

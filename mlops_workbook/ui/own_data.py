@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import io
-
 import ipywidgets as widgets
 import pandas as pd
 
 from ..drift.table import DriftReport, drift_table
 from ..errors import DataError
 from ..html import fragment, trusted
+from ..table_files import ACCEPT, read_table_bytes
 from ._common import reporting, show
 from .tables import frame_html
 from .upload import uploaded_files
@@ -20,8 +19,8 @@ class OwnDataPanel(widgets.VBox):
 
     def __init__(self, **kwargs):  # noqa: ANN003
         super().__init__(**kwargs)
-        self.reference = widgets.FileUpload(accept=".csv,.parquet", multiple=False, description="Reference")
-        self.current = widgets.FileUpload(accept=".csv,.parquet", multiple=False, description="Current")
+        self.reference = widgets.FileUpload(accept=ACCEPT, multiple=False, description="Reference")
+        self.current = widgets.FileUpload(accept=ACCEPT, multiple=False, description="Current")
         self.compare_button = widgets.Button(description="Compare my data", icon="search")
         self.out = widgets.HTML()
         self.chart = widgets.Output()
@@ -55,13 +54,6 @@ def read_upload(upload: widgets.FileUpload, side: str) -> pd.DataFrame:
     if not files:
         raise DataError(f"choose a {side} file first", field=side)
     name, data = files[0]
-    try:
-        frame = pd.read_parquet(io.BytesIO(data)) if name.lower().endswith((".parquet", ".pq")) \
-            else pd.read_csv(io.BytesIO(data))
-    except Exception as exc:  # noqa: BLE001 - any parser error is a one-line message naming the file
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise DataError(f"cannot read this file ({reason})", source=name) from None
-    if frame.empty or frame.shape[1] == 0:
-        raise DataError("no rows or no columns", source=name)
+    frame = read_table_bytes(name, data)
     frame.attrs["name"] = name
     return frame

@@ -20,9 +20,8 @@ from ..scan import CriterionFinding, ScanResult, scan
 from ..scan.archive import extract_zip
 from ..scan.probes import EFFORTS
 from ..scan.table import Action, NextStep, actions, next_steps
-from ._common import COMMON, reporting, show_error
+from ._common import ASSESSMENT, COMMON, reporting, show_error
 
-PARTS = "ui/assessment.html.j2"
 PER_EFFORT = 3  # actions shown per effort group: a short list, the rest counted
 PER_ACTION = 2  # criteria named per action
 
@@ -83,7 +82,7 @@ class PrefillPanel(widgets.VBox):
         self._next = widgets.HTML()
         self._scan.on_click(self._scan_clicked)
         self._upload.observe(self._uploaded, names="value")
-        intro = widgets.HTML(fragment(PARTS, "prefill_intro"))
+        intro = widgets.HTML(fragment(ASSESSMENT, "prefill_intro"))
         rows = [widgets.HBox([self._path, self._scan])] if allow_paths else []
         super().__init__([intro, *rows, self._upload, self._status, self._next])
 
@@ -168,12 +167,12 @@ class PrefillPanel(widgets.VBox):
         self.last_result = result
         steps = next_steps(result, rubric)
         capped = sum(1 for step in steps if step.status == "partial" and not step.probes)
-        self._next.value = fragment(PARTS, "prefill_next", effort_groups(steps), capped, per_action=PER_ACTION)
+        self._next.value = fragment(ASSESSMENT, "prefill_next", effort_groups(steps), capped, per_action=PER_ACTION)
         prefilled = prefilled_answers(result)
         if self.on_findings is not None:
             self.on_findings(prefilled)
         if prefilled:
-            self._status.value = fragment(PARTS, "prefill_found", len(prefilled), len(rubric.criteria),
+            self._status.value = fragment(ASSESSMENT, "prefill_found", len(prefilled), len(rubric.criteria),
                                           result.files_scanned, label)
         else:
             self._status.value = fragment(COMMON, "text", f"No evidence found in {result.files_scanned} files of "

@@ -20,6 +20,7 @@ from ..errors import DataError, WorkbookError
 from ..html import fragment, trusted
 from ..simulation.history_data import history_columns
 from ..simulation.replay import ReplayResult, replay_file
+from ..table_files import ACCEPT
 from ._common import in_background
 from .tables import replay_headline, replay_table_html
 from .upload import uploaded_files
@@ -40,7 +41,7 @@ class ReplayPanel(widgets.VBox):
         super().__init__(**kwargs)
         style = {"description_width": "150px"}
         self.sample = Path(sample)
-        self.upload = widgets.FileUpload(accept=".csv,.csv.gz,.parquet,.pq", multiple=False,
+        self.upload = widgets.FileUpload(accept=ACCEPT, multiple=False,
                                          description="History file")
         self.time = widgets.Dropdown(description="Time column", options=[(NO_TIME, None)], value=None, style=style,
                                      layout=widgets.Layout(width="410px"))

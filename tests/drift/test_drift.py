@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from mlops_workbook.drift.table import ReferenceProfile, drift_table, prediction_drift, read_table
+from mlops_workbook.drift.table import ReferenceProfile, drift_table, prediction_drift
 from mlops_workbook.errors import DataError
 
 
@@ -123,19 +123,6 @@ def test_large_frames_run_in_parallel_and_agree():
     serial = drift_table(ref, cur, test="ks", jobs=1)
     parallel = drift_table(ref, cur, test="ks", jobs=2)
     assert [f.p_value for f in serial.features] == [f.p_value for f in parallel.features]
-
-
-def test_read_table_errors(tmp_path):
-    with pytest.raises(DataError, match="missing.csv: file not found"):
-        read_table(str(tmp_path / "missing.csv"))
-    bad = tmp_path / "bad.parquet"
-    bad.write_text("not parquet")
-    with pytest.raises(DataError, match="bad.parquet: cannot read as Parquet"):
-        read_table(str(bad))
-    empty = tmp_path / "empty.csv"
-    empty.write_text("a,b\n")
-    with pytest.raises(DataError, match="no rows or no columns"):
-        read_table(str(empty))
 
 
 def test_numeric_with_few_values_uses_the_categorical_tests():

@@ -52,7 +52,7 @@ def test_submitting_to_the_report_queue_and_waiting_imports_nothing_heavy(tmp_pa
     answers.write_text(json.dumps({"team": "Weight", "rubric": "mlops-maturity", "answers": {}}))
     code = (
         "from tests.report.queue_runner import page_queue\n"
-        "import mlops_workbook.ui._assessment_parts\n"
+        "import mlops_workbook.ui._report_panel\n"
         "queue = page_queue('spool')\n"
         f"result = queue.wait(queue.submit({str(answers)!r}, 'reports', rubric='mlops-maturity'), timeout=60)\n"
         "queue.stop_worker()\n"

@@ -16,7 +16,7 @@ import pytest
 
 from mlops_workbook.report.queue import JobStatus
 from mlops_workbook.ui import AssessmentApp
-from mlops_workbook.ui._assessment_parts import ReportPanel, waiting_text
+from mlops_workbook.ui._report_panel import ReportPanel, waiting_text
 
 from ..report.queue_runner import page_queue
 

@@ -288,7 +288,7 @@ def test_lab_compares_uploaded_files():
     assert "credit_score" in lab.own.out.value
     lab.own.current.value = _upload("broken.parquet", b"this is not parquet")
     lab.own.compare_button.click()
-    assert "broken.parquet: cannot read this file" in lab.own.out.value
+    assert "broken.parquet: cannot be read as Parquet" in lab.own.out.value
 
 
 def test_dashboard_aggregates_a_folder_with_a_corrupt_file(tmp_path):
@@ -397,7 +397,7 @@ def read_answers_or_none(app):
 def test_answer_groups_are_named_by_their_criterion(app):
     """The Voila template's ARIA script makes each `ANSWER_GROUP` a radiogroup named by the `LABEL`
     widget in its row: both classes must be on the row's widgets, the label holding the criterion text."""
-    from mlops_workbook.ui._assessment_parts import ANSWER_GROUP, LABEL
+    from mlops_workbook.ui._criteria_tabs import ANSWER_GROUP, LABEL
 
     for cid, group in app.criterion_buttons.items():
         assert ANSWER_GROUP in group._dom_classes
