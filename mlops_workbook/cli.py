@@ -279,7 +279,8 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
 def cmd_drift(args: argparse.Namespace) -> int:
     """The drift table of two data files, and the dataset verdict."""
-    from .drift.table import drift_table, read_table
+    from .drift.table import drift_table
+    from .table_files import read_table
 
     reference, current = read_table(args.reference), read_table(args.current)
     report = drift_table(reference, current, test=args.test, drift_share=args.drift_share,

@@ -27,7 +27,6 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
-from ..table_files import read_table  # noqa: F401 - owned by table_files; cli.cmd_drift still imports it from here
 from .profiles import ColumnProfile, category_counts, is_numeric, numeric_values, profile_column
 from .stattests import STATTESTS, TestResult
 
