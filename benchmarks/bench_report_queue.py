@@ -10,11 +10,16 @@ click on a machine starts it: its kernels' start-up and the shared simulation ar
 the worker already warm (every later click), and with a worker started again after an idle exit (its
 kernels start again, the simulation is kept in the spool). `--busy` keeps the other core busy with
 `python3 -c 'while 1: pass'`, stopped by its pid at the end.
+
+Teams with settings new to the room (their contexts pick a scenario and a cadence no earlier click
+used) are measured twice: at once after the warm clicks, and after the worker has simulated ahead
+every setting a context can give (`report.prewarm`, at the lowest priority).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import tempfile
 import threading
@@ -69,6 +74,35 @@ def queued(queue, files: list[Path], out: Path) -> tuple[float, list[float], lis
     return together(work, files)
 
 
+# Contexts whose settings (scenario, retraining cadence) no earlier case of this run used: four teams
+# that each need a simulation of their own, as a room of teams with different answers does.
+NEW_SETTINGS = {"new": [("moderate", "yearly"), ("moderate", "quarterly"), ("fast", "monthly"), ("slow", "monthly")],
+                "ahead": [("fast", "yearly"), ("slow", "yearly"), ("moderate", "weekly"), ("fast", "quarterly")]}
+
+
+def with_contexts(files: list[Path], contexts: list[tuple[str, str]]) -> list[Path]:
+    """The same teams, each with its own data change and retraining cadence (a setting of its own)."""
+    for path, (change, cadence) in zip(files, contexts):
+        data = json.loads(path.read_text())
+        data["context"] = {**data.get("context", {}), "data_change": change, "retraining_frequency": cadence}
+        path.write_text(json.dumps(data))
+    return files
+
+
+def wait_simulated_ahead(spool: Path, seconds: float = 1200) -> float:
+    """Until the worker's `report.prewarm` has kept every setting (0 when this package has none)."""
+    try:
+        from mlops_workbook.report import prewarm
+        from mlops_workbook.report.queue import code_digest
+    except ImportError:
+        return 0.0
+    start = time.perf_counter()
+    folder = spool / "simulation" / code_digest()
+    while prewarm.missing(folder) and time.perf_counter() - start < seconds:
+        time.sleep(1)
+    return time.perf_counter() - start
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--teams", type=int, default=4)
@@ -93,6 +127,11 @@ def main() -> int:
                              *queued(queue, teams("c"), root / "out-q")))
                 rows.append(("report queue, worker warm (later clicks)",
                              *queued(queue, teams("w"), root / "out-q")))
+                rows.append(("report queue, worker warm, 4 settings new to the room, at once",
+                             *queued(queue, with_contexts(teams("n"), NEW_SETTINGS["new"]), root / "out-q")))
+                waited = wait_simulated_ahead(root / "spool")
+                rows.append((f"report queue, worker warm, 4 other new settings, after simulating ahead ({waited:.0f} s later)",
+                             *queued(queue, with_contexts(teams("a"), NEW_SETTINGS["ahead"]), root / "out-q")))
                 queue.stop_worker()  # as after an idle exit: kernels gone, the simulation kept in the spool
                 rows.append(("report queue, worker started again (simulation kept)",
                              *queued(queue, teams("r"), root / "out-q")))
