@@ -15,7 +15,9 @@ Mixed into Voila's kernel manager by `room_server` (`room_kernel_manager`). Thre
 - A page whose kernel was rendered but never connected (the browser died while loading) gets the
   same grace period from the moment its page was served.
 
-`status()` is what the terminal and the facilitator's `room.json` show: pages connected, places.
+`status()` is what the terminal and the facilitator's `room.json` show: pages connected, places,
+and how far the pools are warm (pre-heated kernels ready of those started), so the facilitator knows
+when to share the join link: a room that joins before its pool is warm waits for kernels.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import contextvars
 import json
 import os
 import tempfile
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,16 +45,24 @@ class Admission:
 
 @dataclass(frozen=True)
 class RoomStatus:
-    """What the room looks like now: pages with a live connection, places, kernels held."""
+    """What the room looks like now: pages with a live connection, places, kernels held, the pools."""
 
     connected: int
     places: int | None  # None: no limit
     taken: int  # page kernels, connected or within their grace period
     kernels: int  # every kernel, pool included
+    pool: int = 0  # pre-heated kernels waiting in the pools, warming or ready (failed ones not counted)
+    pool_ready: int = 0  # ... of which ready: their notebook has run, a page gets its widgets at once
+
+    @property
+    def warm(self) -> bool:
+        """Every pre-heated kernel is ready (a room without a pool is warm)."""
+        return self.pool_ready >= self.pool
 
     def as_json(self) -> dict[str, Any]:
-        """The `room.json` body (the dashboard reads `connected` and `places`)."""
-        return {"connected": self.connected, "places": self.places, "taken": self.taken, "kernels": self.kernels}
+        """The `room.json` body (the dashboard reads `connected`, `places`, `pool` and `pool_ready`)."""
+        return {"connected": self.connected, "places": self.places, "taken": self.taken, "kernels": self.kernels,
+                "pool": self.pool, "pool_ready": self.pool_ready}
 
 
 _admission: contextvars.ContextVar[Admission | None] = contextvars.ContextVar("room_admission", default=None)
@@ -97,6 +108,7 @@ class RoomCapacity:
             self._ever_connected: set[str] = set()
             self._timers: dict[str, asyncio.TimerHandle] = {}
             self.pool_limit = {}
+            self._watched: weakref.WeakSet[asyncio.Future[Any]] = weakref.WeakSet()
 
     # ----- places
 
@@ -110,6 +122,12 @@ class RoomCapacity:
     def pooled(self) -> int:
         """Pre-heated kernels waiting in the pools, ready or not."""
         return sum(len(pool) for pool in getattr(self, "_pools", {}).values())
+
+    def pool_warmth(self) -> tuple[int, int]:
+        """(kernels in the pools that did not fail, of which ready): "warming up ready of total"."""
+        tasks = [task for pool in getattr(self, "_pools", {}).values() for task in pool]
+        alive = [task for task in tasks if not (task.done() and (task.cancelled() or task.exception() is not None))]
+        return len(alive), sum(1 for task in alive if _ready(task))
 
     def room_left(self) -> int | None:
         """Places left for pages (None: no limit), counting pages being admitted."""
@@ -145,7 +163,9 @@ class RoomCapacity:
         """Pages connected now, the room's size, the places taken and all kernels."""
         taken = self.page_kernels()
         connected = sum(1 for kid in self._page_kernels if self._connections.get(kid, 0) > 0)
-        return RoomStatus(connected, self.max_kernels or None, taken, len(self.list_kernel_ids()))  # type: ignore[attr-defined]
+        pool, ready = self.pool_warmth()
+        return RoomStatus(connected, self.max_kernels or None, taken, len(self.list_kernel_ids()),  # type: ignore[attr-defined]
+                          pool, ready)
 
     def publish_status(self) -> None:
         """Write the status file now (the server calls it at start, so the facilitator sees the places)."""
@@ -257,13 +277,22 @@ class RoomCapacity:
             wanted = max(0, min(wanted, left - others))
         if wanted == config.get("pool_size"):
             super().fill_if_needed(delay, notebook_name, **kwargs)  # type: ignore[misc]
-            return
-        # Voila reads the pool size from its config; hand it the smaller size for this one fill.
-        self.kernel_pools_config = {**pools, str(notebook_name): {**config, "pool_size": wanted}}
-        try:
-            super().fill_if_needed(delay, notebook_name, **kwargs)  # type: ignore[misc]
-        finally:
-            self.kernel_pools_config = pools
+        else:
+            # Voila reads the pool size from its config; hand it the smaller size for this one fill.
+            self.kernel_pools_config = {**pools, str(notebook_name): {**config, "pool_size": wanted}}
+            try:
+                super().fill_if_needed(delay, notebook_name, **kwargs)  # type: ignore[misc]
+            finally:
+                self.kernel_pools_config = pools
+        self._watch_pool(notebook_name)
+
+    def _watch_pool(self, notebook_name: str | None) -> None:
+        """Publish the status when each new pre-heated kernel of this pool is ready (or fails)."""
+        for task in getattr(self, "_pools", {}).get(notebook_name, []):
+            if task not in self._watched:
+                self._watched.add(task)
+                task.add_done_callback(lambda _task: self._status_changed())
+        self._status_changed()
 
     async def shutdown_all(self, *args: Any, **kwargs: Any) -> None:
         """Stop every kernel; no pool refills or releases start while the server stops."""
