@@ -379,7 +379,7 @@ async def _test_status_file(tmp_path):
     a = await _page(km)
     km.notify_connect(a)
     assert read_status(status) == {"connected": 1, "places": 3, "taken": 1, "kernels": len(km.list_kernel_ids()),
-                                   "pool": 2, "pool_ready": 2}  # 3 places - 1 page: two kept ready
+                                   "pool": 2, "pool_ready": 0}  # 3 places - 1 page: two kept, no notebook run
     km.notify_disconnect(a)
     assert read_status(status)["connected"] == 0 and read_status(status)["taken"] == 1
     await asyncio.sleep(0.3)
@@ -506,16 +506,27 @@ async def _test_warmth(tmp_path):
     km = room_kernel_manager(_SlowPool, 3, status_file=str(status))()
     km.fill_if_needed(delay=0, notebook_name="01_assessment.ipynb")
     assert (read_status(status)["pool"], read_status(status)["pool_ready"]) == (3, 0)
-    pool = km._pools["01_assessment.ipynb"]
-    for i, task in enumerate(pool):
-        task.set_result({"kernel_id": f"pool-{i + 1}"})
-        await asyncio.sleep(0)  # the loop runs the done callback: the file follows without any page
-        assert read_status(status)["pool_ready"] == i + 1
-    assert km.status().warm
+    first, second, third = km._pools["01_assessment.ipynb"]
+    renders = [asyncio.get_event_loop().create_future() for _ in range(3)]
+    for i, task in enumerate((first, second, third)):  # Voila: started, its notebook rendering in a task
+        task.set_result({"kernel_id": f"pool-{i + 1}", "task": renders[i]})
+    await asyncio.sleep(0)
+    assert read_status(status)["pool_ready"] == 0  # started is not warm: the notebook has not run yet
+    renders[0].set_result(None)  # the lab's notebook ran to its end
+    await asyncio.sleep(0)
+    assert read_status(status)["pool_ready"] == 1
+    km.page_waiting("pool-2")  # the assessment's notebook built its app and waits for the page
+    assert read_status(status)["pool_ready"] == 2 and not km.status().warm
+    # a page asks: it is given a warm kernel before the one still running its notebook
+    admission = km.admit()
+    assert (await km.get_rendered_notebook("01_assessment.ipynb"))[2] in ("pool-1", "pool-2")
+    km.page_served(admission)
+    km.page_waiting("pool-3")
+    assert km.status().warm and read_status(status)["pool"] == read_status(status)["pool_ready"] == 2
     failed = km._pools["01_assessment.ipynb"]
     failed.append(asyncio.get_event_loop().create_future())
     km._watch_pool("01_assessment.ipynb")
     assert not km.status().warm
     failed[-1].set_exception(RuntimeError("the kernel died"))
     await asyncio.sleep(0)
-    assert read_status(status)["pool"] == 3 and km.status().warm  # a failed kernel is not waited for
+    assert read_status(status)["pool"] == 2 and km.status().warm  # a failed kernel is not waited for
