@@ -521,7 +521,7 @@ def print_row(r: dict, busy: bool) -> None:
     # kernels never above participants + the pools (ours): as given, or serve's default (the room's size)
     bound = r["participants"] + (r["pool"] + LAB_POOL if isinstance(r["pool"], int) else (r["preheated"] or 0))
     kernels = (f"peak kernels {r['peak_kernels']} ({'within' if r['peak_kernels'] <= bound else 'ABOVE'} "
-               f"participants + pool + lab pool = {bound})") if r["kind"] == "ours" else f"peak kernels {r['peak_kernels']}"
+               f"participants + pools = {bound})") if r["kind"] == "ours" else f"peak kernels {r['peak_kernels']}"
     print(f"{r['kind']:<6} N={r['participants']:<3} pool={r['pool']!s:<3} other core {'busy' if busy else 'idle'}: "
           f"served {r['served']}, refused {r['refused']}; first usable widget p50 {r['usable_p50']:.1f} s, "
           f"p95 {r['usable_p95']:.1f} s, worst {r['usable_max']:.1f} s (first widget in the HTML p50 "
