@@ -1,18 +1,21 @@
 """A room at once: N participants as protocol-level clients against `mlops-workbook serve`, and the naive way.
 
-    python benchmarks/bench_room.py room [--participants 20 40] [--pool 5] [--busy] [--naive]
+    python benchmarks/bench_room.py room [--participants 20 40] [--pool N] [--busy] [--naive]
     python benchmarks/bench_room.py threads [--busy]
     python benchmarks/bench_room.py release [--participants 40] [--kill 20] [--grace 60] [--silent] [--busy]
     python benchmarks/bench_room.py landing [--visitors 10] [--busy]
     python benchmarks/bench_room.py pages [--pool 1] [--repeat 3] [--busy]
-    python benchmarks/bench_room.py issue19 [--busy]     # pages, then room 20 pool 5, then release 40 kill 20
+    python benchmarks/bench_room.py issue19 [--busy]     # pages, then room 20 (serve's pool), then release 40 kill 20
 
 "First usable widget" (every mode): from the page's GET until its widget states have come over the
 kernel websocket (ipywidgets' control comm), the moment a browser can draw the widgets and take a click;
 the page's HTML having its first widget output is printed beside it. `--busy` keeps the other core
 busy (`python -c 'while 1: pass'`) for the whole run.
 
-`room`: each participant is what a browser does on the wire, without a browser laying out the page
+`room`: `serve --max-participants N` with `--pool` only when given (else serve's default: the room
+pre-heated). The join burst starts once `serve` has printed "room warm" (its pools ready, when a
+facilitator shares the join link) and the machine has settled; printed: how long after start `serve`
+said so. Each participant is what a browser does on the wire, without a browser laying out the page
 on the server's own two cores: HTTP GET of the assessment page with `?team=...` (the token in the
 query, the login cookie after), then the kernel websocket `/api/kernels/<id>/channels`, the widget
 states through ipywidgets' control comm, and 10 clicks as widget `update` messages on the
@@ -91,12 +94,14 @@ class Started:
     base: str
     answers: Path
     token: str | None
+    began: float = 0.0  # time.perf_counter() when the server process started
 
 
 LAB_POOL = 1  # serve's default: one lab kernel pre-heated beside the assessment's pool
 
 
-def start_server(kind: str, tmp: Path, participants: int, pool: int, extra: tuple[str, ...] = ()) -> Started:
+def start_server(kind: str, tmp: Path, participants: int, pool: int | None,
+                 extra: tuple[str, ...] = ()) -> Started:
     answers = tmp / "answers"
     answers.mkdir()
     port = free_port()
@@ -105,8 +110,9 @@ def start_server(kind: str, tmp: Path, participants: int, pool: int, extra: tupl
                MLOPS_WORKBOOK_REPORTS_DIR=str(tmp / "reports"))
     if kind == "ours":
         command = [sys.executable, "-m", "mlops_workbook", "serve", "--port", str(port), "--token", TOKEN,
-                   "--facilitator-port", str(free_port()), "--pool", str(pool), "--lab-pool", str(LAB_POOL), "--max-participants",
-                   str(participants), "--cull-idle", "0", "--answers-dir", str(answers), *extra]
+                   "--facilitator-port", str(free_port()), *(("--pool", str(pool)) if pool is not None else ()),
+                   "--lab-pool", str(LAB_POOL), "--max-participants", str(participants), "--cull-idle", "0",
+                   "--answers-dir", str(answers), *extra]
         token = TOKEN
     else:  # plain Voila, default configuration (started in an empty folder: no voila.json)
         for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -116,6 +122,7 @@ def start_server(kind: str, tmp: Path, participants: int, pool: int, extra: tupl
         command = [sys.executable, "-m", "voila", str(ROOT / "notebooks"), "--no-browser", f"--port={port}",
                    "--Voila.ip=127.0.0.1"]
         token = None
+    began = time.perf_counter()
     proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True,
                             cwd=str(tmp / "naive") if kind == "naive" else None)
     base = f"http://127.0.0.1:{port}"
@@ -130,7 +137,7 @@ def start_server(kind: str, tmp: Path, participants: int, pool: int, extra: tupl
             time.sleep(0.5)
     if kind == "ours" and not report_worker_ready(tmp / "reports"):
         print("note: the report worker was not warm within 300 s; measuring anyway", flush=True)
-    return Started(proc, base, answers, token)
+    return Started(proc, base, answers, token, began)
 
 
 def stop_server(started: Started) -> None:
@@ -190,6 +197,21 @@ def _cmdline(proc) -> list[str]:
         return proc.cmdline()
     except Exception:  # noqa: BLE001 - a process gone between listing and reading
         return []
+
+
+WARM = re.compile(r"room warm: (\d+) pre-heated kernels? ready (\d+) s after start")
+
+
+def wait_warm(log: Path, seconds: float = 600) -> tuple[int, float] | None:
+    """Wait for the line `serve` prints when its pools are warm (when a facilitator shares the join
+    link): (pre-heated kernels, seconds after `serve` started), None if it never came."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        match = WARM.search(log.read_text(errors="replace"))
+        if match:
+            return int(match.group(1)), float(match.group(2))
+        time.sleep(0.5)
+    return None
 
 
 def settle(pid: int, want: int, seconds: float = 300) -> None:
@@ -432,14 +454,23 @@ def pct(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, round(q * (len(values) - 1)))] if values else float("nan")
 
 
-async def run_room(kind: str, participants: int, pool: int) -> dict:
+async def run_room(kind: str, participants: int, pool: int | None) -> dict:
     with tempfile.TemporaryDirectory(prefix="bench-room-") as tmp_name:
         tmp = Path(tmp_name)
         started = start_server(kind, tmp, participants, pool)
         peak = 0
         try:
+            warm, preheated, settled = float("nan"), pool, float("nan")
             if kind == "ours":
-                settle(started.proc.pid, pool)
+                # the join burst starts once `serve` says the room is warm, as a facilitator shares the
+                # link then; then the machine settles (the pools' notebooks and the report worker done)
+                said = wait_warm(tmp / "ours.log")
+                if said is None:
+                    print("note: serve never said the room is warm within 600 s; measuring anyway", flush=True)
+                else:
+                    preheated, warm = said
+                settle(started.proc.pid, preheated or 0)
+                settled = time.perf_counter() - started.began
             watcher = AnswersWatcher(started.answers)
             stop = asyncio.Event()
             watching = asyncio.create_task(watcher.run(stop))
@@ -474,7 +505,8 @@ async def run_room(kind: str, participants: int, pool: int) -> dict:
         firsts = [r.first_widget for r in done if r.first_widget is not None]
         usable = [r.usable for r in done if r.usable is not None]
         saved = [s for r in done for s in r.saved]
-        return {"kind": kind, "participants": participants, "pool": pool if kind == "ours" else 0,
+        return {"kind": kind, "participants": participants, "preheated": preheated if kind == "ours" else 0,
+                "pool": ("default" if pool is None else pool) if kind == "ours" else 0,
                 "served": len(firsts), "refused": sum(r.refused for r in done),
                 "errors": [r.error for r in done if r.error],
                 "first_p50": pct(firsts, .5), "first_p95": pct(firsts, .95), "first_max": max(firsts or [float("nan")]),
@@ -482,19 +514,22 @@ async def run_room(kind: str, participants: int, pool: int) -> dict:
                 "usable_max": max(usable or [float("nan")]),
                 "saved_p50": pct(saved, .5), "saved_p95": pct(saved, .95), "clicks": len(saved),
                 "peak_kernels": peak, "rss_median": statistics.median(rss) if rss else float("nan"),
-                "lost": answers_lost(done, started.answers), "wall": wall}
+                "lost": answers_lost(done, started.answers), "wall": wall, "warm": warm, "settled": settled}
 
 
 def print_row(r: dict, busy: bool) -> None:
-    bound = r["participants"] + r["pool"] + LAB_POOL  # kernels never above participants + pools (ours)
+    # kernels never above participants + the pools (ours): as given, or serve's default (the room's size)
+    bound = r["participants"] + (r["pool"] + LAB_POOL if isinstance(r["pool"], int) else (r["preheated"] or 0))
     kernels = (f"peak kernels {r['peak_kernels']} ({'within' if r['peak_kernels'] <= bound else 'ABOVE'} "
-               f"participants + pool + lab pool = {bound})") if r["kind"] == "ours" else f"peak kernels {r['peak_kernels']}"
-    print(f"{r['kind']:<6} N={r['participants']:<3} pool={r['pool']:<3} other core {'busy' if busy else 'idle'}: "
+               f"participants + pools = {bound})") if r["kind"] == "ours" else f"peak kernels {r['peak_kernels']}"
+    print(f"{r['kind']:<6} N={r['participants']:<3} pool={r['pool']!s:<3} other core {'busy' if busy else 'idle'}: "
           f"served {r['served']}, refused {r['refused']}; first usable widget p50 {r['usable_p50']:.1f} s, "
           f"p95 {r['usable_p95']:.1f} s, worst {r['usable_max']:.1f} s (first widget in the HTML p50 "
           f"{r['first_p50']:.1f} s, p95 {r['first_p95']:.1f} s); click-to-saved p50 {r['saved_p50']:.2f} s, "
           f"p95 {r['saved_p95']:.2f} s ({r['clicks']} clicks); {kernels}; "
-          f"RSS/kernel {r['rss_median']:.0f} MiB; answers lost {r['lost']}; wall {r['wall']:.0f} s"
+          f"RSS/kernel {r['rss_median']:.0f} MiB; answers lost {r['lost']}; wall {r['wall']:.0f} s; "
+          f"serve said 'room warm' ({r['preheated']} pre-heated) {r['warm']:.0f} s after start, machine "
+          f"settled at {r['settled']:.0f} s; the burst began then"
           + (f"; errors: {r['errors'][:3]}" if r["errors"] else ""), flush=True)
 
 
@@ -677,7 +712,8 @@ def main() -> None:
     sub = parser.add_subparsers(dest="what", required=True)
     room = sub.add_parser("room")
     room.add_argument("--participants", type=int, nargs="+", default=[20, 40])
-    room.add_argument("--pool", type=int, default=5)
+    room.add_argument("--pool", type=int, default=None,
+                      help="serve --pool (default: not given, serve's own default: the room pre-heated)")
     room.add_argument("--busy", action="store_true", help="keep the other core busy")
     room.add_argument("--naive", action="store_true", help="also plain voila with its default configuration")
     release = sub.add_parser("release")
@@ -710,7 +746,7 @@ def main() -> None:
     if args.what == "issue19":
         with other_core_busy(args.busy):
             print_pages([asyncio.run(run_pages(1)) for _ in range(args.repeat)], 1, args.busy)
-            print_row(asyncio.run(run_room("ours", 20, 5)), args.busy)
+            print_row(asyncio.run(run_room("ours", 20, None)), args.busy)
             print_release(asyncio.run(run_release(40, 20, 60, 2)), args.busy)
         return
     if args.what == "release":

@@ -493,7 +493,10 @@ def build_parser() -> argparse.ArgumentParser:
                                                         "(default: --port + 1)")
     p.add_argument("--answers-dir", help="shared answers folder (default: notebooks/answers)")
     p.add_argument("--reports-dir", help="exported reports folder (default: notebooks/reports)")
-    p.add_argument("--pool", type=int, default=1, help="preheated kernels kept ready for the assessment")
+    p.add_argument("--pool", type=int, default=None, metavar="N",
+                   help="preheated kernels kept ready for the assessment, about 105 MiB each (default: with "
+                        "--max-participants, the room's size less --lab-pool, so a room joining at once opens "
+                        "in about a second, held to half the free memory; without it, 1)")
     p.add_argument("--lab-pool", type=int, default=1, metavar="N",
                    help="preheated kernels kept ready for the lab, its first simulation already run (default: 1)")
     p.add_argument("--max-participants", type=int, default=0, metavar="N",

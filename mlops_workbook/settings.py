@@ -15,6 +15,7 @@ Core layer: imports only `errors`.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -39,6 +40,8 @@ VOILA_BASE_URL = "VOILA_BASE_URL"
 VOILA_APP_PORT = "VOILA_APP_PORT"
 QUERY_STRING = "QUERY_STRING"
 SCRIPT_NAME = "SCRIPT_NAME"
+SERVER_NAME = "SERVER_NAME"
+SERVER_PORT = "SERVER_PORT"
 MLFLOW_TOKEN = "MLFLOW_TRACKING_TOKEN"
 MLFLOW_USERNAME = "MLFLOW_TRACKING_USERNAME"
 MLFLOW_PASSWORD = "MLFLOW_TRACKING_PASSWORD"
@@ -102,6 +105,11 @@ SETTINGS: tuple[Setting, ...] = (
             "how many are connected).", "voila"),
     Setting(QUERY_STRING, "text", "(empty)", "Set by Voila: the page's query string (`team=...`).", "voila"),
     Setting(SCRIPT_NAME, "text", "(unset)", "Set by Voila: the page's URL path, to build links to files.",
+            "voila"),
+    Setting(SERVER_NAME, "text", "(unset)",
+            "Set by Voila: the host the page was requested at (the dashboard's full link to the room's index, "
+            "on that same server).", "voila"),
+    Setting(SERVER_PORT, "text", "(unset)", "Set by Voila: the port the page was requested at (with SERVER_NAME).",
             "voila"),
     Setting(MLFLOW_TOKEN, "text", "(unset)",
             "`scan --mlflow http(s)://...` sends it as a bearer token, as MLflow's own client does.", "mlflow"),
@@ -247,6 +255,17 @@ def base_url() -> str:
 def page_path() -> str:
     """The URL path of the Voila page this kernel serves ('' before the page request)."""
     return _raw(SCRIPT_NAME)
+
+
+def page_host() -> str:
+    """`host[:port]` the Voila page was requested at ('' before the page request or when not a plain
+    host name or address: nothing but a name, digits, dots, dashes and an IPv6 address's brackets)."""
+    name, port = _raw(SERVER_NAME).strip(), _raw(SERVER_PORT).strip()
+    if not re.fullmatch(r"[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*", name or "-!"):
+        return ""
+    if ":" in name and not name.startswith("["):
+        name = f"[{name}]"
+    return name + (f":{port}" if port.isdigit() else "")
 
 
 # --------------------------------------------------------------------------- limits for child processes

@@ -15,7 +15,13 @@ Mixed into Voila's kernel manager by `room_server` (`room_kernel_manager`). Thre
 - A page whose kernel was rendered but never connected (the browser died while loading) gets the
   same grace period from the moment its page was served.
 
-`status()` is what the terminal and the facilitator's `room.json` show: pages connected, places.
+`status()` is what the terminal and the facilitator's `room.json` show: pages connected, places,
+and how far the pools are warm, so the facilitator knows when to share the join link (a room that
+joins before its pool is warm waits for kernels). A pre-heated kernel is warm once its notebook has
+run as far as it runs before a page asks: to the end (the lab, the dashboard), or until it waits for
+its page's query string (the assessment builds its app first, then waits: `room_server` reports the
+kernel's query socket opening, `page_waiting`). Voila's own pool counts a kernel ready once it has
+started, seconds before its notebook has run.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ import contextvars
 import json
 import os
 import tempfile
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,16 +49,24 @@ class Admission:
 
 @dataclass(frozen=True)
 class RoomStatus:
-    """What the room looks like now: pages with a live connection, places, kernels held."""
+    """What the room looks like now: pages with a live connection, places, kernels held, the pools."""
 
     connected: int
     places: int | None  # None: no limit
     taken: int  # page kernels, connected or within their grace period
     kernels: int  # every kernel, pool included
+    pool: int = 0  # pre-heated kernels waiting in the pools, warming or ready (failed ones not counted)
+    pool_ready: int = 0  # ... of which ready: their notebook has run, a page gets its widgets at once
+
+    @property
+    def warm(self) -> bool:
+        """Every pre-heated kernel is ready (a room without a pool is warm)."""
+        return self.pool_ready >= self.pool
 
     def as_json(self) -> dict[str, Any]:
-        """The `room.json` body (the dashboard reads `connected` and `places`)."""
-        return {"connected": self.connected, "places": self.places, "taken": self.taken, "kernels": self.kernels}
+        """The `room.json` body (the dashboard reads `connected`, `places`, `pool` and `pool_ready`)."""
+        return {"connected": self.connected, "places": self.places, "taken": self.taken, "kernels": self.kernels,
+                "pool": self.pool, "pool_ready": self.pool_ready}
 
 
 _admission: contextvars.ContextVar[Admission | None] = contextvars.ContextVar("room_admission", default=None)
@@ -97,6 +112,8 @@ class RoomCapacity:
             self._ever_connected: set[str] = set()
             self._timers: dict[str, asyncio.TimerHandle] = {}
             self.pool_limit = {}
+            self._watched: weakref.WeakSet[asyncio.Future[Any]] = weakref.WeakSet()
+            self._warm: set[str] = set()  # pooled kernels whose notebook ran as far as it runs before a page
 
     # ----- places
 
@@ -110,6 +127,26 @@ class RoomCapacity:
     def pooled(self) -> int:
         """Pre-heated kernels waiting in the pools, ready or not."""
         return sum(len(pool) for pool in getattr(self, "_pools", {}).values())
+
+    def pool_warmth(self) -> tuple[int, int]:
+        """(kernels in the pools that did not fail, of which warm): "warming up warm of total"."""
+        self._room_init()
+        tasks = [task for pool in getattr(self, "_pools", {}).values() for task in pool]
+        alive = [task for task in tasks if not (task.done() and (task.cancelled() or task.exception() is not None))]
+        return len(alive), sum(1 for task in alive if self._is_warm(task))
+
+    def _is_warm(self, task: asyncio.Future[Any]) -> bool:
+        return _ready(task) and _kernel_of(task) in self._warm
+
+    def page_waiting(self, kernel_id: str) -> None:
+        """A pre-heated kernel's notebook waits for its page's query string: it is warm."""
+        self._notebook_ran(kernel_id)
+
+    def _notebook_ran(self, kernel_id: str | None) -> None:
+        self._room_init()
+        if kernel_id and kernel_id not in self._warm and kernel_id in set(self.list_kernel_ids()):  # type: ignore[attr-defined]
+            self._warm.add(kernel_id)
+            self._status_changed()
 
     def room_left(self) -> int | None:
         """Places left for pages (None: no limit), counting pages being admitted."""
@@ -145,7 +182,9 @@ class RoomCapacity:
         """Pages connected now, the room's size, the places taken and all kernels."""
         taken = self.page_kernels()
         connected = sum(1 for kid in self._page_kernels if self._connections.get(kid, 0) > 0)
-        return RoomStatus(connected, self.max_kernels or None, taken, len(self.list_kernel_ids()))  # type: ignore[attr-defined]
+        pool, ready = self.pool_warmth()
+        return RoomStatus(connected, self.max_kernels or None, taken, len(self.list_kernel_ids()),  # type: ignore[attr-defined]
+                          pool, ready)
 
     def publish_status(self) -> None:
         """Write the status file now (the server calls it at start, so the facilitator sees the places)."""
@@ -213,6 +252,7 @@ class RoomCapacity:
 
     def _forget(self, kernel_id: str) -> None:
         self._page_kernels.discard(kernel_id)
+        self._warm.discard(kernel_id)
         self._connections.pop(kernel_id, None)
         self._ever_connected.discard(kernel_id)
         timer = self._timers.pop(kernel_id, None)
@@ -237,7 +277,8 @@ class RoomCapacity:
         """A pooled kernel for a page, a ready one first; it counts as the page's from now on."""
         pool = getattr(self, "_pools", {}).get(notebook_name)
         if pool:
-            pool.sort(key=lambda task: not _ready(task))  # Voila takes the first one
+            self._room_init()
+            pool.sort(key=lambda task: (not _ready(task), not self._is_warm(task)))  # Voila takes the first one
         result = await super().get_rendered_notebook(notebook_name, *args, **kwargs)  # type: ignore[misc]
         self._record_page_kernel(result[2])
         return result
@@ -257,13 +298,31 @@ class RoomCapacity:
             wanted = max(0, min(wanted, left - others))
         if wanted == config.get("pool_size"):
             super().fill_if_needed(delay, notebook_name, **kwargs)  # type: ignore[misc]
-            return
-        # Voila reads the pool size from its config; hand it the smaller size for this one fill.
-        self.kernel_pools_config = {**pools, str(notebook_name): {**config, "pool_size": wanted}}
-        try:
-            super().fill_if_needed(delay, notebook_name, **kwargs)  # type: ignore[misc]
-        finally:
-            self.kernel_pools_config = pools
+        else:
+            # Voila reads the pool size from its config; hand it the smaller size for this one fill.
+            self.kernel_pools_config = {**pools, str(notebook_name): {**config, "pool_size": wanted}}
+            try:
+                super().fill_if_needed(delay, notebook_name, **kwargs)  # type: ignore[misc]
+            finally:
+                self.kernel_pools_config = pools
+        self._watch_pool(notebook_name)
+
+    def _watch_pool(self, notebook_name: str | None) -> None:
+        """Follow each new pre-heated kernel of this pool: started (or failed), then its notebook run."""
+        for task in getattr(self, "_pools", {}).get(notebook_name, []):
+            if task not in self._watched:
+                self._watched.add(task)
+                task.add_done_callback(self._kernel_started)
+        self._status_changed()
+
+    def _kernel_started(self, task: asyncio.Future[Any]) -> None:
+        if _ready(task):
+            content = task.result()
+            render = content.get("task") if isinstance(content, dict) else None
+            if isinstance(render, asyncio.Future):  # Voila's rendering of the notebook in this kernel
+                kernel_id = _kernel_of(task)
+                render.add_done_callback(lambda _render: self._notebook_ran(kernel_id))
+        self._status_changed()
 
     async def shutdown_all(self, *args: Any, **kwargs: Any) -> None:
         """Stop every kernel; no pool refills or releases start while the server stops."""
@@ -287,6 +346,14 @@ class RoomCapacity:
 
 def _ready(task: asyncio.Future[Any]) -> bool:
     return task.done() and not task.cancelled() and task.exception() is None
+
+
+def _kernel_of(task: asyncio.Future[Any]) -> str | None:
+    """The kernel id a finished pool task started (None when it did not)."""
+    if not _ready(task):
+        return None
+    content = task.result()
+    return content.get("kernel_id") if isinstance(content, dict) else None
 
 
 def room_kernel_manager(voila_class: type, max_kernels: int, *, grace: float = DEFAULT_GRACE,

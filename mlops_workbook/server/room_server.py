@@ -209,6 +209,13 @@ class LocalQueryHandler(RequestInfoSocketHandler):
             raise web.HTTPError(403)
         return super().get(*args, **kwargs)
 
+    def open(self, kernel_id: str) -> None:  # type: ignore[override]
+        """A pre-heated kernel waits for its page here: its notebook has run as far as it can (warm)."""
+        super().open(kernel_id)
+        km = self.application.settings.get("kernel_manager")
+        if hasattr(km, "page_waiting"):
+            km.page_waiting(kernel_id)
+
 
 class NotServedHandler(PlainErrors, JupyterHandler):
     """The file tree and contents API of a server limited to some notebooks: the landing page instead."""

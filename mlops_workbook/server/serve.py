@@ -15,6 +15,13 @@ command line's choices applied (pool, culling, `--dev`). The answers and reports
 kernels through environment variables fixed here (never typed in a page), as do the BLAS/OpenMP
 thread limits (one thread per kernel: several kernels share the cores).
 
+How many kernels are pre-heated: `--pool` when given; with `--max-participants N` and no `--pool`, the
+room's size (the places `--lab-pool` leaves, so both pools fit in the room whichever fills first),
+held to half the memory available at start (`default_pool`); else 1. A room joins at once: 20
+participants with a pool of 5 waited a median 15.7 s for their page's widgets (fifteen fresh kernels
+each running the assessment on two cores), with a room-sized pool 1.2 s (benchmarks/RESULTS.md). The
+terminal says when the pools are warm, which is when to share the join link.
+
 The report queue's worker (`report.queue`: warm report kernels and the shared simulation) starts with
 the servers, in the background, so the first "Create my report" does not wait for it (for 4 teams at
 once, measured before: 22.7 s from cold, 3.0 s warm); `serve` stops it with the servers.
@@ -54,6 +61,8 @@ ROLE_ENV = settings.ROLE  # "participants", "facilitator" or "alone": the server
 MIN_TOKEN = 16
 STATUS_FILE = "room.json"
 PING_INTERVAL_MS = 10_000
+KERNEL_MIB = 105  # a pre-heated assessment kernel's RSS, measured (benchmarks/RESULTS.md, bench_room.py room)
+POOL_MEMORY_SHARE = 0.5  # a default pool takes at most this share of the memory available when `serve` starts
 
 
 @dataclass(frozen=True)
@@ -90,6 +99,12 @@ class ServePlan:
     workdir: Path | None = None  # the servers' private folder: their logs and the room's status file
     grace: float = 60.0
     report_worker: bool = True  # start the report queue's worker with the servers (warm before the first click)
+    pools: dict[str, int] = field(default_factory=dict)  # the participants' server's pre-heated kernels per notebook
+
+    @property
+    def preheated(self) -> int:
+        """Kernels the participants' (or the only) server pre-heats, every pool together."""
+        return sum(self.pools.values())
 
     @property
     def status_file(self) -> Path | None:
@@ -219,11 +234,45 @@ def display_host(host: str) -> str:
         return socket.gethostname()
 
 
+def available_memory_mib() -> float | None:
+    """Memory the system can give new processes without swapping (Linux's MemAvailable), None when unknown."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as info:
+            for line in info:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) / 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def default_pool(pool: int | None, *, max_participants: int, lab_pool: int,
+                 available_mib: float | None) -> tuple[int, str]:
+    """The assessment's pool and why (a note for the terminal, "" when nothing to say).
+
+    `--pool` given: that. A room size N and no `--pool`: the places the lab's pool leaves (N - lab
+    pool, at least 1), so the whole room gets pre-heated kernels when it joins at once, held to
+    POOL_MEMORY_SHARE of `available_mib` at KERNEL_MIB a kernel (lab pool included). Neither: 1.
+    """
+    if pool is not None:
+        return pool, ""
+    if max_participants <= 0:
+        return 1, ""
+    want = max(max_participants - lab_pool, 1)
+    if available_mib is not None:
+        fits = max(int(available_mib * POOL_MEMORY_SHARE // KERNEL_MIB) - lab_pool, 1)
+        if fits < want:
+            return fits, (f"the assessment pre-heats {fits} kernels, not {want}: about {KERNEL_MIB} MiB each, "
+                          f"{available_mib:.0f} MiB available (give --pool to choose)")
+    return want, ""
+
+
 def prepare(*, host: str = "127.0.0.1", port: int = 8866, answers_dir: str | None = None,
-            reports_dir: str | None = None, pool: int = 1, lab_pool: int = 1, dev: bool = False, token: str | None = None,
+            reports_dir: str | None = None, pool: int | None = None, lab_pool: int = 1, dev: bool = False, token: str | None = None,
             max_participants: int = 0, cull_idle: int = 3600, facilitator_port: int | None = None,
             base_url: str = "/", grace: float | None = None, report_worker: bool = True) -> ServePlan:
-    """The servers `serve` runs (commands, environments, folders, URLs); nothing is started here."""
+    """The servers `serve` runs (commands, environments, folders, URLs); nothing is started here.
+    `pool` None: the room's size with `max_participants`, else 1 (`default_pool`)."""
     prefix = normalize_base_url(base_url)  # refused before anything is created
     grace = settings.grace() if grace is None else grace
     if not grace >= 0:
@@ -233,8 +282,10 @@ def prepare(*, host: str = "127.0.0.1", port: int = 8866, answers_dir: str | Non
             raise WorkbookError(f"must be 1-65535, got {value}", field=name)
     for name, value in (("pool", pool), ("lab-pool", lab_pool), ("max-participants", max_participants),
                         ("cull-idle", cull_idle)):
-        if value < 0:
+        if value is not None and value < 0:
             raise WorkbookError(f"must be 0 or more, got {value}", field=name)
+    pool, pool_note = default_pool(pool, max_participants=max_participants, lab_pool=lab_pool,
+                                   available_mib=available_memory_mib() if pool is None else None)
     if dev and not is_loopback(host):
         raise WorkbookError("--dev shows sources and tracebacks: only on 127.0.0.1", field="dev")
     room, generated = room_token(host, token)
@@ -287,8 +338,8 @@ def prepare(*, host: str = "127.0.0.1", port: int = 8866, answers_dir: str | Non
                           notebooks=(), pools={resources.DASHBOARD_NOTEBOOK: 1}, limit=0, cull=0)]
     for s in servers:  # the dashboard and the projector show the join URL again
         s.env[settings.JOIN_URL] = servers[0].url
-    return ServePlan(servers, answers, reports, room, generated, workdir=workdir, grace=grace,
-                     report_worker=report_worker)
+    return ServePlan(servers, answers, reports, room, generated, notes=[pool_note] if pool_note else [],
+                     workdir=workdir, grace=grace, report_worker=report_worker, pools=participant_pools)
 
 
 # --------------------------------------------------------------------------- running
@@ -311,7 +362,10 @@ def describe(plan: ServePlan) -> str:
     """What `serve` prints once the servers answer: the folders, the facilitator's side, and the join
     URL with its QR code last, so it is what the terminal shows."""
     lines = [f"  answers: {plan.answers}", f"  reports: {plan.reports}",
-             f"  a closed page's place frees {plan.grace:g} s after its last connection"]
+             f"  a closed page's place frees {plan.grace:g} s after its last connection",
+             *(f"  {note}" for note in plan.notes)]
+    if plan.preheated:
+        lines.append(f"  {preheat_line(plan)}")
     if len(plan.servers) == 1:
         only = plan.servers[0]
         lines += [f"Facilitator's dashboard: {only.page(DASHBOARD)}",
@@ -325,11 +379,31 @@ def describe(plan: ServePlan) -> str:
     return "\n".join(line for line in lines if line)
 
 
+def preheat_line(plan: ServePlan) -> str:
+    """What the terminal says before the pools are warm: how many kernels, for which pages, what memory."""
+    names = {resources.ASSESSMENT_NOTEBOOK: "assessment", resources.LAB_NOTEBOOK: "lab"}
+    parts = ", ".join(f"{size} {names.get(notebook, notebook)}" for notebook, size in plan.pools.items() if size)
+    total = plan.preheated
+    return (f"pre-heating {total} kernel{'s' if total != 1 else ''} ({parts}; about {total * KERNEL_MIB} MiB): "
+            "share the join link once this terminal says the room is warm")
+
+
 def room_line(status: dict[str, Any]) -> str:
-    """One terminal line for the room's status file: pages connected and places."""
+    """One terminal line for the room's status file: the pools warming, pages connected and places."""
     places = status.get("places")
-    return f"room: {status.get('connected', 0)} connected, " + (
+    pool, ready = status.get("pool", 0), status.get("pool_ready", 0)
+    warming = f"warming up {ready} of {pool} kernels; " if ready < pool else ""
+    return f"room: {warming}{status.get('connected', 0)} connected, " + (
         f"{status.get('taken', 0)} of {places} places taken" if places else f"{status.get('taken', 0)} pages open")
+
+
+def warm_line(status: dict[str, Any], seconds: float) -> str:
+    """The one line that says the room is warm ("" while it is not, or when nothing is pre-heated)."""
+    pool, ready = status.get("pool", 0), status.get("pool_ready", 0)
+    if not pool or ready < pool:
+        return ""
+    return f"room warm: {ready} pre-heated kernel{'s' if ready != 1 else ''} ready {seconds:.0f} s after start; " \
+           "share the join link now"
 
 
 def report_queue(plan: ServePlan, owner: int) -> ReportQueue:
@@ -384,6 +458,7 @@ def serve(**options: Any) -> int:  # pragma: no cover - exercised through the br
     warming: threading.Thread | None = None
     previous = {signum: signal.signal(signum, _raise_stop) for signum in (signal.SIGINT, signal.SIGTERM)}
     code = 0
+    began = time.monotonic()
     try:
         for s in plan.servers:
             with logs[s.role].open("wb") as out:  # the child keeps its own descriptor
@@ -405,15 +480,19 @@ def serve(**options: Any) -> int:  # pragma: no cover - exercised through the br
             waiting = [s for s in waiting if not _answering(s)]
             time.sleep(0.2)
         print(f"  server logs: {plan.workdir}", describe(plan), sep="\n", flush=True)
-        shown = ""
+        shown, warm = "", not plan.preheated
         while all(p.poll() is None for p in procs):
             time.sleep(1)
             status = plan.status_file
             if status is not None and status.exists():
-                line = room_line(read_status(status))
+                now = read_status(status)
+                line = room_line(now)
                 if line != shown:
                     print(line, flush=True)
                     shown = line
+                if not warm and (said := warm_line(now, time.monotonic() - began)):
+                    print(said, flush=True)
+                    warm = True
         code = next(p.returncode for p in procs if p.returncode is not None)
         print(f"a server stopped (exit {code}); log: {plan.workdir}", file=sys.stderr)
     except _Stop:

@@ -122,6 +122,18 @@ def page_link(path: Path) -> str | None:
     return voila_files_url(page_path, relative, prefix=base_url())
 
 
+def served_url(link: str) -> str:
+    """`link` (a path on this server, from `page_link`) as the full URL on the page's own server, for
+    the facilitator to read, copy or open on the projector: `http://` + the host and port the page was
+    requested at + `link`. Only under `serve` (plain HTTP; its servers set the role) after the page
+    request; otherwise `link` unchanged, which a browser resolves against the page's own server (under
+    a hub, its scheme and prefix)."""
+    host = settings.page_host()
+    if not link.startswith("/") or link.startswith("//") or not host or not settings.is_set(settings.ROLE):
+        return link
+    return f"http://{host}{link}"
+
+
 def status(text: str, tone: str = "muted") -> str:
     """A status line in one of `style.TONES` (ok, error, muted): the text is escaped by the template."""
     return fragment(COMMON, "status", text, tone)

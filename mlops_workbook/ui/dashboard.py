@@ -43,6 +43,7 @@ from ._common import (
     query_parameters,
     reporting,
     reports_dir,
+    served_url,
 )
 
 BOARD = "ui/dashboard.html.j2"
@@ -68,11 +69,18 @@ class Places:
 
     connected: int
     places: int | None
+    pool: int = 0  # pre-heated kernels the participants' server keeps, warming or ready
+    pool_ready: int = 0  # ... of which ready
 
     @property
     def left(self) -> int | None:
         """Places still free (None without a limit)."""
         return None if self.places is None else max(self.places - self.connected, 0)
+
+    @property
+    def warming(self) -> bool:
+        """Some pre-heated kernels are still starting: a page opened now may wait for its kernel."""
+        return self.pool_ready < self.pool
 
 
 def room_json_url() -> str | None:
@@ -100,7 +108,10 @@ def read_places(url: str | None, *, timeout: float = 1.0) -> Places | None:
     connected, places = data.get("connected"), data.get("places")
     if not _count(connected) or not (places is None or _count(places)):
         return None
-    return Places(connected, places or None)
+    pool, ready = data.get("pool", 0), data.get("pool_ready", 0)
+    if not (_count(pool) and _count(ready)):  # a server that does not say: nothing about warming
+        pool = ready = 0
+    return Places(connected, places or None, pool, ready)
 
 
 def _count(value: Any) -> bool:
@@ -454,11 +465,13 @@ def csv_download_html(summary: RoomSummary) -> str:
 def export_done_html(result: Any, reports: Path, kinds: str) -> str:
     """What "Export all reports" says when done: how many, into which folder (the real one: under `serve`
     the kernels' reports folder is the served root's link to the facilitator's `--reports-dir`, resolved
-    here), and the index's served URL (or its path when no page can reach it)."""
+    here), and a link to the index on this page's own server: the path as the link (prefix-safe, the
+    browser keeps the page's server), the full URL as its text (`served_url`), or the index's path
+    when no page can reach it."""
     index_url = page_link(result.index)
     return fragment(BOARD, "export_done", len(result.outcomes) - len(result.failed), len(result.outcomes),
-                    [o.error for o in result.failed], index_url, Path(result.index).resolve(),
-                    Path(reports).resolve(), result.seconds, kinds)
+                    [o.error for o in result.failed], index_url, served_url(index_url) if index_url else "",
+                    Path(result.index).resolve(), Path(reports).resolve(), result.seconds, kinds)
 
 
 def movement_html(summary: RoomSummary) -> str:

@@ -16,14 +16,20 @@ from typing import ClassVar
 import pytest
 
 from mlops_workbook.errors import WorkbookError
+from mlops_workbook.server import serve as serve_module
 from mlops_workbook.server.landing import LANDING
 from mlops_workbook.server.serve import (
+    KERNEL_MIB,
     MIN_TOKEN,
     PARTICIPANT_NOTEBOOKS,
     ROLE_ENV,
+    default_pool,
+    describe,
     prepare,
+    room_line,
     room_token,
     voila_config,
+    warm_line,
 )
 from mlops_workbook.settings import THREAD_LIMITS, thread_limits
 
@@ -372,7 +378,8 @@ async def _test_status_file(tmp_path):
     km.fill_if_needed(delay=0, notebook_name="01_assessment.ipynb")
     a = await _page(km)
     km.notify_connect(a)
-    assert read_status(status) == {"connected": 1, "places": 3, "taken": 1, "kernels": len(km.list_kernel_ids())}
+    assert read_status(status) == {"connected": 1, "places": 3, "taken": 1, "kernels": len(km.list_kernel_ids()),
+                                   "pool": 2, "pool_ready": 0}  # 3 places - 1 page: two kept, no notebook run
     km.notify_disconnect(a)
     assert read_status(status)["connected"] == 0 and read_status(status)["taken"] == 1
     await asyncio.sleep(0.3)
@@ -412,3 +419,114 @@ def test_the_report_worker_serve_starts_is_the_one_the_pages_find(folders):
     assert queue.env is not None and all(queue.env[k] == v for k, v in THREAD_LIMITS.items() if k not in os.environ)
     room = prepare(**folders, host="0.0.0.0")
     assert report_queue(room, owner=1).env[ROLE_ENV] == "participants"  # never the facilitator's server
+
+
+# --------------------------------------------------------------------------- a room-sized pool by default
+
+
+def _pools(plan) -> dict:
+    return config_of(plan.servers[0])["VoilaKernelManager"]["kernel_pools_config"]
+
+
+def test_a_room_size_without_pool_pre_heats_the_whole_room(folders, monkeypatch):
+    """20 joining at once with a pool of 5 waited a median 15.7 s (fresh kernels); with a room-sized
+    pool 1.2 s (benchmarks/RESULTS.md). The lab's pool and the assessment's fit in the room together."""
+    monkeypatch.setattr(serve_module, "available_memory_mib", lambda: 64_000.0)
+    plan = prepare(host="0.0.0.0", max_participants=20, **folders)
+    assert _pools(plan)["01_assessment.ipynb"] == {"pool_size": 19}
+    assert _pools(plan)["02_drift_gating_lab.ipynb"] == {"pool_size": 1}
+    assert plan.preheated == 20 and not plan.notes
+    assert "pre-heating 20 kernels (19 assessment, 1 lab; about 2100 MiB)" in describe(plan)
+    assert "share the join link once this terminal says the room is warm" in describe(plan)
+    # --pool given wins; no room size keeps the small default
+    assert _pools(prepare(host="0.0.0.0", max_participants=20, pool=5, **folders))["01_assessment.ipynb"] == {
+        "pool_size": 5}
+    assert _pools(prepare(**folders))["01_assessment.ipynb"] == {"pool_size": 1}
+    assert _pools(prepare(max_participants=20, lab_pool=4, **folders))["01_assessment.ipynb"] == {"pool_size": 16}
+
+
+def test_the_cli_leaves_the_pool_to_the_room_size(folders, monkeypatch):
+    """`serve --max-participants 20` without --pool: the plan pre-heats the room (was 1 before)."""
+    from mlops_workbook.cli import main
+
+    asked = {}
+    monkeypatch.setattr(serve_module, "serve", lambda **options: asked.update(options) or 0)
+    monkeypatch.setattr(serve_module, "available_memory_mib", lambda: 64_000.0)
+    assert main(["serve", "--host", "0.0.0.0", "--max-participants", "20", "--answers-dir", folders["answers_dir"],
+                 "--reports-dir", folders["reports_dir"]]) == 0
+    assert asked["pool"] is None
+    plan = prepare(**asked)
+    assert _pools(plan)["01_assessment.ipynb"] == {"pool_size": 19} and plan.preheated == 20
+    assert main(["serve", "--max-participants", "20", "--pool", "3"]) == 0 and asked["pool"] == 3
+
+
+def test_the_default_pool_is_held_to_the_memory_there_is():
+    assert default_pool(None, max_participants=20, lab_pool=1, available_mib=None) == (19, "")
+    assert default_pool(None, max_participants=0, lab_pool=1, available_mib=100.0) == (1, "")
+    assert default_pool(7, max_participants=20, lab_pool=1, available_mib=10.0) == (7, "")
+    assert default_pool(None, max_participants=1, lab_pool=1, available_mib=None) == (1, "")
+    fits = int(1000 * 0.5 // KERNEL_MIB) - 1  # half of 1000 MiB, less the lab's kernel
+    size, note = default_pool(None, max_participants=20, lab_pool=1, available_mib=1000.0)
+    assert size == fits == 3 and "3 kernels, not 19" in note and "--pool" in note
+
+
+def test_the_terminal_says_when_the_room_is_warm():
+    warming = {"connected": 0, "places": 20, "taken": 0, "kernels": 8, "pool": 20, "pool_ready": 7}
+    assert room_line(warming) == "room: warming up 7 of 20 kernels; 0 connected, 0 of 20 places taken"
+    assert warm_line(warming, 12) == ""
+    warm = {**warming, "pool_ready": 20}
+    assert room_line(warm) == "room: 0 connected, 0 of 20 places taken"
+    assert warm_line(warm, 48.4) == "room warm: 20 pre-heated kernels ready 48 s after start; share the join link now"
+    assert warm_line({"connected": 0, "places": None, "taken": 0, "kernels": 0}, 3) == ""  # nothing pre-heated
+    assert room_line({"connected": 2, "places": None, "taken": 2, "kernels": 2}) == "room: 2 connected, 2 pages open"
+
+
+class _SlowPool(_Pool):
+    """Pre-heated kernels that take a while: the test says when each is ready."""
+
+    kernel_pools_config: ClassVar[dict] = {"default": {"pool_size": 0}, "01_assessment.ipynb": {"pool_size": 3}}
+
+    def fill_if_needed(self, delay=None, notebook_name=None, **kwargs):
+        size = self.kernel_pools_config.get(notebook_name, self.kernel_pools_config["default"])["pool_size"]
+        pool = self._pools.setdefault(notebook_name, [])
+        for _ in range(size - len(pool)):
+            self.started += 1
+            self.kernels.append(f"pool-{self.started}")
+            pool.append(asyncio.get_event_loop().create_future())
+
+
+def test_the_status_file_says_how_warm_the_pool_is(tmp_path):
+    _run(_test_warmth(tmp_path))
+
+
+async def _test_warmth(tmp_path):
+    from mlops_workbook.server.capacity import read_status, room_kernel_manager
+
+    status = tmp_path / "room.json"
+    km = room_kernel_manager(_SlowPool, 3, status_file=str(status))()
+    km.fill_if_needed(delay=0, notebook_name="01_assessment.ipynb")
+    assert (read_status(status)["pool"], read_status(status)["pool_ready"]) == (3, 0)
+    first, second, third = km._pools["01_assessment.ipynb"]
+    renders = [asyncio.get_event_loop().create_future() for _ in range(3)]
+    for i, task in enumerate((first, second, third)):  # Voila: started, its notebook rendering in a task
+        task.set_result({"kernel_id": f"pool-{i + 1}", "task": renders[i]})
+    await asyncio.sleep(0)
+    assert read_status(status)["pool_ready"] == 0  # started is not warm: the notebook has not run yet
+    renders[0].set_result(None)  # the lab's notebook ran to its end
+    await asyncio.sleep(0)
+    assert read_status(status)["pool_ready"] == 1
+    km.page_waiting("pool-2")  # the assessment's notebook built its app and waits for the page
+    assert read_status(status)["pool_ready"] == 2 and not km.status().warm
+    # a page asks: it is given a warm kernel before the one still running its notebook
+    admission = km.admit()
+    assert (await km.get_rendered_notebook("01_assessment.ipynb"))[2] in ("pool-1", "pool-2")
+    km.page_served(admission)
+    km.page_waiting("pool-3")
+    assert km.status().warm and read_status(status)["pool"] == read_status(status)["pool_ready"] == 2
+    failed = km._pools["01_assessment.ipynb"]
+    failed.append(asyncio.get_event_loop().create_future())
+    km._watch_pool("01_assessment.ipynb")
+    assert not km.status().warm
+    failed[-1].set_exception(RuntimeError("the kernel died"))
+    await asyncio.sleep(0)
+    assert read_status(status)["pool"] == 2 and km.status().warm  # a failed kernel is not waited for

@@ -127,6 +127,30 @@ def test_export_says_the_real_reports_folder_and_the_index_url(tmp_path, monkeyp
     assert f"<code>{(real / 'index.html').resolve()}</code>" in elsewhere and "<a href" not in elsewhere
 
 
+def test_export_links_the_index_on_the_pages_own_server_with_its_full_url(tmp_path, monkeypatch):
+    """Under `serve`, after the page request: the link is the prefix-safe path (the browser keeps the
+    page's own server) and its text the full URL on the host the page was requested at; nowhere else."""
+    root = tmp_path / "served-root"
+    (root / "reports").mkdir(parents=True)
+    (root / "reports" / "index.html").write_text("<html></html>")
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("VOILA_KERNEL_ID", "k")
+    monkeypatch.setenv("VOILA_BASE_URL", "/user/x/")
+    monkeypatch.setenv("SCRIPT_NAME", "/user/x/voila/render/04_workshop_dashboard.ipynb")
+    monkeypatch.setenv("SERVER_NAME", "127.0.0.1")
+    monkeypatch.setenv("SERVER_PORT", "8867")
+    monkeypatch.setenv("MLOPS_WORKBOOK_ROLE", "facilitator")
+    result = BatchResult([], root / "reports" / "index.html", 2.0)
+    said = export_done_html(result, root / "reports", "HTML")
+    assert ('<a href="/user/x/voila/files/reports/index.html" target="_blank">'
+            'http://127.0.0.1:8867/user/x/voila/files/reports/index.html</a>') in said
+    monkeypatch.setenv("SERVER_NAME", "evil.example/x?")  # not a host name: no full URL made from it
+    assert '>/user/x/voila/files/reports/index.html</a>' in export_done_html(result, root / "reports", "HTML")
+    monkeypatch.setenv("SERVER_NAME", "127.0.0.1")
+    monkeypatch.delenv("MLOPS_WORKBOOK_ROLE")  # not under `serve` (a hub): its scheme is not known here
+    assert '>/user/x/voila/files/reports/index.html</a>' in export_done_html(result, root / "reports", "HTML")
+
+
 class _Room(http.server.BaseHTTPRequestHandler):
     body = b""
 
@@ -160,6 +184,13 @@ def test_places_from_the_servers_room_json(tmp_path, room_server):
     assert (places.connected, places.places, places.left) == (3, 25, 22)
     board = WorkshopDashboard(folder=tmp_path, places_url=url)
     assert "Connected: <b>3</b>" in board.places and "22 of 25" in board.places
+    assert "warming" not in board.places  # a server that says nothing of its pool: nothing about warming
+    _Room.body = json.dumps({"connected": 0, "places": 20, "pool": 20, "pool_ready": 7}).encode()
+    board.refresh()
+    assert "warming up <b>7 of 20</b> kernels" in board.places
+    _Room.body = json.dumps({"connected": 0, "places": 20, "pool": 20, "pool_ready": 20}).encode()
+    board.refresh()
+    assert "warming" not in board.places and "20 of 20" in board.places
     _Room.body = json.dumps({"connected": 2, "places": 0}).encode()
     assert read_places(url).left is None  # no limit
     for bad in (b"{", b"[1]", json.dumps({"connected": -1, "places": 3}).encode(),
