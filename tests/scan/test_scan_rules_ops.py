@@ -81,3 +81,32 @@ def test_autoscaling_reads_a_databricks_cluster_autoscale(tmp_path):
     assert strong(run(tmp_path / "a", "autoscaling", {"resources/job.yml": job})) == ["resources/job.yml:3"]
     fixed = "new_cluster:\n  spark_version: 13.3.x\n  num_workers: 3\n"
     assert run(tmp_path / "b", "autoscaling", {"resources/job.yml": fixed}) == []
+
+
+# -- retrain-trigger ------------------------------------------------------------------------------
+
+WEBHOOK = ('import requests\nfrom flask import Flask, request\napp = Flask(__name__)\n\n\n@app.route("/alert", methods=["POST"])\n'
+           'def alert():\n    for a in request.json["alerts"]:\n        if a["labels"]["alertname"] == "AccuracyLow":\n'
+           '            start_training()\n    return "OK"\n\n\ndef start_training():\n'
+           '    requests.post(f"{API}/deployments/{ID}/create_flow_run", json={})\n')
+
+
+def test_retrain_trigger_reads_an_alertmanager_webhook_that_starts_a_flow_run(tmp_path):
+    assert strong(run(tmp_path / "a", "retrain-trigger", {"alerts/webhook.py": WEBHOOK})) == ["alerts/webhook.py:9"]
+    logged = WEBHOOK.replace('requests.post(f"{API}/deployments/{ID}/create_flow_run", json={})', 'print("would retrain")')
+    assert run(tmp_path / "b", "retrain-trigger", {"alerts/webhook.py": logged}) == []
+
+
+ALARM_RULE = ('from aws_cdk import aws_events as events, aws_events_targets as targets\n\n'
+              'rule = events.Rule(self, "DriftRule",\n    event_pattern=events.EventPattern(\n'
+              '        source=["aws.cloudwatch"],\n        detail_type=["CloudWatch Alarm State Change"],\n'
+              '        detail={"state": {"value": ["ALARM"]}}),\n'
+              '    targets=[targets.CodePipeline(pipeline=build_pipeline)])\n')
+
+
+def test_retrain_trigger_reads_an_eventbridge_rule_that_starts_a_pipeline_on_an_alarm(tmp_path):
+    assert strong(run(tmp_path / "a", "retrain-trigger", {"infra/build.py": ALARM_RULE})) == ["infra/build.py:3"]
+    notify = ALARM_RULE.replace("targets.CodePipeline(pipeline=build_pipeline)", "targets.SnsTopic(topic)")
+    assert run(tmp_path / "b", "retrain-trigger", {"infra/build.py": notify}) == []
+    on_commit = ALARM_RULE.replace("CloudWatch Alarm State Change", "CodeCommit Repository State Change")
+    assert run(tmp_path / "c", "retrain-trigger", {"infra/build.py": on_commit}) == []
