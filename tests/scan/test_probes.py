@@ -85,6 +85,11 @@ FIXTURES: dict[str, tuple[dict[str, str], dict[str, str]]] = {
         {"monitoring/prometheus.yml": "global:\n  scrape_interval: 15s\nscrape_configs:\n  - job_name: model\n"},
         {"monitoring/README.md": "Prometheus later.\n"},
     ),
+    "serving-logs": (
+        {"api/app.py": "import logging\nfrom flask import Flask\napp = Flask(__name__)\n\n\n@app.route('/predict')\n"
+                       "def predict():\n    app.logger.info('request')\n    return 'ok'\n"},
+        {"api/app.py": "import logging\nfrom flask import Flask\napp = Flask(__name__)\nlogging.info('start')\n"},
+    ),
     "alerting": (
         {"monitoring/rules.yml": "groups:\n  - name: model\n    rules:\n      - alert: HighErrorRate\n"
                                  "        expr: rate(errors[5m]) > 0.1\n"},

@@ -110,3 +110,61 @@ def test_retrain_trigger_reads_an_eventbridge_rule_that_starts_a_pipeline_on_an_
     assert run(tmp_path / "b", "retrain-trigger", {"infra/build.py": notify}) == []
     on_commit = ALARM_RULE.replace("CloudWatch Alarm State Change", "CodeCommit Repository State Change")
     assert run(tmp_path / "c", "retrain-trigger", {"infra/build.py": on_commit}) == []
+
+
+# -- serving-logs, service-metrics ----------------------------------------------------------------
+
+def answers(tmp_path, files: dict[str, str]) -> dict[str, str]:
+    from mlops_workbook.assessment.rubric import load_rubric
+    from mlops_workbook.scan.assess import assess, run_probes
+
+    raw = collect(write_tree(tmp_path, files))
+    return {f.criterion: f.answer for f in assess(load_rubric("mlops-maturity"), run_probes(raw))}
+
+
+API = ("import logging\nfrom fastapi import FastAPI\n\nlogger = logging.getLogger(__name__)\napp = FastAPI()\n\n\n"
+       "@app.post('/predict')\ndef predict(item: dict):\n    y = model.predict([item['x']])\n"
+       "    logger.info('predicted %s', y)\n    return {'y': y}\n")
+
+
+def test_serving_logs_reads_logging_in_a_route_handler(tmp_path):
+    assert strong(run(tmp_path / "a", "serving-logs", {"api/main.py": API})) == ["api/main.py:11"]
+    assert answers(tmp_path / "a2", {"api/main.py": API})["monitor-1-serving-logs"] == "yes"
+    outside = API.replace("    logger.info('predicted %s', y)\n", "") + "\nlogger.info('started')\n"
+    assert run(tmp_path / "b", "serving-logs", {"api/main.py": outside}) == []
+    printed = API.replace("logger.info('predicted %s', y)", "print(y)")
+    found = run(tmp_path / "c", "serving-logs", {"api/main.py": printed})
+    assert [(f.outcome, f.location.ref()) for f in found] == [("weak", "api/main.py:11")]
+
+
+def test_serving_logs_reads_an_azure_ml_entry_script_and_application_insights(tmp_path):
+    score = ("import logging\nfrom azureml.core.model import Model\n\n\ndef init():\n    global model\n    model = load()\n\n\n"
+             "def run(data):\n    result = model.predict(data)\n    logging.info('scored %d rows', len(result))\n"
+             "    return result.tolist()\n")
+    assert strong(run(tmp_path / "a", "serving-logs", {"scoring/score.py": score})) == ["scoring/score.py:12"]
+    config = "computeType: AKS\nauthEnabled: True\nappInsightsEnabled: True\n"
+    assert strong(run(tmp_path / "b", "serving-logs", {"scoring/deployment_config_aks.yml": config})) == [
+        "scoring/deployment_config_aks.yml:3"]
+    off = config.replace("appInsightsEnabled: True", "appInsightsEnabled: False")
+    assert run(tmp_path / "c", "serving-logs", {"scoring/deployment_config_aks.yml": off}) == []
+    no_init = score.replace("def init():\n    global model\n    model = load()\n", "")
+    assert run(tmp_path / "d", "serving-logs", {"scoring/score.py": no_init}) == []
+
+
+def test_serving_logs_counts_endpoint_request_capture_as_partial(tmp_path):
+    cdk = ("from aws_cdk import aws_sagemaker as sagemaker\nconfig = sagemaker.CfnEndpointConfig(self, 'C', production_variants=v)\n"
+           "config.data_capture_config = sagemaker.CfnEndpointConfig.DataCaptureConfigProperty(enable_capture=True)\n")
+    found = run(tmp_path / "a", "serving-logs", {"infra/stack.py": cdk})
+    assert [(f.outcome, f.location.ref()) for f in found] == [("weak", "infra/stack.py:3")]
+    assert answers(tmp_path / "a2", {"infra/stack.py": cdk})["monitor-1-serving-logs"] == "partial"
+    plain = cdk.replace("config.data_capture_config = sagemaker.CfnEndpointConfig.DataCaptureConfigProperty(enable_capture=True)\n", "")
+    assert run(tmp_path / "b", "serving-logs", {"infra/stack.py": plain}) == []
+
+
+def test_a_grafana_dashboard_is_no_evidence_of_serving_logs(tmp_path):
+    provisioning = {"grafana/dashboards.yaml": "apiVersion: 1\nproviders:\n  - name: default\n    folder: ''\n"}
+    got = answers(tmp_path / "a", provisioning)
+    assert got["monitor-3-dashboards"] == "partial" and got["monitor-1-basic-metrics"] == "yes"
+    assert "monitor-1-serving-logs" not in got
+    scraped = answers(tmp_path / "b", {"prometheus.yml": "scrape_configs:\n  - job_name: api\n"})
+    assert scraped["monitor-1-serving-logs"] == "partial"
