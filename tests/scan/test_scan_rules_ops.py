@@ -168,3 +168,46 @@ def test_a_grafana_dashboard_is_no_evidence_of_serving_logs(tmp_path):
     assert "monitor-1-serving-logs" not in got
     scraped = answers(tmp_path / "b", {"prometheus.yml": "scrape_configs:\n  - job_name: api\n"})
     assert scraped["monitor-1-serving-logs"] == "partial"
+
+
+# -- rollout, self-healing ------------------------------------------------------------------------
+
+ISTIO = ("apiVersion: networking.istio.io/v1alpha3\nkind: VirtualService\nmetadata:\n  name: model\nspec:\n  http:\n"
+         "  - route:\n    - destination:\n        host: {{ .Values.svc }}-green\n      weight: {{ .Values.weight.green }}\n"
+         "    - destination:\n        host: {{ .Values.svc }}-blue\n      weight: {{ .Values.weight.blue }}\n")
+
+
+def test_rollout_reads_a_templated_istio_split_cited_at_its_route(tmp_path):
+    assert strong(run(tmp_path / "a", "rollout", {"charts/ab/templates/vs.yaml": ISTIO})) == ["charts/ab/templates/vs.yaml:7"]
+    got = answers(tmp_path / "a2", {"charts/ab/templates/vs.yaml": ISTIO})
+    assert got["deploy-2-ab-testing"] == "partial" and got["deploy-3-canary"] == "yes"
+    single = ISTIO.split("      weight:")[0] + "\n"  # one destination, no weights: routing, not a split
+    assert run(tmp_path / "b", "rollout", {"charts/ab/templates/vs.yaml": single}) == []
+
+
+def test_rollout_reads_an_anyscale_gradual_rollout_as_a_canary_only(tmp_path):
+    service = "name: model\nray_serve_config:\n  import_path: serve:entrypoint\nrollout_strategy: ROLLOUT # or IN_PLACE\n"
+    got = answers(tmp_path / "a", {"deploy/service.yaml": service})
+    assert got["deploy-3-canary"] == "yes"
+    assert "deploy-2-ab-testing" not in got and "deploy-3-automated-rollback" not in got
+    in_place = service.replace("rollout_strategy: ROLLOUT # or IN_PLACE", "rollout_strategy: IN_PLACE")
+    assert run(tmp_path / "b", "rollout", {"deploy/service.yaml": in_place}) == []
+
+
+AZURE_ROLLBACK = ("stages:\n- stage: Blue_100\n  jobs:\n  - deployment: Rollout\n    environment: prod\n"
+                  "- stage: Rollback\n  dependsOn: Blue_100\n  condition: failed()\n  jobs:\n  - deployment: Roll_Back\n"
+                  "    environment: prod\n    strategy:\n      runOnce:\n        deploy:\n          steps:\n"
+                  "          - script: helm upgrade model charts/model --set weight.blue=0\n")
+
+
+def test_self_healing_reads_a_ci_deployment_that_runs_when_a_stage_failed_as_rollback_only(tmp_path):
+    found = run(tmp_path / "a", "self-healing", {".pipelines/release.yml": AZURE_ROLLBACK})
+    assert strong(found) == [".pipelines/release.yml:8"]
+    got = answers(tmp_path / "a2", {".pipelines/release.yml": AZURE_ROLLBACK})
+    assert got["deploy-3-automated-rollback"] == "partial" and "deploy-4-self-healing" not in got
+    github = ("on: [push]\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n      - run: kubectl apply -f k8s/\n"
+              "      - name: undo\n        if: failure()\n        run: kubectl rollout undo deployment/model\n")
+    assert strong(run(tmp_path / "b", "self-healing", {".github/workflows/cd.yml": github})) == [".github/workflows/cd.yml:8"]
+    notify = github.replace("kubectl rollout undo deployment/model", "echo 'deploy failed' | mail ops")
+    notify = notify.replace("      - run: kubectl apply -f k8s/\n", "      - run: make build\n")
+    assert run(tmp_path / "c", "self-healing", {".github/workflows/cd.yml": notify}) == []
