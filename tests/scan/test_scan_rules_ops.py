@@ -211,3 +211,29 @@ def test_self_healing_reads_a_ci_deployment_that_runs_when_a_stage_failed_as_rol
     notify = github.replace("kubectl rollout undo deployment/model", "echo 'deploy failed' | mail ops")
     notify = notify.replace("      - run: kubectl apply -f k8s/\n", "      - run: make build\n")
     assert run(tmp_path / "c", "self-healing", {".github/workflows/cd.yml": notify}) == []
+
+
+# -- model-docs -----------------------------------------------------------------------------------
+
+def test_model_docs_skips_headings_about_deploying_serving_or_managing(tmp_path):
+    ops = "# Churn\n\n## 7. Test deployed model\n\n## Dataset Management\n\n## Model Monitoring\n\n## Project Architecture\n"
+    assert run(tmp_path / "a", "model-docs", {"README.md": ops}) == []
+    model = ops + "\n## Model performance\nAUC 0.91 on the March hold-out.\n"
+    assert strong(run(tmp_path / "b", "model-docs", {"README.md": model})) == ["README.md:11"]
+
+
+def test_model_docs_reads_a_registered_model_description(tmp_path):
+    bundle = ("resources:\n  registered_models:\n    model:\n      name: churn\n"
+              "      comment: Churn model, trained weekly on the CRM export; owner: data team.\n")
+    assert strong(run(tmp_path / "a", "model-docs", {"resources/ml-artifacts.yml": bundle})) == ["resources/ml-artifacts.yml:5"]
+    bare = "resources:\n  registered_models:\n    model:\n      name: churn\n      catalog_name: main\n"
+    assert run(tmp_path / "b", "model-docs", {"resources/ml-artifacts.yml": bare}) == []
+    client = ("from mlflow import MlflowClient\nc = MlflowClient()\nc.update_registered_model(\n    name='churn',\n"
+              "    description='Predicts churn within 30 days; AUC 0.91.')\n")
+    assert strong(run(tmp_path / "c", "model-docs", {"register.py": client})) == ["register.py:3"]
+    nameless = "from mlflow import MlflowClient\nc = MlflowClient()\nc.create_registered_model('churn')\n"
+    assert run(tmp_path / "d", "model-docs", {"register.py": nameless}) == []
+    zenml = "model:\n  name: PricePrediction\n  # shown in the dashboard\n  description: Predicts listing prices\n  tags: [price]\n"
+    assert strong(run(tmp_path / "e", "model-docs", {"project_config.yaml": zenml})) == ["project_config.yaml:4"]
+    nested = "training:\n  model:\n    name: rf\n    description: x\n"
+    assert run(tmp_path / "f", "model-docs", {"config.yaml": nested}) == []
