@@ -85,6 +85,10 @@ FIXTURES: dict[str, tuple[dict[str, str], dict[str, str]]] = {
         {"monitoring/prometheus.yml": "global:\n  scrape_interval: 15s\nscrape_configs:\n  - job_name: model\n"},
         {"monitoring/README.md": "Prometheus later.\n"},
     ),
+    "pull-request-ci": (
+        {".github/workflows/ci.yml": "on:\n  pull_request:\n    branches: [main]\njobs:\n  t:\n    steps:\n      - run: pytest\n"},
+        {".github/workflows/ci.yml": "on:\n  push:\n    branches: [main]\njobs:\n  t:\n    steps:\n      - run: pytest\n"},
+    ),
     "serving-logs": (
         {"api/app.py": "import logging\nfrom flask import Flask\napp = Flask(__name__)\n\n\n@app.route('/predict')\n"
                        "def predict():\n    app.logger.info('request')\n    return 'ok'\n"},

@@ -237,3 +237,31 @@ def test_model_docs_reads_a_registered_model_description(tmp_path):
     assert strong(run(tmp_path / "e", "model-docs", {"project_config.yaml": zenml})) == ["project_config.yaml:4"]
     nested = "training:\n  model:\n    name: rf\n    description: x\n"
     assert run(tmp_path / "f", "model-docs", {"config.yaml": nested}) == []
+
+
+# -- pull-request-ci ------------------------------------------------------------------------------
+
+def test_pull_request_ci_reads_each_ci_systems_trigger_and_is_partial(tmp_path):
+    github = {".github/workflows/ci.yml": "on: [push, pull_request]\njobs:\n  t:\n    steps:\n      - run: pytest\n"}
+    assert strong(run(tmp_path / "a", "pull-request-ci", github)) == [".github/workflows/ci.yml:1"]
+    assert answers(tmp_path / "a2", github)["people-1-shared-repo"] == "partial"
+    azure = {".pipelines/pr.yml": "trigger: none\npr:\n  branches:\n    include:\n    - master\nsteps:\n- script: pytest\n"}
+    assert strong(run(tmp_path / "b", "pull-request-ci", azure)) == [".pipelines/pr.yml:2"]
+    gitlab = {".gitlab-ci.yml": "test:\n  script: pytest\n  rules:\n    - if: $CI_PIPELINE_SOURCE == 'merge_request_event'\n"}
+    assert strong(run(tmp_path / "c", "pull-request-ci", gitlab)) == [".gitlab-ci.yml:4"]
+
+
+def test_pull_request_ci_ignores_push_only_ci_and_disabled_pr_builds(tmp_path):
+    push = {".github/workflows/ci.yml": "on: [push]\njobs:\n  t:\n    steps:\n      - run: pytest\n"}
+    assert run(tmp_path / "a", "pull-request-ci", push) == []
+    azure_off = {"azure-pipelines.yml": "trigger:\n- main\npr: none\nsteps:\n- script: pytest\n"}
+    assert run(tmp_path / "b", "pull-request-ci", azure_off) == []
+    gitlab_push = {".gitlab-ci.yml": "test:\n  script: pytest\n  only:\n    - main\n"}
+    assert run(tmp_path / "c", "pull-request-ci", gitlab_push) == []
+
+
+def test_pull_request_ci_cites_the_pull_request_only_pipeline_first(tmp_path):
+    found = run(tmp_path, "pull-request-ci", {
+        ".pipelines/a-ci.yml": "trigger:\n- main\npr:\n- main\nsteps:\n- script: make\n",
+        ".pipelines/pr.yml": "trigger: none\npr:\n  branches:\n    include:\n    - master\nsteps:\n- script: pytest\n"})
+    assert strong(found) == [".pipelines/pr.yml:2", ".pipelines/a-ci.yml:3"]
