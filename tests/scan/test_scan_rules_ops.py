@@ -265,3 +265,16 @@ def test_pull_request_ci_cites_the_pull_request_only_pipeline_first(tmp_path):
         ".pipelines/a-ci.yml": "trigger:\n- main\npr:\n- main\nsteps:\n- script: make\n",
         ".pipelines/pr.yml": "trigger: none\npr:\n  branches:\n    include:\n    - master\nsteps:\n- script: pytest\n"})
     assert strong(found) == [".pipelines/pr.yml:2", ".pipelines/a-ci.yml:3"]
+
+
+# -- Markdown headings, not comments in fenced code -----------------------------------------------
+
+def test_runbooks_and_model_docs_skip_comments_inside_fenced_code(tmp_path):
+    readme = ("# Service\n\n```bash\n# Rollback (to the previous version)\nanyscale service rollback -f cfg.yaml\n"
+              "# Model\npython train.py\n```\n\n~~~\n# On-call\n~~~\n")
+    assert run(tmp_path / "a", "runbooks", {"README.md": readme}) == []
+    assert run(tmp_path / "a", "model-docs", {"README.md": readme}) == []
+    sections = readme + "\n## Rollback\nRun `anyscale service rollback`.\n\n## Model\nA gradient-boosted classifier.\n"
+    found = run(tmp_path / "b", "runbooks", {"README.md": sections})
+    assert [(f.outcome, f.location.ref()) for f in found] == [("weak", "README.md:14")]
+    assert strong(run(tmp_path / "b", "model-docs", {"README.md": sections})) == ["README.md:17"]

@@ -7,7 +7,7 @@ import re
 
 from ..collector import RawResults
 from ..findings import Finding, Location
-from ._util import YAML, findings
+from ._util import YAML, findings, outside_code_blocks
 
 ID = "model-docs"
 SHORT = ("Markdown (README, docs/) with sections on the model, its data, training, evaluation or results (not on "
@@ -57,7 +57,7 @@ def run(raw: RawResults) -> list[Finding]:
     """One finding per place this probe sees its practice, the strongest first."""
     docs = [f.path for f in raw.with_suffix(".md", ".markdown", ".rst")
             if f.path.count("/") == 0 or f.path.lower().startswith("docs/")]
-    sections = [loc for loc in raw.grep(_SECTION, docs, first_only=False, detail="documents the model")
+    sections = [loc for loc in outside_code_blocks(raw, raw.grep(_SECTION, docs, first_only=False, detail="documents the model"))
                 if not _OPERATIONS.search(raw.line(loc.path, loc.line))]
     first = {}
     for loc in sections:  # one section per file: the first that is about the model
