@@ -278,3 +278,19 @@ def test_runbooks_and_model_docs_skip_comments_inside_fenced_code(tmp_path):
     found = run(tmp_path / "b", "runbooks", {"README.md": sections})
     assert [(f.outcome, f.location.ref()) for f in found] == [("weak", "README.md:14")]
     assert strong(run(tmp_path / "b", "model-docs", {"README.md": sections})) == ["README.md:17"]
+
+
+# -- ci-deploy: a pipeline step that deploys ------------------------------------------------------
+
+FLOW = ("from metaflow import FlowSpec, step\n\n\nclass Train(FlowSpec):\n    @step\n    def deploy(self):\n"
+        "        from sagemaker.tensorflow import TensorFlowModel\n        model = TensorFlowModel(model_data=self.uri, role=ROLE)\n"
+        "        predictor = model.deploy(\n            initial_instance_count=1,\n            instance_type='ml.m5.large')\n"
+        "        self.next(self.end)\n")
+
+
+def test_ci_deploy_reads_a_pipeline_step_that_deploys_an_endpoint_as_automated_deployment_not_ci(tmp_path):
+    assert strong(run(tmp_path / "a", "ci-deploy", {"src/flow.py": FLOW})) == ["src/flow.py:9", "src/flow.py:9"]
+    got = answers(tmp_path / "a2", {"src/flow.py": FLOW})
+    assert got["deploy-2-automated-deploy"] == "yes" and "deploy-1-basic-cicd" not in got
+    script = FLOW.replace("from metaflow import FlowSpec, step\n", "import sagemaker\n")
+    assert run(tmp_path / "b", "ci-deploy", {"src/deploy_by_hand.py": script}) == []
