@@ -294,3 +294,15 @@ def test_ci_deploy_reads_a_pipeline_step_that_deploys_an_endpoint_as_automated_d
     assert got["deploy-2-automated-deploy"] == "yes" and "deploy-1-basic-cicd" not in got
     script = FLOW.replace("from metaflow import FlowSpec, step\n", "import sagemaker\n")
     assert run(tmp_path / "b", "ci-deploy", {"src/deploy_by_hand.py": script}) == []
+
+
+# -- model-approval: ZenML promotion --------------------------------------------------------------
+
+def test_model_approval_reads_a_zenml_promotion_as_partial(tmp_path):
+    promote = ("from zenml.client import Client\nfrom zenml.enums import ModelStages\n\n"
+               "Client().get_model_version('price', args.version).set_stage(\n    ModelStages.PRODUCTION, force=True)\n")
+    found = run(tmp_path / "a", "model-approval", {"promote.py": promote})
+    assert [(f.outcome, f.location.ref()) for f in found] == [("weak", "promote.py:4")]
+    assert answers(tmp_path / "a2", {"promote.py": promote})["gov-2-approval-workflow"] == "partial"
+    other = "import pandas as pd\nframe = pd.DataFrame()\nwidget.set_stage('done')\n"  # not ZenML's model version
+    assert run(tmp_path / "b", "model-approval", {"ui.py": other}) == []
