@@ -306,3 +306,20 @@ def test_model_approval_reads_a_zenml_promotion_as_partial(tmp_path):
     assert answers(tmp_path / "a2", {"promote.py": promote})["gov-2-approval-workflow"] == "partial"
     other = "import pandas as pd\nframe = pd.DataFrame()\nwidget.set_stage('done')\n"  # not ZenML's model version
     assert run(tmp_path / "b", "model-approval", {"ui.py": other}) == []
+
+
+# -- model-serving: a serving command run by hand or by a script ----------------------------------
+
+def test_model_serving_reads_a_serving_command_for_the_repositorys_app_as_deploy_script_only(tmp_path):
+    app = {"api/main.py": "from fastapi import FastAPI\napp = FastAPI()\n\n\n@app.post('/predict')\ndef predict(x: dict):\n"
+                          "    return model.predict(x)\n"}
+    readme = "# Fires\n\n## API\nLaunch the API:\n\n    uvicorn api.main:app --reload\n"
+    found = run(tmp_path / "a", "model-serving", {**app, "README.md": readme})
+    assert [(f.outcome, f.location.ref(), f.criterion) for f in found] == [("weak", "README.md:6", "deploy-1-script")]
+    got = answers(tmp_path / "a2", {**app, "README.md": readme})
+    assert got["deploy-1-script"] == "partial" and "deploy-1-known-version" not in got
+    elsewhere = readme.replace("api.main:app", "their_service.server:app")  # not this repository's app
+    assert run(tmp_path / "b", "model-serving", {**app, "README.md": elsewhere}) == []
+    assert run(tmp_path / "c", "model-serving", {"README.md": readme}) == []  # no app at all
+    mlflow = "# Serve\n\n```bash\nmlflow models serve -m runs:/<run-id>/model\n```\n"
+    assert [f.location.ref() for f in run(tmp_path / "d", "model-serving", {"README.md": mlflow})] == ["README.md:4"]
