@@ -89,6 +89,16 @@ FIXTURES: dict[str, tuple[dict[str, str], dict[str, str]]] = {
         {".github/workflows/ci.yml": "on:\n  pull_request:\n    branches: [main]\njobs:\n  t:\n    steps:\n      - run: pytest\n"},
         {".github/workflows/ci.yml": "on:\n  push:\n    branches: [main]\njobs:\n  t:\n    steps:\n      - run: pytest\n"},
     ),
+    "registry-deploy": (
+        {"infra/deploy.py": "from aws_cdk import aws_events as events, aws_events_targets as targets\n"
+                            "events.Rule(self, 'Approved', event_pattern=events.EventPattern(\n"
+                            "    detail_type=['SageMaker Model Package State Change']),\n"
+                            "    targets=[targets.CodePipeline(pipeline=deploy)])\n"},
+        {"infra/deploy.py": "from aws_cdk import aws_events as events, aws_events_targets as targets\n"
+                            "events.Rule(self, 'Approved', event_pattern=events.EventPattern(\n"
+                            "    detail_type=['SageMaker Model Package State Change']),\n"
+                            "    targets=[targets.SnsTopic(topic)])\n"},
+    ),
     "serving-logs": (
         {"api/app.py": "import logging\nfrom flask import Flask\napp = Flask(__name__)\n\n\n@app.route('/predict')\n"
                        "def predict():\n    app.logger.info('request')\n    return 'ok'\n"},

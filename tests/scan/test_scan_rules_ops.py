@@ -323,3 +323,28 @@ def test_model_serving_reads_a_serving_command_for_the_repositorys_app_as_deploy
     assert run(tmp_path / "c", "model-serving", {"README.md": readme}) == []  # no app at all
     mlflow = "# Serve\n\n```bash\nmlflow models serve -m runs:/<run-id>/model\n```\n"
     assert [f.location.ref() for f in run(tmp_path / "d", "model-serving", {"README.md": mlflow})] == ["README.md:4"]
+
+
+# -- registry-deploy ------------------------------------------------------------------------------
+
+APPROVED = ('from aws_cdk import aws_events as events, aws_events_targets as targets\n\n'
+            'events.Rule(\n    self,\n    "ModelRegistryRule",\n    event_pattern=events.EventPattern(\n'
+            '        source=["aws.sagemaker"],\n        detail_type=["SageMaker Model Package State Change"],\n'
+            '        detail={"ModelApprovalStatus": ["Approved"]}),\n'
+            '    targets=[targets.CodePipeline(pipeline=deploy_pipeline)])\n')
+
+
+def test_registry_deploy_reads_an_approval_event_that_starts_the_deployment_pipeline(tmp_path):
+    assert strong(run(tmp_path / "a", "registry-deploy", {"infra/deploy.py": APPROVED})) == ["infra/deploy.py:3"]
+    got = answers(tmp_path / "a2", {"infra/deploy.py": APPROVED})
+    assert got["deploy-2-automated-deploy"] == "yes" and got["deploy-3-cicdct"] == "partial"
+    notify = APPROVED.replace("targets.CodePipeline(pipeline=deploy_pipeline)", "targets.SnsTopic(topic)")
+    assert run(tmp_path / "b", "registry-deploy", {"infra/deploy.py": notify}) == []
+
+
+def test_registry_deploy_reads_a_databricks_registry_webhook_that_runs_a_job(tmp_path):
+    hook = ("from databricks_registry_webhooks import RegistryWebhooksClient, JobSpec\n\nRegistryWebhooksClient().create_webhook(\n"
+            "    model_name='churn',\n    events=['MODEL_VERSION_TRANSITIONED_STAGE'],\n    job_spec=JobSpec(job_id=JOB))\n")
+    assert strong(run(tmp_path / "a", "registry-deploy", {"hooks.py": hook})) == ["hooks.py:3"]
+    slack = hook.replace("job_spec=JobSpec(job_id=JOB)", "http_url_spec=HttpUrlSpec(url=SLACK)")
+    assert run(tmp_path / "b", "registry-deploy", {"hooks.py": slack}) == []
