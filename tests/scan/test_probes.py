@@ -99,6 +99,11 @@ FIXTURES: dict[str, tuple[dict[str, str], dict[str, str]]] = {
                             "    detail_type=['SageMaker Model Package State Change']),\n"
                             "    targets=[targets.SnsTopic(topic)])\n"},
     ),
+    "serving-explanations": (
+        {"deploy.py": "from google.cloud import aiplatform as vertex_ai\n"
+                      "meta = vertex_ai.explain.ExplanationMetadata(inputs=i, outputs=o)\n"},
+        {"deploy.py": "from google.cloud import aiplatform as vertex_ai\nendpoint.predict(instances)\n"},
+    ),
     "serving-logs": (
         {"api/app.py": "import logging\nfrom flask import Flask\napp = Flask(__name__)\n\n\n@app.route('/predict')\n"
                        "def predict():\n    app.logger.info('request')\n    return 'ok'\n"},

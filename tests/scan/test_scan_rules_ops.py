@@ -348,3 +348,30 @@ def test_registry_deploy_reads_a_databricks_registry_webhook_that_runs_a_job(tmp
     assert strong(run(tmp_path / "a", "registry-deploy", {"hooks.py": hook})) == ["hooks.py:3"]
     slack = hook.replace("job_spec=JobSpec(job_id=JOB)", "http_url_spec=HttpUrlSpec(url=SLACK)")
     assert run(tmp_path / "b", "registry-deploy", {"hooks.py": slack}) == []
+
+
+# -- code-owners: an Airflow DAG's owner; serving-explanations ------------------------------------
+
+def test_code_owners_reads_an_airflow_dag_owner_for_gov_1_owner_only(tmp_path):
+    dag = ("from airflow import DAG\n\ndefault_args = {\n    'owner': 'Group 9',\n    'retries': 0,\n}\n"
+           "with DAG('train', default_args=default_args) as dag:\n    pass\n")
+    found = run(tmp_path / "a", "code-owners", {"dags/train.py": dag})
+    assert [(f.location.ref(), f.criterion) for f in found] == [("dags/train.py:4", "gov-1-owner")]
+    got = answers(tmp_path / "a2", {"dags/train.py": dag})
+    assert got["gov-1-owner"] == "partial" and "people-1-shared-repo" not in got
+    default = dag.replace("'owner': 'Group 9'", "'owner': 'airflow'")  # Airflow's default names no one
+    assert run(tmp_path / "b", "code-owners", {"dags/train.py": default}) == []
+
+
+def test_serving_explanations_reads_vertex_explanations_and_a_kserve_explainer(tmp_path):
+    upload = ("from google.cloud import aiplatform as vertex_ai\n\nmodel = vertex_ai.Model.upload(\n    display_name='churn',\n"
+              "    explanation_metadata=meta,\n    explanation_parameters=params)\n")
+    assert strong(run(tmp_path / "a", "serving-explanations", {"upload.py": upload})) == ["upload.py:5"]
+    assert answers(tmp_path / "a2", {"upload.py": upload})["gov-4-explainable-ai"] == "yes"
+    plain = upload.replace("    explanation_metadata=meta,\n    explanation_parameters=params)\n", "    serving_container_image_uri=IMAGE)\n")
+    assert run(tmp_path / "b", "serving-explanations", {"upload.py": plain}) == []
+    isvc = ("apiVersion: serving.kserve.io/v1beta1\nkind: InferenceService\nspec:\n  predictor:\n    sklearn:\n"
+            "      storageUri: gs://m\n  explainer:\n    alibi:\n      type: AnchorTabular\n")
+    assert strong(run(tmp_path / "c", "serving-explanations", {"k8s/isvc.yaml": isvc})) == ["k8s/isvc.yaml:7"]
+    no_explainer = isvc.split("  explainer:")[0]
+    assert run(tmp_path / "d", "serving-explanations", {"k8s/isvc.yaml": no_explainer}) == []
