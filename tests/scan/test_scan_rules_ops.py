@@ -375,3 +375,16 @@ def test_serving_explanations_reads_vertex_explanations_and_a_kserve_explainer(t
     assert strong(run(tmp_path / "c", "serving-explanations", {"k8s/isvc.yaml": isvc})) == ["k8s/isvc.yaml:7"]
     no_explainer = isvc.split("  explainer:")[0]
     assert run(tmp_path / "d", "serving-explanations", {"k8s/isvc.yaml": no_explainer}) == []
+
+
+# -- environments: run configs per environment ----------------------------------------------------
+
+def test_environments_reads_one_folder_of_configs_named_by_environment(tmp_path):
+    configs = {"configs/staging.yml": "run_name: staging\n", "configs/production.yml": "run_name: prod\n",
+               "configs/local.yml": "run_name: local\n"}
+    found = run(tmp_path / "a", "environments", configs)
+    assert sorted(f.location.ref() for f in found) == ["configs/production.yml", "configs/staging.yml"]
+    one = {"configs/staging.yml": "run_name: staging\n", "configs/local.yml": "run_name: local\n"}
+    assert run(tmp_path / "b", "environments", one) == []
+    apart = {"a/staging.yml": "x: 1\n", "b/production.yml": "x: 2\n"}  # not one definition's configs
+    assert run(tmp_path / "c", "environments", apart) == []
