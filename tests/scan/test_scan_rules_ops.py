@@ -388,3 +388,14 @@ def test_environments_reads_one_folder_of_configs_named_by_environment(tmp_path)
     assert run(tmp_path / "b", "environments", one) == []
     apart = {"a/staging.yml": "x: 1\n", "b/production.yml": "x: 2\n"}  # not one definition's configs
     assert run(tmp_path / "c", "environments", apart) == []
+
+
+def test_application_insights_is_partial_evidence_of_basic_metrics_and_none_of_dashboards(tmp_path):
+    config = {"scoring/deployment_config_aks.yml": "computeType: AKS\nappInsightsEnabled: True\n"}
+    found = run(tmp_path / "a", "service-metrics", config)
+    assert [(f.outcome, f.location.ref(), f.criterion) for f in found] == [
+        ("weak", "scoring/deployment_config_aks.yml:2", "monitor-1-basic-metrics")]
+    got = answers(tmp_path / "a2", config)
+    assert got["monitor-1-basic-metrics"] == "partial" and "monitor-3-dashboards" not in got
+    off = {"scoring/deployment_config_aks.yml": "computeType: AKS\nappInsightsEnabled: False\n"}
+    assert run(tmp_path / "b", "service-metrics", off) == []

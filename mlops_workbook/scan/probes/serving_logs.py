@@ -23,7 +23,7 @@ _DEF = re.compile(r"^([ \t]*)(?:async[ \t]+)?def[ \t]+(\w+)", re.MULTILINE)
 _LOG = re.compile(r"\b(?:logger|logging|log|_logger|LOGGER|app\.logger|current_app\.logger)\."
                   r"(?:debug|info|warning|warn|error|exception|critical|log)\s*\(")
 _PRINT = re.compile(r"^\s*print\s*\(")
-_APP_INSIGHTS = re.compile(r"^\s*[\"']?(?:appInsightsEnabled|app_insights_enabled)[\"']?\s*:\s*[\"']?true\b|"
+APP_INSIGHTS = re.compile(r"^\s*[\"']?(?:appInsightsEnabled|app_insights_enabled)[\"']?\s*:\s*[\"']?true\b|"
                            r"\benable_app_insights\s*=\s*True\b", re.IGNORECASE | re.MULTILINE)
 _CAPTURE = re.compile(r"\bDataCaptureConfig(?:Property)?\s*\(|\bdata_capture_config\s*=|\bEnableCapture\s*:\s*true\b|"
                       r"\blogging_sampling_strategy\s*=|\bSamplingStrategy\s*\(", re.IGNORECASE)
@@ -69,7 +69,7 @@ def run(raw: RawResults) -> list[Finding]:
                 positive.append(Location(path, logged, "the request handler logs"))
             elif printed is not None:
                 weak.append(Location(path, printed, "the request handler prints (stdout only)"))
-    positive += raw.grep(_APP_INSIGHTS, suffixes=(".py", ".json", *YAML), detail="Application Insights on the service",
+    positive += raw.grep(APP_INSIGHTS, suffixes=(".py", ".json", *YAML), detail="Application Insights on the service",
                          needles=("nsights", "NSIGHTS"))
     weak += raw.grep(_CAPTURE, suffixes=(".py", ".ipynb", ".json", *YAML), detail="endpoint requests captured, errors not",
                      needles=("apture", "ampling"))
