@@ -85,6 +85,30 @@ FIXTURES: dict[str, tuple[dict[str, str], dict[str, str]]] = {
         {"monitoring/prometheus.yml": "global:\n  scrape_interval: 15s\nscrape_configs:\n  - job_name: model\n"},
         {"monitoring/README.md": "Prometheus later.\n"},
     ),
+    "pull-request-ci": (
+        {".github/workflows/ci.yml": "on:\n  pull_request:\n    branches: [main]\njobs:\n  t:\n    steps:\n      - run: pytest\n"},
+        {".github/workflows/ci.yml": "on:\n  push:\n    branches: [main]\njobs:\n  t:\n    steps:\n      - run: pytest\n"},
+    ),
+    "registry-deploy": (
+        {"infra/deploy.py": "from aws_cdk import aws_events as events, aws_events_targets as targets\n"
+                            "events.Rule(self, 'Approved', event_pattern=events.EventPattern(\n"
+                            "    detail_type=['SageMaker Model Package State Change']),\n"
+                            "    targets=[targets.CodePipeline(pipeline=deploy)])\n"},
+        {"infra/deploy.py": "from aws_cdk import aws_events as events, aws_events_targets as targets\n"
+                            "events.Rule(self, 'Approved', event_pattern=events.EventPattern(\n"
+                            "    detail_type=['SageMaker Model Package State Change']),\n"
+                            "    targets=[targets.SnsTopic(topic)])\n"},
+    ),
+    "serving-explanations": (
+        {"deploy.py": "from google.cloud import aiplatform as vertex_ai\n"
+                      "meta = vertex_ai.explain.ExplanationMetadata(inputs=i, outputs=o)\n"},
+        {"deploy.py": "from google.cloud import aiplatform as vertex_ai\nendpoint.predict(instances)\n"},
+    ),
+    "serving-logs": (
+        {"api/app.py": "import logging\nfrom flask import Flask\napp = Flask(__name__)\n\n\n@app.route('/predict')\n"
+                       "def predict():\n    app.logger.info('request')\n    return 'ok'\n"},
+        {"api/app.py": "import logging\nfrom flask import Flask\napp = Flask(__name__)\nlogging.info('start')\n"},
+    ),
     "alerting": (
         {"monitoring/rules.yml": "groups:\n  - name: model\n    rules:\n      - alert: HighErrorRate\n"
                                  "        expr: rate(errors[5m]) > 0.1\n"},

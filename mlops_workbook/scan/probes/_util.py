@@ -138,3 +138,27 @@ def yaml_children(text: str, key: str) -> list[tuple[int, str]]:
             if here == child and name:
                 out.append((number, name.group(1)))
     return out
+
+
+_FENCE = re.compile(r"^[ \t]{0,3}(```|~~~)")
+
+
+def outside_code_blocks(raw: RawResults, locations: Iterable[Location]) -> list[Location]:
+    """The Markdown locations that are not inside a fenced code block: a `# Rollback` comment in a
+    shell example is no heading."""
+    fenced: dict[str, set[int]] = {}
+    out = []
+    for loc in locations:
+        if loc.path not in fenced:
+            inside, rows, marker = False, set(), ""
+            for number, line in enumerate(raw.text(loc.path).split("\n"), start=1):
+                fence = _FENCE.match(line)
+                if fence and (not inside or fence.group(1) == marker):
+                    inside, marker = not inside, fence.group(1)
+                    rows.add(number)
+                elif inside:
+                    rows.add(number)
+            fenced[loc.path] = rows
+        if loc.line is None or loc.line not in fenced[loc.path]:
+            out.append(loc)
+    return out

@@ -1,24 +1,57 @@
-"""Serving capacity that scales with load: HPA, KEDA, KServe/Knative replica bounds."""
+"""Serving and training capacity that scales with load: HPA, KEDA, KServe/Knative replica bounds, AWS
+Application Auto Scaling, Vertex AI replica counts, Databricks cluster autoscale, Azure ML autoscale."""
 
 from __future__ import annotations
 
 import re
 
 from ..collector import RawResults
-from ..findings import Finding
+from ..findings import Finding, Location
 from ._util import YAML, findings
 
 ID = "autoscaling"
-SHORT = "Autoscaling configs: `HorizontalPodAutoscaler`, KEDA `ScaledObject`, KServe/Knative `minReplicas`/`maxReplicas`"
+SHORT = ("Autoscaling configs: `HorizontalPodAutoscaler`, KEDA `ScaledObject`, KServe/Knative `minReplicas`/`maxReplicas`, "
+         "AWS Application Auto Scaling (`register_scalable_target`, CDK `ScalableTarget`, "
+         "`AWS::ApplicationAutoScaling::ScalableTarget`), Vertex AI `min_replica_count`/`max_replica_count` (equal bounds "
+         "are partial), a Databricks cluster's `autoscale:` `max_workers`")
 CRITERIA = {"deploy-3-autoscaling": "yes"}
 REMEDIATION = "Let serving scale with load (a HorizontalPodAutoscaler, KEDA, or KServe min/max replicas)."
 EFFORT = "medium"  # low: an afternoon, medium: days, high: weeks
 
 _KINDS = re.compile(r"^kind:\s*(?:HorizontalPodAutoscaler|ScaledObject|ScaledJob)\s*$", re.MULTILINE)
 _REPLICAS = re.compile(r"^\s*maxReplicas\s*:\s*\d+|autoscaling\.knative\.dev/max-scale", re.MULTILINE)
+# AWS Application Auto Scaling: the scalable target that bounds a SageMaker variant's (or an ECS
+# service's) instance count, from boto3, the CDK, or CloudFormation.
+_AWS = re.compile(r"\bregister_scalable_target\s*\(|\b(?:Cfn)?ScalableTarget\s*\(|\bauto_scale_instance_count\s*\(|"
+                  r"\bAWS::ApplicationAutoScaling::ScalableTarget\b")
+# Vertex AI endpoint deployment: `max_replica_count` as a deploy() argument or a spec's key.
+_VERTEX_MAX = re.compile(r"[\"']?\bmax_replica_count[\"']?\s*[:=]\s*(\d+)?")
+_VERTEX_MIN = re.compile(r"[\"']?\bmin_replica_count[\"']?\s*[:=]\s*(\d+)")
+# Databricks clusters (jobs, bundles, cluster specs): `autoscale` with worker bounds.
+_DATABRICKS = re.compile(r"^\s*[\"']?autoscale[\"']?\s*:\s*\{?\s*(?:\n\s*)?[\"']?(?:min|max)_workers[\"']?\s*:", re.MULTILINE)
+
+
+def _vertex(raw: RawResults) -> tuple[list[Location], list[Location]]:
+    """(positive, weak): replica bounds that let an endpoint scale, and bounds fixed to one count."""
+    positive, weak = [], []
+    for loc in raw.grep(_VERTEX_MAX, suffixes=(".py", ".json", *YAML), first_only=False, needles=("max_replica_count",)):
+        most = _VERTEX_MAX.search(raw.line(loc.path, loc.line))
+        least = _VERTEX_MIN.search(raw.text(loc.path))
+        if most and most.group(1) and least and most.group(1) == least.group(1):
+            weak.append(Location(loc.path, loc.line, f"replica bounds fixed at {most.group(1)}: no scaling"))
+        else:
+            positive.append(Location(loc.path, loc.line, "Vertex AI replica bounds"))
+    return positive, weak
 
 
 def run(raw: RawResults) -> list[Finding]:
     """One finding per place this probe sees its practice, the strongest first."""
     yaml = raw.with_suffix(*YAML)
-    return findings(ID, raw.grep(_KINDS, yaml, detail="autoscaler") + raw.grep(_REPLICAS, yaml, detail="replica bounds"))
+    positive = raw.grep(_KINDS, yaml, detail="autoscaler") + raw.grep(_REPLICAS, yaml, detail="replica bounds")
+    positive += raw.grep(_AWS, suffixes=(".py", ".ts", ".json", *YAML), first_only=False,
+                         detail="AWS Application Auto Scaling target", needles=("calable", "auto_scale_instance_count"))
+    vertex, weak = _vertex(raw)
+    positive += vertex
+    positive += raw.grep(_DATABRICKS, suffixes=(".json", *YAML), detail="Databricks cluster autoscale",
+                         needles=("autoscale",))
+    return findings(ID, positive, weak)

@@ -13,7 +13,8 @@ ID = "ci-deploy"
 SHORT = ("A CI step that deploys: `kubectl apply`, `helm upgrade`, `gcloud run deploy` / `ai endpoints deploy-model`, "
          "`az ml online-deployment`, `databricks bundle deploy`, `sam`/`cdk`/`serverless deploy`, `anyscale service "
          "rollout`, `git push heroku`, `az ml model deploy`, a SageMaker or Vertex deploy script; an AWS CodePipeline "
-         "deploy action defined with the CDK")
+         "deploy action defined with the CDK; a pipeline step (Metaflow, Prefect, ZenML, Kubeflow, Airflow, Dagster) that "
+         "deploys a SageMaker or Vertex AI endpoint")
 CRITERIA = {"deploy-2-automated-deploy": "yes", "deploy-1-script": "yes", "deploy-1-basic-cicd": "partial"}
 REMEDIATION = "Deploy from CI: the pipeline that tests the model also ships it, with no manual copy step."
 EFFORT = "medium"
@@ -41,4 +42,23 @@ def run(raw: RawResults) -> list[Finding]:
     # A CD pipeline defined as code (AWS CDK): CodePipeline's deploy actions run on every change it watches.
     positive += [Location(loc.path, loc.line, f"CodePipeline deploy stage: {loc.detail}")
                  for loc in raw.grep(_CODEPIPELINE_DEPLOY, raw.importing_files("aws_cdk"), first_only=False)]
-    return findings(ID, positive, weak)
+    found = findings(ID, positive, weak)
+    # A pipeline that deploys is automated deployment, not CI: it says nothing of deploy-1-basic-cicd.
+    seen = {(f.location.path, f.location.line) for f in found}
+    return found + [Finding(ID, "positive", loc, criterion) for loc in _pipeline_deploys(raw)
+                    if (loc.path, loc.line) not in seen for criterion in PIPELINE_CRITERIA]
+
+
+# An endpoint deployment in the cloud SDKs: SageMaker `Model.deploy(initial_instance_count=...)`, Vertex AI
+# `Model.deploy(endpoint=...)` / `Endpoint.deploy(model=...)`.
+_ENDPOINT_DEPLOY = re.compile(r"\.deploy\s*\(\s*(?:initial_instance_count|instance_type|endpoint|machine_type|deployed_model|"
+                              r"model\s*=)")
+PIPELINE_CRITERIA = ("deploy-2-automated-deploy", "deploy-1-script")
+_ORCHESTRATORS = ("metaflow", "prefect", "zenml", "kfp", "airflow", "dagster")
+
+
+def _pipeline_deploys(raw: RawResults) -> list[Location]:
+    """Deployment run by the pipeline itself: an endpoint deploy call in a file that defines pipeline steps."""
+    files = [path for path in raw.importing_files(*_ORCHESTRATORS) if path.endswith(".py")]
+    return [Location(loc.path, loc.line, f"a pipeline step deploys: {loc.detail}")
+            for loc in raw.grep(_ENDPOINT_DEPLOY, files, first_only=False, needles=(".deploy",))]

@@ -10,7 +10,8 @@ from ._util import YAML, findings
 
 ID = "environments"
 SHORT = ("Several environments from one definition: Databricks bundle `targets:` (dev/staging/prod), Kustomize overlays, "
-         "Helm values per environment, Terraform `*.tfvars` per environment, GitHub Actions `environment:` gates")
+         "Helm values per environment, Terraform `*.tfvars` per environment, GitHub Actions `environment:` gates, "
+         "one folder of run configs named by environment (`configs/staging.yml`, `configs/production.yml`)")
 CRITERIA = {"deploy-4-multi-env": "partial"}
 REMEDIATION = "Define dev, staging and production once (bundle targets, Kustomize overlays or Terraform variables) and promote through them."
 EFFORT = "high"
@@ -41,4 +42,20 @@ def run(raw: RawResults) -> list[Finding]:
         envs = [f for f in files if _ENV.search(f.name)]
         if len({_ENV.search(f.name).group(0).lower() for f in envs}) >= 2:  # type: ignore[union-attr]
             positive += [Location(f.path, None, f"{what} per environment") for f in envs]
+    positive += _configs_per_environment(raw)
     return findings(ID, positive)
+
+
+def _configs_per_environment(raw: RawResults) -> list[Location]:
+    """YAML configs named by environment side by side in one folder (`configs/staging.yml` and
+    `configs/production.yml`): one definition run with a config per environment."""
+    folders: dict[str, list] = {}
+    for f in raw.with_suffix(*YAML):
+        stem = f.name.rsplit(".", 1)[0]
+        if _ENV.fullmatch(stem):
+            folders.setdefault(f.path.rsplit("/", 1)[0] if "/" in f.path else "", []).append(f)
+    found = []
+    for files in folders.values():
+        if len({f.name.rsplit(".", 1)[0].lower() for f in files}) >= 2:
+            found += [Location(f.path, None, "config per environment") for f in files]
+    return found

@@ -12,7 +12,7 @@ from ._util import YAML, findings
 ID = "model-approval"
 SHORT = ("Promotion that waits for a decision: SageMaker `PendingManualApproval` / `ModelApprovalStatus`, a CI "
          "`environment:` with required reviewers or a manual job (`when: manual`); MLflow stage transitions or alias "
-         "changes made by code are partial")
+         "changes and ZenML `ModelVersion.set_stage` made by code are partial")
 CRITERIA = {"gov-2-approval-workflow": "yes"}
 REMEDIATION = "Let a named person approve each promotion (a registry approval status or a protected CI environment) and keep the record."
 EFFORT = "medium"
@@ -21,6 +21,7 @@ _MANUAL = re.compile(r"PendingManualApproval|\bModelApprovalStatus\b|\bapproval_
                      r"\bManualApprovalAction\s*\(")
 _CI_GATE = re.compile(r"^\s*when\s*:\s*manual\s*$|^\s*-?\s*task\s*:\s*ManualValidation@|^\s*type\s*:\s*approval\b|"
                       r"^\s*-\s*block\s*:", re.MULTILINE)
+_ZENML_PROMOTE = re.compile(r"\.set_stage\s*\(")  # ZenML's ModelVersion.set_stage(stage, force=...)
 _PROMOTE = re.compile(r"\b(?:transition_model_version_stage|set_registered_model_alias)\s*\(")
 
 
@@ -31,4 +32,6 @@ def run(raw: RawResults) -> list[Finding]:
     positive += raw.grep(_CI_GATE, ci_files(raw), first_only=False, detail="manual approval step in CI")
     weak = raw.grep(_PROMOTE, raw.importing_files("mlflow"), first_only=False,
                     needles=("transition_model_version_stage", "set_registered_model_alias"))
+    weak += raw.grep(_ZENML_PROMOTE, raw.importing_files("zenml"), first_only=False, needles=("set_stage",),
+                     detail="ZenML model version promoted by code")
     return findings(ID, positive, weak)

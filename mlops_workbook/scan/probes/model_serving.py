@@ -12,7 +12,8 @@ ID = "model-serving"
 SHORT = ("Serving definitions: BentoML (`bentofile.yaml`, `@bentoml.service`), Seldon `SeldonDeployment`, "
          "KServe `InferenceService`, Triton `config.pbtxt`, TorchServe, Ray Serve deployments, SageMaker (SDK or CDK "
          "`CfnEndpoint`) and Vertex AI endpoints, a Heroku `Procfile` web process, or a FastAPI/Flask app with a Dockerfile or Procfile "
-         "(an app alone is no evidence)")
+         "(an app alone is no evidence); for deploy-1-script only, a serving command run by hand or by a script: "
+         "`mlflow models serve`, `bentoml serve`, or `uvicorn`/`gunicorn` naming the repository's own app module")
 CRITERIA = {"deploy-1-script": "partial", "deploy-1-known-version": "partial"}
 REMEDIATION = "Package the model as a service with a definition in the repository (BentoML, KServe or a container)."
 EFFORT = "medium"  # low: an afternoon, medium: days, high: weeks
@@ -56,4 +57,29 @@ def run(raw: RawResults) -> list[Finding]:
         how = "in a container" if raw.grep(_FROM, dockerfiles) else "run by a Procfile"
         apps.sort(key=lambda loc: "predict" not in raw.text(loc.path))
         positive += [Location(loc.path, loc.line, f"web service {how}: {loc.detail}") for loc in apps]
-    return findings(ID, positive, weak)
+    found = findings(ID, positive, weak)
+    # A start command for the service, in the README, a Makefile or a script: deployment by a command,
+    # not by files copied by hand. It names no version, so it speaks for deploy-1-script only.
+    seen = {(f.location.path, f.location.line) for f in found}
+    return found + [Finding(ID, "weak", loc, SCRIPT) for loc in _serve_commands(raw, apps)
+                    if (loc.path, loc.line) not in seen]
+
+
+SCRIPT = "deploy-1-script"
+_SERVE_CLI = re.compile(r"\b(?:mlflow\s+models\s+serve|bentoml\s+serve)\b")
+_ASGI = re.compile(r"\b(?:uvicorn|gunicorn)\b[^\n]*?\b([A-Za-z_][\w.]*):([A-Za-z_]\w*)\b")
+
+
+def _serve_commands(raw: RawResults, apps: list[Location]) -> list[Location]:
+    """Commands that start a model server: the serving CLIs, and uvicorn/gunicorn pointed at a module of
+    this repository that defines a web app (`uvicorn api.main:app` with api/main.py a FastAPI app)."""
+    files = [f.path for f in raw.with_suffix(".md", ".rst", ".sh", ".bash")] + [f.path for f in raw.named("makefile")]
+    app_files = {loc.path for loc in apps}
+    found = [Location(loc.path, loc.line, f"serving command: {loc.detail}")
+             for loc in raw.grep(_SERVE_CLI, files, needles=("serve",))]
+    for loc in raw.grep(_ASGI, files, first_only=False, needles=("uvicorn", "gunicorn")):
+        match = _ASGI.search(raw.line(loc.path, loc.line))
+        module = match.group(1).replace(".", "/") if match else ""
+        if any(path == f"{module}.py" or path.endswith(f"/{module}.py") for path in app_files):
+            found.append(Location(loc.path, loc.line, f"serving command: {loc.detail}"))
+    return found

@@ -10,7 +10,8 @@ from ._ci import Command, ci_callers, located
 from ._util import findings
 
 ID = "quality-gate"
-SHORT = ("A metric threshold that fails the step: `raise`/`sys.exit`/`assert` when a metric is below its threshold, "
+SHORT = ("A metric threshold that fails the step: `raise`/`sys.exit`/`assert`/`run.parent.cancel()` when a metric is "
+         "below its threshold, or a threshold that alone lets the model be registered, "
          "`mlflow.evaluate(validation_thresholds=...)`, TFMA `value_threshold`, a SageMaker `ConditionStep` with a "
          "`FailStep`; `enforced` when a CI step that can fail the job runs it")
 CRITERIA = {"deploy-2-automated-validation": "enforced"}
@@ -18,15 +19,25 @@ REMEDIATION = "Fail the pipeline when the candidate's metrics fall below agreed 
 EFFORT = "medium"
 
 _METRIC = r"(?:auc|accuracy|acc|f1|precision|recall|rmse|mae|mse|r2|score|metric\w*|loss)"
-_IF_BELOW = re.compile(rf"^\s*if\b[^\n]*\b{_METRIC}\b[^\n]*[<>]=?[^\n]*:\s*$", re.IGNORECASE | re.MULTILINE)
-_FAIL = re.compile(r"^\s*(?:raise\b|sys\.exit\(\s*[1-9]|exit\(\s*[1-9]|assert\b)")
+# A metric is a name or the end of one (`auc`, `test_acc`, `new_model_mse`).
+_IF_BELOW = re.compile(rf"^[ \t]*if\b[^\n]*\b(?:\w+_)?{_METRIC}\b[^\n]*[<>]=?[^\n]*:[ \t\r]*(?:#[^\n]*)?$",
+                       re.IGNORECASE | re.MULTILINE)
+# What stops the run: an exception, a non-zero exit, an assertion, or cancelling the pipeline run
+# (Azure ML's `Run.cancel()`, as `run.parent.cancel()` from a pipeline step).
+_FAIL = re.compile(r"^\s*(?:raise\b|sys\.exit\(\s*[1-9]|exit\(\s*[1-9]|assert\b|\w*run\w*(?:\.parent)?\.cancel\(\s*\))")
+# What a threshold can guard instead of failing: registering the model (MLflow, Azure ML, SageMaker,
+# Vertex), so that only a model above the bar reaches the registry.
+_REGISTER = re.compile(r"\b(?:register_model|create_model_version|transition_model_version_stage|"
+                       r"set_registered_model_alias)\s*\(|\bModel\.register\s*\(|\bModel\.upload\s*\(")
 _DECLARED = re.compile(r"\bvalidation_thresholds\s*=|\bvalue_threshold\s*=|\bGenericValueThreshold\s*\(|\bFailStep\s*\(|"
                        r"\bConditionStep\s*\(")
 _ASSERT_METRIC = re.compile(rf"^\s*assert\b[^\n]*\b{_METRIC}\b[^\n]*[<>]=?", re.IGNORECASE | re.MULTILINE)
 
 
 _DECLARED_NEEDLES = ("threshold", "FailStep", "ConditionStep")
-_FAIL_NEEDLES = ("raise", "exit(", "assert")
+_FAIL_NEEDLES = ("raise", "exit(", "assert", ".cancel(", "register", "create_model_version", "transition_model_version_stage",
+                 "Model.upload")
+BLOCK_LINES = 12  # how far below its `if` a threshold's branches are read
 
 
 def _gates(raw: RawResults, path: str) -> list[Location]:
@@ -39,10 +50,26 @@ def _gates(raw: RawResults, path: str) -> list[Location]:
               if "/test" not in f"/{path}"]
     lines = text.split("\n")
     for loc in raw.grep(_IF_BELOW, [path], first_only=False, needles=("if ",)):
-        body = lines[loc.line: loc.line + 4]
+        body = _branches(lines, loc.line - 1)
         if any(_FAIL.match(line) for line in body):
             found.append(Location(path, loc.line, f"fails below a threshold: {loc.detail}"))
+        elif any(_REGISTER.search(line) for line in body):
+            found.append(Location(path, loc.line, f"registers the model only past a threshold: {loc.detail}"))
     return found
+
+
+def _branches(lines: list[str], row: int) -> list[str]:
+    """The lines of the `if` at `row` and of its `elif`/`else` branches (up to BLOCK_LINES): what runs on
+    either side of the threshold."""
+    indent = len(lines[row]) - len(lines[row].lstrip())
+    body = []
+    for line in lines[row + 1: row + 1 + BLOCK_LINES]:
+        stripped = line.strip()
+        here = len(line) - len(line.lstrip())
+        if stripped and here <= indent and not re.match(r"(?:elif\b|else\s*:)", stripped):
+            break
+        body.append(line)
+    return body
 
 
 def run(raw: RawResults) -> list[Finding]:
@@ -59,4 +86,13 @@ def run(raw: RawResults) -> list[Finding]:
                                         "CI runs a quality gate"))
             else:
                 positive.append(gate)
-    return findings(ID, positive, enforced=enforced)
+    return findings(ID, sorted(positive, key=_rank), enforced=sorted(enforced, key=_rank))
+
+
+_BAR = re.compile(r"[<>]=?\s*(?:\d|[A-Z][A-Z0-9_]*\b)")
+
+
+def _rank(gate: Location) -> tuple[bool, bool]:
+    """A fixed bar (a number or a constant) before a comparison between two models, and a threshold that
+    fails the run before one that only decides registration: the first is the validation itself."""
+    return not _BAR.search(gate.detail), "registers the model" in gate.detail

@@ -6,7 +6,7 @@ import re
 
 from ..collector import RawResults
 from ..findings import Finding, Location
-from ._util import findings
+from ._util import findings, outside_code_blocks
 
 ID = "runbooks"
 SHORT = ("Markdown that documents the incident process: a runbook, playbook or on-call document, or an incident / "
@@ -27,6 +27,7 @@ def run(raw: RawResults) -> list[Finding]:
     docs = [f.path for f in raw.with_suffix(*DOCS)]
     incident_files = [f.path for f in raw.files if f.suffix in DOCS and re.search(r"runbook|playbook|incident|on-?call", f.name)]
     positive = [Location(p, None, "runbook") for p in incident_files]
-    positive += raw.grep(_INCIDENT, docs, detail="incident or on-call section")
-    weak = raw.grep(_ROLLBACK, docs, detail="rollback section, no incident process")
+    # A heading is a Markdown heading, not a `#` comment in a fenced shell example.
+    positive += outside_code_blocks(raw, raw.grep(_INCIDENT, docs, detail="incident or on-call section", first_only=False))
+    weak = outside_code_blocks(raw, raw.grep(_ROLLBACK, docs, detail="rollback section, no incident process", first_only=False))
     return findings(ID, positive, weak, aside_is_evidence=True)  # docs/ is where runbooks live

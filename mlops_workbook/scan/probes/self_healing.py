@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 
 from ..collector import RawResults
-from ..findings import Finding
+from ..findings import Finding, Location
+from ._ci import ci_files
 from ._util import YAML, findings
+from .ci_deploy import DEPLOY
 
 ID = "self-healing"
 SHORT = ("Self-healing serving: Kubernetes `livenessProbe`/`readinessProbe` on model servers, Argo Rollouts `AnalysisTemplate` "
-         "(automatic abort), SageMaker deployment `AutoRollbackConfiguration`")
+         "(automatic abort), SageMaker deployment `AutoRollbackConfiguration`; a CI deployment that runs only when an earlier "
+         "stage failed (Azure `condition: failed()`, GitHub `if: failure()`, GitLab `when: on_failure`)")
 CRITERIA = {"deploy-4-self-healing": "partial", "deploy-3-automated-rollback": "partial"}
 REMEDIATION = "Give model servers health checks and let a failed rollout analysis roll back by itself."
 EFFORT = "medium"
@@ -26,4 +29,25 @@ def run(raw: RawResults) -> list[Finding]:
     positive = raw.grep(_PROBES, yaml, detail="container health probe", needles=("Probe:",))
     positive += raw.grep(_ANALYSIS, yaml + raw.with_suffix(".py"), detail="automated rollback",
                          needles=("AnalysisTemplate", "AutoRollback", "auto_rollback"))
-    return findings(ID, positive)
+    # A redeploy on failure is a rollback; it says nothing of serving healing itself.
+    return findings(ID, positive) + [Finding(ID, "positive", loc, ROLLBACK) for loc in _deploy_on_failure(raw)]
+
+
+# CI that runs a step only when an earlier one failed, in each system's own syntax.
+_ON_FAILURE = re.compile(r"^[ \t]*-?[ \t]*(?:condition\s*:\s*['\"]?failed\(\s*\)|if\s*:\s*['\"]?(?:\$\{\{\s*)?failure\(\s*\)|"
+                         r"when\s*:\s*['\"]?on_failure\b)", re.MULTILINE)
+# What that step does to count as a rollback: a deployment (Azure Pipelines' `deployment:` job, a helm or
+# kubectl command, any CI deploy command).
+_REDEPLOY = re.compile(r"^\s*-\s*deployment\s*:|\bhelm\b|\bkubectl\s+rollout\s+undo\b")
+ROLLBACK = "deploy-3-automated-rollback"
+WINDOW = 20  # lines below the failure condition where the deployment is looked for
+
+
+def _deploy_on_failure(raw: RawResults) -> list[Location]:
+    """A deployment that CI runs only when an earlier stage failed: a rollback, cited at the condition."""
+    found = []
+    for loc in raw.grep(_ON_FAILURE, ci_files(raw), first_only=False, needles=("failed(", "failure(", "on_failure")):
+        window = raw.text(loc.path).split("\n")[loc.line: loc.line + WINDOW]
+        if any(_REDEPLOY.search(line) or DEPLOY.search(line) for line in window):
+            found.append(Location(loc.path, loc.line, "CI redeploys when a stage fails (rollback)"))
+    return found

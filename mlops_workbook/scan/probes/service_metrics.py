@@ -6,11 +6,18 @@ import re
 
 from ..collector import RawResults
 from ..findings import Finding
-from ._util import findings, library
+from ._util import YAML, findings, library
+from .serving_logs import APP_INSIGHTS
+
+# A dashboard shows metrics; it logs no request: Grafana alone says nothing of an endpoint's logs.
+DASHBOARD_CRITERIA = ("monitor-1-basic-metrics", "monitor-3-dashboards")
+# Application Insights on an Azure ML service collects request counts, durations and failures by itself; with
+# no dashboard defined in the repository it is partial evidence of basic metrics, and of nothing else here.
+BASIC_METRICS = "monitor-1-basic-metrics"
 
 ID = "service-metrics"
 SHORT = ("Prometheus (`prometheus.yml` scrape configs, `prometheus_client` metrics, FastAPI instrumentator), "
-         "Grafana dashboards and provisioning")
+         "Grafana dashboards and provisioning; Application Insights on an Azure ML service (basic metrics, partial)")
 CRITERIA = {"monitor-1-basic-metrics": "yes", "monitor-3-dashboards": "partial", "monitor-1-serving-logs": "partial"}
 REMEDIATION = "Expose request volume, latency, errors and score distribution as Prometheus metrics on a Grafana dashboard."
 EFFORT = "medium"  # low: an afternoon, medium: days, high: weeks
@@ -26,9 +33,18 @@ def run(raw: RawResults) -> list[Finding]:
     positive, weak = library(raw, modules=("prometheus_client", "prometheus_fastapi_instrumentator"),
                              packages=("prometheus-client", "prometheus-fastapi-instrumentator"),
                              calls=_METRICS, label="Prometheus metrics")
-    positive += raw.grep(_SCRAPE, suffixes=(".yml", ".yaml"), detail="Prometheus scrape config")
+    scrape = raw.grep(_SCRAPE, suffixes=(".yml", ".yaml"), detail="Prometheus scrape config")
     grafana = [f for f in raw.files if f.suffix == ".json" and ("grafana" in f.path.lower() or "dashboard" in f.name)]
-    positive += raw.grep(_GRAFANA, grafana, detail="Grafana dashboard")
-    positive += raw.grep(_PROVISIONING, [f for f in raw.files if "grafana" in f.path.lower() and f.suffix in (".yml", ".yaml")],
-                         detail="Grafana provisioning")
-    return findings(ID, positive, weak)
+    dashboards = raw.grep(_GRAFANA, grafana, detail="Grafana dashboard")
+    dashboards += raw.grep(_PROVISIONING, [f for f in raw.files if "grafana" in f.path.lower() and f.suffix in (".yml", ".yaml")],
+                           detail="Grafana provisioning")
+    # Where the metrics are made first, then the dashboard that shows them, then the scrape config that
+    # carries them (plumbing); a dashboard speaks only for the dashboard criteria.
+    found = findings(ID, positive, weak)
+    seen = {(f.location.path, f.location.line) for f in found}
+    found += [Finding(ID, "positive", loc, criterion) for loc in dashboards if (loc.path, loc.line) not in seen
+              for criterion in DASHBOARD_CRITERIA]
+    found += [f for f in findings(ID, scrape) if (f.location.path, f.location.line) not in seen]
+    insights = raw.grep(APP_INSIGHTS, suffixes=(".py", ".json", *YAML), needles=("nsights", "NSIGHTS"),
+                        detail="Application Insights collects request metrics (no dashboard in the repository)")
+    return found + [Finding(ID, "weak", loc, BASIC_METRICS) for loc in insights]
