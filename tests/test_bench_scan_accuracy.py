@@ -15,10 +15,11 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import _evidence_review as review  # noqa: E402
 import bench_scan_accuracy as bench  # noqa: E402
 
-CORPORA = [ROOT / "benchmarks" / "scan_corpus" / "labels", ROOT / "benchmarks" / "scan_corpus" / "holdout" / "labels"]
+CORPUS = ROOT / "benchmarks" / "scan_corpus"
+CORPORA = sorted({CORPUS / "labels", *CORPUS.glob("*/labels")})  # the corpus and each holdout set
 
 
-@pytest.mark.parametrize("labels", CORPORA, ids=["corpus", "holdout"])
+@pytest.mark.parametrize("labels", CORPORA, ids=[str(c.parent.relative_to(CORPUS)) for c in CORPORA])
 def test_every_committed_review_names_its_labelled_commit_and_a_criterion(labels):
     ids, _covered = bench.rubric_criteria()
     commits = {}
