@@ -437,7 +437,7 @@ class WarmReports:
         from .. import settings
 
         return subprocess.Popen([sys.executable, "-m", "mlops_workbook.report.prewarm", self._cache],
-                                env={**os.environ, **settings.THREAD_LIMITS}, stdin=subprocess.DEVNULL,
+                                env=settings.thread_limits(), stdin=subprocess.DEVNULL,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def _start_pool(self) -> Any:
