@@ -1,15 +1,20 @@
-"""Data validation before training: Great Expectations, pandera, Soda, TFDV, Deepchecks."""
+"""Data validation before training: Great Expectations, pandera, Soda, TFDV, Deepchecks, SageMaker data quality
+checks, dbt tests."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ..collector import RawResults
-from ..findings import Finding
-from ._util import YAML, file_locations, findings, library
+from ..findings import Finding, Location
+from ._util import CODE, YAML, file_locations, findings, library
 
 ID = "data-validation"
-SHORT = "Great Expectations (`great_expectations.yml`, expectation suites, `gx` calls), pandera schemas, Soda checks, TFDV, Deepchecks"
+SHORT = ("Great Expectations (`great_expectations.yml`, expectation suites, `gx` calls, `expect_column_*` calls on a "
+         "GE dataset), pandera schemas, Soda checks, TFDV, Deepchecks, SageMaker `QualityCheckStep` with a "
+         "`DataQualityCheckConfig` (partial with `skip_check=True`), dbt tests run by `dbt test`/`dbt build` "
+         "(declared in schema YAML only: partial)")
 CRITERIA = {"data-2-validation": "yes", "data-3-data-contracts": "partial", "data-3-quality-monitoring": "partial"}
 REMEDIATION = "Validate each training batch (schema, nulls, ranges) with Great Expectations, pandera or Soda before training starts."
 EFFORT = "medium"  # low: an afternoon, medium: days, high: weeks
@@ -30,6 +35,66 @@ _TOOLS = (
     (("tfx",), ("tfx",), re.compile(r"\b(?:ExampleValidator|SchemaGen|StatisticsGen)\s*\("), "TFX"),
 )
 _SODA_CHECKS = re.compile(r"^checks for [\w.\"-]+\s*:", re.MULTILINE)
+# Great Expectations' legacy dataset API: expectations called on a `ge.dataset.PandasDataset` (or `ge.from_pandas`)
+# that a fixture or helper builds, so the file that calls them need not import great_expectations itself.
+_GE_EXPECT = re.compile(r"\.expect_(?:column|table|compound_columns|multicolumn|select_column)\w*\s*\(")
+# SageMaker Pipelines: a QualityCheckStep whose config is a DataQualityCheckConfig checks each run's data
+# against a baseline; with skip_check=True it only computes the baseline and never fails the run.
+_SM_QUALITY = re.compile(r"\bQualityCheckStep\s*\(")
+_SM_DATA_CONFIG = re.compile(r"\bDataQualityCheckConfig\s*\(")
+_SM_SKIP = re.compile(r"\bskip_check\s*=\s*True\b")
+# dbt: generic tests declared on a model's columns in its schema YAML; `dbt test` / `dbt build` runs them.
+_DBT_TESTS = re.compile(r"^[ \t]*(?:data_)?tests\s*:\s*\n(?:[ \t]*#.*\n)*[ \t]*-\s*['\"]?"
+                        r"(?:unique|not_null|accepted_values|relationships|dbt_expectations\.\w+|dbt_utils\.\w+)\b",
+                        re.MULTILINE)
+_DBT_RUNS_TESTS = re.compile(r"\bdbt\s+(?:test|build)\b|\bdbtRunner\s*\(\s*\)\s*\.invoke\s*\(\s*\[\s*['\"](?:test|build)['\"]")
+_DOCS = (".md", ".markdown", ".rst", ".txt")
+
+
+def _great_expectations_dataset(raw: RawResults) -> list[Location]:
+    """Expectation calls in code of a repository that imports Great Expectations somewhere."""
+    if not raw.imported("great_expectations"):
+        return []
+    code = [f.path for f in raw.with_suffix(*CODE)]
+    return [Location(loc.path, loc.line, f"Great Expectations: {loc.detail}")
+            for loc in raw.grep(_GE_EXPECT, code, first_only=False, needles=(".expect_",))]
+
+
+def _call_block(text: str, line: int) -> str:
+    """The lines of a call opened on `line`, up to its closing parenthesis alone on a line (at most 20 lines)."""
+    rows = text.split("\n")[line - 1:line + 19]
+    end = next((n for n, row in enumerate(rows) if n and row.strip() in (")", "),")), len(rows) - 1)
+    return "\n".join(rows[:end + 1])
+
+
+def _sagemaker_quality_checks(raw: RawResults) -> tuple[list[Location], list[Location]]:
+    """(positive, weak): SageMaker data quality check steps; one that skips the check is weak."""
+    positive, weak = [], []
+    for path in raw.importing_files("sagemaker"):
+        text = raw.text(path)
+        if not _SM_DATA_CONFIG.search(text):
+            continue
+        for loc in raw.grep(_SM_QUALITY, [path], first_only=False):
+            if _SM_SKIP.search(_call_block(text, loc.line)):
+                weak.append(Location(loc.path, loc.line, "SageMaker data quality check step with skip_check=True "
+                                                         "(baseline computed, a bad batch does not stop the run)"))
+            else:
+                positive.append(Location(loc.path, loc.line, "SageMaker data quality check step"))
+    return positive, weak
+
+
+def _dbt_tests(raw: RawResults) -> tuple[list[Location], list[Location]]:
+    """(positive, weak): dbt tests declared in schema YAML; positive when something runs `dbt test`/`dbt build`."""
+    schemas = [f.path for f in raw.with_suffix(*YAML) if "models/" in f"/{f.path}" or f.name.startswith("schema.")]
+    declared = raw.grep(_DBT_TESTS, schemas, needles=("tests",))
+    if not declared:
+        return [], []
+    runners = [f.path for f in raw.files if f.path in raw.texts and f.path not in schemas and f.suffix not in _DOCS]
+    runs = raw.grep(_DBT_RUNS_TESTS, runners,
+                    first_only=False, needles=("dbt",), detail="dbt tests run")
+    if runs:
+        return runs + [Location(loc.path, loc.line, "dbt tests declared") for loc in declared], []
+    return [], [Location(loc.path, loc.line, "dbt tests declared, not run (no `dbt test` or `dbt build`)") for loc in declared]
 
 
 def run(raw: RawResults) -> list[Finding]:
@@ -42,4 +107,14 @@ def run(raw: RawResults) -> list[Finding]:
         positive += pos
         weak += wk
     positive += raw.grep(_SODA_CHECKS, suffixes=YAML, detail="Soda checks")
-    return findings(ID, positive, weak)
+    # Checks of the training data only (a test fixture's dataset, a pipeline's input, dbt models): evidence of
+    # validation before training, not of a contract shared with the producer nor of monitoring production data.
+    training_positive, training_weak = _great_expectations_dataset(raw), []
+    for pos, wk in (_sagemaker_quality_checks(raw), _dbt_tests(raw)):
+        training_positive += pos
+        training_weak += wk
+    general = findings(ID, positive, weak)
+    seen = {(f.location.path, f.location.line) for f in general}
+    training = [replace(f, criterion="data-2-validation") for f in findings(ID, training_positive, training_weak)
+                if (f.location.path, f.location.line) not in seen]
+    return general + training

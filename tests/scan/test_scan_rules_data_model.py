@@ -1,0 +1,66 @@
+"""The scan's rules for the data and model criteria (issue 17's recall work), each on a small tree: the
+positive case the old rules missed and the negative case that must stay silent."""
+
+from __future__ import annotations
+
+from mlops_workbook.scan import PROBES, collect
+
+from tests.scan.test_probes import write_tree
+from tests.scan.test_scan_rules import answers
+
+
+def run(tmp_path, probe: str, files: dict[str, str]):
+    return PROBES[probe].run(collect(write_tree(tmp_path, files)))
+
+
+GE_CONFTEST = ("import great_expectations as ge\nimport pandas as pd\nimport pytest\n\n\n@pytest.fixture\n"
+               "def df():\n    return ge.dataset.PandasDataset(pd.read_csv('data.csv'))\n")
+
+
+def test_great_expectations_called_on_a_fixture_dataset_is_validation_in_tests_partial(tmp_path):
+    files = {"tests/data/conftest.py": GE_CONFTEST,
+             "tests/data/test_dataset.py": "def test_dataset(df):\n    df.expect_column_values_to_not_be_null(column='tag')\n"}
+    found = answers(tmp_path / "a", files)
+    assert found["data-2-validation"] == "partial"
+    assert "data-3-quality-monitoring" not in found
+    locations = [(f.location.path, f.location.line) for f in run(tmp_path / "b", "data-validation", files)]
+    assert ("tests/data/test_dataset.py", 2) in locations
+    # The same method name in a repository that never imports Great Expectations is no evidence.
+    plain = {"tests/test_x.py": "def test_x(obj):\n    obj.expect_column_values_to_not_be_null(column='tag')\n"}
+    assert run(tmp_path / "c", "data-validation", plain) == []
+
+
+SM_PIPELINE = ("from sagemaker.workflow.check_job_config import CheckJobConfig\n"
+               "from sagemaker.workflow.quality_check_step import DataQualityCheckConfig, QualityCheckStep\n\n"
+               "config = DataQualityCheckConfig(baseline_dataset=uri, dataset_format=fmt, output_s3_uri=out)\n"
+               "step = QualityCheckStep(\n    name='DataQuality',\n{skip}    quality_check_config=config,\n"
+               "    check_job_config=job,\n)\n")
+
+
+def test_a_sagemaker_data_quality_check_step_validates_data_and_skip_check_makes_it_partial(tmp_path):
+    checked = {"pipelines/pipeline.py": SM_PIPELINE.format(skip="")}
+    assert answers(tmp_path / "a", checked)["data-2-validation"] == "yes"
+    assert [(f.outcome, f.location.line) for f in run(tmp_path / "b", "data-validation", checked)] == [("positive", 5)]
+    skipped = {"pipelines/pipeline.py": SM_PIPELINE.format(skip="    skip_check=True,\n")}
+    found = run(tmp_path / "c", "data-validation", skipped)
+    assert [f.outcome for f in found] == ["weak"] and "skip_check=True" in found[0].location.detail
+    assert answers(tmp_path / "d", skipped)["data-2-validation"] == "partial"
+    no_config = {"pipelines/pipeline.py": "from sagemaker.workflow.quality_check_step import QualityCheckStep\n"
+                                          "step = QualityCheckStep(name='ModelQuality', quality_check_config=model_cfg)\n"}
+    assert run(tmp_path / "e", "data-validation", no_config) == []
+
+
+DBT_SCHEMA = ("version: 2\nmodels:\n  - name: sessions\n    columns:\n      - name: session_id\n        tests:\n"
+              "          - unique\n          - not_null\n")
+
+
+def test_dbt_tests_declared_are_partial_and_run_by_dbt_build_are_yes(tmp_path):
+    declared = {"dbt/models/schema.yml": DBT_SCHEMA, "flow.py": "import subprocess\nsubprocess.run(['dbt', 'run'])\n",
+                "README.md": "Run `dbt test` to check the models.\n"}
+    found = run(tmp_path / "a", "data-validation", declared)
+    assert [(f.outcome, f.location.path, f.location.line) for f in found] == [("weak", "dbt/models/schema.yml", 6)]
+    assert answers(tmp_path / "b", declared)["data-2-validation"] == "partial"
+    run_in_ci = {**declared, ".github/workflows/dbt.yml": "on: [push]\njobs:\n  d:\n    steps:\n      - run: dbt build\n"}
+    assert answers(tmp_path / "c", run_in_ci)["data-2-validation"] == "yes"
+    no_tests = {"dbt/models/schema.yml": "version: 2\nmodels:\n  - name: sessions\n    description: one row a session\n"}
+    assert run(tmp_path / "d", "data-validation", no_tests) == []
