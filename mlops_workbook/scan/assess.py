@@ -99,7 +99,8 @@ def _judge(criterion: Criterion, probe_findings: dict[str, tuple[Finding, ...]])
         answer = "yes" if (cap == "yes" and positive) or (cap == "enforced" and enforced) else "partial"
         rank = (answer == "yes", bool(enforced), bool(positive))
         if best is None or rank > best_rank:
-            evidence = tuple((positive or [f.location for f in ordered])[:MAX_EVIDENCE])
+            # A probe may report one place twice (unscoped, and scoped to put it first for one criterion).
+            evidence = tuple(dict.fromkeys(positive or [f.location for f in ordered]))[:MAX_EVIDENCE]
             best, best_rank = CriterionFinding(criterion.id, answer, probe, evidence), rank  # type: ignore[arg-type]
     return best
 

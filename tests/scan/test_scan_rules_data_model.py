@@ -64,3 +64,32 @@ def test_dbt_tests_declared_are_partial_and_run_by_dbt_build_are_yes(tmp_path):
     assert answers(tmp_path / "c", run_in_ci)["data-2-validation"] == "yes"
     no_tests = {"dbt/models/schema.yml": "version: 2\nmodels:\n  - name: sessions\n    description: one row a session\n"}
     assert run(tmp_path / "d", "data-validation", no_tests) == []
+
+
+def cited(tmp_path, files: dict[str, str]) -> dict[str, list[tuple[str, int | None]]]:
+    """criterion -> the evidence locations its pre-filled answer cites, in order."""
+    from mlops_workbook.assessment.rubric import load_rubric
+    from mlops_workbook.scan.assess import assess, run_probes
+
+    raw = collect(write_tree(tmp_path, files))
+    return {f.criterion: [(loc.path, loc.line) for loc in f.evidence]
+            for f in assess(load_rubric("mlops-maturity"), run_probes(raw))}
+
+
+TRAIN = ("import mlflow\n\nwith mlflow.start_run():\n    mlflow.log_metric('auc', 0.9)\n"
+         "    mlflow.sklearn.log_model(model, 'model')\n")
+
+
+def test_model_versioning_cites_the_logged_model_and_tracking_the_logged_metric(tmp_path):
+    found = cited(tmp_path / "a", {"train.py": TRAIN})
+    assert found["model-2-versioning"][0] == ("train.py", 5)
+    assert found["model-1-experiment-tracking"][0] == ("train.py", 4)
+    assert len(found["model-2-versioning"]) == len(set(found["model-2-versioning"]))  # each place once
+    # Without a logged model, versioning cites what is recorded, as before.
+    metrics_only = cited(tmp_path / "b", {"train.py": TRAIN.replace("    mlflow.sklearn.log_model(model, 'model')\n", "")})
+    assert metrics_only["model-2-versioning"][0] == ("train.py", 4)
+
+
+def test_model_versioning_cites_the_registration_before_the_tracking_calls(tmp_path):
+    files = {"train.py": TRAIN, "register.py": "import mlflow\n\nmlflow.register_model('runs:/1/model', 'churn')\n"}
+    assert cited(tmp_path, files)["model-2-versioning"][0] == ("register.py", 3)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ..collector import RawResults
 from ..findings import Finding, Location
@@ -11,7 +12,8 @@ from ._util import file_locations, findings, library
 ID = "experiment-tracking"
 SHORT = ("MLflow (`MLproject`, `mlflow.log_*`, `mlflow.autolog`, `mlflow.start_run`, kedro-mlflow, Ray's "
          "`MLflowLoggerCallback`), W&B (`wandb.init`, `wandb.log`), Comet, Neptune, Vertex AI Experiments, SageMaker "
-         "Experiments, Azure ML `run.log`, ZenML `log_metadata`; cited at the call that records")
+         "Experiments, Azure ML `run.log`, ZenML `log_metadata`; cited at the call that records (for model versioning: a logged "
+         "model first)")
 CRITERIA = {"model-1-experiment-tracking": "yes", "model-2-versioning": "partial"}
 REMEDIATION = "Log parameters, metrics and the code version of every training run (mlflow.autolog() is one line)."
 EFFORT = "low"  # low: an afternoon, medium: days, high: weeks
@@ -37,6 +39,9 @@ _KEDRO_MLFLOW_DATASET = re.compile(r"^\s*type\s*:\s*kedro_mlflow\.io\.\w+\.Mlflo
 # then the run it records into, then the experiment's set-up; a configuration file last.
 _RECORDS = re.compile(r"log_|logs to|\.log\s*\(|autolog|Logger|setup_mlflow|\.log\b|wandb\.log")
 _OPENS = re.compile(r"start_run|init|Experiment|load_run")
+# A logged model is the record that carries a version of the model with its run's metrics and parameters:
+# what model-2-versioning cites first (a metric logged alone versions no model).
+_MODEL = re.compile(r"log_model|logs the model")
 
 
 def _order(location: Location) -> tuple[int, bool]:
@@ -55,8 +60,9 @@ def run(raw: RawResults) -> list[Finding]:
     kedro_mlflow = [f for f in raw.named("mlflow.yml") if "conf/" in f"/{f.path}" or f.path.startswith("conf/")]
     if raw.declared("kedro-mlflow") or raw.imported("kedro_mlflow"):
         catalogs = [f for f in raw.with_suffix(".yml", ".yaml") if "conf/" in f"/{f.path}" and "catalog" in f.name]
-        positive += raw.grep(_KEDRO_MLFLOW_DATASET, catalogs, first_only=False, needles=("kedro_mlflow",),
-                             detail="kedro-mlflow dataset logs to the run")
+        positive += [Location(loc.path, loc.line, "kedro-mlflow dataset logs the model to the run"
+                              if "MlflowModel" in raw.line(loc.path, loc.line) else "kedro-mlflow dataset logs to the run")
+                     for loc in raw.grep(_KEDRO_MLFLOW_DATASET, catalogs, first_only=False, needles=("kedro_mlflow",))]
         positive += raw.grep(_KEDRO_MLFLOW, kedro_mlflow, detail="kedro-mlflow tracking configuration")
     weak = []
     for modules, packages, calls, label in (
@@ -73,4 +79,6 @@ def run(raw: RawResults) -> list[Finding]:
         pos, wk = library(raw, modules=modules, packages=packages, calls=calls, label=label)
         positive += pos
         weak += wk
-    return findings(ID, sorted(positive, key=_order), sorted(weak, key=_order))
+    found = findings(ID, sorted(positive, key=_order), sorted(weak, key=_order))
+    versions = [replace(f, criterion="model-2-versioning") for f in found if _MODEL.search(f.location.detail)]
+    return versions + found
