@@ -21,6 +21,10 @@ FIXTURES: dict[str, tuple[dict[str, str], dict[str, str]]] = {
         {"validate.py": "import pandera as pa\nschema = pa.DataFrameSchema({'x': pa.Column(int)})\n"},
         {"clean.py": PY + "# TODO: great expectations\n"},
     ),
+    "data-lineage": (
+        {"train.py": "import mlflow\n\nwith mlflow.start_run():\n    mlflow.log_input(mlflow.data.from_pandas(df), context='train')\n"},
+        {"train.py": "import mlflow\n\nwith mlflow.start_run():\n    mlflow.log_metric('auc', 0.9)\n"},
+    ),
     "feature-store": (
         {"features/feature_store.yaml": "project: churn\nregistry: data/registry.db\n",
          "features/defs.py": "from feast import FeatureView\nfv = FeatureView(name='x')\n"},

@@ -93,3 +93,32 @@ def test_model_versioning_cites_the_logged_model_and_tracking_the_logged_metric(
 def test_model_versioning_cites_the_registration_before_the_tracking_calls(tmp_path):
     files = {"train.py": TRAIN, "register.py": "import mlflow\n\nmlflow.register_model('runs:/1/model', 'churn')\n"}
     assert cited(tmp_path, files)["model-2-versioning"][0] == ("register.py", 3)
+
+
+def test_lineage_the_tooling_records_is_partial_lineage(tmp_path):
+    logged = {"train.py": "import mlflow\n\nwith mlflow.start_run():\n    mlflow.log_input(dataset, context='train')\n"}
+    assert answers(tmp_path / "a", logged)["data-2-lineage"] == "partial"
+    fs = ("from databricks.feature_store import FeatureStoreClient\nfs = FeatureStoreClient()\n"
+          "fs.log_model(\n    model,\n    artifact_path='model',\n    flavor=mlflow.lightgbm,\n    training_set=training_set,\n)\n")
+    assert [f.location.line for f in run(tmp_path / "b", "data-lineage", {"train.py": fs})] == [3]
+    tfx = ("from tfx.orchestration import pipeline\nfrom tfx.components import Trainer\n\n\ndef create():\n"
+           "    trainer = Trainer(module_file='m.py')\n    return pipeline.Pipeline(\n        pipeline_name='p',\n"
+           "        metadata_connection_config=cfg,\n    )\n")
+    assert [f.location.line for f in run(tmp_path / "c", "data-lineage", {"pipeline.py": tfx})] == [9]
+    sagemaker = ("from sagemaker.workflow.pipeline import Pipeline\nfrom sagemaker.workflow.step_collections import RegisterModel\n\n"
+                 "register = RegisterModel(name='Register', estimator=est)\npipeline = Pipeline(name='p', steps=[register])\n")
+    assert [f.location.line for f in run(tmp_path / "d", "data-lineage", {"pipeline.py": sagemaker})] == [4]
+    kedro = {"src/p/pipeline.py": "from kedro.pipeline import node, pipeline\n",
+             "conf/base/catalog.yml": "# datasets\n\nraw:\n  type: pandas.CSVDataset\n  filepath: data/raw.csv\n"}
+    assert [f.location.line for f in run(tmp_path / "e", "data-lineage", kedro)] == [3]
+
+
+def test_no_lineage_from_a_metric_a_plain_pipeline_or_a_catalog_without_kedro(tmp_path):
+    assert "data-2-lineage" not in answers(tmp_path / "a", {"train.py": TRAIN})
+    prefect = {"flow.py": "from prefect import flow\n\n\n@flow\ndef train():\n    df = load()\n"}
+    assert run(tmp_path / "b", "data-lineage", prefect) == []
+    unlogged = ("from databricks.feature_store import FeatureStoreClient\nfs = FeatureStoreClient()\n"
+                "fs.log_model(model, artifact_path='model', flavor=mlflow.lightgbm)\n")
+    assert run(tmp_path / "c", "data-lineage", {"train.py": unlogged}) == []
+    catalog = {"conf/base/catalog.yml": "raw:\n  type: pandas.CSVDataset\n"}
+    assert run(tmp_path / "d", "data-lineage", catalog) == []
