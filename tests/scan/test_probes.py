@@ -188,8 +188,8 @@ FIXTURES: dict[str, tuple[dict[str, str], dict[str, str]]] = {
         {"k8s/deploy.yaml": "kind: Deployment\nspec:\n  replicas: 2\n"},
     ),
     "advanced-tracking": (
+        {"train.py": "import mlflow\nwith mlflow.start_run(nested=True):\n    mlflow.log_input(dataset)\n"},
         {"train.py": "import mlflow\nmlflow.log_params(p)\nmlflow.log_metric('auc', 0.9)\nmlflow.sklearn.log_model(m, 'model')\n"},
-        {"train.py": "import mlflow\nmlflow.log_metric('auc', 0.9)\n"},
     ),
     "model-approval": (
         {"pipeline.py": "from sagemaker.workflow.step_collections import RegisterModel\n"

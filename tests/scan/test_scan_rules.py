@@ -106,7 +106,10 @@ def test_one_log_metric_is_tracking_but_not_advanced_tracking(tmp_path):
     assert "model-3-advanced-tracking" not in got  # one metric is no advanced tracking (the old rule said partial)
     richer = answers(tmp_path / "rich", {"train.py": "import mlflow\nmlflow.log_params(p)\nmlflow.log_metric('auc', 0.9)\n"
                                                      "mlflow.log_artifact('report.html')\nmlflow.log_input(dataset)\n"})
-    assert richer["model-3-advanced-tracking"] == "yes"
+    assert richer["model-3-advanced-tracking"] == "partial"  # linked to its data only
+    linked = answers(tmp_path / "linked", {"train.py": "import mlflow\nimport os\nmlflow.log_input(dataset)\n"
+                                                       "mlflow.set_tag('commit', os.environ['GITHUB_SHA'])\n"})
+    assert linked["model-3-advanced-tracking"] == "yes"
 
 
 def test_a_quality_gate_is_enforced_only_when_a_ci_step_that_can_fail_runs_it(tmp_path):

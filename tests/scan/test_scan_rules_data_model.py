@@ -122,3 +122,19 @@ def test_no_lineage_from_a_metric_a_plain_pipeline_or_a_catalog_without_kedro(tm
     assert run(tmp_path / "c", "data-lineage", {"train.py": unlogged}) == []
     catalog = {"conf/base/catalog.yml": "raw:\n  type: pandas.CSVDataset\n"}
     assert run(tmp_path / "d", "data-lineage", catalog) == []
+
+
+def test_advanced_tracking_is_runs_linked_to_data_runs_and_pipelines_not_many_kinds_of_records(tmp_path):
+    records = {"train.py": "import mlflow\n\nwith mlflow.start_run():\n    mlflow.log_params(p)\n    mlflow.log_metric('auc', 0.9)\n"
+                           "    mlflow.log_artifact('report.html')\n    mlflow.sklearn.log_model(m, 'model', registered_model_name='churn')\n"}
+    assert "model-3-advanced-tracking" not in answers(tmp_path / "a", records)
+    comet = {"flow.py": "from comet_ml import Experiment\nfrom metaflow import FlowSpec, current\n\n"
+                        "exp = Experiment(project_name='p')\nexp.add_tag(current.pathspec)\n"}
+    found = run(tmp_path / "b", "advanced-tracking", comet)
+    assert [(f.outcome, f.location.line) for f in found] == [("weak", 5)]
+    nested = {"tune.py": "import mlflow\n\nwith mlflow.start_run(nested=True) as child:\n    pass\n"
+                         "mlflow.set_tag('best_run', best.info.run_id)\n"}
+    assert answers(tmp_path / "c", nested)["model-3-advanced-tracking"] == "partial"  # linked to other runs: one kind
+    assert run(tmp_path / "d", "advanced-tracking", nested)[0].location.line == 5  # the link to the chosen run first
+    both = {"tune.py": nested["tune.py"] + "mlflow.log_input(mlflow.data.from_pandas(df))\n"}
+    assert answers(tmp_path / "e", both)["model-3-advanced-tracking"] == "yes"
