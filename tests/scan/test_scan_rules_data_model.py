@@ -138,3 +138,38 @@ def test_advanced_tracking_is_runs_linked_to_data_runs_and_pipelines_not_many_ki
     assert run(tmp_path / "d", "advanced-tracking", nested)[0].location.line == 5  # the link to the chosen run first
     both = {"tune.py": nested["tune.py"] + "mlflow.log_input(mlflow.data.from_pandas(df))\n"}
     assert answers(tmp_path / "e", both)["model-3-advanced-tracking"] == "yes"
+
+
+def notebook(*lines: str) -> str:
+    import json
+
+    return json.dumps({"cells": [{"cell_type": "code", "source": [f"{line}\n" for line in lines], "metadata": {},
+                                  "outputs": []}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1)
+
+
+def test_managed_tuning_jobs_are_hpo_and_a_search_run_only_from_a_notebook_is_partial(tmp_path):
+    job = "from google.cloud import aiplatform as vertex_ai\n\njob = vertex_ai.HyperparameterTuningJob(display_name='t')\njob.run()\n"
+    assert answers(tmp_path / "a", {"tune.py": job})["model-2-hpo"] == "yes"
+    tuner = "from sagemaker.tuner import HyperparameterTuner\ntuner = HyperparameterTuner(estimator, 'auc', ranges)\n"
+    assert answers(tmp_path / "b", {"pipelines/tune.py": tuner})["model-2-hpo"] == "yes"
+    nb = notebook("from sklearn.model_selection import GridSearchCV", "search = GridSearchCV(model, grid)", "search.fit(X, y)")
+    found = answers(tmp_path / "c", {"explore.ipynb": nb})
+    assert found["model-2-hpo"] == "partial"
+    unrelated = "class HyperparameterTuningJob:\n    pass\n\n\njob = HyperparameterTuningJob()\n"
+    assert run(tmp_path / "d", "hyperparameter-search", {"jobs.py": unrelated}) == []
+
+
+def test_a_conda_environment_pinning_exact_versions_is_a_reproducible_environment(tmp_path):
+    pinned = {"environment.yml": "channels:\n  - conda-forge\ndependencies:\n  - python=3.7.3\n  - numpy=1.16.3\n"
+                                 "  - scikit-learn==0.21.2\n  - pip\n"}
+    assert answers(tmp_path / "a", pinned)["model-1-reproducible-env"] == "yes"
+    fuzzy = {"environment.yml": "dependencies:\n  - python=3.7\n  - numpy\n  - pip:\n    - azureml-sdk==1.27.*\n    - pandas\n"}
+    assert "model-1-reproducible-env" not in answers(tmp_path / "b", fuzzy)
+
+
+def test_a_zenml_docker_settings_image_is_a_partly_reproducible_environment(tmp_path):
+    pipeline = ("from zenml import pipeline\nfrom zenml.config import DockerSettings\n\n\n"
+                "@pipeline(settings={'docker': DockerSettings(requirements=['pandas'])})\ndef train():\n    pass\n")
+    assert answers(tmp_path / "a", {"pipeline.py": pipeline})["model-1-reproducible-env"] == "partial"
+    other = "class DockerSettings:\n    pass\n\n\nsettings = DockerSettings()\n"
+    assert run(tmp_path / "b", "pinned-environment", {"settings.py": other}) == []

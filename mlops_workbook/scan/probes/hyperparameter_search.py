@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 
 from ..collector import RawResults
-from ..findings import Finding
+from ..findings import Finding, Location
 from ._util import YAML, findings, library
 
 ID = "hyperparameter-search"
-SHORT = "Optuna studies, Ray Tune, Hyperopt, Katib `Experiment`, W&B sweeps, `GridSearchCV`/`RandomizedSearchCV`"
+SHORT = ("Optuna studies, Ray Tune, Hyperopt, Katib `Experiment`, W&B sweeps, `GridSearchCV`/`RandomizedSearchCV`, Vertex AI "
+         "`HyperparameterTuningJob`, SageMaker `HyperparameterTuner`; a search run only from a notebook is partial")
 CRITERIA = {"model-2-hpo": "yes"}
 REMEDIATION = "Run the hyperparameter search inside the pipeline (Optuna or Ray Tune), not by hand."
 EFFORT = "low"  # low: an afternoon, medium: days, high: weeks
@@ -21,6 +22,8 @@ _SKLEARN = re.compile(r"\b(?:GridSearchCV|RandomizedSearchCV|HalvingGridSearchCV
 _KATIB = re.compile(r"^kind:\s*Experiment\b[\s\S]{0,400}?\bkubeflow\.org|kubeflow\.org/v1beta1[\s\S]{0,200}?kind:\s*Experiment",
                     re.MULTILINE)
 _SWEEP = re.compile(r"\bwandb\.sweep\s*\(")
+_VERTEX = re.compile(r"\bHyperparameterTuningJob\s*\(")
+_SAGEMAKER = re.compile(r"\bHyperparameterTuner\s*\(")
 
 
 def run(raw: RawResults) -> list[Finding]:
@@ -32,6 +35,8 @@ def run(raw: RawResults) -> list[Finding]:
         (("hyperopt",), ("hyperopt",), _HYPEROPT, "Hyperopt", ()),
         (("sklearn", "skopt"), ("scikit-optimize",), _SKLEARN, "scikit-learn search", ("SearchCV",)),
         (("wandb",), ("wandb-sweeps",), _SWEEP, "W&B sweep", ("sweep",)),
+        (("google",), ("google-cloud-aiplatform",), _VERTEX, "Vertex AI tuning job", ("HyperparameterTuningJob",)),
+        (("sagemaker",), ("sagemaker",), _SAGEMAKER, "SageMaker tuning job", ("HyperparameterTuner",)),
     ):
         pos, wk = library(raw, modules=modules, packages=packages, calls=calls, label=label, needles=needles)
         positive += pos
@@ -41,4 +46,7 @@ def run(raw: RawResults) -> list[Finding]:
     positive += [f for f in raw.grep(re.compile(r"^\s*program:|^method:\s*(?:bayes|grid|random)", re.MULTILINE),
                                      [f for f in raw.files if "sweep" in f.name and f.suffix in YAML],
                                      detail="W&B sweep config")]
+    # A search started from a notebook is tuning by hand with a tool, not a search the pipeline runs.
+    weak += [Location(loc.path, loc.line, f"{loc.detail} (in a notebook only)") for loc in positive if loc.path.endswith(".ipynb")]
+    positive = [loc for loc in positive if not loc.path.endswith(".ipynb")]
     return findings(ID, positive, weak)

@@ -10,7 +10,8 @@ from ._util import file_locations, findings
 
 ID = "pinned-environment"
 SHORT = ("Lock files (`poetry.lock`, `uv.lock`, `Pipfile.lock`, `pdm.lock`, `conda-lock.yml`), requirements "
-         "pinned with `==`, a `Dockerfile`")
+         "pinned with `==`, a conda environment file pinning exact versions (`pkg=1.2.3`), a `Dockerfile`; partial: "
+         "some pins, or a ZenML `DockerSettings` image built for the pipeline")
 CRITERIA = {"model-1-reproducible-env": "yes"}
 REMEDIATION = "Pin the training environment: commit a lock file (uv, Poetry, pip-tools) or build it as a container image."
 EFFORT = "low"  # low: an afternoon, medium: days, high: weeks
@@ -41,11 +42,44 @@ def _pinned_requirements(raw: RawResults) -> tuple[list[Location], list[Location
     return positive, weak
 
 
+# A conda environment file: the entries under `dependencies:` (and its `pip:` list). Exact in conda is `==` or a
+# full `=major.minor.patch` (`=1.2` matches 1.2.*); a `*` is a range.
+_CONDA_FILES = ("environment.yml", "environment.yaml", "conda.yml", "conda.yaml")
+_CONDA_ENTRY = re.compile(r"^[ \t]*-[ \t]+([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?[ \t]*([=<>!~]=?[^\s#]*)?[ \t]*(?:#.*)?$",
+                          re.MULTILINE)
+_CONDA_EXACT = re.compile(r"^(?:==[^*\s,]+|=\d+\.\d+\.\d+[^*\s,]*|=\d+\.\d+\.\d+=\S+)$")
+_ZENML_DOCKER = re.compile(r"\bDockerSettings\s*\(")
+
+
+def _pinned_conda(raw: RawResults) -> tuple[list[Location], list[Location]]:
+    """(positive, weak) like `_pinned_requirements`, for conda environment files (pip itself is not counted)."""
+    positive, weak = [], []
+    for f in raw.named(*_CONDA_FILES):
+        text = raw.text(f.path)
+        block = re.search(r"^dependencies\s*:[^\n]*\n((?:[ \t#-].*\n|\s*\n)*)", text + "\n", re.MULTILINE)
+        if not block:
+            continue
+        entries = [m for m in _CONDA_ENTRY.finditer(block.group(1)) if m.group(1).lower() != "pip"]
+        pinned = sum(bool(m.group(2) and _CONDA_EXACT.match(m.group(2))) for m in entries)
+        if not entries or not pinned:
+            continue
+        where = Location(f.path, None, f"conda environment: {pinned} of {len(entries)} packages pinned exactly")
+        (positive if pinned / len(entries) >= PINNED_SHARE else weak).append(where)
+    return positive, weak
+
+
 def run(raw: RawResults) -> list[Finding]:
     """One finding per place this probe sees its practice, the strongest first."""
     positive = file_locations(raw.named(*LOCK_FILES), "lock file")
     pinned, partly = _pinned_requirements(raw)
     positive += pinned
+    conda_pinned, conda_partly = _pinned_conda(raw)
+    positive += conda_pinned
+    partly += conda_partly
+    # ZenML builds each pipeline's image from its DockerSettings: a container, but what it installs is pinned
+    # only if the requirements are (they then count above).
+    partly += raw.grep(_ZENML_DOCKER, raw.importing_files("zenml"), first_only=False,
+                       detail="ZenML DockerSettings: the pipeline runs in an image built for it")
     dockerfiles = [f for f in raw.files if f.name in ("dockerfile", "containerfile") or f.name.startswith("dockerfile.")
                    or f.suffix == ".dockerfile"]
     positive += raw.grep(_FROM, dockerfiles, detail="container image")
