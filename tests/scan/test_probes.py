@@ -25,6 +25,13 @@ FIXTURES: dict[str, tuple[dict[str, str], dict[str, str]]] = {
         {"train.py": "import mlflow\n\nwith mlflow.start_run():\n    mlflow.log_input(mlflow.data.from_pandas(df), context='train')\n"},
         {"train.py": "import mlflow\n\nwith mlflow.start_run():\n    mlflow.log_metric('auc', 0.9)\n"},
     ),
+    "feature-transforms": (
+        {"train.py": "import joblib\nfrom sklearn.pipeline import make_pipeline\nfrom sklearn.preprocessing import OneHotEncoder\n"
+                     "from sklearn.linear_model import LogisticRegression\n\n"
+                     "model = make_pipeline(OneHotEncoder(), LogisticRegression())\njoblib.dump(model, 'model.joblib')\n"},
+        {"train.py": "import joblib\nfrom sklearn.linear_model import LogisticRegression\n\n"
+                     "model = LogisticRegression().fit(X, y)\njoblib.dump(model, 'model.joblib')\n"},
+    ),
     "feature-store": (
         {"features/feature_store.yaml": "project: churn\nregistry: data/registry.db\n",
          "features/defs.py": "from feast import FeatureView\nfv = FeatureView(name='x')\n"},

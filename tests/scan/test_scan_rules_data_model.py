@@ -173,3 +173,20 @@ def test_a_zenml_docker_settings_image_is_a_partly_reproducible_environment(tmp_
     assert answers(tmp_path / "a", {"pipeline.py": pipeline})["model-1-reproducible-env"] == "partial"
     other = "class DockerSettings:\n    pass\n\n\nsettings = DockerSettings()\n"
     assert run(tmp_path / "b", "pinned-environment", {"settings.py": other}) == []
+
+
+def test_preprocessing_inside_the_model_pipeline_is_partly_automated_features(tmp_path):
+    steps = ("from sklearn.compose import ColumnTransformer\nfrom sklearn.ensemble import GradientBoostingRegressor\n"
+             "from sklearn.pipeline import Pipeline\nfrom sklearn.preprocessing import OneHotEncoder, StandardScaler\n\n"
+             "numeric = Pipeline(steps=[('scale', StandardScaler())])\n"
+             "pre = ColumnTransformer([('num', numeric, NUM), ('cat', OneHotEncoder(), CAT)])\n"
+             "model = Pipeline(\n    steps=[\n        ('pre', pre),\n        ('reg', GradientBoostingRegressor()),\n    ]\n)\n")
+    assert answers(tmp_path / "a", {"steps/train.py": steps})["data-2-automated-features"] == "partial"
+    assert run(tmp_path / "b", "feature-transforms", {"steps/train.py": steps})[0].location.line == 8  # the model's
+    vectorizer = ("import pickle\nfrom sklearn.feature_extraction import DictVectorizer\n\ndv = DictVectorizer()\n"
+                  "X = dv.fit_transform(rows)\nwith open('dv.b', 'wb') as f:\n    pickle.dump(dv, f)\n")
+    assert [f.location.line for f in run(tmp_path / "c", "feature-transforms", {"train.py": vectorizer})] == [4]
+    unsaved = vectorizer.replace("with open('dv.b', 'wb') as f:\n    pickle.dump(dv, f)\n", "")
+    assert run(tmp_path / "d", "feature-transforms", {"train.py": unsaved}) == []
+    estimator_only = "from sklearn.pipeline import Pipeline\nfrom sklearn.svm import SVC\nmodel = Pipeline([('svc', SVC())])\n"
+    assert run(tmp_path / "e", "feature-transforms", {"train.py": estimator_only}) == []
