@@ -190,3 +190,12 @@ def test_preprocessing_inside_the_model_pipeline_is_partly_automated_features(tm
     assert run(tmp_path / "d", "feature-transforms", {"train.py": unsaved}) == []
     estimator_only = "from sklearn.pipeline import Pipeline\nfrom sklearn.svm import SVC\nmodel = Pipeline([('svc', SVC())])\n"
     assert run(tmp_path / "e", "feature-transforms", {"train.py": estimator_only}) == []
+
+
+def test_training_code_cites_the_model_fit_not_the_compile_that_configures_it(tmp_path):
+    flow = "import tensorflow as tf\n\nmodel = build()\nmodel.compile(optimizer='adam')\nmodel.fit(x, y, epochs=5)\n"
+    found = run(tmp_path / "a", "code-in-vcs", {"src/flow.py": flow})
+    assert [f.location.line for f in found] == [5]
+    compile_only = {"src/flow.py": "import tensorflow as tf\n\nmodel = build()\nmodel.compile(optimizer='adam')\n"}
+    assert [f.location.line for f in run(tmp_path / "b", "code-in-vcs", compile_only)] == [4]  # still training code
+    assert run(tmp_path / "c", "code-in-vcs", {"notebooks/flow.py": "print('no training here')\n"}) == []

@@ -31,6 +31,12 @@ def _order(raw: RawResults, location: Location) -> tuple[bool, bool]:
     return (not _TRAINING_FILE.search(name), not _MODEL_FIT.search(raw.line(location.path, location.line)))
 
 
+def _fits_first(raw: RawResults, locations: list[Location]) -> list[Location]:
+    """Within one file, the model's fit before the compile or `Trainer(` that configures it."""
+    fitted = {loc.path for loc in locations if _MODEL_FIT.search(raw.line(loc.path, loc.line))}
+    return [loc for loc in locations if loc.path not in fitted or _MODEL_FIT.search(raw.line(loc.path, loc.line))]
+
+
 def run(raw: RawResults) -> list[Finding]:
     """One finding per place this probe sees its practice, the strongest first."""
     scripts = [f.path for f in raw.with_suffix(".py") if not f.path.startswith(_ASIDE) and "/tests/" not in f"/{f.path}"
@@ -39,6 +45,9 @@ def run(raw: RawResults) -> list[Finding]:
     # In a training script the model's own fit may come after a compile or a scaler's fit: look for it there.
     training = [p for p in scripts if _TRAINING_FILE.search(p.rsplit("/", 1)[-1])]
     hits += raw.grep(_MODEL_FIT, training, needles=(".fit", ".train"))
+    # Elsewhere too, when the file's first match is a model being configured (`compile`, `Trainer(`), not trained.
+    configured = [loc.path for loc in hits if not _MODEL_FIT.search(raw.line(loc.path, loc.line))]
+    hits += raw.grep(_MODEL_FIT, [p for p in configured if p not in training], needles=(".fit", ".train"))
     positive = [Location(loc.path, loc.line, f"training code in a script: {loc.detail}") 
-                for loc in sorted(hits, key=lambda loc: _order(raw, loc))]
+                for loc in sorted(_fits_first(raw, hits), key=lambda loc: _order(raw, loc))]
     return findings(ID, positive)  # training only in notebooks is what the criterion says is not enough
