@@ -199,3 +199,12 @@ def test_training_code_cites_the_model_fit_not_the_compile_that_configures_it(tm
     compile_only = {"src/flow.py": "import tensorflow as tf\n\nmodel = build()\nmodel.compile(optimizer='adam')\n"}
     assert [f.location.line for f in run(tmp_path / "b", "code-in-vcs", compile_only)] == [4]  # still training code
     assert run(tmp_path / "c", "code-in-vcs", {"notebooks/flow.py": "print('no training here')\n"}) == []
+
+
+def test_a_build_script_loading_a_keras_dataset_and_pickling_the_prepared_arrays_is_scripted_prep(tmp_path):
+    build = ("import pickle\nfrom tensorflow import keras\n\nmnist = keras.datasets.fashion_mnist\n"
+             "(x, y), (xt, yt) = mnist.load_data()\nx = x / 255.0\nwith open('train.pkl', 'wb') as f:\n    pickle.dump(x, f)\n")
+    found = run(tmp_path / "a", "data-prep", {"ml/1_build.py": build})
+    assert [(f.outcome, f.location.line) for f in found] == [("positive", 5)]
+    own = {"ml/1_build.py": "import pickle\n\nx = loader.load_data()\nwith open('x.pkl', 'wb') as f:\n    pickle.dump(x, f)\n"}
+    assert run(tmp_path / "b", "data-prep", own) == []  # the repository's own load_data: not a library read
