@@ -4,7 +4,6 @@ positive case the old rules missed and the negative case that must stay silent."
 from __future__ import annotations
 
 from mlops_workbook.scan import PROBES, collect
-
 from tests.scan.test_probes import write_tree
 from tests.scan.test_scan_rules import answers
 
@@ -208,3 +207,20 @@ def test_a_build_script_loading_a_keras_dataset_and_pickling_the_prepared_arrays
     assert [(f.outcome, f.location.line) for f in found] == [("positive", 5)]
     own = {"ml/1_build.py": "import pickle\n\nx = loader.load_data()\nwith open('x.pkl', 'wb') as f:\n    pickle.dump(x, f)\n"}
     assert run(tmp_path / "b", "data-prep", own) == []  # the repository's own load_data: not a library read
+
+
+def test_a_vertex_managed_dataset_under_any_import_name_is_partial_data_versioning(tmp_path):
+    nb = notebook("from google.cloud import aiplatform as vertex_ai",
+                  "dataset = vertex_ai.TabularDataset.create(display_name='d', bq_source=uri)")
+    assert answers(tmp_path / "a", {"01-dataset.ipynb": nb})["data-1-versioning"] == "partial"
+    plain = {"data.py": "import pandas as pd\n\n\nclass TabularDataset:\n    pass\n\n\nds = pd.TabularDataset.create()\n"}
+    assert run(tmp_path / "b", "data-versioning", plain) == []
+
+
+def test_sagemaker_model_metrics_on_a_model_package_are_partial_experiment_tracking(tmp_path):
+    step = ("from sagemaker.model_metrics import MetricsSource, ModelMetrics\n\n"
+            "metrics = ModelMetrics(model_statistics=MetricsSource(s3_uri=uri, content_type='application/json'))\n")
+    found = answers(tmp_path / "a", {"pipelines/pipeline.py": step})
+    assert found["model-1-experiment-tracking"] == "partial"
+    other = {"report.py": "class ModelMetrics:\n    pass\n\n\nm = ModelMetrics()\n"}
+    assert run(tmp_path / "b", "experiment-tracking", other) == []

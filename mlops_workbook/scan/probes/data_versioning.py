@@ -10,7 +10,7 @@ from ._util import CODE, file_locations, findings, library
 
 ID = "data-versioning"
 SHORT = ("DVC files (`dvc.yaml`, `*.dvc`), a DVC remote in `.dvc/config`, lakeFS (client, `lakefs://` URIs, `.lakectl.yaml`), "
-         "platform dataset versions (Azure ML, Vertex AI, Delta time travel); data loaded into Metaflow artifacts or ZenML "
+         "platform dataset versions (Azure ML, Delta time travel); a Vertex AI managed dataset is partial; data loaded into Metaflow artifacts or ZenML "
          "step outputs (versioned per run) is partial")
 CRITERIA = {"data-1-versioning": "yes", "data-2-lineage": "partial"}
 REMEDIATION = "Track training data with DVC (`dvc add`, a remote in .dvc/config) or lakeFS, so each run names its data version."
@@ -21,8 +21,10 @@ _LAKEFS_URI = re.compile(r"lakefs://[\w.-]+")
 # Datasets versioned by the platform: Azure ML dataset versions, Vertex AI managed datasets, Delta time travel,
 # Hugging Face dataset revisions.
 _MANAGED = re.compile(r"\bcreate_new_version\s*=\s*True|\bDataset\.get_by_name\s*\([^)\n]*version|"
-                      r"\baiplatform\.(?:Tabular|Image|Text|TimeSeries)Dataset(?:\.create)?\s*\(|"
                       r"\b(?:versionAsOf|timestampAsOf|version_as_of)\b|\bload_dataset\s*\([^)\n]*\brevision\s*=")
+# A Vertex AI managed dataset (however `aiplatform` is imported) registers the source table or files by name;
+# it keeps no version of their content: partial.
+_VERTEX_DATASET = re.compile(r"\b\w+\.(?:Tabular|Image|Text|TimeSeries|Video)Dataset(?:\.create)?\s*\(")
 
 
 # Orchestrators that version every step's output with the run: Metaflow keeps each `self.x` artifact of a
@@ -57,5 +59,7 @@ def run(raw: RawResults) -> list[Finding]:
     positive += raw.grep(_MANAGED, raw.with_suffix(*CODE), first_only=False, detail="versioned managed dataset",
                          needles=("create_new_version", "get_by_name", "Dataset", "versionAsOf", "timestampAsOf",
                                   "version_as_of", "revision"))
+    weak += raw.grep(_VERTEX_DATASET, raw.importing_files("google"), first_only=False, needles=("Dataset",),
+                     detail="Vertex AI managed dataset (the source registered by name, its content not versioned)")
     weak += _run_artifacts(raw)
     return findings(ID, positive, weak + lake_weak)

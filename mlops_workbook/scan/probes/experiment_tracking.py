@@ -12,8 +12,8 @@ from ._util import file_locations, findings, library
 ID = "experiment-tracking"
 SHORT = ("MLflow (`MLproject`, `mlflow.log_*`, `mlflow.autolog`, `mlflow.start_run`, kedro-mlflow, Ray's "
          "`MLflowLoggerCallback`), W&B (`wandb.init`, `wandb.log`), Comet, Neptune, Vertex AI Experiments, SageMaker "
-         "Experiments, Azure ML `run.log`, ZenML `log_metadata`; cited at the call that records (for model versioning: a logged "
-         "model first)")
+         "Experiments, Azure ML `run.log`, ZenML `log_metadata`; partial: SageMaker `ModelMetrics` on a model package; "
+         "cited at the call that records (for model versioning: a logged model first)")
 CRITERIA = {"model-1-experiment-tracking": "yes", "model-2-versioning": "partial"}
 REMEDIATION = "Log parameters, metrics and the code version of every training run (mlflow.autolog() is one line)."
 EFFORT = "low"  # low: an afternoon, medium: days, high: weeks
@@ -30,6 +30,7 @@ _VERTEX = re.compile(r"\b(?:aiplatform|vertex_ai|vertexai)\.(?:init\s*\([^)]*exp
 _AZUREML = re.compile(r"\brun\.(?:log|log_list|log_row|log_table|log_image)\s*\(")
 # ZenML: metadata logged on the run, step or model version is its experiment record.
 _ZENML = re.compile(r"\blog_(?:model_|artifact_|step_)?metadata\s*\(")
+_SM_MODEL_METRICS = re.compile(r"\bModelMetrics\s*\(")
 _SAGEMAKER = re.compile(r"\b(?:run|Run)\s*\.\s*log_(?:metric|parameters?)\s*\(|\bload_run\s*\(")
 # kedro-mlflow: conf/<env>/mlflow.yml makes every `kedro run` a tracked run; its datasets in the catalog
 # log metrics and artifacts to the run.
@@ -79,6 +80,10 @@ def run(raw: RawResults) -> list[Finding]:
         pos, wk = library(raw, modules=modules, packages=packages, calls=calls, label=label)
         positive += pos
         weak += wk
+    # SageMaker model packages carry their evaluation metrics (ModelMetrics): a record of the model's metrics,
+    # not an experiment tracker's runs.
+    weak += raw.grep(_SM_MODEL_METRICS, raw.importing_files("sagemaker"), first_only=False, needles=("ModelMetrics",),
+                     detail="SageMaker ModelMetrics on the registered model package (no experiment tracker)")
     found = findings(ID, sorted(positive, key=_order), sorted(weak, key=_order))
     versions = [replace(f, criterion="model-2-versioning") for f in found if _MODEL.search(f.location.detail)]
     return versions + found
