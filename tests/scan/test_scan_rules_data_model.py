@@ -224,3 +224,15 @@ def test_sagemaker_model_metrics_on_a_model_package_are_partial_experiment_track
     assert found["model-1-experiment-tracking"] == "partial"
     other = {"report.py": "class ModelMetrics:\n    pass\n\n\nm = ModelMetrics()\n"}
     assert run(tmp_path / "b", "experiment-tracking", other) == []
+
+
+def test_evidently_data_quality_metrics_are_partial_quality_monitoring_only(tmp_path):
+    job = ("from evidently import Report\nfrom evidently.metrics import DuplicatedRowCount, MissingValueCount, ValueDrift\n\n"
+           "report = Report([\n    DuplicatedRowCount(),\n    MissingValueCount(column='x'),\n    ValueDrift(column='x'),\n])\n")
+    found = answers(tmp_path / "a", {"monitoring/run.py": job})
+    assert found["data-3-quality-monitoring"] == "partial"
+    assert "data-2-validation" not in found and "data-3-data-contracts" not in found
+    assert [f.location.line for f in run(tmp_path / "b", "data-validation", {"monitoring/run.py": job})] == [5, 6]
+    drift_only = {"monitoring/run.py": "from evidently import Report\nfrom evidently.metrics import ValueDrift\n\n"
+                                       "report = Report([ValueDrift(column='x')])\n"}
+    assert run(tmp_path / "c", "data-validation", drift_only) == []

@@ -14,7 +14,7 @@ ID = "data-validation"
 SHORT = ("Great Expectations (`great_expectations.yml`, expectation suites, `gx` calls, `expect_column_*` calls on a "
          "GE dataset), pandera schemas, Soda checks, TFDV, Deepchecks, SageMaker `QualityCheckStep` with a "
          "`DataQualityCheckConfig` (partial with `skip_check=True`), dbt tests run by `dbt test`/`dbt build` "
-         "(declared in schema YAML only: partial)")
+         "(declared in schema YAML only: partial); for quality monitoring, partial: Evidently data-quality metrics")
 CRITERIA = {"data-2-validation": "yes", "data-3-data-contracts": "partial", "data-3-quality-monitoring": "partial"}
 REMEDIATION = "Validate each training batch (schema, nulls, ranges) with Great Expectations, pandera or Soda before training starts."
 EFFORT = "medium"  # low: an afternoon, medium: days, high: weeks
@@ -49,6 +49,25 @@ _DBT_TESTS = re.compile(r"^[ \t]*(?:data_)?tests\s*:\s*\n(?:[ \t]*#.*\n)*[ \t]*-
                         re.MULTILINE)
 _DBT_RUNS_TESTS = re.compile(r"\bdbt\s+(?:test|build)\b|\bdbtRunner\s*\(\s*\)\s*\.invoke\s*\(\s*\[\s*['\"](?:test|build)['\"]")
 _DOCS = (".md", ".markdown", ".rst", ".txt")
+
+
+# Evidently's data-quality metrics, tests and presets (the legacy `evidently.metrics` / `evidently.tests` names and
+# the 0.7 API's): missing values, empty and duplicated rows and columns, value ranges on the data a report is
+# given, which in a monitoring job is the production data. Quality measured, not a validation gate: partial.
+_EVIDENTLY_QUALITY = re.compile(
+    r"\b(?:DatasetMissingValuesMetric|ColumnMissingValuesMetric|DatasetSummaryMetric|ColumnSummaryMetric|"
+    r"ColumnValueRangeMetric|ColumnQuantileMetric|DataQualityPreset|DataQualityTestPreset|DataStabilityTestPreset|"
+    r"TestNumberOfMissingValues|TestShareOfMissingValues|TestNumberOfDuplicatedRows|TestNumberOfEmptyRows|"
+    r"MissingValueCount|EmptyRowsCount|DuplicatedRowCount|EmptyColumnsCount|DuplicatedColumnsCount|"
+    r"DataSummaryPreset)\s*\(")
+
+
+def _evidently_quality(raw: RawResults) -> list[Finding]:
+    """Evidently data-quality metrics, scoped to data-3-quality-monitoring (a measure of the data's quality,
+    not a check that stops training)."""
+    located = [Location(loc.path, loc.line, f"Evidently data-quality metric: {loc.detail}")
+               for loc in raw.grep(_EVIDENTLY_QUALITY, raw.importing_files("evidently"), first_only=False)]
+    return [replace(f, criterion="data-3-quality-monitoring") for f in findings(ID, [], located)]
 
 
 def _great_expectations_dataset(raw: RawResults) -> list[Location]:
@@ -117,4 +136,5 @@ def run(raw: RawResults) -> list[Finding]:
     seen = {(f.location.path, f.location.line) for f in general}
     training = [replace(f, criterion="data-2-validation") for f in findings(ID, training_positive, training_weak)
                 if (f.location.path, f.location.line) not in seen]
-    return general + training
+    quality = [f for f in _evidently_quality(raw) if (f.location.path, f.location.line) not in seen]
+    return general + training + quality
