@@ -236,3 +236,15 @@ def test_evidently_data_quality_metrics_are_partial_quality_monitoring_only(tmp_
     drift_only = {"monitoring/run.py": "from evidently import Report\nfrom evidently.metrics import ValueDrift\n\n"
                                        "report = Report([ValueDrift(column='x')])\n"}
     assert run(tmp_path / "c", "data-validation", drift_only) == []
+
+
+def test_a_tfx_transform_and_a_tf_transform_serving_layer_are_features_computed_as_in_training(tmp_path):
+    pipeline = ("from tfx.components import StatisticsGen, Transform\n\n"
+                "stats = StatisticsGen(examples=gen.outputs['examples'])\n"
+                "transform = Transform(examples=gen.outputs['examples'], schema=schema, module_file='t.py')\n")
+    assert [f.location.line for f in run(tmp_path / "a", "feature-transforms", {"pipeline.py": pipeline})] == [4]
+    serving = ("import tensorflow_transform as tft\n\n\ndef serve_fn(model, tft_output):\n"
+               "    model.tft_layer = tft_output.transform_features_layer()\n")
+    assert answers(tmp_path / "b", {"exporter.py": serving})["data-2-automated-features"] == "partial"
+    stats_only = {"pipeline.py": "from tfx.components import StatisticsGen\n\nstats = StatisticsGen(examples=e)\n"}
+    assert run(tmp_path / "c", "feature-transforms", stats_only) == []

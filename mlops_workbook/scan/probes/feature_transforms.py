@@ -1,5 +1,6 @@
 """Feature transforms that travel with the model: a scikit-learn pipeline that joins preprocessing to the
-estimator, or a fitted transformer saved beside the model, so serving computes the features as training did."""
+estimator, a fitted transformer saved beside the model, or a TensorFlow Transform graph (TFX `Transform`)
+applied in the serving function, so serving computes the features as training did."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ from ._util import findings
 ID = "feature-transforms"
 SHORT = ("Feature transforms fitted with the model: a scikit-learn `Pipeline` / `make_pipeline` holding a preprocessing "
          "step (`ColumnTransformer`, encoders, scalers, imputers, vectorizers), or such a transformer saved with "
-         "`pickle`/`joblib`/`log_artifact`; partial: the features are computed the same way at serving, not by a "
-         "feature pipeline")
+         "`pickle`/`joblib`/`log_artifact`, a TFX `Transform` component or a tf.Transform `transform_features_layer()` in "
+         "the serving function; partial: the features are computed the same way at serving, not by a feature pipeline")
 CRITERIA = {"data-2-automated-features": "partial"}
 REMEDIATION = ("Put feature preprocessing inside the model pipeline (a scikit-learn Pipeline with a ColumnTransformer) "
                "or a feature pipeline, so training and serving compute features with the same fitted code.")
@@ -27,6 +28,10 @@ _TRANSFORMER = re.compile(r"\b(?:ColumnTransformer|make_column_transformer|OneHo
                           r"LabelBinarizer|PowerTransformer|QuantileTransformer)\s*\(")
 _PIPELINE = re.compile(r"\b(?:Pipeline|make_pipeline)\s*\(")
 _SAVED = re.compile(r"\b(?:pickle|joblib|cloudpickle|dill)\.dump\s*\(|\bmlflow\.log_artifacts?\s*\(|\bskops\.io\.dump\s*\(")
+# TensorFlow Transform: the TFX component that fits the preprocessing graph, and the layer that applies the same
+# graph inside the exported serving function.
+_TFX_TRANSFORM = re.compile(r"\bTransform\s*\(")
+_TFT_LAYER = re.compile(r"\.transform_features_layer\s*\(")
 _STEP_ROWS = 25  # how far below a Pipeline( call its steps are looked for
 _ESTIMATOR = re.compile(r"\b\w*(?:Regressor|Classifier|Regression|SVC|SVR|NB)\s*\(")
 
@@ -72,4 +77,8 @@ def run(raw: RawResults) -> list[Finding]:
         elif _SAVED.search(text):
             first = transformers[0]
             positive.append(Location(first.path, first.line, f"fitted transformer saved for serving: {first.detail}"))
+    positive += raw.grep(_TFX_TRANSFORM, raw.importing_files("tfx"), needles=("Transform(",),
+                         detail="TFX Transform: the preprocessing graph is fitted in the pipeline and exported for serving")
+    positive += raw.grep(_TFT_LAYER, raw.importing_files("tensorflow_transform"),
+                         detail="tf.Transform layer: serving applies the training preprocessing graph")
     return findings(ID, positive)
