@@ -248,3 +248,16 @@ def test_a_tfx_transform_and_a_tf_transform_serving_layer_are_features_computed_
     assert answers(tmp_path / "b", {"exporter.py": serving})["data-2-automated-features"] == "partial"
     stats_only = {"pipeline.py": "from tfx.components import StatisticsGen\n\nstats = StatisticsGen(examples=e)\n"}
     assert run(tmp_path / "c", "feature-transforms", stats_only) == []
+
+
+def test_a_tfdv_schema_or_an_enforced_dbt_contract_is_cited_first_for_data_contracts(tmp_path):
+    files = {"src/raw_schema/schema.pbtxt": "feature {\n  name: \"trip_miles\"\n  type: FLOAT\n}\n",
+             "src/pipeline.py": "from tfx.components import StatisticsGen\n\nstats = StatisticsGen(examples=e)\n"}
+    assert cited(tmp_path / "a", files)["data-3-data-contracts"][0] == ("src/raw_schema/schema.pbtxt", None)
+    dbt = {"models/schema.yml": "version: 2\nmodels:\n  - name: trips\n    config:\n      contract:\n        enforced: true\n"}
+    found = run(tmp_path / "b", "data-validation", dbt)
+    assert [(f.location.line, f.criterion) for f in found] == [(5, "data-3-data-contracts")]
+    assert "data-2-validation" not in answers(tmp_path / "c", dbt)
+    loose = {"models/schema.yml": "version: 2\nmodels:\n  - name: trips\n    config:\n      contract:\n        enforced: false\n",
+             "schema.pbtxt": "# empty\n"}
+    assert run(tmp_path / "d", "data-validation", loose) == []

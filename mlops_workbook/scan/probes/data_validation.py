@@ -14,7 +14,8 @@ ID = "data-validation"
 SHORT = ("Great Expectations (`great_expectations.yml`, expectation suites, `gx` calls, `expect_column_*` calls on a "
          "GE dataset), pandera schemas, Soda checks, TFDV, Deepchecks, SageMaker `QualityCheckStep` with a "
          "`DataQualityCheckConfig` (partial with `skip_check=True`), dbt tests run by `dbt test`/`dbt build` "
-         "(declared in schema YAML only: partial); for quality monitoring, partial: Evidently data-quality metrics")
+         "(declared in schema YAML only: partial); for quality monitoring, partial: Evidently data-quality metrics; "
+         "for contracts: a TFDV `schema.pbtxt`, a dbt `contract: enforced: true`")
 CRITERIA = {"data-2-validation": "yes", "data-3-data-contracts": "partial", "data-3-quality-monitoring": "partial"}
 REMEDIATION = "Validate each training batch (schema, nulls, ranges) with Great Expectations, pandera or Soda before training starts."
 EFFORT = "medium"  # low: an afternoon, medium: days, high: weeks
@@ -68,6 +69,21 @@ def _evidently_quality(raw: RawResults) -> list[Finding]:
     located = [Location(loc.path, loc.line, f"Evidently data-quality metric: {loc.detail}")
                for loc in raw.grep(_EVIDENTLY_QUALITY, raw.importing_files("evidently"), first_only=False)]
     return [replace(f, criterion="data-3-quality-monitoring") for f in findings(ID, [], located)]
+
+
+# A data contract: a TFDV / TFX schema in its text format (each `feature {` with its type and presence), or a
+# dbt model whose contract is enforced (its columns' names and types checked at build).
+_TFDV_SCHEMA = re.compile(r"^feature\s*\{", re.MULTILINE)
+_DBT_CONTRACT = re.compile(r"^\s*contract\s*:\s*(?:\n\s*enforced\s*:\s*true|\{\s*enforced\s*:\s*true)", re.MULTILINE)
+
+
+def _contracts(raw: RawResults) -> list[Finding]:
+    """Schemas that state what the data must look like, scoped to data-3-data-contracts."""
+    schemas = [f for f in raw.with_suffix(".pbtxt") if "schema" in f.name and _TFDV_SCHEMA.search(raw.text(f.path))]
+    located = file_locations(schemas, "TFDV schema: each feature's type, presence and domain")
+    located += raw.grep(_DBT_CONTRACT, [f.path for f in raw.with_suffix(*YAML)], first_only=False, needles=("contract",),
+                        detail="dbt model contract enforced")
+    return [replace(f, criterion="data-3-data-contracts") for f in findings(ID, located)]
 
 
 def _great_expectations_dataset(raw: RawResults) -> list[Location]:
@@ -137,4 +153,4 @@ def run(raw: RawResults) -> list[Finding]:
     training = [replace(f, criterion="data-2-validation") for f in findings(ID, training_positive, training_weak)
                 if (f.location.path, f.location.line) not in seen]
     quality = [f for f in _evidently_quality(raw) if (f.location.path, f.location.line) not in seen]
-    return general + training + quality
+    return _contracts(raw) + general + training + quality  # a schema is what a contract cites first
