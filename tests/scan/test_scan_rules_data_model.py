@@ -261,3 +261,16 @@ def test_a_tfdv_schema_or_an_enforced_dbt_contract_is_cited_first_for_data_contr
     loose = {"models/schema.yml": "version: 2\nmodels:\n  - name: trips\n    config:\n      contract:\n        enforced: false\n",
              "schema.pbtxt": "# empty\n"}
     assert run(tmp_path / "d", "data-validation", loose) == []
+
+
+def test_batch_scoring_cites_the_pipeline_step_before_the_call_inside_it(tmp_path):
+    azure = ("from azureml.pipeline.steps import ParallelRunConfig, ParallelRunStep\n\n"
+             "config = ParallelRunConfig(entry_script='score.py', mini_batch_size='1')\n"
+             "step = ParallelRunStep(name='score', parallel_run_config=config, inputs=[ds])\n")
+    assert cited(tmp_path / "a", {"ml/pipeline.py": azure})["data-2-batch-and-realtime"][0] == ("ml/pipeline.py", 4)
+    component = ("from google.cloud import aiplatform as vertex_ai\n\n\ndef vertex_batch_prediction(model):\n"
+                 "    batch_prediction_job = vertex_ai.BatchPredictionJob.create(model_name=model)\n")
+    pipeline = "from components import vertex_batch_prediction\n\nscore = vertex_batch_prediction(model=m)\n"
+    found = cited(tmp_path / "b", {"src/components.py": component, "src/prediction_pipeline.py": pipeline})
+    assert found["data-2-batch-and-realtime"][:2] == [("src/prediction_pipeline.py", 3), ("src/components.py", 5)]
+    assert "data-2-batch-and-realtime" not in answers(tmp_path / "c", {"src/predict.py": "def predict(x):\n    return m(x)\n"})

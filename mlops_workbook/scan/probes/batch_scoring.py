@@ -9,7 +9,7 @@ from ..findings import Finding, Location
 from ._util import YAML, findings, libraries
 
 ID = "batch-scoring"
-SHORT = ("A batch-scoring path defined as code: Azure ML `ParallelRunStep`, SageMaker batch transform (`Transformer`, "
+SHORT = ("A batch-scoring path defined as code (cited at the pipeline step or job before the call inside it): Azure ML `ParallelRunStep`, SageMaker batch transform (`Transformer`, "
          "`TransformStep`), Vertex AI `BatchPredictionJob`/`batch_predict`, TFX `BulkInferrer`, Databricks "
          "`score_batch`/`spark_udf`, Ray Data `map_batches(predictor…)`, or a job or step named for batch inference")
 CRITERIA = {"data-2-batch-and-realtime": "partial"}
@@ -34,12 +34,21 @@ _NAMED = re.compile(r"\b\w*batch[_-]?(?:inference|prediction|predict|scoring|sco
 
 
 def run(raw: RawResults) -> list[Finding]:
-    """The platform's batch-prediction call first, then a job or step named for batch scoring."""
-    positive, weak = libraries(raw, _TOOLS)
+    """The pipeline step or job that scores in bulk first, then the platform's batch-prediction call."""
+    calls, weak = libraries(raw, _TOOLS)
+    called = {(loc.path, loc.line) for loc in calls + weak}  # a variable named for the call is the call itself
     files = [f.path for f in raw.with_suffix(".py", *YAML) if not _in_tests(f.path)]
-    named = raw.grep(_NAMED, files, needles=("batch", "Batch"))
-    positive += [Location(loc.path, loc.line, f"batch scoring step or job: {loc.detail}") for loc in named]
+    named = [loc for loc in raw.grep(_NAMED, files, first_only=False, needles=("batch", "Batch"))
+             if not _DEFINES.match(raw.line(loc.path, loc.line)) and (loc.path, loc.line) not in called]
+    named = list({loc.path: loc for loc in reversed(named)}.values())[::-1]  # the first use in each file
+    steps = [Location(loc.path, loc.line, f"batch scoring step or job: {loc.detail}") for loc in named]
+    # The step or job that runs the scoring in a pipeline before the library call inside it (a component's body).
+    positive = [loc for loc in calls if _STEP.search(loc.detail)] + steps + [loc for loc in calls if not _STEP.search(loc.detail)]
     return findings(ID, positive, weak)
+
+
+_STEP = re.compile(r"ParallelRunStep|TransformStep|BulkInferrer")
+_DEFINES = re.compile(r"^\s*(?:async\s+)?def\s")
 
 
 def _in_tests(path: str) -> bool:
