@@ -21,6 +21,7 @@ _ASIDE = ("tests/", "test/", "docs/", "examples/")
 _MODEL_FIT = re.compile(r"\b(?:model|clf|classifier|regressor|estimator|learner|booster|trainer|net|search|pipeline|pipe|"
                         r"grid|automl)\w*\.(?:fit|train)\s*\(|\b(?:xgb|lgb|xgboost|lightgbm)\.train|\.train\s*\(\s*\)",
                         re.IGNORECASE)
+_CONFIGURES = re.compile(r"compile|Trainer\s*\(")
 _TRAINING_FILE = re.compile(r"train|fit", re.IGNORECASE)
 
 
@@ -46,7 +47,7 @@ def run(raw: RawResults) -> list[Finding]:
     training = [p for p in scripts if _TRAINING_FILE.search(p.rsplit("/", 1)[-1])]
     hits += raw.grep(_MODEL_FIT, training, needles=(".fit", ".train"))
     # Elsewhere too, when the file's first match is a model being configured (`compile`, `Trainer(`), not trained.
-    configured = [loc.path for loc in hits if not _MODEL_FIT.search(raw.line(loc.path, loc.line))]
+    configured = [loc.path for loc in hits if _CONFIGURES.search(loc.detail)]
     hits += raw.grep(_MODEL_FIT, [p for p in configured if p not in training], needles=(".fit", ".train"))
     positive = [Location(loc.path, loc.line, f"training code in a script: {loc.detail}") 
                 for loc in sorted(_fits_first(raw, hits), key=lambda loc: _order(raw, loc))]

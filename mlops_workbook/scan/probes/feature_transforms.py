@@ -26,6 +26,8 @@ _TRANSFORMER = re.compile(r"\b(?:ColumnTransformer|make_column_transformer|OneHo
                           r"FunctionTransformer|SimpleImputer|KNNImputer|IterativeImputer|DictVectorizer|"
                           r"TfidfVectorizer|CountVectorizer|HashingVectorizer|FeatureHasher|TargetEncoder|"
                           r"LabelBinarizer|PowerTransformer|QuantileTransformer)\s*\(")
+_TRANSFORMER_NEEDLES = ("Transformer", "transformer", "Encoder", "Scaler", "Normalizer", "Discretizer", "Features",
+                        "Imputer", "Vectorizer", "Hasher", "Binarizer")
 _PIPELINE = re.compile(r"\b(?:Pipeline|make_pipeline)\s*\(")
 _SAVED = re.compile(r"\b(?:pickle|joblib|cloudpickle|dill)\.dump\s*\(|\bmlflow\.log_artifacts?\s*\(|\bskops\.io\.dump\s*\(")
 # TensorFlow Transform: the TFX component that fits the preprocessing graph, and the layer that applies the same
@@ -65,7 +67,7 @@ def run(raw: RawResults) -> list[Finding]:
     positive: list[Location] = []
     for path in raw.importing_files("sklearn"):
         text = raw.text(path)
-        transformers = raw.grep(_TRANSFORMER, [path], first_only=False)
+        transformers = raw.grep(_TRANSFORMER, [path], first_only=False, needles=_TRANSFORMER_NEEDLES)
         if not transformers:
             continue
         rows = {loc.line for loc in transformers}
