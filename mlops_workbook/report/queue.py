@@ -413,11 +413,11 @@ class WarmReports:
     def __init__(self, slots: int, spool: str | os.PathLike[str]) -> None:
         import shutil
 
-        from . import batch, kernel_pool, simcache
+        from . import batch, kernel_pool, prewarm, simcache
         from ..simulation.from_context import team_simulation
 
         self.slots = slots
-        self._batch, self._pool_side = batch, kernel_pool
+        self._batch, self._pool_side, self._prewarm_module = batch, kernel_pool, prewarm
         kept = Path(spool) / "simulation"
         self._cache = str(kept / code_digest())
         for old in kept.glob("*") if kept.is_dir() else ():
@@ -459,6 +459,7 @@ class WarmReports:
             future.set_result(failures[0])
             return future
         Path(job["out"]).mkdir(parents=True, exist_ok=True)
+        self._prewarm_module.ensure(self._cache, planned[0].simulation)  # once, on every core, not in the kernel
         args = (self._pool_side._execute, planned[0], job["out"], False, job.get("timeout"))
         try:
             return self._pool.submit(*args)

@@ -38,3 +38,18 @@ def test_filling_keeps_a_real_simulation_a_report_kernel_reads(tmp_path):
     kept = simcache.read(scenario, prewarm.SEED, tmp_path, overrides=overrides)
     assert kept is not None and kept.config.scenario == scenario
     assert kept.seeds is not None and len(kept.seeds.seeds) == REPORT_SEEDS
+
+
+def test_a_job_without_a_simulation_or_with_a_kept_one_is_not_simulated(tmp_path):
+    assert prewarm.ensure(tmp_path, None) is False
+    scenario, overrides = possible_simulations()[3]
+    simcache.cache_file(tmp_path, scenario, prewarm.SEED, overrides).write_bytes(b"kept")
+    assert prewarm.ensure(tmp_path, (scenario, overrides)) is False
+
+
+@pytest.mark.slow
+def test_a_jobs_setting_is_simulated_once_before_its_kernel_runs(tmp_path):
+    scenario, overrides = possible_simulations()[5]
+    assert prewarm.ensure(tmp_path, (scenario, overrides)) is True
+    assert simcache.read(scenario, prewarm.SEED, tmp_path, overrides=overrides) is not None
+    assert prewarm.ensure(tmp_path, (scenario, overrides)) is False
