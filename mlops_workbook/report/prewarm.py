@@ -53,13 +53,7 @@ def ensure(folder: str | os.PathLike[str], simulation: tuple[str, tuple[tuple[st
 
 def fill(folder: str | os.PathLike[str], limit: int | None = None) -> int:
     """Simulate and keep what `folder` lacks (at most `limit` settings); returns how many were written."""
-    from .batch import _share_simulation
-
-    todo = missing(folder)[:limit]
-    for scenario, overrides in todo:
-        if not simcache.cache_file(folder, scenario, SEED, overrides).is_file():  # a kernel may have been quicker
-            _share_simulation(str(folder), scenario, SEED, overrides)
-    return len(todo)
+    return sum(ensure(folder, setting) for setting in missing(folder)[:limit])  # a kernel may be quicker: ensure checks
 
 
 def main(argv: list[str] | None = None) -> int:
