@@ -413,8 +413,8 @@ class WarmReports:
     def __init__(self, slots: int, spool: str | os.PathLike[str]) -> None:
         import shutil
 
-        from . import batch, kernel_pool, prewarm, simcache
         from ..simulation.from_context import team_simulation
+        from . import batch, kernel_pool, prewarm, simcache
 
         self.slots = slots
         self._batch, self._pool_side, self._prewarm_module = batch, kernel_pool, prewarm
