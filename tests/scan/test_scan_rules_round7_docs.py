@@ -101,3 +101,35 @@ def test_workflow_docs_reads_a_sentence_that_says_the_document_walks_to_producti
     assert strong(run(tmp_path / "a", "workflow-docs", {"docs/PRODUCTION.md": doc})) == ["docs/PRODUCTION.md:3"]
     other = doc.replace("running in production", "formatted by black")
     assert run(tmp_path / "b", "workflow-docs", {"docs/PRODUCTION.md": other}) == []
+
+
+# -- pull-request-ci (people-1-shared-repo) -------------------------------------------------------
+
+GITHUB_PR = "on:\n  pull_request:\n    branches: [main]\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: pytest\n"
+
+
+def test_pull_request_ci_cites_a_review_before_the_trigger(tmp_path):
+    template = "## Checklist\n\n- [ ] Tests pass\n- [ ] I have assigned a reviewer and messaged them\n"
+    files = {".github/workflows/ci.yml": GITHUB_PR, ".github/pull_request_template.md": template}
+    assert strong(run(tmp_path / "a", "pull-request-ci", files)) == [".github/pull_request_template.md:4",
+                                                                     ".github/workflows/ci.yml:2"]
+    guide = {".github/workflows/ci.yml": GITHUB_PR,
+             "docs/ml-pull-request.md": "# Updating ML code\n\nOnce tests pass, get your pull request reviewed by a teammate.\n"}
+    assert strong(run(tmp_path / "b", "pull-request-ci", guide))[0] == "docs/ml-pull-request.md:3"
+
+
+def test_pull_request_ci_does_not_take_a_mention_of_pull_requests_without_review(tmp_path):
+    files = {"README.md": "# X\n\nOpen a pull request to trigger the training workflow.\n"}
+    assert run(tmp_path / "a", "pull-request-ci", files) == []
+
+
+# -- access-control (gov-1-access-control) ---------------------------------------------------------
+
+def test_access_control_reads_cloudformation_iam_and_policy_documents(tmp_path):
+    template = "Resources:\n  DeployRole:\n    Type: AWS::IAM::Role\n    Properties:\n      RoleName: deploy\n"
+    policy = '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {"Effect": "Allow", "Action": ["s3:GetObject"]}\n  ]\n}\n'
+    found = run(tmp_path / "a", "access-control", {"project/template.yml": template, "iam/policy.json": policy})
+    assert sorted(strong(found)) == ["iam/policy.json:3", "project/template.yml:3"]
+    other = {"project/template.yml": template.replace("AWS::IAM::Role", "AWS::S3::Bucket"),
+             "iam/policy.json": '{\n  "Statement": "a sentence about statements"\n}\n'}
+    assert run(tmp_path / "b", "access-control", other) == []
