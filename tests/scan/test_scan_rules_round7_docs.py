@@ -133,3 +133,22 @@ def test_access_control_reads_cloudformation_iam_and_policy_documents(tmp_path):
     other = {"project/template.yml": template.replace("AWS::IAM::Role", "AWS::S3::Bucket"),
              "iam/policy.json": '{\n  "Statement": "a sentence about statements"\n}\n'}
     assert run(tmp_path / "b", "access-control", other) == []
+
+
+# -- shared-platform (people-3-platform) -----------------------------------------------------------
+
+def test_shared_platform_reads_reusable_workflows_from_another_repository(tmp_path):
+    wf = ("on: push\njobs:\n  get-config:\n    uses: acme/mlops-templates/.github/workflows/read-yaml.yml@main\n"
+          "  local:\n    uses: ./.github/workflows/build.yml\n")
+    assert strong(run(tmp_path / "a", "shared-platform", {".github/workflows/train.yml": wf})) == [".github/workflows/train.yml:4"]
+    local = wf.replace("    uses: acme/mlops-templates/.github/workflows/read-yaml.yml@main\n", "    runs-on: ubuntu-latest\n")
+    assert run(tmp_path / "b", "shared-platform", {".github/workflows/train.yml": local}) == []
+
+
+def test_shared_platform_reads_a_service_catalog_product_and_a_template_readme(tmp_path):
+    cdk = "import aws_cdk\nfrom aws_cdk import aws_servicecatalog as servicecatalog\nportfolio = servicecatalog.Portfolio(self, 'p')\n"
+    assert strong(run(tmp_path / "a", "shared-platform", {"infra/catalog.py": cdk})) == ["infra/catalog.py:3"]
+    readme = "# X\n\nFollow the guide for integrating your own code with this repository template.\n"
+    assert strong(run(tmp_path / "b", "shared-platform", {"README.md": readme})) == ["README.md:3"]
+    modular = "# X\n\nThe preprocessing code is modular and reusable, so it is easy to change.\n"
+    assert run(tmp_path / "c", "shared-platform", {"README.md": modular}) == []
