@@ -56,7 +56,7 @@ def pruned(name: str, rel_dir: str) -> bool:
 
 # Only what some probe reads is read: code, configuration, dependency files and documentation
 # (Markdown and reStructuredText: READMEs, docs/, model cards, runbooks). Data and lock files are
-# recorded by name only; JSON only where dashboards or expectation suites live.
+# recorded by name only; JSON only where dashboards, expectation suites or IAM policies live.
 TEXT_SUFFIXES = frozenset({
     ".py", ".ipynb", ".yaml", ".yml", ".toml", ".cfg", ".ini", ".txt", ".in", ".sh", ".pbtxt", ".conf",
     ".dockerfile", ".groovy", ".md", ".markdown", ".rst", ".tf", ".bash", ".json5",
@@ -68,7 +68,7 @@ TEXT_NAMES = frozenset({
     "dockerfile", "containerfile", "makefile", "jenkinsfile", "mlproject", "pipfile", "codeowners",
     "config", "procfile", "justfile",
 })
-_JSON_HINTS = ("grafana", "dashboard", "expectations")
+_JSON_HINTS = ("grafana", "dashboard", "expectations", "policy", "iam/")  # and IAM policy documents
 
 
 def _wanted(name: str, suffix: str, rel: str) -> bool:

@@ -189,6 +189,10 @@ FIXTURES: dict[str, tuple[dict[str, str], dict[str, str]]] = {
         {"automl.py": "from flaml import AutoML\nautoml = AutoML()\nautoml.fit(X, y, task='classification')\n"},
         {"train.py": "from sklearn.ensemble import RandomForestClassifier\nRandomForestClassifier().fit(X, y)\n"},
     ),
+    "shared-platform": (
+        {".github/workflows/train.yml": "on: push\njobs:\n  config:\n    uses: acme/mlops-templates/.github/workflows/read.yml@v1\n"},
+        {".github/workflows/train.yml": "on: push\njobs:\n  config:\n    uses: ./.github/workflows/read.yml\n"},
+    ),
     "self-healing": (
         {"k8s/deploy.yaml": "kind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - name: model\n"
                             "          livenessProbe:\n            httpGet: {path: /health, port: 8080}\n"},

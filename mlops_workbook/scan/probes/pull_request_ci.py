@@ -1,4 +1,9 @@
-"""Changes that go through pull requests: CI that runs on each pull or merge request."""
+"""Changes that go through reviewed pull requests: a pull request template or a document that asks
+for a teammate's review, and CI that runs on each pull or merge request.
+
+Why the review lines first: the criterion is that people review each other's changes; a CI trigger
+on pull requests shows the changes go through pull requests, a template's "assign a reviewer" or a
+guide's "get your pull request reviewed by a teammate" shows they are reviewed."""
 
 from __future__ import annotations
 
@@ -7,12 +12,15 @@ import re
 from ..collector import RawResults
 from ..findings import Finding, Location
 from ._ci import ci_files
+from ._markdown import blocks, docs
 from ._util import findings
 
 ID = "pull-request-ci"
-SHORT = ("CI triggered by pull or merge requests: GitHub Actions `on: pull_request`, Azure Pipelines `pr:`, GitLab "
-         "`merge_request_event` / `only: merge_requests`, Bitbucket `pull-requests:`; partial, since a review rule "
-         "(CODEOWNERS, required reviewers) is what makes people review each other's changes")
+SHORT = ("Reviewed pull requests: a pull / merge request template, or a line in the docs asking for a pull "
+         "request's review or approval (\"get your pull request reviewed by a teammate\"); CI triggered by pull or merge "
+         "requests: GitHub Actions `on: pull_request`, Azure Pipelines `pr:`, GitLab `merge_request_event` / "
+         "`only: merge_requests`, Bitbucket `pull-requests:`; partial, since a review rule (CODEOWNERS, required "
+         "reviewers) is what makes people review each other's changes")
 CRITERIA = {"people-1-shared-repo": "partial"}
 REMEDIATION = ("Work in one repository where every change is a pull request that CI checks and a teammate reviews "
                "(CODEOWNERS, a required review).")
@@ -26,9 +34,31 @@ _PUSH = re.compile(r"^trigger[ \t]*:(?![ \t]*['\"]?none\b)|^[ \t]*push[ \t]*:|^o
 _BITBUCKET = re.compile(r"^[ \t]*pull-requests[ \t]*:", re.MULTILINE)
 
 
+_TEMPLATE = re.compile(r"(?:^|/)(?:\.github/|docs/|\.azuredevops/)?(?:pull_request_template(?:\.md)?|"
+                       r"PULL_REQUEST_TEMPLATE(?:\.md)?)(?:/|$)|^\.gitlab/merge_request_templates/", re.IGNORECASE)
+_REQUEST = re.compile(r"\b(?:pull requests?|merge requests?|PRs?)\b", re.IGNORECASE)
+_REVIEW = re.compile(r"\b(?:review(?:s|ed|er|ers|ing)?|approv(?:e|es|ed|al))\b", re.IGNORECASE)
+
+
+def _review_lines(raw: RawResults) -> list[Location]:
+    """A pull request template (cited at its line on review, else its first line) and doc lines that
+    ask for a pull request to be reviewed or approved."""
+    found = []
+    for path in docs(raw):
+        document = blocks(raw, path)
+        if _TEMPLATE.search(path):
+            line = next((b.line for b in document if _REVIEW.search(b.text)), document[0].line if document else 1)
+            found.append(Location(path, line, "pull request template asks for a review"))
+            continue
+        found += [Location(path, b.line, "the docs ask for each pull request to be reviewed") for b in document
+                  if b.kind != "heading" and _REQUEST.search(b.text) and _REVIEW.search(b.text)][:1]
+    return found
+
+
 def run(raw: RawResults) -> list[Finding]:
     """One finding per place this probe sees its practice, the strongest first."""
-    found: list[Location] = []
+    found: list[Location] = _review_lines(raw)
+    triggers: list[Location] = []
     for f in ci_files(raw):
         if f.path.startswith(".github/workflows/"):
             pattern, system = _GITHUB, "GitHub Actions"
@@ -40,7 +70,7 @@ def run(raw: RawResults) -> list[Finding]:
             pattern, system = _AZURE, "Azure Pipelines"
         else:
             continue
-        found += raw.grep(pattern, [f], detail=f"{system} runs on pull requests")
+        triggers += raw.grep(pattern, [f], detail=f"{system} runs on pull requests")
     # A pipeline that runs on pull requests only (the review build) before one that also runs on pushes.
-    found.sort(key=lambda loc: bool(_PUSH.search(raw.text(loc.path))))
-    return findings(ID, found)
+    triggers.sort(key=lambda loc: bool(_PUSH.search(raw.text(loc.path))))
+    return findings(ID, [*found, *triggers], aside_is_evidence=True)  # a review guide lives in docs/

@@ -6,11 +6,15 @@ import re
 
 from ..collector import RawResults
 from ..findings import Finding, Location
+from ._markdown import Block, blocks, docs, heading_text, sections
 from ._util import findings
 
 ID = "workflow-docs"
-SHORT = ("Markdown describing the model lifecycle: a section on the ML workflow, release or promotion process, or the "
-         "path to production, or one document whose sections walk from training to deployment")
+SHORT = ("Markdown describing the model lifecycle: a section on the ML workflow, release or promotion process or the "
+         "path to production; numbered steps (or bullets under a workflow / process / how-it-works heading) that go through "
+         "at least three stages from a change or training to production (pull request, train, evaluate, register or "
+         "approve, deploy); a sentence saying the document walks from a change to production; weaker, one document whose "
+         "headings go from training to deployment")
 CRITERIA = {"people-2-standard-workflow": "partial"}
 REMEDIATION = "Write down the standard workflow from experiment to production: branches, reviews, validation, promotion, who approves."
 EFFORT = "low"
@@ -22,17 +26,56 @@ _SECTION = re.compile(r"^#{1,4}\s*[^\n]*\b(?:(?:ml|mlops|model|development|relea
 
 _TRAIN = re.compile(r"^#{1,4}\s*[^\n]*\b(?:train\w*|experiment\w*)\b", re.IGNORECASE | re.MULTILINE)
 _SHIP = re.compile(r"^#{1,4}\s*[^\n]*\b(?:deploy\w*|serv(?:e|ing)|ci/cd|production|release)\b", re.IGNORECASE | re.MULTILINE)
+# The stages a model passes on its way to production, as a list of steps names them.
+_STAGES = {
+    "change": re.compile(r"\b(?:pull requests?|PRs?|merge[sd]?|branch(?:es)?|commits?|code changes?)\b"),
+    "train": re.compile(r"\b(?:train(?:s|ed|ing)?|experiments?|retrain\w*)\b", re.IGNORECASE),
+    "check": re.compile(r"\b(?:evaluat\w*|validat\w*|tests?|compar\w*|review\w*)\b", re.IGNORECASE),
+    "promote": re.compile(r"\b(?:regist(?:er|ers|ered|ry)|approv\w*|promot\w*|staging|champion)\b", re.IGNORECASE),
+    "ship": re.compile(r"\b(?:deploy\w*|serv(?:e|es|ing)|production|prod|release[sd]?|endpoints?)\b", re.IGNORECASE),
+}
+_PROCESS_HEADING = re.compile(r"\b(?:workflow|process|steps?|step by step|how (?:it|this) works|what this does|ci/cd|"
+                              r"lifecycle|walkthrough|end[- ]to[- ]end)\b", re.IGNORECASE)
+# "This document describes the full process from making a change ... to having the code running in production."
+_FROM_TO = re.compile(r"\b(?:process|workflow|path|steps?|journey|lifecycle)\b[^.\n]{0,100}\bfrom\b[^.\n]{0,120}\bto\b"
+                      r"[^.\n]{0,60}\b(?:production|deploy\w*)\b", re.IGNORECASE)
+
+
+def _stage_walks(document: list[Block]) -> list[Location]:
+    """Sections whose list of steps walks through at least three stages, one of them reaching
+    production and one making or training the change: cited at the section's heading."""
+    found = []
+    for heading, body in sections(document).items():
+        title = heading_text(document, heading)
+        kinds = ("step", "item") if _PROCESS_HEADING.search(title) else ("step",)  # bullets only under a process heading
+        steps = [b.text for b in body if b.kind in kinds]
+        if len(steps) < 3:
+            continue
+        stages = {name for name, pattern in _STAGES.items() if any(pattern.search(step) for step in steps)}
+        if len(stages) >= 3 and "ship" in stages and stages & {"change", "train"}:
+            line = heading or next(b.line for b in body if b.kind in kinds)
+            found.append(Location(document[0].path, line, f"steps from change to production{f': {title}' if title else ''}"))
+    return found
 
 
 def run(raw: RawResults) -> list[Finding]:
-    """A workflow section, or one document that walks from training to deployment in its headings."""
-    docs = [f.path for f in raw.with_suffix(".md", ".markdown", ".rst")]
-    positive = raw.grep(_SECTION, docs, detail="workflow section")
-    for path in docs:
+    """A workflow section, a list of steps that walks from a change to production, a sentence that
+    says the document does; or one document that walks from training to deployment in its headings."""
+    paths = docs(raw)
+    positive = raw.grep(_SECTION, paths, detail="workflow section")
+    for path in paths:
+        document = blocks(raw, path)
+        positive += [Location(b.path, b.line, "describes the path to production") for b in document
+                     if b.kind == "text" and _FROM_TO.search(b.text)]
+        positive += _stage_walks(document)
+    weak = []
+    for path in paths:
         train, ship = raw.grep(_TRAIN, [path]), raw.grep(_SHIP, [path], first_only=False)
         if train and ship:
-            sections = [loc for loc in ship if loc.line != 1] or ship  # a document's title is not its section
-            positive.append(Location(path, sections[0].line, "documents the path from training to deployment"))
-    # Cited at the section that reaches production; the root README (what a newcomer reads) first.
-    return findings(ID, sorted(positive, key=lambda loc: loc.path.lower() != "readme.md"),
+            sections_ = [loc for loc in ship if loc.line != 1] or ship  # a document's title is not its section
+            weak.append(Location(path, sections_[0].line, "documents the path from training to deployment"))
+    # The root README (what a newcomer reads) first, then docs/, then the rest.
+    def order(loc: Location) -> tuple[bool, bool]:
+        return loc.path.lower() != "readme.md", not loc.path.lower().startswith("docs/")
+    return findings(ID, sorted(positive, key=order), sorted(weak, key=order),
                     aside_is_evidence=True)  # docs/ is where documentation lives

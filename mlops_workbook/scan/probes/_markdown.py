@@ -1,0 +1,96 @@
+"""Markdown and reStructuredText read as documents: headings, list items and prose lines, with the
+section each sits in, outside code blocks.
+
+Why: the documentation criteria (model documentation, feature documentation, the standard workflow)
+are judged by what a section says, not by one word in a heading. A heading "Model Deployment" is
+about deploying; a README whose first paragraph says what the model predicts and what data it was
+trained on documents the model, even under the heading "Introduction". The probes that read docs
+share this one reader so they agree on what a heading, a list and a code block are.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..collector import RawResults
+
+DOC_SUFFIXES = (".md", ".markdown", ".rst")
+
+_FENCE = re.compile(r"^[ \t]{0,3}(```|~~~)")
+_ATX = re.compile(r"^[ \t]{0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$")
+_ITEM = re.compile(r"^[ \t]*(?:[-*+]|(\d{1,3}[.)]))[ \t]+(\S.*)$")
+_RST_UNDERLINE = re.compile(r"^([=\-~^\"'`#*+])\1{2,}[ \t]*$")
+_TABLE_RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-{3,}")
+_RST_DIRECTIVE = re.compile(r"^\.\.[ \t]+(?:code|code-block|sourcecode)::")
+
+
+@dataclass(frozen=True)
+class Block:
+    """One line of a document that says something: a heading, a list item, a table row or prose."""
+
+    path: str
+    line: int  # 1-based
+    kind: str  # "heading", "item" (a bullet), "step" (a numbered item), "row" or "text"
+    text: str
+    section: int  # the line of the heading this block sits under (0: before any heading)
+
+
+def docs(raw: RawResults) -> list[str]:
+    """Every Markdown / reStructuredText file the scan collected, by path."""
+    return [f.path for f in raw.with_suffix(*DOC_SUFFIXES)]
+
+
+def blocks(raw: RawResults, path: str) -> list[Block]:
+    """The document's lines that carry text, outside fenced (Markdown) and literal (rst) code blocks;
+    a reStructuredText title (a line over a row of `===`) is a heading like a Markdown `#`."""
+    lines = raw.text(path).split("\n")
+    out: list[Block] = []
+    fence, literal_indent, section = "", -1, 0
+    for number, line in enumerate(lines, start=1):
+        stripped = line.strip()
+        opened = _FENCE.match(line)
+        if fence:
+            if opened and opened.group(1) == fence:
+                fence = ""
+            continue
+        if opened:
+            fence = opened.group(1)
+            continue
+        if literal_indent >= 0:  # an rst literal block: indented lines after `::`
+            if not stripped or len(line) - len(line.lstrip()) > literal_indent:
+                continue
+            literal_indent = -1
+        if not stripped:
+            continue
+        if path.endswith(".rst") and (stripped.endswith("::") or _RST_DIRECTIVE.match(stripped)):
+            literal_indent = len(line) - len(line.lstrip())
+            if _RST_DIRECTIVE.match(stripped):
+                continue
+        following = lines[number] if number < len(lines) else ""
+        heading = _ATX.match(line)
+        if heading or (_RST_UNDERLINE.match(following.strip()) and not _RST_UNDERLINE.match(stripped)
+                       and len(following.strip()) >= len(stripped) - 2):
+            section = number
+            out.append(Block(path, number, "heading", heading.group(2) if heading else stripped, section))
+        elif _RST_UNDERLINE.match(stripped) or _TABLE_RULE.match(stripped):
+            continue
+        elif stripped.startswith("|"):
+            out.append(Block(path, number, "row", stripped, section))
+        elif item := _ITEM.match(line):
+            out.append(Block(path, number, "step" if item.group(1) else "item", item.group(2), section))
+        elif not stripped.startswith(("<", "![", "[![")):  # HTML, images and badges say nothing
+            out.append(Block(path, number, "text", stripped, section))
+    return out
+
+
+def sections(document: list[Block]) -> dict[int, list[Block]]:
+    """Heading line -> the blocks under it, down to the next heading (0: the document's opening)."""
+    out: dict[int, list[Block]] = {}
+    for block in document:
+        out.setdefault(block.section, []).append(block)
+    return out
+
+
+def heading_text(document: list[Block], section: int) -> str:
+    return next((b.text for b in document if b.line == section and b.kind == "heading"), "")
