@@ -1,0 +1,157 @@
+"""Round 7 rules for deployment, registry and governance criteria, each on a small tree the earlier rules got
+wrong: the practice as its tool documents it fires, a look-alike does not."""
+
+from __future__ import annotations
+
+from mlops_workbook.scan import PROBES, collect
+
+from tests.scan.test_probes import write_tree
+
+
+def run(tmp_path, probe: str, files: dict[str, str]):
+    return PROBES[probe].run(collect(write_tree(tmp_path, files)))
+
+
+def strong(found, criterion: str = "") -> list[str]:
+    """The `path:line` of each positive or enforced finding (that speaks to `criterion`, when given)."""
+    return [f.location.ref() for f in found if f.outcome in ("positive", "enforced")
+            and (not criterion or f.criterion in ("", criterion))]
+
+
+def weak(found, criterion: str = "") -> list[str]:
+    return [f.location.ref() for f in found if f.outcome == "weak" and (not criterion or f.criterion in ("", criterion))]
+
+
+ON_PUSH = "on:\n  push:\n    branches: [main]\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n"
+
+
+# -- ci-deploy: deploy commands and actions ----------------------------------------------------------
+
+def test_ci_deploy_reads_dbx_deploy_and_cloudformation_deploy(tmp_path):
+    for n, command in enumerate(("dbx deploy --deployment-file conf/deployment.yml --environment=prod",
+                                 "aws cloudformation deploy --template-file stack.yml --stack-name ml")):
+        workflow = ON_PUSH + f"      - name: Deploy\n        run: {command}\n"
+        found = run(tmp_path / f"a{n}", "ci-deploy", {".github/workflows/cd.yml": workflow})
+        assert strong(found, "deploy-2-automated-deploy") == [".github/workflows/cd.yml:9"]
+    listing = ON_PUSH + "      - name: Deploy\n        run: dbx launch --job=train\n"
+    assert run(tmp_path / "b", "ci-deploy", {".github/workflows/cd.yml": listing}) == []
+
+
+def test_ci_deploy_reads_a_deploy_action_and_a_push_to_a_hugging_face_space(tmp_path):
+    action = ON_PUSH + "      - name: Deploy to Azure Web App\n        uses: azure/webapps-deploy@v2\n"
+    space = ON_PUSH + "      - name: Push\n        run: git push --force https://huggingface.co/spaces/me/app main\n"
+    assert strong(run(tmp_path / "a", "ci-deploy", {".github/workflows/cd.yml": action})) == [".github/workflows/cd.yml:9"]
+    assert strong(run(tmp_path / "b", "ci-deploy", {".github/workflows/hf.yml": space})) == [".github/workflows/hf.yml:9"]
+    other = ON_PUSH + "      - uses: actions/upload-artifact@v3\n      - run: git push origin main\n"
+    assert run(tmp_path / "c", "ci-deploy", {".github/workflows/cd.yml": other}) == []
+
+
+def test_ci_deploy_reads_a_deploy_script_by_its_name_but_not_a_config_builder(tmp_path):
+    workflow = ON_PUSH + "      - run: ./deploy_app.sh\n"
+    assert strong(run(tmp_path / "a", "ci-deploy", {".github/workflows/cd.yml": workflow, "deploy_app.sh": "echo hi\n"})) \
+        == [".github/workflows/cd.yml:8"]
+    configs = ON_PUSH + "      - run: python build_deployment_configs.py --region x\n"
+    assert run(tmp_path / "b", "ci-deploy", {".github/workflows/cd.yml": configs}) == []
+
+
+def test_ci_deploy_cites_the_ci_step_then_the_deploy_call_of_a_script_ci_runs(tmp_path):
+    script = ("import google.cloud.aiplatform as vertex_ai\n\ndef deploy(endpoint, model):\n"
+              "    return endpoint.deploy(model=model, machine_type='n1-standard-2')\n")
+    build = ("steps:\n- name: '$_IMAGE'\n  entrypoint: 'python'\n  args: ['build/utils.py',\n"
+             "         '--mode', 'compile-pipeline']\n- name: '$_IMAGE'\n  entrypoint: 'python'\n"
+             "  args: ['build/utils.py',\n         '--mode', 'deploy-model']\n  id: 'Deploy'\n"
+             "options:\n  logging: CLOUD_LOGGING_ONLY\n")
+    found = run(tmp_path / "a", "ci-deploy", {"build/utils.py": script, "build/model-deployment.yaml": build})
+    assert strong(found)[:2] == ["build/model-deployment.yaml:8", "build/utils.py:4"]
+    compile_only = build.replace("'deploy-model'", "'compile-pipeline'")
+    assert run(tmp_path / "b", "ci-deploy", {"build/utils.py": script, "build/model-deployment.yaml": compile_only}) == []
+
+
+def test_ci_deploy_reads_a_cloud_build_file_whose_steps_name_other_images(tmp_path):
+    build = ("steps:\n  - name: hashicorp/terraform:1.4.0\n    entrypoint: /bin/sh\n    args:\n      - -c\n      - |\n"
+             "        terraform init -input=false &&\n        terraform apply -auto-approve -input=false\n"
+             "substitutions:\n  _ENV_DIRECTORY: terraform/envs/test\n")
+    assert strong(run(tmp_path / "a", "ci-deploy", {"cloudbuild/terraform-apply.yaml": build})) == \
+        ["cloudbuild/terraform-apply.yaml:8"]
+    notes = "steps:\n  - terraform apply\n"  # a list of steps in some other YAML, not a Cloud Build file
+    assert run(tmp_path / "b", "ci-deploy", {"docs/steps.yaml": notes}) == []
+
+
+def test_ci_deploy_reads_workflows_of_a_seed_template_folder(tmp_path):
+    workflow = ON_PUSH + "      - run: sam deploy --no-confirm-changeset\n"
+    assert strong(run(tmp_path / "a", "ci-deploy", {"seedcode/.github/workflows/deploy.yml": workflow})) == \
+        ["seedcode/.github/workflows/deploy.yml:8"]
+    assert run(tmp_path / "b", "ci-deploy", {"seedcode/workflows/deploy.yml": workflow}) == []
+
+
+def test_ci_deploy_reads_a_reusable_workflow_given_an_azure_ml_deployment_file(tmp_path):
+    workflow = ("on:\n  push:\n    branches: [main]\njobs:\n  create-deployment:\n"
+                "    uses: Azure/mlops-templates/.github/workflows/create-deployment.yml@main\n    with:\n"
+                "      endpoint_file: mlops/deploy/online-deployment.yml\n")
+    deployment = ("$schema: https://azuremlschemas.azureedge.net/latest/managedOnlineDeployment.schema.json\n"
+                  "name: blue\nmodel: azureml:taxi-model@latest\n")
+    found = run(tmp_path / "a", "ci-deploy", {".github/workflows/deploy.yml": workflow,
+                                              "mlops/deploy/online-deployment.yml": deployment})
+    assert strong(found, "deploy-2-automated-deploy") == [".github/workflows/deploy.yml:6"]
+    endpoint = deployment.replace("managedOnlineDeployment", "managedOnlineEndpoint")
+    assert run(tmp_path / "b", "ci-deploy", {".github/workflows/deploy.yml": workflow,
+                                             "mlops/deploy/online-deployment.yml": endpoint}) == []
+
+
+def test_ci_deploy_a_workflow_started_only_by_hand_is_partial_for_automated_deployment(tmp_path):
+    steps = "jobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n      - run: databricks bundle deploy -t prod\n"
+    found = run(tmp_path / "a", "ci-deploy", {".github/workflows/cd.yml": "on: workflow_dispatch\n" + steps})
+    assert strong(found, "deploy-1-script") == [".github/workflows/cd.yml:6"]
+    assert strong(found, "deploy-2-automated-deploy") == [] and weak(found, "deploy-2-automated-deploy") == \
+        [".github/workflows/cd.yml:6"]
+    both = "on:\n  workflow_dispatch:\n  push:\n    tags: ['v*']\n" + steps
+    found = run(tmp_path / "b", "ci-deploy", {".github/workflows/cd.yml": both})
+    assert strong(found, "deploy-2-automated-deploy") == [".github/workflows/cd.yml:9"]
+
+
+def test_ci_deploy_a_gitlab_job_run_by_hand_is_partial_for_automated_deployment(tmp_path):
+    gitlab = "deploy:\n  stage: deploy\n  script:\n    - helm upgrade --install model chart/\n  when: manual\n"
+    found = run(tmp_path / "a", "ci-deploy", {".gitlab-ci.yml": gitlab})
+    assert strong(found, "deploy-2-automated-deploy") == [] and strong(found, "deploy-1-script") == [".gitlab-ci.yml:4"]
+    automatic = gitlab.replace("  when: manual\n", "")
+    assert strong(run(tmp_path / "b", "ci-deploy", {".gitlab-ci.yml": automatic}), "deploy-2-automated-deploy") == \
+        [".gitlab-ci.yml:4"]
+
+
+def test_ci_deploy_cites_the_production_deployment_first(tmp_path):
+    workflow = (ON_PUSH + "      - run: dbx deploy --jobs=STAGING-integration-test --environment=staging --files-only\n"
+                "      - run: dbx deploy --jobs=PROD-model-train --environment=prod\n")
+    assert strong(run(tmp_path, "ci-deploy", {".github/workflows/cd.yml": workflow}))[0] == ".github/workflows/cd.yml:9"
+
+
+# -- registry-deploy: CloudFormation ------------------------------------------------------------------
+
+def test_registry_deploy_reads_a_cloudformation_rule_on_package_approval_with_a_target(tmp_path):
+    template = ("Resources:\n  DeployRule:\n    Type: AWS::Events::Rule\n    Properties:\n      EventPattern:\n"
+                "        source:\n          - aws.sagemaker\n        detail-type:\n"
+                "          - \"SageMaker Model Package State Change\"\n        detail:\n          ModelApprovalStatus:\n"
+                "            - Approved\n      Targets:\n        - Arn: !GetAtt TriggerLambda.Arn\n          Id: deploy\n")
+    assert strong(run(tmp_path / "a", "registry-deploy", {"project/template.yml": template})) == ["project/template.yml:3"]
+    untargeted = template.replace("      Targets:\n        - Arn: !GetAtt TriggerLambda.Arn\n          Id: deploy\n", "")
+    assert run(tmp_path / "b", "registry-deploy", {"project/template.yml": untargeted}) == []
+
+
+# -- baseline-comparison: the production model's metric against the new one's ---------------------------
+
+def test_baseline_comparison_reads_a_condition_comparing_production_and_new_metrics(tmp_path):
+    cases = {"new_r2 > current_r2": "if new_r2 > current_r2:\n    promote()\n",
+             "production": "if (new_model_mse < production_model_mse):\n    register()\n",
+             "staging": "if staging_eval_metric <= production_eval_metric:\n    archive()\n",
+             "champ": "eval_metric = 'rmse'\nwins = (m_chall < m_champ)\n",
+             "twin": "if test_acc > retrain_test_acc:\n    raise Exception('worse')\n"}
+    for n, code in enumerate(cases.values()):
+        assert strong(run(tmp_path / f"a{n}", "baseline-comparison", {"evaluate.py": code})) == [
+            "evaluate.py:2" if code.startswith("eval_metric") else "evaluate.py:1"]
+
+
+def test_baseline_comparison_ignores_versions_a_bar_and_unrelated_comparisons(tmp_path):
+    for n, code in enumerate(("if new_version > current_version:\n    upgrade()\n",
+                              "if new_r2 > 0.8:\n    promote()\n",
+                              "if new_price > old_price:\n    alert()\n",
+                              "if test_acc > best_acc:\n    keep()\n")):
+        assert run(tmp_path / f"b{n}", "baseline-comparison", {"evaluate.py": code}) == []
