@@ -155,3 +155,20 @@ def test_baseline_comparison_ignores_versions_a_bar_and_unrelated_comparisons(tm
                               "if new_price > old_price:\n    alert()\n",
                               "if test_acc > best_acc:\n    keep()\n")):
         assert run(tmp_path / f"b{n}", "baseline-comparison", {"evaluate.py": code}) == []
+
+
+# -- environments: dbx environments, Terraform roots per environment ----------------------------------
+
+def test_environments_reads_a_deployment_file_with_top_level_environments(tmp_path):
+    dbx = ("custom:\n  cluster: {}\nenvironments:\n  dev:\n    jobs: []\n  staging:\n    jobs: []\n  prod:\n    jobs: []\n")
+    assert strong(run(tmp_path / "a", "environments", {"conf/deployment.yml": dbx})) == ["conf/deployment.yml:3"]
+    other = "environments:\n  python:\n    version: 3.9\n  dev:\n    x: 1\n"  # keys that are not all environments
+    assert run(tmp_path / "b", "environments", {"conf/settings.yml": other}) == []
+
+
+def test_environments_reads_terraform_roots_per_environment_calling_one_module(tmp_path):
+    root = 'terraform {\n  backend "gcs" {}\n}\n\nmodule "vertex" {\n  source     = "../../modules/vertex"\n  region = var.region\n}\n'
+    found = run(tmp_path / "a", "environments", {"terraform/envs/prod/main.tf": root, "terraform/envs/test/main.tf": root})
+    assert strong(found) == ["terraform/envs/prod/main.tf:5", "terraform/envs/test/main.tf:5"]
+    single = {"terraform/envs/prod/main.tf": root, "terraform/other/main.tf": root}
+    assert run(tmp_path / "b", "environments", single) == []
