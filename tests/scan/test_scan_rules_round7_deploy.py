@@ -172,3 +172,35 @@ def test_environments_reads_terraform_roots_per_environment_calling_one_module(t
     assert strong(found) == ["terraform/envs/prod/main.tf:5", "terraform/envs/test/main.tf:5"]
     single = {"terraform/envs/prod/main.tf": root, "terraform/other/main.tf": root}
     assert run(tmp_path / "b", "environments", single) == []
+
+
+# -- advanced-tracking: a tag keyed by the pipeline's run, lineage the platform records -----------------
+
+def test_advanced_tracking_reads_a_tag_keyed_by_the_external_pipeline_run(tmp_path):
+    code = "import mlflow, os\nmlflow.set_tag('external_run_id', os.getenv('RUN_ID'))\n"
+    assert weak(run(tmp_path / "a", "advanced-tracking", {"train.py": code})) == ["train.py:2"]
+    other = "import mlflow, os\nmlflow.set_tag('owner', os.getenv('USER'))\n"
+    assert run(tmp_path / "b", "advanced-tracking", {"train.py": other}) == []
+
+
+def test_advanced_tracking_reads_lineage_a_sagemaker_pipeline_or_a_kubeflow_step_records(tmp_path):
+    sagemaker = ("from sagemaker.workflow.pipeline import Pipeline\nfrom sagemaker.workflow.step_collections import "
+                 "RegisterModel\n\nstep_register = RegisterModel(name='Register', estimator=est)\n")
+    assert weak(run(tmp_path / "a", "advanced-tracking", {"pipelines/pipeline.py": sagemaker})) == ["pipelines/pipeline.py:4"]
+    kfp = ("from kfp.v2 import dsl\n\n@dsl.pipeline(name='train')\ndef pipeline():\n"
+           "    evaluation = import_evaluation(pipeline_job_id='{{$.pipeline_job_name}}')\n")
+    assert weak(run(tmp_path / "b", "advanced-tracking", {"pipelines/train.py": kfp})) == ["pipelines/train.py:5"]
+    plain = ("import sagemaker\nmodel = sagemaker.Model(image_uri=uri)\nmodel.register(content_types=['text/csv'])\n")
+    assert run(tmp_path / "c", "advanced-tracking", {"register.py": plain}) == []
+    assert run(tmp_path / "d", "advanced-tracking", {"pipelines/train.py": kfp.replace("{{$.pipeline_job_name}}", "x")}) == []
+
+
+# -- audit-trail: a metadata mapping naming the pipeline job -------------------------------------------
+
+def test_audit_trail_reads_a_metadata_mapping_naming_the_pipeline_job(tmp_path):
+    code = ("evaluation = {\n    \"metrics\": metrics,\n    \"metadata\": {\n        \"pipeline_job_id\": pipeline_job_id,\n"
+            "        \"evaluation_dataset_path\": [uri],\n    },\n}\n")
+    assert strong(run(tmp_path / "a", "audit-trail", {"components/import_evaluation.py": code})) == \
+        ["components/import_evaluation.py:4"]
+    other = code.replace("pipeline_job_id", "dataset_name")
+    assert run(tmp_path / "b", "audit-trail", {"components/import_evaluation.py": other}) == []
