@@ -204,3 +204,32 @@ def test_audit_trail_reads_a_metadata_mapping_naming_the_pipeline_job(tmp_path):
         ["components/import_evaluation.py:4"]
     other = code.replace("pipeline_job_id", "dataset_name")
     assert run(tmp_path / "b", "audit-trail", {"components/import_evaluation.py": other}) == []
+
+
+# -- served-version: Azure ML deployments, registry loads outside serving code, serving code first -------
+
+AML = "$schema: https://azuremlschemas.azureedge.net/latest/managedOnlineDeployment.schema.json\nname: blue\n"
+
+
+def test_served_version_reads_the_model_an_azure_ml_deployment_names(tmp_path):
+    pinned = run(tmp_path / "a", "served-version", {"deploy/online-deployment.yml": AML + "model: azureml:taxi-model:3\n"})
+    assert strong(pinned) == ["deploy/online-deployment.yml:3"]
+    latest = run(tmp_path / "b", "served-version", {"deploy/online-deployment.yml": AML + "model: azureml:taxi-model@latest\n"})
+    assert strong(latest) == [] and weak(latest) == ["deploy/online-deployment.yml:3"]
+    other = run(tmp_path / "c", "served-version", {"deploy/online-endpoint.yml": "name: ep\nmodel: azureml:taxi-model:3\n"})
+    assert other == []
+
+
+def test_served_version_a_registry_load_outside_serving_code_is_partial(tmp_path):
+    load = "import mlflow\nmodel = mlflow.pyfunc.load_model(f'models:/{name}/{version}')\n"
+    assert strong(run(tmp_path / "a", "served-version", {"src/evaluate.py": load})) == []
+    assert weak(run(tmp_path / "a", "served-version", {"src/evaluate.py": load})) == ["src/evaluate.py:2"]
+    assert strong(run(tmp_path / "b", "served-version", {"src/batch_inference.py": load})) == ["src/batch_inference.py:2"]
+
+
+def test_served_version_cites_serving_code_before_deployment_code_and_a_resolved_alias_first(tmp_path):
+    files = {"jobs/model_deployment.py": "import mlflow\nuri = f'models:/{name}/staging'\n",
+             "jobs/batch_inference.py": ("import mlflow\nuri = f'models:/{name}@Champion'\n"
+                                         "version = client.get_model_version_by_alias(name, 'Champion').version\n")}
+    assert strong(run(tmp_path, "served-version", files)) == ["jobs/batch_inference.py:3", "jobs/batch_inference.py:2",
+                                                               "jobs/model_deployment.py:2"]
