@@ -233,3 +233,37 @@ def test_served_version_cites_serving_code_before_deployment_code_and_a_resolved
                                          "version = client.get_model_version_by_alias(name, 'Champion').version\n")}
     assert strong(run(tmp_path, "served-version", files)) == ["jobs/batch_inference.py:3", "jobs/batch_inference.py:2",
                                                                "jobs/model_deployment.py:2"]
+
+
+# -- deploy-approval / model-approval / model-registry: SageMaker pending approval, GTO, DVC artifacts -----
+
+GTO_DEPLOY = ("on:\n  push:\n    tags: ['*']\njobs:\n  parse:\n    runs-on: ubuntu-latest\n    steps:\n"
+              "    - id: gto\n      uses: iterative/gto-action@v2\n  deploy:\n    needs: parse\n"
+              "    if: \"${{ needs.parse.outputs.event == 'assignment' }}\"\n    steps:\n    - run: python deploy.py\n")
+
+
+def test_deploy_approval_reads_a_package_pending_manual_approval_and_a_gto_stage_assignment(tmp_path):
+    pending = ("from sagemaker.workflow.step_collections import RegisterModel\n"
+               "step = RegisterModel(name='Register', approval_status='PendingManualApproval')\n")
+    assert strong(run(tmp_path / "a", "deploy-approval", {"pipelines/pipeline.py": pending})) == ["pipelines/pipeline.py:2"]
+    approved = pending.replace("PendingManualApproval", "Approved")
+    assert run(tmp_path / "b", "deploy-approval", {"pipelines/pipeline.py": approved}) == []
+    assert strong(run(tmp_path / "c", "deploy-approval", {".github/workflows/deploy.yml": GTO_DEPLOY})) == \
+        [".github/workflows/deploy.yml:9"]
+    registration_only = GTO_DEPLOY.replace("'assignment'", "'registration'")
+    assert run(tmp_path / "d", "deploy-approval", {".github/workflows/deploy.yml": registration_only}) == []
+
+
+def test_model_approval_a_gto_stage_assignment_is_partial(tmp_path):
+    found = run(tmp_path / "a", "model-approval", {".github/workflows/deploy.yml": GTO_DEPLOY})
+    assert strong(found) == [] and weak(found) == [".github/workflows/deploy.yml:9"]
+    assert run(tmp_path / "b", "model-approval", {".github/workflows/deploy.yml": GTO_DEPLOY.replace("assignment", "x")}) == []
+
+
+def test_model_registry_reads_a_dvc_model_artifact_and_its_gto_tags(tmp_path):
+    dvc = "stages:\n  train:\n    cmd: python train.py\nartifacts:\n  pool-segmentation:\n    path: models/model.pkl\n" \
+          "    type: model\n"
+    found = run(tmp_path / "a", "model-registry", {"dvc.yaml": dvc, ".github/workflows/deploy.yml": GTO_DEPLOY})
+    assert strong(found) == ["dvc.yaml:4", ".github/workflows/deploy.yml:9"]
+    data = dvc.replace("type: model", "type: dataset")
+    assert run(tmp_path / "b", "model-registry", {"dvc.yaml": data, ".github/workflows/deploy.yml": GTO_DEPLOY}) == []

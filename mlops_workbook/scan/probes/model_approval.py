@@ -5,14 +5,15 @@ from __future__ import annotations
 import re
 
 from ..collector import RawResults
-from ..findings import Finding
+from ..findings import Finding, Location
 from ._ci import ci_files
 from ._util import YAML, findings
+from .deploy_approval import gto_assignment_gates
 
 ID = "model-approval"
 SHORT = ("Promotion that waits for a decision: SageMaker `PendingManualApproval` / `ModelApprovalStatus`, a CI "
          "`environment:` with required reviewers or a manual job (`when: manual`); MLflow stage transitions or alias "
-         "changes and ZenML `ModelVersion.set_stage` made by code are partial")
+         "changes, ZenML `ModelVersion.set_stage` made by code and a GTO stage assignment that starts deployment are partial")
 CRITERIA = {"gov-2-approval-workflow": "yes"}
 REMEDIATION = "Let a named person approve each promotion (a registry approval status or a protected CI environment) and keep the record."
 EFFORT = "medium"
@@ -34,4 +35,7 @@ def run(raw: RawResults) -> list[Finding]:
                     needles=("transition_model_version_stage", "set_registered_model_alias"))
     weak += raw.grep(_ZENML_PROMOTE, raw.importing_files("zenml"), first_only=False, needles=("set_stage",),
                      detail="ZenML model version promoted by code")
+    # GTO: promotion is a stage tag a person pushes, recorded in git; no separate approval step.
+    weak += [Location(loc.path, loc.line, "promotion is a GTO stage assignment a person makes")
+             for loc in gto_assignment_gates(raw)]
     return findings(ID, positive, weak)
