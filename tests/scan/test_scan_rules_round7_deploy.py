@@ -267,3 +267,27 @@ def test_model_registry_reads_a_dvc_model_artifact_and_its_gto_tags(tmp_path):
     assert strong(found) == ["dvc.yaml:4", ".github/workflows/deploy.yml:9"]
     data = dvc.replace("type: model", "type: dataset")
     assert run(tmp_path / "b", "model-registry", {"dvc.yaml": data, ".github/workflows/deploy.yml": GTO_DEPLOY}) == []
+
+
+# -- autoscaling: SageMaker serverless, Azure ML compute clusters --------------------------------------
+
+def test_autoscaling_reads_sagemaker_serverless_inference(tmp_path):
+    code = ("from sagemaker.serverless import ServerlessInferenceConfig\n"
+            "model.deploy(serverless_inference_config=ServerlessInferenceConfig(memory_size_in_mb=4096))\n")
+    assert strong(run(tmp_path / "a", "autoscaling", {"deploy.py": code})) == ["deploy.py:2"]
+    fixed = "import sagemaker\nmodel.deploy(initial_instance_count=1, instance_type='ml.m5.large')\n"
+    assert run(tmp_path / "b", "autoscaling", {"deploy.py": fixed}) == []
+
+
+def test_autoscaling_reads_an_azure_ml_compute_cluster_that_scales(tmp_path):
+    tf = ('resource "azurerm_machine_learning_compute_cluster" "c" {\n  scale_settings {\n    min_node_count = 0\n'
+          '    max_node_count = 4\n  }\n}\n')
+    assert strong(run(tmp_path / "a", "autoscaling", {"infra/main.tf": tf})) == ["infra/main.tf:2"]
+    fixed = tf.replace("min_node_count = 0", "min_node_count = 4")
+    assert run(tmp_path / "b", "autoscaling", {"infra/main.tf": fixed}) == []
+    workflow = ("jobs:\n  create-compute:\n    uses: org/templates/.github/workflows/create-compute.yml@main\n    with:\n"
+                "      cluster_name: cpu-cluster\n      min_instances: 0\n      max_instances: 4\n")
+    assert strong(run(tmp_path / "c", "autoscaling", {".github/workflows/train.yml": workflow})) == \
+        [".github/workflows/train.yml:7"]
+    assert run(tmp_path / "d", "autoscaling", {".github/workflows/train.yml": workflow.replace("min_instances: 0",
+                                                                                              "min_instances: 4")}) == []
