@@ -49,7 +49,7 @@ def _vertex(raw: RawResults) -> tuple[list[Location], list[Location]]:
 _SERVERLESS = re.compile(r"\bServerlessInferenceConfig\s*\(|\bServerlessConfig\s*[:=]")
 # Azure ML compute clusters: Terraform `scale_settings { min_node_count, max_node_count }`, the CLI's or a compute
 # YAML's `min_instances` / `max_instances`; AKS node pools with autoscaling on.
-_AML_SCALE = re.compile(r"^\s*scale_settings\s*\{")
+_AML_SCALE = re.compile(r"^\s*scale_settings\s*\{", re.MULTILINE)
 _NODE_BOUND = re.compile(r"\b(min|max)_node_count\s*=\s*(\d+)")
 _INSTANCE_BOUND = re.compile(r"^\s*-?\s*(min|max)_instances\s*:\s*['\"]?(\d+)", re.MULTILINE)
 _AKS = re.compile(r"^\s*(?:enable_auto_scaling|auto_scaling_enabled)\s*=\s*true\b", re.MULTILINE)
