@@ -291,3 +291,39 @@ def test_autoscaling_reads_an_azure_ml_compute_cluster_that_scales(tmp_path):
         [".github/workflows/train.yml:7"]
     assert run(tmp_path / "d", "autoscaling", {".github/workflows/train.yml": workflow.replace("min_instances: 0",
                                                                                               "min_instances: 4")}) == []
+
+
+# -- ci-deploy: a pipeline step that promotes the model, a production environment first -------------------
+
+def test_ci_deploy_reads_a_registry_promotion_a_databricks_job_runs(tmp_path):
+    job = ("resources:\n  jobs:\n    model_job:\n      tasks:\n        - task_key: deploy\n          notebook_task:\n"
+           "            notebook_path: ../deployment/notebooks/ModelDeployment.py\n")
+    notebook = "import sys\nsys.path.append('../..')\nfrom deploy import deploy\ndeploy(name, version)\n"
+    deploy = ("from mlflow import MlflowClient\n\ndef deploy(model_name, version):\n    target_alias = 'Champion'\n"
+              "    MlflowClient().set_registered_model_alias(name=model_name, alias=target_alias, version=version)\n")
+    files = {"bundle/assets/model-workflow.yml": job, "bundle/deployment/notebooks/ModelDeployment.py": notebook,
+             "bundle/deployment/deploy.py": deploy}
+    found = run(tmp_path / "a", "ci-deploy", files)
+    assert strong(found, "deploy-2-automated-deploy") == ["bundle/deployment/deploy.py:5"]
+    assert strong(found, "deploy-1-basic-cicd") == []
+    unscheduled = {k: v for k, v in files.items() if not k.endswith(".yml")}  # nothing runs it
+    assert run(tmp_path / "b", "ci-deploy", unscheduled) == []
+    challenger = dict(files, **{"bundle/deployment/deploy.py": deploy.replace("'Champion'", "'Challenger'")})
+    assert run(tmp_path / "c", "ci-deploy", challenger) == []
+
+
+def test_ci_deploy_reads_a_kubeflow_component_that_moves_the_serving_alias(tmp_path):
+    component = ("from kfp.v2.dsl import component\n\n@component(base_image='python:3.9')\ndef update_best_model():\n"
+                 "    if challenger_wins:\n        model_registry.add_version_aliases(['default'], challenger.version_id)\n")
+    assert strong(run(tmp_path / "a", "ci-deploy", {"components/update_best_model.py": component})) == \
+        ["components/update_best_model.py:6", "components/update_best_model.py:6"]
+    plain = component.replace("from kfp.v2.dsl import component\n\n@component(base_image='python:3.9')\n", "")
+    assert run(tmp_path / "b", "ci-deploy", {"components/update_best_model.py": plain}) == []
+
+
+def test_ci_deploy_cites_the_job_deploying_to_a_production_environment_first(tmp_path):
+    hf = ON_PUSH + "      - run: git push https://huggingface.co/spaces/me/app main\n"
+    azure = ("on:\n  push:\n    branches: [main]\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    environment:\n"
+             "      name: 'Production'\n    steps:\n      - uses: azure/webapps-deploy@v2\n")
+    found = run(tmp_path, "ci-deploy", {".github/workflows/a_hf.yml": hf, ".github/workflows/b_app.yml": azure})
+    assert strong(found) == [".github/workflows/b_app.yml:10", ".github/workflows/a_hf.yml:8"]

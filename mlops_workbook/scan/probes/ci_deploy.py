@@ -16,7 +16,8 @@ SHORT = ("A CI step that deploys: `kubectl apply`, `helm upgrade`, `gcloud run d
          "Hugging Face Space, a deploy action (`azure/webapps-deploy`, `deploy-cloudrun`, ...), a reusable workflow "
          "given an Azure ML deployment file, a deploy script, or a script CI runs that deploys an endpoint or a stack; "
          "an AWS CodePipeline deploy action defined with the CDK; a pipeline step (Metaflow, Prefect, ZenML, "
-         "Kubeflow, Airflow, Dagster, MLRun) that deploys an endpoint or a function. A workflow only started by hand "
+         "Kubeflow, Airflow, Dagster, MLRun) that deploys an endpoint or a function, or that (like a Databricks job) "
+         "promotes the model to its serving stage or alias in the registry. A workflow only started by hand "
          "(`workflow_dispatch`, GitLab `when: manual`) is a deployment script, partial for automated deployment")
 CRITERIA = {"deploy-2-automated-deploy": "yes", "deploy-1-script": "yes", "deploy-1-basic-cicd": "partial"}
 REMEDIATION = "Deploy from CI: the pipeline that tests the model also ships it, with no manual copy step."
@@ -71,9 +72,11 @@ def run(raw: RawResults) -> list[Finding]:
     # A CD pipeline defined as code (AWS CDK): CodePipeline's deploy actions run on every change it watches.
     automatic += [Location(loc.path, loc.line, f"CodePipeline deploy stage: {loc.detail}")
                   for loc in raw.grep(_CODEPIPELINE_DEPLOY, raw.importing_files("aws_cdk"), first_only=False)]
-    # The production deployment first: the one a reader checks (`-t prod`, `--environment=prod`, a prod workflow).
-    automatic.sort(key=_production_last)
-    by_hand.sort(key=_production_last)
+    # The production deployment first: the one a reader checks (`-t prod`, `--environment=prod`, a prod workflow,
+    # a GitHub job deploying to a production environment).
+    production = _ProductionFirst(raw)
+    automatic.sort(key=production)
+    by_hand.sort(key=production)
     found = findings(ID, automatic, weak)
     seen = {(f.location.path, f.location.line) for f in found}
     # A workflow only a person starts is a deployment script run from CI: partial for automated deployment.
@@ -83,17 +86,40 @@ def run(raw: RawResults) -> list[Finding]:
             hand = Location(loc.path, loc.line, f"{loc.detail}; the workflow is started by hand")
             found += [Finding(ID, "positive", hand, SCRIPT), Finding(ID, "positive", hand, BASIC_CICD),
                       Finding(ID, "weak", hand, AUTOMATED)]
-    # A pipeline that deploys is automated deployment, not CI: it says nothing of deploy-1-basic-cicd.
-    return found + [Finding(ID, "positive", loc, criterion) for loc in _pipeline_deploys(raw)
-                    if (loc.path, loc.line) not in seen for criterion in PIPELINE_CRITERIA]
+    # A pipeline that deploys is automated deployment, not CI: it says nothing of deploy-1-basic-cicd. A pipeline
+    # step that promotes the model in the registry (what serving loads) is the deployment itself: it comes first.
+    promotions = [Finding(ID, "positive", loc, criterion) for loc in _pipeline_promotions(raw)
+                  for criterion in PIPELINE_CRITERIA]
+    return promotions + found + [Finding(ID, "positive", loc, criterion) for loc in _pipeline_deploys(raw)
+                                 if (loc.path, loc.line) not in seen for criterion in PIPELINE_CRITERIA]
 
 
 _PRODUCTION = re.compile(r"prod|managedOnlineDeployment|online", re.IGNORECASE)
 
 
-def _production_last(location: Location) -> bool:
-    """False (first) for a deployment to production or to an online endpoint, by its line or its file."""
-    return not _PRODUCTION.search(f"{location.path} {location.detail}")
+_JOB_ENVIRONMENT = re.compile(r"^\s+environment\s*:[ \t]*\r?(?:\n\s+name\s*:)?[ \t]*['\"]?([\w-]+)", re.MULTILINE)
+
+
+class _ProductionFirst:
+    """Sort key: False (first) for a deployment to production or to an online endpoint, by its line, its file or
+    (GitHub Actions) the `environment:` of its job."""
+
+    def __init__(self, raw: RawResults) -> None:
+        self.raw = raw
+
+    def __call__(self, location: Location) -> bool:
+        if _PRODUCTION.search(f"{location.path} {location.detail}"):
+            return False
+        if ".github/workflows/" not in f"/{location.path}" or not location.line:
+            return True
+        lines = self.raw.text(location.path).split("\n")
+        start = next((n for n in range(location.line - 1, -1, -1)
+                      if re.match(r"^  [\w-]+\s*:\s*$", lines[n])), None)  # the job's key under `jobs:`
+        if start is None:
+            return True
+        end = next((n for n in range(start + 1, len(lines)) if re.match(r"^ {0,2}\S", lines[n])), len(lines))
+        job = _JOB_ENVIRONMENT.search("\n".join(lines[start:end]))
+        return not (job and "prod" in job.group(1).lower())
 
 
 # -- what starts the workflow -----------------------------------------------------------------------
@@ -296,3 +322,60 @@ def _pipeline_deploys(raw: RawResults) -> list[Location]:
     files = [path for path in raw.importing_files(*_ORCHESTRATORS) if path.endswith(".py")]
     return [Location(loc.path, loc.line, f"a pipeline step deploys: {loc.detail}")
             for loc in raw.grep(_ENDPOINT_DEPLOY, files, first_only=False, needles=(".deploy", "deploy_function"))]
+
+
+# -- registry promotion run by a pipeline ---------------------------------------------------------------
+
+# A registry promotion to the version serving reads: an MLflow stage or alias, a Vertex AI version alias, a
+# SageMaker package approved. Judged with the lines around the call, where the stage or alias is named.
+_PROMOTE = re.compile(r"\b(?:transition_model_version_stage|set_registered_model_alias|add_version_aliases)\s*\(|"
+                      r"\bupdate_model_package\s*\(")
+_TO_PRODUCTION = re.compile(r"[\"'](?:production|prod|champion|default|live|approved)[\"']", re.IGNORECASE)
+_JOB_FILE = re.compile(r"^\s*-?\s*(?:python_file|notebook_path)\s*:\s*['\"]?(?:file://)?([\w./-]+)", re.MULTILINE)
+_LOCAL_IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+([\w.]+)[ \t]+import|import[ \t]+([\w.]+))", re.MULTILINE)
+PROMOTION_WINDOW = 4  # lines around the call where the stage or alias it moves to is named
+
+
+def _job_files(raw: RawResults) -> set[str]:
+    """Python files a Databricks job runs (bundle or dbx `python_file:` / `notebook_path:`), with the local
+    modules they import (one level)."""
+    import posixpath
+
+    jobs: set[str] = set()
+    for f in raw.with_suffix(".yml", ".yaml", ".json"):
+        text = raw.text(f.path)
+        if "python_file" not in text and "notebook_path" not in text:
+            continue
+        base = posixpath.dirname(f.path)
+        for name in _JOB_FILE.findall(text):
+            for candidate in (posixpath.normpath(posixpath.join(base, name)), name.lstrip("./")):
+                for path in (candidate, candidate + ".py"):
+                    if path in raw.texts:
+                        jobs.add(path)
+    modules: set[str] = set()
+    for job in jobs:
+        folder = posixpath.dirname(job)
+        for a, b in _LOCAL_IMPORT.findall(raw.text(job)):
+            module = (a or b).replace(".", "/") + ".py"
+            for place in (module, posixpath.join(folder, module), posixpath.join(posixpath.dirname(folder), module),
+                          posixpath.join(posixpath.dirname(posixpath.dirname(folder)), module)):
+                if place in raw.texts:
+                    modules.add(place)
+                    break
+    return jobs | modules
+
+
+def _pipeline_promotions(raw: RawResults) -> list[Location]:
+    """Registry promotions to the serving stage or alias, in code a pipeline step or a scheduled job runs."""
+    files = {p for p in raw.importing_files(*_ORCHESTRATORS) if p.endswith(".py")} | _job_files(raw)
+    found = []
+    for loc in raw.grep(_PROMOTE, sorted(files), first_only=False, needles=("transition_model_version_stage",
+                                                                             "set_registered_model_alias",
+                                                                             "add_version_aliases", "update_model_package")):
+        lines = raw.text(loc.path).split("\n")
+        if re.match(r"^\s*(?:async\s+)?def\s", lines[loc.line - 1]):
+            continue
+        around = "\n".join(lines[max(loc.line - 1 - PROMOTION_WINDOW, 0): loc.line + PROMOTION_WINDOW])
+        if _TO_PRODUCTION.search(around):
+            found.append(Location(loc.path, loc.line, f"a pipeline step promotes the model in the registry: {loc.detail}"))
+    return found
