@@ -327,3 +327,25 @@ def test_ci_deploy_cites_the_job_deploying_to_a_production_environment_first(tmp
              "      name: 'Production'\n    steps:\n      - uses: azure/webapps-deploy@v2\n")
     found = run(tmp_path, "ci-deploy", {".github/workflows/a_hf.yml": hf, ".github/workflows/b_app.yml": azure})
     assert strong(found) == [".github/workflows/b_app.yml:10", ".github/workflows/a_hf.yml:8"]
+
+
+# -- model-serving: docker compose up, scripts before docs --------------------------------------------
+
+APP = "from flask import Flask\napp = Flask(__name__)\n\n@app.route('/predict')\ndef predict():\n    return model.predict(x)\n"
+
+
+def test_model_serving_reads_docker_compose_up_of_a_compose_file_building_the_app(tmp_path):
+    files = {"api/server.py": APP, "Dockerfile": "FROM python:3.11\n",
+             "docker-compose.yaml": "services:\n  api:\n    build: .\n    ports:\n      - '5000:5000'\n",
+             "Makefile": "docker-up:\n\t@docker-compose up -d\n"}
+    found = run(tmp_path / "a", "model-serving", files)
+    assert strong(found, "deploy-1-script")[0] == "Makefile:2"
+    images = dict(files, **{"docker-compose.yaml": "services:\n  db:\n    image: postgres:15\n"})
+    assert "Makefile:2" not in strong(run(tmp_path / "b", "model-serving", images), "deploy-1-script")
+
+
+def test_model_serving_a_procfile_comes_before_a_command_in_the_readme(tmp_path):
+    files = {"app.py": APP, "Procfile": "web: gunicorn app:app\n", "README.md": "# App\n\n    gunicorn app:app\n"}
+    found = run(tmp_path, "model-serving", files)
+    assert strong(found, "deploy-1-script")[0] == "Procfile:1"
+    assert weak(found, "deploy-1-script") == ["README.md:3"]

@@ -84,7 +84,7 @@ _AML_MODEL = re.compile(r"^model\s*:\s*['\"]?azureml:[\w.-]+(?::[\w.-]+|@([\w.-]
 
 def _azure_ml_deployments(raw: RawResults) -> tuple[list[Location], list[Location]]:
     named, latest = [], []
-    files = [f.path for f in raw.with_suffix(*YAML) if _AML_SCHEMA.search(raw.text(f.path))]
+    files = [f.path for f in raw.with_suffix(*YAML) if "schema.json" in raw.text(f.path) and _AML_SCHEMA.search(raw.text(f.path))]
     for loc in raw.grep(_AML_MODEL, files, needles=("azureml:",)):
         match = _AML_MODEL.search(raw.line(loc.path, loc.line))
         if match and (match.group(1) or "").lower() == "latest":
