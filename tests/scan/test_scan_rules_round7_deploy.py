@@ -249,14 +249,14 @@ def test_deploy_approval_reads_a_package_pending_manual_approval_and_a_gto_stage
     approved = pending.replace("PendingManualApproval", "Approved")
     assert run(tmp_path / "b", "deploy-approval", {"pipelines/pipeline.py": approved}) == []
     assert strong(run(tmp_path / "c", "deploy-approval", {".github/workflows/deploy.yml": GTO_DEPLOY})) == \
-        [".github/workflows/deploy.yml:9"]
+        [".github/workflows/deploy.yml:12"]
     registration_only = GTO_DEPLOY.replace("'assignment'", "'registration'")
     assert run(tmp_path / "d", "deploy-approval", {".github/workflows/deploy.yml": registration_only}) == []
 
 
 def test_model_approval_a_gto_stage_assignment_is_partial(tmp_path):
     found = run(tmp_path / "a", "model-approval", {".github/workflows/deploy.yml": GTO_DEPLOY})
-    assert strong(found) == [] and weak(found) == [".github/workflows/deploy.yml:9"]
+    assert strong(found) == [] and weak(found) == [".github/workflows/deploy.yml:12"]
     assert run(tmp_path / "b", "model-approval", {".github/workflows/deploy.yml": GTO_DEPLOY.replace("assignment", "x")}) == []
 
 
@@ -349,3 +349,19 @@ def test_model_serving_a_procfile_comes_before_a_command_in_the_readme(tmp_path)
     found = run(tmp_path, "model-serving", files)
     assert strong(found, "deploy-1-script")[0] == "Procfile:1"
     assert weak(found, "deploy-1-script") == ["README.md:3"]
+
+
+def test_gto_gates_are_cited_at_the_condition_reading_the_assignment(tmp_path):
+    found = run(tmp_path / "a", "deploy-approval", {".github/workflows/deploy.yml": GTO_DEPLOY})
+    assert [f.location.ref() for f in found] == [".github/workflows/deploy.yml:12"]
+    in_a_step = GTO_DEPLOY.replace("    if: \"${{ needs.parse.outputs.event == 'assignment' }}\"\n", "") + \
+        "    - run: test \"${{ needs.parse.outputs.event }}\" = assignment && python deploy.py\n"
+    found = run(tmp_path / "b", "deploy-approval", {".github/workflows/deploy.yml": in_a_step})
+    assert [f.location.ref() for f in found] == [".github/workflows/deploy.yml:9"]
+
+
+def test_model_approval_cites_registration_pending_approval_before_a_status_filter(tmp_path):
+    files = {"a_deploy.py": "import boto3\npackages = sm.list_model_packages(ModelApprovalStatus='Approved')\n",
+             "b_pipeline.py": "from sagemaker.workflow.step_collections import RegisterModel\n"
+                              "step = RegisterModel(name='r', approval_status='PendingManualApproval')\n"}
+    assert strong(run(tmp_path, "model-approval", files)) == ["b_pipeline.py:2", "a_deploy.py:2"]

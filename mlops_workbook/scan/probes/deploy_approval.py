@@ -32,12 +32,17 @@ _PENDING = re.compile(r"[\"']PendingManualApproval[\"']")
 _GTO = re.compile(r"^\s*-?\s*uses\s*:\s*['\"]?iterative/gto-action@", re.MULTILINE)
 
 
+_ASSIGNMENT = re.compile(r"^\s*-?\s*if\s*:[^\n]*['\"]assignment['\"]", re.MULTILINE)
+
+
 def gto_assignment_gates(raw: RawResults) -> list[Location]:
-    """CI files where a GTO stage assignment (made by a person) starts the job, cited at the gto-action step."""
+    """CI files where a GTO stage assignment (made by a person) starts the job, cited at the condition that
+    reads the assignment event (the gto-action step when there is none)."""
     found = []
     for loc in raw.grep(_GTO, ci_files(raw), needles=("gto-action",)):
         if "assignment" in raw.text(loc.path):
-            found.append(loc)
+            conditions = raw.grep(_ASSIGNMENT, [loc.path], needles=("assignment",))
+            found.append(conditions[0] if conditions else loc)
     return found
 
 

@@ -29,7 +29,11 @@ _PROMOTE = re.compile(r"\b(?:transition_model_version_stage|set_registered_model
 def run(raw: RawResults) -> list[Finding]:
     """One finding per place this probe sees its practice, the strongest first."""
     code = raw.with_suffix(".py", ".ipynb", ".json", *YAML)
-    positive = raw.grep(_MANUAL, code, detail="manual approval status", needles=("pproval",))
+    positive = raw.grep(_MANUAL, code, first_only=False, needles=("pproval",))
+    # Registration that waits for a person (`PendingManualApproval`) is the workflow itself: before a filter on
+    # the approval status.
+    positive = sorted((Location(loc.path, loc.line, f"manual approval status: {loc.detail}") for loc in positive),
+                      key=lambda loc: "PendingManualApproval" not in loc.detail)
     positive += raw.grep(_CI_GATE, ci_files(raw), first_only=False, detail="manual approval step in CI")
     weak = raw.grep(_PROMOTE, raw.importing_files("mlflow"), first_only=False,
                     needles=("transition_model_version_stage", "set_registered_model_alias"))
