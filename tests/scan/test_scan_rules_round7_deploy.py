@@ -365,3 +365,13 @@ def test_model_approval_cites_registration_pending_approval_before_a_status_filt
              "b_pipeline.py": "from sagemaker.workflow.step_collections import RegisterModel\n"
                               "step = RegisterModel(name='r', approval_status='PendingManualApproval')\n"}
     assert strong(run(tmp_path, "model-approval", files)) == ["b_pipeline.py:2", "a_deploy.py:2"]
+
+
+def test_audit_trail_cites_the_build_id_written_into_the_model_tags_before_a_read(tmp_path):
+    code = ("from azureml.core import Model\nparent_tags = run.parent.get_tags()\nbuild_id = parent_tags['BuildId']\n"
+            "tags = {'area': 'diabetes'}\ntags['BuildId'] = build_id\nModel.register(ws, path, name, tags=tags)\n")
+    assert strong(run(tmp_path / "a", "audit-trail", {"register/register_model.py": code}))[0] == \
+        "register/register_model.py:5"
+    read_only = code.replace("tags['BuildId'] = build_id\n", "")
+    assert "register/register_model.py:5" not in strong(run(tmp_path / "b", "audit-trail",
+                                                            {"register/register_model.py": read_only}))

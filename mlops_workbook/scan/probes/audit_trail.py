@@ -26,6 +26,8 @@ _TAG = re.compile(r"\bset_tags?\s*\([^)\n]*(?:git|commit|sha|build)|\blog_param\
                   re.IGNORECASE)
 
 
+_TAG_WRITE = re.compile(r"\b\w*tags?\w*\s*\[\s*[\"'](?:BuildId|BuildUri|build_?id|build_?number|git_?commit|git_?sha|"
+                        r"commit_?sha|commit|source_?commit|pipeline_?run_?id)[\"']\s*\]\s*=(?!=)", re.IGNORECASE)
 NEEDLES = ("set_tag", "bundle.git", "log_param", "mlflow.source", "rev-parse", "tags", "tag=", "SHA", "BUILD", "COMMIT", "Build")
 
 
@@ -65,8 +67,11 @@ def run(raw: RawResults) -> list[Finding]:
     """Runs and releases tagged with their commit first; then names built from the commit, then what a
     registry or CI records by itself."""
     files = [f.path for f in raw.with_suffix(".py", ".ipynb", ".sh", ".yml", ".yaml")] + [f.path for f in raw.named("makefile")]
-    positive = raw.grep(_TAG, files, needles=NEEDLES)
     code = [f.path for f in raw.with_suffix(".py", ".ipynb")]
+    # A tag written into a tags mapping (`tags["BuildId"] = build_id`) before a line that only reads one.
+    positive = [Location(loc.path, loc.line, f"the build or commit is written into the tags: {loc.detail}")
+                for loc in raw.grep(_TAG_WRITE, code, first_only=False, needles=("tag", "Tag"))]
+    positive += raw.grep(_TAG, files, needles=NEEDLES)
     positive += _run_records(raw, [p for p in code if p.endswith(".py")])
     weak = [Location(loc.path, loc.line, f"named after the git commit: {loc.detail}")
             for loc in raw.grep(_GIT_SHA, code, needles=("sha", "SHA"))]
