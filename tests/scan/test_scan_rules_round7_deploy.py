@@ -153,7 +153,9 @@ def test_baseline_comparison_ignores_versions_a_bar_and_unrelated_comparisons(tm
     for n, code in enumerate(("if new_version > current_version:\n    upgrade()\n",
                               "if new_r2 > 0.8:\n    promote()\n",
                               "if new_price > old_price:\n    alert()\n",
-                              "if test_acc > best_acc:\n    keep()\n")):
+                              "if test_acc > best_acc:\n    keep()\n",
+                              "if new_loss < old_loss:\n    patience = 0\n",
+                              "if new_val_loss < val_loss:\n    save()\n")):
         assert run(tmp_path / f"b{n}", "baseline-comparison", {"evaluate.py": code}) == []
 
 

@@ -41,10 +41,15 @@ def run(raw: RawResults) -> list[Finding]:
 # gives them: `new_model_mse < production_model_mse`, `new_r2 > current_r2`, `m_chall < m_champ`,
 # `staging_eval_metric > production_eval_metric`, or one metric and its retrained twin (`test_acc >
 # retrain_test_acc`).
-_OLD = frozenset({"prod", "production", "champion", "champ", "current", "curr", "old", "existing", "deployed",
-                  "baseline", "previous", "prev", "incumbent", "live"})
-_NEW = frozenset({"new", "candidate", "cand", "challenger", "chall", "retrain", "retrained", "staging", "latest",
-                  "newly"})
+# Words that name the model in production and the new one. `old`/`prev`/`best` are left out: a training loop
+# compares `new_loss < old_loss` (early stopping), which is no comparison with production.
+_OLD = frozenset({"prod", "production", "champion", "champ", "current", "existing", "deployed", "baseline",
+                  "incumbent"})
+_NEW = frozenset({"new", "candidate", "cand", "challenger", "chall", "retrain", "retrained", "staging"})
+# A metric and its twin named after one model (`test_acc` and `retrain_test_acc`): only a model's role, not
+# `new_` (`new_loss < loss` is an optimiser's step).
+_TWIN = frozenset({"retrain", "retrained", "candidate", "challenger", "champion", "prod", "production", "baseline",
+                   "deployed"})
 _NOT_METRIC = frozenset({"version", "versions", "id", "ids", "date", "time", "timestamp", "step", "epoch", "count", "len",
                          "size", "num", "idx", "index", "stage", "name", "day", "days", "year", "month", "price", "row",
                          "rows", "length"})
@@ -69,15 +74,15 @@ def _pair(left: str, right: str) -> bool:
     if (_OLD & set(a) and _NEW & set(b)) or (_NEW & set(a) and _OLD & set(b)):
         return True
     short, long = sorted((a, b), key=len)
-    twin = len(long) == len(short) + 1 and long[1:] == short and long[0] in _OLD | _NEW
+    twin = len(long) == len(short) + 1 and long[1:] == short and long[0] in _TWIN
     return twin and bool(_METRIC & set(short))
 
 
 def _models_compared(raw: RawResults, code: list[str]) -> list[Location]:
     """Conditions (and booleans) comparing the production model's metric with the candidate's."""
     found = []
-    needles = ("prod", "champ", "current", "old", "existing", "deployed", "baseline", "prev", "new", "candidate",
-               "chall", "retrain", "staging", "latest", "incumbent", "live")
+    needles = ("prod", "champ", "current", "existing", "deployed", "baseline", "new", "candidate", "chall", "retrain",
+               "staging", "incumbent")
     for loc in raw.grep(_CUE_LINE, code, first_only=False, needles=needles):
         line = raw.line(loc.path, loc.line)
         if not any(_pair(m.group(1), m.group(3)) for m in _COMPARISON.finditer(line)):
