@@ -377,3 +377,27 @@ def test_audit_trail_cites_the_build_id_written_into_the_model_tags_before_a_rea
     read_only = code.replace("tags['BuildId'] = build_id\n", "")
     assert "register/register_model.py:5" not in strong(run(tmp_path / "b", "audit-trail",
                                                             {"register/register_model.py": read_only}))
+
+
+def test_baseline_comparison_reads_the_new_model_against_every_registered_version(tmp_path):
+    code = ("from mlflow.tracking import MlflowClient\nscores = {}\nfor mv in client.search_model_versions(f\"name='{name}'\"):\n"
+            "    model = mlflow.pyfunc.load_model(f'models:/{name}/{mv.version}')\n"
+            "    scores[mv.version] = r2_score(y_test, model.predict(X_test))\n"
+            "if scores:\n    if score >= max(list(scores.values())):\n        deploy_flag = 1\n")
+    assert strong(run(tmp_path / "a", "baseline-comparison", {"src/evaluate.py": code})) == ["src/evaluate.py:7"]
+    no_registry = code.replace("client.search_model_versions(f\"name='{name}'\")", "trials")
+    assert run(tmp_path / "b", "baseline-comparison", {"src/evaluate.py": no_registry}) == []
+
+
+# -- self-healing: a registry rollback --------------------------------------------------------------------
+
+def test_self_healing_reads_the_previous_version_put_back_in_production_as_a_rollback(tmp_path):
+    code = ("import mlflow\ndef rollback():\n    previous_model = get_previous_model(name)\n"
+            "    client.transition_model_version_stage(\n        name=name,\n        version=previous_model.version,\n"
+            "        stage='Production'\n    )\n")
+    found = run(tmp_path / "a", "self-healing", {"dags/model_roll_back.py": code})
+    assert strong(found, "deploy-3-automated-rollback") == ["dags/model_roll_back.py:4"]
+    assert strong(found, "deploy-4-self-healing") == []
+    forward = code.replace("previous_model.version", "new_version").replace("previous_model = get_previous_model(name)",
+                                                                           "new_version = 3")
+    assert run(tmp_path / "b", "self-healing", {"dags/promote.py": forward}) == []

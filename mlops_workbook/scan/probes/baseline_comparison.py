@@ -13,7 +13,8 @@ ID = "baseline-comparison"
 SHORT = ("Comparison against the production model: TFMA `GenericChangeThreshold` / `change_threshold`, "
          "`mlflow.evaluate(..., baseline_model=...)` or `MetricThreshold(min_relative_change=...)`, "
          "champion/challenger comparisons, SageMaker `ConditionGreaterThanOrEqualTo` gates; a condition comparing the "
-         "production (current, champion) model's metric with the new (candidate, challenger, retrained) one's")
+         "production (current, champion) model's metric with the new (candidate, challenger, retrained) one's, or the new "
+         "model's metric with the best of the registered versions scored in a loop")
 CRITERIA = {"model-2-baseline-comparison": "yes", "deploy-2-champion-challenger": "yes"}
 REMEDIATION = ("Evaluate each candidate against the current production model on the same held-out data and block "
                "promotion when it is worse (TFMA change thresholds, mlflow.evaluate with baseline_model).")
@@ -34,7 +35,27 @@ def run(raw: RawResults) -> list[Finding]:
     positive += [Location(loc.path, loc.line, f"champion/challenger comparison: {loc.detail}")
                  for loc in raw.grep(_CHAMPION, code, needles=("champion", "Champion", "CHAMPION"))]
     positive += _models_compared(raw, code)
+    positive += _versions_compared(raw, code)
     return findings(ID, positive)
+
+
+# The new model's metric against the best of the registered versions, scored in a loop over the registry's
+# versions (`for v in client.search_model_versions(...)`, then `if score >= max(scores.values())`).
+_VERSIONS = re.compile(r"\b(?:search_model_versions|get_latest_versions)\s*\(")
+_BEATS_ALL = re.compile(r"^[ \t]*(?:if|elif)\b[^\n]*[<>]=?\s*(?:max|min)\s*\(", re.MULTILINE)
+VERSIONS_WINDOW = 30  # lines below the versions lookup where the comparison is looked for
+
+
+def _versions_compared(raw: RawResults, code: list[str]) -> list[Location]:
+    found = []
+    for loc in raw.grep(_VERSIONS, code, first_only=False, needles=("search_model_versions", "get_latest_versions")):
+        lines = raw.text(loc.path).split("\n")
+        for number in range(loc.line, min(loc.line + VERSIONS_WINDOW, len(lines))):
+            if _BEATS_ALL.match(lines[number]):
+                found.append(Location(loc.path, number + 1, f"the new model against every registered version: "
+                                                            f"{lines[number].strip()[:60]}"))
+                break
+    return found
 
 
 # A metric of the model in production compared with the same metric of the new one, by the names the code
