@@ -4,7 +4,6 @@ wrong: the practice as its tool documents it fires, a look-alike does not."""
 from __future__ import annotations
 
 from mlops_workbook.scan import PROBES, collect
-
 from tests.scan.test_probes import write_tree
 
 
