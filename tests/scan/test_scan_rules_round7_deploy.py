@@ -400,3 +400,11 @@ def test_self_healing_reads_the_previous_version_put_back_in_production_as_a_rol
     forward = code.replace("previous_model.version", "new_version").replace("previous_model = get_previous_model(name)",
                                                                            "new_version = 3")
     assert run(tmp_path / "b", "self-healing", {"dags/promote.py": forward}) == []
+
+
+def test_served_version_a_ci_job_deploying_to_a_named_environment_is_partial(tmp_path):
+    gitlab = ("deploy:\n  stage: deploy\n  script:\n    - kubectl apply -f k8s/\n  environment:\n    name: production\n")
+    found = run(tmp_path / "a", "served-version", {".gitlab-ci.yml": gitlab})
+    assert strong(found) == [] and weak(found) == [".gitlab-ci.yml:5"]
+    docs = ("pages:\n  stage: deploy\n  script:\n    - mkdocs build\n  environment:\n    name: docs\n")
+    assert run(tmp_path / "b", "served-version", {".gitlab-ci.yml": docs}) == []

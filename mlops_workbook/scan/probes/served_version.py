@@ -14,7 +14,8 @@ SHORT = ("The served model's version is known: serving code loads a registry ver
          "`get_model_version_by_alias`, `get_latest_versions`), a deployment names `--model name:version` or a SageMaker "
          "model package or an Azure ML deployment names `azureml:model:version`, or the service exposes a version "
          "endpoint; a version constant, a version file, the latest registered version looked up at start-up "
-         "(`azureml:...@latest`), or a registry version loaded outside serving, scoring or deployment code is partial")
+         "(`azureml:...@latest`), a registry version loaded outside serving, scoring or deployment code, or a CI job "
+         "deploying to a named environment (its history names the commit) is partial")
 CRITERIA = {"deploy-1-known-version": "yes"}
 REMEDIATION = ("Deploy a named registry version or alias (models:/churn@champion), and expose it: a /version endpoint and "
                "the version in every prediction log line.")
@@ -50,7 +51,7 @@ def run(raw: RawResults) -> list[Finding]:
                  for loc in raw.grep(_VERSION_ROUTE, raw.importing_files("flask", "fastapi", "litestar", "ray"))]
     weak = raw.grep(_HINT, code, first_only=False, needles=("MODEL_VERSION", "model_version.txt", "search_model_versions"),
                     detail="the served version is a constant, a version file or the latest registered")
-    weak += aml_latest + elsewhere
+    weak += aml_latest + elsewhere + _deployment_environments(raw)
     catalogs = [f.path for f in raw.with_suffix(*YAML) if "conf/" in f"/{f.path}" and raw.imported("kedro_mlflow")]
     weak += raw.grep(_RUN_ID_CONFIG, catalogs, detail="the served model is the run id in the configuration")
     return findings(ID, sorted(positive, key=_order), sorted(weak, key=_order))
@@ -73,6 +74,35 @@ def _order(location: Location) -> tuple[bool, int, bool, bool]:
     kind = 0 if _SERVING.search(path) else 1 if _DEPLOYING.search(path) else 2 if _APP.search(path) else ELSEWHERE
     notebook = "notebook" in location.path.lower() or location.path.endswith(".ipynb")
     return test, kind, notebook, not _RESOLVED.search(location.detail)
+
+
+# A CI job that deploys to a named environment (GitHub Actions, GitLab): the CI system's deployment history says
+# which commit, and so which committed model, is in that environment. The model has no version of its own: partial.
+_ENVIRONMENT = re.compile(r"^(\s+)environment\s*:", re.MULTILINE)
+
+
+def _deployment_environments(raw: RawResults) -> list[Location]:
+    from ._ci import deploy_ci_files
+    from .ci_deploy import DEPLOY
+
+    found = []
+    for f in deploy_ci_files(raw):
+        text = raw.text(f.path)
+        if "environment" not in text:
+            continue
+        lines = text.split("\n")
+        for match in _ENVIRONMENT.finditer(text):
+            row, indent = text.count("\n", 0, match.start()), len(match.group(1))
+            start = next((n for n in range(row - 1, -1, -1)
+                          if lines[n].strip() and len(lines[n]) - len(lines[n].lstrip()) < indent), None)
+            if start is None:
+                continue
+            depth = len(lines[start]) - len(lines[start].lstrip())
+            end = next((n for n in range(start + 1, len(lines))
+                        if lines[n].strip() and len(lines[n]) - len(lines[n].lstrip()) <= depth), len(lines))
+            if any(DEPLOY.search(line) for line in lines[start:end]):
+                found.append(Location(f.path, row + 1, "CI records which commit it deployed to this environment"))
+    return found
 
 
 # Azure ML deployment files name the model they deploy: `azureml:name:3` (a version) or `azureml:name@label`;
