@@ -408,3 +408,25 @@ def test_served_version_a_ci_job_deploying_to_a_named_environment_is_partial(tmp
     assert strong(found) == [] and weak(found) == [".gitlab-ci.yml:5"]
     docs = ("pages:\n  stage: deploy\n  script:\n    - mkdocs build\n  environment:\n    name: docs\n")
     assert run(tmp_path / "b", "served-version", {".gitlab-ci.yml": docs}) == []
+
+
+def test_ci_deploy_a_helm_action_deploys_and_an_image_push_comes_after_it(tmp_path):
+    workflow = (ON_PUSH + "      - run: |\n          docker build . -t repo/model:1\n          docker push repo/model:1\n"
+                "      - name: Deploy\n        uses: 'statcan/actions/helm@master'\n        with:\n          chart: ./chart\n")
+    assert strong(run(tmp_path / "a", "ci-deploy", {".github/workflows/cd.yml": workflow})) == \
+        [".github/workflows/cd.yml:12", ".github/workflows/cd.yml:10"]
+    lint = ON_PUSH + "      - uses: azure/setup-helm@v3\n      - run: helm lint chart/\n"
+    assert run(tmp_path / "b", "ci-deploy", {".github/workflows/cd.yml": lint}) == []
+
+
+def test_ci_deploy_cites_the_registry_event_that_starts_the_deploy_pipeline_first_for_automated_deployment(tmp_path):
+    cdk = ("from aws_cdk import aws_events as events, aws_events_targets as targets\n"
+           "from aws_cdk import aws_codepipeline_actions as actions\n\n"
+           "deploy = actions.CloudFormationCreateUpdateStackAction(action_name='Deploy', stack_name='s')\n"
+           "events.Rule(self, 'ModelRegistryRule',\n"
+           "    event_pattern=events.EventPattern(detail_type=['SageMaker Model Package State Change']),\n"
+           "    targets=[targets.CodePipeline(pipeline=code_pipeline)])\n")
+    found = run(tmp_path, "ci-deploy", {"infra/deploy_pipeline_construct.py": cdk})
+    assert strong(found, "deploy-2-automated-deploy")[:2] == ["infra/deploy_pipeline_construct.py:5",
+                                                              "infra/deploy_pipeline_construct.py:4"]
+    assert strong(found, "deploy-1-script") == ["infra/deploy_pipeline_construct.py:4"]

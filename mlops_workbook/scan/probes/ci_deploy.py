@@ -13,7 +13,7 @@ ID = "ci-deploy"
 SHORT = ("A CI step that deploys: `kubectl apply`, `helm upgrade`, `gcloud run deploy` / `ai endpoints deploy-model`, "
          "`az ml online-deployment`, `databricks bundle deploy`, `dbx deploy`, `sam`/`cdk`/`serverless deploy`, "
          "`aws cloudformation deploy`, `terraform apply`, `anyscale service rollout`, `git push heroku`, a push to a "
-         "Hugging Face Space, a deploy action (`azure/webapps-deploy`, `deploy-cloudrun`, ...), a reusable workflow "
+         "Hugging Face Space, a deploy action (`azure/webapps-deploy`, `deploy-cloudrun`, a Helm action, ...), a reusable workflow "
          "given an Azure ML deployment file, a deploy script, or a script CI runs that deploys an endpoint or a stack; "
          "an AWS CodePipeline deploy action defined with the CDK; a pipeline step (Metaflow, Prefect, ZenML, "
          "Kubeflow, Airflow, Dagster, MLRun) that deploys an endpoint or a function, or that (like a Databricks job) "
@@ -43,7 +43,7 @@ DEPLOY = re.compile(
     r"azure/arm-deploy|azure/container-apps-deploy-action|google-github-actions/deploy-cloudrun|"
     r"google-github-actions/deploy-appengine|google-github-actions/deploy-cloud-functions|"
     r"aws-actions/amazon-ecs-deploy-task-definition|aws-actions/aws-cloudformation-github-deploy|"
-    r"akhileshns/heroku-deploy)@", re.IGNORECASE)
+    r"akhileshns/heroku-deploy|(?:[\w.-]+/)+helm)@", re.IGNORECASE)
 
 
 _CODEPIPELINE_DEPLOY = re.compile(r"\b(?:CloudFormationCreateUpdateStackAction|CloudFormationDeployStackSetAction|"
@@ -90,6 +90,12 @@ def run(raw: RawResults) -> list[Finding]:
     # step that promotes the model in the registry (what serving loads) is the deployment itself: it comes first.
     promotions = [Finding(ID, "positive", loc, criterion) for loc in _pipeline_promotions(raw)
                   for criterion in PIPELINE_CRITERIA]
+    if automatic or by_hand:
+        # What makes a CD pipeline automatic, when the registry starts it: before its deploy stages.
+        from .registry_deploy import registry_triggers
+
+        triggers = sorted(registry_triggers(raw), key=production)
+        promotions = [Finding(ID, "positive", loc, AUTOMATED) for loc in triggers] + promotions
     return promotions + found + [Finding(ID, "positive", loc, criterion) for loc in _pipeline_deploys(raw)
                                  if (loc.path, loc.line) not in seen for criterion in PIPELINE_CRITERIA]
 
@@ -97,6 +103,7 @@ def run(raw: RawResults) -> list[Finding]:
 _PRODUCTION = re.compile(r"prod|managedOnlineDeployment|online", re.IGNORECASE)
 
 
+_PUSH = re.compile(r"\bdocker\s+push\b")
 _JOB_ENVIRONMENT = re.compile(r"^\s+environment\s*:[ \t]*\r?(?:\n\s+name\s*:)?[ \t]*['\"]?([\w-]+)", re.MULTILINE)
 
 
@@ -107,7 +114,13 @@ class _ProductionFirst:
     def __init__(self, raw: RawResults) -> None:
         self.raw = raw
 
-    def __call__(self, location: Location) -> bool:
+    def __call__(self, location: Location) -> tuple[bool, bool, bool]:
+        # Publishing an image (`docker push`) ships nothing by itself: after the commands that deploy.
+        pushed = bool(_PUSH.search(location.detail))
+        # A deployment pipeline's own definition before a batch or build pipeline's.
+        return pushed, self._not_production(location), "deploy" not in location.path.rsplit("/", 1)[-1].lower()
+
+    def _not_production(self, location: Location) -> bool:
         if _PRODUCTION.search(f"{location.path} {location.detail}"):
             return False
         if ".github/workflows/" not in f"/{location.path}" or not location.line:

@@ -46,8 +46,14 @@ def _package_rules(raw: RawResults) -> list[Location]:
     return found
 
 
-def run(raw: RawResults) -> list[Finding]:
-    """One finding per place this probe sees its practice, the strongest first."""
+def registry_triggers(raw: RawResults) -> list[Location]:
+    """Where an event of the model registry starts the deployment: EventBridge rules, registry webhooks."""
     webhooks = [Location(loc.path, loc.line, "a registry webhook runs the deployment job")
                 for loc in raw.grep(_WEBHOOK, raw.with_suffix(".py", ".ipynb"), first_only=False, needles=("create_webhook",))]
-    return findings(ID, _package_rules(raw) + webhooks)
+    # A deployment pipeline's own definition before a batch or build pipeline's.
+    return sorted(_package_rules(raw) + webhooks, key=lambda loc: "deploy" not in loc.path.rsplit("/", 1)[-1].lower())
+
+
+def run(raw: RawResults) -> list[Finding]:
+    """One finding per place this probe sees its practice, the strongest first."""
+    return findings(ID, registry_triggers(raw))
