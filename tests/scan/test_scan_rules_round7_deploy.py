@@ -430,3 +430,15 @@ def test_ci_deploy_cites_the_registry_event_that_starts_the_deploy_pipeline_firs
     assert strong(found, "deploy-2-automated-deploy")[:2] == ["infra/deploy_pipeline_construct.py:5",
                                                               "infra/deploy_pipeline_construct.py:4"]
     assert strong(found, "deploy-1-script") == ["infra/deploy_pipeline_construct.py:4"]
+
+
+def test_advanced_tracking_cites_an_evaluation_recorded_with_its_pipeline_job_then_the_training_pipeline(tmp_path):
+    component = ("from kfp.v2.dsl import component\n\n@component\ndef import_evaluation(pipeline_job_id: str):\n"
+                 "    evaluation = {\n        'metadata': {\n            'pipeline_job_id': pipeline_job_id,\n"
+                 "        },\n    }\n")
+    pipeline = "from kfp.v2 import dsl\n\ndef pipeline():\n    import_evaluation(pipeline_job_id='{{$.pipeline_job_name}}')\n"
+    files = {"components/import_evaluation.py": component, "pipelines/training/pipeline.py": pipeline,
+             "pipelines/prediction/pipeline.py": pipeline}
+    assert weak(run(tmp_path / "a", "advanced-tracking", files)) == ["components/import_evaluation.py:7"]
+    files.pop("components/import_evaluation.py")
+    assert weak(run(tmp_path / "b", "advanced-tracking", files)) == ["pipelines/training/pipeline.py:4"]

@@ -8,6 +8,7 @@ import re
 from ..collector import RawResults
 from ..findings import Finding, Location
 from ._util import _aside, findings
+from .audit_trail import run_records
 
 ID = "advanced-tracking"
 SHORT = ("Tracked runs linked to what made them: the input dataset (`mlflow.log_input`, W&B `use_artifact`, Azure ML "
@@ -54,12 +55,18 @@ _KFP_RUN = re.compile(r"\{\{\$\.pipeline_job_(?:name|uuid|resource_name)\}\}|\{\
 
 def _platform_lineage(raw: RawResults) -> list[Location]:
     sagemaker = [p for p in raw.importing_files("sagemaker") if "sagemaker.workflow" in raw.text(p)]
+    # An evaluation or a model recorded with the pipeline job that made it, first: the link itself.
+    records = [Location(loc.path, loc.line, f"a pipeline step records the pipeline run: {loc.detail}")
+               for loc in run_records(raw, [p for p in raw.importing_files("kfp", "google", "tfx", "sagemaker")
+                                            if p.endswith(".py")])]
     found = raw.grep(_SAGEMAKER_REGISTER, sagemaker, detail="a SageMaker pipeline registers the model (registry lineage)")
     found += raw.grep(_TFX_METADATA, raw.importing_files("tfx"), detail="the TFX pipeline records ML Metadata lineage",
                       needles=("metadata_connection_config",))
     found += raw.grep(_KFP_RUN, raw.importing_files("kfp"), detail="a pipeline step records the pipeline run",
                       needles=("pipeline_job_", "workflow.", "_PLACEHOLDER"))
-    return sorted(found, key=lambda loc: bool(_aside(loc.path)))  # the pipeline's own code before its tests
+    # The pipeline's own code before its tests, the training pipeline (what made the model) before others.
+    return sorted(records + found, key=lambda loc: (bool(_aside(loc.path)), loc not in records,
+                                                    "train" not in loc.path.lower()))
 
 
 def run(raw: RawResults) -> list[Finding]:

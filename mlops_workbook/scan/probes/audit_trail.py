@@ -49,7 +49,8 @@ _RUN_KEY = re.compile(r"^\s*[\"'](?:pipeline_(?:job_)?(?:run_)?id|pipeline_job_n
 RECORD_LINES = 12
 
 
-def _run_records(raw: RawResults, code: list[str]) -> list[Location]:
+def run_records(raw: RawResults, code: list[str]) -> list[Location]:
+    """Metadata, labels or tags mappings written with a model or an evaluation that name the pipeline run."""
     found = []
     for loc in raw.grep(_RECORD, code, first_only=False, needles=("metadata", "labels", "tags", "properties")):
         lines = raw.text(loc.path).split("\n")
@@ -72,7 +73,7 @@ def run(raw: RawResults) -> list[Finding]:
     positive = [Location(loc.path, loc.line, f"the build or commit is written into the tags: {loc.detail}")
                 for loc in raw.grep(_TAG_WRITE, code, first_only=False, needles=("tag", "Tag"))]
     positive += raw.grep(_TAG, files, needles=NEEDLES)
-    positive += _run_records(raw, [p for p in code if p.endswith(".py")])
+    positive += run_records(raw, [p for p in code if p.endswith(".py")])
     weak = [Location(loc.path, loc.line, f"named after the git commit: {loc.detail}")
             for loc in raw.grep(_GIT_SHA, code, needles=("sha", "SHA"))]
     weak += [Location(loc.path, loc.line, f"the registry records this promotion: {loc.detail}")
