@@ -442,3 +442,11 @@ def test_advanced_tracking_cites_an_evaluation_recorded_with_its_pipeline_job_th
     assert weak(run(tmp_path / "a", "advanced-tracking", files)) == ["components/import_evaluation.py:7"]
     files.pop("components/import_evaluation.py")
     assert weak(run(tmp_path / "b", "advanced-tracking", files)) == ["pipelines/training/pipeline.py:4"]
+
+
+def test_served_version_reads_a_serving_image_tagged_with_the_model_run(tmp_path):
+    workflow = ON_PUSH + "      - run: docker push ${{ secrets.IMAGE }}:$RUN_ID\n"
+    assert strong(run(tmp_path / "a", "served-version", {".github/workflows/cd.yml": workflow})) == \
+        [".github/workflows/cd.yml:8"]
+    latest = ON_PUSH + "      - run: docker push ${{ secrets.IMAGE }}:latest\n"
+    assert run(tmp_path / "b", "served-version", {".github/workflows/cd.yml": latest}) == []

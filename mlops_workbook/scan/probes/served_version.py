@@ -12,7 +12,8 @@ from ._util import YAML, findings
 ID = "served-version"
 SHORT = ("The served model's version is known: serving code loads a registry version, stage or alias (`models:/…` URIs, "
          "`get_model_version_by_alias`, `get_latest_versions`), a deployment names `--model name:version` or a SageMaker "
-         "model package or an Azure ML deployment names `azureml:model:version`, or the service exposes a version "
+         "model package or an Azure ML deployment names `azureml:model:version`, the serving image is tagged with the "
+         "model's run id or version (`docker push img:$RUN_ID`), or the service exposes a version "
          "endpoint; a version constant, a version file, the latest registered version looked up at start-up "
          "(`azureml:...@latest`), a registry version loaded outside serving, scoring or deployment code, or a CI job "
          "deploying to a named environment (its history names the commit) is partial")
@@ -25,6 +26,8 @@ _REGISTRY_LOAD = re.compile(r"[\"'f]models:/|\bget_model_version_by_alias\s*\(|\
 _PACKAGE = re.compile(r"\bmodel_package_arn\b|\bModelPackageName\s*=|\bModelPackageArn\b|\bmodel_package_name\s*=")
 _VERSION_ROUTE = re.compile(r"@\w+\.(?:get|route|api_route)\s*\(\s*[\"'][^\"']*/(?:version|run_id|model[-_]version|model[-_]info)"
                             r"/?[\"']")
+_IMAGE_VERSION = re.compile(r"\bdocker\s+(?:push|build|tag)\b[^\n]*:\$\{*\s*(?:[\w.]*\.)?(?:RUN_ID|run_id|MODEL_VERSION|"
+                            r"model_version)\b")
 _CLI_VERSION = re.compile(r"--model\s+['\"]?[\w$().{}-]+:[\w$().{}-]+")
 # Partial: the version is a constant or a file edited by hand, or the latest one is looked up when the service starts.
 _HINT = re.compile(r"^\s*MODEL_VERSION\s*=\s*['\"\d]|\bmodel_version\.txt\b|\bsearch_model_versions\s*\(", re.MULTILINE)
@@ -34,7 +37,11 @@ _RUN_ID_CONFIG = re.compile(r"^\s*run_id\s*:\s*\S", re.MULTILINE)
 def run(raw: RawResults) -> list[Finding]:
     """The deployment's version first (a CI deploy naming it, a registry load), then a version endpoint, then hints."""
     code = [f.path for f in raw.with_suffix(".py", ".ipynb")]
-    positive = [located(c, "deploys a named model version") for c in ci_commands(raw) if _CLI_VERSION.search(c.text)]
+    commands = ci_commands(raw)
+    positive = [located(c, "deploys a named model version") for c in commands if _CLI_VERSION.search(c.text)]
+    # The serving image tagged with the training run or model version it carries (`docker push img:$RUN_ID`).
+    positive += [located(c, "the serving image is tagged with the model's run or version") for c in commands
+                 if _IMAGE_VERSION.search(c.text)]
     loads = [Location(loc.path, loc.line, f"serves a registry version, stage or alias: {loc.detail}")
              for loc in raw.grep(_REGISTRY_LOAD, code, first_only=False,
                                  needles=("models:/", "get_model_version_by_alias", "get_latest_versions"))]
