@@ -450,3 +450,13 @@ def test_served_version_reads_a_serving_image_tagged_with_the_model_run(tmp_path
         [".github/workflows/cd.yml:8"]
     latest = ON_PUSH + "      - run: docker push ${{ secrets.IMAGE }}:latest\n"
     assert run(tmp_path / "b", "served-version", {".github/workflows/cd.yml": latest}) == []
+
+
+def test_environments_reads_a_deploy_script_sized_per_environment(tmp_path):
+    code = ("import sagemaker\n\nmemory_size = {\n    'dev': 4096,\n    'staging': 4096,\n    'prod': 6144,\n}\n\n"
+            "def deploy(model, stage):\n    return model.deploy(initial_instance_count=1, endpoint_name=stage)\n")
+    assert strong(run(tmp_path / "a", "environments", {"sagemaker/deploy_model.py": code})) == ["sagemaker/deploy_model.py:3"]
+    colours = code.replace("'dev'", "'red'").replace("'staging'", "'green'")
+    assert run(tmp_path / "b", "environments", {"sagemaker/deploy_model.py": colours}) == []
+    no_deploy = code.replace("model.deploy(", "model.fit(")
+    assert run(tmp_path / "c", "environments", {"sagemaker/deploy_model.py": no_deploy}) == []

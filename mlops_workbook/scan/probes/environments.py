@@ -12,7 +12,8 @@ ID = "environments"
 SHORT = ("Several environments from one definition: Databricks bundle `targets:` (dev/staging/prod), Kustomize overlays, "
          "Helm values per environment, Terraform `*.tfvars` per environment, GitHub Actions `environment:` gates, "
          "one folder of run configs named by environment (`configs/staging.yml`, `configs/production.yml`), a deployment "
-         "file's top-level `environments:` (dbx), Terraform root modules per environment calling one shared module")
+         "file's top-level `environments:` (dbx), Terraform root modules per environment calling one shared module, a "
+         "deployment script's settings keyed by environment")
 CRITERIA = {"deploy-4-multi-env": "partial"}
 REMEDIATION = "Define dev, staging and production once (bundle targets, Kustomize overlays or Terraform variables) and promote through them."
 EFFORT = "high"
@@ -45,6 +46,7 @@ def run(raw: RawResults) -> list[Finding]:
             positive += [Location(f.path, None, f"{what} per environment") for f in envs]
     positive += _configs_per_environment(raw)
     positive += _environments_key(raw)
+    positive += _deploy_settings_per_environment(raw)
     # An environment may be called `test`: its folder is no test folder.
     return findings(ID, positive) + findings(ID, _terraform_roots_per_environment(raw), aside_is_evidence=True)
 
@@ -66,6 +68,27 @@ def _environments_key(raw: RawResults) -> list[Location]:
         if names and all(_ENV.fullmatch(name) for name in names) and len({n.lower() for n in names}) >= 2:
             line = text.count("\n", 0, match.start()) + 1
             found.append(Location(f.path, line, f"one deployment file, environments: {', '.join(names)}"))
+    return found
+
+
+# A deployment script sized per environment: a mapping keyed by environment names (`{"dev": 4096, "staging":
+# 4096, "prod": 6144}`) in code that deploys an endpoint.
+_SETTINGS = re.compile(r"^[ \t]*\w+\s*=\s*\{\s*$", re.MULTILINE)
+_ENV_KEY = re.compile(r"^\s*[\"']([\w-]+)[\"']\s*:")
+_DEPLOYS = re.compile(r"\.deploy\s*\(|\bcreate_endpoint\s*\(|\bdeploy_model\s*\(")
+SETTINGS_LINES = 8
+
+
+def _deploy_settings_per_environment(raw: RawResults) -> list[Location]:
+    found = []
+    code = [f.path for f in raw.with_suffix(".py") if "deploy" in raw.text(f.path) and _DEPLOYS.search(raw.text(f.path))]
+    for loc in raw.grep(_SETTINGS, code, first_only=False, needles=("{",)):
+        if any(seen.path == loc.path for seen in found):
+            continue  # one per file: the first mapping shows the practice
+        lines = raw.text(loc.path).split("\n")[loc.line: loc.line + SETTINGS_LINES]
+        keys = [m.group(1).lower() for m in map(_ENV_KEY.match, lines) if m]
+        if len({k for k in keys if _ENV.fullmatch(k)}) >= 2:
+            found.append(Location(loc.path, loc.line, "the deployment's settings per environment"))
     return found
 
 
