@@ -71,7 +71,8 @@ def run(raw: RawResults) -> list[Finding]:
     code = [f.path for f in raw.with_suffix(".py", ".ipynb")]
     # A tag written into a tags mapping (`tags["BuildId"] = build_id`) before a line that only reads one.
     positive = [Location(loc.path, loc.line, f"the build or commit is written into the tags: {loc.detail}")
-                for loc in raw.grep(_TAG_WRITE, code, first_only=False, needles=("tag", "Tag"))]
+                for loc in raw.grep(_TAG_WRITE, code, first_only=False,
+                                    needles=("uild", "UILD", "ommit", "OMMIT", "sha", "SHA", "ipeline", "IPELINE"))]
     positive += raw.grep(_TAG, files, needles=NEEDLES)
     positive += run_records(raw, [p for p in code if p.endswith(".py")])
     weak = [Location(loc.path, loc.line, f"named after the git commit: {loc.detail}")

@@ -102,8 +102,9 @@ def _pair(left: str, right: str) -> bool:
 def _models_compared(raw: RawResults, code: list[str]) -> list[Location]:
     """Conditions (and booleans) comparing the production model's metric with the candidate's."""
     found = []
-    needles = ("prod", "champ", "current", "existing", "deployed", "baseline", "new", "candidate", "chall", "retrain",
-               "staging", "incumbent")
+    # Every pair names the production model (or a twin's role): `new` alone never makes one.
+    needles = ("prod", "champ", "current", "existing", "deployed", "baseline", "incumbent", "retrain", "candidate",
+               "chall")
     for loc in raw.grep(_CUE_LINE, code, first_only=False, needles=needles):
         line = raw.line(loc.path, loc.line)
         if not any(_pair(m.group(1), m.group(3)) for m in _COMPARISON.finditer(line)):

@@ -35,11 +35,11 @@ _GTO = re.compile(r"^\s*-?\s*uses\s*:\s*['\"]?iterative/gto-action@", re.MULTILI
 _ASSIGNMENT = re.compile(r"^\s*-?\s*if\s*:[^\n]*['\"]assignment['\"]", re.MULTILINE)
 
 
-def gto_assignment_gates(raw: RawResults) -> list[Location]:
+def gto_assignment_gates(raw: RawResults, files: list | None = None) -> list[Location]:
     """CI files where a GTO stage assignment (made by a person) starts the job, cited at the condition that
     reads the assignment event (the gto-action step when there is none)."""
     found = []
-    for loc in raw.grep(_GTO, ci_files(raw), needles=("gto-action",)):
+    for loc in raw.grep(_GTO, ci_files(raw) if files is None else files, needles=("gto-action",)):
         if "assignment" in raw.text(loc.path):
             conditions = raw.grep(_ASSIGNMENT, [loc.path], needles=("assignment",))
             found.append(conditions[0] if conditions else loc)
@@ -48,12 +48,13 @@ def gto_assignment_gates(raw: RawResults) -> list[Location]:
 
 def run(raw: RawResults) -> list[Finding]:
     """One finding per gate, CI configurations first."""
-    positive = raw.grep(_CI_GATE, ci_files(raw), first_only=False, detail="manual approval step in CI/CD")
+    ci = ci_files(raw)
+    positive = raw.grep(_CI_GATE, ci, first_only=False, detail="manual approval step in CI/CD")
     code = [f.path for f in raw.with_suffix(".py", ".json", ".yml", ".yaml", ".ts")]
     positive += raw.grep(_PIPELINE_GATE, code, first_only=False, needles=("ManualApprovalAction", "Approval"),
                          detail="manual approval stage in CodePipeline")
     positive += raw.grep(_PENDING, raw.with_suffix(".py", ".ipynb", ".json", ".yml", ".yaml"), needles=("PendingManual",),
                          detail="each model waits in the registry for a person to approve it (PendingManualApproval)")
     positive += [Location(loc.path, loc.line, "a person assigns the stage that starts the deployment (GTO)")
-                 for loc in gto_assignment_gates(raw)]
+                 for loc in gto_assignment_gates(raw, ci)]
     return findings(ID, positive)

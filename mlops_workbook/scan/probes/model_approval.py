@@ -34,12 +34,13 @@ def run(raw: RawResults) -> list[Finding]:
     # the approval status.
     positive = sorted((Location(loc.path, loc.line, f"manual approval status: {loc.detail}") for loc in positive),
                       key=lambda loc: "PendingManualApproval" not in loc.detail)
-    positive += raw.grep(_CI_GATE, ci_files(raw), first_only=False, detail="manual approval step in CI")
+    ci = ci_files(raw)
+    positive += raw.grep(_CI_GATE, ci, first_only=False, detail="manual approval step in CI")
     weak = raw.grep(_PROMOTE, raw.importing_files("mlflow"), first_only=False,
                     needles=("transition_model_version_stage", "set_registered_model_alias"))
     weak += raw.grep(_ZENML_PROMOTE, raw.importing_files("zenml"), first_only=False, needles=("set_stage",),
                      detail="ZenML model version promoted by code")
     # GTO: promotion is a stage tag a person pushes, recorded in git; no separate approval step.
     weak += [Location(loc.path, loc.line, "promotion is a GTO stage assignment a person makes")
-             for loc in gto_assignment_gates(raw)]
+             for loc in gto_assignment_gates(raw, ci)]
     return findings(ID, positive, weak)

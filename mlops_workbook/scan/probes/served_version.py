@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from ..collector import RawResults
+from ..collector import RawResults, RepoFile
 from ..findings import Finding, Location
-from ._ci import ci_commands, located
+from ._ci import ci_commands, deploy_ci_files, located
 from ._util import YAML, findings
 
 ID = "served-version"
@@ -37,7 +37,8 @@ _RUN_ID_CONFIG = re.compile(r"^\s*run_id\s*:\s*\S", re.MULTILINE)
 def run(raw: RawResults) -> list[Finding]:
     """The deployment's version first (a CI deploy naming it, a registry load), then a version endpoint, then hints."""
     code = [f.path for f in raw.with_suffix(".py", ".ipynb")]
-    commands = ci_commands(raw)
+    files = deploy_ci_files(raw)
+    commands = ci_commands(raw, files)
     positive = [located(c, "deploys a named model version") for c in commands if _CLI_VERSION.search(c.text)]
     # The serving image tagged with the training run or model version it carries (`docker push img:$RUN_ID`).
     positive += [located(c, "the serving image is tagged with the model's run or version") for c in commands
@@ -58,7 +59,7 @@ def run(raw: RawResults) -> list[Finding]:
                  for loc in raw.grep(_VERSION_ROUTE, raw.importing_files("flask", "fastapi", "litestar", "ray"))]
     weak = raw.grep(_HINT, code, first_only=False, needles=("MODEL_VERSION", "model_version.txt", "search_model_versions"),
                     detail="the served version is a constant, a version file or the latest registered")
-    weak += aml_latest + elsewhere + _deployment_environments(raw)
+    weak += aml_latest + elsewhere + _deployment_environments(raw, files)
     catalogs = [f.path for f in raw.with_suffix(*YAML) if "conf/" in f"/{f.path}" and raw.imported("kedro_mlflow")]
     weak += raw.grep(_RUN_ID_CONFIG, catalogs, detail="the served model is the run id in the configuration")
     return findings(ID, sorted(positive, key=_order), sorted(weak, key=_order))
@@ -88,12 +89,11 @@ def _order(location: Location) -> tuple[bool, int, bool, bool]:
 _ENVIRONMENT = re.compile(r"^(\s+)environment\s*:", re.MULTILINE)
 
 
-def _deployment_environments(raw: RawResults) -> list[Location]:
-    from ._ci import deploy_ci_files
+def _deployment_environments(raw: RawResults, files: list[RepoFile]) -> list[Location]:
     from .ci_deploy import DEPLOY
 
     found = []
-    for f in deploy_ci_files(raw):
+    for f in files:
         text = raw.text(f.path)
         if "environment" not in text:
             continue
