@@ -460,3 +460,12 @@ def test_environments_reads_a_deploy_script_sized_per_environment(tmp_path):
     assert run(tmp_path / "b", "environments", {"sagemaker/deploy_model.py": colours}) == []
     no_deploy = code.replace("model.deploy(", "model.fit(")
     assert run(tmp_path / "c", "environments", {"sagemaker/deploy_model.py": no_deploy}) == []
+
+
+def test_served_version_reads_a_ci_deploy_command_given_the_model_version(tmp_path):
+    workflow = (ON_PUSH + "      - run: |\n          python sagemaker/deploy_model.py \\\n"
+                "          --name ${{ needs.parse.outputs.name }} \\\n          --version ${{ needs.parse.outputs.version }}\n")
+    assert strong(run(tmp_path / "a", "served-version", {".github/workflows/cd.yml": workflow})) == \
+        [".github/workflows/cd.yml:9"]
+    unnamed = workflow.replace("--version", "--stage")
+    assert run(tmp_path / "b", "served-version", {".github/workflows/cd.yml": unnamed}) == []

@@ -13,7 +13,8 @@ ID = "served-version"
 SHORT = ("The served model's version is known: serving code loads a registry version, stage or alias (`models:/…` URIs, "
          "`get_model_version_by_alias`, `get_latest_versions`), a deployment names `--model name:version` or a SageMaker "
          "model package or an Azure ML deployment names `azureml:model:version`, the serving image is tagged with the "
-         "model's run id or version (`docker push img:$RUN_ID`), or the service exposes a version "
+         "model's run id or version (`docker push img:$RUN_ID`), a CI deploy command given `--version`, or the "
+         "service exposes a version "
          "endpoint; a version constant, a version file, the latest registered version looked up at start-up "
          "(`azureml:...@latest`), a registry version loaded outside serving, scoring or deployment code, or a CI job "
          "deploying to a named environment (its history names the commit) is partial")
@@ -40,6 +41,7 @@ def run(raw: RawResults) -> list[Finding]:
     files = deploy_ci_files(raw)
     commands = ci_commands(raw, files)
     positive = [located(c, "deploys a named model version") for c in commands if _CLI_VERSION.search(c.text)]
+    positive += _deploys_with_version(raw, commands)
     # The serving image tagged with the training run or model version it carries (`docker push img:$RUN_ID`).
     positive += [located(c, "the serving image is tagged with the model's run or version") for c in commands
                  if _IMAGE_VERSION.search(c.text)]
@@ -82,6 +84,29 @@ def _order(location: Location) -> tuple[bool, int, bool, bool]:
     kind = 0 if _SERVING.search(path) else 1 if _DEPLOYING.search(path) else 2 if _APP.search(path) else ELSEWHERE
     notebook = "notebook" in location.path.lower() or location.path.endswith(".ipynb")
     return test, kind, notebook, not _RESOLVED.search(location.detail)
+
+
+# A CI deployment command given the model version (`python deploy_model.py --name m --version 3`), its arguments
+# on the command's continuation lines.
+_VERSION_ARG = re.compile(r"--(?:model[-_])?version[= ]+['\"]?[\w$({.-]")
+
+
+def _deploys_with_version(raw: RawResults, commands: list) -> list[Location]:
+    from .ci_deploy import DEPLOY
+
+    found = []
+    for command in commands:
+        if command.via or not DEPLOY.search(command.text):
+            continue
+        lines = raw.text(command.location.path).split("\n")
+        row = (command.location.line or 1) - 1
+        text = lines[row]
+        while text.rstrip().endswith("\\") and row + 1 < len(lines):
+            row += 1
+            text += "\n" + lines[row]
+        if _VERSION_ARG.search(text):
+            found.append(located(command, "deploys the model version it is given"))
+    return found
 
 
 # A CI job that deploys to a named environment (GitHub Actions, GitLab): the CI system's deployment history says
