@@ -469,3 +469,15 @@ def test_served_version_reads_a_ci_deploy_command_given_the_model_version(tmp_pa
         [".github/workflows/cd.yml:9"]
     unnamed = workflow.replace("--version", "--stage")
     assert run(tmp_path / "b", "served-version", {".github/workflows/cd.yml": unnamed}) == []
+
+
+# -- quality-gate: a comparison kept in a name that alone lets the model be promoted ----------------------
+
+def test_quality_gate_reads_a_kept_comparison_that_alone_promotes_the_model(tmp_path):
+    code = ("def update_best_model():\n    challenger_wins = (\n        (m_chall < m_champ) if lower else (m_chall > m_champ)\n"
+            "    )\n    if challenger_wins:\n        registry.add_version_aliases(['default'], challenger.version_id)\n"
+            "        return True\n    return False\n")
+    found = run(tmp_path / "a", "quality-gate", {"components/update_best_model.py": code})
+    assert strong(found) == ["components/update_best_model.py:2"]
+    logged = code.replace("registry.add_version_aliases(['default'], challenger.version_id)", "print('wins')")
+    assert run(tmp_path / "b", "quality-gate", {"components/update_best_model.py": logged}) == []
