@@ -192,13 +192,40 @@ def _resolve_script(raw: RawResults, name: str) -> str | None:
     return matches[0] if len(matches) == 1 else None
 
 
-def ci_commands(raw: RawResults) -> list[Command]:
-    """Every command every CI file runs, plus, one level down, the recipe of each make target and the
-    lines of each shell script a CI command calls. A followed command inherits the CI line's
-    failure tolerance: a make target called with `|| true` cannot fail the job either."""
+# Only a deployment reader looks further (deploy-command knowledge, not shared by the test and training
+# probes): GitHub workflows in a template folder that seeds another repository (`seedcode/.github/workflows/`),
+# and Cloud Build files whose steps name other builder images (`hashicorp/terraform`), known by Cloud Build's
+# own structure: a top-level `steps:` list whose items have `entrypoint:` or `args:`, beside one of its
+# top-level keys.
+_NESTED_WORKFLOW = "/.github/workflows/"
+_STEP_KEYS = re.compile(r"^\s*-?\s*(?:entrypoint|args)\s*:", re.MULTILINE)
+_CLOUD_BUILD_KEYS = re.compile(r"^(?:substitutions|options|timeout|images|availableSecrets|artifacts|logsBucket|"
+                               r"serviceAccount)\s*:", re.MULTILINE)
+
+
+def deploy_ci_files(raw: RawResults) -> list[RepoFile]:
+    """`ci_files`, plus the CI configurations only the deployment probes read: GitHub workflows under a
+    nested `.github/workflows/` folder and Cloud Build files known by their structure."""
+    found = ci_files(raw)
+    known = {f.path for f in found}
+    for f in raw.files:
+        if f.path in known or f.suffix not in _YAML:
+            continue
+        text = raw.text(f.path)
+        if _NESTED_WORKFLOW in f"/{f.path}":
+            found.append(f)
+        elif _STEPS_KEY.search(text) and _STEP_KEYS.search(text) and _CLOUD_BUILD_KEYS.search(text):
+            found.append(f)
+    return found
+
+
+def ci_commands(raw: RawResults, files: list[RepoFile] | None = None) -> list[Command]:
+    """Every command every CI file (or each of `files`) runs, plus, one level down, the recipe of each
+    make target and the lines of each shell script a CI command calls. A followed command inherits the
+    CI line's failure tolerance: a make target called with `|| true` cannot fail the job either."""
     targets: dict[str, list[tuple[str, int, str]]] | None = None
     out: list[Command] = []
-    for f in ci_files(raw):
+    for f in ci_files(raw) if files is None else files:
         for command in _commands_in(f.path, raw.text(f.path), yaml=f.suffix in _YAML):
             out.append(command)
             via = command.location.ref()
@@ -234,13 +261,13 @@ def _module_path(module: str) -> str:
 _RUNS_FILE = re.compile(r"\bpython3?\s+(?:-u\s+)?(?:-m\s+([\w.]+)|([\w./-]+\.py))")
 
 
-def ci_callers(raw: RawResults) -> dict[str, Command]:
+def ci_callers(raw: RawResults, commands: list[Command] | None = None) -> dict[str, Command]:
     """Python file (repository path) -> the CI command that runs it (`python x.py` or `python -m pkg.mod`,
     directly or through a make target or script), the strongest one first: a file run by a command
-    that can fail the job is enforced by CI."""
+    that can fail the job is enforced by CI. `commands`: these instead of `ci_commands(raw)`."""
     callers: dict[str, Command] = {}
     paths = [f.path for f in raw.with_suffix(".py")]
-    for command in ci_commands(raw):
+    for command in ci_commands(raw) if commands is None else commands:
         for module, script in _RUNS_FILE.findall(command.text):
             wanted = _module_path(module) if module else script.lstrip("./")
             for path in paths:

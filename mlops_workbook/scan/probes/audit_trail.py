@@ -11,7 +11,8 @@ from ._util import findings
 
 ID = "audit-trail"
 SHORT = ("Runs and releases recorded with their code version: `mlflow.source.git.commit` or a `git_sha`/`commit` tag "
-         "logged, `git rev-parse HEAD` written into run metadata, model version descriptions naming the commit; partial: "
+         "logged, `git rev-parse HEAD` written into run metadata, model version descriptions naming the commit, a metadata "
+         "or labels mapping naming the pipeline job, build or commit; partial: "
          "registry promotions, CI deployments to an environment or approval gates, names built from the git SHA")
 CRITERIA = {"gov-2-audit-trail": "partial"}
 REMEDIATION = "Record the git commit, the data version and who approved with every registered model version."
@@ -25,6 +26,8 @@ _TAG = re.compile(r"\bset_tags?\s*\([^)\n]*(?:git|commit|sha|build)|\blog_param\
                   re.IGNORECASE)
 
 
+_TAG_WRITE = re.compile(r"\b\w*tags?\w*\s*\[\s*[\"'](?:BuildId|BuildUri|build_?id|build_?number|git_?commit|git_?sha|"
+                        r"commit_?sha|commit|source_?commit|pipeline_?run_?id)[\"']\s*\]\s*=(?!=)", re.IGNORECASE)
 NEEDLES = ("set_tag", "bundle.git", "log_param", "mlflow.source", "rev-parse", "tags", "tag=", "SHA", "BUILD", "COMMIT", "Build")
 
 
@@ -38,12 +41,40 @@ _CI_RECORDS = re.compile(r"^\s*environment\s*:\s*(?:\S|$)|^\s*type\s*:\s*approva
 _GIT_SHA = re.compile(r"\bgit_?sha\s*=\s*\w", re.IGNORECASE)
 
 
+# A record written with the model or its evaluation (a metadata, labels or tags mapping over several lines) that
+# names the pipeline job, the build or the commit that made it: `"metadata": {"pipeline_job_id": ...}`.
+_RECORD = re.compile(r"[\"']?\b(?:metadata|labels|tags|properties)[\"']?\s*[=:]\s*(?:dict\(|\{)\s*$", re.MULTILINE)
+_RUN_KEY = re.compile(r"^\s*[\"'](?:pipeline_(?:job_)?(?:run_)?id|pipeline_job_name|pipeline_run|build_?id|git_?(?:sha|commit)|"
+                      r"commit(?:_?sha)?|source_?commit)[\"']\s*:", re.IGNORECASE)
+RECORD_LINES = 12
+
+
+def run_records(raw: RawResults, code: list[str]) -> list[Location]:
+    """Metadata, labels or tags mappings written with a model or an evaluation that name the pipeline run."""
+    found = []
+    for loc in raw.grep(_RECORD, code, first_only=False, needles=("metadata", "labels", "tags", "properties")):
+        lines = raw.text(loc.path).split("\n")
+        for number in range(loc.line, min(loc.line + RECORD_LINES, len(lines))):
+            if lines[number].strip().startswith(("}", ")")):
+                break
+            if _RUN_KEY.match(lines[number]):
+                found.append(Location(loc.path, number + 1, f"recorded with the pipeline run that made it: "
+                                                              f"{lines[number].strip()[:60]}"))
+                break
+    return found
+
+
 def run(raw: RawResults) -> list[Finding]:
     """Runs and releases tagged with their commit first; then names built from the commit, then what a
     registry or CI records by itself."""
     files = [f.path for f in raw.with_suffix(".py", ".ipynb", ".sh", ".yml", ".yaml")] + [f.path for f in raw.named("makefile")]
-    positive = raw.grep(_TAG, files, needles=NEEDLES)
     code = [f.path for f in raw.with_suffix(".py", ".ipynb")]
+    # A tag written into a tags mapping (`tags["BuildId"] = build_id`) before a line that only reads one.
+    positive = [Location(loc.path, loc.line, f"the build or commit is written into the tags: {loc.detail}")
+                for loc in raw.grep(_TAG_WRITE, code, first_only=False,
+                                    needles=("uild", "UILD", "ommit", "OMMIT", "sha", "SHA", "ipeline", "IPELINE"))]
+    positive += raw.grep(_TAG, files, needles=NEEDLES)
+    positive += run_records(raw, [p for p in code if p.endswith(".py")])
     weak = [Location(loc.path, loc.line, f"named after the git commit: {loc.detail}")
             for loc in raw.grep(_GIT_SHA, code, needles=("sha", "SHA"))]
     weak += [Location(loc.path, loc.line, f"the registry records this promotion: {loc.detail}")

@@ -13,7 +13,8 @@ ID = "autoscaling"
 SHORT = ("Autoscaling configs: `HorizontalPodAutoscaler`, KEDA `ScaledObject`, KServe/Knative `minReplicas`/`maxReplicas`, "
          "AWS Application Auto Scaling (`register_scalable_target`, CDK `ScalableTarget`, "
          "`AWS::ApplicationAutoScaling::ScalableTarget`), Vertex AI `min_replica_count`/`max_replica_count` (equal bounds "
-         "are partial), a Databricks cluster's `autoscale:` `max_workers`")
+         "are partial), a Databricks cluster's `autoscale:` `max_workers`, SageMaker serverless inference, an Azure ML "
+         "compute cluster's scale settings or `min_instances`/`max_instances`, AKS node pool autoscaling")
 CRITERIA = {"deploy-3-autoscaling": "yes"}
 REMEDIATION = "Let serving scale with load (a HorizontalPodAutoscaler, KEDA, or KServe min/max replicas)."
 EFFORT = "medium"  # low: an afternoon, medium: days, high: weeks
@@ -44,6 +45,43 @@ def _vertex(raw: RawResults) -> tuple[list[Location], list[Location]]:
     return positive, weak
 
 
+# SageMaker serverless inference: capacity follows the requests, up to a concurrency bound.
+_SERVERLESS = re.compile(r"\bServerlessInferenceConfig\s*\(|\bServerlessConfig\s*[:=]")
+# Azure ML compute clusters: Terraform `scale_settings { min_node_count, max_node_count }`, the CLI's or a compute
+# YAML's `min_instances` / `max_instances`; AKS node pools with autoscaling on.
+_AML_SCALE = re.compile(r"^\s*scale_settings\s*\{", re.MULTILINE)
+_NODE_BOUND = re.compile(r"\b(min|max)_node_count\s*=\s*(\d+)")
+_INSTANCE_BOUND = re.compile(r"^\s*-?\s*(min|max)_instances\s*:\s*['\"]?(\d+)", re.MULTILINE)
+_AKS = re.compile(r"^\s*(?:enable_auto_scaling|auto_scaling_enabled)\s*=\s*true\b", re.MULTILINE)
+
+
+def _scales(bounds: dict[str, int]) -> bool:
+    return "max" in bounds and bounds["max"] > bounds.get("min", 1)
+
+
+def _compute_clusters(raw: RawResults) -> list[Location]:
+    found = []
+    for loc in raw.grep(_AML_SCALE, raw.with_suffix(".tf"), first_only=False, needles=("scale_settings",)):
+        block = "\n".join(raw.text(loc.path).split("\n")[loc.line - 1: loc.line + 8])
+        if _scales({k: int(v) for k, v in _NODE_BOUND.findall(block)}):
+            found.append(Location(loc.path, loc.line, "Azure ML compute cluster scale settings"))
+    found += raw.grep(_AKS, raw.with_suffix(".tf"), detail="AKS node pool autoscaling", needles=("auto_scaling",))
+    for f in raw.with_suffix(*YAML):
+        text = raw.text(f.path)
+        if "max_instances" not in text:
+            continue
+        lines = text.split("\n")
+        for match in _INSTANCE_BOUND.finditer(text):
+            if match.group(1) != "max":
+                continue
+            row = text.count("\n", 0, match.start())
+            near = "\n".join(lines[max(row - 6, 0): row + 6])
+            bounds = {k: int(v) for k, v in _INSTANCE_BOUND.findall(near)}
+            if _scales(bounds) and re.search(r"comput|cluster", near, re.IGNORECASE):
+                found.append(Location(f.path, row + 1, "compute cluster scales between its instance bounds"))
+    return found
+
+
 def run(raw: RawResults) -> list[Finding]:
     """One finding per place this probe sees its practice, the strongest first."""
     yaml = raw.with_suffix(*YAML)
@@ -54,4 +92,7 @@ def run(raw: RawResults) -> list[Finding]:
     positive += vertex
     positive += raw.grep(_DATABRICKS, suffixes=(".json", *YAML), detail="Databricks cluster autoscale",
                          needles=("autoscale",))
+    positive += raw.grep(_SERVERLESS, raw.importing_files("sagemaker", "boto3"), detail="SageMaker serverless inference",
+                         needles=("Serverless",))
+    positive += _compute_clusters(raw)
     return findings(ID, positive, weak)

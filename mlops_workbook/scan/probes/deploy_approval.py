@@ -5,14 +5,15 @@ from __future__ import annotations
 import re
 
 from ..collector import RawResults
-from ..findings import Finding
+from ..findings import Finding, Location
 from ._ci import ci_files
 from ._util import findings
 
 ID = "deploy-approval"
 SHORT = ("A manual approval gate before deployment, in the CI/CD system's own terms: CircleCI `type: approval`, GitLab "
          "`when: manual`, Azure Pipelines `ManualValidation@`, Buildkite `block:`, AWS CodePipeline "
-         "`ManualApprovalAction`; the check list behind it is not visible, so partial")
+         "`ManualApprovalAction`; SageMaker packages registered `PendingManualApproval`; a deployment started by a GTO "
+         "stage assignment; the check list behind it is not visible, so partial")
 CRITERIA = {"deploy-1-manual-validation": "partial"}
 REMEDIATION = ("Put a manual approval step before the production deployment (an environment with required reviewers, "
                "a CircleCI approval job, a CodePipeline approval action) and record what the approver checked.")
@@ -24,10 +25,36 @@ _CI_GATE = re.compile(r"^\s*when\s*:\s*manual\s*$|^\s*-?\s*task\s*:\s*ManualVali
 _PIPELINE_GATE = re.compile(r"\bManualApprovalAction\s*\(|['\"]?Category['\"]?\s*[:=]\s*['\"]Approval['\"]")
 
 
+# A registry that holds each new model for a person: SageMaker model packages registered as
+# `PendingManualApproval` (only an Approved one deploys); a deployment started by a GTO stage assignment, which
+# a person makes (`iterative/gto-action` reading an `assignment` event).
+_PENDING = re.compile(r"[\"']PendingManualApproval[\"']")
+_GTO = re.compile(r"^\s*-?\s*uses\s*:\s*['\"]?iterative/gto-action@", re.MULTILINE)
+
+
+_ASSIGNMENT = re.compile(r"^\s*-?\s*if\s*:[^\n]*['\"]assignment['\"]", re.MULTILINE)
+
+
+def gto_assignment_gates(raw: RawResults, files: list | None = None) -> list[Location]:
+    """CI files where a GTO stage assignment (made by a person) starts the job, cited at the condition that
+    reads the assignment event (the gto-action step when there is none)."""
+    found = []
+    for loc in raw.grep(_GTO, ci_files(raw) if files is None else files, needles=("gto-action",)):
+        if "assignment" in raw.text(loc.path):
+            conditions = raw.grep(_ASSIGNMENT, [loc.path], needles=("assignment",))
+            found.append(conditions[0] if conditions else loc)
+    return found
+
+
 def run(raw: RawResults) -> list[Finding]:
     """One finding per gate, CI configurations first."""
-    positive = raw.grep(_CI_GATE, ci_files(raw), first_only=False, detail="manual approval step in CI/CD")
+    ci = ci_files(raw)
+    positive = raw.grep(_CI_GATE, ci, first_only=False, detail="manual approval step in CI/CD")
     code = [f.path for f in raw.with_suffix(".py", ".json", ".yml", ".yaml", ".ts")]
     positive += raw.grep(_PIPELINE_GATE, code, first_only=False, needles=("ManualApprovalAction", "Approval"),
                          detail="manual approval stage in CodePipeline")
+    positive += raw.grep(_PENDING, raw.with_suffix(".py", ".ipynb", ".json", ".yml", ".yaml"), needles=("PendingManual",),
+                         detail="each model waits in the registry for a person to approve it (PendingManualApproval)")
+    positive += [Location(loc.path, loc.line, "a person assigns the stage that starts the deployment (GTO)")
+                 for loc in gto_assignment_gates(raw, ci)]
     return findings(ID, positive)

@@ -12,7 +12,8 @@ ID = "model-registry"
 SHORT = ("Model registry calls: MLflow `register_model`, `registered_model_name=`, "
          "`transition_model_version_stage`, `set_registered_model_alias`; W&B `link_model`; SageMaker model packages "
          "(`RegisterModel`, `model_package_group_name=`); Vertex AI `Model.upload`; Azure ML `Model.register`; ZenML "
-         "Model Control Plane (`model=Model(`, `set_stage`); Databricks bundle model resources; cited at the registration")
+         "Model Control Plane (`model=Model(`, `set_stage`); Databricks bundle model resources; a DVC `artifacts:` model "
+         "(`type: model`) with GTO tags; cited at the registration")
 CRITERIA = {"gov-2-model-registry": "yes", "model-2-versioning": "partial", "deploy-1-known-version": "partial"}
 REMEDIATION = "Register every model you ship (mlflow.register_model) and promote versions with an alias or stage."
 EFFORT = "low"  # low: an afternoon, medium: days, high: weeks
@@ -54,7 +55,27 @@ def run(raw: RawResults) -> list[Finding]:
     positive += raw.grep(_AZUREML, raw.importing_files("azureml"), first_only=False, detail="Azure ML Model.register")
     positive += raw.grep(_ZENML, raw.importing_files("zenml"), first_only=False)
     positive = [loc for loc in positive if not _defines(raw, loc)]  # `def register_model(` is not a call
-    return findings(ID, sorted(positive, key=_order))
+    return findings(ID, sorted(positive, key=_order) + _dvc_registry(raw))
+
+
+# DVC's model registry: a model declared under `artifacts:` in dvc.yaml (`type: model`), its versions and stages
+# GTO git tags (`gto register` / `gto assign`, or `iterative/gto-action` reading them in CI).
+_DVC_ARTIFACTS = re.compile(r"^artifacts\s*:\s*$", re.MULTILINE)
+_GTO = re.compile(r"\bgto\s+(?:register|assign|promote)\b|^\s*-?\s*uses\s*:\s*['\"]?iterative/gto-action@", re.MULTILINE)
+
+
+def _dvc_registry(raw: RawResults) -> list[Location]:
+    found = []
+    for f in raw.named("dvc.yaml", "dvc.yml"):
+        text = raw.text(f.path)
+        match = _DVC_ARTIFACTS.search(text)
+        if match and re.search(r"^\s+type\s*:\s*model\s*$", re.split(r"\n(?=\S)", text[match.end():], maxsplit=1)[0],
+                               re.MULTILINE):
+            found.append(Location(f.path, text.count("\n", 0, match.start()) + 1, "DVC model registry artifact (type: model)"))
+    if found:
+        files = [f.path for f in raw.with_suffix(".yml", ".yaml", ".sh") if f.name not in ("dvc.yaml", "dvc.yml")]
+        found += raw.grep(_GTO, files, needles=("gto",), detail="GTO registry versions and stages")
+    return found
 
 
 def _defines(raw: RawResults, location: Location) -> bool:

@@ -13,7 +13,8 @@ SHORT = ("Serving definitions: BentoML (`bentofile.yaml`, `@bentoml.service`), S
          "KServe `InferenceService`, Triton `config.pbtxt`, TorchServe, Ray Serve deployments, SageMaker (SDK or CDK "
          "`CfnEndpoint`) and Vertex AI endpoints, a Heroku `Procfile` web process, or a FastAPI/Flask app with a Dockerfile or Procfile "
          "(an app alone is no evidence); for deploy-1-script only, a serving command run by hand or by a script: "
-         "`mlflow models serve`, `bentoml serve`, or `uvicorn`/`gunicorn` naming the repository's own app module")
+         "`mlflow models serve`, `bentoml serve`, `uvicorn`/`gunicorn` naming the repository's own app module, or "
+         "`docker compose up` of a compose file that builds the repository's app (scripts and Makefiles before docs)")
 CRITERIA = {"deploy-1-script": "partial", "deploy-1-known-version": "partial"}
 REMEDIATION = "Package the model as a service with a definition in the repository (BentoML, KServe or a container)."
 EFFORT = "medium"  # low: an afternoon, medium: days, high: weeks
@@ -58,11 +59,15 @@ def run(raw: RawResults) -> list[Finding]:
         apps.sort(key=lambda loc: "predict" not in raw.text(loc.path))
         positive += [Location(loc.path, loc.line, f"web service {how}: {loc.detail}") for loc in apps]
     found = findings(ID, positive, weak)
-    # A start command for the service, in the README, a Makefile or a script: deployment by a command,
-    # not by files copied by hand. It names no version, so it speaks for deploy-1-script only.
+    # A start command for the service, in a script, a Makefile or the README: deployment by a command, not by
+    # files copied by hand; for deploy-1-script it is the evidence, before the app it starts. It names no
+    # version, so it speaks for deploy-1-script only.
     seen = {(f.location.path, f.location.line) for f in found}
-    return found + [Finding(ID, "weak", loc, SCRIPT) for loc in _serve_commands(raw, apps)
-                    if (loc.path, loc.line) not in seen]
+    commands = [loc for loc in _serve_commands(raw, apps) if (loc.path, loc.line) not in seen]
+    docs = [loc for loc in commands if loc.path.lower().endswith((".md", ".rst"))]
+    # A command in the docs is one a person types (weak): after a Procfile or a serving definition.
+    return ([Finding(ID, "positive", loc, SCRIPT) for loc in commands if loc not in docs] + found +
+            [Finding(ID, "weak", loc, SCRIPT) for loc in docs])
 
 
 SCRIPT = "deploy-1-script"
@@ -70,16 +75,26 @@ _SERVE_CLI = re.compile(r"\b(?:mlflow\s+models\s+serve|bentoml\s+serve)\b")
 _ASGI = re.compile(r"\b(?:uvicorn|gunicorn)\b[^\n]*?\b([A-Za-z_][\w.]*):([A-Za-z_]\w*)\b")
 
 
+_COMPOSE_UP = re.compile(r"\bdocker(?:-compose|\s+compose)\b[^\n]*?\bup\b")
+_COMPOSE_BUILD = re.compile(r"^\s+build\s*:", re.MULTILINE)
+
+
 def _serve_commands(raw: RawResults, apps: list[Location]) -> list[Location]:
-    """Commands that start a model server: the serving CLIs, and uvicorn/gunicorn pointed at a module of
-    this repository that defines a web app (`uvicorn api.main:app` with api/main.py a FastAPI app)."""
-    files = [f.path for f in raw.with_suffix(".md", ".rst", ".sh", ".bash")] + [f.path for f in raw.named("makefile")]
+    """Commands that start a model server: the serving CLIs, uvicorn/gunicorn pointed at a module of this
+    repository that defines a web app (`uvicorn api.main:app` with api/main.py a FastAPI app), and `docker
+    compose up` when a compose file builds a service from this repository; scripts and Makefiles before docs."""
+    files = ([f.path for f in raw.with_suffix(".sh", ".bash")] + [f.path for f in raw.named("makefile")] +
+             [f.path for f in raw.with_suffix(".md", ".rst")])
     app_files = {loc.path for loc in apps}
     found = [Location(loc.path, loc.line, f"serving command: {loc.detail}")
              for loc in raw.grep(_SERVE_CLI, files, needles=("serve",))]
+    composes = [f for f in raw.files if f.name.startswith(("docker-compose", "compose.")) and f.suffix in (".yml", ".yaml")]
+    if app_files and any(_COMPOSE_BUILD.search(raw.text(f.path)) for f in composes):
+        found += [Location(loc.path, loc.line, f"starts the services with docker compose: {loc.detail}")
+                  for loc in raw.grep(_COMPOSE_UP, files, needles=("compose",))]
     for loc in raw.grep(_ASGI, files, first_only=False, needles=("uvicorn", "gunicorn")):
         match = _ASGI.search(raw.line(loc.path, loc.line))
         module = match.group(1).replace(".", "/") if match else ""
         if any(path == f"{module}.py" or path.endswith(f"/{module}.py") for path in app_files):
             found.append(Location(loc.path, loc.line, f"serving command: {loc.detail}"))
-    return found
+    return sorted(found, key=lambda loc: loc.path.lower().endswith((".md", ".rst")))

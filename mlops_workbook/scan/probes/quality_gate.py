@@ -11,7 +11,8 @@ from ._util import findings
 
 ID = "quality-gate"
 SHORT = ("A metric threshold that fails the step: `raise`/`sys.exit`/`assert`/`run.parent.cancel()` when a metric is "
-         "below its threshold, or a threshold that alone lets the model be registered, "
+         "below its threshold, or a threshold (or a comparison kept in a name and tested) that alone lets the model be "
+         "registered or promoted, "
          "`mlflow.evaluate(validation_thresholds=...)`, TFMA `value_threshold`, a SageMaker `ConditionStep` with a "
          "`FailStep`; `enforced` when a CI step that can fail the job runs it")
 CRITERIA = {"deploy-2-automated-validation": "enforced"}
@@ -28,15 +29,20 @@ _FAIL = re.compile(r"^\s*(?:raise\b|sys\.exit\(\s*[1-9]|exit\(\s*[1-9]|assert\b|
 # What a threshold can guard instead of failing: registering the model (MLflow, Azure ML, SageMaker,
 # Vertex), so that only a model above the bar reaches the registry.
 _REGISTER = re.compile(r"\b(?:register_model|create_model_version|transition_model_version_stage|"
-                       r"set_registered_model_alias)\s*\(|\bModel\.register\s*\(|\bModel\.upload\s*\(")
+                       r"set_registered_model_alias|add_version_aliases)\s*\(|\bModel\.register\s*\(|\bModel\.upload\s*\(")
+# A comparison kept in a name, then tested: `wins = (m_new < m_champ)` ... `if wins:` before the registration.
+_KEPT = re.compile(r"^[ \t]*(\w+)[ \t]*=(?!=)[ \t]*([^\n]*[<>][^\n]*|\()[ \t]*$", re.MULTILINE)
+_COMPARES = re.compile(r"\b\w+\s*[<>]=?\s*\w")
+KEPT_LINES = 6  # how far below the comparison its `if` is looked for
 _DECLARED = re.compile(r"\bvalidation_thresholds\s*=|\bvalue_threshold\s*=|\bGenericValueThreshold\s*\(|\bFailStep\s*\(|"
                        r"\bConditionStep\s*\(")
+_METRIC_NAME = re.compile(rf"\b(?:\w+_)?{_METRIC}\b|\bm_\w+|\beval\w*", re.IGNORECASE)
 _ASSERT_METRIC = re.compile(rf"^\s*assert\b[^\n]*\b{_METRIC}\b[^\n]*[<>]=?", re.IGNORECASE | re.MULTILINE)
 
 
 _DECLARED_NEEDLES = ("threshold", "FailStep", "ConditionStep")
 _FAIL_NEEDLES = ("raise", "exit(", "assert", ".cancel(", "register", "create_model_version", "transition_model_version_stage",
-                 "Model.upload")
+                 "Model.upload", "add_version_aliases", "set_registered_model_alias")
 BLOCK_LINES = 12  # how far below its `if` a threshold's branches are read
 
 
@@ -49,6 +55,21 @@ def _gates(raw: RawResults, path: str) -> list[Location]:
     found += [loc for loc in raw.grep(_ASSERT_METRIC, [path], first_only=False, needles=("assert",))
               if "/test" not in f"/{path}"]
     lines = text.split("\n")
+    for loc in raw.grep(_KEPT, [path], first_only=False, needles=("<", ">")):
+        name = _KEPT.match(lines[loc.line - 1])
+        value = name.group(2) if name else ""
+        for extra in lines[loc.line: loc.line + 3]:  # a parenthesised value over a few lines
+            if value.count("(") <= value.count(")"):
+                break
+            value += " " + extra.strip()
+        if not name or not _COMPARES.search(value) or not _METRIC_NAME.search(value):
+            continue
+        for row in range(loc.line, min(loc.line + KEPT_LINES, len(lines))):
+            if re.match(rf"^\s*if\s+\(?\s*{re.escape(name.group(1))}\s*\)?\s*:", lines[row]):
+                if any(_REGISTER.search(line) for line in _branches(lines, row)):
+                    found.append(Location(path, loc.line, f"promotes the model only past a comparison: "
+                                                          f"{lines[loc.line - 1].strip()[:60]}"))
+                break
     for loc in raw.grep(_IF_BELOW, [path], first_only=False, needles=("if ",)):
         body = _branches(lines, loc.line - 1)
         if any(_FAIL.match(line) for line in body):

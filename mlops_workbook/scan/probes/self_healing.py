@@ -13,7 +13,8 @@ from .ci_deploy import DEPLOY
 ID = "self-healing"
 SHORT = ("Self-healing serving: Kubernetes `livenessProbe`/`readinessProbe` on model servers, Argo Rollouts `AnalysisTemplate` "
          "(automatic abort), SageMaker deployment `AutoRollbackConfiguration`; a CI deployment that runs only when an earlier "
-         "stage failed (Azure `condition: failed()`, GitHub `if: failure()`, GitLab `when: on_failure`)")
+         "stage failed (Azure `condition: failed()`, GitHub `if: failure()`, GitLab `when: on_failure`); the previous "
+         "model version put back in the serving stage or alias (a registry rollback)")
 CRITERIA = {"deploy-4-self-healing": "partial", "deploy-3-automated-rollback": "partial"}
 REMEDIATION = "Give model servers health checks and let a failed rollout analysis roll back by itself."
 EFFORT = "medium"
@@ -29,8 +30,30 @@ def run(raw: RawResults) -> list[Finding]:
     positive = raw.grep(_PROBES, yaml, detail="container health probe", needles=("Probe:",))
     positive += raw.grep(_ANALYSIS, yaml + raw.with_suffix(".py"), detail="automated rollback",
                          needles=("AnalysisTemplate", "AutoRollback", "auto_rollback"))
-    # A redeploy on failure is a rollback; it says nothing of serving healing itself.
-    return findings(ID, positive) + [Finding(ID, "positive", loc, ROLLBACK) for loc in _deploy_on_failure(raw)]
+    # A redeploy on failure is a rollback; it says nothing of serving healing itself. So is a registry promotion
+    # of the previous version back to the serving stage or alias.
+    rollbacks = _deploy_on_failure(raw) + _registry_rollbacks(raw)
+    return findings(ID, positive) + [Finding(ID, "positive", loc, ROLLBACK) for loc in rollbacks]
+
+
+_PROMOTE = re.compile(r"\b(?:transition_model_version_stage|set_registered_model_alias|add_version_aliases)\s*\(")
+_PREVIOUS = re.compile(r"\b\w*(?:previous|prev|last_good|rollback|roll_back)\w*\b", re.IGNORECASE)
+_SERVING_STAGE = re.compile(r"[\"'](?:production|prod|champion|default|live)[\"']", re.IGNORECASE)
+CALL_LINES = 5  # the call and the lines of its arguments
+
+
+def _registry_rollbacks(raw: RawResults) -> list[Location]:
+    """A previous model version moved back to the serving stage or alias: a rollback in the registry."""
+    found = []
+    for loc in raw.grep(_PROMOTE, raw.with_suffix(".py"), first_only=False,
+                        needles=("transition_model_version_stage", "set_registered_model_alias", "add_version_aliases")):
+        if "/test" in f"/{loc.path}":
+            continue
+        call = "\n".join(raw.text(loc.path).split("\n")[loc.line - 1: loc.line - 1 + CALL_LINES])
+        call = call.split(")", 1)[0]  # the arguments, up to the call's end
+        if _PREVIOUS.search(call) and _SERVING_STAGE.search(call):
+            found.append(Location(loc.path, loc.line, "the previous version is put back in production (registry rollback)"))
+    return found
 
 
 # CI that runs a step only when an earlier one failed, in each system's own syntax.
