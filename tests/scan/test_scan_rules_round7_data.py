@@ -1,0 +1,166 @@
+"""Round 7, the data, model-training and monitoring criteria: which line an answer cites first (the step or
+call that carries the practice out, not the pipeline's constructor, an import or a whole file) and the rules
+that find or drop a practice. Each test is a small tree that the old rules cited wrongly, missed or
+over-claimed, with the negative case beside it."""
+
+from __future__ import annotations
+
+from mlops_workbook.scan import PROBES, collect
+from tests.scan.test_probes import write_tree
+from tests.scan.test_scan_rules import answers
+
+
+def run(tmp_path, probe: str, files: dict[str, str]):
+    return PROBES[probe].run(collect(write_tree(tmp_path, files)))
+
+
+def cited(tmp_path, files: dict[str, str]) -> dict[str, list[tuple[str, int | None]]]:
+    """criterion -> the evidence locations its pre-filled answer cites, in order."""
+    from mlops_workbook.assessment.rubric import load_rubric
+    from mlops_workbook.scan.assess import assess, run_probes
+
+    raw = collect(write_tree(tmp_path, files))
+    return {f.criterion: [(loc.path, loc.line) for loc in f.evidence]
+            for f in assess(load_rubric("mlops-maturity"), run_probes(raw))}
+
+
+def first(tmp_path, files: dict[str, str], criterion: str) -> tuple[str, int | None] | None:
+    found = cited(tmp_path, files).get(criterion)
+    return found[0] if found else None
+
+
+# -- orchestration: the pipeline's data steps for the data criteria ----------------------------------------
+
+TFX = ("from tfx import v1 as tfx\nfrom tfx.orchestration import pipeline\n\n\ndef create():\n"
+       "    example_gen = tfx.components.CsvExampleGen(input_base='data')\n"
+       "    statistics_gen = tfx.components.StatisticsGen(examples=example_gen.outputs['examples'])\n"
+       "    transform = tfx.components.Transform(examples=example_gen.outputs['examples'], module_file='t.py')\n"
+       "    trainer = tfx.components.Trainer(module_file='m.py')\n"
+       "    return pipeline.Pipeline(\n        pipeline_name='train',\n        components=[example_gen, trainer],\n    )\n")
+
+
+def test_tfx_example_gen_is_the_preparation_step_and_transform_the_feature_step(tmp_path):
+    found = cited(tmp_path, {"pipelines/training_pipeline.py": TFX})
+    assert found["data-1-scripted-prep"][0] == ("pipelines/training_pipeline.py", 6)
+    assert found["data-2-automated-features"][0] == ("pipelines/training_pipeline.py", 8)
+    assert found["model-2-pipeline"][0] == ("pipelines/training_pipeline.py", 10)
+
+
+def test_a_pipeline_with_no_data_step_cites_the_pipeline_for_prep_and_claims_no_automated_features(tmp_path):
+    bare = TFX.replace("    example_gen = tfx.components.CsvExampleGen(input_base='data')\n", "") \
+              .replace("    transform = tfx.components.Transform(examples=example_gen.outputs['examples'], module_file='t.py')\n",
+                       "")
+    found = cited(tmp_path / "a", {"pipelines/training_pipeline.py": bare})
+    assert found["data-1-scripted-prep"][0] == ("pipelines/training_pipeline.py", 8)
+    assert "data-2-automated-features" not in found
+    # `Transform(` outside a TFX file is no TFX step.
+    other = {"flows/train.py": "from prefect import flow\n\n\n@flow\ndef train():\n    t = Transform(x)\n"}
+    assert "data-2-automated-features" not in cited(tmp_path / "b", other)
+
+
+AIRFLOW = ("from airflow import DAG\nfrom airflow.operators.python import PythonOperator\n\n"
+           "preprocess_dag = DAG('preprocess', schedule_interval='@daily')\n\n"
+           "clean_data_task = PythonOperator(task_id='clean', python_callable=clean, dag=preprocess_dag)\n"
+           "engineer_features_task = PythonOperator(task_id='features', python_callable=features, dag=preprocess_dag)\n"
+           "feature_imp_task = PythonOperator(task_id='imp', python_callable=importance, dag=preprocess_dag)\n")
+
+
+def test_airflow_tasks_named_for_preparation_and_features_are_cited_not_the_dag(tmp_path):
+    found = cited(tmp_path, {"dags/data_preprocess_dag.py": AIRFLOW})
+    assert found["data-1-scripted-prep"][0] == ("dags/data_preprocess_dag.py", 6)
+    assert found["data-2-automated-features"] == [("dags/data_preprocess_dag.py", 7)]  # not the importance task
+    unnamed = AIRFLOW.replace("clean_data_task", "t1").replace("engineer_features_task", "t2")
+    found = cited(tmp_path / "b", {"dags/data_preprocess_dag.py": unnamed})
+    assert found["data-1-scripted-prep"][0] == ("dags/data_preprocess_dag.py", 4)  # the DAG itself, as before
+    assert "data-2-automated-features" not in found
+
+
+def test_prefect_tasks_named_for_features_are_the_data_step(tmp_path):
+    flow = ("from prefect import flow, task\n\n\n@task(retries=3)\ndef read(path):\n    return path\n\n\n"
+            "@task\ndef add_features(df):\n    return df\n\n\n@flow\ndef main_flow():\n    add_features(read('x'))\n")
+    assert first(tmp_path / "a", {"src/orchestrate.py": flow}, "data-1-scripted-prep") == ("src/orchestrate.py", 10)
+    plain = flow.replace("add_features", "combine")
+    assert first(tmp_path / "b", {"src/orchestrate.py": plain}, "data-1-scripted-prep") == ("src/orchestrate.py", 15)
+
+
+def test_kedro_registry_etl_entry_is_the_prep_and_pipeline_ml_factory_the_shared_features(tmp_path):
+    registry = ("from kedro.pipeline import Pipeline\nfrom kedro_mlflow.pipeline import pipeline_ml_factory\n\n\n"
+                "def register_pipelines():\n    training = pipeline_ml_factory(training=ml, inference=inference)\n"
+                "    return {\n        'etl_instances': etl,\n        'training': training,\n    }\n")
+    found = cited(tmp_path / "a", {"src/pkg/pipeline_registry.py": registry})
+    assert found["data-1-scripted-prep"][0] == ("src/pkg/pipeline_registry.py", 8)
+    assert found["data-2-automated-features"][0] == ("src/pkg/pipeline_registry.py", 6)
+    assert found["model-2-pipeline"][0] == ("src/pkg/pipeline_registry.py", 9)
+    plain = registry.replace("pipeline_ml_factory(training=ml, inference=inference)", "ml + inference")
+    assert "data-2-automated-features" not in cited(tmp_path / "b", {"src/pkg/pipeline_registry.py": plain})
+
+
+def test_a_ray_trainer_is_no_orchestrated_pipeline_but_its_preprocessing_is_the_data_step(tmp_path):
+    train = ("import ray\nfrom ray.train.torch import TorchTrainer\n\n\ndef train_model(ds):\n"
+             "    preprocessor = CustomPreprocessor()\n    ds = preprocessor.fit_transform(ds)\n"
+             "    trainer = TorchTrainer(train_loop, datasets={'train': ds})\n    return trainer.fit()\n")
+    found = cited(tmp_path / "a", {"pkg/train.py": train})
+    assert "model-2-pipeline" not in found
+    assert found["data-1-scripted-prep"][0] == ("pkg/train.py", 6)
+    assert found["data-2-automated-features"][0] == ("pkg/train.py", 6)
+    bare = train.replace("    preprocessor = CustomPreprocessor()\n    ds = preprocessor.fit_transform(ds)\n", "")
+    found = cited(tmp_path / "b", {"pkg/train.py": bare})
+    assert "data-1-scripted-prep" not in found and "model-2-pipeline" not in found
+
+
+def test_a_sagemaker_processing_step_is_a_data_step_when_its_name_says_it_preprocesses(tmp_path):
+    pipeline = ("from sagemaker.workflow.pipeline import Pipeline\nfrom sagemaker.workflow.steps import ProcessingStep\n\n"
+                "step_eval = ProcessingStep(\n    name='EvaluateModel',\n    processor=p,\n)\n"
+                "step_process = ProcessingStep(\n    name='PreprocessData',\n    processor=p,\n)\n"
+                "pipeline = Pipeline(name='train', steps=[step_process, step_eval])\n")
+    found = cited(tmp_path / "a", {"pipelines/pipeline.py": pipeline})
+    assert found["data-2-automated-features"] == [("pipelines/pipeline.py", 8)]
+    assert found["data-1-scripted-prep"][0] == ("pipelines/pipeline.py", 8)
+    evaluation = pipeline.replace("PreprocessData", "ScoreBatch")
+    assert "data-2-automated-features" not in cited(tmp_path / "b", {"pipelines/pipeline.py": evaluation})
+
+
+def test_a_dbt_run_inside_a_metaflow_flow_is_its_data_transformation(tmp_path):
+    flow = ("import subprocess\nfrom metaflow import FlowSpec, step\n\n\nclass TrainFlow(FlowSpec):\n"
+            "    @step\n    def start(self):\n        cmd = 'dbt run --vars x'\n        subprocess.run(cmd, shell=True)\n")
+    found = cited(tmp_path / "a", {"src/flow.py": flow})
+    assert found["data-1-scripted-prep"][0] == ("src/flow.py", 8)
+    assert found["data-2-automated-features"][0] == ("src/flow.py", 8)
+    assert found["model-2-pipeline"][0] == ("src/flow.py", 5)
+    quiet = flow.replace("dbt run --vars x", "echo hi")
+    assert "data-2-automated-features" not in cited(tmp_path / "b", {"src/flow.py": quiet})
+
+
+AML_JOB = ("$schema: https://azuremlschemas.azureedge.net/latest/pipelineJob.schema.json\ntype: pipeline\n\n"
+           "jobs:\n  prep_data:\n    command: python prep.py\n  train_model:\n    command: python train.py\n")
+
+
+def test_an_azure_ml_pipeline_job_yaml_is_a_pipeline_with_its_prep_job(tmp_path):
+    found = cited(tmp_path / "a", {"mlops/azureml/train/pipeline.yml": AML_JOB})
+    assert found["model-2-pipeline"][0] == ("mlops/azureml/train/pipeline.yml", 4)
+    assert found["data-1-scripted-prep"][0] == ("mlops/azureml/train/pipeline.yml", 5)
+    # A CI workflow's `jobs:` is no Azure ML pipeline.
+    workflow = {".github/workflows/train.yml": "on: [push]\njobs:\n  prep_data:\n    runs-on: ubuntu-latest\n"}
+    found = cited(tmp_path / "b", workflow)
+    assert "model-2-pipeline" not in found and "data-1-scripted-prep" not in found
+
+
+def test_an_azure_ml_sdk_pipeline_is_a_pipeline(tmp_path):
+    build = ("from azureml.pipeline.core import Pipeline\nfrom azureml.pipeline.steps import PythonScriptStep\n\n"
+             "train_step = PythonScriptStep(name='Train', script_name='train.py')\n"
+             "train_pipeline = Pipeline(workspace=ws, steps=[train_step])\n")
+    assert first(tmp_path / "a", {"ml_service/build_train_pipeline.py": build}, "model-2-pipeline") == \
+        ("ml_service/build_train_pipeline.py", 5)
+    unrelated = build.replace("from azureml.pipeline.core import Pipeline\n", "from sklearn.pipeline import Pipeline\n") \
+                     .replace("from azureml.pipeline.steps import PythonScriptStep\n", "")
+    assert "model-2-pipeline" not in cited(tmp_path / "b", {"ml_service/build_train_pipeline.py": unrelated})
+
+
+def test_the_training_pipeline_named_by_its_folder_and_decorator_comes_before_the_prediction_one(tmp_path):
+    kfp = ("from kfp import dsl\n\n\n@dsl.pipeline(name='{name}-pipeline')\ndef pipeline(project: str):\n"
+           "    ingest = bq_query_to_table(query=q)\n    train = train_job(ingest.output)\n")
+    files = {"pipelines/a/prediction/pipeline.py": kfp.format(name="predict"),
+             "pipelines/a/training/pipeline.py": kfp.format(name="train")}
+    found = cited(tmp_path, files)
+    assert found["model-2-pipeline"][0] == ("pipelines/a/training/pipeline.py", 5)
+    assert found["data-1-scripted-prep"][0] == ("pipelines/a/training/pipeline.py", 6)
