@@ -164,3 +164,88 @@ def test_the_training_pipeline_named_by_its_folder_and_decorator_comes_before_th
     found = cited(tmp_path, files)
     assert found["model-2-pipeline"][0] == ("pipelines/a/training/pipeline.py", 5)
     assert found["data-1-scripted-prep"][0] == ("pipelines/a/training/pipeline.py", 6)
+
+
+# -- data-prep: the preparation step, not a read in an unrelated script --------------------------------------
+
+PREP_SCRIPT = "import pandas as pd\n\n\ndef main():\n    df = pd.read_csv('raw.csv')\n    df.to_csv('train.csv')\n"
+
+
+def test_data_prep_cites_the_pipeline_s_preparation_step_before_the_script_it_runs(tmp_path):
+    pipeline = ("from sagemaker.workflow.pipeline import Pipeline\nfrom sagemaker.workflow.steps import ProcessingStep\n\n"
+                "step_process = ProcessingStep(\n    name='PreprocessData',\n    code='preprocess.py',\n)\n"
+                "pipeline = Pipeline(name='train', steps=[step_process])\n")
+    files = {"pipelines/pipeline.py": pipeline, "pipelines/preprocess.py": PREP_SCRIPT}
+    found = cited(tmp_path / "a", files)
+    assert found["data-1-scripted-prep"][:2] == [("pipelines/pipeline.py", 4), ("pipelines/preprocess.py", 5)]
+    assert answers(tmp_path / "b", files)["data-1-scripted-prep"] == "yes"
+    alone = {"pipelines/preprocess.py": PREP_SCRIPT}
+    assert cited(tmp_path / "c", alone)["data-1-scripted-prep"] == [("pipelines/preprocess.py", 5)]
+
+
+def test_data_prep_cites_a_script_named_for_preparation_before_one_that_evaluates_or_scores(tmp_path):
+    files = {"src/evaluate.py": PREP_SCRIPT, "src/batchscore_data.py": PREP_SCRIPT, "src/data_cleaning.py": PREP_SCRIPT}
+    assert first(tmp_path / "a", files, "data-1-scripted-prep") == ("src/data_cleaning.py", 5)
+    files = {"src/evaluate_data.py": PREP_SCRIPT, "src/data_utils.py": PREP_SCRIPT}
+    assert first(tmp_path / "b", files, "data-1-scripted-prep") == ("src/data_utils.py", 5)
+
+
+def test_an_azure_ml_dataset_registered_by_the_build_script_is_a_prepared_set(tmp_path):
+    build = ("from azureml.core import Dataset\n\n\ndef main():\n    ds = Dataset.Tabular.from_delimited_files(path=p)\n"
+             "    ds = ds.register(workspace=ws, name='train')\n")
+    assert first(tmp_path / "a", {"ml_service/build_data.py": build}, "data-1-scripted-prep") == \
+        ("ml_service/build_data.py", 5)
+    unregistered = build.replace("    ds = ds.register(workspace=ws, name='train')\n", "    print(ds)\n")
+    assert "data-1-scripted-prep" not in cited(tmp_path / "b", {"ml_service/build_data.py": unregistered})
+
+
+def test_a_dvc_stage_named_for_preparation_is_scripted_prep(tmp_path):
+    dvc = ("stages:\n  data_split:\n    cmd: python src/data_split.py\n    outs:\n    - data/train\n"
+           "  train:\n    cmd: python src/train.py\n")
+    found = cited(tmp_path / "a", {"dvc.yaml": dvc})
+    assert found["data-1-scripted-prep"][0] == ("dvc.yaml", 2)
+    assert answers(tmp_path / "b", {"dvc.yaml": dvc})["data-1-scripted-prep"] == "yes"
+    train_only = {"dvc.yaml": "stages:\n  train:\n    cmd: python src/train.py\n"}
+    assert "data-1-scripted-prep" not in cited(tmp_path / "c", train_only)
+
+
+def test_a_prefect_task_module_s_preparation_task_is_cited_but_is_no_feature_step(tmp_path):
+    files = {"pkg/features.py": "from prefect import task\n\n\n@task\ndef extract_features(path):\n    return load(path)\n",
+             "pkg/flow.py": "from prefect import flow\n\n\n@flow\ndef pipeline():\n    train()\n"}
+    found = cited(tmp_path, files)
+    assert found["data-1-scripted-prep"][0] == ("pkg/features.py", 5)
+    assert "data-2-automated-features" not in found
+
+
+def test_a_databricks_multitask_job_spec_is_a_pipeline_and_its_feature_task_the_prep(tmp_path):
+    spec = ("environments:\n  prod:\n    jobs:\n      - name: 'setup'\n        spark_python_task:\n          python_file: s.py\n"
+            "      - name: 'train-register'\n        tasks:\n          - task_key: 'feature-table-creation'\n"
+            "            spark_python_task:\n              python_file: f.py\n          - task_key: 'model-train'\n"
+            "            depends_on:\n              - task_key: 'feature-table-creation'\n")
+    found = cited(tmp_path / "a", {"conf/deployment.yml": spec})
+    assert found["model-2-pipeline"][0] == ("conf/deployment.yml", 7)
+    assert found["data-1-scripted-prep"] == [("conf/deployment.yml", 9)]  # not the depends_on entry
+    single = {"conf/deployment.yml": spec.split("      - name: 'train-register'")[0]}
+    assert "model-2-pipeline" not in cited(tmp_path / "b", single)
+
+
+# -- feature-store: the definition for the store, the training set and batch scoring for shared features ------
+
+FS_TRAIN = ("from databricks.feature_store import FeatureStoreClient, FeatureLookup\n\nfs = FeatureStoreClient()\n"
+            "lookups = [FeatureLookup(table_name='f', lookup_key='id')]\n"
+            "training_set = fs.create_training_set(df, feature_lookups=lookups, label='y')\n")
+FS_TABLE = ("from databricks.feature_store import FeatureStoreClient\n\nfs = FeatureStoreClient()\n"
+            "fs.create_table(name='f', primary_keys=['id'], df=features)\n")
+
+
+def test_feature_store_cites_the_table_definition_for_the_store_and_the_training_set_for_shared_features(tmp_path):
+    found = cited(tmp_path, {"features/write_features.py": FS_TABLE, "training/train.py": FS_TRAIN})
+    assert found["data-3-feature-store"][0] == ("features/write_features.py", 4)
+    assert found["data-2-automated-features"][0] == ("training/train.py", 5)
+    assert ("features/write_features.py", 1) not in found["data-3-feature-store"][:2]  # the import comes last
+
+
+def test_feature_store_client_alone_is_cited_after_its_calls_and_without_a_call_still_at_the_client(tmp_path):
+    client_only = {"train.py": "from databricks.feature_store import FeatureStoreClient\n\nfs = FeatureStoreClient()\n"}
+    assert first(tmp_path / "a", client_only, "data-3-feature-store") == ("train.py", 1)
+    assert "data-3-feature-store" not in cited(tmp_path / "b", {"train.py": "import pandas as pd\nfs = None\n"})

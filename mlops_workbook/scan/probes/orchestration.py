@@ -94,9 +94,11 @@ def _line_of(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
 
 
-def _data_steps(raw: RawResults, paths: list[str]) -> tuple[list[Location], list[Location]]:
+def _data_steps(raw: RawResults, paths: list[str], step_files: list[str]) -> tuple[list[Location], list[Location]]:
     """(preparation steps, feature steps) of the pipelines in `paths`, in the pipelines' order: the
-    framework's documented data steps first, then the steps the code names for preparing data."""
+    framework's documented data steps first, then the steps the code names for preparing data. A task
+    defined in another of `step_files` (a Prefect `@task` module) is a preparation step too, but no feature
+    step: only the pipeline shows that the feature code runs inside it."""
     tools_prep: list[Location] = []
     tools_features: list[Location] = []
     named_prep: list[Location] = []
@@ -127,6 +129,15 @@ def _data_steps(raw: RawResults, paths: list[str]) -> tuple[list[Location], list
                 named_prep.append(Location(path, line, detail))
                 if _FEATURE_WORDS.search(name):
                     named_features.append(Location(path, line, detail))
+    for path in step_files:
+        if path in paths:
+            continue
+        text = raw.text(path)
+        for match in _STEP_DEF.finditer(text):
+            name = match.group("name")
+            if _PREP_WORDS.search(name) and not _NOT_PREP.search(name):
+                named_prep.append(Location(path, _line_of(text, match.start("name")),
+                                           f"pipeline step prepares data: {name}"))
     return tools_prep + named_prep, tools_features + named_features
 
 
@@ -168,40 +179,99 @@ def _order(raw: RawResults, location: Location) -> tuple[bool, bool, bool, bool,
     return (bool(_STEP_LEVEL.search(location.detail)), not trains, serves, not _SCHEDULED.search(text), not named)
 
 
-def run(raw: RawResults) -> list[Finding]:
-    """One finding per place this probe sees its practice, the strongest first."""
+def _jobs_spec(raw: RawResults, bundles: set[str]) -> tuple[list[Location], list[Location]]:
+    """(multi-task jobs, their data tasks) of Databricks Jobs specs outside an asset bundle (dbx's
+    `conf/deployment.yml`, a Jobs API file): a `- name:` job with a `tasks:` list is a pipeline, cited at its
+    name; a task whose `task_key` says it prepares data is its data step."""
+    jobs: list[Location] = []
+    steps: list[Location] = []
+    for loc in raw.grep(_TASK_KEY, suffixes=YAML, needles=("task_key",)):
+        if loc.path in bundles:
+            continue
+        lines = raw.text(loc.path).split("\n")
+        for row, line in enumerate(lines):
+            job = re.match(r"^(\s*)-\s*name\s*:\s*['\"]?([^'\"#\n]+)", line)
+            if not job:
+                continue
+            indent = len(job.group(1))
+            body = []
+            for text_line in lines[row + 1:]:
+                if text_line.strip() and len(text_line) - len(text_line.lstrip()) <= indent:
+                    break
+                body.append(text_line)
+            tasks = next((n for n, b in enumerate(body) if re.match(r"^\s*tasks\s*:", b)), None)
+            if tasks is None:
+                continue
+            jobs.append(Location(loc.path, row + 1, f"Databricks job: {job.group(2).strip()}"))
+            level = None
+            for n, b in enumerate(body[tasks + 1:], start=row + tasks + 3):
+                key = re.match(r"^(\s*)-\s*task_key\s*:\s*['\"]?([\w.-]+)", b)
+                if key:
+                    level = len(key.group(1)) if level is None else level
+                    name = key.group(2)
+                    if len(key.group(1)) == level and _PREP_WORDS.search(name) and not _NOT_PREP.search(name):
+                        steps.append(Location(loc.path, n, f"pipeline step prepares data: {name}"))
+    return jobs, steps
+
+
+_STEP_MODULES = ("prefect", "airflow", "dagster", "zenml", "metaflow", "flytekit", "kfp")
+_TASK_KEY = re.compile(r"^\s*-?\s*task_key\s*:", re.MULTILINE)
+
+
+def _pipelines(raw: RawResults) -> tuple[list[Finding], list[Location], list[Location]]:
+    """(the pipelines as findings, training first; their data-preparation steps; their feature steps)."""
     positive, weak = libraries(raw, _TOOLS)
     positive = [_at_definition(raw, loc) for loc in positive]
     registries = [f for f in raw.named("pipeline_registry.py") if raw.imported("kedro")]
-    positive += [Location(loc.path, loc.line, f"Kedro pipeline registered: {loc.detail}")
-                 for loc in raw.grep(_KEDRO_REGISTERED, registries, first_only=False)
+    registered = raw.grep(_KEDRO_REGISTERED, registries, first_only=False)
+    positive += [Location(loc.path, loc.line, f"Kedro pipeline registered: {loc.detail}") for loc in registered
                  if not loc.detail.startswith(("\"__default__", "'__default__"))]
-    aml_jobs = []
+    yaml_steps = []
     for loc in raw.grep(_AML_PIPELINE, suffixes=YAML, needles=("pipeline",)):
         jobs = re.search(r"^jobs\s*:", raw.text(loc.path), re.MULTILINE)
         if jobs:
             text = raw.text(loc.path)
             positive.append(Location(loc.path, _line_of(text, jobs.start()), "Azure ML pipeline job: jobs:"))
-            aml_jobs += [Location(loc.path, line, f"pipeline step prepares data: {name}")
-                         for line, name in yaml_children(text, "jobs")
-                         if _PREP_WORDS.search(name) and not _NOT_PREP.search(name)]
+            yaml_steps += [Location(loc.path, line, f"pipeline step prepares data: {name}")
+                           for line, name in yaml_children(text, "jobs")
+                           if _PREP_WORDS.search(name) and not _NOT_PREP.search(name)]
     argo_files = [loc.path for loc in raw.grep(_ARGO_API, suffixes=YAML)]
     positive += raw.grep(_ARGO, argo_files, detail="Argo/Kubeflow workflow")
     # Databricks Jobs and asset bundles: a job (its tasks) is the pipeline, cited at the job's name.
-    for f in bundle_files(raw):
+    bundles = bundle_files(raw)
+    for f in bundles:
         text = raw.text(f.path)
-        positive += [Location(f.path, line, f"Databricks job: {name}") for line, name in yaml_children(text, "jobs")
-                     if re.search(r"^\s*tasks\s*:", text, re.MULTILINE)]
+        if not re.search(r"^\s*tasks\s*:", text, re.MULTILINE):
+            continue
+        for line, name in yaml_children(text, "jobs"):
+            positive.append(Location(f.path, line, f"Databricks job: {name}"))
+            if _PREP_WORDS.search(name) and not _NOT_PREP.search(name):
+                yaml_steps.append(Location(f.path, line, f"pipeline step prepares data: {name}"))
+    jobs, job_steps = _jobs_spec(raw, {f.path for f in bundles})
+    positive += jobs
+    yaml_steps += job_steps
     pipelines = findings(ID, sorted(positive, key=lambda loc: _order(raw, loc)), weak)
-    # A pipeline answers model-2-pipeline; for the data criteria, its data steps come first, and a pipeline
-    # with no data step says nothing of automated features (it may train on features made elsewhere).
+    # The data steps of the pipelines (and beside a Ray trainer), the pipeline that trains first.
     ray, _ = libraries(raw, _RAY)
     paths = list(dict.fromkeys([f.location.path for f in pipelines if f.outcome == "positive"] + [r.path for r in ray]))
-    prep, features = _data_steps(raw, paths)
-    prep += aml_jobs
-    prep = [Location(loc.path, loc.line, f"Kedro pipeline registered: {loc.detail}")
-            for loc in raw.grep(_KEDRO_REGISTERED, registries, first_only=False)
-            if _PREP_WORDS.search(loc.detail.split(":", 1)[0])] + prep
+    step_files = raw.importing_files(*_STEP_MODULES)
+    prep, features = _data_steps(raw, paths, step_files)
+    prep = [Location(loc.path, loc.line, f"Kedro pipeline registered: {loc.detail}") for loc in registered
+            if _PREP_WORDS.search(loc.detail.split(":", 1)[0])] + prep + yaml_steps
+    return pipelines, prep, features
+
+
+def data_steps(raw: RawResults) -> tuple[list[Location], list[Location]]:
+    """(preparation steps, feature steps) inside the repository's pipelines: what data-prep cites first."""
+    _, prep, features = _pipelines(raw)
+    return prep, features
+
+
+def run(raw: RawResults) -> list[Finding]:
+    """One finding per place this probe sees its practice, the strongest first. A pipeline answers
+    model-2-pipeline; for the data criteria its data steps come first, and a pipeline with no data step says
+    nothing of automated features (it may train on features made elsewhere)."""
+    pipelines, prep, features = _pipelines(raw)
     return ([replace(f, criterion="model-2-pipeline") for f in pipelines]
             + [replace(f, criterion="data-1-scripted-prep") for f in findings(ID, prep)]
             + [replace(f, criterion="data-2-automated-features") for f in findings(ID, features)]
