@@ -249,3 +249,48 @@ def test_feature_store_client_alone_is_cited_after_its_calls_and_without_a_call_
     client_only = {"train.py": "from databricks.feature_store import FeatureStoreClient\n\nfs = FeatureStoreClient()\n"}
     assert first(tmp_path / "a", client_only, "data-3-feature-store") == ("train.py", 1)
     assert "data-3-feature-store" not in cited(tmp_path / "b", {"train.py": "import pandas as pd\nfs = None\n"})
+
+
+# -- pinned-environment: the environment the training installs, a pin line for a partly pinned file ----------
+
+def test_a_partly_pinned_requirements_file_is_cited_at_its_first_exact_pin(tmp_path):
+    files = {"requirements.txt": "# tools\npandas>=1.0\nkedro==0.18.2\nnumpy\n"}
+    found = run(tmp_path / "a", "pinned-environment", files)
+    assert [(f.outcome, f.location.line) for f in found] == [("weak", 3)]
+    full = {"requirements.txt": "pandas==2.0.1\nnumpy==1.24.3\n"}
+    assert [(f.outcome, f.location.line) for f in run(tmp_path / "b", "pinned-environment", full)] == [("positive", None)]
+
+
+def test_the_training_environment_comes_before_the_serving_and_tooling_ones(tmp_path):
+    pins = "pandas==2.0.1\nnumpy==1.24.3\n"
+    files = {"requirements.txt": "black==23.1.0\nruff==0.1.0\n", "api/requirements.txt": pins,
+             "data-science/environment/train-conda.yml": "channels:\n  - defaults\ndependencies:\n  - python=3.7.5\n"
+                                                         "  - pip:\n      - scikit-learn==0.24.1\n"}
+    assert first(tmp_path / "a", files, "model-1-reproducible-env") == ("data-science/environment/train-conda.yml", None)
+    serving = {"deployment/streaming/requirements.txt": pins, "deployment/streaming/Dockerfile": "FROM python:3.9\n"
+               "COPY requirements.txt .\n", "training/train.py": "print(1)\n", "training/requirements.txt": pins}
+    assert first(tmp_path / "b", serving, "model-1-reproducible-env") == ("training/requirements.txt", None)
+
+
+def test_a_lock_file_beside_the_training_code_comes_before_another_component_s(tmp_path):
+    files = {"components/bigquery/Pipfile.lock": "{}\n", "components/bigquery/query.py": "print(1)\n",
+             "pipelines/Pipfile.lock": "{}\n", "pipelines/training/train_model.py": "print(1)\n"}
+    assert first(tmp_path, files, "model-1-reproducible-env") == ("pipelines/Pipfile.lock", None)
+
+
+def test_a_conda_file_by_another_name_is_read_and_a_partly_pinned_one_cited_at_its_pin(tmp_path):
+    conda = ("name: training_env\ndependencies:\n  - python=3.7.*\n  - pip\n  - pip:\n      - azureml-sdk==1.27.1\n"
+             "      - scikit-learn\n")
+    found = run(tmp_path / "a", "pinned-environment", {"ml/conda_dependencies.yml": conda})
+    assert [(f.outcome, f.location.line) for f in found] == [("weak", 6)]
+    # A YAML `dependencies:` list that is no conda file (a Helm chart) is no environment.
+    chart = {"chart/Chart.yaml": "apiVersion: v2\ndependencies:\n  - name: redis\n    version: 17.0.0\n"}
+    assert run(tmp_path / "b", "pinned-environment", chart) == []
+
+
+def test_an_exact_pin_in_setup_py_is_a_partial_pin(tmp_path):
+    setup = "import setuptools\n\nrequired = ['sagemaker==2.93.0']\nsetuptools.setup(install_requires=required)\n"
+    found = run(tmp_path / "a", "pinned-environment", {"setup.py": setup})
+    assert [(f.outcome, f.location.line) for f in found] == [("weak", 3)]
+    ranged = setup.replace("==", ">=")
+    assert run(tmp_path / "b", "pinned-environment", {"setup.py": ranged}) == []
