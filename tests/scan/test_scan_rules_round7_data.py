@@ -294,3 +294,46 @@ def test_an_exact_pin_in_setup_py_is_a_partial_pin(tmp_path):
     assert [(f.outcome, f.location.line) for f in found] == [("weak", 3)]
     ranged = setup.replace("==", ">=")
     assert run(tmp_path / "b", "pinned-environment", {"setup.py": ranged}) == []
+
+
+# -- data versioning: what a training run records of its data ------------------------------------------------
+
+def test_committed_data_is_cited_where_a_job_hands_it_to_training_and_monitoring_data_comes_last(tmp_path):
+    job = ("#!/bin/bash\n# Test data\nexport DATASET_LOC=datasets/dataset.csv\npytest tests/data\n\n\n\n\n\n\n\n"
+           "# Train\nexport DATASET_LOC=datasets/dataset.csv\npython pkg/train.py --dataset-loc $DATASET_LOC\n")
+    files = {"datasets/dataset.csv": "a,b\n1,2\n", "deploy/workloads.sh": job}
+    assert cited(tmp_path / "a", files)["data-1-versioning"][:2] == [("deploy/workloads.sh", 13), ("datasets/dataset.csv", None)]
+    untrained = {"datasets/dataset.csv": "a,b\n1,2\n", "deploy/workloads.sh": "export DATASET_LOC=datasets/dataset.csv\n"}
+    assert cited(tmp_path / "b", untrained)["data-1-versioning"][0] == ("datasets/dataset.csv", None)
+    monitoring = {"monitoring/data/current.parquet": "x", "data/train.parquet": "x"}
+    assert cited(tmp_path / "c", monitoring)["data-1-versioning"][0] == ("data/train.parquet", None)
+
+
+def test_mlflow_log_input_records_the_dataset_with_the_run(tmp_path):
+    train = "import mlflow\n\nwith mlflow.start_run():\n    mlflow.log_input(dataset, context='train')\n"
+    found = run(tmp_path / "a", "data-versioning", {"train.py": train})
+    assert [(f.outcome, f.location.line) for f in found] == [("positive", 4)]
+    assert answers(tmp_path / "b", {"train.py": train})["data-1-versioning"] == "yes"
+    assert run(tmp_path / "c", "data-versioning", {"train.py": train.replace("import mlflow\n", "")}) == []
+
+
+def test_a_data_hash_where_runs_are_tracked_and_a_pipeline_input_data_parameter_are_partial(tmp_path):
+    train = "import mlflow\n\ndataset_signature = generate_hash(files)\nmlflow.log_params({'sig': dataset_signature})\n"
+    assert [(f.outcome, f.location.line) for f in run(tmp_path / "a", "data-versioning", {"train.py": train})] == \
+        [("weak", 3)]
+    untracked = train.replace("import mlflow\n", "").replace("mlflow.log_params({'sig': dataset_signature})\n", "")
+    assert run(tmp_path / "b", "data-versioning", {"train.py": untracked}) == []
+    sm = ("from sagemaker.workflow.parameters import ParameterString\n\n"
+          "model_status = ParameterString(name='ModelApprovalStatus')\ninput_data = ParameterString(name='InputDataUrl')\n")
+    found = run(tmp_path / "c", "data-versioning", {"pipelines/pipeline.py": sm})
+    assert [(f.outcome, f.location.line) for f in found] == [("weak", 4)]
+    assert answers(tmp_path / "d", {"pipelines/pipeline.py": sm})["data-1-versioning"] == "partial"
+
+
+def test_an_azure_ml_data_asset_is_partial_versioning(tmp_path):
+    asset = ("$schema: https://azuremlschemas.azureedge.net/latest/data.schema.json\n\ntype: uri_file\nname: taxi-data\n"
+             "path: ../data/taxi.csv\n")
+    found = run(tmp_path / "a", "data-versioning", {"mlops/train/data.yml": asset})
+    assert [(f.outcome, f.location.line) for f in found] == [("weak", 4)]
+    other = asset.replace("data.schema.json", "environment.schema.json")
+    assert run(tmp_path / "b", "data-versioning", {"mlops/train/env.yml": other}) == []
