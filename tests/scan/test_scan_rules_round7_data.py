@@ -337,3 +337,84 @@ def test_an_azure_ml_data_asset_is_partial_versioning(tmp_path):
     assert [(f.outcome, f.location.line) for f in found] == [("weak", 4)]
     other = asset.replace("data.schema.json", "environment.schema.json")
     assert run(tmp_path / "b", "data-versioning", {"mlops/train/env.yml": other}) == []
+
+
+# -- monitoring: the metric that carries each criterion --------------------------------------------------------
+
+EVIDENTLY = ("from evidently import ColumnMapping\nfrom evidently.report import Report\n"
+             "from evidently.metrics import ColumnDriftMetric, DatasetDriftMetric\n\n"
+             "report = Report(\n    metrics=[\n        ColumnDriftMetric(column_name='prediction'),\n"
+             "        DatasetDriftMetric(),\n    ]\n)\n")
+
+
+def test_evidently_prediction_drift_cites_the_prediction_column_and_data_drift_the_dataset_metric(tmp_path):
+    found = cited(tmp_path / "a", {"monitoring/metrics.py": EVIDENTLY})
+    assert found["monitor-3-prediction-drift"][0] == ("monitoring/metrics.py", 7)
+    assert found["monitor-3-data-drift"][0] == ("monitoring/metrics.py", 8)
+    assert found["monitor-2-basic-drift"][0] == ("monitoring/metrics.py", 8)
+    assert "monitor-2-performance-labels" not in found  # drift is no performance on labels
+    inputs_only = EVIDENTLY.replace("        ColumnDriftMetric(column_name='prediction'),\n", "")
+    assert "monitor-3-prediction-drift" not in cited(tmp_path / "b", {"monitoring/metrics.py": inputs_only})
+
+
+def test_evidently_performance_on_labels_cites_the_quality_metric(tmp_path):
+    report = ("from evidently import Report\nfrom evidently.presets import DataDriftPreset\nfrom evidently.metrics import "
+              "Accuracy, F1Score\n\nreport = Report(metrics=[DataDriftPreset(), Accuracy(), F1Score()])\n")
+    found = cited(tmp_path, {"monitoring/run.py": report})
+    assert found["monitor-2-performance-labels"] == [("monitoring/run.py", 5)]
+
+
+def test_vertex_prediction_drift_cites_the_drift_config_and_skew_alone_is_no_prediction_drift(tmp_path):
+    notebook = ("from google.cloud import aiplatform as vertex_ai\n\n"
+                "skew = vertex_ai.ModelMonitoringObjectiveConfig.TrainingPredictionSkewDetectionConfig(skew_thresholds=t)\n"
+                "drift = vertex_ai.ModelMonitoringObjectiveConfig.PredictionDriftDetectionConfig(drift_thresholds=t)\n"
+                "job = vertex_ai.ModelDeploymentMonitoringJob.create(display_name='m')\n")
+    found = cited(tmp_path / "a", {"monitoring.py": notebook})
+    assert found["monitor-3-prediction-drift"][0] == ("monitoring.py", 4)
+    assert found["monitor-2-basic-drift"][0] == ("monitoring.py", 5)
+    skew_only = notebook.replace(
+        "drift = vertex_ai.ModelMonitoringObjectiveConfig.PredictionDriftDetectionConfig(drift_thresholds=t)\n", "")
+    found = cited(tmp_path / "b", {"monitoring.py": skew_only})
+    assert "monitor-3-prediction-drift" not in found and "monitor-2-basic-drift" in found
+
+
+def test_a_vertex_batch_job_s_model_monitoring_config_is_a_monitor_and_its_email_an_alert(tmp_path):
+    component = ("def batch_predict():\n    from google.cloud.aiplatform_v1beta1.types import BatchPredictionJob\n"
+                 "    message = {}\n    message['modelMonitoringConfig'] = {\n"
+                 "        'alertConfig': {'emailAlertConfig': {'userEmails': emails}},\n"
+                 "        'objectiveConfigs': [{'trainingPredictionSkewDetectionConfig': skew}],\n    }\n")
+    found = cited(tmp_path / "a", {"components/batch_predict.py": component})
+    assert found["monitor-2-basic-drift"][0] == ("components/batch_predict.py", 4)
+    assert found["monitor-2-alerting"][0] == ("components/batch_predict.py", 5)
+    other = component.replace("from google.cloud.aiplatform_v1beta1.types import BatchPredictionJob", "import json")
+    assert "monitor-2-basic-drift" not in cited(tmp_path / "b", {"components/batch_predict.py": other})
+
+
+def test_an_airflow_failure_email_is_cited_before_a_success_email(tmp_path):
+    dag = ("from airflow.operators.email import EmailOperator\n\n"
+           "success_email = EmailOperator(task_id='failure_email', to=['a@b.c'])\n"
+           "send_validation_failure_email = EmailOperator(task_id='send', to=['a@b.c'])\n")
+    assert first(tmp_path, {"dags/data_dag.py": dag}, "monitor-2-alerting") == ("dags/data_dag.py", 4)
+
+
+# -- data-validation: the validating call, the training pipeline's check -------------------------------------
+
+def test_tfx_example_validator_is_cited_before_statistics_gen_and_is_no_production_monitoring(tmp_path):
+    tfx = ("from tfx.components import ExampleValidator, StatisticsGen\n\n"
+           "stats = StatisticsGen(examples=gen.outputs['examples'])\n"
+           "validator = ExampleValidator(statistics=stats.outputs['statistics'], schema=schema)\n")
+    found = cited(tmp_path / "a", {"pipelines/training_pipeline.py": tfx})
+    assert found["data-2-validation"][0] == ("pipelines/training_pipeline.py", 4)
+    assert "data-3-quality-monitoring" not in found
+    stats_only = {"pipelines/training_pipeline.py": tfx.split("validator =")[0]}
+    assert answers(tmp_path / "b", stats_only)["data-2-validation"] == "partial"  # statistics describe, not check
+
+
+def test_a_sagemaker_quality_check_in_a_batch_pipeline_monitors_production_data_not_training_data(tmp_path):
+    check = ("from sagemaker.workflow.quality_check_step import DataQualityCheckConfig, QualityCheckStep\n\n"
+             "config = DataQualityCheckConfig(baseline_dataset=uri)\nstep = QualityCheckStep(\n    name='Check',\n"
+             "    quality_check_config=config,\n)\n")
+    found = cited(tmp_path / "a", {"batch_pipeline/pipeline.py": check})
+    assert answers(tmp_path / "b", {"batch_pipeline/pipeline.py": check})["data-2-validation"] == "partial"
+    assert found["data-3-quality-monitoring"][0] == ("batch_pipeline/pipeline.py", 4)
+    assert answers(tmp_path / "c", {"build_pipeline/pipeline.py": check})["data-2-validation"] == "yes"
