@@ -418,3 +418,33 @@ def test_a_sagemaker_quality_check_in_a_batch_pipeline_monitors_production_data_
     assert answers(tmp_path / "b", {"batch_pipeline/pipeline.py": check})["data-2-validation"] == "partial"
     assert found["data-3-quality-monitoring"][0] == ("batch_pipeline/pipeline.py", 4)
     assert answers(tmp_path / "c", {"build_pipeline/pipeline.py": check})["data-2-validation"] == "yes"
+
+
+# -- ml-tests and ci-tests: tests of the ML code, not a template's or a deployment's ---------------------------
+
+def test_a_template_demonstration_test_and_a_smoke_script_are_no_unit_tests(tmp_path):
+    template = ("from pathlib import Path\n\n\n# The tests below are here for the demonstration purpose\n"
+                "# and should be replaced with the ones testing the project\nclass TestProjectContext:\n"
+                "    def test_package_name(self, project_context):\n        assert project_context.package_name == 'p'\n")
+    assert run(tmp_path / "a", "ml-tests", {"src/tests/test_run.py": template}) == []
+    smoke = ("import argparse\n\n\ndef test_endpoint(name):\n    return describe(name)\n\n\n"
+             "if __name__ == '__main__':\n    parser = argparse.ArgumentParser()\n    test_endpoint(parser.parse_args().name)\n")
+    assert run(tmp_path / "b", "ml-tests", {"tests/test_endpoints.py": smoke}) == []
+    helper = {"tests/test_helpers.py": "def test_increment():\n    assert increment(3) == 4\n"}
+    assert [f.outcome for f in run(tmp_path / "c", "ml-tests", helper)] == ["weak"]  # other code, still partial
+
+
+def test_tests_of_other_code_cite_the_one_about_the_model_first(tmp_path):
+    files = {"test/test_integration.py": "def test_docker_lambda():\n    assert call() == 200\n",
+             "test/test_unittest.py": "import unittest\n\n\nclass T(unittest.TestCase):\n    def test_predict(self):\n"
+                                      "        assert handler.predict(x) == 1\n"}
+    assert next(f.location.path for f in run(tmp_path, "ml-tests", files)) == "test/test_unittest.py"
+
+
+def test_ci_tests_cite_the_unit_test_step_before_the_deployed_model_check(tmp_path):
+    build = ("steps:\n- name: 'gcr.io/cloud-builders/docker'\n  args: ['build']\n- name: 'image'\n  entrypoint: 'pytest'\n  args: ['src/tests/model_deployment_tests.py']\n"
+             "- name: 'image'\n  entrypoint: 'pytest'\n  args: ['src/tests/datasource_utils_tests.py']\n")
+    found = run(tmp_path / "a", "ci-tests", {"build/a-pipeline.yaml": build})
+    assert found and found[0].location.line == 8
+    only_deploy = {"build/a-pipeline.yaml": build.split("- name: 'image'\n  entrypoint: 'pytest'\n  args: ['src/tests/data")[0]}
+    assert [f.location.line for f in run(tmp_path / "b", "ci-tests", only_deploy)] == [5]

@@ -45,7 +45,9 @@ def run(raw: RawResults) -> list[Finding]:
     positive, weak = libraries(raw, _TOOLS)
     order = lambda loc: ("Config" in loc.detail, loc.path)  # noqa: E731 - a sort key
     monitors = findings(ID, sorted(positive, key=order), sorted(weak, key=order))
-    drift_first = lambda f: not _PREDICTION_DRIFT.search(f.location.detail)  # noqa: E731 - a sort key
+    def drift_first(f: Finding) -> bool:
+        return not _PREDICTION_DRIFT.search(f.location.detail)
+
     # A Vertex AI monitor with skew detection only watches no drift of the serving data over time.
     drifting = {f.location.path for f in monitors if _PREDICTION_DRIFT.search(f.location.detail)}
     prediction = [f for f in monitors if "Vertex" not in f.location.detail or f.location.path in drifting]

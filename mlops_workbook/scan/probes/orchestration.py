@@ -171,7 +171,6 @@ def _order(raw: RawResults, location: Location) -> tuple[bool, bool, bool, bool,
     trains. Its name: the file's and folders' names, the detail, and the definition's lines (a decorator's
     `name="xgboost-train-pipeline"` above the function)."""
     text = raw.text(location.path)
-    number = location.line or 1
     names = " ".join([location.path, location.detail, *_decorator_lines(raw, location)])
     named = bool(_TRAINS.search(names))
     trains = named or bool(_TRAINS_CODE.search(text))
