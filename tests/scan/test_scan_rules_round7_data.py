@@ -448,3 +448,25 @@ def test_ci_tests_cite_the_unit_test_step_before_the_deployed_model_check(tmp_pa
     assert found and found[0].location.line == 8
     only_deploy = {"build/a-pipeline.yaml": build.split("- name: 'image'\n  entrypoint: 'pytest'\n  args: ['src/tests/data")[0]}
     assert [f.location.line for f in run(tmp_path / "b", "ci-tests", only_deploy)] == [5]
+
+
+# -- labeling and explanations: automation that runs, explanations where predictions are served -----------------
+
+def test_label_issue_detection_in_a_notebook_is_no_automated_labeling_and_never_active_learning(tmp_path):
+    cell = '{"cells": [{"cell_type": "code", "source": ["from cleanlab.filter import find_label_issues\\n", ' \
+           '"issues = find_label_issues(labels, probs)\\n"]}]}\n'
+    assert run(tmp_path / "a", "labeling", {"notebooks/explore.ipynb": cell}) == []
+    script = "from cleanlab.filter import find_label_issues\n\nissues = find_label_issues(labels, probs)\n"
+    found = answers(tmp_path / "b", {"pkg/label_quality.py": script})
+    assert found["data-4-automated-labeling"] == "partial" and "data-4-active-learning" not in found
+    learner = "from modAL.models import ActiveLearner\n\nlearner = ActiveLearner(estimator=model)\n"
+    found = answers(tmp_path / "c", {"pkg/select.py": learner})
+    assert "data-4-active-learning" in found and "data-4-automated-labeling" not in found
+
+
+def test_an_offline_shap_report_is_explainability_but_no_per_prediction_explanation(tmp_path):
+    report = "import shap\n\nexplainer = shap.TreeExplainer(model)\nvalues = explainer.shap_values(X)\n"
+    found = answers(tmp_path / "a", {"model/feature_importance_analyzer.py": report})
+    assert "model-3-explainability" in found and "gov-4-explainable-ai" not in found
+    app = "import shap\nfrom flask import Flask\n\napp = Flask(__name__)\nexplainer = shap.TreeExplainer(model)\n"
+    assert answers(tmp_path / "b", {"service/main.py": app})["gov-4-explainable-ai"] == "partial"

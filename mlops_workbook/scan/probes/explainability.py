@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ..collector import RawResults
 from ..findings import Finding
 from ._util import findings, libraries
 
 ID = "explainability"
-SHORT = "Explanations: SHAP explainers, Captum attributions, Alibi explainers, LIME, InterpretML"
+SHORT = ("Explanations: SHAP explainers, Captum attributions, Alibi explainers, LIME, InterpretML; for explanations "
+         "per prediction, partial, only in serving code (an app, a predict or score handler)")
 CRITERIA = {"model-3-explainability": "yes", "gov-4-explainable-ai": "partial"}
 REMEDIATION = "Produce feature attributions (SHAP) for each candidate model in the pipeline and keep them with the model."
 EFFORT = "medium"  # low: an afternoon, medium: days, high: weeks
@@ -24,7 +26,18 @@ _TOOLS = (
 )
 
 
+# Serving code: a web app or a predict/score handler, where an explanation can go with each prediction.
+_SERVING_NAME = re.compile(r"serv|app|api|predict|scor|inference|handler|endpoint", re.IGNORECASE)
+_SERVING_MODULES = ("flask", "fastapi", "bentoml", "streamlit", "gradio")
+
+
 def run(raw: RawResults) -> list[Finding]:
-    """One finding per place this probe sees its practice, the strongest first."""
+    """One finding per place this probe sees its practice, the strongest first. Every explanation counts for
+    explainability reports; only one made in serving code speaks of explanations for each prediction."""
     positive, weak = libraries(raw, _TOOLS)
-    return findings(ID, positive, weak)
+    found = findings(ID, positive, weak)
+    serving_files = set(raw.importing_files(*_SERVING_MODULES))
+    serving = [f for f in found if not f.location.path.endswith(".ipynb") and (
+        f.location.path in serving_files or _SERVING_NAME.search(f.location.path.rsplit("/", 1)[-1]))]
+    return ([replace(f, criterion="model-3-explainability") for f in found]
+            + [replace(f, criterion="gov-4-explainable-ai") for f in serving])
