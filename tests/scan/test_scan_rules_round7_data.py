@@ -470,3 +470,34 @@ def test_an_offline_shap_report_is_explainability_but_no_per_prediction_explanat
     assert "model-3-explainability" in found and "gov-4-explainable-ai" not in found
     app = "import shap\nfrom flask import Flask\n\napp = Flask(__name__)\nexplainer = shap.TreeExplainer(model)\n"
     assert answers(tmp_path / "b", {"service/main.py": app})["gov-4-explainable-ai"] == "partial"
+
+
+# -- batch-scoring: the step that scores in bulk, not a setting, a job-management call or an evaluation --------
+
+def test_batch_scoring_skips_settings_and_job_management_and_cites_the_step(tmp_path):
+    pipeline = ("from kfp import dsl\n\n\n@dsl.pipeline(name='predict')\ndef p(batch_prediction_machine_type: str = 'n1'):\n"
+                "    client.cancel_batch_prediction_job(name=uri)\n    batch_prediction = (\n        model_batch_predict(model=m)\n    )\n")
+    assert first(tmp_path / "a", {"pipelines/prediction/pipeline.py": pipeline}, "data-2-batch-and-realtime") == \
+        ("pipelines/prediction/pipeline.py", 7)
+    settings_only = pipeline.split("    batch_prediction = (")[0]
+    assert "data-2-batch-and-realtime" not in cited(tmp_path / "b", {"pipelines/prediction/pipeline.py": settings_only})
+
+
+def test_batch_scoring_inside_an_evaluation_script_comes_after_the_predict_path(tmp_path):
+    code = "import ray\n\n\ndef run(ds):\n    return ds.map_batches(predictor.predict_proba)\n"
+    files = {"pkg/evaluate.py": code, "pkg/predict.py": code}
+    assert first(tmp_path, files, "data-2-batch-and-realtime") == ("pkg/predict.py", 5)
+
+
+def test_a_sagemaker_scoring_step_and_an_azure_ml_batch_deployment_are_batch_paths(tmp_path):
+    sm = ("from sagemaker.workflow.steps import ProcessingStep\n\nstep_eval = ProcessingStep(name='EvaluateModel', processor=p)\n"
+          "step_score = ProcessingStep(name='ScoreModel', processor=p)\n")
+    assert first(tmp_path / "a", {"batch_pipeline/pipeline.py": sm}, "data-2-batch-and-realtime") == \
+        ("batch_pipeline/pipeline.py", 4)
+    evaluation_only = {"batch_pipeline/pipeline.py": sm.split("step_score")[0]}
+    assert "data-2-batch-and-realtime" not in cited(tmp_path / "b", evaluation_only)
+    aml = "$schema: https://azuremlschemas.azureedge.net/latest/batchDeployment.schema.json\nname: batch-dp\n"
+    assert first(tmp_path / "c", {"mlops/deploy/batch-deployment.yml": aml}, "data-2-batch-and-realtime") == \
+        ("mlops/deploy/batch-deployment.yml", 1)
+    online = aml.replace("batchDeployment", "managedOnlineDeployment")
+    assert "data-2-batch-and-realtime" not in cited(tmp_path / "d", {"mlops/deploy/online-deployment.yml": online})
