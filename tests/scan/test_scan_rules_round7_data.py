@@ -501,3 +501,26 @@ def test_a_sagemaker_scoring_step_and_an_azure_ml_batch_deployment_are_batch_pat
         ("mlops/deploy/batch-deployment.yml", 1)
     online = aml.replace("batchDeployment", "managedOnlineDeployment")
     assert "data-2-batch-and-realtime" not in cited(tmp_path / "d", {"mlops/deploy/online-deployment.yml": online})
+
+
+# -- prediction-log: predictions a batch job keeps ------------------------------------------------------------
+
+def test_a_batch_inference_job_writing_its_predictions_to_a_table_is_a_partial_prediction_log(tmp_path):
+    job = ("def run(df):\n    pred_df = model.predict(df)\n    pred_df.write.format('delta').mode('overwrite')"
+           ".saveAsTable(out)\n")
+    found = run(tmp_path / "a", "prediction-log", {"pkg/model_inference.py": job})
+    assert [(f.outcome, f.location.line) for f in found] == [("weak", 3)]
+    assert answers(tmp_path / "b", {"pkg/model_inference.py": job})["monitor-1-prediction-log"] == "partial"
+    # The same write in a feature job (no prediction, not named for scoring) is no prediction log.
+    features = job.replace("pred_df = model.predict(df)", "pred_df = compute(df)")
+    assert run(tmp_path / "c", "prediction-log", {"pkg/feature_job.py": features}) == []
+
+
+def test_a_prediction_writer_step_and_a_batch_job_output_table_are_partial_prediction_logs(tmp_path):
+    component = "@component\ndef datastore_prediction_writer(kind: str):\n    write(kind)\n"
+    assert [(f.outcome, f.location.line) for f in run(tmp_path / "a", "prediction-log", {"components.py": component})] \
+        == [("weak", 2)]
+    pipeline = ("def p():\n    batch_prediction = model_batch_predict(\n        source_uri=src,\n"
+                "        destination_uri=bigquery_destination_output_uri,\n    )\n")
+    assert [f.location.line for f in run(tmp_path / "b", "prediction-log", {"prediction/pipeline.py": pipeline})] == [4]
+    assert run(tmp_path / "c", "prediction-log", {"export.py": "def p():\n    copy(destination_uri=out)\n"}) == []
