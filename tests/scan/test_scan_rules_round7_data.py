@@ -524,3 +524,26 @@ def test_a_prediction_writer_step_and_a_batch_job_output_table_are_partial_predi
                 "        destination_uri=bigquery_destination_output_uri,\n    )\n")
     assert [f.location.line for f in run(tmp_path / "b", "prediction-log", {"prediction/pipeline.py": pipeline})] == [4]
     assert run(tmp_path / "c", "prediction-log", {"export.py": "def p():\n    copy(destination_uri=out)\n"}) == []
+
+
+# -- assess: a call or configuration line before an import ------------------------------------------------------
+
+def test_an_answer_cites_a_call_before_an_import_of_the_same_probe(tmp_path):
+    from mlops_workbook.assessment.rubric import load_rubric
+    from mlops_workbook.scan.assess import assess
+    from mlops_workbook.scan.findings import Finding, Location
+
+    rubric = load_rubric("mlops-maturity")
+    imported = Finding("feature-store", "positive", Location("a_features.py", 1, "Tecton: import tecton"))
+    called = Finding("feature-store", "positive", Location("b_train.py", 5, "Databricks: .create_training_set"))
+    found = {f.criterion: f for f in assess(rubric, {"feature-store": (imported, called)})}
+    assert found["data-3-feature-store"].evidence[0].path == "b_train.py"
+    # Alone, the import is still cited (the probe found nothing better).
+    found = {f.criterion: f for f in assess(rubric, {"feature-store": (imported,)})}
+    assert found["data-3-feature-store"].evidence[0].path == "a_features.py"
+    # A detail that only mentions an import among other words is no import line.
+    tested = Finding("ml-tests", "positive", Location("tests/test_a.py", 3, "test of ML code: test_fit (imports project code: "
+                                                                          "from pkg import train)"))
+    later = Finding("ml-tests", "positive", Location("tests/test_b.py", 3, "test of ML code: test_predict"))
+    found = {f.criterion: f for f in assess(rubric, {"ml-tests": (tested, later)})}
+    assert found["model-1-unit-tests"].evidence[0].path == "tests/test_a.py"
