@@ -547,3 +547,14 @@ def test_an_answer_cites_a_call_before_an_import_of_the_same_probe(tmp_path):
     later = Finding("ml-tests", "positive", Location("tests/test_b.py", 3, "test of ML code: test_predict"))
     found = {f.criterion: f for f in assess(rubric, {"ml-tests": (tested, later)})}
     assert found["model-1-unit-tests"].evidence[0].path == "tests/test_a.py"
+
+
+def test_a_dvc_model_artifact_with_a_committed_lock_is_cited_for_model_versioning(tmp_path):
+    dvc = ("stages:\n  train:\n    cmd: python train.py\n    params:\n    - train\n    outs:\n    - models/model.pkl\n"
+           "artifacts:\n  churn-model:\n    path: models/model.pkl\n    type: model\n")
+    files = {"dvc.yaml": dvc, "dvc.lock": "schema: '2.0'\n", "params.yaml": "train:\n  lr: 0.1\n"}
+    assert first(tmp_path / "a", files, "model-2-versioning") == ("dvc.yaml", 9)
+    unlocked = {"dvc.yaml": dvc, "params.yaml": "train:\n  lr: 0.1\n"}
+    assert first(tmp_path / "b", unlocked, "model-2-versioning") == ("params.yaml", None)
+    data_only = {"dvc.yaml": dvc.replace("type: model", "type: dataset"), "dvc.lock": "x\n"}
+    assert "model-2-versioning" not in cited(tmp_path / "c", data_only)
