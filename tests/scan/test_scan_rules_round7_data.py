@@ -558,3 +558,15 @@ def test_a_dvc_model_artifact_with_a_committed_lock_is_cited_for_model_versionin
     assert first(tmp_path / "b", unlocked, "model-2-versioning") == ("params.yaml", None)
     data_only = {"dvc.yaml": dvc.replace("type: model", "type: dataset"), "dvc.lock": "x\n"}
     assert "model-2-versioning" not in cited(tmp_path / "c", data_only)
+
+
+def test_grafana_provisioning_without_a_dashboard_is_partial_basic_metrics_and_no_dashboard(tmp_path):
+    provisioning = "apiVersion: 1\n\nproviders:\n  - name: 'Evidently Dashboards'\n    folder: ''\n"
+    job = ("from evidently.report import Report\n\nreport = Report(metrics=[])\n"
+           "curr.execute('insert into dummy_metrics(timestamp, prediction_drift) values (%s, %s)', row)\n")
+    files = {"monitoring/config/grafana_dashboards.yaml": provisioning, "monitoring/metrics.py": job}
+    found = answers(tmp_path / "a", files)
+    assert found["monitor-1-basic-metrics"] == "partial" and "monitor-3-dashboards" not in found
+    assert first(tmp_path / "b", files, "monitor-1-basic-metrics") == ("monitoring/metrics.py", 4)
+    with_dashboard = {**files, "monitoring/grafana/dashboards/model.json": '{"panels": [{"title": "drift"}]}\n'}
+    assert "monitor-3-dashboards" in answers(tmp_path / "c", with_dashboard)
