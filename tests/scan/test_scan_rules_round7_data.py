@@ -570,3 +570,13 @@ def test_grafana_provisioning_without_a_dashboard_is_partial_basic_metrics_and_n
     assert first(tmp_path / "b", files, "monitor-1-basic-metrics") == ("monitoring/metrics.py", 4)
     with_dashboard = {**files, "monitoring/grafana/dashboards/model.json": '{"panels": [{"title": "drift"}]}\n'}
     assert "monitor-3-dashboards" in answers(tmp_path / "c", with_dashboard)
+
+
+def test_sagemaker_lineage_cites_the_training_input_read_from_the_processing_step(tmp_path):
+    pipeline = ("from sagemaker.workflow.pipeline import Pipeline\nfrom sagemaker.workflow.model_step import ModelStep\n\n"
+                "args = est.fit(inputs={'train': TrainingInput(\n"
+                "    s3_data=step_process.properties.ProcessingOutputConfig.Outputs['train'].S3Output.S3Uri)})\n"
+                "step_register = ModelStep(name='Register', step_args=reg)\npipeline = Pipeline(name='p', steps=[])\n")
+    assert [f.location.line for f in run(tmp_path / "a", "data-lineage", {"pipelines/pipeline.py": pipeline})] == [5, 6]
+    unwired = pipeline.replace("step_process.properties.ProcessingOutputConfig.Outputs['train'].S3Output.S3Uri", "uri")
+    assert [f.location.line for f in run(tmp_path / "b", "data-lineage", {"pipelines/pipeline.py": unwired})] == [6]
