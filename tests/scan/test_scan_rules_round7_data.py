@@ -580,3 +580,13 @@ def test_sagemaker_lineage_cites_the_training_input_read_from_the_processing_ste
     assert [f.location.line for f in run(tmp_path / "a", "data-lineage", {"pipelines/pipeline.py": pipeline})] == [5, 6]
     unwired = pipeline.replace("step_process.properties.ProcessingOutputConfig.Outputs['train'].S3Output.S3Uri", "uri")
     assert [f.location.line for f in run(tmp_path / "b", "data-lineage", {"pipelines/pipeline.py": unwired})] == [6]
+
+
+def test_bias_checks_of_each_model_cite_the_check_of_the_model_s_predictions_first(tmp_path):
+    data = "from fairlearn.metrics import MetricFrame\n\nmf = MetricFrame(metrics=m, y_true=y, y_pred=y, sensitive_features=g)\n"
+    model = ("from fairlearn.metrics import MetricFrame\n\ny_hat = model.predict(X_test)\n"
+             "mf = MetricFrame(metrics=m, y_true=y, y_pred=y_hat, sensitive_features=g)\n")
+    files = {"src/a_data_bias.py": data, "src/b_checks.py": model}
+    found = cited(tmp_path, files)
+    assert found["gov-3-bias-checks"][0] == ("src/b_checks.py", 4)
+    assert found["gov-4-bias-detection"][0] == ("src/a_data_bias.py", 3)  # the probe's order, as before
