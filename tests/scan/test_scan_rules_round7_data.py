@@ -590,3 +590,32 @@ def test_bias_checks_of_each_model_cite_the_check_of_the_model_s_predictions_fir
     found = cited(tmp_path, files)
     assert found["gov-3-bias-checks"][0] == ("src/b_checks.py", 4)
     assert found["gov-4-bias-detection"][0] == ("src/a_data_bias.py", 3)  # the probe's order, as before
+
+
+# -- training code and tracking the corpus's frameworks: fastai, SageMaker steps, DVCLive, KFP metrics ---------
+
+def test_fastai_fine_tune_and_a_sagemaker_training_step_are_training_code(tmp_path):
+    fastai = "from fastai.vision.all import unet_learner\n\nlearn = unet_learner(dls, arch)\nlearn.fine_tune(8)\n"
+    assert first(tmp_path / "a", {"src/train.py": fastai}, "model-1-code-in-vcs") == ("src/train.py", 4)
+    sm = "from sagemaker.workflow.steps import TrainingStep\n\nstep_train = TrainingStep(name='Train', estimator=est)\n"
+    assert first(tmp_path / "b", {"pipelines/pipeline.py": sm}, "model-1-code-in-vcs") == ("pipelines/pipeline.py", 3)
+    assert "model-1-code-in-vcs" not in cited(tmp_path / "c", {"src/train.py": "learn = load()\nprint(learn)\n"})
+
+
+def test_dvclive_records_runs_and_its_model_artifact_versions_the_model(tmp_path):
+    train = ("from dvclive import Live\nfrom dvclive.fastai import DVCLiveCallback\n\nwith Live() as live:\n"
+             "    learn.fine_tune(8, cbs=[DVCLiveCallback(live=live)])\n"
+             "    live.log_artifact(\n        'models/model.pkl',\n        type='model',\n    )\n")
+    found = cited(tmp_path / "a", {"src/train.py": train})
+    assert found["model-1-experiment-tracking"][0] == ("src/train.py", 5)
+    assert found["model-2-versioning"][0] == ("src/train.py", 6)
+    assert "model-1-experiment-tracking" not in cited(tmp_path / "b", {"src/train.py": "live = object()\nlive.log_metric('a', 1)\n"})
+
+
+def test_a_kfp_component_s_metrics_artifact_is_experiment_tracking(tmp_path):
+    component = ("from kfp.v2.dsl import Metrics, Output, component\n\n\n@component\ndef train(metrics: Output[Metrics]):\n"
+                 "    metrics.log_metric('rmse', 0.3)\n")
+    assert first(tmp_path / "a", {"components/train.py": component}, "model-1-experiment-tracking") == \
+        ("components/train.py", 6)
+    untracked = component.replace("Output[Metrics]", "str")
+    assert "model-1-experiment-tracking" not in cited(tmp_path / "b", {"components/train.py": untracked})
