@@ -619,3 +619,11 @@ def test_a_kfp_component_s_metrics_artifact_is_experiment_tracking(tmp_path):
         ("components/train.py", 6)
     untracked = component.replace("Output[Metrics]", "str")
     assert "model-1-experiment-tracking" not in cited(tmp_path / "b", {"components/train.py": untracked})
+
+
+def test_a_ci_step_running_a_test_module_named_for_the_pipeline_is_no_training(tmp_path):
+    jenkins = ("pipeline {\n  agent any\n  stages {\n    stage('Build') {\n      steps {\n"
+               "        sh 'python3 -m utils.tests.test_model_pipeline'\n      }\n    }\n  }\n}\n")
+    assert run(tmp_path / "a", "ci-training", {"Jenkinsfile": jenkins}) == []
+    training = jenkins.replace("utils.tests.test_model_pipeline", "pipelines.train")
+    assert [f.location.line for f in run(tmp_path / "b", "ci-training", {"Jenkinsfile": training})] == [6]
