@@ -627,3 +627,14 @@ def test_a_ci_step_running_a_test_module_named_for_the_pipeline_is_no_training(t
     assert run(tmp_path / "a", "ci-training", {"Jenkinsfile": jenkins}) == []
     training = jenkins.replace("utils.tests.test_model_pipeline", "pipelines.train")
     assert [f.location.line for f in run(tmp_path / "b", "ci-training", {"Jenkinsfile": training})] == [6]
+
+
+def test_a_great_expectations_column_schema_check_is_a_partial_data_contract(tmp_path):
+    conftest = ("import great_expectations as ge\nimport pytest\n\n\n@pytest.fixture\ndef df():\n"
+                "    return ge.dataset.PandasDataset(load())\n")
+    files = {"tests/data/conftest.py": conftest,
+             "tests/data/test_dataset.py": "def test_dataset(df):\n    df.expect_table_columns_to_match_ordered_list(column_list=c)\n"}
+    found = answers(tmp_path / "a", files)
+    assert found["data-3-data-contracts"] == "partial"
+    nulls = {**files, "tests/data/test_dataset.py": "def test_dataset(df):\n    df.expect_column_values_to_not_be_null(column='t')\n"}
+    assert "data-3-data-contracts" not in answers(tmp_path / "b", nulls)

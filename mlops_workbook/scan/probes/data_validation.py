@@ -39,6 +39,8 @@ _TOOLS = (
 _SODA_CHECKS = re.compile(r"^checks for [\w.\"-]+\s*:", re.MULTILINE)
 # Great Expectations' legacy dataset API: expectations called on a `ge.dataset.PandasDataset` (or `ge.from_pandas`)
 # that a fixture or helper builds, so the file that calls them need not import great_expectations itself.
+_GE_SCHEMA = re.compile(r"expect_table_columns_to_match_(?:ordered_list|set)|expect_column_values_to_be_(?:of_type|in_type_list)|"
+                        r"expect_column_to_exist")
 _GE_EXPECT = re.compile(r"\.expect_(?:column|table|compound_columns|multicolumn|select_column)\w*\s*\(")
 # SageMaker Pipelines: a QualityCheckStep whose config is a DataQualityCheckConfig checks each run's data
 # against a baseline; with skip_check=True it only computes the baseline and never fails the run.
@@ -167,6 +169,10 @@ def run(raw: RawResults) -> list[Finding]:
     # Checks of the training data only (a test fixture's dataset, a pipeline's input, dbt models): evidence of
     # validation before training, not of a contract shared with the producer nor of monitoring production data.
     training_positive, training_weak = _great_expectations_dataset(raw), []
+    # An expectation on the table's columns or their types checks the schema the data must keep: a one-sided
+    # contract (the ML team's check, not one shared with the producer): partial.
+    schema_checks = [Location(loc.path, loc.line, f"{loc.detail} (a schema check on the ML side)")
+                     for loc in training_positive if _GE_SCHEMA.search(loc.detail)]
     for pos, wk in (_sagemaker_quality_checks(raw), _dbt_tests(raw)):
         training_positive += pos
         training_weak += wk
@@ -187,4 +193,5 @@ def run(raw: RawResults) -> list[Finding]:
                 if (f.location.path, f.location.line) not in seen]
     quality = [replace(f, criterion="data-3-quality-monitoring") for f in findings(ID, production)]
     quality += [f for f in _evidently_quality(raw) if (f.location.path, f.location.line) not in seen]
-    return _contracts(raw) + general + in_pipeline + training + quality  # a schema is what a contract cites first
+    contracts = _contracts(raw) + [replace(f, criterion="data-3-data-contracts") for f in findings(ID, [], schema_checks)]
+    return contracts + general + in_pipeline + training + quality  # a schema is what a contract cites first
