@@ -638,3 +638,12 @@ def test_a_great_expectations_column_schema_check_is_a_partial_data_contract(tmp
     assert found["data-3-data-contracts"] == "partial"
     nulls = {**files, "tests/data/test_dataset.py": "def test_dataset(df):\n    df.expect_column_values_to_not_be_null(column='t')\n"}
     assert "data-3-data-contracts" not in answers(tmp_path / "b", nulls)
+
+
+def test_a_model_stored_as_a_metaflow_artifact_is_cited_for_model_versioning(tmp_path):
+    flow = ("from comet_ml import Experiment\nfrom metaflow import FlowSpec, step\n\n\nclass F(FlowSpec):\n    @step\n"
+            "    def train(self):\n        exp = Experiment(project_name='p')\n        exp.log_parameters(self.hypers)\n"
+            "        self.model_name = 'lstm'\n        self.model = {'weights': model.get_weights()}\n")
+    assert first(tmp_path / "a", {"src/flow.py": flow}, "model-2-versioning") == ("src/flow.py", 11)
+    no_model = flow.replace("        self.model = {'weights': model.get_weights()}\n", "")
+    assert first(tmp_path / "b", {"src/flow.py": no_model}, "model-2-versioning") == ("src/flow.py", 9)

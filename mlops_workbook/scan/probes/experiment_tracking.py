@@ -101,4 +101,13 @@ def run(raw: RawResults) -> list[Finding]:
                      detail="SageMaker ModelMetrics on the registered model package (no experiment tracker)")
     found = findings(ID, sorted(positive, key=_order), sorted(weak, key=_order))
     versions = [replace(f, criterion="model-2-versioning") for f in found if _MODEL.search(f.location.detail)]
-    return versions + found
+    # Metaflow keeps every `self.x` of a step with the run: a model stored so is versioned with the run's
+    # parameters and data artifacts (partial: no registry, no metrics attached by name).
+    flows = [p for p in raw.importing_files("metaflow") if "FlowSpec" in raw.text(p)]
+    stored = [Finding(ID, "positive", Location(loc.path, loc.line, "model stored as a Metaflow artifact of the run"),
+                      "model-2-versioning") for loc in raw.grep(_METAFLOW_MODEL, flows, needles=("self.",))]
+    return versions + stored + found
+
+
+_METAFLOW_MODEL = re.compile(r"^\s*self\.(?:\w*_)?model(?:_(?:weights|json|artifact|bytes|state))?\s*=(?!=)\s*(?!['\"\d])",
+                             re.MULTILINE | re.IGNORECASE)
