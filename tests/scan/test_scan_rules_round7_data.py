@@ -647,3 +647,11 @@ def test_a_model_stored_as_a_metaflow_artifact_is_cited_for_model_versioning(tmp
     assert first(tmp_path / "a", {"src/flow.py": flow}, "model-2-versioning") == ("src/flow.py", 11)
     no_model = flow.replace("        self.model = {'weights': model.get_weights()}\n", "")
     assert first(tmp_path / "b", {"src/flow.py": no_model}, "model-2-versioning") == ("src/flow.py", 9)
+
+
+def test_explainability_cites_the_call_that_explains_before_the_explainer_s_constructor(tmp_path):
+    code = ("import shap\n\n\ndef importance(model, X):\n    explainer = shap.TreeExplainer(model)\n"
+            "    values = explainer(X)\n    return values\n")
+    assert first(tmp_path / "a", {"model/analysis.py": code}, "model-3-explainability") == ("model/analysis.py", 6)
+    constructed = code.replace("    values = explainer(X)\n", "    values = None\n")
+    assert first(tmp_path / "b", {"model/analysis.py": constructed}, "model-3-explainability") == ("model/analysis.py", 5)
