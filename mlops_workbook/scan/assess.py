@@ -10,6 +10,7 @@ probe's CRITERIA name; a criterion of another rubric that lists the probe counts
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 from types import ModuleType
@@ -66,13 +67,17 @@ def run_probes(raw: RawResults, probes: dict[str, ModuleType] | None = None) -> 
 _SIDE_WORK = ("experiment", "explor", "sandbox", "scratch", "playground", "demo", "tutorial", "example", "test")
 
 
-def evidence_rank(finding: Finding) -> tuple[int, int, int]:
+_IMPORT = re.compile(r"^(?:[^:()]+: )?(?:import|from)\s+[\w.]+[^()]*$")
+
+
+def evidence_rank(finding: Finding) -> tuple[bool, bool, bool, bool]:
     """Which of a probe's findings an answer cites first: what CI enforces, then production code
-    (not a notebook, not an experiments or tests folder), then the probe's own order. The first
-    location is the one a team reads in "found in ...", so it should be where the practice runs."""
+    (not a notebook, not an experiments or tests folder), then a call or configuration line before an
+    import (an import says a library is there, not that it does the work), then the probe's own order.
+    The first location is the one a team reads in "found in ...", so it should be where the practice runs."""
     path = finding.location.path.lower()
     side = any(word in part for part in path.split("/") for word in _SIDE_WORK)
-    return (finding.outcome != "enforced", path.endswith(".ipynb"), side)
+    return (finding.outcome != "enforced", path.endswith(".ipynb"), side, bool(_IMPORT.search(finding.location.detail)))
 
 
 def findings_for(criterion: Criterion, probe: str, found: tuple[Finding, ...]) -> tuple[Finding, ...]:

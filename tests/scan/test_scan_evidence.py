@@ -213,7 +213,8 @@ def test_pinned_environment_cites_the_requirements_a_dockerfile_installs_first(t
              "service/Dockerfile": "FROM python:3.11-slim\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\n"}
     assert first(tmp_path / "a", "pinned-environment", files) == ("service/requirements.txt", None)
     del files["service/Dockerfile"]
-    assert first(tmp_path / "b", "pinned-environment", files) == ("dev/requirements-lint.txt", None)
+    # Round 7: a developer's tooling requirements come after any other environment.
+    assert first(tmp_path / "b", "pinned-environment", files) == ("service/requirements.txt", None)
 
 
 def test_serving_cites_the_procfile_and_the_app_that_predicts(tmp_path):

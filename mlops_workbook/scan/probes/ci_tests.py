@@ -29,4 +29,14 @@ def run(raw: RawResults) -> list[Finding]:
                 or not TESTS.search(command.text):
             continue  # installing pytest is not running it
         (positive if command.can_fail else weak).append(located(command, "CI runs tests"))
-    return findings(ID, (), weak, enforced=positive)
+
+    def checks_a_deployment(loc) -> bool:
+        """A step that tests a deployed model or endpoint (its command or the arguments below it say so):
+        not the unit tests of the ML code, so after those."""
+        window = " ".join(raw.line(loc.path, n) for n in range(loc.line or 1, (loc.line or 1) + 3)) if loc.line else ""
+        return bool(_DEPLOYED.search(window))
+
+    return findings(ID, (), sorted(weak, key=checks_a_deployment), enforced=sorted(positive, key=checks_a_deployment))
+
+
+_DEPLOYED = re.compile(r"deploy|endpoint|smoke|integration|e2e|artifact|serving", re.IGNORECASE)

@@ -28,11 +28,14 @@ def run(raw: RawResults) -> list[Finding]:
     """One finding per place this probe sees its practice, the strongest first."""
     positive, weak = [], []
     for command in ci_commands(raw):
-        if TRAIN.search(command.text):
+        match = TRAIN.search(command.text)
+        if match and not _TEST_MODULE.search(match.group(0)):
             (positive if command.can_fail else weak).append(located(command, "CI trains or evaluates"))
     return findings(ID, (), sorted(weak, key=_order), enforced=sorted(positive, key=_order))
 
 
+# `python -m utils.tests.test_model_pipeline`: a test module named for the pipeline runs tests, not training.
+_TEST_MODULE = re.compile(r"(?:^|[\s./])tests?[./]|(?:^|[\s./])test_\w*|_tests?\b", re.IGNORECASE)
 _NAMES_TRAINING = re.compile(r"train|\brepro\b|\bexp\s+run|\bmlflow\s+run", re.IGNORECASE)
 
 

@@ -9,17 +9,19 @@ from ..findings import Finding, Location
 from ._util import findings
 
 ID = "code-in-vcs"
-SHORT = "Training code as Python modules or scripts (a `fit(`/`train(` call outside notebooks and tests); notebooks only are not enough"
+SHORT = ("Training code as Python modules or scripts (a `fit(`/`train(` call, fastai's `fine_tune(`/`fit_one_cycle(`, a "
+         "SageMaker `TrainingStep(`, outside notebooks and tests); notebooks only are not enough")
 CRITERIA = {"model-1-code-in-vcs": "yes"}
 REMEDIATION = "Move training out of notebooks into a versioned script or package that CI can run."
 EFFORT = "low"
 
 _FIT = re.compile(r"\.fit\s*\(|\btrainer\.train\s*\(|\bTrainer\s*\(|\.train\s*\(\s*\)|\bxgb\.train\s*\(|\blgb\.train\s*\(|"
-                  r"\bmodel\.compile\s*\(")
+                  r"\bmodel\.compile\s*\(|\.(?:fine_tune|fit_one_cycle|fit_flat_cos)\s*\(|\bTrainingStep\s*\(")
 _ASIDE = ("tests/", "test/", "docs/", "examples/")
 # The call that trains a model, over a preprocessor's `.fit` or a model being configured (`compile`, `Trainer(`).
 _MODEL_FIT = re.compile(r"\b(?:model|clf|classifier|regressor|estimator|learner|booster|trainer|net|search|pipeline|pipe|"
-                        r"grid|automl)\w*\.(?:fit|train)\s*\(|\b(?:xgb|lgb|xgboost|lightgbm)\.train|\.train\s*\(\s*\)",
+                        r"grid|automl)\w*\.(?:fit|train)\s*\(|\b(?:xgb|lgb|xgboost|lightgbm)\.train|\.train\s*\(\s*\)|"
+                        r"\.(?:fine_tune|fit_one_cycle|fit_flat_cos)\s*\(|\bTrainingStep\s*\(",
                         re.IGNORECASE)
 _CONFIGURES = re.compile(r"compile|Trainer\s*\(")
 _TRAINING_FILE = re.compile(r"train|fit", re.IGNORECASE)
@@ -42,7 +44,7 @@ def run(raw: RawResults) -> list[Finding]:
     """One finding per place this probe sees its practice, the strongest first."""
     scripts = [f.path for f in raw.with_suffix(".py") if not f.path.startswith(_ASIDE) and "/tests/" not in f"/{f.path}"
                and not f.name.startswith("test_")]
-    hits = raw.grep(_FIT, scripts, needles=(".fit", ".train(", "Trainer(", ".compile("))
+    hits = raw.grep(_FIT, scripts, needles=(".fit", ".train(", "Trainer(", ".compile(", ".fine_tune(", "TrainingStep("))
     # In a training script the model's own fit may come after a compile or a scaler's fit: look for it there.
     training = [p for p in scripts if _TRAINING_FILE.search(p.rsplit("/", 1)[-1])]
     hits += raw.grep(_MODEL_FIT, training, needles=(".fit", ".train"))

@@ -31,6 +31,9 @@ _TFX_PIPELINE = re.compile(r"\bmetadata_connection_config\s*=|\bpipeline\.Pipeli
 # SageMaker Pipelines track the lineage of each step's artifacts up to the model package a step registers.
 _SM_REGISTER = re.compile(r"\bRegisterModel\s*\(|\bModelStep\s*\(")
 _SM_PIPELINE = re.compile(r"\bPipeline\s*\(")
+# ... and the link it records: a training input read from a processing step's output (`s3_data=step_process.
+# properties.ProcessingOutputConfig...`), the data-to-model edge, cited before the registration.
+_SM_WIRED = re.compile(r"\bs3_data\s*=\s*\w+\.properties\.ProcessingOutputConfig\b")
 # Kedro: the data catalog names each dataset the pipeline's nodes read and write; the first entry is cited.
 _KEDRO_ENTRY = re.compile(r"^[A-Za-z_][\w.-]*\s*:\s*\n(?:[ \t]*#.*\n)*[ \t]+type\s*:", re.MULTILINE)
 _DAGSTER_ASSET = re.compile(r"^\s*@(?:dagster\.)?(?:asset|multi_asset)\b", re.MULTILINE)
@@ -52,6 +55,8 @@ def _sagemaker(raw: RawResults) -> list[Location]:
         text = raw.text(path)
         if "sagemaker.workflow" not in text or not _SM_PIPELINE.search(text):
             continue
+        out += raw.grep(_SM_WIRED, [path], detail="SageMaker pipeline: training reads the processing step's output "
+                                                  "(lineage tracked)")
         out += raw.grep(_SM_REGISTER, [path], detail="SageMaker pipeline registers the model (step lineage tracked)")
     return out
 

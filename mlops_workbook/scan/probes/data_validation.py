@@ -15,7 +15,8 @@ SHORT = ("Great Expectations (`great_expectations.yml`, expectation suites, `gx`
          "GE dataset), pandera schemas, Soda checks, TFDV, Deepchecks, SageMaker `QualityCheckStep` with a "
          "`DataQualityCheckConfig` (partial with `skip_check=True`), dbt tests run by `dbt test`/`dbt build` "
          "(declared in schema YAML only: partial); for quality monitoring, partial: Evidently data-quality metrics; "
-         "for contracts: a TFDV `schema.pbtxt`, a dbt `contract: enforced: true`")
+         "for contracts: a TFDV `schema.pbtxt`, a dbt `contract: enforced: true`; the validating call before the statistics, "
+         "TFX components for validation before training, not for production monitoring")
 CRITERIA = {"data-2-validation": "yes", "data-3-data-contracts": "partial", "data-3-quality-monitoring": "partial"}
 REMEDIATION = "Validate each training batch (schema, nulls, ranges) with Great Expectations, pandera or Soda before training starts."
 EFFORT = "medium"  # low: an afternoon, medium: days, high: weeks
@@ -38,6 +39,8 @@ _TOOLS = (
 _SODA_CHECKS = re.compile(r"^checks for [\w.\"-]+\s*:", re.MULTILINE)
 # Great Expectations' legacy dataset API: expectations called on a `ge.dataset.PandasDataset` (or `ge.from_pandas`)
 # that a fixture or helper builds, so the file that calls them need not import great_expectations itself.
+_GE_SCHEMA = re.compile(r"expect_table_columns_to_match_(?:ordered_list|set)|expect_column_values_to_be_(?:of_type|in_type_list)|"
+                        r"expect_column_to_exist")
 _GE_EXPECT = re.compile(r"\.expect_(?:column|table|compound_columns|multicolumn|select_column)\w*\s*\(")
 # SageMaker Pipelines: a QualityCheckStep whose config is a DataQualityCheckConfig checks each run's data
 # against a baseline; with skip_check=True it only computes the baseline and never fails the run.
@@ -132,25 +135,63 @@ def _dbt_tests(raw: RawResults) -> tuple[list[Location], list[Location]]:
     return [], [Location(loc.path, loc.line, "dbt tests declared, not run (no `dbt test` or `dbt build`)") for loc in declared]
 
 
+# The call that checks the data before the calls that only describe it: `ExampleValidator(` before
+# `StatisticsGen(` and `SchemaGen(`, `tfdv.validate_statistics(` before `tfdv.generate_statistics_from_csv(`.
+_DESCRIBES = re.compile(r"StatisticsGen|SchemaGen|generate_statistics|infer_schema")
+# The training pipeline's check before a batch-scoring or monitoring pipeline's.
+_NOT_TRAINING = re.compile(r"batch|scor|infer|predict|monitor", re.IGNORECASE)
+
+
+def _order(loc: Location) -> tuple[bool, bool]:
+    return (bool(_DESCRIBES.search(loc.detail)), bool(_NOT_TRAINING.search(loc.path)))
+
+
 def run(raw: RawResults) -> list[Finding]:
-    """One finding per place this probe sees its practice, the strongest first."""
+    """One finding per place this probe sees its practice, the strongest first. TFX's validation components run
+    inside the pipeline on its input data: evidence of validation before training and of a schema, not of
+    monitoring the data in production."""
     positive = file_locations(raw.named("great_expectations.yml", "great_expectations.yaml"), "Great Expectations project")
     positive += file_locations([f for f in raw.under("expectations") if f.suffix == ".json"], "expectation suite")
     weak = []
+    pipeline_positive, pipeline_weak = [], []
     for modules, packages, calls, label in _TOOLS:
         pos, wk = library(raw, modules=modules, packages=packages, calls=calls, label=label)
-        positive += pos
-        weak += wk
+        # Statistics and an inferred schema describe the data; only the validating call checks it.
+        wk += [loc for loc in pos if _DESCRIBES.search(loc.detail)]
+        pos = [loc for loc in pos if not _DESCRIBES.search(loc.detail)]
+        if label == "TFX":
+            pipeline_positive += pos
+            pipeline_weak += wk
+        else:
+            positive += pos
+            weak += wk
     positive += raw.grep(_SODA_CHECKS, suffixes=YAML, detail="Soda checks")
     # Checks of the training data only (a test fixture's dataset, a pipeline's input, dbt models): evidence of
     # validation before training, not of a contract shared with the producer nor of monitoring production data.
     training_positive, training_weak = _great_expectations_dataset(raw), []
+    # An expectation on the table's columns or their types checks the schema the data must keep: a one-sided
+    # contract (the ML team's check, not one shared with the producer): partial.
+    schema_checks = [Location(loc.path, loc.line, f"{loc.detail} (a schema check on the ML side)")
+                     for loc in training_positive if _GE_SCHEMA.search(loc.detail)]
     for pos, wk in (_sagemaker_quality_checks(raw), _dbt_tests(raw)):
         training_positive += pos
         training_weak += wk
-    general = findings(ID, positive, weak)
+    # A quality check in a batch-scoring or monitoring pipeline checks the data scored in production: quality
+    # monitoring, and for validation before training only a hint.
+    production = [loc for loc in training_positive if "SageMaker" in loc.detail and _NOT_TRAINING.search(loc.path)]
+    training_positive = [loc for loc in training_positive if loc not in production]
+    training_weak += [Location(loc.path, loc.line, f"{loc.detail} (in a scoring pipeline, not before training)")
+                      for loc in production]
+    general = findings(ID, sorted(positive, key=_order), sorted(weak, key=_order))
     seen = {(f.location.path, f.location.line) for f in general}
-    training = [replace(f, criterion="data-2-validation") for f in findings(ID, training_positive, training_weak)
+    in_pipeline = findings(ID, sorted(pipeline_positive, key=_order), sorted(pipeline_weak, key=_order))
+    in_pipeline = [replace(f, criterion=c) for c in ("data-2-validation", "data-3-data-contracts") for f in in_pipeline
+                   if (f.location.path, f.location.line) not in seen]
+    seen |= {(f.location.path, f.location.line) for f in in_pipeline}
+    training = [replace(f, criterion="data-2-validation") for f in findings(ID, sorted(training_positive, key=_order),
+                                                                             sorted(training_weak, key=_order))
                 if (f.location.path, f.location.line) not in seen]
-    quality = [f for f in _evidently_quality(raw) if (f.location.path, f.location.line) not in seen]
-    return _contracts(raw) + general + training + quality  # a schema is what a contract cites first
+    quality = [replace(f, criterion="data-3-quality-monitoring") for f in findings(ID, production)]
+    quality += [f for f in _evidently_quality(raw) if (f.location.path, f.location.line) not in seen]
+    contracts = _contracts(raw) + [replace(f, criterion="data-3-data-contracts") for f in findings(ID, [], schema_checks)]
+    return contracts + general + in_pipeline + training + quality  # a schema is what a contract cites first

@@ -10,8 +10,9 @@ from ._util import CODE, file_locations, findings, library
 
 ID = "data-versioning"
 SHORT = ("DVC files (`dvc.yaml`, `*.dvc`), a DVC remote in `.dvc/config`, lakeFS (client, `lakefs://` URIs, `.lakectl.yaml`), "
-         "platform dataset versions (Azure ML, Delta time travel); a Vertex AI managed dataset is partial; data loaded into Metaflow artifacts or ZenML "
-         "step outputs (versioned per run) is partial")
+         "platform dataset versions (Azure ML, Delta time travel), `mlflow.log_input`; partial: a Vertex AI managed dataset, data "
+         "loaded into Metaflow artifacts or ZenML step outputs (versioned per run), a data hash computed where runs are "
+         "tracked, a SageMaker input-data parameter, an Azure ML data asset")
 CRITERIA = {"data-1-versioning": "yes", "data-2-lineage": "partial"}
 REMEDIATION = "Track training data with DVC (`dvc add`, a remote in .dvc/config) or lakeFS, so each run names its data version."
 EFFORT = "medium"  # low: an afternoon, medium: days, high: weeks
@@ -32,6 +33,36 @@ _VERTEX_DATASET = re.compile(r"\b\w+\.(?:Tabular|Image|Text|TimeSeries|Video)Dat
 _METAFLOW_DATA = re.compile(r"^\s*self\.\w+\s*=\s*[^\n]*\b\w*(?:fetch|read|load|query|download)\w*\s*\(", re.MULTILINE)
 _ZENML_DATA = re.compile(r"^\s*\w+\s*=\s*\w*(?:load|read|ingest|fetch|import)\w*\s*\(", re.MULTILINE)
 _ZENML_PIPELINE = re.compile(r"@pipeline\b")
+
+
+# What a training run records of its data. MLflow's `log_input` logs a dataset with its digest: positive. A hash
+# or signature of the dataset computed where runs are tracked, a pipeline's input-data URI parameter (recorded
+# with each SageMaker execution), an Azure ML data asset: the data is named or fingerprinted per run, not
+# versioned: partial. (A feature-store model logged with its training set names the tables, which are overwritten:
+# lineage, not a version; data-lineage counts it.)
+_LOG_INPUT = re.compile(r"\bmlflow\.log_input\s*\(")
+_DATA_HASH = re.compile(r"\b\w*(?:data|dataset)\w*_(?:hash|signature|digest|checksum|fingerprint|md5|sha\d*)\b\s*=(?!=)",
+                        re.IGNORECASE)
+_TRACKERS = ("mlflow", "wandb", "comet_ml", "neptune", "dvclive", "clearml")
+_SM_DATA_PARAM = re.compile(r"\bParameterString\s*\(\s*name\s*=\s*['\"]\w*(?:Data|Dataset)\w*['\"]")
+_AML_DATA_ASSET = re.compile(r"^\$schema:\s*\S*/data\.schema\.json", re.MULTILINE)
+_NOT_TRAINING = re.compile(r"batch|scor|infer|predict|monitor", re.IGNORECASE)
+
+
+def _recorded_inputs(raw: RawResults) -> tuple[list[Location], list[Location]]:
+    positive = raw.grep(_LOG_INPUT, raw.importing_files("mlflow"), first_only=False,
+                        detail="MLflow dataset (with its digest) logged as the run's input")
+    weak = raw.grep(_DATA_HASH, raw.importing_files(*_TRACKERS), first_only=False, needles=("_hash", "_signature",
+                    "_digest", "_checksum", "_fingerprint", "_md5", "_sha", "_HASH", "_SIGNATURE"),
+                    detail="a hash of the training data computed where the run is tracked")
+    weak += raw.grep(_SM_DATA_PARAM, raw.importing_files("sagemaker"), first_only=False, needles=("ParameterString",),
+                     detail="input data URI as a pipeline parameter (each execution records it; no content version)")
+    for loc in raw.grep(_AML_DATA_ASSET, suffixes=(".yml", ".yaml"), needles=("data.schema.json",)):
+        name = re.search(r"^name\s*:", raw.text(loc.path), re.MULTILINE)
+        line = raw.text(loc.path).count("\n", 0, name.start()) + 1 if name else loc.line
+        weak.append(Location(loc.path, line, "Azure ML data asset (registered with a version; runs may read @latest)"))
+    # The training run's inputs before a batch-scoring or monitoring pipeline's.
+    return positive, sorted(weak, key=lambda loc: bool(_NOT_TRAINING.search(loc.path)))
 
 
 def _run_artifacts(raw: RawResults) -> list[Location]:
@@ -62,4 +93,5 @@ def run(raw: RawResults) -> list[Finding]:
     weak += raw.grep(_VERTEX_DATASET, raw.importing_files("google"), first_only=False, needles=("Dataset",),
                      detail="Vertex AI managed dataset (the source registered by name, its content not versioned)")
     weak += _run_artifacts(raw)
-    return findings(ID, positive, weak + lake_weak)
+    recorded, fingerprinted = _recorded_inputs(raw)
+    return findings(ID, positive + recorded, weak + fingerprinted + lake_weak)

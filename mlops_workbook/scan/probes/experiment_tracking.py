@@ -12,7 +12,7 @@ from ._util import file_locations, findings, library
 ID = "experiment-tracking"
 SHORT = ("MLflow (`MLproject`, `mlflow.log_*`, `mlflow.autolog`, `mlflow.start_run`, kedro-mlflow, Ray's "
          "`MLflowLoggerCallback`), W&B (`wandb.init`, `wandb.log`), Comet, Neptune, Vertex AI Experiments, SageMaker "
-         "Experiments, Azure ML `run.log`, ZenML `log_metadata`; partial: SageMaker `ModelMetrics` on a model package; "
+         "Experiments, Azure ML `run.log`, ZenML `log_metadata`, DVCLive, KFP `Output[Metrics]`; partial: SageMaker `ModelMetrics` on a model package; "
          "cited at the call that records (for model versioning: a logged model first)")
 CRITERIA = {"model-1-experiment-tracking": "yes", "model-2-versioning": "partial"}
 REMEDIATION = "Log parameters, metrics and the code version of every training run (mlflow.autolog() is one line)."
@@ -21,6 +21,13 @@ EFFORT = "low"  # low: an afternoon, medium: days, high: weeks
 _MLFLOW = re.compile(r"\bmlflow\.(?:[a-z_]+\.)?(?:log_\w+|autolog|start_run|set_experiment)\s*\(")
 _WANDB = re.compile(r"\bwandb\.(?:init|log|config)\b")
 _COMET = re.compile(r"\bExperiment\s*\(|\.log_(?:metric|parameter|metrics|parameters)\s*\(")
+# DVCLive: `Live()` records params and metrics per run, tied to the git commit by DVC experiments.
+_DVCLIVE = re.compile(r"\blive\.log_(?:metric|param|params|image|plot|artifact|sklearn_plot)\s*\(|\bDVCLiveCallback\s*\(|"
+                      r"\bLive\s*\(")
+# Kubeflow Pipelines v2: a component's `Output[Metrics]` artifact (`metrics.log_metric(`), kept with the run in
+# the pipeline's metadata store (Vertex ML Metadata).
+_MODEL_ARTIFACT = re.compile(r"\btype\s*=\s*['\"]model['\"]")
+_KFP_METRICS = re.compile(r"\.log_metric\s*\(")
 _NEPTUNE = re.compile(r"\bneptune\.init(?:_run)?\s*\(")
 _RAY_MLFLOW = re.compile(r"\b(?:MLflowLoggerCallback|setup_mlflow)\s*\(")
 # Vertex AI Experiments, however the module is named (`from google.cloud import aiplatform as vertex_ai`).
@@ -38,7 +45,7 @@ _KEDRO_MLFLOW = re.compile(r"^\s*(?:server|tracking)\s*:", re.MULTILINE)
 _KEDRO_MLFLOW_DATASET = re.compile(r"^\s*type\s*:\s*kedro_mlflow\.io\.\w+\.Mlflow\w+", re.MULTILINE)
 # What an answer cites first: the call that records (a logged metric, parameter or model, autologging),
 # then the run it records into, then the experiment's set-up; a configuration file last.
-_RECORDS = re.compile(r"log_|logs to|\.log\s*\(|autolog|Logger|setup_mlflow|\.log\b|wandb\.log")
+_RECORDS = re.compile(r"log_|logs to|\.log\s*\(|autolog|Logger|setup_mlflow|\.log\b|wandb\.log|DVCLiveCallback")
 _OPENS = re.compile(r"start_run|init|Experiment|load_run")
 # A logged model is the record that carries a version of the model with its run's metrics and parameters:
 # what model-2-versioning cites first (a metric logged alone versions no model).
@@ -71,6 +78,7 @@ def run(raw: RawResults) -> list[Finding]:
         (("wandb",), ("wandb",), _WANDB, "W&B"),
         (("comet_ml",), ("comet-ml",), _COMET, "Comet"),
         (("neptune",), ("neptune", "neptune-client"), _NEPTUNE, "Neptune"),
+        (("dvclive",), ("dvclive",), _DVCLIVE, "DVCLive"),
         (("ray",), ("ray",), _RAY_MLFLOW, "MLflow through Ray"),
         (("google",), ("google-cloud-aiplatform",), _VERTEX, "Vertex AI Experiments"),
         (("sagemaker",), ("sagemaker",), _SAGEMAKER, "SageMaker Experiments"),
@@ -80,10 +88,26 @@ def run(raw: RawResults) -> list[Finding]:
         pos, wk = library(raw, modules=modules, packages=packages, calls=calls, label=label)
         positive += pos
         weak += wk
+    # DVCLive's `log_artifact(path, type="model")` declares the model a DVC artifact, versioned with the run.
+    positive = [Location(loc.path, loc.line, f"{loc.detail}: logs the model as a DVC artifact")
+                if "live.log_artifact" in loc.detail and _MODEL_ARTIFACT.search(
+                    " ".join(raw.line(loc.path, n) for n in range((loc.line or 1), (loc.line or 1) + 5))) else loc
+                for loc in positive]
+    kfp = [p for p in raw.importing_files("kfp") if "Output[Metrics]" in raw.text(p)]
+    positive += raw.grep(_KFP_METRICS, kfp, first_only=False, detail="KFP Metrics artifact logs to the pipeline run")
     # SageMaker model packages carry their evaluation metrics (ModelMetrics): a record of the model's metrics,
     # not an experiment tracker's runs.
     weak += raw.grep(_SM_MODEL_METRICS, raw.importing_files("sagemaker"), first_only=False, needles=("ModelMetrics",),
                      detail="SageMaker ModelMetrics on the registered model package (no experiment tracker)")
     found = findings(ID, sorted(positive, key=_order), sorted(weak, key=_order))
     versions = [replace(f, criterion="model-2-versioning") for f in found if _MODEL.search(f.location.detail)]
-    return versions + found
+    # Metaflow keeps every `self.x` of a step with the run: a model stored so is versioned with the run's
+    # parameters and data artifacts (partial: no registry, no metrics attached by name).
+    flows = [p for p in raw.importing_files("metaflow") if "FlowSpec" in raw.text(p)]
+    stored = [Finding(ID, "positive", Location(loc.path, loc.line, "model stored as a Metaflow artifact of the run"),
+                      "model-2-versioning") for loc in raw.grep(_METAFLOW_MODEL, flows, needles=("self.",))]
+    return versions + stored + found
+
+
+_METAFLOW_MODEL = re.compile(r"^\s*self\.(?:\w*_)?model(?:_(?:weights|json|artifact|bytes|state))?\s*=(?!=)\s*(?!['\"\d])",
+                             re.MULTILINE | re.IGNORECASE)

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ..collector import RawResults
 from ..findings import Finding
-from ._util import libraries, findings
+from ._util import findings, libraries
 
 ID = "labeling"
-SHORT = ("Labeling automation: Snorkel labeling functions, cleanlab label-issue detection, Label Studio ML backends, "
-         "modAL / small-text active learning")
+SHORT = ("Labeling automation in code that runs (not a notebook): Snorkel labeling functions, cleanlab label-issue "
+         "detection, Label Studio ML backends for automated labeling; modAL / small-text for active learning")
 CRITERIA = {"data-4-automated-labeling": "partial", "data-4-active-learning": "partial"}
 REMEDIATION = "Automate labeling where you can (weak supervision, model-assisted pre-labels) and check label quality."
 EFFORT = "high"
@@ -24,7 +25,15 @@ _TOOLS = (
 )
 
 
+_ACTIVE = ("modAL", "small-text")
+
+
 def run(raw: RawResults) -> list[Finding]:
-    """One finding per place this probe sees its practice, the strongest first."""
+    """One finding per place this probe sees its practice, the strongest first. A notebook is a person
+    exploring the labels, not labeling automated; label-issue detection and weak supervision are no active
+    learning, and an active learner labels nothing by itself."""
     positive, weak = libraries(raw, _TOOLS)
-    return findings(ID, positive, weak)
+    found = [f for f in findings(ID, positive, weak) if not f.location.path.endswith(".ipynb")]
+    active = [f for f in found if f.location.detail.startswith(_ACTIVE)]
+    return ([replace(f, criterion="data-4-active-learning") for f in active]
+            + [replace(f, criterion="data-4-automated-labeling") for f in found if f not in active])

@@ -11,7 +11,8 @@ from ._util import findings
 
 ID = "ml-tests"
 SHORT = ("pytest/unittest files (`test_*.py`, `*_test.py`, `*_tests.py`; placeholder stubs ignored) that import ML libraries or the project's "
-         "model, training, feature or data code")
+         "model, training, feature or data code; tests of other code are partial (a template's demonstration test and a "
+         "`test_*.py` script run with argparse are ignored)")
 CRITERIA = {"model-1-unit-tests": "yes"}
 REMEDIATION = "Test feature code, preprocessing and the training entry point with pytest, and run them on every change."
 EFFORT = "medium"  # low: an afternoon, medium: days, high: weeks
@@ -103,10 +104,22 @@ def run(raw: RawResults) -> list[Finding]:
     stubs = {p for p in by_file if _placeholder(raw.text(p))}
     cited = {p: _test_site(raw.text(p), by_file[p]) for p in by_file if p not in stubs}
     positive = [loc for p, (_tier, loc) in sorted(cited.items(), key=lambda item: _file_order(item[0], item[1][0]))]
-    # Tests of other code (helpers, infrastructure) are unit tests, not of the ML code: partial.
-    others = [p for p in tests if p not in by_file and _TEST_DEF.search(raw.text(p)) and not _placeholder(raw.text(p))]
+    # Tests of other code (helpers, infrastructure) are unit tests, not of the ML code: partial. A template's
+    # demonstration test marked for replacement, and a script named test_* that runs by itself (argparse under
+    # `__main__`: a smoke check of a deployed endpoint), are no tests of anything the team wrote.
+    others = [p for p in tests if p not in by_file and _TEST_DEF.search(raw.text(p)) and not _placeholder(raw.text(p))
+              and not _TEMPLATE_NOTE.search(raw.text(p)) and not _script(raw.text(p))]
     weak = []
     for path in others:
-        _tier, loc = _test_site(raw.text(path), Location(path, 1, "test"))
-        weak.append(Location(path, loc.line, f"{loc.detail.split(' (', 1)[0]} (tests other code than the ML code)"))
-    return findings(ID, positive, weak, aside_is_evidence=True)  # tests are where ML tests live
+        tier, loc = _test_site(raw.text(path), Location(path, 1, "test"))
+        weak.append((tier, Location(path, loc.line, f"{loc.detail.split(' (', 1)[0]} (tests other code than the ML code)")))
+    weak.sort(key=lambda item: item[0])  # the test most about the model or its data first
+    return findings(ID, positive, [loc for _tier, loc in weak], aside_is_evidence=True)  # tests are where ML tests live
+
+
+_TEMPLATE_NOTE = re.compile(r"#[^\n]*\bshould be replaced\b", re.IGNORECASE)
+_MAIN = re.compile(r"^if\s+__name__\s*==\s*['\"]__main__['\"]", re.MULTILINE)
+
+
+def _script(source: str) -> bool:
+    return bool(_MAIN.search(source)) and "argparse" in source

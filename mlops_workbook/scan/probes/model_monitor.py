@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ..collector import RawResults
 from ..findings import Finding
@@ -11,7 +12,8 @@ from ._util import findings, libraries
 ID = "model-monitor"
 SHORT = ("Managed monitors of a deployed model's inputs against its training baseline, on a schedule: SageMaker Model "
          "Monitor (`DefaultModelMonitor`, `create_monitoring_schedule`, CloudFormation `CfnMonitoringSchedule`), Vertex AI "
-         "Model Monitoring (`ModelDeploymentMonitoringJob`, skew and drift detection configs), Azure ML `DataDriftDetector`")
+         "Model Monitoring (`ModelDeploymentMonitoringJob`, skew and drift detection configs, a batch job's "
+         "`modelMonitoringConfig`), Azure ML `DataDriftDetector`; prediction drift cited at the drift config")
 CRITERIA = {"monitor-2-basic-drift": "yes", "monitor-3-data-drift": "partial", "monitor-3-prediction-drift": "partial",
             "data-3-quality-monitoring": "partial"}
 REMEDIATION = ("Schedule the platform's model monitor on the endpoint (SageMaker Model Monitor, Vertex AI Model "
@@ -28,11 +30,27 @@ _TOOLS = (
         r"PredictionDriftDetectionConfig|SkewDetectionConfig|DriftDetectionConfig)\s*\("), "Vertex AI Model Monitoring"),
     (("azureml",), ("azureml-datadrift",), re.compile(r"\bDataDriftDetector(?:\.create_from_\w+)?\s*\("),
      "Azure ML data drift monitor"),
+    # Vertex AI's REST/dict form, a batch prediction job's `modelMonitoringConfig` with its objective configs.
+    (("google",), ("google-cloud-aiplatform",), re.compile(
+        r"['\"](?:modelMonitoringConfig|trainingPredictionSkewDetectionConfig|predictionDriftDetectionConfig)['\"]\s*[:\]]"),
+     "Vertex AI Model Monitoring"),
 )
+# Vertex AI calls drift of the serving inputs over time "prediction drift": its drift config is the one
+# prediction drift rests on.
+_PREDICTION_DRIFT = re.compile(r"PredictionDriftDetectionConfig|predictionDriftDetectionConfig|\bDriftDetectionConfig")
 
 
 def run(raw: RawResults) -> list[Finding]:
     """The monitor's definition, schedule first (the monitoring job itself), then its detection configs."""
     positive, weak = libraries(raw, _TOOLS)
     order = lambda loc: ("Config" in loc.detail, loc.path)  # noqa: E731 - a sort key
-    return findings(ID, sorted(positive, key=order), sorted(weak, key=order))
+    monitors = findings(ID, sorted(positive, key=order), sorted(weak, key=order))
+    def drift_first(f: Finding) -> bool:
+        return not _PREDICTION_DRIFT.search(f.location.detail)
+
+    # A Vertex AI monitor with skew detection only watches no drift of the serving data over time.
+    drifting = {f.location.path for f in monitors if _PREDICTION_DRIFT.search(f.location.detail)}
+    prediction = [f for f in monitors if "Vertex" not in f.location.detail or f.location.path in drifting]
+    return ([replace(f, criterion="monitor-3-prediction-drift") for f in sorted(prediction, key=drift_first)]
+            + [replace(f, criterion=c) for c in ("monitor-2-basic-drift", "monitor-3-data-drift",
+                                                 "data-3-quality-monitoring") for f in monitors])

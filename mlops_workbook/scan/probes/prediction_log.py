@@ -11,7 +11,8 @@ from ._util import YAML, findings
 ID = "prediction-log"
 SHORT = ("Prediction capture: SageMaker `DataCaptureConfig` (SDK or CloudFormation), Vertex AI request-response logging, Databricks "
          "inference tables (`auto_capture_config`), Seldon/KServe `logger:`, code writing predictions with a model version; "
-         "a web service storing its predictions without one is partial")
+         "a web service storing its predictions without one, a batch job writing its predictions to a table, a batch prediction "
+         "job's output table or a step that writes the predictions is partial")
 CRITERIA = {"monitor-1-prediction-log": "yes"}
 REMEDIATION = "Log every prediction with its inputs, a request id and the model version to a table you can join labels to."
 EFFORT = "medium"
@@ -51,4 +52,21 @@ def run(raw: RawResults) -> list[Finding]:
     services = set(raw.importing_files("flask", "fastapi", "litestar"))
     weak = [Location(loc.path, loc.line, f"predictions stored, without the model version: {loc.detail}")
             for loc in raw.grep(_STORES, [p for p in scoring if p in services and p not in versioned])]
+    # A batch-scoring job that writes its predictions to a table (a job file named for inference or scoring),
+    # a batch prediction job given an output table, a pipeline step named for writing predictions: the
+    # predictions are kept with their inputs, the model version only on the job's record: partial.
+    batch = [p for p in scoring if p not in services and p not in versioned and _BATCH_JOB.search(p.rsplit("/", 1)[-1])]
+    weak += [Location(loc.path, loc.line, f"batch predictions written to a table: {loc.detail}")
+             for loc in raw.grep(_STORES, batch)]
+    weak += raw.grep(_WRITER_STEP, code, first_only=False, needles=("rediction",),
+                     detail="a pipeline step that stores the predictions")
+    jobs = [p for p in code if "batch_predict" in raw.text(p) or "BatchPrediction" in raw.text(p)]
+    weak += raw.grep(_DESTINATION, jobs, detail="batch prediction job writes its predictions to a table or bucket")
     return findings(ID, positive, weak)
+
+
+_BATCH_JOB = re.compile(r"batch|inference|infer|predict|scor", re.IGNORECASE)
+_DESTINATION = re.compile(r"\b(?:bigquery_destination_prefix|bigquery_destination_output_uri|destination_uri|"
+                          r"gcs_destination_prefix|output_uri_prefix)\s*=\s*\S")
+_WRITER_STEP = re.compile(r"^\s*def\s+\w*predictions?_?(?:writer|logger|sink|store)\w*\s*\(|"
+                          r"^\s*def\s+(?:write|log|save|store|persist)_predictions\w*\s*\(", re.MULTILINE | re.IGNORECASE)

@@ -17,7 +17,8 @@ BASIC_METRICS = "monitor-1-basic-metrics"
 
 ID = "service-metrics"
 SHORT = ("Prometheus (`prometheus.yml` scrape configs, `prometheus_client` metrics, FastAPI instrumentator), "
-         "Grafana dashboards and provisioning; Application Insights on an Azure ML service (basic metrics, partial)")
+         "Grafana dashboards and provisioning; partial basic metrics only: Application Insights on an Azure ML service, "
+         "Grafana provisioning with no dashboard, monitoring metrics an Evidently job inserts into a metrics table")
 CRITERIA = {"monitor-1-basic-metrics": "yes", "monitor-3-dashboards": "partial", "monitor-1-serving-logs": "partial"}
 REMEDIATION = "Expose request volume, latency, errors and score distribution as Prometheus metrics on a Grafana dashboard."
 EFFORT = "medium"  # low: an afternoon, medium: days, high: weeks
@@ -36,8 +37,15 @@ def run(raw: RawResults) -> list[Finding]:
     scrape = raw.grep(_SCRAPE, suffixes=(".yml", ".yaml"), detail="Prometheus scrape config")
     grafana = [f for f in raw.files if f.suffix == ".json" and ("grafana" in f.path.lower() or "dashboard" in f.name)]
     dashboards = raw.grep(_GRAFANA, grafana, detail="Grafana dashboard")
-    dashboards += raw.grep(_PROVISIONING, [f for f in raw.files if "grafana" in f.path.lower() and f.suffix in (".yml", ".yaml")],
-                           detail="Grafana provisioning")
+    provisioning = raw.grep(_PROVISIONING, [f for f in raw.files if "grafana" in f.path.lower() and f.suffix in (".yml", ".yaml")],
+                            detail="Grafana provisioning")
+    # Provisioning with no dashboard in the repository shows nothing yet: with the metrics a monitoring job
+    # stores for Grafana (an Evidently job inserting into a metrics table), partial basic metrics, no dashboard.
+    stored = raw.grep(_STORED_METRICS, raw.importing_files("evidently", "nannyml", "whylogs"), first_only=False,
+                      needles=("insert", "INSERT"), detail="monitoring metrics stored for a dashboard")
+    if dashboards:
+        dashboards += provisioning
+        provisioning = []
     # Where the metrics are made first, then the dashboard that shows them, then the scrape config that
     # carries them (plumbing); a dashboard speaks only for the dashboard criteria.
     found = findings(ID, positive, weak)
@@ -47,4 +55,8 @@ def run(raw: RawResults) -> list[Finding]:
     found += [f for f in findings(ID, scrape) if (f.location.path, f.location.line) not in seen]
     insights = raw.grep(APP_INSIGHTS, suffixes=(".py", ".json", *YAML), needles=("nsights", "NSIGHTS"),
                         detail="Application Insights collects request metrics (no dashboard in the repository)")
-    return found + [Finding(ID, "weak", loc, BASIC_METRICS) for loc in insights]
+    return (found + [Finding(ID, "weak", loc, BASIC_METRICS) for loc in stored + provisioning]
+            + [Finding(ID, "weak", loc, BASIC_METRICS) for loc in insights])
+
+
+_STORED_METRICS = re.compile(r"\binsert\s+into\s+\w*metric", re.IGNORECASE)
