@@ -265,7 +265,7 @@ def test_model_registry_reads_a_dvc_model_artifact_and_its_gto_tags(tmp_path):
     dvc = "stages:\n  train:\n    cmd: python train.py\nartifacts:\n  pool-segmentation:\n    path: models/model.pkl\n" \
           "    type: model\n"
     found = run(tmp_path / "a", "model-registry", {"dvc.yaml": dvc, ".github/workflows/deploy.yml": GTO_DEPLOY})
-    assert strong(found) == ["dvc.yaml:4", ".github/workflows/deploy.yml:9"]
+    assert strong(found) == ["dvc.yaml:5", ".github/workflows/deploy.yml:9"]
     data = dvc.replace("type: model", "type: dataset")
     assert run(tmp_path / "b", "model-registry", {"dvc.yaml": data, ".github/workflows/deploy.yml": GTO_DEPLOY}) == []
 

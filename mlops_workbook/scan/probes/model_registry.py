@@ -71,7 +71,8 @@ def _dvc_registry(raw: RawResults) -> list[Location]:
         match = _DVC_ARTIFACTS.search(text)
         if match and re.search(r"^\s+type\s*:\s*model\s*$", re.split(r"\n(?=\S)", text[match.end():], maxsplit=1)[0],
                                re.MULTILINE):
-            found.append(Location(f.path, text.count("\n", 0, match.start()) + 1, "DVC model registry artifact (type: model)"))
+            # Cited at the artifact's name, the line under `artifacts:` that says which model is registered.
+            found.append(Location(f.path, text.count("\n", 0, match.start()) + 2, "DVC model registry artifact (type: model)"))
     if found:
         files = [f.path for f in raw.with_suffix(".yml", ".yaml", ".sh") if f.name not in ("dvc.yaml", "dvc.yml")]
         found += raw.grep(_GTO, files, needles=("gto",), detail="GTO registry versions and stages")
