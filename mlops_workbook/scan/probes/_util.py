@@ -22,9 +22,9 @@ def findings(probe: str, positive: Iterable[Location], weak: Iterable[Location] 
     practice lives there (ML tests in tests/, documentation in docs/)."""
     positive = list(positive)
     if not aside_is_evidence:
-        weak = [*(Location(loc.path, loc.line, f"{loc.detail} (in {_aside(loc.path)} only)")
-                  for loc in positive if _aside(loc.path)), *weak]
-        positive = [loc for loc in positive if not _aside(loc.path)]
+        weak = [*(Location(loc.path, loc.line, f"{loc.detail} (in {aside_folder(loc.path)} only)")
+                  for loc in positive if aside_folder(loc.path)), *weak]
+        positive = [loc for loc in positive if not aside_folder(loc.path)]
     out: list[Finding] = []
     seen: set[tuple[str, int | None]] = set()
     for outcome, locations in (("enforced", enforced), ("positive", positive), ("weak", weak)):
@@ -58,8 +58,8 @@ def library(raw: RawResults, *, modules: Iterable[str], packages: Iterable[str] 
         positive = raw.grep(calls, sorted({loc.path for loc in imports}), first_only=False, needles=needles)
     if label:
         positive = [Location(loc.path, loc.line, f"{label}: {loc.detail}") for loc in positive]
-    aside = [Location(loc.path, loc.line, f"{loc.detail} (in {_aside(loc.path)} only)") for loc in positive if _aside(loc.path)]
-    positive = [loc for loc in positive if not _aside(loc.path)]
+    aside = [Location(loc.path, loc.line, f"{loc.detail} (in {aside_folder(loc.path)} only)") for loc in positive if aside_folder(loc.path)]
+    positive = [loc for loc in positive if not aside_folder(loc.path)]
     return positive, aside
 
 
@@ -78,7 +78,7 @@ def libraries(raw: RawResults, tools: Iterable[tuple[tuple[str, ...], tuple[str,
 ASIDE_FOLDERS = ("tests", "test", "benchmarks", "bench", "examples", "example", "docs")
 
 
-def _aside(path: str) -> str:
+def aside_folder(path: str) -> str:
     """'tests' when a path lies in a folder beside production code: a library used only in tests,
     benchmarks, examples or docs is a hint (partial), not evidence of a practice."""
     for part in path.split("/")[:-1]:

@@ -7,7 +7,7 @@ import re
 
 from ..collector import RawResults
 from ..findings import Finding, Location
-from ._util import _aside, findings
+from ._util import aside_folder, findings
 from .audit_trail import run_records
 
 ID = "advanced-tracking"
@@ -65,7 +65,7 @@ def _platform_lineage(raw: RawResults) -> list[Location]:
     found += raw.grep(_KFP_RUN, raw.importing_files("kfp"), detail="a pipeline step records the pipeline run",
                       needles=("pipeline_job_", "workflow.", "_PLACEHOLDER"))
     # The pipeline's own code before its tests, the training pipeline (what made the model) before others.
-    return sorted(records + found, key=lambda loc: (bool(_aside(loc.path)), loc not in records,
+    return sorted(records + found, key=lambda loc: (bool(aside_folder(loc.path)), loc not in records,
                                                     "train" not in loc.path.lower()))
 
 
