@@ -102,14 +102,17 @@ class Action:
 
 
 def actions(steps: tuple[NextStep, ...]) -> tuple[Action, ...]:
-    """The next steps grouped by what to do: one action per probe, the least effort first, then the one
-    that evidences most criteria (ties: probe id)."""
+    """The next steps grouped by what to do: one action per probe (probes that ask for the same thing are
+    one action), the least effort first, then the one that evidences most criteria (ties: probe id)."""
     by_probe: dict[str, list[NextStep]] = {}
     infos: dict[str, ProbeInfo] = {}
+    first_with: dict[str, str] = {}  # remediation -> the probe that stands for it: one thing to do, one action
     for step in steps:
         for info in step.probes:
-            by_probe.setdefault(info.id, []).append(step)
-            infos[info.id] = info
+            pid = first_with.setdefault(info.remediation, info.id)
+            if step not in by_probe.setdefault(pid, []):
+                by_probe[pid].append(step)
+            infos.setdefault(pid, info)
     ordered = sorted(by_probe, key=lambda pid: (EFFORTS.index(infos[pid].effort), -len(by_probe[pid]), pid))
     return tuple(Action(infos[pid], tuple(by_probe[pid])) for pid in ordered)
 
@@ -131,8 +134,12 @@ def missing_lines(result: ScanResult, rubric: Rubric) -> list[str]:
     evidence that a probe could raise ("partial"), with the remediation and effort of those probes."""
     lines: list[str] = []
     for step in next_steps(result, rubric):
+        same: dict[str, list[ProbeInfo]] = {}  # two probes with one remediation are one thing to do
         for info in step.probes:
-            lines.append(f"{step.criterion.id:<34} {step.status:<8} {info.effort:<8} {info.remediation}  [{info.id}]")
+            same.setdefault(info.remediation, []).append(info)
+        for remediation, infos in same.items():
+            names = ", ".join(info.id for info in infos)
+            lines.append(f"{step.criterion.id:<34} {step.status:<8} {infos[0].effort:<8} {remediation}  [{names}]")
     if lines:
         lines.insert(0, f"{'what to add next':<34} {'now':<8} {'effort':<8} what would count")
     return lines

@@ -103,3 +103,17 @@ def test_readme_remediation_example_prints_what_the_readme_shows(tmp_path, capsy
                for step in json.loads(capsys.readouterr().out)["remediation"]
                if step["criterion"].startswith("model-1-") for p in step["probes"]]
     assert len(shown) >= 3 and printed == shown
+
+
+def test_two_probes_with_one_remediation_are_one_line(tmp_path):
+    """data-1-versioning has two probes (data-versioning, committed-data) that ask for the same thing."""
+    result = scan(write_tree(tmp_path, {"train.py": "print('hi')\n"}))
+    rows = [line for line in missing_lines(result, load_rubric("mlops-maturity")) if line.startswith("data-1-versioning ")]
+    assert len(rows) == 1, rows
+    assert rows[0].endswith(("[data-versioning, committed-data]", "[committed-data, data-versioning]")), rows
+
+
+def test_probes_with_one_remediation_are_one_action(tmp_path):
+    result = scan(write_tree(tmp_path, {"train.py": "print('hi')\n"}))
+    remediations = [a.probe.remediation for a in actions(next_steps(result, load_rubric("mlops-maturity")))]
+    assert len(remediations) == len(set(remediations))
