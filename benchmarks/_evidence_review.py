@@ -7,9 +7,19 @@ lines of a labelled one but is an import. The issue's own count was a reader's j
 line. So a reviewer who never sees the labels, the scan's reasons, or whether a line matched, reads
 each cited line in its file and says what it is:
 
-- ``practice``: the line carries the practice out (the call, the CI step, the config entry that does it);
-- ``near``: an import, a dependency line, a constructor or a mention next to the practice;
+- ``practice``: the line carries the practice out (the call, the CI step, the config entry, the doc
+  sentence that does it); a partial practice counts when the line is where that partial practice is
+  (a README describing the model without its metrics, a mostly pinned requirements file);
+- ``near``: an import, a dependency line, a constructor or set-up line before the working call, a
+  heading or mention next to the practice, a line in the right file that is not itself the practice;
 - ``unsupported``: it does not support the claim.
+
+These are the issue's three classes (at the line that carries the practice / at an import, a
+dependency line or a constructor near it / at something that does not support the claim). Round 7
+re-judged every cited first line under this wording (reviewers R7a-R7i; the rounds before had said
+"practice" without the partial-practice sentence, and some reviewers had counted a partial practice
+as "near"), so one rule text stands behind every verdict; a second reviewer judged 60 random lines
+again (``scan_corpus/review_agreement.json``).
 
 Reviews are kept per repository beside the labels (``<labels>/../reviews/<owner>__<name>.json``),
 keyed by criterion, path and line, so a line the scan still cites after a probe change keeps its
