@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import time
+from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
 
@@ -22,6 +23,7 @@ from .collector import RawResults, collect
 from .findings import CriterionFinding, Finding, ScanResult
 from .mlflow import MAX_RUNS, StoreRead, read_store
 from .probes import PROBE_INFO, PROBES
+from .probes._util import at_the_work
 
 SCAN_ORIGIN = "scan"
 MAX_EVIDENCE = 10
@@ -55,10 +57,12 @@ def check_evidence(rubric: Rubric) -> Rubric:
 
 
 def run_probes(raw: RawResults, probes: dict[str, ModuleType] | None = None) -> dict[str, tuple[Finding, ...]]:
-    """Every probe over the same raw results; only probes that found something appear."""
+    """Every probe over the same raw results; only probes that found something appear. A finding that
+    cites a constructor or a Markdown heading is moved to the call or the text below it that does the
+    work (`_util.at_the_work`): one policy for every probe, so no probe has to remember it."""
     results = {}
     for probe_id, module in (probes or PROBES).items():
-        found = tuple(module.run(raw))
+        found = tuple(dict.fromkeys(replace(f, location=at_the_work(raw, f.location)) for f in module.run(raw)))
         if found:
             results[probe_id] = found
     return results

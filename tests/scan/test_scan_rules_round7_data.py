@@ -101,8 +101,8 @@ def test_a_ray_trainer_is_no_orchestrated_pipeline_but_its_preprocessing_is_the_
              "    trainer = TorchTrainer(train_loop, datasets={'train': ds})\n    return trainer.fit()\n")
     found = cited(tmp_path / "a", {"pkg/train.py": train})
     assert "model-2-pipeline" not in found
-    assert found["data-1-scripted-prep"][0] == ("pkg/train.py", 6)
-    assert found["data-2-automated-features"][0] == ("pkg/train.py", 6)
+    assert found["data-1-scripted-prep"][0] == ("pkg/train.py", 7)  # the fit, not the constructor above it
+    assert found["data-2-automated-features"][0] == ("pkg/train.py", 7)
     bare = train.replace("    preprocessor = CustomPreprocessor()\n    ds = preprocessor.fit_transform(ds)\n", "")
     found = cited(tmp_path / "b", {"pkg/train.py": bare})
     assert "data-1-scripted-prep" not in found and "model-2-pipeline" not in found
@@ -659,3 +659,44 @@ def test_explainability_cites_the_call_that_explains_before_the_explainer_s_cons
     assert first(tmp_path / "a", {"model/analysis.py": code}, "model-3-explainability") == ("model/analysis.py", 6)
     constructed = code.replace("    values = explainer(X)\n", "    values = None\n")
     assert first(tmp_path / "b", {"model/analysis.py": constructed}, "model-3-explainability") == ("model/analysis.py", 5)
+
+
+# -- every probe: a constructor is set-up, the call below it does the work ----------------------------------
+
+SEARCH = ("from sklearn.model_selection import GridSearchCV\nfrom sklearn.ensemble import RandomForestClassifier\n\n\n"
+          "def tune(X, y):\n    search = GridSearchCV(\n        RandomForestClassifier(), {'max_depth': [3, 5]}, cv=3\n    )\n"
+          "    print('searching')\n    search.fit(X, y)\n    return search.best_estimator_\n")
+
+
+def test_a_search_is_cited_at_its_fit_call_not_its_constructor(tmp_path):
+    assert first(tmp_path, {"src/tune.py": SEARCH}, "model-2-hpo") == ("src/tune.py", 10)
+
+
+def test_a_constructor_never_used_stays_cited(tmp_path):
+    unused = SEARCH.replace("    search.fit(X, y)\n", "")
+    assert first(tmp_path, {"src/tune.py": unused}, "model-2-hpo") == ("src/tune.py", 6)
+
+
+def test_a_scaler_saved_for_serving_is_cited_where_it_is_fitted(tmp_path):
+    code = ("import joblib\nfrom sklearn.preprocessing import StandardScaler\n\n\ndef prepare(X):\n"
+            "    scaler = StandardScaler()\n    X = scaler.fit_transform(X)\n    joblib.dump(scaler, 'scaler.pkl')\n"
+            "    return X\n")
+    assert first(tmp_path, {"src/features.py": code}, "data-2-automated-features") == ("src/features.py", 7)
+
+
+def test_a_pipeline_definition_lists_its_steps_and_stays_cited(tmp_path):
+    code = ("from sklearn.pipeline import Pipeline\nfrom sklearn.preprocessing import StandardScaler\n"
+            "from sklearn.linear_model import LogisticRegression\n\n\ndef train(X, y):\n"
+            "    model = Pipeline([('scale', StandardScaler()), ('clf', LogisticRegression())])\n"
+            "    model.fit(X, y)\n    return model\n")
+    assert first(tmp_path, {"src/train.py": code}, "data-2-automated-features") == ("src/train.py", 7)
+
+
+def test_a_notebook_search_is_cited_at_its_fit_cell_line(tmp_path):
+    import json
+    cells = [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+              "source": ["from sklearn.model_selection import RandomizedSearchCV\n",
+                         "search = RandomizedSearchCV(model, space)\n", "search.fit(X, y)\n"]}]
+    nb = json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1)
+    path, line = first(tmp_path, {"work.ipynb": nb}, "model-2-hpo")
+    assert path == "work.ipynb" and "search.fit(X, y)" in nb.splitlines()[line - 1]

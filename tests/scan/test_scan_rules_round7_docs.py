@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from mlops_workbook.scan import collect
 
+from mlops_workbook.scan.findings import Location
+from mlops_workbook.scan.probes._util import at_the_work
 from tests.scan.test_probes import write_tree
+from tests.scan.test_scan_rules_round7_data import cited
 from tests.scan.test_scan_rules_ops import run, strong
 
 
@@ -152,3 +155,21 @@ def test_shared_platform_reads_a_service_catalog_product_and_a_template_readme(t
     assert strong(run(tmp_path / "b", "shared-platform", {"README.md": readme})) == ["README.md:3"]
     modular = "# X\n\nThe preprocessing code is modular and reusable, so it is easy to change.\n"
     assert run(tmp_path / "c", "shared-platform", {"README.md": modular}) == []
+
+
+# -- every docs probe: a heading names the practice, the text under it is the evidence ---------------------
+
+def test_a_heading_is_cited_at_the_text_under_it(tmp_path):
+    readme = ("# Churn model\n\n## Evaluation\n\nCode: https://example.org/notebooks/eval.ipynb\n\n"
+              "The model reaches an AUC of 0.84 on the 2024 hold-out month.\n\n## Empty\n\n```\nmake eval\n```\n")
+    raw = collect(write_tree(tmp_path, {"README.md": readme}))
+    assert at_the_work(raw, Location("README.md", 3, "evaluation")).line == 7  # past the link-only line
+    assert at_the_work(raw, Location("README.md", 7, "metrics")).line == 7  # not a heading: as it is
+    assert at_the_work(raw, Location("README.md", 9, "empty")).line == 9  # only code under it: the heading
+
+
+def test_a_section_on_the_model_is_cited_at_its_text_not_its_heading(tmp_path):
+    readme = ("# Billing tools\n\nScripts for the billing team.\n\n## Evaluation\n\n"
+              "Code: https://example.org/eval.ipynb\n\nOn the March hold-out month its accuracy is 0.91.\n")
+    found = cited(tmp_path, {"docs/model.md": readme}).get("gov-1-documentation")
+    assert found and found[0] == ("docs/model.md", 9)

@@ -23,6 +23,8 @@ _ITEM = re.compile(r"^[ \t]*(?:[-*+]|(\d{1,3}[.)]))[ \t]+(\S.*)$")
 _RST_UNDERLINE = re.compile(r"^([=\-~^\"'`#*+])\1{2,}[ \t]*$")
 _TABLE_RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-{3,}")
 _RST_DIRECTIVE = re.compile(r"^\.\.[ \t]+(?:code|code-block|sourcecode)::")
+# "Code: https://..." or a bare link: a pointer to where the content is, not the content.
+_LINK_ONLY = re.compile(r"^[\w ]{0,20}:?\s*(?:<?https?://\S+>?|\[[^\]]*\]\([^)]*\))\s*$")
 
 
 @dataclass(frozen=True)
@@ -94,3 +96,15 @@ def sections(document: list[Block]) -> dict[int, list[Block]]:
 
 def heading_text(document: list[Block], section: int) -> str:
     return next((b.text for b in document if b.line == section and b.kind == "heading"), "")
+
+
+def under_heading(raw: RawResults, path: str, line: int) -> int:
+    """For a heading line, the first line of its section that says something (prose, a bullet, a step, a
+    table row); any other line, or a heading whose section is empty or only code, is returned as is.
+    Why: a heading names a practice, the text under it documents it; the issue counts a heading as
+    evidence next to the practice, not at it."""
+    document = blocks(raw, path)
+    if not any(b.line == line and b.kind == "heading" for b in document):
+        return line
+    return next((b.line for b in document if b.section == line and b.kind != "heading"
+                 and not _LINK_ONLY.match(b.text)), line)

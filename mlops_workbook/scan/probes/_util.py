@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from ..collector import RawResults, RepoFile
 from ..findings import Finding, Location
+from ._markdown import DOC_SUFFIXES, under_heading
 
 CODE = (".py", ".ipynb")
 YAML = (".yaml", ".yml")
@@ -162,3 +163,42 @@ def outside_code_blocks(raw: RawResults, locations: Iterable[Location]) -> list[
         if loc.line is None or loc.line not in fenced[loc.path]:
             out.append(loc)
     return out
+
+
+# `name = Something(...)` on a cited line (in a notebook's JSON, the code line is a quoted string).
+_ASSIGNED_CALL = re.compile(r'^\s*"?\s*([A-Za-z_][\w.]*)\s*=\s*([\w.]+)\s*\(')
+# A pipeline's definition lists its steps, which is what a finding about it claims: it stays cited.
+_DEFINITION = re.compile(r"(?:^|\.)(?:\w*Pipeline|make_pipeline)$")
+# What an object built on one line is then asked to do: the calls that run the practice (fit a search or a
+# transformer, run a study, a tuner, a pipeline, a monitoring schedule, log or register to a tracker).
+WORK_METHODS = ("fit", "fit_transform", "fit_resample", "optimize", "run", "submit", "upsert", "start", "execute",
+                "deploy", "train", "tune", "create_monitoring_schedule", "log", "log_metric", "log_metrics",
+                "log_param", "log_params", "log_artifact", "log_model", "register_model", "create_model_version",
+                "transition_model_version_stage", "set_registered_model_alias", "evaluate")
+WORK_ROWS = 40  # how far below the constructor its working call is looked for
+
+
+def at_the_work(raw: RawResults, location: Location) -> Location:
+    """Where a finding's evidence should point: the call below a constructor (`working_call`), the text
+    under a Markdown heading (`_markdown.under_heading`), else the location itself. `assess.run_probes`
+    applies it to every probe's findings, so the rule holds for all of them."""
+    if location.line and location.path.endswith(DOC_SUFFIXES):
+        line = under_heading(raw, location.path, location.line)
+        return location if line == location.line else Location(location.path, line, location.detail)
+    return working_call(raw, location)
+
+
+def working_call(raw: RawResults, location: Location) -> Location:
+    """The line that does the work, for a location that cites a constructor: `search = GridSearchCV(...)`
+    is set-up, `search.fit(X, y)` a few lines below is the search. Why: the issue counts a constructor
+    before the working call as evidence *near* the practice, not at it. The first such call on the same
+    name within `WORK_ROWS` lines is cited instead (same detail); a pipeline's definition, which lists
+    the steps the finding is about, and any other location are returned as they are."""
+    match = _ASSIGNED_CALL.match(raw.line(location.path, location.line)) if location.line else None
+    if match is None or _DEFINITION.search(match.group(2)):
+        return location
+    call = re.compile(rf"\b{re.escape(match.group(1))}\.(?:{'|'.join(WORK_METHODS)})\s*\(")
+    for number in range(location.line + 1, location.line + 1 + WORK_ROWS):  # type: ignore[operator]
+        if call.search(raw.line(location.path, number)):
+            return Location(location.path, number, location.detail)
+    return location
