@@ -64,11 +64,14 @@ def test_a_test_step_that_cannot_fail_the_job_is_partial_not_yes(tmp_path):
 
 
 def test_enforced_tests_make_unit_tests_yes_and_unenforced_ones_partial(tmp_path):
-    test_file = {"tests/test_model.py": "def test_x():\n    assert 1 + 1 == 2\n"}
+    test_file = {"tests/test_model.py": "from churn.model import train\n\n\ndef test_train():\n    assert train([1]) == 1\n"}
     enforced = answers(tmp_path / "a", {".github/workflows/ci.yml": WORKFLOW + "      - run: pytest\n", **test_file})
     assert enforced["model-1-unit-tests"] == "yes" and enforced["deploy-1-basic-cicd"] == "yes"
     soft = answers(tmp_path / "b", {".github/workflows/ci.yml": WORKFLOW + "      - run: pytest || true\n", **test_file})
-    assert soft["model-1-unit-tests"] == "partial" and soft["deploy-1-basic-cicd"] == "partial"
+    assert soft["deploy-1-basic-cicd"] == "partial"
+    other = {"tests/test_util.py": "from churn.util import slug\n\n\ndef test_slug():\n    assert slug('A b') == 'a-b'\n"}
+    only_other = answers(tmp_path / "c", {".github/workflows/ci.yml": WORKFLOW + "      - run: pytest\n", **other})
+    assert only_other["model-1-unit-tests"] == "partial" and only_other["deploy-1-basic-cicd"] == "yes"
 
 
 def test_ci_systems_beyond_fixed_names(tmp_path):

@@ -12,7 +12,8 @@ from ._util import findings
 ID = "baseline-comparison"
 SHORT = ("Comparison against the production model: TFMA `GenericChangeThreshold` / `change_threshold`, "
          "`mlflow.evaluate(..., baseline_model=...)` or `MetricThreshold(min_relative_change=...)`, "
-         "champion/challenger comparisons, SageMaker `ConditionGreaterThanOrEqualTo` gates; a condition comparing the "
+         "champion/challenger comparisons, SageMaker `ConditionGreaterThanOrEqualTo` gates whose other side is the production "
+         "(baseline, champion) model's metric, not a fixed number; a condition comparing the "
          "production (current, champion) model's metric with the new (candidate, challenger, retrained) one's, or the new "
          "model's metric with the best of the registered versions scored in a loop")
 CRITERIA = {"model-2-baseline-comparison": "yes", "deploy-2-champion-challenger": "yes"}
@@ -21,8 +22,12 @@ REMEDIATION = ("Evaluate each candidate against the current production model on 
 EFFORT = "medium"
 
 _CALLS = re.compile(r"\bGenericChangeThreshold\s*\(|\bchange_threshold\s*=|\bbaseline_model\s*=|"
-                    r"\bmin_(?:absolute|relative)_change\s*=|\bConditionGreaterThan(?:OrEqualTo)?\s*\(|"
-                    r"\bvalidate_evaluation_results\s*\(")
+                    r"\bmin_(?:absolute|relative)_change\s*=|\bvalidate_evaluation_results\s*\(")
+# A SageMaker pipeline condition compares two values; it compares with the production model only when one
+# side reads that model's metric (a JsonGet on the baseline's evaluation step): `right=0.8` is a fixed bar.
+_CONDITION = re.compile(r"\bCondition(?:GreaterThan|LessThan)(?:OrEqualTo)?\s*\(")
+_CONDITION_ROWS = 12  # lines of the condition's arguments
+_PRODUCTION_SIDE = re.compile(r"(?<![A-Za-z])(?:prod|production|champion|baseline|deployed|incumbent)(?![a-z])", re.IGNORECASE)
 _CHAMPION = re.compile(r"\b(?:challenger|candidate)\w*\s*(?:\[[^\]]*\]\s*)?(?:\.\w+\s*)?[<>]=?\s*\w*champion|"
                        r"\bchampion\w*\s*(?:\[[^\]]*\]\s*)?(?:\.\w+\s*)?[<>]=?\s*\w*(?:challenger|candidate)", re.IGNORECASE)
 
@@ -31,7 +36,10 @@ def run(raw: RawResults) -> list[Finding]:
     """One finding per place this probe sees its practice, the strongest first."""
     code = [f.path for f in raw.with_suffix(".py", ".ipynb")]
     positive = raw.grep(_CALLS, code, first_only=False,
-                        needles=("Threshold", "threshold", "baseline_model", "_change", "Condition", "validate_evaluation"))
+                        needles=("Threshold", "threshold", "baseline_model", "_change", "validate_evaluation"))
+    positive += [loc for loc in raw.grep(_CONDITION, code, first_only=False, needles=("Condition",))
+                 if _PRODUCTION_SIDE.search("\n".join(raw.line(loc.path, n)
+                                                      for n in range(loc.line, loc.line + _CONDITION_ROWS)))]
     positive += [Location(loc.path, loc.line, f"champion/challenger comparison: {loc.detail}")
                  for loc in raw.grep(_CHAMPION, code, needles=("champion", "Champion", "CHAMPION"))]
     positive += _models_compared(raw, code)

@@ -12,7 +12,8 @@ from ._util import YAML, findings
 ID = "data-lineage"
 SHORT = ("Lineage the tooling records: `mlflow.log_input`, Azure ML `run.input_datasets` / `Model.register(datasets=)`, "
          "Databricks `log_model(..., training_set=)`, TFX pipelines (ML Metadata), SageMaker Pipelines registering "
-         "a model, a Kedro data catalog, Dagster assets, OpenLineage events; partial: lineage inside the ML "
+         "a model, a Kedro data catalog, Dagster assets, OpenLineage events, a W&B step that reads one artifact and logs "
+         "another; partial: lineage inside the ML "
          "system, not back to the source tables")
 CRITERIA = {"data-2-lineage": "partial"}
 REMEDIATION = ("Record which data version each run and model used: log the dataset as a run input "
@@ -37,6 +38,9 @@ _SM_WIRED = re.compile(r"\bs3_data\s*=\s*\w+\.properties\.ProcessingOutputConfig
 # Kedro: the data catalog names each dataset the pipeline's nodes read and write; the first entry is cited.
 _KEDRO_ENTRY = re.compile(r"^[A-Za-z_][\w.-]*\s*:\s*\n(?:[ \t]*#.*\n)*[ \t]+type\s*:", re.MULTILINE)
 _DAGSTER_ASSET = re.compile(r"^\s*@(?:dagster\.)?(?:asset|multi_asset)\b", re.MULTILINE)
+# W&B: a step that reads one artifact and logs another adds an edge to the project's artifact graph.
+_WANDB_USE = re.compile(r"\b(?:run|wandb)\.use_artifact\s*\(")
+_WANDB_LOG = re.compile(r"\b(?:run|wandb)\.log_artifact\s*\(")
 _OPENLINEAGE = re.compile(r"\bOpenLineageClient\s*\(|\.emit\s*\(\s*RunEvent\b|\bRunEvent\s*\(")
 
 
@@ -80,4 +84,7 @@ def run(raw: RawResults) -> list[Finding]:
     positive += _kedro_catalog(raw)
     positive += raw.grep(_DAGSTER_ASSET, raw.importing_files("dagster"), detail="Dagster asset (lineage by the asset graph)")
     positive += raw.grep(_OPENLINEAGE, raw.importing_files("openlineage"), first_only=False, detail="OpenLineage event")
+    steps = [p for p in raw.importing_files("wandb") if _WANDB_LOG.search(raw.text(p))]
+    positive += raw.grep(_WANDB_USE, steps, needles=("use_artifact",),
+                         detail="W&B artifacts: the step's input and output versions recorded in the artifact graph")
     return findings(ID, positive)

@@ -25,7 +25,13 @@ _READ = re.compile(r"\b(?:pd|pandas|polars|pl)\.read_\w+\s*\(|\bspark\.read\b|\b
 _TF_READ = re.compile(r"\.load_data\s*\(\s*\)|\btfds\.load\s*\(")
 _WRITE = re.compile(r"\.to_(?:csv|parquet|feather|pickle)\s*\(|\.write\.\w+|\.saveAsTable\s*\(|\bnp\.savez?\w*\s*\(|"
                     r"\.save_to_disk\s*\(|\bwrite_table\s*\(|\breturn\s+\w*(?:df|data|train|features)\w*\b|"
-                    r"\bpickle\.dump\s*\(|\b(?:\w*dataset\w*|ds)\.register\s*\(")
+                    r"\b(?:pickle|joblib)\.dump\s*\(|\b(?:\w*dataset\w*|ds)\.register\s*\(")
+# A module named for preparation hands the prepared data to its caller: any `return` of a value does.
+_RETURNS = re.compile(r"^[ \t]+return\s+\S", re.MULTILINE)
+# Cleaning done by a training script itself (not a notebook): at least two kinds of these on the data it read.
+# (Dropping the target column and splitting the rows are how training starts, not cleaning.)
+_CLEANING = re.compile(r"\.(dropna|fillna|drop_duplicates|astype|replace|clip|interpolate)\s*\(|\b(get_dummies)\s*\(")
+CLEANING_KINDS = 2
 _NAME = re.compile(r"data|prep|process|dataset|etl|feature|ingest|load|build|clean|split|transform", re.IGNORECASE)
 # A script whose name says it prepares data comes first; one whose path says it evaluates, scores, serves,
 # monitors or audits the data reads data for that work, not to prepare the training set, and comes last.
@@ -63,6 +69,24 @@ def run(raw: RawResults) -> list[Finding]:
         if "/tests/" in f"/{f.path}" or f.name.startswith("test_") or not _NAME.search(f.path):
             continue
         reads = raw.grep(_READ, [f.path]) or (raw.grep(_TF_READ, [f.path]) if f.path in tf_files else [])
-        if reads and raw.grep(_WRITE, [f.path]):
+        prepares = _PREP_NAME.search(f.name) and _RETURNS.search(raw.text(f.path))
+        if reads and (raw.grep(_WRITE, [f.path]) or prepares):
             scripts.append(Location(f.path, reads[0].line, f"preparation script reads data: {reads[0].detail}"))
-    return findings(ID, positive + sorted(scripts, key=lambda loc: _script_order(loc.path)))
+    return findings(ID, positive + sorted(scripts, key=lambda loc: _script_order(loc.path)) + _cleaned_in_training(raw))
+
+
+def _cleaned_in_training(raw: RawResults) -> list[Location]:
+    """A script (not a notebook, not a test) that reads its data and cleans it before training, cited at the
+    first cleaning call: the preparation is versioned and re-runs with the script, though not as its own step."""
+    found = []
+    for f in raw.with_suffix(".py"):
+        if "/tests/" in f"/{f.path}" or f.name.startswith("test_") or _OTHER_WORK.search(f.name):
+            continue
+        text = raw.text(f.path)
+        if not _READ.search(text):
+            continue
+        calls = list(_CLEANING.finditer(text))
+        if len({next(g for g in m.groups() if g) for m in calls}) >= CLEANING_KINDS:
+            line = text.count("\n", 0, calls[0].start()) + 1
+            found.append(Location(f.path, line, f"the script cleans the data it reads: {calls[0].group(0).strip('(. ')}"))
+    return found

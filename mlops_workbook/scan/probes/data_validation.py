@@ -8,13 +8,15 @@ from dataclasses import replace
 
 from ..collector import RawResults
 from ..findings import Finding, Location
+from ._ci import ci_commands, located
 from ._util import CODE, YAML, file_locations, findings, library
 
 ID = "data-validation"
 SHORT = ("Great Expectations (`great_expectations.yml`, expectation suites, `gx` calls, `expect_column_*` calls on a "
          "GE dataset), pandera schemas, Soda checks, TFDV, Deepchecks, SageMaker `QualityCheckStep` with a "
          "`DataQualityCheckConfig` (partial with `skip_check=True`), dbt tests run by `dbt test`/`dbt build` "
-         "(declared in schema YAML only: partial); for quality monitoring, partial: Evidently data-quality metrics; "
+         "(declared in schema YAML only: partial), data tests (a test file on the data's columns, nulls or ranges) "
+         "run by CI or an MLflow project step; for quality monitoring, partial: Evidently data-quality metrics; "
          "for contracts: a TFDV `schema.pbtxt`, a dbt `contract: enforced: true`; the validating call before the statistics, "
          "TFX components for validation before training, not for production monitoring")
 CRITERIA = {"data-2-validation": "yes", "data-3-data-contracts": "partial", "data-3-quality-monitoring": "partial"}
@@ -146,6 +148,40 @@ def _order(loc: Location) -> tuple[bool, bool]:
     return (bool(_DESCRIBES.search(loc.detail)), bool(_NOT_TRAINING.search(loc.path)))
 
 
+# Data tests: a test file about the data (its name says data, schema or check) that reads a dataset and asserts on
+# its columns, missing values, types or ranges, run by CI or by a pipeline step (an MLflow project's entry point)
+# before training. Validation written as pytest rather than with a validation library.
+_TEST_RUN = re.compile(r"\b(?:pytest|py\.test|python3?\s+-m\s+pytest)\b(?!-)")
+_DATA_TEST_NAME = re.compile(r"data|schema|check|valid", re.IGNORECASE)
+_DATA_READ = re.compile(r"\b(?:pd|pandas|pl|polars)\.read_\w+\s*\(|\bload_dataset\s*\(|\.use_artifact\s*\(")
+_DATA_ASSERT = re.compile(r"^\s*assert\b[^\n]*(?:\.columns|isnull|isna|notna|dtype|between|\.shape|\.min\(|\.max\(|nunique|"
+                          r"duplicated|len\()", re.MULTILINE)
+_MLPROJECT_COMMAND = re.compile(r"^\s*command\s*:.*\b(?:pytest|py\.test)\b", re.MULTILINE)
+
+
+def _data_test_file(raw: RawResults, path: str) -> bool:
+    text = raw.text(path)
+    return bool(_DATA_TEST_NAME.search(path.rsplit("/", 1)[-1]) and _DATA_READ.search(text) and _DATA_ASSERT.search(text))
+
+
+def _data_tests_run(raw: RawResults) -> tuple[list[Location], list[Location]]:
+    """CI commands and pipeline steps that run data tests: (failing the job, not failing it)."""
+    tests = {f.path for f in raw.with_suffix(".py") if f.name.startswith("test") and _data_test_file(raw, f.path)}
+    positive, weak = [], []
+    for command in ci_commands(raw):
+        if not _TEST_RUN.search(command.text):
+            continue
+        targets = [t for t in tests if any(word.strip("'\"").rstrip("/") and t.startswith(word.strip("'\"").rstrip("/"))
+                                           for word in command.text.split()[1:] if _DATA_TEST_NAME.search(word))]
+        if targets:
+            (positive if command.can_fail else weak).append(located(command, f"CI runs data tests ({targets[0]})"))
+    for f in raw.named("MLproject"):
+        folder = f.path.rpartition("/")[0]
+        if _DATA_TEST_NAME.search(folder.rsplit("/", 1)[-1]) and any(t.startswith(f"{folder}/") for t in tests):
+            positive += raw.grep(_MLPROJECT_COMMAND, [f.path], detail="a pipeline step runs data tests (MLflow project)")
+    return positive, weak
+
+
 def run(raw: RawResults) -> list[Finding]:
     """One finding per place this probe sees its practice, the strongest first. TFX's validation components run
     inside the pipeline on its input data: evidence of validation before training and of a schema, not of
@@ -173,7 +209,7 @@ def run(raw: RawResults) -> list[Finding]:
     # contract (the ML team's check, not one shared with the producer): partial.
     schema_checks = [Location(loc.path, loc.line, f"{loc.detail} (a schema check on the ML side)")
                      for loc in training_positive if _GE_SCHEMA.search(loc.detail)]
-    for pos, wk in (_sagemaker_quality_checks(raw), _dbt_tests(raw)):
+    for pos, wk in (_sagemaker_quality_checks(raw), _dbt_tests(raw), _data_tests_run(raw)):
         training_positive += pos
         training_weak += wk
     # A quality check in a batch-scoring or monitoring pipeline checks the data scored in production: quality

@@ -10,7 +10,8 @@ from ._util import CODE, file_locations, findings, library
 
 ID = "data-versioning"
 SHORT = ("DVC files (`dvc.yaml`, `*.dvc`), a DVC remote in `.dvc/config`, lakeFS (client, `lakefs://` URIs, `.lakectl.yaml`), "
-         "platform dataset versions (Azure ML, Delta time travel), `mlflow.log_input`; partial: a Vertex AI managed dataset, data "
+         "platform dataset versions (Azure ML, Delta time travel), `mlflow.log_input`, data read from a W&B artifact "
+         "(`run.use_artifact`); partial: a Vertex AI managed dataset, data "
          "loaded into Metaflow artifacts or ZenML step outputs (versioned per run), a data hash computed where runs are "
          "tracked, a SageMaker input-data parameter, an Azure ML data asset")
 CRITERIA = {"data-1-versioning": "yes", "data-2-lineage": "partial"}
@@ -44,6 +45,10 @@ _LOG_INPUT = re.compile(r"\bmlflow\.log_input\s*\(")
 _DATA_HASH = re.compile(r"\b\w*(?:data|dataset)\w*_(?:hash|signature|digest|checksum|fingerprint|md5|sha\d*)\b\s*=(?!=)",
                         re.IGNORECASE)
 _TRACKERS = ("mlflow", "wandb", "comet_ml", "neptune", "dvclive", "clearml")
+# A W&B run that reads its data from an artifact records the exact artifact version it used (`run.use_artifact(
+# name).file()` then `pd.read_csv`): a versioned dataset, the way DVC's lock file is.
+_WANDB_ARTIFACT = re.compile(r"\b(?:run|wandb)\.use_artifact\s*\(")
+_READS_DATA = re.compile(r"\b(?:pd|pandas|pl|polars|np|numpy)\.(?:read_\w+|load)\s*\(|\bload_dataset\s*\(")
 _SM_DATA_PARAM = re.compile(r"\bParameterString\s*\(\s*name\s*=\s*['\"]\w*(?:Data|Dataset)\w*['\"]")
 _AML_DATA_ASSET = re.compile(r"^\$schema:\s*\S*/data\.schema\.json", re.MULTILINE)
 _NOT_TRAINING = re.compile(r"batch|scor|infer|predict|monitor", re.IGNORECASE)
@@ -52,6 +57,9 @@ _NOT_TRAINING = re.compile(r"batch|scor|infer|predict|monitor", re.IGNORECASE)
 def _recorded_inputs(raw: RawResults) -> tuple[list[Location], list[Location]]:
     positive = raw.grep(_LOG_INPUT, raw.importing_files("mlflow"), first_only=False,
                         detail="MLflow dataset (with its digest) logged as the run's input")
+    positive += raw.grep(_WANDB_ARTIFACT, [p for p in raw.importing_files("wandb") if _READS_DATA.search(raw.text(p))],
+                         first_only=False, needles=("use_artifact",),
+                         detail="W&B artifact read as the run's data: the run records the artifact version it used")
     weak = raw.grep(_DATA_HASH, raw.importing_files(*_TRACKERS), first_only=False, needles=("_hash", "_signature",
                     "_digest", "_checksum", "_fingerprint", "_md5", "_sha", "_HASH", "_SIGNATURE"),
                     detail="a hash of the training data computed where the run is tracked")

@@ -13,7 +13,8 @@ ID = "deploy-approval"
 SHORT = ("A manual approval gate before deployment, in the CI/CD system's own terms: CircleCI `type: approval`, GitLab "
          "`when: manual`, Azure Pipelines `ManualValidation@`, Buildkite `block:`, AWS CodePipeline "
          "`ManualApprovalAction`; SageMaker packages registered `PendingManualApproval`; a deployment started by a GTO "
-         "stage assignment; the check list behind it is not visible, so partial")
+         "stage assignment; an approval step in the pipeline (Flyte `approve`, Prefect `pause_flow_run`, Argo `suspend`); "
+         "the check list behind it is not visible, so partial")
 CRITERIA = {"deploy-1-manual-validation": "partial"}
 REMEDIATION = ("Put a manual approval step before the production deployment (an environment with required reviewers, "
                "a CircleCI approval job, a CodePipeline approval action) and record what the approver checked.")
@@ -46,6 +47,23 @@ def gto_assignment_gates(raw: RawResults, files: list | None = None) -> list[Loc
     return found
 
 
+# Pipelines that stop for a person: a Flyte approval node (`approve(upstream, "name", timeout=...)`), a Prefect
+# flow paused for input (`pause_flow_run(wait_for_input=...)`, `suspend_flow_run`), an Argo Workflows `suspend:`
+# step. The engine keeps who resumed it and when.
+_ORCHESTRATOR_GATE = ((("flytekit",), re.compile(r"\bapprove\s*\("), "Flyte approval node: a person approves before the next task"),
+                      (("prefect",), re.compile(r"\b(?:pause_flow_run|suspend_flow_run)\s*\("),
+                       "Prefect flow paused for a person's input"))
+_ARGO_SUSPEND = re.compile(r"^\s*suspend\s*:\s*\{\s*\}|^\s*-?\s*suspend\s*:\s*$", re.MULTILINE)
+
+
+def orchestrator_gates(raw: RawResults) -> list[Location]:
+    """Approval steps inside an orchestrated pipeline, cited at the step."""
+    found = [Location(loc.path, loc.line, detail) for modules, pattern, detail in _ORCHESTRATOR_GATE
+             for loc in raw.grep(pattern, raw.importing_files(*modules), first_only=False)]
+    argo = [f.path for f in raw.with_suffix(".yaml", ".yml") if "argoproj.io" in raw.text(f.path)]
+    return found + raw.grep(_ARGO_SUSPEND, argo, needles=("suspend",), detail="Argo Workflows suspend step (resumed by a person)")
+
+
 def run(raw: RawResults) -> list[Finding]:
     """One finding per gate, CI configurations first."""
     ci = ci_files(raw)
@@ -57,4 +75,4 @@ def run(raw: RawResults) -> list[Finding]:
                          detail="each model waits in the registry for a person to approve it (PendingManualApproval)")
     positive += [Location(loc.path, loc.line, "a person assigns the stage that starts the deployment (GTO)")
                  for loc in gto_assignment_gates(raw, ci)]
-    return findings(ID, positive)
+    return findings(ID, positive + orchestrator_gates(raw))

@@ -33,7 +33,7 @@ def _is_test_file(path: str, name: str) -> bool:
 
 
 def _placeholder(source: str) -> bool:
-    """True when every test function only passes, asserts a constant or is `...`: a template's stub
+    """True when every test function only passes, asserts a constant (or constants compared) or is `...`: a template's stub
     (cookiecutter's `def test_code_is_tested(): assert False`) is no test of the ML code."""
     try:
         tree = ast.parse(source)
@@ -44,13 +44,22 @@ def _placeholder(source: str) -> bool:
     if not tests:
         return False
 
+    def constant(node: ast.expr) -> bool:
+        if isinstance(node, ast.Compare):
+            return all(isinstance(part, ast.Constant) for part in (node.left, *node.comparators))
+        return isinstance(node, ast.Constant)
+
     def trivial(stmt: ast.stmt) -> bool:
         if isinstance(stmt, ast.Pass):
             return True
         if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
             return True  # a docstring or `...`
-        if isinstance(stmt, ast.Assert) and isinstance(stmt.test, ast.Constant):
-            return True
+        if isinstance(stmt, ast.Assert) and constant(stmt.test):
+            return True  # `assert True`, `assert 1 == 1`
+        if (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call)
+                and isinstance(stmt.value.func, ast.Attribute) and stmt.value.func.attr.startswith("assert")
+                and stmt.value.args and all(constant(arg) for arg in stmt.value.args)):
+            return True  # `self.assertEqual(1, 1)`, `self.assertTrue(True)`
         if isinstance(stmt, ast.Raise) and stmt.exc is not None and "NotImplementedError" in ast.unparse(stmt.exc):
             return True
         return False

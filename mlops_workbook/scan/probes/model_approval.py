@@ -8,12 +8,13 @@ from ..collector import RawResults
 from ..findings import Finding, Location
 from ._ci import ci_files
 from ._util import YAML, findings
-from .deploy_approval import gto_assignment_gates
+from .deploy_approval import gto_assignment_gates, orchestrator_gates
 
 ID = "model-approval"
 SHORT = ("Promotion that waits for a decision: SageMaker `PendingManualApproval` / `ModelApprovalStatus`, a CI "
          "`environment:` with required reviewers or a manual job (`when: manual`); MLflow stage transitions or alias "
-         "changes, ZenML `ModelVersion.set_stage` made by code and a GTO stage assignment that starts deployment are partial")
+         "changes, ZenML `ModelVersion.set_stage` made by code, a GTO stage assignment that starts deployment and an approval "
+         "step in the pipeline (Flyte `approve`, Prefect `pause_flow_run`, Argo `suspend`) are partial")
 CRITERIA = {"gov-2-approval-workflow": "yes"}
 REMEDIATION = "Let a named person approve each promotion (a registry approval status or a protected CI environment) and keep the record."
 EFFORT = "medium"
@@ -43,4 +44,6 @@ def run(raw: RawResults) -> list[Finding]:
     # GTO: promotion is a stage tag a person pushes, recorded in git; no separate approval step.
     weak += [Location(loc.path, loc.line, "promotion is a GTO stage assignment a person makes")
              for loc in gto_assignment_gates(raw, ci)]
+    # An approval step in the pipeline: the engine records the decision, no registry keeps it with the model.
+    weak += orchestrator_gates(raw)
     return findings(ID, positive, weak)

@@ -13,7 +13,8 @@ SHORT = ("Model registry calls: MLflow `register_model`, `registered_model_name=
          "`transition_model_version_stage`, `set_registered_model_alias`; W&B `link_model`; SageMaker model packages "
          "(`RegisterModel`, `model_package_group_name=`); Vertex AI `Model.upload`; Azure ML `Model.register`; ZenML "
          "Model Control Plane (`model=Model(`, `set_stage`); Databricks bundle model resources; a DVC `artifacts:` model "
-         "(`type: model`) with GTO tags; cited at the registration")
+         "(`type: model`) with GTO tags; cited at the registration; partial: a store that versions models without "
+         "their metrics or approver (BentoML `save_model`, Hugging Face `push_to_hub`, a W&B artifact of type model)")
 CRITERIA = {"gov-2-model-registry": "yes", "model-2-versioning": "partial", "deploy-1-known-version": "partial"}
 REMEDIATION = "Register every model you ship (mlflow.register_model) and promote versions with an alias or stage."
 EFFORT = "low"  # low: an afternoon, medium: days, high: weeks
@@ -33,6 +34,12 @@ _REGISTERS = re.compile(r"regist|create_model_version|upload|link_model|model_pa
                         r"model\s*=\s*Model", re.IGNORECASE)
 _PROMOTES = re.compile(r"transition|alias|set_stage|update_model_package")
 _DEFINITION = re.compile(r"^\s*(?:async\s+)?def\s", re.MULTILINE)
+# Stores that version each saved model but keep no metrics, data version or approver with it: BentoML's model
+# store, the Hugging Face Hub (a commit per push), a W&B artifact of type model. A registry in part: partial.
+_STORES = ((("bentoml",), re.compile(r"\bbentoml\.\w+\.save_model\s*\("), "BentoML model store (a version tag per save)"),
+           (("transformers", "huggingface_hub"), re.compile(r"\.push_to_hub\s*\("), "Hugging Face Hub (a commit per push)"),
+           (("wandb",), re.compile(r"\bwandb\.Artifact\s*\([^)\n]*\btype\s*=\s*['\"]model['\"]"),
+            "W&B model artifact (versions and aliases)"))
 
 
 def _order(location: Location) -> int:
@@ -55,7 +62,9 @@ def run(raw: RawResults) -> list[Finding]:
     positive += raw.grep(_AZUREML, raw.importing_files("azureml"), first_only=False, detail="Azure ML Model.register")
     positive += raw.grep(_ZENML, raw.importing_files("zenml"), first_only=False)
     positive = [loc for loc in positive if not _defines(raw, loc)]  # `def register_model(` is not a call
-    return findings(ID, sorted(positive, key=_order) + _dvc_registry(raw))
+    stores = [Location(loc.path, loc.line, detail) for modules, pattern, detail in _STORES
+              for loc in raw.grep(pattern, raw.importing_files(*modules), first_only=False)]
+    return findings(ID, sorted(positive, key=_order) + _dvc_registry(raw), stores)
 
 
 # DVC's model registry: a model declared under `artifacts:` in dvc.yaml (`type: model`), its versions and stages
