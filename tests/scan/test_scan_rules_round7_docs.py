@@ -38,7 +38,8 @@ def test_model_docs_reads_a_readme_that_says_what_the_model_does_and_its_data(tm
 
 def test_model_docs_needs_more_than_a_purpose(tmp_path):
     purpose_only = "# Salary app\n\nThis application predicts the salary of a software engineer.\n\n## Install\npip install .\n"
-    assert run(tmp_path / "a", "model-docs", {"README.md": purpose_only}) == []
+    found = run(tmp_path / "a", "model-docs", {"README.md": purpose_only})  # round 8: the purpose alone is weak
+    assert strong(found) == [] and [f.location.ref() for f in found] == ["README.md:3"]
     drift = ("# Drift watcher\n\nThis project shows drift detection on a SageMaker endpoint.\n\n"
              "The data comes from the NYC taxi feed.\n")  # detecting drift is what the pipeline does, not the model
     assert run(tmp_path / "b", "model-docs", {"README.md": drift}) == []

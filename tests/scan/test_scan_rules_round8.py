@@ -155,3 +155,13 @@ def test_an_mlflow_project_step_running_data_tests_validates_the_data(tmp_path):
     mlproject = "name: data_check\nentry_points:\n  main:\n    command: \"pytest . -vv --csv {csv}\"\n"
     files = {"steps/data_check/MLproject": mlproject, "steps/data_check/test_data.py": DATA_TEST}
     assert cited(tmp_path, files)["data-2-validation"][0] == ("steps/data_check/MLproject", 4)
+
+
+# -- model-docs: a README that says what the model is for, and nothing more, documents it in part -------------
+
+def test_a_readme_purpose_sentence_alone_documents_the_model_in_part(tmp_path):
+    readme = "# Heart disease predictor\n\nSimple Streamlit app that loads a pickled model and predicts heart disease.\n"
+    found = cited(tmp_path / "a", {"README.md": readme})
+    assert found["gov-1-documentation"][0] == ("README.md", 3)
+    command = "# API\n\n``curl -X POST http://127.0.0.1:8000/predict -H 'Content-Type: application/json'``\n"
+    assert "gov-1-documentation" not in cited(tmp_path / "b", {"README.md": command})

@@ -91,8 +91,10 @@ def _describes_model(document: list[Block]) -> list[Location]:
                       and not (b.kind == "heading" and _OPERATIONS.search(b.text))), None)
         if block is not None:
             aspects.append(Location(block.path, block.line, f"documents the model's {name}"))
-    if not aspects:
-        return []
+    if not aspects:  # the purpose alone, when it is a sentence and not a command (`curl .../predict`)
+        prose = purpose.kind in ("text", "item") and not purpose.text.startswith("`") and "curl " not in purpose.text
+        return [Location(purpose.path, purpose.line, "says what the model is for (nothing on its data, metrics or "
+                                                     "limits)")] if prose else []
     return [Location(purpose.path, purpose.line, "documents what the model is for"), *aspects]
 
 
@@ -111,16 +113,22 @@ def _model_sections(document: list[Block]) -> list[Location]:
 
 def run(raw: RawResults) -> list[Finding]:
     """One finding per place this probe sees its practice, the strongest first."""
-    described, headed = [], []
+    described, headed, purpose_only = [], [], []
     for path in docs(raw):
         if not _is_documentation(path):
             continue
         document = blocks(raw, path)
         if document:
-            described += _describes_model(document)
+            found = _describes_model(document)
+            if len(found) > 1:
+                described += found
+            elif path.rsplit("/", 1)[-1].lower().startswith("readme"):  # a README's purpose line alone: weaker
+                purpose_only += found
             headed += _model_sections(document)
-    described.sort(key=lambda loc: (loc.path.count("/"), loc.path.lower() != "readme.md"))  # the root README first
-    return findings(ID, [*described, *headed, *_registry_descriptions(raw)],
+    def root_first(loc: Location) -> tuple[int, bool]:
+        return loc.path.count("/"), loc.path.lower() != "readme.md"
+    described.sort(key=root_first)
+    return findings(ID, [*described, *headed, *_registry_descriptions(raw)], sorted(purpose_only, key=root_first),
                     aside_is_evidence=True)  # docs/ is where documentation lives
 
 
