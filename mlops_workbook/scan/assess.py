@@ -27,6 +27,7 @@ from .probes._util import at_the_work
 
 SCAN_ORIGIN = "scan"
 MAX_EVIDENCE = 10
+CITABLE = 6 * MAX_EVIDENCE  # a probe's findings an answer may cite (its criteria's scopes pooled), in evidence order
 
 
 def parse_ref(ref: str) -> tuple[str, str]:
@@ -62,7 +63,10 @@ def run_probes(raw: RawResults, probes: dict[str, ModuleType] | None = None) -> 
     work (`_util.at_the_work`): one policy for every probe, so no probe has to remember it."""
     results = {}
     for probe_id, module in (probes or PROBES).items():
-        found = tuple(dict.fromkeys(replace(f, location=at_the_work(raw, f.location)) for f in module.run(raw)))
+        found = tuple(module.run(raw))
+        citable = set(sorted(found, key=evidence_rank)[:CITABLE])  # a repository of 10,000 scripts: move what is cited
+        found = tuple(dict.fromkeys(replace(f, location=at_the_work(raw, f.location)) if f in citable else f
+                                    for f in found))
         if found:
             results[probe_id] = found
     return results

@@ -32,6 +32,7 @@ _RETURNS = re.compile(r"^[ \t]+return\s+\S", re.MULTILINE)
 # (Dropping the target column and splitting the rows are how training starts, not cleaning.)
 _CLEANING = re.compile(r"\.(dropna|fillna|drop_duplicates|astype|replace|clip|interpolate)\s*\(|\b(get_dummies)\s*\(")
 CLEANING_KINDS = 2
+_CLEANING_WORDS = ("dropna", "fillna", "drop_duplicates", "astype", "replace", "clip", "interpolate", "get_dummies")
 _NAME = re.compile(r"data|prep|process|dataset|etl|feature|ingest|load|build|clean|split|transform", re.IGNORECASE)
 # A script whose name says it prepares data comes first; one whose path says it evaluates, scores, serves,
 # monitors or audits the data reads data for that work, not to prepare the training set, and comes last.
@@ -83,7 +84,7 @@ def _cleaned_in_training(raw: RawResults) -> list[Location]:
         if "/tests/" in f"/{f.path}" or f.name.startswith("test_") or _OTHER_WORK.search(f.name):
             continue
         text = raw.text(f.path)
-        if not _READ.search(text):
+        if not any(word in text for word in _CLEANING_WORDS) or not _READ.search(text):
             continue
         calls = list(_CLEANING.finditer(text))
         if len({next(g for g in m.groups() if g) for m in calls}) >= CLEANING_KINDS:
