@@ -165,3 +165,96 @@ def test_a_readme_purpose_sentence_alone_documents_the_model_in_part(tmp_path):
     assert found["gov-1-documentation"][0] == ("README.md", 3)
     command = "# API\n\n``curl -X POST http://127.0.0.1:8000/predict -H 'Content-Type: application/json'``\n"
     assert "gov-1-documentation" not in cited(tmp_path / "b", {"README.md": command})
+
+
+# -- quality-gate: a test that fails below a metric bar, run by CI; Deepchecks model checks are no data checks -
+
+DEEPCHECKS = ("from deepchecks.tabular.checks import SimpleModelComparison\n\n\n"
+              "def test_beats_baseline(model, train, test):\n    result = SimpleModelComparison().run(train, test, model)\n"
+              "    assert result.passed_conditions()\n")
+PR_WORKFLOW = ("on: [pull_request]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n"
+               "      - run: pytest tests/test_model.py\n")
+
+
+def test_a_model_check_run_by_ci_is_an_enforced_quality_gate_not_data_validation(tmp_path):
+    files = {".github/workflows/test.yaml": PR_WORKFLOW, "tests/test_model.py": DEEPCHECKS}
+    found = cited(tmp_path / "a", files)
+    assert found["deploy-2-automated-validation"][0] == ("tests/test_model.py", 6)
+    assert answers_of(tmp_path / "b", files)["deploy-2-automated-validation"] == "yes"
+    assert "data-2-validation" not in found and "data-3-quality-monitoring" not in found
+    unrun = {**files, ".github/workflows/test.yaml": PR_WORKFLOW.replace("pytest tests/test_model.py", "ls")}
+    assert "deploy-2-automated-validation" not in cited(tmp_path / "c", unrun)
+
+
+def test_an_accuracy_threshold_test_run_by_ci_gates_the_release(tmp_path):
+    test = ("from src.train import train\n\n\ndef test_accuracy():\n    accuracy = train()\n    assert accuracy >= 0.9\n")
+    files = {".github/workflows/test.yaml": PR_WORKFLOW, "tests/test_model.py": test}
+    assert cited(tmp_path, files)["deploy-2-automated-validation"][0] == ("tests/test_model.py", 6)
+
+
+# -- ci-deploy: MLEM and fly.io deployments; code-owners: owners named in a model card; a contributing guide ---
+
+def test_an_mlem_deployment_in_ci_is_a_deployment_script(tmp_path):
+    workflow = ("on:\n  push:\n    branches: [main]\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n"
+                "      - run: mlem deployment run flyio svm-app --model model/svm\n")
+    assert cited(tmp_path, {".github/workflows/publish.yaml": workflow})["deploy-1-script"][0] == (
+        ".github/workflows/publish.yaml", 8)
+
+
+def test_a_model_cards_contact_line_names_the_owner(tmp_path):
+    card = "# Model card\n\n## Additional information\n- **Contact**: Piotr Gryko\n- **License**: MIT\n"
+    assert cited(tmp_path / "a", {"docs/model_card.md": card})["gov-1-owner"][0] == ("docs/model_card.md", 4)
+    template = "service: 'svc.py:svc'\nlabels:\n  owner: bentoml-team\n  project: gallery\n"
+    assert "gov-1-owner" not in cited(tmp_path / "b", {"bentofile.yaml": template})
+    assert cited(tmp_path / "c", {"bentofile.yaml": template.replace("bentoml-team", "ekwska")})["gov-1-owner"][0] == (
+        "bentofile.yaml", 3)
+
+
+def test_a_contributing_guide_asking_for_pull_requests_is_a_shared_repository_in_part(tmp_path):
+    guide = "# Contributing\n\n1. Fork the repository\n2. Make your changes\n3. Submit a pull request\n"
+    found = cited(tmp_path / "a", {"CONTRIBUTING.md": guide})
+    assert found["people-1-shared-repo"][0] == ("CONTRIBUTING.md", 5)
+    assert "people-1-shared-repo" not in cited(tmp_path / "b", {"CONTRIBUTING.md": guide.replace("pull request", "patch")})
+
+
+# -- automl: a script that keeps the best of several model families is automated selection (not NAS) ---------
+
+SELECTION = ("from sklearn.ensemble import RandomForestRegressor\nfrom xgboost import XGBRegressor\n\n"
+             "models = {'rf': RandomForestRegressor(), 'xgb': XGBRegressor()}\nscores = {n: fit_score(m) for n, m in models.items()}\n"
+             "best_score = max(scores.values())\nbest_name = [n for n in scores if scores[n] == best_score][0]\n")
+
+
+def test_a_script_keeping_the_best_of_several_model_families_selects_automatically(tmp_path):
+    found = cited(tmp_path / "a", {"src/model_trainer.py": SELECTION})
+    assert found["model-3-automated-selection"][0] == ("src/model_trainer.py", 6)
+    assert "model-4-architecture-search" not in found
+    one_family = SELECTION.replace("'xgb': XGBRegressor()", "'rf2': RandomForestRegressor(max_depth=3)").replace(
+        "from xgboost import XGBRegressor\n", "")
+    assert "model-3-automated-selection" not in cited(tmp_path / "b", {"src/model_trainer.py": one_family})
+
+
+# -- prediction-log / serving-logs: CloudFormation's endpoint data capture -------------------------------------
+
+def test_a_cloudformation_endpoint_config_capturing_data_logs_predictions(tmp_path):
+    template = ("Resources:\n  EndpointConfig:\n    Type: AWS::SageMaker::EndpointConfig\n    Properties:\n"
+                "      DataCaptureConfig:\n          EnableCapture: !Ref EnableDataCapture\n"
+                "          InitialSamplingPercentage: 100\n")
+    found = cited(tmp_path / "a", {"templates/endpoint-config.yml": template})
+    assert found["monitor-1-prediction-log"][0] == ("templates/endpoint-config.yml", 5)
+    assert found["monitor-1-serving-logs"][0] == ("templates/endpoint-config.yml", 5)
+    plain = template.replace("      DataCaptureConfig:\n          EnableCapture: !Ref EnableDataCapture\n", "")
+    assert "monitor-1-prediction-log" not in cited(tmp_path / "b", {"templates/endpoint-config.yml": plain})
+
+
+# -- every probe: code in an archive folder no longer runs; ML tests there are no tests ------------------------
+
+def test_ml_tests_in_an_archive_folder_are_no_unit_tests(tmp_path):
+    test = "from churn.model import train\n\n\ndef test_train():\n    assert train([1]) == 1\n"
+    assert "model-1-unit-tests" not in cited(tmp_path / "a", {"archive_2025_11_07/tests/test_model.py": test})
+    assert cited(tmp_path / "b", {"tests/test_model.py": test})["model-1-unit-tests"][0] == ("tests/test_model.py", 4)
+
+
+def test_a_practice_only_in_retired_code_is_partial(tmp_path):
+    tracking = "import mlflow\n\nwith mlflow.start_run():\n    mlflow.log_param('a', 1)\n    mlflow.log_metric('m', 2)\n"
+    assert answers_of(tmp_path / "a", {"legacy/train.py": tracking})["model-1-experiment-tracking"] == "partial"
+    assert answers_of(tmp_path / "b", {"src/train.py": tracking})["model-1-experiment-tracking"] == "yes"

@@ -276,3 +276,32 @@ def ci_callers(raw: RawResults, commands: list[Command] | None = None) -> dict[s
                     if known is None or (command.can_fail and not known.can_fail):
                         callers[path] = command
     return callers
+
+
+_PYTEST = re.compile(r"\b(?:pytest|py\.test|python3?\s+-m\s+pytest)\b(?!-)")
+
+
+def _is_test_path(path: str) -> bool:
+    name = path.rsplit("/", 1)[-1]
+    return name.endswith(".py") and (name.startswith("test_") or name.endswith("_test.py"))
+
+
+def tests_run_by_ci(raw: RawResults, commands: list[Command] | None = None) -> dict[str, Command]:
+    """Test file (repository path) -> the CI command whose pytest runs it, the strongest first: the files
+    or folders named after `pytest` (prefixes of the path), every test file for a bare `pytest`.
+    Why one owner: a data test, a model-quality test and a unit test are evidence only when CI runs them."""
+    tests = [f.path for f in raw.with_suffix(".py") if _is_test_path(f.path)]
+    out: dict[str, Command] = {}
+    for command in ci_commands(raw) if commands is None else commands:
+        match = _PYTEST.search(command.text)
+        if match is None:
+            continue
+        words = [w.strip("'\"").removeprefix("./").rstrip("/") for w in command.text[match.end():].split()]
+        targets = [w for w in words if w and not w.startswith(("-", "$", "{")) and ("/" in w or w.endswith(".py")
+                                                                              or w in ("tests", "test"))]
+        for path in tests:
+            if not targets or any(path == t or path.startswith(f"{t}/") or path.endswith(f"/{t}") for t in targets):
+                known = out.get(path)
+                if known is None or (command.can_fail and not known.can_fail):
+                    out[path] = command
+    return out

@@ -79,13 +79,23 @@ def libraries(raw: RawResults, tools: Iterable[tuple[tuple[str, ...], tuple[str,
 ASIDE_FOLDERS = ("tests", "test", "benchmarks", "bench", "examples", "example", "docs")
 
 
+# Folders a team keeps old code in: `archive/`, `archive_2025_11_07/`, `deprecated/`, `legacy/`, `old/`.
+_RETIRED = re.compile(r"^(?:archived?|deprecated|legacy|old|obsolete)(?:[_\-.].*)?$", re.IGNORECASE)
+
+
+def retired_folder(path: str) -> str:
+    """The folder name when a path lies in a folder of retired code: it no longer runs, so it is no
+    evidence of what the team does now (at most a hint)."""
+    return next((part for part in path.split("/")[:-1] if _RETIRED.match(part)), "")
+
+
 def aside_folder(path: str) -> str:
     """'tests' when a path lies in a folder beside production code: a library used only in tests,
-    benchmarks, examples or docs is a hint (partial), not evidence of a practice."""
+    benchmarks, examples or docs is a hint (partial), not evidence of a practice; so is retired code."""
     for part in path.split("/")[:-1]:
         if part.lower() in ASIDE_FOLDERS:
             return part
-    return ""
+    return retired_folder(path)
 
 
 def line_text(raw: RawResults, location: Location) -> str:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ..collector import RawResults
-from ..findings import Finding
+from ..findings import Finding, Location
 from ._util import libraries, findings
 
 ID = "automl"
 SHORT = ("AutoML: AutoGluon, FLAML, auto-sklearn, TPOT, H2O AutoML, PyCaret `compare_models`, Vertex AI and SageMaker "
-         "AutoML jobs, Keras Tuner / NNI architecture search")
+         "AutoML jobs, Keras Tuner / NNI architecture search; a script that trains two or more model families and keeps "
+         "the best by a metric (`best_model = max(...)`, `if rmse < best_rmse: best_algorithm = ...`)")
 CRITERIA = {"model-3-automated-selection": "yes", "model-4-architecture-search": "partial"}
 REMEDIATION = "Let the pipeline compare candidate algorithms against agreed metrics (an AutoML step or a scripted comparison)."
 EFFORT = "medium"
@@ -30,7 +32,52 @@ _TOOLS = (
 )
 
 
+# A scripted comparison: a script that trains models of two or more families and keeps the best by a metric
+# (`best_model = max(models, key=...)`, or `if rmse < best_rmse:` then `best_algorithm = algorithm`).
+_BEST_BY = re.compile(r"^[ \t]*(?:best|max|min)_\w*\s*=\s*(?:max|min|sorted)\s*\(", re.MULTILINE)
+_BETTER = re.compile(r"^[ \t]*(?:if|elif)\b[^\n]*[<>]=?\s*best_\w+\s*:|^[ \t]*(?:if|elif)\s+best_\w+\s*[<>]", re.MULTILINE)
+_KEEPS = re.compile(r"^[ \t]*best_(?:model|algorithm|algo|estimator|name|clf|classifier|regressor|type|run)\w*\s*=", re.MULTILINE)
+_FAMILIES = re.compile(r"\b(?:lgbm|lightgbm|xgb\w*|xgboost|catboost|random_?forest|RandomForest\w*|rf|logistic\w*|"
+                       r"LogisticRegression|svm|SVC|SVR|adaboost|AdaBoost\w*|GradientBoosting\w*|KNeighbors\w*|knn|"
+                       r"DecisionTree\w*|LinearRegression|Ridge|Lasso|ElasticNet|arima|ARIMA|lstm|LSTM|MLP\w*)\b")
+FAMILIES = 2
+
+
+_FAMILY_OF = (("lgbm", "lgbm"), ("lightgbm", "lgbm"), ("xgb", "xgb"), ("catboost", "catboost"), ("random", "rf"),
+              ("rf", "rf"), ("logistic", "logistic"), ("svm", "svm"), ("svc", "svm"), ("svr", "svm"), ("adaboost", "ada"),
+              ("gradientboosting", "gb"), ("kneighbors", "knn"), ("knn", "knn"), ("decisiontree", "tree"),
+              ("linearregression", "linear"), ("ridge", "ridge"), ("lasso", "lasso"), ("elasticnet", "elasticnet"),
+              ("arima", "arima"), ("lstm", "lstm"), ("mlp", "mlp"))
+
+
+def _family(name: str) -> str:
+    """One name per model family: `rf`, `random_forest` and `RandomForestRegressor` are one."""
+    low = name.lower().replace("_", "")
+    return next((family for prefix, family in _FAMILY_OF if low.startswith(prefix)), low)
+
+
+def _scripted_selection(raw: RawResults) -> list[Location]:
+    found = []
+    for f in raw.with_suffix(".py"):
+        if "/tests/" in f"/{f.path}" or f.name.startswith("test_"):
+            continue
+        text = raw.text(f.path)
+        if "best_" not in text or len({_family(m.group(0)) for m in _FAMILIES.finditer(text)}) < FAMILIES:
+            continue
+        picks = [loc.line for loc in raw.grep(_BEST_BY, [f.path], first_only=False, needles=("best_",))]
+        lines = text.split("\n")
+        for loc in raw.grep(_BETTER, [f.path], first_only=False, needles=("best_",)):
+            if any(_KEEPS.match(line) for line in lines[loc.line: loc.line + 4]):
+                picks.append(loc.line)
+        if picks:
+            found.append(Location(f.path, min(picks), f"keeps the best of several model families: "
+                                                      f"{lines[min(picks) - 1].strip()[:60]}"))
+    return found
+
+
 def run(raw: RawResults) -> list[Finding]:
     """One finding per place this probe sees its practice, the strongest first."""
     positive, weak = libraries(raw, _TOOLS)
-    return findings(ID, positive, weak)
+    # Keeping the best of several families is model selection, no search over architectures.
+    scripted = [replace(f, criterion="model-3-automated-selection") for f in findings(ID, _scripted_selection(raw))]
+    return findings(ID, positive, weak) + scripted

@@ -38,6 +38,7 @@ DEPLOY = re.compile(
     r"(?:^|[\s;&|])(?:\./|bash\s+|sh\s+)(?:[\w.-]+/)*deploy[\w.-]*\.sh\b|"
     r"\baz\s+containerapp\s+(?:up|update|create)\b|\bfunc\s+azure\s+functionapp\s+publish\b|\beb\s+deploy\b|"
     r"\bgcloud\s+deploy\s+releases\s+create\b|"
+    r"\bmlem\s+deploy(?:ment)?\s+run\b|\bfly(?:ctl)?\s+deploy\b|"
     # GitHub Actions that deploy, by their documented names.
     r"\buses\s*:\s*['\"]?(?:azure/webapps-deploy|azure/functions-action|azure/k8s-deploy|azure/aci-deploy|"
     r"azure/arm-deploy|azure/container-apps-deploy-action|google-github-actions/deploy-cloudrun|"

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from ..collector import RawResults
 from ..findings import Finding, Location
-from ._ci import ci_commands, located
+from ._ci import located, tests_run_by_ci
 from ._util import CODE, YAML, file_locations, findings, library
 
 ID = "data-validation"
@@ -38,6 +38,12 @@ _TOOLS = (
      "Deepchecks"),
     (("tfx",), ("tfx",), re.compile(r"\b(?:ExampleValidator|SchemaGen|StatisticsGen)\s*\("), "TFX"),
 )
+# Deepchecks validates the data with its data suites and checks; its model checks (inference time, prediction
+# drift, performance) judge a model, which is the quality gate's evidence, not the data's.
+_DEEPCHECKS_DATA = re.compile(r"\b(?:data_integrity|train_test_validation|full_suite|FeatureDrift|MultivariateDrift|LabelDrift|"
+                              r"MixedNulls|PercentOfNulls|DataDuplicates|MixedDataTypes|StringMismatch\w*|ConflictingLabels|"
+                              r"OutlierSampleDetection|IsSingleValue|SpecialCharacters|FeatureLabelCorrelation\w*|"
+                              r"NewCategoryTrainTest|DatasetsSizeComparison|StringLengthOutOfBounds|ClassImbalance)\b")
 _SODA_CHECKS = re.compile(r"^checks for [\w.\"-]+\s*:", re.MULTILINE)
 # Great Expectations' legacy dataset API: expectations called on a `ge.dataset.PandasDataset` (or `ge.from_pandas`)
 # that a fixture or helper builds, so the file that calls them need not import great_expectations itself.
@@ -151,7 +157,6 @@ def _order(loc: Location) -> tuple[bool, bool]:
 # Data tests: a test file about the data (its name says data, schema or check) that reads a dataset and asserts on
 # its columns, missing values, types or ranges, run by CI or by a pipeline step (an MLflow project's entry point)
 # before training. Validation written as pytest rather than with a validation library.
-_TEST_RUN = re.compile(r"\b(?:pytest|py\.test|python3?\s+-m\s+pytest)\b(?!-)")
 _DATA_TEST_NAME = re.compile(r"data|schema|check|valid", re.IGNORECASE)
 _DATA_READ = re.compile(r"\b(?:pd|pandas|pl|polars)\.read_\w+\s*\(|\bload_dataset\s*\(|\.use_artifact\s*\(")
 _DATA_ASSERT = re.compile(r"^\s*assert\b[^\n]*(?:\.columns|isnull|isna|notna|dtype|between|\.shape|\.min\(|\.max\(|nunique|"
@@ -166,15 +171,12 @@ def _data_test_file(raw: RawResults, path: str) -> bool:
 
 def _data_tests_run(raw: RawResults) -> tuple[list[Location], list[Location]]:
     """CI commands and pipeline steps that run data tests: (failing the job, not failing it)."""
-    tests = {f.path for f in raw.with_suffix(".py") if f.name.startswith("test") and _data_test_file(raw, f.path)}
     positive, weak = [], []
-    for command in ci_commands(raw):
-        if not _TEST_RUN.search(command.text):
-            continue
-        targets = [t for t in tests if any(word.strip("'\"").rstrip("/") and t.startswith(word.strip("'\"").rstrip("/"))
-                                           for word in command.text.split()[1:] if _DATA_TEST_NAME.search(word))]
-        if targets:
-            (positive if command.can_fail else weak).append(located(command, f"CI runs data tests ({targets[0]})"))
+    run_by = {path: command for path, command in tests_run_by_ci(raw).items() if _data_test_file(raw, path)}
+    for command in dict.fromkeys(run_by.values()):
+        first = next(path for path, c in run_by.items() if c is command)
+        (positive if command.can_fail else weak).append(located(command, f"CI runs data tests ({first})"))
+    tests = {f.path for f in raw.with_suffix(".py") if f.name.startswith("test") and _data_test_file(raw, f.path)}
     for f in raw.named("MLproject"):
         folder = f.path.rpartition("/")[0]
         if _DATA_TEST_NAME.search(folder.rsplit("/", 1)[-1]) and any(t.startswith(f"{folder}/") for t in tests):
@@ -192,6 +194,8 @@ def run(raw: RawResults) -> list[Finding]:
     pipeline_positive, pipeline_weak = [], []
     for modules, packages, calls, label in _TOOLS:
         pos, wk = library(raw, modules=modules, packages=packages, calls=calls, label=label)
+        if label == "Deepchecks":
+            pos, wk = ([loc for loc in side if _DEEPCHECKS_DATA.search(raw.text(loc.path))] for side in (pos, wk))
         # Statistics and an inferred schema describe the data; only the validating call checks it.
         wk += [loc for loc in pos if _DESCRIBES.search(loc.detail)]
         pos = [loc for loc in pos if not _DESCRIBES.search(loc.detail)]

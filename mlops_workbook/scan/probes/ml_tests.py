@@ -7,7 +7,7 @@ import re
 
 from ..collector import RawResults
 from ..findings import Finding, Location
-from ._util import findings
+from ._util import findings, retired_folder
 
 ID = "ml-tests"
 SHORT = ("pytest/unittest files (`test_*.py`, `*_test.py`, `*_tests.py`; placeholder stubs ignored) that import ML libraries or the project's "
@@ -100,7 +100,7 @@ def _file_order(path: str, tier: int) -> tuple[int, bool, str]:
 
 def run(raw: RawResults) -> list[Finding]:
     """One finding per place this probe sees its practice, the strongest first."""
-    tests = [f.path for f in raw.files if _is_test_file(f.path, f.name)]
+    tests = [f.path for f in raw.files if _is_test_file(f.path, f.name) and not retired_folder(f.path)]
     test_set = set(tests)
     positive: list[Location] = []
     by_file: dict[str, Location] = {}

@@ -18,7 +18,8 @@ REMEDIATION = "Log every prediction with its inputs, a request id and the model 
 EFFORT = "medium"
 
 _CAPTURE = re.compile(r"\bDataCaptureConfig(?:Property)?\s*\(|\bdata_capture_config\s*=\s*\S|\benable_request_response_logging\s*=|\brequest_response_logging\w*\s*=|"
-                      r"\bauto_capture_config\b|\binference_table\w*\s*=")
+                      r"\bauto_capture_config\b|\binference_table\w*\s*=|"
+                      r"^\s*DataCaptureConfig\s*:", re.MULTILINE)  # the last: CloudFormation's EndpointConfig
 _MANIFEST_LOGGER = re.compile(r"^\s*logger\s*:\s*$[\s\S]{0,200}?\b(?:mode|url)\s*:", re.MULTILINE)
 _SERVING = re.compile(r"serving\.kserve\.io|machinelearning\.seldon\.io")
 _BUNDLE_CAPTURE = re.compile(r"^\s*auto_capture_config\s*:", re.MULTILINE)

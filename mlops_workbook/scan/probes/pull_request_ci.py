@@ -55,6 +55,16 @@ def _review_lines(raw: RawResults) -> list[Location]:
     return found
 
 
+def _contributing_requests(raw: RawResults, reviewed: list[Location]) -> list[Location]:
+    """A contributing guide that asks for changes as pull requests, without saying they are reviewed: a
+    shared-repository process, weaker than review."""
+    if reviewed:
+        return []
+    return [Location(b.path, b.line, "the contributing guide asks for changes as pull requests") for path in docs(raw)
+            if path.rsplit("/", 1)[-1].lower().startswith("contributing")
+            for b in blocks(raw, path) if b.kind != "heading" and _REQUEST.search(b.text)][:1]
+
+
 def run(raw: RawResults) -> list[Finding]:
     """One finding per place this probe sees its practice, the strongest first."""
     found: list[Location] = _review_lines(raw)
@@ -73,4 +83,5 @@ def run(raw: RawResults) -> list[Finding]:
         triggers += raw.grep(pattern, [f], detail=f"{system} runs on pull requests")
     # A pipeline that runs on pull requests only (the review build) before one that also runs on pushes.
     triggers.sort(key=lambda loc: bool(_PUSH.search(raw.text(loc.path))))
-    return findings(ID, [*found, *triggers], aside_is_evidence=True)  # a review guide lives in docs/
+    return findings(ID, [*found, *triggers], _contributing_requests(raw, found),
+                    aside_is_evidence=True)  # a review guide lives in docs/

@@ -6,7 +6,7 @@ import re
 
 from ..collector import RawResults
 from ..findings import Finding, Location
-from ._ci import Command, ci_callers, located
+from ._ci import Command, ci_callers, located, tests_run_by_ci
 from ._util import findings
 
 ID = "quality-gate"
@@ -14,7 +14,8 @@ SHORT = ("A metric threshold that fails the step: `raise`/`sys.exit`/`assert`/`r
          "below its threshold, or a threshold (or a comparison kept in a name and tested) that alone lets the model be "
          "registered or promoted, "
          "`mlflow.evaluate(validation_thresholds=...)`, TFMA `value_threshold`, a SageMaker `ConditionStep` with a "
-         "`FailStep`; `enforced` when a CI step that can fail the job runs it")
+         "`FailStep`, a test that asserts a metric clears a bar (or a Deepchecks check's `passed_conditions()`) run by "
+         "CI; `enforced` when a CI step that can fail the job runs it")
 CRITERIA = {"deploy-2-automated-validation": "enforced"}
 REMEDIATION = "Fail the pipeline when the candidate's metrics fall below agreed thresholds, in the CI step that deploys."
 EFFORT = "medium"
@@ -107,9 +108,21 @@ def run(raw: RawResults) -> list[Finding]:
                                         "CI runs a quality gate"))
             else:
                 positive.append(gate)
+    for path, command in tests_run_by_ci(raw).items():  # a test that fails below a metric bar, run by CI
+        for gate in raw.grep(_TEST_GATE, [path], first_only=False, needles=("assert",)):
+            gate = Location(gate.path, gate.line, f"a test fails below a threshold: {gate.detail}")
+            if command.can_fail:
+                enforced.append(located(Command(gate, command.text, True, via=command.location.ref()),
+                                        "CI runs a model-quality test"))
+            else:
+                positive.append(gate)
     return findings(ID, sorted(positive, key=_rank), enforced=sorted(enforced, key=_rank))
 
 
+# In a test file: an assertion that a model's metric clears a bar (`assert accuracy >= 0.9`), or that a
+# Deepchecks model check passed its conditions (`assert result.passed_conditions()`).
+_TEST_GATE = re.compile(rf"^\s*assert\b[^\n]*(?:\b(?:\w+_)?{_METRIC}\b[^\n]*[<>]=?\s*(?:\d|[A-Za-z_])|"
+                        r"\.passed_conditions\s*\(\s*\))", re.IGNORECASE | re.MULTILINE)
 _BAR = re.compile(r"[<>]=?\s*(?:\d|[A-Z][A-Z0-9_]*\b)")
 
 

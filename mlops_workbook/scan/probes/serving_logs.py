@@ -26,7 +26,8 @@ _PRINT = re.compile(r"^\s*print\s*\(")
 APP_INSIGHTS = re.compile(r"^\s*[\"']?(?:appInsightsEnabled|app_insights_enabled)[\"']?\s*:\s*[\"']?true\b|"
                            r"\benable_app_insights\s*=\s*True\b", re.IGNORECASE | re.MULTILINE)
 _CAPTURE = re.compile(r"\bDataCaptureConfig(?:Property)?\s*\(|\bdata_capture_config\s*=|\bEnableCapture\s*:\s*true\b|"
-                      r"\blogging_sampling_strategy\s*=|\bSamplingStrategy\s*\(", re.IGNORECASE)
+                      r"^\s*DataCaptureConfig\s*:|"  # CloudFormation's AWS::SageMaker::EndpointConfig
+                      r"\blogging_sampling_strategy\s*=|\bSamplingStrategy\s*\(", re.IGNORECASE | re.MULTILINE)
 
 
 def _handlers(text: str) -> list[tuple[int, list[str]]]:
