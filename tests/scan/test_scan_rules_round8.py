@@ -258,3 +258,15 @@ def test_a_practice_only_in_retired_code_is_partial(tmp_path):
     tracking = "import mlflow\n\nwith mlflow.start_run():\n    mlflow.log_param('a', 1)\n    mlflow.log_metric('m', 2)\n"
     assert answers_of(tmp_path / "a", {"legacy/train.py": tracking})["model-1-experiment-tracking"] == "partial"
     assert answers_of(tmp_path / "b", {"src/train.py": tracking})["model-1-experiment-tracking"] == "yes"
+
+
+# -- feature-store: SageMaker and Vertex AI feature stores --------------------------------------------------
+
+def test_a_sagemaker_feature_group_is_a_feature_store_and_a_kinesis_record_is_not(tmp_path):
+    code = ("import boto3\nfrom sagemaker.feature_store.feature_group import FeatureGroup\n\n"
+            "fg = FeatureGroup(name='agg', sagemaker_session=session)\nfg.create(s3_uri=uri, record_identifier_name='id')\n")
+    assert cited(tmp_path / "a", {"src/features.py": code})["data-3-feature-store"][0] == ("src/features.py", 4)
+    kinesis = "import boto3\n\nkinesis = boto3.client('kinesis')\nkinesis.put_record(StreamName='s', Data=b'x', PartitionKey='k')\n"
+    assert "data-3-feature-store" not in cited(tmp_path / "b", {"src/stream.py": kinesis})
+    cfn = "Resources:\n  Features:\n    Type: AWS::SageMaker::FeatureGroup\n    Properties:\n      FeatureGroupName: agg\n"
+    assert cited(tmp_path / "c", {"templates/fs.yml": cfn})["data-3-feature-store"][0] == ("templates/fs.yml", 3)
