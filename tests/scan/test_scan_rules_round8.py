@@ -211,9 +211,10 @@ def test_a_model_cards_contact_line_names_the_owner(tmp_path):
 
 
 def test_a_contributing_guide_asking_for_pull_requests_is_a_shared_repository_in_part(tmp_path):
-    guide = "# Contributing\n\n1. Fork the repository\n2. Make your changes\n3. Submit a pull request\n"
+    guide = ("# Contributing\n\n- [Pull Request Process](#pull-request-process)\n\n## Pull Request Process\n\n"
+             "1. Fork the repository\n2. Make your changes\n3. Submit a pull request\n")
     found = cited(tmp_path / "a", {"CONTRIBUTING.md": guide})
-    assert found["people-1-shared-repo"][0] == ("CONTRIBUTING.md", 5)
+    assert found["people-1-shared-repo"][0] == ("CONTRIBUTING.md", 9)  # the step, not the table of contents
     assert "people-1-shared-repo" not in cited(tmp_path / "b", {"CONTRIBUTING.md": guide.replace("pull request", "patch")})
 
 

@@ -106,5 +106,11 @@ def under_heading(raw: RawResults, path: str, line: int) -> int:
     document = blocks(raw, path)
     if not any(b.line == line and b.kind == "heading" for b in document):
         return line
-    return next((b.line for b in document if b.section == line and b.kind != "heading"
-                 and not _LINK_ONLY.match(b.text)), line)
+    return next((b.line for b in document if b.section == line and b.kind != "heading" and not link_only(b.text)),
+                line)
+
+
+def link_only(text: str) -> bool:
+    """A line that only points elsewhere ("Code: https://...", "[Pull Request Process](#pr)"): a table of
+    contents or a pointer, not the content."""
+    return bool(_LINK_ONLY.match(text))

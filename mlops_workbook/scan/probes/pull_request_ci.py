@@ -12,7 +12,7 @@ import re
 from ..collector import RawResults
 from ..findings import Finding, Location
 from ._ci import ci_files
-from ._markdown import blocks, docs
+from ._markdown import blocks, docs, link_only
 from ._util import findings
 
 ID = "pull-request-ci"
@@ -62,7 +62,7 @@ def _contributing_requests(raw: RawResults, reviewed: list[Location]) -> list[Lo
         return []
     return [Location(b.path, b.line, "the contributing guide asks for changes as pull requests") for path in docs(raw)
             if path.rsplit("/", 1)[-1].lower().startswith("contributing")
-            for b in blocks(raw, path) if b.kind != "heading" and _REQUEST.search(b.text)][:1]
+            for b in blocks(raw, path) if b.kind != "heading" and _REQUEST.search(b.text) and not link_only(b.text)][:1]
 
 
 def run(raw: RawResults) -> list[Finding]:
