@@ -271,3 +271,12 @@ def test_a_sagemaker_feature_group_is_a_feature_store_and_a_kinesis_record_is_no
     assert "data-3-feature-store" not in cited(tmp_path / "b", {"src/stream.py": kinesis})
     cfn = "Resources:\n  Features:\n    Type: AWS::SageMaker::FeatureGroup\n    Properties:\n      FeatureGroupName: agg\n"
     assert cited(tmp_path / "c", {"templates/fs.yml": cfn})["data-3-feature-store"][0] == ("templates/fs.yml", 3)
+
+
+def test_the_model_quality_check_is_cited_before_an_inference_time_check(tmp_path):
+    tests = ("from deepchecks.tabular.checks import ModelInferenceTime, SimpleModelComparison\n\n\n"
+             "def test_inference_time(model, test):\n    assert ModelInferenceTime().run(test, model).passed_conditions()\n\n\n"
+             "def test_simple_model_comparison(model, train, test):\n"
+             "    assert SimpleModelComparison().run(train, test, model).passed_conditions()\n")
+    files = {".github/workflows/test.yaml": PR_WORKFLOW, "tests/test_model.py": tests}
+    assert cited(tmp_path, files)["deploy-2-automated-validation"][0] == ("tests/test_model.py", 9)

@@ -109,7 +109,8 @@ def run(raw: RawResults) -> list[Finding]:
             else:
                 positive.append(gate)
     for path, command in tests_run_by_ci(raw).items():  # a test that fails below a metric bar, run by CI
-        for gate in raw.grep(_TEST_GATE, [path], first_only=False, needles=("assert",)):
+        gates = raw.grep(_TEST_GATE, [path], first_only=False, needles=("assert",))
+        for gate in sorted(gates, key=lambda loc: not _QUALITY_TEST.search(_test_name(raw, loc))):
             gate = Location(gate.path, gate.line, f"a test fails below a threshold: {gate.detail}")
             if command.can_fail:
                 enforced.append(located(Command(gate, command.text, True, via=command.location.ref()),
@@ -123,6 +124,20 @@ def run(raw: RawResults) -> list[Finding]:
 # Deepchecks model check passed its conditions (`assert result.passed_conditions()`).
 _TEST_GATE = re.compile(rf"^\s*assert\b[^\n]*(?:\b(?:\w+_)?{_METRIC}\b[^\n]*[<>]=?\s*(?:\d|[A-Za-z_])|"
                         r"\.passed_conditions\s*\(\s*\))", re.IGNORECASE | re.MULTILINE)
+# The tests about the model's quality first (not its inference time or its file size).
+_QUALITY_TEST = re.compile(r"perform|accura|auc|f1|score|metric|compar|baseline|precision|recall|error|loss", re.IGNORECASE)
+_TEST_DEF = re.compile(r"^\s*def\s+(test\w*)")
+
+
+def _test_name(raw: RawResults, loc: Location) -> str:
+    """The name of the test function an assertion sits in ("" at module level)."""
+    for number in range(loc.line or 0, 0, -1):
+        match = _TEST_DEF.match(raw.line(loc.path, number))
+        if match:
+            return match.group(1)
+    return ""
+
+
 _BAR = re.compile(r"[<>]=?\s*(?:\d|[A-Z][A-Z0-9_]*\b)")
 
 
