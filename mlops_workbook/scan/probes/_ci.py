@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from ..collector import RawResults, RepoFile
 from ..findings import Location
+from ._util import is_test_file
 
 CI_NAMES = frozenset({".gitlab-ci.yml", ".gitlab-ci.yaml", "azure-pipelines.yml", "azure-pipelines.yaml",
                       "bitbucket-pipelines.yml", ".travis.yml", "buildspec.yml", "buildspec.yaml",
@@ -281,16 +282,11 @@ def ci_callers(raw: RawResults, commands: list[Command] | None = None) -> dict[s
 _PYTEST = re.compile(r"\b(?:pytest|py\.test|python3?\s+-m\s+pytest)\b(?!-)")
 
 
-def _is_test_path(path: str) -> bool:
-    name = path.rsplit("/", 1)[-1]
-    return name.endswith(".py") and (name.startswith("test_") or name.endswith("_test.py"))
-
-
 def tests_run_by_ci(raw: RawResults, commands: list[Command] | None = None) -> dict[str, Command]:
     """Test file (repository path) -> the CI command whose pytest runs it, the strongest first: the files
     or folders named after `pytest` (prefixes of the path), every test file for a bare `pytest`.
     Why one owner: a data test, a model-quality test and a unit test are evidence only when CI runs them."""
-    tests = [f.path for f in raw.with_suffix(".py") if _is_test_path(f.path)]
+    tests = [f.path for f in raw.with_suffix(".py") if is_test_file(f.path)]
     out: dict[str, Command] = {}
     for command in ci_commands(raw) if commands is None else commands:
         match = _PYTEST.search(command.text)

@@ -79,6 +79,17 @@ def libraries(raw: RawResults, tools: Iterable[tuple[tuple[str, ...], tuple[str,
 ASIDE_FOLDERS = ("tests", "test", "benchmarks", "bench", "examples", "example", "docs")
 
 
+def is_test_file(path: str) -> bool:
+    """pytest's and unittest's usual names: test_*.py, tests_*.py, *_test.py, *_tests.py."""
+    name = path.rsplit("/", 1)[-1]
+    return name.endswith(".py") and (name.startswith(("test_", "tests_")) or name.endswith(("_test.py", "_tests.py")))
+
+
+def is_test_code(path: str) -> bool:
+    """A file in a `tests/` folder or named like a test: code that checks the project, not the project's work."""
+    return "/tests/" in f"/{path}" or path.rsplit("/", 1)[-1].startswith("test_")
+
+
 # Folders a team keeps old code in: `archive/`, `archive_2025_11_07/`, `deprecated/`, `legacy/`, `old/`.
 _RETIRED = re.compile(r"^(?:archived?|deprecated|legacy|old|obsolete)(?:[_\-.].*)?$", re.IGNORECASE)
 

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from ..collector import RawResults
 from ..findings import Finding, Location
-from ._util import libraries, findings
+from ._util import findings, is_test_code, libraries
 
 ID = "automl"
 SHORT = ("AutoML: AutoGluon, FLAML, auto-sklearn, TPOT, H2O AutoML, PyCaret `compare_models`, Vertex AI and SageMaker "
@@ -59,7 +59,7 @@ def _family(name: str) -> str:
 def _scripted_selection(raw: RawResults) -> list[Location]:
     found = []
     for f in raw.with_suffix(".py"):
-        if "/tests/" in f"/{f.path}" or f.name.startswith("test_"):
+        if is_test_code(f.path):
             continue
         text = raw.text(f.path)
         if "best_" not in text or len({_family(m.group(0)) for m in _FAMILIES.finditer(text)}) < FAMILIES:

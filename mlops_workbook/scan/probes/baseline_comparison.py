@@ -27,7 +27,6 @@ _CALLS = re.compile(r"\bGenericChangeThreshold\s*\(|\bchange_threshold\s*=|\bbas
 # side reads that model's metric (a JsonGet on the baseline's evaluation step): `right=0.8` is a fixed bar.
 _CONDITION = re.compile(r"\bCondition(?:GreaterThan|LessThan)(?:OrEqualTo)?\s*\(")
 _CONDITION_ROWS = 12  # lines of the condition's arguments
-_PRODUCTION_SIDE = re.compile(r"(?<![A-Za-z])(?:prod|production|champion|baseline|deployed|incumbent)(?![a-z])", re.IGNORECASE)
 _CHAMPION = re.compile(r"\b(?:challenger|candidate)\w*\s*(?:\[[^\]]*\]\s*)?(?:\.\w+\s*)?[<>]=?\s*\w*champion|"
                        r"\bchampion\w*\s*(?:\[[^\]]*\]\s*)?(?:\.\w+\s*)?[<>]=?\s*\w*(?:challenger|candidate)", re.IGNORECASE)
 
@@ -38,8 +37,7 @@ def run(raw: RawResults) -> list[Finding]:
     positive = raw.grep(_CALLS, code, first_only=False,
                         needles=("Threshold", "threshold", "baseline_model", "_change", "validate_evaluation"))
     positive += [loc for loc in raw.grep(_CONDITION, code, first_only=False, needles=("Condition",))
-                 if _PRODUCTION_SIDE.search("\n".join(raw.line(loc.path, n)
-                                                      for n in range(loc.line, loc.line + _CONDITION_ROWS)))]
+                 if _names_production(" ".join(raw.line(loc.path, n) for n in range(loc.line, loc.line + _CONDITION_ROWS)))]
     positive += [Location(loc.path, loc.line, f"champion/challenger comparison: {loc.detail}")
                  for loc in raw.grep(_CHAMPION, code, needles=("champion", "Champion", "CHAMPION"))]
     positive += _models_compared(raw, code)
@@ -88,6 +86,12 @@ _COMPARISON = re.compile(r"(?<![\w.])([A-Za-z_][\w.]*(?:\[[^\]\n]*\])?)\s*([<>]=
 _CUE_LINE = re.compile(r"^[ \t]*(?:if|elif|return|\w+\s*=|\()[^\n]*[<>][^\n]*$", re.MULTILINE)
 _CONTEXT = re.compile(r"metric|eval|score", re.IGNORECASE)
 CONTEXT_LINES = 15
+
+
+def _names_production(text: str) -> bool:
+    """Whether a condition's arguments name the model in production (`step_eval_prod`, `baseline_report`);
+    `current` and `existing` are left out: in a condition they name the data (`current_data`)."""
+    return bool((_OLD - {"current", "existing"}) & set(_tokens(text)))
 
 
 def _tokens(operand: str) -> list[str]:

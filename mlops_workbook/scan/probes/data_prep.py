@@ -6,7 +6,7 @@ import re
 
 from ..collector import RawResults
 from ..findings import Finding, Location
-from ._util import findings
+from ._util import findings, is_test_code
 from .orchestration import data_steps
 
 ID = "data-prep"
@@ -67,7 +67,7 @@ def run(raw: RawResults) -> list[Finding]:
     scripts: list[Location] = []
     tf_files = set(raw.importing_files("tensorflow", "keras", "tensorflow_datasets"))
     for f in raw.with_suffix(".py"):
-        if "/tests/" in f"/{f.path}" or f.name.startswith("test_") or not _NAME.search(f.path):
+        if is_test_code(f.path) or not _NAME.search(f.path):
             continue
         reads = raw.grep(_READ, [f.path]) or (raw.grep(_TF_READ, [f.path]) if f.path in tf_files else [])
         prepares = _PREP_NAME.search(f.name) and _RETURNS.search(raw.text(f.path))
@@ -81,7 +81,7 @@ def _cleaned_in_training(raw: RawResults) -> list[Location]:
     first cleaning call: the preparation is versioned and re-runs with the script, though not as its own step."""
     found = []
     for f in raw.with_suffix(".py"):
-        if "/tests/" in f"/{f.path}" or f.name.startswith("test_") or _OTHER_WORK.search(f.name):
+        if is_test_code(f.path) or _OTHER_WORK.search(f.name):
             continue
         text = raw.text(f.path)
         if not any(word in text for word in _CLEANING_WORDS) or not _READ.search(text):

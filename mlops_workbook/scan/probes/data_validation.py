@@ -172,11 +172,11 @@ def _data_test_file(raw: RawResults, path: str) -> bool:
 def _data_tests_run(raw: RawResults) -> tuple[list[Location], list[Location]]:
     """CI commands and pipeline steps that run data tests: (failing the job, not failing it)."""
     positive, weak = [], []
-    run_by = {path: command for path, command in tests_run_by_ci(raw).items() if _data_test_file(raw, path)}
+    tests = {f.path for f in raw.with_suffix(".py") if f.name.startswith("test") and _data_test_file(raw, f.path)}
+    run_by = {path: command for path, command in tests_run_by_ci(raw).items() if path in tests}
     for command in dict.fromkeys(run_by.values()):
         first = next(path for path, c in run_by.items() if c is command)
         (positive if command.can_fail else weak).append(located(command, f"CI runs data tests ({first})"))
-    tests = {f.path for f in raw.with_suffix(".py") if f.name.startswith("test") and _data_test_file(raw, f.path)}
     for f in raw.named("MLproject"):
         folder = f.path.rpartition("/")[0]
         if _DATA_TEST_NAME.search(folder.rsplit("/", 1)[-1]) and any(t.startswith(f"{folder}/") for t in tests):

@@ -7,7 +7,7 @@ import re
 
 from ..collector import RawResults
 from ..findings import Finding, Location
-from ._util import findings, retired_folder
+from ._util import findings, is_test_file, retired_folder
 
 ID = "ml-tests"
 SHORT = ("pytest/unittest files (`test_*.py`, `*_test.py`, `*_tests.py`; placeholder stubs ignored) that import ML libraries or the project's "
@@ -25,11 +25,6 @@ _PROJECT_ML = re.compile(
     r"^[ \t]*(?:from|import)[ \t]+[\w.]*\b(?:model|models|train|training|trainer|features?|preprocess\w*|"
     r"pipeline|predict\w*|inference|data|dataset|etl|transform\w*|evaluate|evaluation|drift|metrics|scoring)\b",
     re.MULTILINE)
-
-
-def _is_test_file(path: str, name: str) -> bool:
-    """pytest's and unittest's usual names: test_*.py, tests_*.py, *_test.py, *_tests.py."""
-    return name.endswith(".py") and (name.startswith(("test_", "tests_")) or name.endswith(("_test.py", "_tests.py")))
 
 
 def _placeholder(source: str) -> bool:
@@ -100,7 +95,7 @@ def _file_order(path: str, tier: int) -> tuple[int, bool, str]:
 
 def run(raw: RawResults) -> list[Finding]:
     """One finding per place this probe sees its practice, the strongest first."""
-    tests = [f.path for f in raw.files if _is_test_file(f.path, f.name) and not retired_folder(f.path)]
+    tests = [f.path for f in raw.files if is_test_file(f.path) and not retired_folder(f.path)]
     test_set = set(tests)
     positive: list[Location] = []
     by_file: dict[str, Location] = {}
