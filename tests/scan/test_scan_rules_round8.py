@@ -170,7 +170,8 @@ def test_a_readme_purpose_sentence_alone_documents_the_model_in_part(tmp_path):
 # -- quality-gate: a test that fails below a metric bar, run by CI; Deepchecks model checks are no data checks -
 
 DEEPCHECKS = ("from deepchecks.tabular.checks import SimpleModelComparison\n\n\n"
-              "def test_beats_baseline(model, train, test):\n    result = SimpleModelComparison().run(train, test, model)\n"
+              "def test_beats_baseline(model, train, test):\n"
+              "    result = SimpleModelComparison().add_condition_gain_greater_than(0.1).run(train, test, model)\n"
               "    assert result.passed_conditions()\n")
 PR_WORKFLOW = ("on: [pull_request]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n"
                "      - run: pytest tests/test_model.py\n")
@@ -184,6 +185,8 @@ def test_a_model_check_run_by_ci_is_an_enforced_quality_gate_not_data_validation
     assert "data-2-validation" not in found and "data-3-quality-monitoring" not in found
     unrun = {**files, ".github/workflows/test.yaml": PR_WORKFLOW.replace("pytest tests/test_model.py", "ls")}
     assert "deploy-2-automated-validation" not in cited(tmp_path / "c", unrun)
+    vacuous = {**files, "tests/test_model.py": DEEPCHECKS.replace(".add_condition_gain_greater_than(0.1)", "")}
+    assert "deploy-2-automated-validation" not in cited(tmp_path / "d", vacuous)  # no condition: always passes
 
 
 def test_an_accuracy_threshold_test_run_by_ci_gates_the_release(tmp_path):
@@ -275,8 +278,9 @@ def test_a_sagemaker_feature_group_is_a_feature_store_and_a_kinesis_record_is_no
 
 def test_the_model_quality_check_is_cited_before_an_inference_time_check(tmp_path):
     tests = ("from deepchecks.tabular.checks import ModelInferenceTime, SimpleModelComparison\n\n\n"
-             "def test_inference_time(model, test):\n    assert ModelInferenceTime().run(test, model).passed_conditions()\n\n\n"
-             "def test_simple_model_comparison(model, train, test):\n"
-             "    assert SimpleModelComparison().run(train, test, model).passed_conditions()\n")
+             "def test_inference_time(model, test):\n"
+             "    assert ModelInferenceTime().add_condition_inference_time_less_than(0.1).run(test, model).passed_conditions()\n"
+             "\n\ndef test_simple_model_comparison(model, train, test):\n"
+             "    assert SimpleModelComparison().add_condition_gain_greater_than().run(train, test, model).passed_conditions()\n")
     files = {".github/workflows/test.yaml": PR_WORKFLOW, "tests/test_model.py": tests}
     assert cited(tmp_path, files)["deploy-2-automated-validation"][0] == ("tests/test_model.py", 9)
