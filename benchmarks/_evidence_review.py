@@ -21,6 +21,13 @@ re-judged every cited first line under this wording (reviewers R7a-R7i; the roun
 as "near"), so one rule text stands behind every verdict; a second reviewer judged 60 random lines
 again (``scan_corpus/review_agreement.json``).
 
+The reviewer sees the criterion, not the scan's answer, so a line cited for a `partial` answer is judged
+against the whole practice. A second pass shows the claim (round 9): for each first line of a `partial`
+answer the reviewer is told "the scan claims part of this practice" (never its reason, the labels, or
+the first verdict) and judges whether the line carries that part out. Those verdicts live apart
+(``<labels>/../reviews_claimed/``) and decide a `partial` line where they exist; a `yes` line keeps the
+first verdict, since its claim is the whole criterion the first reviewer judged against.
+
 Reviews are kept per repository beside the labels (``<labels>/../reviews/<owner>__<name>.json``),
 keyed by criterion, path and line, so a line the scan still cites after a probe change keeps its
 verdict and a new line waits for a reviewer (until then the label match decides, and the benchmark
@@ -34,6 +41,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 VERDICTS = ("practice", "near", "unsupported")
+HOW = ("blind review: the reviewer saw the criterion's text and the cited line in its file, never the labels, the "
+       "scan's reason or whether the line matched a label (benchmarks/_evidence_review.py)")
+HOW_CLAIMED = ("blind review with the claim shown: the reviewer saw the criterion's text, the scan's answer (partial) "
+               "and the cited line in its file, never the labels, the scan's reason, the first verdict or whether the "
+               "line matched a label (benchmarks/_evidence_review.py)")
 CONTEXT = 6  # lines shown either side of the cited line
 
 
@@ -48,17 +60,22 @@ class Verdict:
     by: str
 
 
-def key(criterion: str, path: str, line: int | None) -> str:
-    """One cited line's identity: what a verdict is about."""
-    return f"{criterion}@{path}:{'' if line is None else line}"
+CLAIM_TEXT = {"partial": "The scan answers `partial` for this criterion: it claims part of the practice is there "
+                         "(or declared or configured, not yet used or enforced), not the whole of it."}
 
 
-def review_dir(labels: Path) -> Path:
-    return labels.resolve().parent / "reviews"
+def key(criterion: str, path: str, line: int | None, claim: str | None = None) -> str:
+    """One cited line's identity: what a verdict is about (and, for a claim-shown verdict, the claim)."""
+    name = f"{criterion}@{path}:{'' if line is None else line}"
+    return f"{name}|claimed {claim}" if claim else name
 
 
-def review_file(labels: Path, repo: str) -> Path:
-    return review_dir(labels) / f"{repo.replace('/', '__')}.json"
+def review_dir(labels: Path, claimed: bool = False) -> Path:
+    return labels.resolve().parent / ("reviews_claimed" if claimed else "reviews")
+
+
+def review_file(labels: Path, repo: str, claimed: bool = False) -> Path:
+    return review_dir(labels, claimed) / f"{repo.replace('/', '__')}.json"
 
 
 def load(file: Path, commit: str) -> dict[str, Verdict]:
@@ -109,8 +126,34 @@ def sheet_items(repo: str, commit: str, tree: Path, cited: dict[str, tuple[str, 
     return items
 
 
-def add_verdicts(labels: Path, commits: dict[str, str], incoming: Path) -> int:
-    """Merge a reviewer's file (a JSON list of {id, verdict, why, by}) into the per-repository files."""
+def claimed_sheet_items(repo: str, commit: str, tree: Path, cited: dict[str, tuple[str, int | None]],
+                        answers: dict[str, str], reviewed: dict[str, Verdict], criteria: dict[str, str]) -> list[dict]:
+    """The claim-shown pass: every first line of a `partial` answer not yet judged with its claim,
+    blind to the labels, the scan's reason and the first verdict."""
+    items = []
+    for criterion, (path, line) in sorted(cited.items()):
+        claim = answers.get(criterion)
+        name = key(criterion, path, line, claim)
+        if claim not in CLAIM_TEXT or name in reviewed:
+            continue
+        items.append({"id": f"{repo}#{name}", "repo": repo, "commit": commit, "criterion": criterion,
+                      "criterion_text": criteria.get(criterion, ""), "claimed": claim, "claim_text": CLAIM_TEXT[claim],
+                      "path": path, "line": line, "context": snippet(tree, path, line)})
+    return items
+
+
+def practice(criterion: str, location: tuple[str, int | None], claim: str,
+             first: dict[str, Verdict], claimed: dict[str, Verdict]) -> bool | None:
+    """Is a first line at the practice by review (None: no reviewer judged it)? A claim-shown verdict
+    decides a `partial` line where there is one; otherwise the first reviewer's verdict does."""
+    shown = claimed.get(key(criterion, *location, claim)) if claim in CLAIM_TEXT else None
+    verdict = shown or first.get(key(criterion, *location))
+    return None if verdict is None else verdict.verdict == "practice"
+
+
+def add_verdicts(labels: Path, commits: dict[str, str], incoming: Path, claimed: bool = False) -> int:
+    """Merge a reviewer's file (a JSON list of {id, verdict, why, by}) into the per-repository files
+    (the claim-shown ones when `claimed`)."""
     try:
         entries = json.loads(incoming.read_text())
     except (OSError, ValueError) as err:
@@ -130,12 +173,9 @@ def add_verdicts(labels: Path, commits: dict[str, str], incoming: Path) -> int:
         grouped.setdefault(repo, {})[name] = {"verdict": entry["verdict"], "why": str(entry.get("why", "")),
                                               "by": str(entry["by"])}
     for repo, lines in grouped.items():
-        file = review_file(labels, repo)
+        file = review_file(labels, repo, claimed)
         data = json.loads(file.read_text()) if file.is_file() else {
-            "repo": repo, "commit": commits[repo],
-            "how": "blind review: the reviewer saw the criterion's text and the cited line in its file, never "
-                   "the labels, the scan's reason or whether the line matched a label (benchmarks/_evidence_review.py)",
-            "lines": {}}
+            "repo": repo, "commit": commits[repo], "how": HOW_CLAIMED if claimed else HOW, "lines": {}}
         data["lines"].update(lines)
         data["lines"] = dict(sorted(data["lines"].items()))
         file.parent.mkdir(parents=True, exist_ok=True)

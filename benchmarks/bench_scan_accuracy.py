@@ -34,6 +34,9 @@ and pooled over all of them (counts summed, then divided):
   back to the label match, and the table says how many did. Printed beside: how often the reviewer
   called "practice" a line that matched a label and one that did not, so a reader sees how far the
   two measures agree.
+- evidence (review, claim shown): the same, except that a first line of a `partial` answer is judged
+  by a second blind pass that is told the scan claims part of the practice (`--claimed`): the first
+  reviewer judged every line against the whole practice, which a `partial` answer does not claim.
 
 Goals, printed beside: precision >= 0.90, recall >= 0.75, evidence >= 0.80.
 Exit 0 once it has measured (whatever the figures), 2 if a label file is invalid (one line naming
@@ -63,6 +66,8 @@ ANSWERS = ("yes", "partial", "no", "unknown")
 FOUND = ("yes", "partial")
 GOALS = {"precision": 0.90, "recall": 0.75, "evidence": 0.80}
 LINE_SLACK = 3
+EVIDENCE_MEASURES = {"evidence": "evidence (labels' lines)", "evidence_reviewed": "evidence (blind review)",
+                     "evidence_claimed": "evidence (review, claim shown)"}
 HEX40 = re.compile(r"^[0-9a-f]{40}$")
 
 
@@ -222,7 +227,7 @@ def scan_answers(tree: Path) -> tuple[dict[str, tuple[str, list[tuple[str, int |
 def empty_counts() -> dict:
     return {"found": 0, "found_right": 0, "labelled": 0, "labelled_found": 0, "judged": 0, "agree": 0,
             "ev_lines": 0, "ev_hits": 0, "ev_all_lines": 0, "ev_all_hits": 0,
-            "ev_reviewed_hits": 0, "ev_unreviewed": 0,
+            "ev_reviewed_hits": 0, "ev_unreviewed": 0, "ev_claimed_hits": 0, "ev_claimed_unreviewed": 0,
             "rev_matched": 0, "rev_matched_practice": 0, "rev_unmatched": 0, "rev_unmatched_practice": 0}
 
 
@@ -232,9 +237,12 @@ def first_lines(labels: dict, found: dict, scope: set[str]) -> dict[str, tuple[s
             if labels[cid]["answer"] in FOUND and cid in found and found[cid][0] in FOUND and found[cid][1]}
 
 
-def review_counts(counts: dict, cid: str, location: tuple[str, int | None], hit: bool,
-                  verdicts: dict[str, review.Verdict]) -> None:
-    """Count one first line under the reviewed measure, and the two measures' agreement."""
+def review_counts(counts: dict, cid: str, location: tuple[str, int | None], hit: bool, claim: str,
+                  verdicts: dict[str, review.Verdict], claimed: dict[str, review.Verdict]) -> None:
+    """Count one first line under the reviewed measures, and how the label match and the first review agree."""
+    at_practice = review.practice(cid, location, claim, verdicts, claimed)
+    counts["ev_claimed_unreviewed"] += at_practice is None
+    counts["ev_claimed_hits"] += hit if at_practice is None else at_practice
     verdict = verdicts.get(review.key(cid, *location))
     if verdict is None:
         counts["ev_unreviewed"] += 1
@@ -247,7 +255,8 @@ def review_counts(counts: dict, cid: str, location: tuple[str, int | None], hit:
     counts[f"{side}_practice"] += practice
 
 
-def compare(labels: dict, found: dict, scope: set[str], verdicts: dict[str, review.Verdict] | None = None) -> dict:
+def compare(labels: dict, found: dict, scope: set[str], verdicts: dict[str, review.Verdict] | None = None,
+            claimed: dict[str, review.Verdict] | None = None) -> dict:
     counts = empty_counts()
     for cid in scope:
         label = labels[cid]
@@ -273,7 +282,7 @@ def compare(labels: dict, found: dict, scope: set[str], verdicts: dict[str, revi
                     if n == 0:
                         counts["ev_lines"] += 1
                         counts["ev_hits"] += hit
-                        review_counts(counts, cid, (path, line), hit, verdicts or {})
+                        review_counts(counts, cid, (path, line), hit, scan_answer, verdicts or {}, claimed or {})
     return counts
 
 
@@ -316,6 +325,7 @@ def metrics(counts: dict) -> dict:
         "evidence": ratio(counts["ev_hits"], counts["ev_lines"]),
         "evidence_all_lines": ratio(counts["ev_all_hits"], counts["ev_all_lines"]),
         "evidence_reviewed": ratio(counts["ev_reviewed_hits"], counts["ev_lines"]),
+        "evidence_claimed": ratio(counts["ev_claimed_hits"], counts["ev_lines"]),
         "reviewer_practice_when_matched": ratio(counts["rev_matched_practice"], counts["rev_matched"]),
         "reviewer_practice_when_unmatched": ratio(counts["rev_unmatched_practice"], counts["rev_unmatched"]),
         **counts,
@@ -332,7 +342,7 @@ def fmt(value: float | None) -> str:
 
 
 def print_table(rows: list[dict], overall: dict, skipped: list[dict], agreed: review.Agreement | None = None) -> None:
-    head = (f"{'repository':<52} {'lvl':>3} | {'covered: P':>10} {'R':>5} {'agree':>5} {'evid':>5} {'rev':>5} |"
+    head = (f"{'repository':<52} {'lvl':>3} | {'covered: P':>10} {'R':>5} {'agree':>5} {'evid':>5} {'rev':>5} {'claim':>5} |"
             f" {'all: P':>6} {'R':>5} {'agree':>5}")
     print(head)
     print("-" * len(head))
@@ -340,17 +350,17 @@ def print_table(rows: list[dict], overall: dict, skipped: list[dict], agreed: re
         c, a = row["covered"], row["all"]
         lvl = "" if row.get("level") is None else str(row["level"])
         print(f"{row['repo'][:52]:<52} {lvl:>3} | {fmt(c['precision']):>10} {fmt(c['recall']):>5} {fmt(c['agreement']):>5}"
-              f" {fmt(c['evidence']):>5} {fmt(c['evidence_reviewed']):>5} | {fmt(a['precision']):>6}"
+              f" {fmt(c['evidence']):>5} {fmt(c['evidence_reviewed']):>5} {fmt(c['evidence_claimed']):>5} |"
+              f" {fmt(a['precision']):>6}"
               f" {fmt(a['recall']):>5} {fmt(a['agreement']):>5}")
     print()
     c = overall["covered"]
     for name, goal in GOALS.items():
-        for measure in (name, "evidence_reviewed") if name == "evidence" else (name,):
+        for measure in EVIDENCE_MEASURES if name == "evidence" else (name,):
             value = c[measure]
             verdict = "n/a" if value is None else ("meets" if value >= goal else "below")
-            label = "evidence (labels' lines)" if measure == "evidence" else (
-                "evidence (blind review)" if measure == "evidence_reviewed" else name)
-            print(f"goal {label:<24} >= {goal:.2f}: overall (covered) {fmt(value)}  {verdict}")
+            label = EVIDENCE_MEASURES.get(measure, name)
+            print(f"goal {label:<30} >= {goal:.2f}: overall (covered) {fmt(value)}  {verdict}")
     print(f"overall counts (covered): {c['found']} scan yes/partial, {c['found_right']} right; "
           f"{c['labelled']} labelled yes/partial, {c['labelled_found']} found; "
           f"{c['agree']}/{c['judged']} exact; {c['ev_hits']}/{c['ev_lines']} cited evidence lines at the practice "
@@ -359,6 +369,8 @@ def print_table(rows: list[dict], overall: dict, skipped: list[dict], agreed: re
           f"{c['ev_unreviewed']} not yet reviewed (judged by the label match); the reviewer called 'practice' "
           f"{c['rev_matched_practice']}/{c['rev_matched']} lines that matched a label and "
           f"{c['rev_unmatched_practice']}/{c['rev_unmatched']} that did not")
+    print(f"blind review, claim shown: {c['ev_claimed_hits']}/{c['ev_lines']} first lines at the practice, "
+          f"{c['ev_claimed_unreviewed']} not yet reviewed (judged by the label match)")
     if agreed is not None:
         print(f"second blind reviewer on {agreed.lines} of these lines: same verdict {agreed.same_verdict}/{agreed.lines}, "
               f"same practice / not practice {agreed.same_practice}/{agreed.lines} (Cohen's kappa {agreed.kappa})")
@@ -381,11 +393,13 @@ def main(argv: list[str] | None = None) -> int:
                         help="write the first evidence lines no reviewer has judged yet (JSON, blind) and exit")
     parser.add_argument("--add-reviews", type=Path, metavar="FILE",
                         help="merge a reviewer's verdicts (JSON list of {id, verdict, why, by}) and exit")
+    parser.add_argument("--claimed", action="store_true",
+                        help="with --review-sheet / --add-reviews: the claim-shown pass over `partial` answers' lines")
     args = parser.parse_args(argv)
 
     ids, covered = rubric_criteria()
     files = sorted(args.labels.glob("*.json"))
-    labelled, verdicts = [], {}
+    labelled, verdicts, claimed_verdicts = [], {}, {}
     for file in files:
         try:
             labelled.append(load_label(file, ids))
@@ -393,18 +407,21 @@ def main(argv: list[str] | None = None) -> int:
             print(f"invalid label file {file.name}: {err}", file=sys.stderr)
             return 2
         data = labelled[-1]
-        try:
-            verdicts[data["repo"]] = review.load(review.review_file(args.labels, data["repo"]), data["commit"])
-        except review.ReviewError as err:
-            print(f"invalid review file {review.review_file(args.labels, data['repo']).name}: {err}", file=sys.stderr)
-            return 2
+        for store, claimed in ((verdicts, False), (claimed_verdicts, True)):
+            file = review.review_file(args.labels, data["repo"], claimed)
+            try:
+                store[data["repo"]] = review.load(file, data["commit"])
+            except review.ReviewError as err:
+                print(f"invalid review file {file.parent.name}/{file.name}: {err}", file=sys.stderr)
+                return 2
     if args.add_reviews:
         try:
-            added = review.add_verdicts(args.labels, {d["repo"]: d["commit"] for d in labelled}, args.add_reviews)
+            added = review.add_verdicts(args.labels, {d["repo"]: d["commit"] for d in labelled}, args.add_reviews,
+                                        args.claimed)
         except review.ReviewError as err:
             print(err, file=sys.stderr)
             return 2
-        print(f"{added} verdict(s) merged into {review.review_dir(args.labels)}")
+        print(f"{added} verdict(s) merged into {review.review_dir(args.labels, args.claimed)}")
         return 0
     sheet: list[dict] = []
     texts = criterion_texts()
@@ -427,7 +444,11 @@ def main(argv: list[str] | None = None) -> int:
                 missing = export_tree(git_dir, commit, Path(tmp))
                 found, facts = scan_answers(Path(tmp))
                 facts["files_missing_from_mirror"] = missing
-                if args.review_sheet:
+                if args.review_sheet and args.claimed:
+                    sheet += review.claimed_sheet_items(repo, commit, Path(tmp), first_lines(data["labels"], found, covered),
+                                                        {cid: answer for cid, (answer, _) in found.items()},
+                                                        claimed_verdicts[repo], texts)
+                elif args.review_sheet:
                     sheet += review.sheet_items(repo, commit, Path(tmp), first_lines(data["labels"], found, covered),
                                                 verdicts[repo], texts)
             except Exception as err:  # noqa: BLE001 - one broken repository must not hide the others' figures
@@ -438,7 +459,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.misses:
             row["misses"] = misses(data["labels"], found, details, set(ids))
         for scope_name, scope in (("covered", covered), ("all", set(ids))):
-            counts = compare(data["labels"], found, scope, verdicts[repo])
+            counts = compare(data["labels"], found, scope, verdicts[repo], claimed_verdicts[repo])
             add(totals[scope_name], counts)
             row[scope_name] = metrics(counts)
         rows.append(row)

@@ -26,7 +26,7 @@ def test_every_committed_review_names_its_labelled_commit_and_a_criterion(labels
     for file in labels.glob("*.json"):
         data = bench.load_label(file, ids)
         commits[data["repo"]] = data["commit"]
-    for file in review.review_dir(labels).glob("*.json"):
+    for file in [*review.review_dir(labels).glob("*.json"), *review.review_dir(labels, claimed=True).glob("*.json")]:
         repo = json.loads(file.read_text())["repo"]
         assert repo in commits, f"{file.name}: reviews a repository without labels"
         verdicts = review.load(file, commits[repo])
@@ -109,3 +109,41 @@ def test_a_second_reviewers_agreement_is_counted_on_the_lines_both_judged(tmp_pa
     agreed = review.agreement(second, first)
     assert (agreed.lines, agreed.same_verdict, agreed.same_practice) == (4, 2, 3)
     assert agreed.kappa == pytest.approx(0.5)  # observed 0.75, chance 0.5
+
+
+def test_a_claim_shown_verdict_decides_a_partial_line_and_a_yes_line_keeps_the_first_verdict():
+    labels = {c: {"answer": "partial", "evidence": ["x.py:1"]} for c in ("c-1", "c-2", "c-3", "c-4")}
+    found = {"c-1": ("partial", [("ci.yml", 4)]), "c-2": ("yes", [("ci.yml", 8)]),
+             "c-3": ("partial", [("a.py", 2)]), "c-4": ("partial", [("x.py", 1)])}
+    first = {review.key("c-1", "ci.yml", 4): review.Verdict("near", "", "R"),
+             review.key("c-2", "ci.yml", 8): review.Verdict("near", "", "R"),
+             review.key("c-3", "a.py", 2): review.Verdict("practice", "", "R")}
+    claimed = {review.key("c-1", "ci.yml", 4, "partial"): review.Verdict("practice", "", "R9"),
+               review.key("c-2", "ci.yml", 8, "yes"): review.Verdict("practice", "", "R9"),  # no such pass for yes
+               review.key("c-3", "a.py", 2, "partial"): review.Verdict("near", "", "R9")}
+    counts = bench.metrics(bench.compare(labels, found, set(labels), first, claimed))
+    assert counts["evidence_reviewed"] == pytest.approx(2 / 4)  # c-3, and c-4 by its label match
+    assert counts["ev_claimed_hits"] == 2  # c-1 (claim shown), c-4 (label match); c-2 keeps "near", c-3 turns "near"
+    assert counts["ev_claimed_unreviewed"] == 1
+
+
+def test_the_claim_shown_sheet_lists_partial_answers_only_with_their_claim_and_no_first_verdict(tmp_path):
+    (tmp_path / "ci.yml").write_text("\n".join(f"step {n}" for n in range(1, 21)))
+    cited = {"c-1": ("ci.yml", 10), "c-2": ("ci.yml", 3), "c-3": ("ci.yml", 5)}
+    answers = {"c-1": "partial", "c-2": "yes", "c-3": "partial"}
+    judged = {review.key("c-3", "ci.yml", 5, "partial"): review.Verdict("near", "", "R9")}
+    items = review.claimed_sheet_items("o/r", "a" * 40, tmp_path, cited, answers, judged, {})
+    assert [item["criterion"] for item in items] == ["c-1"]
+    assert items[0]["claimed"] == "partial" and "part of the practice" in items[0]["claim_text"]
+    assert items[0]["id"] == "o/r#" + review.key("c-1", "ci.yml", 10, "partial")
+    assert not {"verdict", "why", "label", "reason"} & set(items[0])
+
+
+def test_claim_shown_verdicts_are_merged_apart_from_the_first_ones(tmp_path):
+    labels = _labels(tmp_path)
+    incoming = tmp_path / "verdicts.json"
+    name = review.key("c-1", "ci.yml", 4, "partial")
+    incoming.write_text(json.dumps([{"id": f"o/r#{name}", "verdict": "practice", "why": "", "by": "R9"}]))
+    assert review.add_verdicts(labels, {"o/r": "a" * 40}, incoming, claimed=True) == 1
+    assert not review.review_file(labels, "o/r").exists()
+    assert review.load(review.review_file(labels, "o/r", claimed=True), "a" * 40)[name].verdict == "practice"

@@ -7,12 +7,15 @@ import re
 from ..collector import RawResults
 from ..findings import Finding, Location
 from ._ci import Command, ci_callers, located, tests_run_by_ci
+from ._threshold_decisions import (DECISION_WORD, METRIC, METRIC_NAME, RELEASE, branches, predicate_gates,
+                                   ternary_decisions)
 from ._util import findings, is_test_code
 
 ID = "quality-gate"
 SHORT = ("A metric threshold that fails the step: `raise`/`sys.exit`/`assert`/`run.parent.cancel()` when a metric is "
-         "below its threshold, or a threshold (or a comparison kept in a name and tested) that alone lets the model be "
-         "registered or promoted, "
+         "below its threshold, or a threshold (or a comparison kept in a name and tested, a stage picked by it, a metric "
+         "predicate such as a ZenML `deployment_trigger`, a `decision = \"DEPLOY\"` branch) that alone lets the model be "
+         "registered, promoted or deployed, "
          "`mlflow.evaluate(validation_thresholds=...)`, TFMA `value_threshold`, a SageMaker `ConditionStep` with a "
          "`FailStep`, a test that asserts a metric clears a bar (or a Deepchecks check's `passed_conditions()`) run by "
          "CI; `enforced` when a CI step that can fail the job runs it")
@@ -20,31 +23,28 @@ CRITERIA = {"deploy-2-automated-validation": "enforced"}
 REMEDIATION = "Fail the pipeline when the candidate's metrics fall below agreed thresholds, in the CI step that deploys."
 EFFORT = "medium"
 
-_METRIC = r"(?:auc|accuracy|acc|f1|precision|recall|rmse|mae|mse|r2|score|metric\w*|loss)"
-# A metric is a name or the end of one (`auc`, `test_acc`, `new_model_mse`).
-_IF_BELOW = re.compile(rf"^[ \t]*if\b[^\n]*\b(?:\w+_)?{_METRIC}\b[^\n]*[<>]=?[^\n]*:[ \t\r]*(?:#[^\n]*)?$",
+_IF_BELOW = re.compile(rf"^[ \t]*if\b[^\n]*{METRIC_NAME}[^\n]*[<>]=?[^\n]*:[ \t\r]*(?:#[^\n]*)?$",
                        re.IGNORECASE | re.MULTILINE)
 # What stops the run: an exception, a non-zero exit, an assertion, or cancelling the pipeline run
 # (Azure ML's `Run.cancel()`, as `run.parent.cancel()` from a pipeline step).
 _FAIL = re.compile(r"^\s*(?:raise\b|sys\.exit\(\s*[1-9]|exit\(\s*[1-9]|assert\b|\w*run\w*(?:\.parent)?\.cancel\(\s*\))")
-# What a threshold can guard instead of failing: registering the model (MLflow, Azure ML, SageMaker,
-# Vertex), so that only a model above the bar reaches the registry.
-_REGISTER = re.compile(r"\b(?:register_model|create_model_version|transition_model_version_stage|"
-                       r"set_registered_model_alias|add_version_aliases)\s*\(|\bModel\.register\s*\(|\bModel\.upload\s*\(")
+# What a threshold can guard instead of failing: registering, promoting or deploying the model (MLflow,
+# Azure ML, SageMaker, Vertex, a project's own `promote_to_prod()`), so that only a model above the bar ships.
+_REGISTER = RELEASE
 # A comparison kept in a name, then tested: `wins = (m_new < m_champ)` ... `if wins:` before the registration.
 _KEPT = re.compile(r"^[ \t]*(\w+)[ \t]*=(?!=)[ \t]*([^\n]*[<>][^\n]*|\()[ \t]*$", re.MULTILINE)
 _COMPARES = re.compile(r"\b\w+\s*[<>]=?\s*\w")
 KEPT_LINES = 6  # how far below the comparison its `if` is looked for
 _DECLARED = re.compile(r"\bvalidation_thresholds\s*=|\bvalue_threshold\s*=|\bGenericValueThreshold\s*\(|\bFailStep\s*\(|"
                        r"\bConditionStep\s*\(")
-_METRIC_NAME = re.compile(rf"\b(?:\w+_)?{_METRIC}\b|\bm_\w+|\beval\w*", re.IGNORECASE)
-_ASSERT_METRIC = re.compile(rf"^\s*assert\b[^\n]*\b{_METRIC}\b[^\n]*[<>]=?", re.IGNORECASE | re.MULTILINE)
+_METRIC_NAME = re.compile(rf"\b(?:\w+_)?{METRIC}\b|\bm_\w+|\beval\w*", re.IGNORECASE)
+_ASSERT_METRIC = re.compile(rf"^\s*assert\b[^\n]*\b{METRIC}\b[^\n]*[<>]=?", re.IGNORECASE | re.MULTILINE)
 
 
 _DECLARED_NEEDLES = ("threshold", "FailStep", "ConditionStep")
 _FAIL_NEEDLES = ("raise", "exit(", "assert", ".cancel(", "register", "create_model_version", "transition_model_version_stage",
-                 "Model.upload", "add_version_aliases", "set_registered_model_alias")
-BLOCK_LINES = 12  # how far below its `if` a threshold's branches are read
+                 "Model.upload", "add_version_aliases", "set_registered_model_alias", "romot", "eploy", "roduction",
+                 "hampion", "PROMOT", "DEPLOY")
 
 
 def _gates(raw: RawResults, path: str) -> list[Location]:
@@ -67,31 +67,19 @@ def _gates(raw: RawResults, path: str) -> list[Location]:
             continue
         for row in range(loc.line, min(loc.line + KEPT_LINES, len(lines))):
             if re.match(rf"^\s*if\s+\(?\s*{re.escape(name.group(1))}\s*\)?\s*:", lines[row]):
-                if any(_REGISTER.search(line) for line in _branches(lines, row)):
+                if any(_REGISTER.search(line) for line in branches(lines, row)):
                     found.append(Location(path, loc.line, f"promotes the model only past a comparison: "
                                                           f"{lines[loc.line - 1].strip()[:60]}"))
                 break
     for loc in raw.grep(_IF_BELOW, [path], first_only=False, needles=("if ",)):
-        body = _branches(lines, loc.line - 1)
+        body = branches(lines, loc.line - 1)
         if any(_FAIL.match(line) for line in body):
             found.append(Location(path, loc.line, f"fails below a threshold: {loc.detail}"))
         elif any(_REGISTER.search(line) for line in body):
             found.append(Location(path, loc.line, f"registers the model only past a threshold: {loc.detail}"))
-    return found
-
-
-def _branches(lines: list[str], row: int) -> list[str]:
-    """The lines of the `if` at `row` and of its `elif`/`else` branches (up to BLOCK_LINES): what runs on
-    either side of the threshold."""
-    indent = len(lines[row]) - len(lines[row].lstrip())
-    body = []
-    for line in lines[row + 1: row + 1 + BLOCK_LINES]:
-        stripped = line.strip()
-        here = len(line) - len(line.lstrip())
-        if stripped and here <= indent and not re.match(r"(?:elif\b|else\s*:)", stripped):
-            break
-        body.append(line)
-    return body
+        elif any(DECISION_WORD.match(line) for line in body):
+            found.append(Location(path, loc.line, f"a threshold decides the release: {loc.detail}"))
+    return found + ternary_decisions(lines, path) + predicate_gates(lines, path)
 
 
 def run(raw: RawResults) -> list[Finding]:
@@ -125,7 +113,7 @@ def run(raw: RawResults) -> list[Finding]:
 # In a test file: an assertion that a model's metric clears a bar (`assert accuracy >= 0.9`), or that a
 # Deepchecks model check passed its conditions (`assert result.passed_conditions()`, where the file adds some:
 # a check built without `add_condition_...` has none, and passes them whatever the model).
-_TEST_GATE = re.compile(rf"^\s*assert\b[^\n]*(?:\b(?:\w+_)?{_METRIC}\b[^\n]*[<>]=?\s*(?:\d|[A-Za-z_])|"
+_TEST_GATE = re.compile(rf"^\s*assert\b[^\n]*(?:\b(?:\w+_)?{METRIC}\b[^\n]*[<>]=?\s*(?:\d|[A-Za-z_])|"
                         r"\.passed_conditions\s*\(\s*\))", re.IGNORECASE | re.MULTILINE)
 # The tests about the model's quality first (not its inference time or its file size).
 _QUALITY_TEST = re.compile(r"perform|accura|auc|f1|score|metric|compar|baseline|precision|recall|error|loss", re.IGNORECASE)

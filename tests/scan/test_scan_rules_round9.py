@@ -1,0 +1,81 @@
+"""Round 9: rules changed after holdout 5 was measured once (it then joined the tuning corpus). Each test is a
+small tree that the old rules answered wrongly, with the case that must keep its answer beside it."""
+
+from __future__ import annotations
+
+from tests.scan.test_scan_rules_round7_data import cited
+
+VALIDATION = "deploy-2-automated-validation"
+
+# -- quality-gate: a threshold that decides the release without failing the run ------------------------------
+
+TERNARY = ("class Registry:\n"
+           "    def promote_model(self, name, version, metric_value, threshold):\n"
+           "        stage = 'Production' if metric_value >= threshold else 'Staging'\n"
+           "        self.client.transition_model_version_stage(name=name, version=version, stage=stage)\n")
+
+
+def test_a_threshold_that_picks_the_registry_stage_is_a_gate(tmp_path):
+    assert cited(tmp_path, {"registry.py": TERNARY})[VALIDATION][0] == ("registry.py", 3)
+
+
+def test_a_threshold_that_picks_a_word_only_printed_is_none(tmp_path):
+    printed = "def report(mae):\n    status = 'good' if mae < 3 else 'bad'\n    print(status)\n"
+    assert VALIDATION not in cited(tmp_path, {"report.py": printed})
+
+
+PREDICATE = ("class SingleModelTest:\n"
+             "    def _model_has_ok_mae(self) -> bool:\n"
+             "        return self.model_mae < self.max_mae\n\n"
+             "    @property\n"
+             "    def model_passes_tests(self) -> bool:\n"
+             "        return all([\n            self._model_has_ok_mae(), self.positive()\n        ])\n\n\n"
+             "def main(model, test):\n"
+             "    model_to_be_promoted = test.model_passes_tests\n"
+             "    if model_to_be_promoted:\n"
+             "        model.{act}()\n")
+
+
+def test_a_metric_predicate_the_promotion_waits_on_is_a_gate(tmp_path):
+    found = cited(tmp_path, {"promote_model.py": PREDICATE.format(act="promote_to_prod")})
+    assert found[VALIDATION][0] == ("promote_model.py", 3)
+
+
+def test_a_metric_predicate_that_only_decides_a_message_is_none(tmp_path):
+    assert VALIDATION not in cited(tmp_path, {"promote_model.py": PREDICATE.format(act="log_status")})
+
+
+TRIGGER = ("from zenml.steps import step\n\n\n"
+           "@step\ndef deployment_trigger(\n    metrics: dict,\n    config: dict,\n) -> bool:\n"
+           "    '''Whether to deploy.'''\n"
+           "    deployment_decision = all(\n        (\n"
+           "            metrics['f1'] >= config.min_f1,\n            metrics['roc_auc'] >= config.min_roc_auc,\n"
+           "        )\n    )\n    return deployment_decision\n\n\n"
+           "def continuous_deployment_pipeline(trainer, evaluator, deployment_trigger, model_deployer):\n"
+           "    metrics = evaluator(trainer())\n"
+           "    deployment_decision = deployment_trigger(metrics)\n"
+           "    {handed}\n")
+
+
+def test_a_zenml_deployment_trigger_handed_to_the_deployer_is_a_gate(tmp_path):
+    found = cited(tmp_path, {"pipeline.py": TRIGGER.format(handed="model_deployer(deployment_decision, model)")})
+    assert found[VALIDATION][0] == ("pipeline.py", 12)  # the first comparison of the decision
+
+
+def test_a_deployment_trigger_nobody_hands_on_is_none(tmp_path):
+    assert VALIDATION not in cited(tmp_path, {"pipeline.py": TRIGGER.format(handed="print(deployment_decision)")})
+
+
+BRANCH = ("def quality_gate(new_auc, prod_auc, regression_threshold):\n"
+          "    auc_improvement = new_auc - prod_auc\n"
+          "    if auc_improvement >= regression_threshold:\n"
+          "        decision = {yes}\n    else:\n        decision = 'SKIP'\n"
+          "    return {{'decision': decision}}\n")
+
+
+def test_a_threshold_branch_that_decides_deploy_for_an_airflow_branch_is_a_gate(tmp_path):
+    assert cited(tmp_path, {"dags/gate.py": BRANCH.format(yes="'DEPLOY'")})[VALIDATION][0] == ("dags/gate.py", 3)
+
+
+def test_a_threshold_branch_that_decides_nothing_about_a_release_is_none(tmp_path):
+    assert VALIDATION not in cited(tmp_path, {"dags/gate.py": BRANCH.format(yes="'GOOD'")})
