@@ -79,3 +79,44 @@ def test_a_threshold_branch_that_decides_deploy_for_an_airflow_branch_is_a_gate(
 
 def test_a_threshold_branch_that_decides_nothing_about_a_release_is_none(tmp_path):
     assert VALIDATION not in cited(tmp_path, {"dags/gate.py": BRANCH.format(yes="'GOOD'")})
+
+
+# -- automl: the best tracked run picked by a metric is automated selection in part -------------------------
+
+BEST_RUN = ("from mlflow.tracking import MlflowClient\n\nclient = MlflowClient()\n"
+            "best_run = client.search_runs(\n    experiment_ids=[experiment_id],\n    max_results=1,\n"
+            "    order_by={order},\n)[0]\nmlflow.register_model(f'runs:/{{best_run.info.run_id}}/model', 'model')\n")
+
+
+def test_the_best_run_picked_by_a_metric_is_automated_selection_in_part(tmp_path):
+    found = cited(tmp_path, {"register_model.py": BEST_RUN.format(order='["metrics.rmse ASC"]')})
+    assert found["model-3-automated-selection"][0] == ("register_model.py", 4)
+
+
+def test_the_latest_run_is_no_selection(tmp_path):
+    found = cited(tmp_path, {"register_model.py": BEST_RUN.format(order='["attributes.start_time DESC"]')})
+    assert "model-3-automated-selection" not in found
+
+
+# -- drift-monitoring: Evidently before 0.2 and ZenML's Evidently steps -------------------------------------
+
+LEGACY = ("from evidently.dashboard import Dashboard\nfrom evidently.dashboard.tabs import {tab}\n\n"
+          "report = Dashboard(tabs=[{tab}()])\n"
+          "report.calculate(reference_data=training_data, current_data=latest_inference_data)\n"
+          "report.save('drift.html')\n")
+
+
+def test_an_evidently_dashboard_with_the_data_drift_tab_is_drift_monitoring(tmp_path):
+    found = cited(tmp_path, {"src/drift.py": LEGACY.format(tab="DataDriftTab")})
+    assert found["monitor-2-basic-drift"][0] == ("src/drift.py", 5)  # the working call, not the constructor
+
+
+def test_a_zenml_evidently_profile_step_is_drift_monitoring(tmp_path):
+    step = ("from zenml.integrations.evidently.steps import evidently_profile_step\n\n"
+            "drift_detector = evidently_profile_step(step_name='drift', params=params)\n")
+    assert cited(tmp_path, {"src/steps/validation.py": step})["monitor-2-basic-drift"][0] == ("src/steps/validation.py", 3)
+
+
+def test_an_evidently_profile_without_evidently_is_none(tmp_path):
+    other = "from myprofiler import Profile\n\nprofile = Profile(sections=[])\nprofile.calculate(data)\n"
+    assert "monitor-2-basic-drift" not in cited(tmp_path, {"src/profile.py": other})

@@ -195,7 +195,7 @@ _DEFINITION = re.compile(r"(?:^|\.)(?:\w*Pipeline|make_pipeline)$")
 WORK_METHODS = ("fit", "fit_transform", "fit_resample", "optimize", "run", "submit", "upsert", "start", "execute",
                 "deploy", "train", "tune", "create_monitoring_schedule", "log", "log_metric", "log_metrics",
                 "log_param", "log_params", "log_artifact", "log_model", "register_model", "create_model_version",
-                "transition_model_version_stage", "set_registered_model_alias", "evaluate")
+                "transition_model_version_stage", "set_registered_model_alias", "evaluate", "calculate")
 WORK_ROWS = 40  # how far below the constructor its working call is looked for
 
 

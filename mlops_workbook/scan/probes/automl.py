@@ -12,7 +12,8 @@ from ._util import findings, is_test_code, libraries
 ID = "automl"
 SHORT = ("AutoML: AutoGluon, FLAML, auto-sklearn, TPOT, H2O AutoML, PyCaret `compare_models`, Vertex AI and SageMaker "
          "AutoML jobs, Keras Tuner / NNI architecture search; a script that trains two or more model families and keeps "
-         "the best by a metric (`best_model = max(...)`, `if rmse < best_rmse: best_algorithm = ...`)")
+         "the best by a metric (`best_model = max(...)`, `if rmse < best_rmse: best_algorithm = ...`); in part, the "
+         "best tracked run picked by a metric (`search_runs(order_by=[\"metrics.rmse ASC\"])`)")
 CRITERIA = {"model-3-automated-selection": "yes", "model-4-architecture-search": "partial"}
 REMEDIATION = "Let the pipeline compare candidate algorithms against agreed metrics (an AutoML step or a scripted comparison)."
 EFFORT = "medium"
@@ -75,9 +76,32 @@ def _scripted_selection(raw: RawResults) -> list[Location]:
     return found
 
 
+# The best of the tracked runs, picked by a metric: `client.search_runs(..., order_by=["metrics.rmse ASC"])`.
+# Part of automated selection: which candidates the runs hold is not in the call.
+_ORDER_BY_METRIC = re.compile(r"""\border_by\s*=\s*\[?\s*f?["']metrics\.""")
+_SEARCH_RUNS = re.compile(r"\bsearch_runs\s*\(")
+SEARCH_LINES = 8  # how far above its `order_by` the `search_runs(` call is looked for
+
+
+def _best_run(raw: RawResults) -> list[Location]:
+    found = []
+    for f in raw.with_suffix(".py"):
+        if is_test_code(f.path):
+            continue
+        lines = raw.text(f.path).split("\n")
+        for loc in raw.grep(_ORDER_BY_METRIC, [f.path], first_only=False, needles=("order_by",)):
+            above = range(loc.line - 1, max(loc.line - 1 - SEARCH_LINES, -1), -1)
+            call = next((row for row in above if _SEARCH_RUNS.search(lines[row])), None)
+            if call is not None:
+                found.append(Location(f.path, call + 1, f"picks the best tracked run by a metric: "
+                                                        f"{lines[loc.line - 1].strip()[:50]}"))
+    return found
+
+
 def run(raw: RawResults) -> list[Finding]:
     """One finding per place this probe sees its practice, the strongest first."""
     positive, weak = libraries(raw, _TOOLS)
     # Keeping the best of several families is model selection, no search over architectures.
-    scripted = [replace(f, criterion="model-3-automated-selection") for f in findings(ID, _scripted_selection(raw))]
+    scripted = [replace(f, criterion="model-3-automated-selection")
+                for f in findings(ID, _scripted_selection(raw), _best_run(raw))]
     return findings(ID, positive, weak) + scripted

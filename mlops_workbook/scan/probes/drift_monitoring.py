@@ -10,7 +10,7 @@ from ..findings import Finding, Location
 from ._util import findings, libraries
 
 ID = "drift-monitoring"
-SHORT = ("Drift and performance monitoring code: Evidently reports/presets, NannyML estimators, whylogs profiles, "
+SHORT = ("Drift and performance monitoring code: Evidently reports/presets (and the dashboards and profiles before 0.2, ZenML's Evidently steps), NannyML estimators, whylogs profiles, "
          "Alibi Detect detectors; cited at the drift metric for drift, at a drift metric on the prediction column for "
          "prediction drift, at a performance metric (Evidently classification/regression quality, NannyML realized "
          "performance) for performance on labels")
@@ -21,8 +21,11 @@ EFFORT = "medium"  # low: an afternoon, medium: days, high: weeks
 
 _TOOLS = (
     (("evidently",), ("evidently",), re.compile(r"\b(?:Report|TestSuite|DataDriftPreset|DataDriftTable|"
-                                                 r"DataDriftTestPreset|ColumnDriftMetric|ValueDrift|DriftedColumnsCount)\s*\("),
+                                                 r"DataDriftTestPreset|ColumnDriftMetric|ValueDrift|DriftedColumnsCount|"
+                                                 r"Dashboard|Profile)\s*\("),
      "Evidently"),
+    # ZenML's Evidently steps (`evidently_profile_step(..., profile_sections=["datadrift"])`) run the same reports.
+    (("zenml",), ("zenml",), re.compile(r"\bevidently_(?:profile|report|test)_step\s*\("), "ZenML's Evidently step"),
     (("nannyml",), ("nannyml",), re.compile(r"\bnml\.\w+\(|\b(?:CBPE|DLE|UnivariateDriftCalculator|"
                                             r"DataReconstructionDriftCalculator|PerformanceCalculator)\s*\("), "NannyML"),
     (("whylogs",), ("whylogs",), re.compile(r"\bwhy\.log\s*\(|\bwhylogs\.log\s*\("), "whylogs"),
@@ -36,7 +39,7 @@ _TOOLS = (
 _PREDICTION_COLUMN = r"['\"](?:\w*pred\w*|output|score|y_hat)['\"]"
 _PREDICTION_DRIFT = re.compile(rf"\b(?:ColumnDriftMetric|ValueDrift|TestColumnDrift)\s*\(\s*column(?:_name)?\s*=\s*"
                                rf"{_PREDICTION_COLUMN}")
-_FEATURE_DRIFT = re.compile(r"\b(?:DataDriftPreset|DataDriftTable|DataDriftTestPreset|DatasetDriftMetric|DriftedColumnsCount|"
+_FEATURE_DRIFT = re.compile(r"\b(?:DataDriftTab|DataDriftProfileSection|DataDriftPreset|DataDriftTable|DataDriftTestPreset|DatasetDriftMetric|DriftedColumnsCount|"
                             r"ColumnDriftMetric|ValueDrift|TestColumnDrift|TestShareOfDriftedColumns|"
                             r"TestNumberOfDriftedColumns|UnivariateDriftCalculator|DataReconstructionDriftCalculator)\s*\(")
 _PERFORMANCE = re.compile(r"\b(?:ClassificationPreset|RegressionPreset|ClassificationQualityMetric|RegressionQualityMetric|"
@@ -54,7 +57,7 @@ def run(raw: RawResults) -> list[Finding]:
     """One finding per place this probe sees its practice, the strongest first, for each criterion the metric
     that carries it; prediction drift and performance on labels only where such a metric is computed."""
     positive, weak = libraries(raw, _TOOLS)
-    files = raw.importing_files(*_METRIC_MODULES)
+    files = raw.importing_files(*_METRIC_MODULES)  # Evidently before 0.2: `Dashboard(tabs=[DataDriftTab()])`
     prediction = _metric_lines(raw, _PREDICTION_DRIFT, "drift of the predictions", files)
     features = [loc for loc in _metric_lines(raw, _FEATURE_DRIFT, "drift of the inputs", files)
                 if (loc.path, loc.line) not in {(p.path, p.line) for p in prediction}]
