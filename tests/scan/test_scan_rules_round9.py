@@ -120,3 +120,20 @@ def test_a_zenml_evidently_profile_step_is_drift_monitoring(tmp_path):
 def test_an_evidently_profile_without_evidently_is_none(tmp_path):
     other = "from myprofiler import Profile\n\nprofile = Profile(sections=[])\nprofile.calculate(data)\n"
     assert "monitor-2-basic-drift" not in cited(tmp_path, {"src/profile.py": other})
+
+
+# -- ci-deploy: ZenML's model deployer steps deploy from the pipeline ----------------------------------------
+
+ZENML_DEPLOY = ("from zenml.integrations.seldon.steps import seldon_model_deployer_step\n\n"
+                "model_deployer_step = seldon_model_deployer_step(params=params)\n"
+                "run_deployment_pipeline(deployment_trigger_, model_deployer_step)\n")
+
+
+def test_a_zenml_model_deployer_step_is_an_automated_deployment(tmp_path):
+    found = cited(tmp_path, {"src/run_deployment_pipeline.py": ZENML_DEPLOY})
+    assert found["deploy-2-automated-deploy"][0] == ("src/run_deployment_pipeline.py", 3)
+
+
+def test_a_deployer_step_named_outside_a_pipeline_is_none(tmp_path):
+    text = ZENML_DEPLOY.replace("from zenml.integrations.seldon.steps import", "from mysteps import")
+    assert "deploy-2-automated-deploy" not in cited(tmp_path, {"src/run_deployment_pipeline.py": text})

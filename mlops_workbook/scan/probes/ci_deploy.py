@@ -16,8 +16,8 @@ SHORT = ("A CI step that deploys: `kubectl apply`, `helm upgrade`, `gcloud run d
          "Hugging Face Space, a deploy action (`azure/webapps-deploy`, `deploy-cloudrun`, a Helm action, ...), a reusable workflow "
          "given an Azure ML deployment file, a deploy script, or a script CI runs that deploys an endpoint or a stack; "
          "an AWS CodePipeline deploy action defined with the CDK; a pipeline step (Metaflow, Prefect, ZenML, "
-         "Kubeflow, Airflow, Dagster, MLRun) that deploys an endpoint or a function, or that (like a Databricks job) "
-         "promotes the model to its serving stage or alias in the registry. A workflow only started by hand "
+         "Kubeflow, Airflow, Dagster, MLRun) that deploys an endpoint, a function or (ZenML) a model deployer step, "
+         "or that (like a Databricks job) promotes the model to its serving stage or alias in the registry. A workflow only started by hand "
          "(`workflow_dispatch`, GitLab `when: manual`) is a deployment script, partial for automated deployment")
 CRITERIA = {"deploy-2-automated-deploy": "yes", "deploy-1-script": "yes", "deploy-1-basic-cicd": "partial"}
 REMEDIATION = "Deploy from CI: the pipeline that tests the model also ships it, with no manual copy step."
@@ -324,9 +324,10 @@ def _reusable_deployments(raw: RawResults, files: list[RepoFile]) -> list[tuple[
 
 
 # An endpoint deployment in the cloud SDKs: SageMaker `Model.deploy(initial_instance_count=...)`, Vertex AI
-# `Model.deploy(endpoint=...)` / `Endpoint.deploy(model=...)`; MLRun's `deploy_function(...)`.
+# `Model.deploy(endpoint=...)` / `Endpoint.deploy(model=...)`; MLRun's `deploy_function(...)`; ZenML's model
+# deployer steps (`seldon_model_deployer_step(...)`, `mlflow_model_deployer_step`) and `ModelDeployer.deploy_model(...)`.
 _ENDPOINT_DEPLOY = re.compile(r"\.deploy\s*\(\s*(?:initial_instance_count|instance_type|endpoint|machine_type|deployed_model|"
-                              r"model\s*=)|\bdeploy_function\s*\(")
+                              r"model\s*=)|\bdeploy_function\s*\(|\b[a-z]+_model_deployer_step\s*\(|\.deploy_model\s*\(")
 PIPELINE_CRITERIA = ("deploy-2-automated-deploy", "deploy-1-script")
 _ORCHESTRATORS = ("metaflow", "prefect", "zenml", "kfp", "airflow", "dagster", "mlrun")
 
@@ -335,7 +336,8 @@ def _pipeline_deploys(raw: RawResults) -> list[Location]:
     """Deployment run by the pipeline itself: an endpoint deploy call in a file that defines pipeline steps."""
     files = [path for path in raw.importing_files(*_ORCHESTRATORS) if path.endswith(".py")]
     return [Location(loc.path, loc.line, f"a pipeline step deploys: {loc.detail}")
-            for loc in raw.grep(_ENDPOINT_DEPLOY, files, first_only=False, needles=(".deploy", "deploy_function"))]
+            for loc in raw.grep(_ENDPOINT_DEPLOY, files, first_only=False,
+                                needles=(".deploy", "deploy_function", "_model_deployer_step"))]
 
 
 # -- registry promotion run by a pipeline ---------------------------------------------------------------
