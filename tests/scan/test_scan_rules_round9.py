@@ -137,3 +137,20 @@ def test_a_zenml_model_deployer_step_is_an_automated_deployment(tmp_path):
 def test_a_deployer_step_named_outside_a_pipeline_is_none(tmp_path):
     text = ZENML_DEPLOY.replace("from zenml.integrations.seldon.steps import", "from mysteps import")
     assert "deploy-2-automated-deploy" not in cited(tmp_path, {"src/run_deployment_pipeline.py": text})
+
+
+# -- feature-docs: a section on the data that lists its fields by name and colon ---------------------------
+
+FIELDS = ("# Parkinson's prediction\n\n### {title}\n\nDemographic details\n\n"
+          "1. PatientID: A unique identifier assigned to each patient.\n"
+          "2. Age: The age of the patients ranges from 50 to 90 years.\n"
+          "3. Gender: Gender of the patients, where 0 is male and 1 is female.\n")
+
+
+def test_a_dataset_section_listing_its_fields_documents_the_features(tmp_path):
+    found = cited(tmp_path, {"README.md": FIELDS.format(title="Dataset Overview")})
+    assert found["data-1-documented-features"][0] == ("README.md", 7)
+
+
+def test_a_setup_section_of_name_colon_items_documents_no_features(tmp_path):
+    assert "data-1-documented-features" not in cited(tmp_path, {"README.md": FIELDS.format(title="Setup")})

@@ -11,11 +11,12 @@ from ._util import findings
 
 ID = "feature-docs"
 SHORT = ("Documented features: a data dictionary or feature documentation (Markdown); a schema, features or columns "
-         "section listing at least three fields with what each is (`` `role`: str. Title of the job ``), or a table with a "
-         "feature/column and a description column (not a settings table with defaults); feature definitions with "
-         "descriptions (Feast `description=`, dbt `columns:` with descriptions); partial: a sentence naming several "
-         "features with their meaning, a docs section on feature engineering, a TFX schema of feature names and types, dbt "
-         "models described without their columns")
+         "section listing at least three fields with what each is (`` `role`: str. Title of the job ``), or a section on "
+         "the data listing them by name (`Age: The age of the patients, 50 to 90`), or a table with a feature/column and "
+         "a description column (not a settings table with defaults); feature definitions with descriptions (Feast "
+         "`description=`, dbt `columns:` with descriptions); partial: a sentence naming several features with their "
+         "meaning, a docs section on feature engineering, a TFX schema of feature names and types, dbt models described "
+         "without their columns")
 CRITERIA = {"data-1-documented-features": "yes"}
 REMEDIATION = "Document each feature's name, meaning, source and transformation next to its definition."
 EFFORT = "low"
@@ -41,6 +42,8 @@ _FIELDS_HEADING = re.compile(r"\b(?:schema|features?|columns?|variables|attribut
 # README's "## Features" list of bold labels is usually what the software does.
 _FIELD_NAME_ITEM = re.compile(r"^(?:`[^`]{1,40}`|[a-z_][a-z0-9_.]{0,30})\s*(?::|\s[-\u2013\u2014]\s|\()\s*\S.{6,}")
 _LABEL_ITEM = re.compile(r"^\*\*[^*]{1,40}\*\*\s*:?\s*\S.{6,}")
+# In a section about the data, a plain name and a colon is a field too ("Age: The age of the patients, 50 to 90").
+_NAMED_ITEM = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{1,30}\s*:\s*\S.{6,}")
 _DATA_DOC = re.compile(r"(?:^|/)(?:data|datasets?)(?:/|[-_.])|data[-_ ]?(?:card|dictionary)", re.IGNORECASE)
 _DATA_HEADING = re.compile(r"\b(?:schema|columns?|data dictionary|data ?set|data description|input data)\b", re.IGNORECASE)
 _FIELD_TABLE = re.compile(r"^\|.*\b(?:feature|column|field|attribute)s?\b.*\|.*\b(?:description|meaning|definition|"
@@ -50,6 +53,9 @@ _CONFIG_TABLE = re.compile(r"\b(?:default|required|value|example)s?\b", re.IGNOR
 _FIELDS_SENTENCE = re.compile(r"\b(?:features?|columns?|attributes|variables)\b[^\n]*?(?:\w[\w ]{0,30}\([^)\n]{3,}\)[,;]?[^(\n]*){3}",
                               re.IGNORECASE)
 _EMPHASISED_SECTION = re.compile(r"^\*\*(?:feature (?:engineering|extraction|selection)|features)\*\*", re.IGNORECASE)
+
+
+FIELDS = 3  # fields a list must document to count
 
 
 def _field_lists(document: list[Block]) -> list[Location]:
@@ -63,10 +69,13 @@ def _field_lists(document: list[Block]) -> list[Location]:
                                                           or about_data and _LABEL_ITEM.match(b.text))]
         rows = [b for b in body if b.kind == "row"]
         table = len(rows) >= 4 and bool(_FIELD_TABLE.search(rows[0].text)) and not _CONFIG_TABLE.search(rows[0].text)
+        named = [b for b in body if about_data and b.kind in ("item", "step") and _NAMED_ITEM.match(b.text)]
         if heading and _FIELDS_HEADING.search(title) and (len(items) >= 3 or table):
             found.append(Location(path, heading, "documentation lists the features with their meaning"))
         elif table:
             found.append(Location(path, rows[0].line, "a table documents the features with their meaning"))
+        elif len(named) >= FIELDS:
+            found.append(Location(path, named[0].line, "a section on the data lists its fields with their meaning"))
     return found
 
 
