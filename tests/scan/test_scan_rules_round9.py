@@ -154,3 +154,20 @@ def test_a_dataset_section_listing_its_fields_documents_the_features(tmp_path):
 
 def test_a_setup_section_of_name_colon_items_documents_no_features(tmp_path):
     assert "data-1-documented-features" not in cited(tmp_path, {"README.md": FIELDS.format(title="Setup")})
+
+
+# -- data-versioning: an Azure ML step output registered as a dataset version each run ---------------------
+
+AML = ("from azureml.data import OutputFileDatasetConfig\n\n"
+       "raw_training_data = OutputFileDatasetConfig(name='raw_data_training')\n"
+       "raw_training_data = raw_training_data.{call}\n")
+
+
+def test_an_azure_ml_output_registered_on_completion_is_a_dataset_version(tmp_path):
+    found = cited(tmp_path, {"azureml/training_pipeline.py": AML.format(call="register_on_complete(name='raw')")})
+    assert found["data-1-versioning"][0] == ("azureml/training_pipeline.py", 4)
+
+
+def test_an_azure_ml_output_not_registered_is_none(tmp_path):
+    found = cited(tmp_path, {"azureml/training_pipeline.py": AML.format(call="as_upload(overwrite=True)")})
+    assert "data-1-versioning" not in found

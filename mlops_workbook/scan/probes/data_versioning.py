@@ -10,8 +10,8 @@ from ._util import CODE, file_locations, findings, library
 
 ID = "data-versioning"
 SHORT = ("DVC files (`dvc.yaml`, `*.dvc`), a DVC remote in `.dvc/config`, lakeFS (client, `lakefs://` URIs, `.lakectl.yaml`), "
-         "platform dataset versions (Azure ML, Delta time travel), `mlflow.log_input`, data read from a W&B artifact "
-         "(`run.use_artifact`); partial: a Vertex AI managed dataset, data "
+         "platform dataset versions (Azure ML, a step output registered on completion, Delta time travel), "
+         "`mlflow.log_input`, data read from a W&B artifact (`run.use_artifact`); partial: a Vertex AI managed dataset, data "
          "loaded into Metaflow artifacts or ZenML step outputs (versioned per run), a data hash computed where runs are "
          "tracked, a SageMaker input-data parameter, an Azure ML data asset")
 CRITERIA = {"data-1-versioning": "yes", "data-2-lineage": "partial"}
@@ -20,9 +20,10 @@ EFFORT = "medium"  # low: an afternoon, medium: days, high: weeks
 
 _REMOTE = re.compile(r"^\s*\[\s*['\"]?remote\s+\"[^\"]+\"", re.MULTILINE)
 _LAKEFS_URI = re.compile(r"lakefs://[\w.-]+")
-# Datasets versioned by the platform: Azure ML dataset versions, Vertex AI managed datasets, Delta time travel,
-# Hugging Face dataset revisions.
-_MANAGED = re.compile(r"\bcreate_new_version\s*=\s*True|\bDataset\.get_by_name\s*\([^)\n]*version|"
+# Datasets versioned by the platform: Azure ML dataset versions (a pipeline step's output registered as a new
+# version each run, `OutputFileDatasetConfig(...).register_on_complete(name=...)`), Vertex AI managed datasets,
+# Delta time travel, Hugging Face dataset revisions.
+_MANAGED = re.compile(r"\bcreate_new_version\s*=\s*True|\bDataset\.get_by_name\s*\([^)\n]*version|\.register_on_complete\s*\(|"
                       r"\b(?:versionAsOf|timestampAsOf|version_as_of)\b|\bload_dataset\s*\([^)\n]*\brevision\s*=")
 # A Vertex AI managed dataset (however `aiplatform` is imported) registers the source table or files by name;
 # it keeps no version of their content: partial.
@@ -97,7 +98,7 @@ def run(raw: RawResults) -> list[Finding]:
     weak: list[Location] = [loc for f in configs if not remotes for loc in file_locations([f], "DVC set up, no remote")]
     positive += raw.grep(_MANAGED, raw.with_suffix(*CODE), first_only=False, detail="versioned managed dataset",
                          needles=("create_new_version", "get_by_name", "Dataset", "versionAsOf", "timestampAsOf",
-                                  "version_as_of", "revision"))
+                                  "version_as_of", "revision", "register_on_complete"))
     weak += raw.grep(_VERTEX_DATASET, raw.importing_files("google"), first_only=False, needles=("Dataset",),
                      detail="Vertex AI managed dataset (the source registered by name, its content not versioned)")
     weak += _run_artifacts(raw)
