@@ -86,9 +86,10 @@ SEARCH_LINES = 8  # how far above its `order_by` the `search_runs(` call is look
 def _best_run(raw: RawResults) -> list[Location]:
     found = []
     for f in raw.with_suffix(".py"):
-        if is_test_code(f.path):
+        text = raw.text(f.path)
+        if "order_by" not in text or is_test_code(f.path):
             continue
-        lines = raw.text(f.path).split("\n")
+        lines = text.split("\n")
         for loc in raw.grep(_ORDER_BY_METRIC, [f.path], first_only=False, needles=("order_by",)):
             above = range(loc.line - 1, max(loc.line - 1 - SEARCH_LINES, -1), -1)
             call = next((row for row in above if _SEARCH_RUNS.search(lines[row])), None)
