@@ -61,6 +61,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_LABELS = ROOT / "benchmarks" / "scan_corpus" / "labels"
 DEFAULT_MIRROR = Path("/work/.mirror")
 AGREEMENT = ROOT / "benchmarks" / "scan_corpus" / "review_agreement.json"  # a second reviewer on a sample
+AGREEMENT_CLAIMED = ROOT / "benchmarks" / "scan_corpus" / "review_agreement_claimed.json"  # the same, claim shown
 RUBRIC = ROOT / "rubrics" / "mlops-maturity.yaml"
 ANSWERS = ("yes", "partial", "no", "unknown")
 FOUND = ("yes", "partial")
@@ -341,7 +342,8 @@ def fmt(value: float | None) -> str:
     return "  -  " if value is None else f"{value:.2f}"
 
 
-def print_table(rows: list[dict], overall: dict, skipped: list[dict], agreed: review.Agreement | None = None) -> None:
+def print_table(rows: list[dict], overall: dict, skipped: list[dict], agreed: review.Agreement | None = None,
+                agreed_claimed: review.Agreement | None = None) -> None:
     head = (f"{'repository':<52} {'lvl':>3} | {'covered: P':>10} {'R':>5} {'agree':>5} {'evid':>5} {'rev':>5} {'claim':>5} |"
             f" {'all: P':>6} {'R':>5} {'agree':>5}")
     print(head)
@@ -371,9 +373,10 @@ def print_table(rows: list[dict], overall: dict, skipped: list[dict], agreed: re
           f"{c['rev_unmatched_practice']}/{c['rev_unmatched']} that did not")
     print(f"blind review, claim shown: {c['ev_claimed_hits']}/{c['ev_lines']} first lines at the practice, "
           f"{c['ev_claimed_unreviewed']} not yet reviewed (judged by the label match)")
-    if agreed is not None:
-        print(f"second blind reviewer on {agreed.lines} of these lines: same verdict {agreed.same_verdict}/{agreed.lines}, "
-              f"same practice / not practice {agreed.same_practice}/{agreed.lines} (Cohen's kappa {agreed.kappa})")
+    for name, pair in (("", agreed), (", claim shown,", agreed_claimed)):
+        if pair is not None:
+            print(f"second blind reviewer{name} on {pair.lines} of these lines: same verdict {pair.same_verdict}/{pair.lines}, "
+                  f"same practice / not practice {pair.same_practice}/{pair.lines} (Cohen's kappa {pair.kappa})")
     for row in rows:
         if row.get("files_missing_from_mirror"):
             print(f"note {row['repo']}: {row['files_missing_from_mirror']} file(s) absent from the mirror "
@@ -475,7 +478,8 @@ def main(argv: list[str] | None = None) -> int:
                           "criteria": len(ids), "repositories": rows, "overall": overall, "skipped": skipped}, indent=1))
     else:
         first = {f"{repo}#{name}": verdict for repo, lines in verdicts.items() for name, verdict in lines.items()}
-        print_table(rows, overall, skipped, review.agreement(AGREEMENT, first))
+        shown = {f"{repo}#{name}": verdict for repo, lines in claimed_verdicts.items() for name, verdict in lines.items()}
+        print_table(rows, overall, skipped, review.agreement(AGREEMENT, first), review.agreement(AGREEMENT_CLAIMED, shown))
         for row in rows if args.misses else ():
             print(f"\n{row['repo']}")
             print("\n".join(row["misses"]))
