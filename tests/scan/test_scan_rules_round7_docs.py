@@ -88,14 +88,14 @@ def test_feature_docs_reads_a_sentence_that_names_the_features(tmp_path):
 def test_workflow_docs_reads_numbered_steps_from_change_to_production(tmp_path):
     readme = ("# Churn\n\n### Workflow\n\n1. **Train an initial model** with the multitask job\n"
               "2. Open a pull request: the CI runs the unit tests\n3. Tag a release: the model is deployed to prod\n")
-    assert strong(run(tmp_path / "a", "workflow-docs", {"README.md": readme})) == ["README.md:3"]
+    assert strong(run(tmp_path / "a", "workflow-docs", {"README.md": readme})) == ["README.md:5"]  # the first step
     setup = ("# Churn\n\n## Setup\n\n1. Clone the repository\n2. Install the requirements\n3. Run the tests\n")
     assert run(tmp_path / "b", "workflow-docs", {"README.md": setup}) == []
 
 
 def test_workflow_docs_bullets_count_only_under_a_process_heading(tmp_path):
     bullets = ("- Train models with Ray\n- Evaluate them against the baseline\n- Serve the best one in production\n")
-    assert strong(run(tmp_path / "a", "workflow-docs", {"README.md": "# X\n\n## How it works\n\n" + bullets})) == ["README.md:3"]
+    assert strong(run(tmp_path / "a", "workflow-docs", {"README.md": "# X\n\n## How it works\n\n" + bullets})) == ["README.md:5"]
     assert run(tmp_path / "b", "workflow-docs", {"README.md": "# X\n\n## Key features\n\n" + bullets}) == []
 
 

@@ -11,13 +11,17 @@ share this one reader so they agree on what a heading, a list and a code block a
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..collector import RawResults
+from ..findings import Location
 
 DOC_SUFFIXES = (".md", ".markdown", ".rst")
 
-_FENCE = re.compile(r"^[ \t]{0,3}(```|~~~)")
+# A fence at any indentation: inside a list item a code block is indented with the item's text (CommonMark
+# counts its indentation from the item), and a fence missed there leaves the rest of the document "in code".
+_FENCE = re.compile(r"^[ \t]*(```|~~~)")
 _ATX = re.compile(r"^[ \t]{0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$")
 _ITEM = re.compile(r"^[ \t]*(?:[-*+]|(\d{1,3}[.)]))[ \t]+(\S.*)$")
 _RST_UNDERLINE = re.compile(r"^([=\-~^\"'`#*+])\1{2,}[ \t]*$")
@@ -36,6 +40,7 @@ class Block:
     kind: str  # "heading", "item" (a bullet), "step" (a numbered item), "row" or "text"
     text: str
     section: int  # the line of the heading this block sits under (0: before any heading)
+    level: int = 0  # a Markdown heading's level (1-6); 0 for other blocks and reStructuredText titles
 
 
 def docs(raw: RawResults) -> list[str]:
@@ -47,17 +52,12 @@ def blocks(raw: RawResults, path: str) -> list[Block]:
     """The document's lines that carry text, outside fenced (Markdown) and literal (rst) code blocks;
     a reStructuredText title (a line over a row of `===`) is a heading like a Markdown `#`."""
     lines = raw.text(path).split("\n")
+    code = fenced_rows(lines)
     out: list[Block] = []
-    fence, literal_indent, section = "", -1, 0
+    literal_indent, section = -1, 0
     for number, line in enumerate(lines, start=1):
         stripped = line.strip()
-        opened = _FENCE.match(line)
-        if fence:
-            if opened and opened.group(1) == fence:
-                fence = ""
-            continue
-        if opened:
-            fence = opened.group(1)
+        if number in code:
             continue
         if literal_indent >= 0:  # an rst literal block: indented lines after `::`
             if not stripped or len(line) - len(line.lstrip()) > literal_indent:
@@ -74,7 +74,8 @@ def blocks(raw: RawResults, path: str) -> list[Block]:
         if heading or (_RST_UNDERLINE.match(following.strip()) and not _RST_UNDERLINE.match(stripped)
                        and len(following.strip()) >= len(stripped) - 2):
             section = number
-            out.append(Block(path, number, "heading", heading.group(2) if heading else stripped, section))
+            out.append(Block(path, number, "heading", heading.group(2) if heading else stripped, section,
+                             len(heading.group(1)) if heading else 0))
         elif _RST_UNDERLINE.match(stripped) or _TABLE_RULE.match(stripped):
             continue
         elif stripped.startswith("|"):
@@ -83,6 +84,32 @@ def blocks(raw: RawResults, path: str) -> list[Block]:
             out.append(Block(path, number, "step" if item.group(1) else "item", item.group(2), section))
         elif not stripped.startswith(("<", "![", "[![")):  # HTML, images and badges say nothing
             out.append(Block(path, number, "text", stripped, section))
+    return out
+
+
+def fenced_rows(lines: list[str]) -> set[int]:
+    """The 1-based rows of a document's fenced code blocks, fences included."""
+    rows: set[int] = set()
+    marker = ""
+    for number, line in enumerate(lines, start=1):
+        fence = _FENCE.match(line)
+        if marker or fence:
+            rows.add(number)
+        if fence and (not marker or fence.group(1) == marker):
+            marker = "" if marker else fence.group(1)
+    return rows
+
+
+def outside_code_blocks(raw: RawResults, locations: Iterable[Location]) -> list[Location]:
+    """The locations that are not inside a fenced code block: a `# Rollback` comment in a shell example
+    is no heading."""
+    fenced: dict[str, set[int]] = {}
+    out = []
+    for loc in locations:
+        if loc.path not in fenced:
+            fenced[loc.path] = fenced_rows(raw.text(loc.path).split("\n"))
+        if loc.line is None or loc.line not in fenced[loc.path]:
+            out.append(loc)
     return out
 
 
@@ -98,16 +125,24 @@ def heading_text(document: list[Block], section: int) -> str:
     return next((b.text for b in document if b.line == section and b.kind == "heading"), "")
 
 
-def under_heading(raw: RawResults, path: str, line: int) -> int:
-    """For a heading line, the first line of its section that says something (prose, a bullet, a step, a
-    table row); any other line, or a heading whose section is empty or only code, is returned as is.
+def under_heading(raw: RawResults, path: str, line: int, kinds: tuple[str, ...] = ("item", "step", "row", "text")) -> int:
+    """For a heading line, the first line under it that says something (prose, a bullet, a step, a table
+    row; only `kinds`), in its section or, when that is empty, its subsections; any other line, or a
+    heading with nothing of `kinds` under it, is returned as is.
     Why: a heading names a practice, the text under it documents it; the issue counts a heading as
-    evidence next to the practice, not at it."""
+    evidence next to the practice, not at it. "### Serving" followed at once by "#### From Python" is
+    documented in the subsection."""
     document = blocks(raw, path)
-    if not any(b.line == line and b.kind == "heading" for b in document):
+    start = next((n for n, b in enumerate(document) if b.line == line and b.kind == "heading"), None)
+    if start is None:
         return line
-    return next((b.line for b in document if b.section == line and b.kind != "heading" and not link_only(b.text)),
-                line)
+    level = document[start].level
+    for block in document[start + 1:]:
+        if block.kind == "heading" and (not level or not block.level or block.level <= level):
+            break
+        if block.kind in kinds and not link_only(block.text):
+            return block.line
+    return line
 
 
 def link_only(text: str) -> bool:

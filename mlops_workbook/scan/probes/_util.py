@@ -40,6 +40,9 @@ def file_locations(files: Iterable[RepoFile], detail: str) -> list[Location]:
     return [Location(f.path, None, detail) for f in files]
 
 
+_HEADER = re.compile(r'^\s*"?\s*(?:async\s+)?def\s')
+
+
 def library(raw: RawResults, *, modules: Iterable[str], packages: Iterable[str] = (),
             calls: re.Pattern[str] | None = None, label: str = "",
             needles: Iterable[str] = ()) -> tuple[list[Location], list[Location]]:
@@ -57,6 +60,8 @@ def library(raw: RawResults, *, modules: Iterable[str], packages: Iterable[str] 
         positive = imports
     else:
         positive = raw.grep(calls, sorted({loc.path for loc in imports}), first_only=False, needles=needles)
+        # `def get_online_features(self, ...)`: a wrapper named after the library's call defines, not calls, it.
+        positive = [loc for loc in positive if not _HEADER.match(raw.line(loc.path, loc.line))]
     if label:
         positive = [Location(loc.path, loc.line, f"{label}: {loc.detail}") for loc in positive]
     aside = [Location(loc.path, loc.line, f"{loc.detail} (in {aside_folder(loc.path)} only)") for loc in positive if aside_folder(loc.path)]
@@ -162,30 +167,6 @@ def yaml_children(text: str, key: str) -> list[tuple[int, str]]:
     return out
 
 
-_FENCE = re.compile(r"^[ \t]{0,3}(```|~~~)")
-
-
-def outside_code_blocks(raw: RawResults, locations: Iterable[Location]) -> list[Location]:
-    """The Markdown locations that are not inside a fenced code block: a `# Rollback` comment in a
-    shell example is no heading."""
-    fenced: dict[str, set[int]] = {}
-    out = []
-    for loc in locations:
-        if loc.path not in fenced:
-            inside, rows, marker = False, set(), ""
-            for number, line in enumerate(raw.text(loc.path).split("\n"), start=1):
-                fence = _FENCE.match(line)
-                if fence and (not inside or fence.group(1) == marker):
-                    inside, marker = not inside, fence.group(1)
-                    rows.add(number)
-                elif inside:
-                    rows.add(number)
-            fenced[loc.path] = rows
-        if loc.line is None or loc.line not in fenced[loc.path]:
-            out.append(loc)
-    return out
-
-
 # `name = Something(...)` on a cited line (in a notebook's JSON, the code line is a quoted string).
 _ASSIGNED_CALL = re.compile(r'^\s*"?\s*([A-Za-z_][\w.]*)\s*=\s*([\w.]+)\s*\(')
 # A pipeline's definition lists its steps, which is what a finding about it claims: it stays cited.
@@ -195,8 +176,11 @@ _DEFINITION = re.compile(r"(?:^|\.)(?:\w*Pipeline|make_pipeline)$")
 WORK_METHODS = ("fit", "fit_transform", "fit_resample", "optimize", "run", "submit", "upsert", "start", "execute",
                 "deploy", "train", "tune", "create_monitoring_schedule", "log", "log_metric", "log_metrics",
                 "log_param", "log_params", "log_artifact", "log_model", "register_model", "create_model_version",
-                "transition_model_version_stage", "set_registered_model_alias", "evaluate", "calculate")
+                "transition_model_version_stage", "set_registered_model_alias", "evaluate", "calculate", "validate",
+                "inc", "observe", "ingest", "put_record")
 WORK_ROWS = 40  # how far below the constructor its working call is looked for
+# Or the object is handed to the call that runs it: `fn = project.get_function("prep")` ... `project.run_function(fn)`.
+_RUNNERS = ("run", "run_function", "run_step", "submit", "execute", "deploy", "fit", "optimize")
 
 
 def at_the_work(raw: RawResults, location: Location) -> Location:
@@ -218,8 +202,16 @@ def working_call(raw: RawResults, location: Location) -> Location:
     match = _ASSIGNED_CALL.match(raw.line(location.path, location.line)) if location.line else None
     if match is None or _DEFINITION.search(match.group(2)):
         return location
-    call = re.compile(rf"\b{re.escape(match.group(1))}\.(?:{'|'.join(WORK_METHODS)})\s*\(")
-    for number in range(location.line + 1, location.line + 1 + WORK_ROWS):  # type: ignore[operator]
-        if call.search(raw.line(location.path, number)):
+    name = re.escape(match.group(1))
+    call = re.compile(rf"\b{name}\.(?:labels\s*\([^)]*\)\.)?(?:{'|'.join(WORK_METHODS)})\s*\(|"
+                      rf"\.(?:{'|'.join(_RUNNERS)})\s*\(\s*{name}\b(?!\s*[.(\[])")
+    # A metric built at a module's top level (`REQUEST_COUNT = Counter(...)`) is counted anywhere in the module.
+    metric = re.compile(rf"\b{name}\.(?:labels\s*\([^)]*\)\.)?(?:inc|observe)\s*\(")
+    rows = len(raw.text(location.path).split("\n")) if not match.group(0)[:1].isspace() else WORK_ROWS
+    for number in range(location.line + 1, location.line + 1 + rows):  # type: ignore[operator]
+        text = raw.line(location.path, number)
+        if text.rstrip().endswith("("):  # the call's first argument on the next line
+            text += raw.line(location.path, number + 1).strip()  # type: ignore[operator]
+        if (call if number <= location.line + WORK_ROWS else metric).search(text):  # type: ignore[operator]
             return Location(location.path, number, location.detail)
     return location

@@ -12,7 +12,8 @@ from ._util import findings
 ID = "audit-trail"
 SHORT = ("Runs and releases recorded with their code version: `mlflow.source.git.commit` or a `git_sha`/`commit` tag "
          "logged, `git rev-parse HEAD` written into run metadata, model version descriptions naming the commit, a metadata "
-         "or labels mapping naming the pipeline job, build or commit; partial: "
+         "or labels mapping naming the pipeline job, build or commit, a record naming who promoted, approved or deployed "
+         "a model (`\"promoted_by\": user`, a `deployed_by` column); partial: "
          "registry promotions, CI deployments to an environment or approval gates, names built from the git SHA")
 CRITERIA = {"gov-2-audit-trail": "partial"}
 REMEDIATION = "Record the git commit, the data version and who approved with every registered model version."
@@ -49,6 +50,12 @@ _RUN_KEY = re.compile(r"^\s*[\"'](?:pipeline_(?:job_)?(?:run_)?id|pipeline_job_n
 RECORD_LINES = 12
 
 
+# A record that names who acted on a model version: `{"promoted_by": user, ...}`, a `deployed_by TEXT` column.
+_ACTOR = re.compile(r"""["'](?:promoted|approved|deployed|rolled_back)_by["']\s*:|"""
+                    r"""^\s*(?:promoted|approved|deployed|rolled_back)_by\s+(?:TEXT|VARCHAR|STRING|CHAR)\b""",
+                    re.IGNORECASE | re.MULTILINE)
+
+
 def run_records(raw: RawResults, code: list[str]) -> list[Location]:
     """Metadata, labels or tags mappings written with a model or an evaluation that name the pipeline run."""
     found = []
@@ -75,6 +82,8 @@ def run(raw: RawResults) -> list[Finding]:
                                     needles=("uild", "UILD", "ommit", "OMMIT", "sha", "SHA", "ipeline", "IPELINE"))]
     positive += raw.grep(_TAG, files, needles=NEEDLES)
     positive += run_records(raw, [p for p in code if p.endswith(".py")])
+    positive += raw.grep(_ACTOR, [*code, *(f.path for f in raw.with_suffix(".sql"))], first_only=False, needles=("_by", "_BY"),
+                         detail="records who acted on the model")
     weak = [Location(loc.path, loc.line, f"named after the git commit: {loc.detail}")
             for loc in raw.grep(_GIT_SHA, code, needles=("sha", "SHA"))]
     weak += [Location(loc.path, loc.line, f"the registry records this promotion: {loc.detail}")

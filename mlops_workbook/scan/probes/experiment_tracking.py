@@ -52,14 +52,22 @@ _OPENS = re.compile(r"start_run|init|Experiment|load_run")
 _MODEL = re.compile(r"log_model|logs the model")
 
 
-def _order(location: Location) -> tuple[int, bool]:
-    """The call that records (0), a run opened (1), set-up (2), a file-level or config location (3);
-    within each, a training script's before another's (a data-analysis step also logs)."""
-    training = "train" in location.path.rsplit("/", 1)[-1].lower()
+# The record the criterion names: a run's parameters and metrics (a logged dataset or model is a record too,
+# cited after them).
+_PARAMS_METRICS = re.compile(r"log_(?:metrics?|params?|parameters?)\b|autolog|wandb\.log|\.log\s*\(|Metrics artifact|"
+                             r"logs to the run|Logger|setup_mlflow|DVCLiveCallback")
+
+
+def _order(location: Location) -> tuple[int, bool, bool]:
+    """The call that records (0), a run opened (1), set-up (2), a file-level or config location (3); within
+    each, parameters and metrics before other records (a logged dataset), then a training script's before
+    another's (a data-analysis step also logs)."""
+    training = "train" in location.path.lower()
     if location.line is None:
-        return 3, not training
+        return 3, True, not training
     detail = location.detail
-    return (0 if _RECORDS.search(detail) else 1 if _OPENS.search(detail) else 2), not training
+    rank = 0 if _RECORDS.search(detail) else 1 if _OPENS.search(detail) else 2
+    return rank, not _PARAMS_METRICS.search(detail), not training
 
 
 def run(raw: RawResults) -> list[Finding]:

@@ -6,7 +6,8 @@ import re
 
 from ..collector import RawResults
 from ..findings import Finding, Location
-from ._util import findings, outside_code_blocks
+from ._markdown import outside_code_blocks
+from ._util import findings
 
 ID = "runbooks"
 SHORT = ("Markdown that documents the incident process: a runbook, playbook or on-call document, or an incident / "

@@ -15,7 +15,8 @@ SHORT = ("The served model's version is known: serving code loads a registry ver
          "model package or an Azure ML deployment names `azureml:model:version`, the serving image is tagged with the "
          "model's run id or version (`docker push img:$RUN_ID`), a CI deploy command given `--version`, or the "
          "service exposes a version "
-         "endpoint; a version constant, a version file, the latest registered version looked up at start-up "
+         "endpoint, each prediction served or scored carries the model's version, or serving code asks for an alias or "
+         "stage by name; a version constant, a version file, the latest registered version looked up at start-up "
          "(`azureml:...@latest`), a registry version loaded outside serving, scoring or deployment code, or a CI job "
          "deploying to a named environment (its history names the commit) is partial")
 CRITERIA = {"deploy-1-known-version": "yes"}
@@ -30,6 +31,12 @@ _VERSION_ROUTE = re.compile(r"@\w+\.(?:get|route|api_route)\s*\(\s*[\"'][^\"']*/
 _IMAGE_VERSION = re.compile(r"\bdocker\s+(?:push|build|tag)\b[^\n]*:\$\{*\s*(?:[\w.]*\.)?(?:RUN_ID|run_id|MODEL_VERSION|"
                             r"model_version)\b")
 _CLI_VERSION = re.compile(r"--model\s+['\"]?[\w$().{}-]+:[\w$().{}-]+")
+# Every answer or scored row carries the model's version: `{"prediction": p, "model_version": RUN_ID}`,
+# `df["model_id"] = model.id`. Read in serving and scoring code only (a training log's "model_version" says nothing).
+_VERSION_IN_OUTPUT = re.compile(r"""(?:[{,(]\s*|\[\s*|^\s*)(?:["'](?:model[-_ ]?(?:version|id)|model_run_id|served_version)["']\s*[:\]]|"""
+                                r"""["']version["']\s*:\s*[\w.]*(?:model_version|run_id)\b)""", re.IGNORECASE)
+# A registry alias or stage the serving code asks for by name (`get_model_by_alias(client, alias="champion")`).
+_ALIAS_ARG = re.compile(r"""\b(?:alias|stage)\s*=\s*["'](?:champion|prod\w*|live|current|staging)["']""", re.IGNORECASE)
 # Partial: the version is a constant or a file edited by hand, or the latest one is looked up when the service starts.
 _HINT = re.compile(r"^\s*MODEL_VERSION\s*=\s*['\"\d]|\bmodel_version\.txt\b|\bsearch_model_versions\s*\(", re.MULTILINE)
 _RUN_ID_CONFIG = re.compile(r"^\s*run_id\s*:\s*\S", re.MULTILINE)
@@ -55,16 +62,34 @@ def run(raw: RawResults) -> list[Finding]:
                  for loc in loads if _order(loc)[1] == ELSEWHERE]
     aml, aml_latest = _azure_ml_deployments(raw)
     positive += aml
-    positive += raw.grep(_PACKAGE, raw.importing_files("sagemaker", "aws_cdk", "boto3"), first_only=False,
-                         detail="deploys a named SageMaker model package")
+    packages = raw.grep(_PACKAGE, raw.importing_files("sagemaker", "aws_cdk", "boto3"), first_only=False,
+                        detail="deploys a named SageMaker model package")
+    files_order = {path: n for n, path in reversed(list(enumerate(loc.path for loc in packages)))}
+    positive += sorted(packages, key=lambda loc: (files_order[loc.path], _package_rank(raw.line(loc.path, loc.line))))
     positive += [Location(loc.path, loc.line, f"the service reports its model version: {loc.detail}")
                  for loc in raw.grep(_VERSION_ROUTE, raw.importing_files("flask", "fastapi", "litestar", "ray"))]
+    apps = set(raw.importing_files("flask", "fastapi", "litestar", "bentoml"))
+    serving = [p for p in code if (rank := _order(Location(p, None, "")))[0] is False and (rank[1] in (0, 2) or p in apps)]
+    # Cited after the deployment's own version, which says what serves before any one answer does.
+    reported = [Location(loc.path, loc.line, "each prediction carries the model's version")
+                for loc in raw.grep(_VERSION_IN_OUTPUT, serving, needles=("odel",))]
+    reported += [Location(loc.path, loc.line, f"serves a registry alias or stage by name: {loc.detail}")
+                 for loc in raw.grep(_ALIAS_ARG, serving, needles=("alias", "stage"))]
     weak = raw.grep(_HINT, code, first_only=False, needles=("MODEL_VERSION", "model_version.txt", "search_model_versions"),
                     detail="the served version is a constant, a version file or the latest registered")
     weak += aml_latest + elsewhere + _deployment_environments(raw, files)
     catalogs = [f.path for f in raw.with_suffix(*YAML) if "conf/" in f"/{f.path}" and raw.imported("kedro_mlflow")]
     weak += raw.grep(_RUN_ID_CONFIG, catalogs, detail="the served model is the run id in the configuration")
-    return findings(ID, sorted(positive, key=_order), sorted(weak, key=_order))
+    return findings(ID, sorted(positive, key=_order) + sorted(reported, key=_order), sorted(weak, key=_order))
+
+
+_HANDED = re.compile(r"""["']?ModelPackage(?:Name|Arn)["']?\s*[:=]\s*(?!["']?\s*$)""")
+
+
+def _package_rank(line: str) -> int:
+    """A model package handed to the deployment (`"ModelPackageName": arn`) before the lines that look it up or
+    pass it along; a function's parameter list last. Stable: the file's order breaks ties."""
+    return 2 if re.match(r"\s*(?:async\s+)?def\s", line) else 0 if _HANDED.search(line) else 1
 
 
 _SERVING = re.compile(r"serv|endpoint|inference|predict|scor", re.IGNORECASE)

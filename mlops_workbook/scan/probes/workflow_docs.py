@@ -6,7 +6,7 @@ import re
 
 from ..collector import RawResults
 from ..findings import Finding, Location
-from ._markdown import Block, blocks, docs, heading_text, sections
+from ._markdown import Block, blocks, docs, heading_text, outside_code_blocks, sections, under_heading
 from ._util import findings
 
 ID = "workflow-docs"
@@ -43,7 +43,7 @@ _FROM_TO = re.compile(r"\b(?:process|workflow|path|steps?|journey|lifecycle)\b[^
 
 def _stage_walks(document: list[Block]) -> list[Location]:
     """Sections whose list of steps walks through at least three stages, one of them reaching
-    production and one making or training the change: cited at the section's heading."""
+    production and one making or training the change: cited at the first step."""
     found = []
     for heading, body in sections(document).items():
         title = heading_text(document, heading)
@@ -53,16 +53,24 @@ def _stage_walks(document: list[Block]) -> list[Location]:
             continue
         stages = {name for name, pattern in _STAGES.items() if any(pattern.search(step) for step in steps)}
         if len(stages) >= 3 and "ship" in stages and stages & {"change", "train"}:
-            line = heading or next(b.line for b in body if b.kind in kinds)
+            line = next(b.line for b in body if b.kind in kinds)  # the first step: where the walk is written down
             found.append(Location(document[0].path, line, f"steps from change to production{f': {title}' if title else ''}"))
     return found
+
+
+def _at_first_step(raw: RawResults, heading: Location) -> Location:
+    """A workflow heading's first step or bullet (in its section or subsections): a workflow is documented
+    by its steps; the sentence that introduces them only mentions it. A section without a list keeps its
+    heading (moved to its text by `_util.at_the_work`)."""
+    line = under_heading(raw, heading.path, heading.line, kinds=("step", "item")) if heading.line else heading.line
+    return heading if line == heading.line else Location(heading.path, line, heading.detail)
 
 
 def run(raw: RawResults) -> list[Finding]:
     """A workflow section, a list of steps that walks from a change to production, a sentence that
     says the document does; or one document that walks from training to deployment in its headings."""
     paths = docs(raw)
-    positive = raw.grep(_SECTION, paths, detail="workflow section")
+    positive = [_at_first_step(raw, loc) for loc in outside_code_blocks(raw, raw.grep(_SECTION, paths, detail="workflow section"))]
     for path in paths:
         document = blocks(raw, path)
         positive += [Location(b.path, b.line, "describes the path to production") for b in document
@@ -70,10 +78,11 @@ def run(raw: RawResults) -> list[Finding]:
         positive += _stage_walks(document)
     weak = []
     for path in paths:
-        train, ship = raw.grep(_TRAIN, [path]), raw.grep(_SHIP, [path], first_only=False)
+        train = outside_code_blocks(raw, raw.grep(_TRAIN, [path], first_only=False))
+        ship = outside_code_blocks(raw, raw.grep(_SHIP, [path], first_only=False))
         if train and ship:
             sections_ = [loc for loc in ship if loc.line != 1] or ship  # a document's title is not its section
-            weak.append(Location(path, sections_[0].line, "documents the path from training to deployment"))
+            weak.append(_at_first_step(raw, Location(path, sections_[0].line, "documents the path from training to deployment")))
     # The root README (what a newcomer reads) first, then docs/, then the rest.
     def order(loc: Location) -> tuple[bool, bool]:
         return loc.path.lower() != "readme.md", not loc.path.lower().startswith("docs/")
