@@ -146,3 +146,53 @@ def test_a_promotion_record_naming_who_promoted_is_the_audit_trail(tmp_path):
 def test_a_trigger_naming_what_started_it_is_no_audit_record(tmp_path):
     dag = "conf = {\n    'triggered_by': 'drift_dag',\n}\n"
     assert "gov-2-audit-trail" not in cited(tmp_path, {"dags/drift.py": dag})
+
+
+# -- what a fresh-eyes review of the round-10 rules found, kept fixed ---------------------------------------
+
+def test_a_workflow_section_after_a_code_comment_of_the_same_name_is_still_found(tmp_path):
+    readme = "# Churn\n\n```bash\n# Release process\nmake all\n```\n\n## Release process\n\nWe tag a version; CI ships it.\n"
+    assert first(tmp_path, {"README.md": readme}, "people-2-standard-workflow") == ("README.md", 10)
+
+
+def test_a_section_with_its_own_text_does_not_borrow_a_later_subsection_list(tmp_path):
+    readme = "# Release process\n\nWe release when ready.\n\n## Authors\n\n- Alice\n"
+    assert first(tmp_path, {"README.md": readme}, "people-2-standard-workflow") == ("README.md", 3)
+
+
+def test_data_handed_to_fit_or_an_app_to_a_dev_server_is_not_the_work_of_what_was_built(tmp_path):
+    features = ("from feast import FeatureStore\n\n\ndef train(store, entities, y, model):\n    store = FeatureStore('.')\n"
+                "    training_df = store.get_historical_features(entity_df=entities, features=FEATURES).to_df()\n"
+                "    y = training_df.pop('label')\n\n    model.fit(training_df, y)\n")
+    assert first(tmp_path, {"src/train.py": features}, "data-3-feature-store") == ("src/train.py", 6)
+    app = ("import uvicorn\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get('/')\ndef root():\n    return {}\n\n\n"
+           "if __name__ == '__main__':\n    uvicorn.run(app, host='0.0.0.0')\n")
+    raw = collect(write_tree(tmp_path / "b", {"api.py": app}))
+    assert at_the_work(raw, Location("api.py", 4, "FastAPI")).line == 4
+
+
+def test_the_version_key_of_a_multi_line_answer_is_cited_on_its_own_line(tmp_path):
+    api = ("from flask import Flask, jsonify\napp = Flask(__name__)\n\n\n@app.post('/predict')\ndef predict():\n"
+           "    return jsonify({\n        \"prediction\": 1,\n        \"model_version\": VERSION,\n    })\n")
+    assert cited(tmp_path, {"app/api.py": api})["deploy-1-known-version"][0] == ("app/api.py", 9)
+
+
+def test_reading_a_model_id_or_a_version_from_the_environment_is_no_version_in_the_answer(tmp_path):
+    api = ("import os\nfrom fastapi import FastAPI\napp = FastAPI()\nMODEL_VERSION = os.environ[\"MODEL_VERSION\"]\n\n\n"
+           "@app.post('/predict')\ndef predict(payload):\n    m = models[payload[\"model_id\"]]\n    return m(payload)\n")
+    found = cited(tmp_path, {"app/api.py": api}).get("deploy-1-known-version", [])
+    assert ("app/api.py", 9) not in found and ("app/api.py", 4) not in found[:1]
+
+
+def test_an_azure_ml_run_log_counts_as_a_logged_metric(tmp_path):
+    files = {"a/data.py": "import mlflow\n\n\nmlflow.log_input(ds, context='train')\n",
+             "b/step.py": "from azureml.core import Run\n\nrun = Run.get_context()\nrun.log('auc', 0.8)\n"}
+    assert cited(tmp_path, files)["model-1-experiment-tracking"][0] == ("b/step.py", 4)
+
+
+def test_a_counter_labelled_with_a_call_is_still_found_where_it_counts(tmp_path):
+    body = "".join(f"# line {n}\n" for n in range(50))
+    app = ("from flask import Flask\nfrom prometheus_client import Counter\n\napp = Flask(__name__)\n"
+           "C = Counter('requests', 'Requests', ['status'])\n" + body +
+           "@app.post('/predict')\ndef predict():\n    C.labels(status=str(200)).inc()\n    return 'ok'\n")
+    assert cited(tmp_path, {"app.py": app})["monitor-1-basic-metrics"][0] == ("app.py", 5 + 50 + 3)

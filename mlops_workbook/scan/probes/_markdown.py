@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import takewhile
 
 from ..collector import RawResults
 from ..findings import Location
@@ -127,8 +128,8 @@ def heading_text(document: list[Block], section: int) -> str:
 
 def under_heading(raw: RawResults, path: str, line: int, kinds: tuple[str, ...] = ("item", "step", "row", "text")) -> int:
     """For a heading line, the first line under it that says something (prose, a bullet, a step, a table
-    row; only `kinds`), in its section or, when that is empty, its subsections; any other line, or a
-    heading with nothing of `kinds` under it, is returned as is.
+    row; only `kinds`), in its section or, when that is empty, its first subsection; any other line, or a
+    heading with nothing of `kinds` there, is returned as is.
     Why: a heading names a practice, the text under it documents it; the issue counts a heading as
     evidence next to the practice, not at it. "### Serving" followed at once by "#### From Python" is
     documented in the subsection."""
@@ -136,13 +137,11 @@ def under_heading(raw: RawResults, path: str, line: int, kinds: tuple[str, ...] 
     start = next((n for n, b in enumerate(document) if b.line == line and b.kind == "heading"), None)
     if start is None:
         return line
-    level = document[start].level
-    for block in document[start + 1:]:
-        if block.kind == "heading" and (not level or not block.level or block.level <= level):
-            break
-        if block.kind in kinds and not link_only(block.text):
-            return block.line
-    return line
+    rest = document[start + 1:]
+    own = list(takewhile(lambda b: b.kind != "heading", rest))
+    if not own and rest and document[start].level and rest[0].level > document[start].level:
+        own = list(takewhile(lambda b: b.kind != "heading", rest[1:]))  # an empty section: its first subsection
+    return next((b.line for b in own if b.kind in kinds and not link_only(b.text)), line)
 
 
 def link_only(text: str) -> bool:

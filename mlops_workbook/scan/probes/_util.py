@@ -179,8 +179,10 @@ WORK_METHODS = ("fit", "fit_transform", "fit_resample", "optimize", "run", "subm
                 "transition_model_version_stage", "set_registered_model_alias", "evaluate", "calculate", "validate",
                 "inc", "observe", "ingest", "put_record")
 WORK_ROWS = 40  # how far below the constructor its working call is looked for
-# Or the object is handed to the call that runs it: `fn = project.get_function("prep")` ... `project.run_function(fn)`.
-_RUNNERS = ("run", "run_function", "run_step", "submit", "execute", "deploy", "fit", "optimize")
+# Or the object is handed to the call that runs it: `fn = project.get_function("prep")` ... `project.run_function(fn)`,
+# `config = ScriptRunConfig(...)` ... `experiment.submit(config)`. Only runners of jobs: `model.fit(df)` takes data,
+# `uvicorn.run(app)` starts a dev server; neither is the work of what was built.
+_RUNNERS = ("run_function", "run_step", "submit")
 
 
 def at_the_work(raw: RawResults, location: Location) -> Location:
@@ -203,10 +205,10 @@ def working_call(raw: RawResults, location: Location) -> Location:
     if match is None or _DEFINITION.search(match.group(2)):
         return location
     name = re.escape(match.group(1))
-    call = re.compile(rf"\b{name}\.(?:labels\s*\([^)]*\)\.)?(?:{'|'.join(WORK_METHODS)})\s*\(|"
+    call = re.compile(rf"\b{name}\.(?:labels\s*\(.*\)\.)?(?:{'|'.join(WORK_METHODS)})\s*\(|"
                       rf"\.(?:{'|'.join(_RUNNERS)})\s*\(\s*{name}\b(?!\s*[.(\[])")
     # A metric built at a module's top level (`REQUEST_COUNT = Counter(...)`) is counted anywhere in the module.
-    metric = re.compile(rf"\b{name}\.(?:labels\s*\([^)]*\)\.)?(?:inc|observe)\s*\(")
+    metric = re.compile(rf"\b{name}\.(?:labels\s*\(.*\)\.)?(?:inc|observe)\s*\(")
     rows = len(raw.text(location.path).split("\n")) if not match.group(0)[:1].isspace() else WORK_ROWS
     for number in range(location.line + 1, location.line + 1 + rows):  # type: ignore[operator]
         text = raw.line(location.path, number)

@@ -54,7 +54,7 @@ _MODEL = re.compile(r"log_model|logs the model")
 
 # The record the criterion names: a run's parameters and metrics (a logged dataset or model is a record too,
 # cited after them).
-_PARAMS_METRICS = re.compile(r"log_(?:metrics?|params?|parameters?)\b|autolog|wandb\.log|\.log\s*\(|Metrics artifact|"
+_PARAMS_METRICS = re.compile(r"log_(?:metrics?|params?|parameters?)\b|autolog|wandb\.log|\.log\b|Metrics artifact|"
                              r"logs to the run|Logger|setup_mlflow|DVCLiveCallback")
 
 

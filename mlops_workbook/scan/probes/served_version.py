@@ -33,8 +33,10 @@ _IMAGE_VERSION = re.compile(r"\bdocker\s+(?:push|build|tag)\b[^\n]*:\$\{*\s*(?:[
 _CLI_VERSION = re.compile(r"--model\s+['\"]?[\w$().{}-]+:[\w$().{}-]+")
 # Every answer or scored row carries the model's version: `{"prediction": p, "model_version": RUN_ID}`,
 # `df["model_id"] = model.id`. Read in serving and scoring code only (a training log's "model_version" says nothing).
-_VERSION_IN_OUTPUT = re.compile(r"""(?:[{,(]\s*|\[\s*|^\s*)(?:["'](?:model[-_ ]?(?:version|id)|model_run_id|served_version)["']\s*[:\]]|"""
-                                r"""["']version["']\s*:\s*[\w.]*(?:model_version|run_id)\b)""", re.IGNORECASE)
+_VERSION_IN_OUTPUT = re.compile(r"""(?:^|[{,(])[ \t]*["'](?:model[-_ ]?(?:version|id)|model_run_id|served_version)["'][ \t]*:|"""
+                                r"""\[[ \t]*["'](?:model[-_ ]?(?:version|id)|model_run_id|served_version)["'][ \t]*\][ \t]*=(?!=)|"""
+                                r"""(?:^|[{,(])[ \t]*["']version["'][ \t]*:[ \t]*[\w.]*(?:model_version|run_id)\b""",
+                                re.IGNORECASE | re.MULTILINE)
 # A registry alias or stage the serving code asks for by name (`get_model_by_alias(client, alias="champion")`).
 _ALIAS_ARG = re.compile(r"""\b(?:alias|stage)\s*=\s*["'](?:champion|prod\w*|live|current|staging)["']""", re.IGNORECASE)
 # Partial: the version is a constant or a file edited by hand, or the latest one is looked up when the service starts.
@@ -72,9 +74,9 @@ def run(raw: RawResults) -> list[Finding]:
     serving = [p for p in code if (rank := _order(Location(p, None, "")))[0] is False and (rank[1] in (0, 2) or p in apps)]
     # Cited after the deployment's own version, which says what serves before any one answer does.
     reported = [Location(loc.path, loc.line, "each prediction carries the model's version")
-                for loc in raw.grep(_VERSION_IN_OUTPUT, serving, needles=("odel",))]
+                for loc in raw.grep(_VERSION_IN_OUTPUT, serving, needles=("odel", "ODEL", "ersion"))]
     reported += [Location(loc.path, loc.line, f"serves a registry alias or stage by name: {loc.detail}")
-                 for loc in raw.grep(_ALIAS_ARG, serving, needles=("alias", "stage"))]
+                 for loc in raw.grep(_ALIAS_ARG, serving, needles=("alias", "stage", "Alias", "Stage", "ALIAS", "STAGE"))]
     weak = raw.grep(_HINT, code, first_only=False, needles=("MODEL_VERSION", "model_version.txt", "search_model_versions"),
                     detail="the served version is a constant, a version file or the latest registered")
     weak += aml_latest + elsewhere + _deployment_environments(raw, files)

@@ -70,7 +70,8 @@ def run(raw: RawResults) -> list[Finding]:
     """A workflow section, a list of steps that walks from a change to production, a sentence that
     says the document does; or one document that walks from training to deployment in its headings."""
     paths = docs(raw)
-    positive = [_at_first_step(raw, loc) for loc in outside_code_blocks(raw, raw.grep(_SECTION, paths, detail="workflow section"))]
+    sections_found = outside_code_blocks(raw, raw.grep(_SECTION, paths, detail="workflow section", first_only=False))
+    positive = [_at_first_step(raw, loc) for loc in {loc.path: loc for loc in reversed(sections_found)}.values()]
     for path in paths:
         document = blocks(raw, path)
         positive += [Location(b.path, b.line, "describes the path to production") for b in document
