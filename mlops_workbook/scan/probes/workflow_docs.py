@@ -71,7 +71,10 @@ def run(raw: RawResults) -> list[Finding]:
     says the document does; or one document that walks from training to deployment in its headings."""
     paths = docs(raw)
     sections_found = outside_code_blocks(raw, raw.grep(_SECTION, paths, detail="workflow section", first_only=False))
-    positive = [_at_first_step(raw, loc) for loc in {loc.path: loc for loc in reversed(sections_found)}.values()]
+    first_sections: dict[str, Location] = {}
+    for loc in sections_found:  # the first workflow section of each document, in path order
+        first_sections.setdefault(loc.path, loc)
+    positive = [_at_first_step(raw, loc) for loc in first_sections.values()]
     for path in paths:
         document = blocks(raw, path)
         positive += [Location(b.path, b.line, "describes the path to production") for b in document
