@@ -40,7 +40,8 @@ def file_locations(files: Iterable[RepoFile], detail: str) -> list[Location]:
     return [Location(f.path, None, detail) for f in files]
 
 
-_HEADER = re.compile(r'^\s*"?\s*(?:async\s+)?def\s')
+# A function's header (in a notebook's JSON, a quoted code line): it defines a name, it calls nothing.
+DEF_LINE = re.compile(r'^\s*"?\s*(?:async\s+)?def\s')
 
 
 def library(raw: RawResults, *, modules: Iterable[str], packages: Iterable[str] = (),
@@ -61,7 +62,7 @@ def library(raw: RawResults, *, modules: Iterable[str], packages: Iterable[str] 
     else:
         positive = raw.grep(calls, sorted({loc.path for loc in imports}), first_only=False, needles=needles)
         # `def get_online_features(self, ...)`: a wrapper named after the library's call defines, not calls, it.
-        positive = [loc for loc in positive if not _HEADER.match(raw.line(loc.path, loc.line))]
+        positive = [loc for loc in positive if not DEF_LINE.match(raw.line(loc.path, loc.line))]
     if label:
         positive = [Location(loc.path, loc.line, f"{label}: {loc.detail}") for loc in positive]
     aside = [Location(loc.path, loc.line, f"{loc.detail} (in {aside_folder(loc.path)} only)") for loc in positive if aside_folder(loc.path)]

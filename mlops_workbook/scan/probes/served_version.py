@@ -7,7 +7,7 @@ import re
 from ..collector import RawResults, RepoFile
 from ..findings import Finding, Location
 from ._ci import ci_commands, deploy_ci_files, located
-from ._util import YAML, findings
+from ._util import DEF_LINE, YAML, findings
 
 ID = "served-version"
 SHORT = ("The served model's version is known: serving code loads a registry version, stage or alias (`models:/…` URIs, "
@@ -91,7 +91,7 @@ _HANDED = re.compile(r"""["']?ModelPackage(?:Name|Arn)["']?\s*[:=]\s*(?!["']?\s*
 def _package_rank(line: str) -> int:
     """A model package handed to the deployment (`"ModelPackageName": arn`) before the lines that look it up or
     pass it along; a function's parameter list last. Stable: the file's order breaks ties."""
-    return 2 if re.match(r"\s*(?:async\s+)?def\s", line) else 0 if _HANDED.search(line) else 1
+    return 2 if DEF_LINE.match(line) else 0 if _HANDED.search(line) else 1
 
 
 _SERVING = re.compile(r"serv|endpoint|inference|predict|scor", re.IGNORECASE)
