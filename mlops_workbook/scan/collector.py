@@ -16,11 +16,11 @@ import os
 import re
 import stat
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..errors import WorkbookError
 from .findings import Location
@@ -136,6 +136,9 @@ def normalise_package(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
+_T = TypeVar("_T")
+
+
 @dataclass
 class RawResults:
     """Everything probes may look at. Built once per scan by `collect`."""
@@ -199,6 +202,19 @@ class RawResults:
         if lines is None:
             lines = self._lines[path] = self.text(path).split("\n")
         return lines[number - 1] if number <= len(lines) else ""
+
+    @cached_property
+    def _derived(self) -> dict[tuple[Any, ...], Any]:
+        return {}
+
+    def derived(self, compute: Callable[..., _T], *args: Any) -> _T:
+        """`compute(self, *args)`, once per scan. Why: some facts are asked for by several probes (the ML
+        tests ci-tests needs, a document's code blocks each Markdown reader skips); the first caller pays
+        and the others read the same value, which they must not change."""
+        key = (compute, *args)
+        if key not in self._derived:
+            self._derived[key] = compute(self, *args)
+        return self._derived[key]
 
     # -- content queries ----------------------------------------------------------------------
     def grep(self, pattern: re.Pattern[str], files: Iterable[RepoFile | str] | None = None, *,

@@ -51,9 +51,14 @@ def docs(raw: RawResults) -> list[str]:
 
 def blocks(raw: RawResults, path: str) -> list[Block]:
     """The document's lines that carry text, outside fenced (Markdown) and literal (rst) code blocks;
-    a reStructuredText title (a line over a row of `===`) is a heading like a Markdown `#`."""
+    a reStructuredText title (a line over a row of `===`) is a heading like a Markdown `#`. Parsed once
+    per scan, however many probes read the document."""
+    return list(raw.derived(_blocks, path))
+
+
+def _blocks(raw: RawResults, path: str) -> tuple[Block, ...]:
     lines = raw.text(path).split("\n")
-    code = fenced_rows(lines)
+    code = document_fences(raw, path)
     out: list[Block] = []
     literal_indent, section = -1, 0
     for number, line in enumerate(lines, start=1):
@@ -85,7 +90,7 @@ def blocks(raw: RawResults, path: str) -> list[Block]:
             out.append(Block(path, number, "step" if item.group(1) else "item", item.group(2), section))
         elif not stripped.startswith(("<", "![", "[![")):  # HTML, images and badges say nothing
             out.append(Block(path, number, "text", stripped, section))
-    return out
+    return tuple(out)
 
 
 def fenced_rows(lines: list[str]) -> set[int]:
@@ -104,14 +109,16 @@ def fenced_rows(lines: list[str]) -> set[int]:
 def outside_code_blocks(raw: RawResults, locations: Iterable[Location]) -> list[Location]:
     """The locations that are not inside a fenced code block: a `# Rollback` comment in a shell example
     is no heading."""
-    fenced: dict[str, set[int]] = {}
-    out = []
-    for loc in locations:
-        if loc.path not in fenced:
-            fenced[loc.path] = fenced_rows(raw.text(loc.path).split("\n"))
-        if loc.line is None or loc.line not in fenced[loc.path]:
-            out.append(loc)
-    return out
+    return [loc for loc in locations if loc.line is None or loc.line not in document_fences(raw, loc.path)]
+
+
+def document_fences(raw: RawResults, path: str) -> frozenset[int]:
+    """`fenced_rows` of a collected document, computed once per scan."""
+    return raw.derived(_document_fences, path)
+
+
+def _document_fences(raw: RawResults, path: str) -> frozenset[int]:
+    return frozenset(fenced_rows(raw.text(path).split("\n")))
 
 
 def sections(document: list[Block]) -> dict[int, list[Block]]:

@@ -8,11 +8,12 @@ from dataclasses import replace
 from ..collector import RawResults
 from ..findings import Finding, Location
 from ._util import findings, is_test_code, libraries
+from .hyperparameter_search import MODEL_FACTORY
 
 ID = "automl"
 SHORT = ("AutoML: AutoGluon, FLAML, auto-sklearn, TPOT, H2O AutoML, PyCaret `compare_models`, Vertex AI and SageMaker "
-         "AutoML jobs, Keras Tuner / NNI architecture search; a script that trains two or more model families and keeps "
-         "the best by a metric (`best_model = max(...)`, `if rmse < best_rmse: best_algorithm = ...`); in part, the "
+         "AutoML jobs, Keras Tuner / NNI architecture search, neuro_mf's `ModelFactory.get_best_model`; a script that trains two or more model families and keeps "
+         "the best by a metric (`best_model = max(...)`, `best_model = list(sorted(...))[-1]`, `if rmse < best_rmse: best_algorithm = ...`); in part, the "
          "best tracked run picked by a metric (`search_runs(order_by=[\"metrics.rmse ASC\"])`)")
 CRITERIA = {"model-3-automated-selection": "yes", "model-4-architecture-search": "partial"}
 REMEDIATION = "Let the pipeline compare candidate algorithms against agreed metrics (an AutoML step or a scripted comparison)."
@@ -30,12 +31,14 @@ _TOOLS = (
     (("keras_tuner", "kerastuner"), ("keras-tuner",), re.compile(r"\b(?:Hyperband|RandomSearch|BayesianOptimization)\s*\("),
      "Keras Tuner"),
     (("nni",), ("nni",), re.compile(r"\bnni\.\w+\s*\(|\bExperiment\s*\("), "NNI"),
+    (("neuro_mf",), ("neuro-mf",), MODEL_FACTORY, "neuro_mf ModelFactory keeps the best of its candidates"),
 )
 
 
 # A scripted comparison: a script that trains models of two or more families and keeps the best by a metric
 # (`best_model = max(models, key=...)`, or `if rmse < best_rmse:` then `best_algorithm = algorithm`).
-_BEST_BY = re.compile(r"^[ \t]*(?:best|max|min)_\w*\s*=\s*(?:max|min|sorted)\s*\(", re.MULTILINE)
+_BEST_BY = re.compile(r"^[ \t]*(?:best|max|min)_\w*\s*=\s*(?:(?:list|dict|tuple)\s*\(\s*)?(?:max|min|sorted)\s*\(",
+                      re.MULTILINE)
 _BETTER = re.compile(r"^[ \t]*(?:if|elif)\b[^\n]*[<>]=?\s*best_\w+\s*:|^[ \t]*(?:if|elif)\s+best_\w+\s*[<>]", re.MULTILINE)
 _KEEPS = re.compile(r"^[ \t]*best_(?:model|algorithm|algo|estimator|name|clf|classifier|regressor|type|run)\w*\s*=", re.MULTILINE)
 _FAMILIES = re.compile(r"\b(?:lgbm|lightgbm|xgb\w*|xgboost|catboost|random_?forest|RandomForest\w*|rf|logistic\w*|"

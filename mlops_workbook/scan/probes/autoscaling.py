@@ -12,7 +12,7 @@ from ._util import YAML, findings
 ID = "autoscaling"
 SHORT = ("Autoscaling configs: `HorizontalPodAutoscaler`, KEDA `ScaledObject`, KServe/Knative `minReplicas`/`maxReplicas`, "
          "AWS Application Auto Scaling (`register_scalable_target`, CDK `ScalableTarget`, "
-         "`AWS::ApplicationAutoScaling::ScalableTarget`), Vertex AI `min_replica_count`/`max_replica_count` (equal bounds "
+         "`AWS::ApplicationAutoScaling::ScalableTarget`), Vertex AI `min_replica_count`/`max_replica_count` or gcloud's `--max-replica-count` (equal bounds "
          "are partial), a Databricks cluster's `autoscale:` `max_workers`, SageMaker serverless inference, an Azure ML "
          "compute cluster's scale settings or `min_instances`/`max_instances`, AKS node pool autoscaling")
 CRITERIA = {"deploy-3-autoscaling": "yes"}
@@ -26,8 +26,9 @@ _REPLICAS = re.compile(r"^\s*maxReplicas\s*:\s*\d+|autoscaling\.knative\.dev/max
 _AWS = re.compile(r"\bregister_scalable_target\s*\(|\b(?:Cfn)?ScalableTarget\s*\(|\bauto_scale_instance_count\s*\(|"
                   r"\bAWS::ApplicationAutoScaling::ScalableTarget\b")
 # Vertex AI endpoint deployment: `max_replica_count` as a deploy() argument or a spec's key.
-_VERTEX_MAX = re.compile(r"[\"']?\bmax_replica_count[\"']?\s*[:=]\s*(\d+)?")
-_VERTEX_MIN = re.compile(r"[\"']?\bmin_replica_count[\"']?\s*[:=]\s*(\d+)")
+# `gcloud ai endpoints deploy-model --min-replica-count=1 --max-replica-count=3` is the same bound from the CLI.
+_VERTEX_MAX = re.compile(r"[\"']?(?:\bmax_replica_count[\"']?\s*[:=]|--max-replica-count(?:=|\s+))\s*[\"']?(\d+)?")
+_VERTEX_MIN = re.compile(r"[\"']?(?:\bmin_replica_count[\"']?\s*[:=]|--min-replica-count(?:=|\s+))\s*[\"']?(\d+)")
 # Databricks clusters (jobs, bundles, cluster specs): `autoscale` with worker bounds.
 _DATABRICKS = re.compile(r"^\s*[\"']?autoscale[\"']?\s*:\s*\{?\s*(?:\n\s*)?[\"']?(?:min|max)_workers[\"']?\s*:", re.MULTILINE)
 
@@ -35,7 +36,8 @@ _DATABRICKS = re.compile(r"^\s*[\"']?autoscale[\"']?\s*:\s*\{?\s*(?:\n\s*)?[\"']
 def _vertex(raw: RawResults) -> tuple[list[Location], list[Location]]:
     """(positive, weak): replica bounds that let an endpoint scale, and bounds fixed to one count."""
     positive, weak = [], []
-    for loc in raw.grep(_VERTEX_MAX, suffixes=(".py", ".json", *YAML), first_only=False, needles=("max_replica_count",)):
+    for loc in raw.grep(_VERTEX_MAX, suffixes=(".py", ".json", ".sh", *YAML), first_only=False,
+                        needles=("max_replica_count", "max-replica-count")):
         most = _VERTEX_MAX.search(raw.line(loc.path, loc.line))
         least = _VERTEX_MIN.search(raw.text(loc.path))
         if most and most.group(1) and least and most.group(1) == least.group(1):

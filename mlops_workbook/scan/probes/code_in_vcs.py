@@ -7,6 +7,7 @@ import re
 from ..collector import RawResults
 from ..findings import Finding, Location
 from ._util import findings
+from .hyperparameter_search import MODEL_FACTORY
 
 ID = "code-in-vcs"
 SHORT = ("Training code as Python modules or scripts (a `fit(`/`train(` call, fastai's `fine_tune(`/`fit_one_cycle(`, a "
@@ -51,6 +52,9 @@ def run(raw: RawResults) -> list[Finding]:
     # Elsewhere too, when the file's first match is a model being configured (`compile`, `Trainer(`), not trained.
     configured = [loc.path for loc in hits if _CONFIGURES.search(loc.detail)]
     hits += raw.grep(_MODEL_FIT, [p for p in configured if p not in training], needles=(".fit", ".train"))
+    # neuro_mf's `ModelFactory.get_best_model(X=..., y=...)` fits every candidate of its model YAML.
+    hits += raw.grep(MODEL_FACTORY, [p for p in raw.importing_files("neuro_mf") if p in set(scripts)],
+                     needles=("get_best_model",))
     positive = [Location(loc.path, loc.line, f"training code in a script: {loc.detail}") 
                 for loc in sorted(_fits_first(raw, hits), key=lambda loc: _order(raw, loc))]
     return findings(ID, positive)  # training only in notebooks is what the criterion says is not enough

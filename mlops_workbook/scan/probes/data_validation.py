@@ -9,14 +9,15 @@ from dataclasses import replace
 from ..collector import RawResults
 from ..findings import Finding, Location
 from ._ci import located, tests_run_by_ci
-from ._util import CODE, YAML, file_locations, findings, library
+from ._util import CODE, YAML, file_locations, findings, is_test_code, library
 
 ID = "data-validation"
 SHORT = ("Great Expectations (`great_expectations.yml`, expectation suites, `gx` calls, `expect_column_*` calls on a "
          "GE dataset), pandera schemas, Soda checks, TFDV, Deepchecks, SageMaker `QualityCheckStep` with a "
          "`DataQualityCheckConfig` (partial with `skip_check=True`), dbt tests run by `dbt test`/`dbt build` "
          "(declared in schema YAML only: partial), data tests (a test file on the data's columns, nulls or ranges) "
-         "run by CI or an MLflow project step; for quality monitoring, partial: Evidently data-quality metrics; "
+         "run by CI or an MLflow project step; in part, a hand-written check of a batch's columns or types in a "
+         "data-validation module; for quality monitoring, partial: Evidently data-quality metrics; "
          "for contracts: a TFDV `schema.pbtxt`, a dbt `contract: enforced: true`; the validating call before the statistics, "
          "TFX components for validation before training, not for production monitoring")
 CRITERIA = {"data-2-validation": "yes", "data-3-data-contracts": "partial", "data-3-quality-monitoring": "partial"}
@@ -213,6 +214,7 @@ def run(raw: RawResults) -> list[Finding]:
     # contract (the ML team's check, not one shared with the producer): partial.
     schema_checks = [Location(loc.path, loc.line, f"{loc.detail} (a schema check on the ML side)")
                      for loc in training_positive if _GE_SCHEMA.search(loc.detail)]
+    training_weak += _hand_written_checks(raw)
     for pos, wk in (_sagemaker_quality_checks(raw), _dbt_tests(raw), _data_tests_run(raw)):
         training_positive += pos
         training_weak += wk
@@ -235,3 +237,28 @@ def run(raw: RawResults) -> list[Finding]:
     quality += [f for f in _evidently_quality(raw) if (f.location.path, f.location.line) not in seen]
     contracts = _contracts(raw) + [replace(f, criterion="data-3-data-contracts") for f in findings(ID, [], schema_checks)]
     return contracts + general + in_pipeline + training + quality  # a schema is what a contract cites first
+
+
+# A schema check written by hand in a data-validation module (`data_validation.py`): a `check_`/`validate_`
+# function that compares the batch's columns or types with the expected ones. Part of the practice: the
+# columns, not the null rates or ranges, and whether a failure stops the pipeline is up to its caller.
+_VALIDATION_MODULE = re.compile(r"validat", re.IGNORECASE)
+_CHECK_DEF = re.compile(r"^[ \t]*def\s+(?:validate|check|is)_\w*\s*\(", re.MULTILINE)
+_SCHEMA_TEST = re.compile(r"\.columns\b|\.dtypes\b|\bdtype\b|\bschema\w*\s*\[")
+CHECK_ROWS = 15  # lines of a check function's body looked at
+
+
+def _hand_written_checks(raw: RawResults) -> list[Location]:
+    found = []
+    for f in raw.with_suffix(".py"):
+        if not _VALIDATION_MODULE.search(f.name) or is_test_code(f.path):
+            continue
+        lines = raw.text(f.path).split("\n")
+        for loc in raw.grep(_CHECK_DEF, [f.path], first_only=False, needles=("def ",)):
+            body = range(loc.line, min(loc.line + CHECK_ROWS, len(lines)))
+            row = next((n for n in body if _SCHEMA_TEST.search(lines[n]) and not lines[n].lstrip().startswith("#")), None)
+            if row is not None:  # the check itself, its definition, with the comparison in the detail
+                found.append(Location(f.path, loc.line, f"a hand-written check of the batch's columns or types "
+                                                        f"(line {row + 1}: {lines[row].strip()[:50]})"))
+                break  # one per module: the first check
+    return found

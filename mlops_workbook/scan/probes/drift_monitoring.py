@@ -10,7 +10,7 @@ from ..findings import Finding, Location
 from ._util import findings, libraries
 
 ID = "drift-monitoring"
-SHORT = ("Drift and performance monitoring code: Evidently reports/presets (and the dashboards and profiles before 0.2, ZenML's Evidently steps), NannyML estimators, whylogs profiles, "
+SHORT = ("Drift and performance monitoring code: Evidently reports/presets (and the dashboards, profiles and `ModelMonitoring` monitors before 0.2, ZenML's Evidently steps), NannyML estimators, whylogs profiles, "
          "Alibi Detect detectors; cited at the drift metric for drift, at a drift metric on the prediction column for "
          "prediction drift, at a performance metric (Evidently classification/regression quality, NannyML realized "
          "performance) for performance on labels")
@@ -22,7 +22,7 @@ EFFORT = "medium"  # low: an afternoon, medium: days, high: weeks
 _TOOLS = (
     (("evidently",), ("evidently",), re.compile(r"\b(?:Report|TestSuite|DataDriftPreset|DataDriftTable|"
                                                  r"DataDriftTestPreset|ColumnDriftMetric|ValueDrift|DriftedColumnsCount|"
-                                                 r"Dashboard|Profile)\s*\("),
+                                                 r"Dashboard|Profile|ModelMonitoring)\s*\("),
      "Evidently"),
     # ZenML's Evidently steps (`evidently_profile_step(..., profile_sections=["datadrift"])`) run the same reports.
     (("zenml",), ("zenml",), re.compile(r"\bevidently_(?:profile|report|test)_step\s*\("), "ZenML's Evidently step"),
@@ -39,13 +39,16 @@ _TOOLS = (
 _PREDICTION_COLUMN = r"['\"](?:\w*pred\w*|output|score|y_hat)['\"]"
 _PREDICTION_DRIFT = re.compile(rf"\b(?:ColumnDriftMetric|ValueDrift|TestColumnDrift)\s*\(\s*column(?:_name)?\s*=\s*"
                                rf"{_PREDICTION_COLUMN}")
-_FEATURE_DRIFT = re.compile(r"\b(?:DataDriftTab|DataDriftProfileSection|DataDriftPreset|DataDriftTable|DataDriftTestPreset|DatasetDriftMetric|DriftedColumnsCount|"
+# Evidently before 0.2 also had `ModelMonitoring(monitors=[DataDriftMonitor()])`, the metrics it exports to
+# Prometheus, and a performance monitor, tab or profile section per task.
+_FEATURE_DRIFT = re.compile(r"\b(?:DataDriftTab|DataDriftProfileSection|DataDriftMonitor|DataDriftPreset|DataDriftTable|DataDriftTestPreset|DatasetDriftMetric|DriftedColumnsCount|"
                             r"ColumnDriftMetric|ValueDrift|TestColumnDrift|TestShareOfDriftedColumns|"
                             r"TestNumberOfDriftedColumns|UnivariateDriftCalculator|DataReconstructionDriftCalculator)\s*\(")
 _PERFORMANCE = re.compile(r"\b(?:ClassificationPreset|RegressionPreset|ClassificationQualityMetric|RegressionQualityMetric|"
                           r"ClassificationQualityByClass|ClassificationClassBalance|TestAccuracyScore|TestF1Score|"
                           r"TestPrecisionScore|TestRecallScore|TestRocAuc|TestRMSE|TestMAE|Accuracy|F1Score|Precision|"
-                          r"Recall|RocAuc|MAE|RMSE|MeanError|PerformanceCalculator)\s*\(")
+                          r"Recall|RocAuc|MAE|RMSE|MeanError|PerformanceCalculator|"
+                          r"(?:Prob)?(?:Classification|Regression)Performance(?:Monitor|Tab|ProfileSection))\s*\(")
 _METRIC_MODULES = ("evidently", "nannyml")
 
 

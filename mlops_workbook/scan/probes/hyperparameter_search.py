@@ -9,13 +9,16 @@ from ..findings import Finding, Location
 from ._util import YAML, findings, library
 
 ID = "hyperparameter-search"
-SHORT = ("Optuna studies, Ray Tune, Hyperopt, Katib `Experiment`, W&B sweeps, `GridSearchCV`/`RandomizedSearchCV`, Vertex AI "
-         "`HyperparameterTuningJob`, SageMaker `HyperparameterTuner`; a search run only from a notebook is partial")
+SHORT = ("Optuna studies and `OptunaSearchCV`, Ray Tune, Hyperopt, Katib `Experiment`, W&B sweeps, `GridSearchCV`/`RandomizedSearchCV`, Vertex AI "
+         "`HyperparameterTuningJob`, SageMaker `HyperparameterTuner`, neuro_mf's `ModelFactory.get_best_model`; a search run only from a notebook is partial")
 CRITERIA = {"model-2-hpo": "yes"}
 REMEDIATION = "Run the hyperparameter search inside the pipeline (Optuna or Ray Tune), not by hand."
 EFFORT = "low"  # low: an afternoon, medium: days, high: weeks
 
-_OPTUNA = re.compile(r"\boptuna\.create_study\s*\(|\.optimize\s*\(")
+_OPTUNA = re.compile(r"\boptuna\.create_study\s*\(|\.optimize\s*\(|\bOptunaSearchCV\s*\(")
+# iNeuron's `neuro_mf.ModelFactory.get_best_model(...)` grid-searches each candidate of a model YAML
+# (`grid_search: class: GridSearchCV`) and keeps the best: a search, and a selection (automl).
+MODEL_FACTORY = re.compile(r"\.get_best_model\s*\(")
 _TUNE = re.compile(r"\btune\.(?:run|Tuner)\s*\(|\bTuner\s*\(")
 _HYPEROPT = re.compile(r"\bfmin\s*\(")
 _SKLEARN = re.compile(r"\b(?:GridSearchCV|RandomizedSearchCV|HalvingGridSearchCV|BayesSearchCV)\s*\(")
@@ -31,6 +34,7 @@ def run(raw: RawResults) -> list[Finding]:
     positive, weak = [], []
     for modules, packages, calls, label, needles in (
         (("optuna",), ("optuna",), _OPTUNA, "Optuna", ()),
+        (("neuro_mf",), ("neuro-mf",), MODEL_FACTORY, "neuro_mf ModelFactory grid search", ("get_best_model",)),
         (("ray",), ("ray",), _TUNE, "Ray Tune", ("tune", "Tuner")),
         (("hyperopt",), ("hyperopt",), _HYPEROPT, "Hyperopt", ()),
         (("sklearn", "skopt"), ("scikit-optimize",), _SKLEARN, "scikit-learn search", ("SearchCV",)),

@@ -94,7 +94,12 @@ def _file_order(path: str, tier: int) -> tuple[int, bool, str]:
 
 
 def run(raw: RawResults) -> list[Finding]:
-    """One finding per place this probe sees its practice, the strongest first."""
+    """One finding per place this probe sees its practice, the strongest first; computed once per scan
+    (ci-tests asks for it too)."""
+    return list(raw.derived(_run))
+
+
+def _run(raw: RawResults) -> tuple[Finding, ...]:
     tests = [f.path for f in raw.files if is_test_file(f.path) and not retired_folder(f.path)]
     test_set = set(tests)
     positive: list[Location] = []
@@ -118,7 +123,7 @@ def run(raw: RawResults) -> list[Finding]:
         tier, loc = _test_site(raw.text(path), Location(path, 1, "test"))
         weak.append((tier, Location(path, loc.line, f"{loc.detail.split(' (', 1)[0]} (tests other code than the ML code)")))
     weak.sort(key=lambda item: item[0])  # the test most about the model or its data first
-    return findings(ID, positive, [loc for _tier, loc in weak], aside_is_evidence=True)  # tests are where ML tests live
+    return tuple(findings(ID, positive, [loc for _tier, loc in weak], aside_is_evidence=True))  # tests are where ML tests live
 
 
 _TEMPLATE_NOTE = re.compile(r"#[^\n]*\bshould be replaced\b", re.IGNORECASE)

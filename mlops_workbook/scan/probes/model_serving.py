@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ..collector import RawResults
 from ..findings import Finding, Location
@@ -54,11 +55,14 @@ def run(raw: RawResults) -> list[Finding]:
     # A Procfile's web line is where the service is deployed: it comes before the app it runs. Among apps, one
     # that predicts (a model-serving route) comes before a webhook or an admin app.
     positive += procfiles
+    served = []
     if apps and (raw.grep(_FROM, dockerfiles) or procfiles):
         how = "in a container" if raw.grep(_FROM, dockerfiles) else "run by a Procfile"
         apps.sort(key=lambda loc: "predict" not in raw.text(loc.path))
-        positive += [Location(loc.path, loc.line, f"web service {how}: {loc.detail}") for loc in apps]
-    found = findings(ID, positive, weak)
+        served = [Location(loc.path, loc.line, f"web service {how}: {loc.detail}") for loc in apps]
+    # A web app deploys whatever model file its image holds: evidence of a deployment script, not of which
+    # version serves (reviewers judged such an app "no" for the known version every time).
+    found = findings(ID, positive, weak) + [replace(f, criterion=SCRIPT) for f in findings(ID, served)]
     # A start command for the service, in a script, a Makefile or the README: deployment by a command, not by
     # files copied by hand; for deploy-1-script it is the evidence, before the app it starts. It names no
     # version, so it speaks for deploy-1-script only.
